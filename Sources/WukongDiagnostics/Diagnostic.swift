@@ -1,0 +1,74 @@
+public enum Severity: String, Sendable, Comparable {
+    case error, warning, note
+    var rank: Int { switch self { case .error: 0; case .warning: 1; case .note: 2 } }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// A secondary label: a related place with a short message ("first declared here").
+public struct DiagnosticNote: Sendable, Equatable {
+    public let span: Span
+    public let message: String
+    public init(_ message: String, at span: Span) { self.span = span; self.message = message }
+}
+
+/// A suggested replacement of `span` by `replacement`.
+public struct FixIt: Sendable, Equatable {
+    public let span: Span
+    public let replacement: String
+    public init(replace span: Span, with replacement: String) { self.span = span; self.replacement = replacement }
+}
+
+/// One finding. Built through the constructors of `DiagnosticCode` call sites; never printed below the CLI.
+public struct Diagnostic: Sendable, Equatable {
+    public let code: DiagnosticCode
+    public var severity: Severity
+    public let message: String
+    public let span: Span
+    public var notes: [DiagnosticNote]
+    public var help: String?
+    public var fixIts: [FixIt]
+
+    public init(_ code: DiagnosticCode, _ message: String, at span: Span,
+                notes: [DiagnosticNote] = [], help: String? = nil, fixIts: [FixIt] = [],
+                severity: Severity? = nil) {
+        self.code = code
+        self.severity = severity ?? code.severity
+        self.message = message
+        self.span = span
+        self.notes = notes
+        self.help = help
+        self.fixIts = fixIts
+    }
+
+    public func note(_ message: String, at span: Span) -> Diagnostic {
+        var d = self; d.notes.append(DiagnosticNote(message, at: span)); return d
+    }
+    public func help(_ text: String) -> Diagnostic { var d = self; d.help = text; return d }
+}
+
+/// Collects diagnostics; callers decide how to order, cap and render them.
+public struct DiagnosticBag: Sendable {
+    public private(set) var items: [Diagnostic] = []
+    public init() {}
+    public mutating func add(_ d: Diagnostic) { items.append(d) }
+    public mutating func add(contentsOf ds: [Diagnostic]) { items.append(contentsOf: ds) }
+    public var hasErrors: Bool { items.contains { $0.severity == .error } }
+
+    /// Source order: (file, offset, code), de-duplicated. Stable.
+    public func sorted() -> [Diagnostic] {
+        var seen = Set<String>()
+        var out: [Diagnostic] = []
+        let ordered = items.enumerated().sorted { a, b in
+            let x = a.element, y = b.element
+            if x.span.file != y.span.file { return x.span.file < y.span.file }
+            if x.span.start != y.span.start { return x.span.start < y.span.start }
+            if x.code.rawValue != y.code.rawValue { return x.code.rawValue < y.code.rawValue }
+            return a.offset < b.offset
+        }
+        for (_, d) in ordered {
+            let key = "\(d.span)|\(d.code.rawValue)|\(d.message)"
+            if seen.insert(key).inserted { out.append(d) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,299 @@
+import WukongDiagnostics
+import WukongNet
+
+// The resolved topology: every reference resolved, every address final, every MAC and
+// Kubernetes name derived. It is the only input of the back ends and the contract between
+// front end and back ends; `wukongc build --emit ir` prints it as JSON (sorted keys).
+// Lists are in source order (file path, then position) after expansion.
+
+public struct Topology: Codable, Sendable, Equatable {
+    public var name: String
+    public var namespace: String
+    public var createNamespace: Bool
+    /// Labels added to every object: the two of LANGUAGE.md §5.3 first, then the topology's `labels`.
+    public var labels: [KeyValue]
+    /// The topology's `node_selector` (empty = every node).
+    public var nodeSelector: [KeyValue]
+    public var hosts: [Host]
+    public var nics: [NodeNic]
+    public var vlans: [Vlan]
+    public var bonds: [Bond]
+    public var bridges: [Bridge]
+    public var networks: [Network]
+    public var vms: [VM]
+    /// NodeNetworkConfigurationPolicies: one per connected component (and per host where needed).
+    public var policies: [NodePolicy]
+
+    public init(name: String, namespace: String, createNamespace: Bool = false, labels: [KeyValue] = [],
+                nodeSelector: [KeyValue] = [], hosts: [Host] = [], nics: [NodeNic] = [], vlans: [Vlan] = [],
+                bonds: [Bond] = [], bridges: [Bridge] = [], networks: [Network] = [], vms: [VM] = [],
+                policies: [NodePolicy] = []) {
+        self.name = name; self.namespace = namespace; self.createNamespace = createNamespace
+        self.labels = labels; self.nodeSelector = nodeSelector; self.hosts = hosts; self.nics = nics
+        self.vlans = vlans; self.bonds = bonds; self.bridges = bridges; self.networks = networks
+        self.vms = vms; self.policies = policies
+    }
+}
+
+/// An ordered key/value pair (labels, selectors): order is part of the output contract.
+public struct KeyValue: Codable, Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public init(_ key: String, _ value: String) { self.key = key; self.value = value }
+}
+
+public struct Host: Codable, Sendable, Equatable {
+    public var name: String
+    /// `kubernetes.io/hostname` value.
+    public var hostname: String
+    public init(name: String, hostname: String) { self.name = name; self.hostname = hostname }
+}
+
+/// A node NIC by name. `hosts` nil = present on every node (top-level `nic`).
+public struct NodeNic: Codable, Sendable, Equatable {
+    public var name: String
+    public var hosts: [String]?
+    /// Per-host settings (host nil = the top-level declaration, every node).
+    public var settings: [NodeNicSettings]
+    public init(name: String, hosts: [String]?, settings: [NodeNicSettings]) {
+        self.name = name; self.hosts = hosts; self.settings = settings
+    }
+}
+
+public struct NodeNicSettings: Codable, Sendable, Equatable {
+    public var host: String?
+    public var address: IfAddr?
+    public var dhcp: Bool
+    public var gateway: IPAddress?
+    public var dns: [IPAddress]
+    public var mtu: Int?
+    public init(host: String?, address: IfAddr? = nil, dhcp: Bool = false, gateway: IPAddress? = nil,
+                dns: [IPAddress] = [], mtu: Int? = nil) {
+        self.host = host; self.address = address; self.dhcp = dhcp; self.gateway = gateway; self.dns = dns; self.mtu = mtu
+    }
+    public var carriesNodeAddress: Bool { address != nil || dhcp }
+}
+
+public enum LinkKind: String, Codable, Sendable { case nic, vlan, bond }
+
+/// A reference to something a bridge port, VLAN or macvlan NIC can sit on.
+public struct LinkRef: Codable, Sendable, Equatable, Hashable {
+    public var kind: LinkKind
+    public var name: String
+    /// The Linux interface name on the node.
+    public var ifname: String
+    public init(kind: LinkKind, name: String, ifname: String) { self.kind = kind; self.name = name; self.ifname = ifname }
+}
+
+public struct Vlan: Codable, Sendable, Equatable {
+    public var name: String
+    public var ifname: String
+    public var base: LinkRef
+    public var id: Int
+    public var mtu: Int?
+    public init(name: String, ifname: String, base: LinkRef, id: Int, mtu: Int?) {
+        self.name = name; self.ifname = ifname; self.base = base; self.id = id; self.mtu = mtu
+    }
+}
+
+public struct Bond: Codable, Sendable, Equatable {
+    public var name: String
+    public var ifname: String
+    public var ports: [LinkRef]
+    public var mode: String
+    public var mtu: Int?
+    public init(name: String, ifname: String, ports: [LinkRef], mode: String, mtu: Int?) {
+        self.name = name; self.ifname = ifname; self.ports = ports; self.mode = mode; self.mtu = mtu
+    }
+}
+
+public enum BridgeKind: String, Codable, Sendable { case linux, ovs }
+
+public struct Bridge: Codable, Sendable, Equatable {
+    public var name: String
+    public var ifname: String
+    public var kind: BridgeKind
+    public var ports: [LinkRef]
+    public var stp: Bool
+    public var mtu: Int?
+    /// Host names it is built on; nil = every host (or every node of the topology's node_selector).
+    public var hosts: [String]?
+    public var managed: Bool
+    /// Node addressing taken over from a port NIC, per host (host nil = every node).
+    public var nodeAddresses: [BridgeNodeAddress]
+    public init(name: String, ifname: String, kind: BridgeKind, ports: [LinkRef], stp: Bool, mtu: Int?,
+                hosts: [String]?, managed: Bool, nodeAddresses: [BridgeNodeAddress]) {
+        self.name = name; self.ifname = ifname; self.kind = kind; self.ports = ports; self.stp = stp
+        self.mtu = mtu; self.hosts = hosts; self.managed = managed; self.nodeAddresses = nodeAddresses
+    }
+}
+
+public struct BridgeNodeAddress: Codable, Sendable, Equatable {
+    public var host: String?
+    /// The port NIC whose addressing moves onto the bridge (its MAC is copied for DHCP).
+    public var fromNic: String
+    public var fromIfname: String
+    public var address: IfAddr?
+    public var dhcp: Bool
+    public var gateway: IPAddress?
+    public var dns: [IPAddress]
+    public init(host: String?, fromNic: String, fromIfname: String, address: IfAddr?, dhcp: Bool,
+                gateway: IPAddress?, dns: [IPAddress]) {
+        self.host = host; self.fromNic = fromNic; self.fromIfname = fromIfname; self.address = address
+        self.dhcp = dhcp; self.gateway = gateway; self.dns = dns
+    }
+}
+
+public enum Attachment: Codable, Sendable, Equatable {
+    /// Linux bridge (bridge CNI); `ifname` is the bridge's interface name on the node.
+    case bridge(name: String, ifname: String)
+    case ovs(name: String, ifname: String)
+    /// Lowered to KubeVirt's macvtap binding on this node link.
+    case macvlan(LinkRef)
+    /// SR-IOV device-plugin resource name.
+    case sriov(resource: String)
+}
+
+public enum IPAM: String, Codable, Sendable {
+    case none, `static`, hostLocal = "host-local", whereabouts, dhcp
+}
+
+public struct Route: Codable, Sendable, Equatable {
+    public var to: CIDR
+    public var via: IPAddress
+    public init(to: CIDR, via: IPAddress) { self.to = to; self.via = via }
+}
+
+public struct Network: Codable, Sendable, Equatable {
+    public var name: String
+    public var attachment: Attachment
+    public var vlan: Int?
+    public var subnet: CIDR?
+    public var gateway: IPAddress?
+    public var dns: [IPAddress]
+    public var search: [String]
+    public var mtu: Int?
+    /// `pool` as an inclusive interval, when given.
+    public var poolFirst: IPAddress?
+    public var poolLast: IPAddress?
+    public var routes: [Route]
+    public var ipam: IPAM
+    /// `nad = "…"`: an existing NAD ("name" or "ns/name"); nothing is emitted for this network.
+    public var existingNAD: String?
+    /// The NAD generated for the whole network (ipam none/whereabouts/dhcp, no existingNAD); nil otherwise.
+    public var nadName: String?
+    public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
+                dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
+                poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAM = .none, existingNAD: String? = nil,
+                nadName: String? = nil) {
+        self.name = name; self.attachment = attachment; self.vlan = vlan; self.subnet = subnet; self.gateway = gateway
+        self.dns = dns; self.search = search; self.mtu = mtu; self.poolFirst = poolFirst; self.poolLast = poolLast
+        self.routes = routes; self.ipam = ipam; self.existingNAD = existingNAD; self.nadName = nadName
+    }
+}
+
+public struct User: Codable, Sendable, Equatable {
+    public var name: String
+    public var passwordHash: String?
+    public var sshKeys: [String]
+    public var sudo: String?
+    public var shell: String?
+    public var groups: [String]
+    public init(name: String, passwordHash: String? = nil, sshKeys: [String] = [], sudo: String? = nil,
+                shell: String? = nil, groups: [String] = []) {
+        self.name = name; self.passwordHash = passwordHash; self.sshKeys = sshKeys; self.sudo = sudo
+        self.shell = shell; self.groups = groups
+    }
+}
+
+public enum Binding: String, Codable, Sendable {
+    /// pod network, `masquerade: {}`
+    case masquerade
+    /// bridge / ovs networks, `bridge: {}`
+    case bridge
+    /// macvlan networks, `binding: {name: macvtap}`
+    case macvtap
+    case sriov
+}
+
+public enum NicAddress: Codable, Sendable, Equatable {
+    /// DHCP in the guest (`dhcp4: true`).
+    case dhcp
+    /// Static address with the subnet's prefix.
+    case `static`(IfAddr)
+}
+
+public struct VMNic: Codable, Sendable, Equatable {
+    public var name: String
+    /// Network name; nil for the pod network.
+    public var network: String?
+    public var binding: Binding
+    public var mac: MACAddress
+    public var address: NicAddress
+    public var ifname: String?
+    public var metric: Int?
+    /// This NIC carries the VM's default route (resolved by the rule of §5.6).
+    public var defaultRoute: Bool
+    /// Multus `networkName` (`<namespace>/<nad>`), nil on the pod NIC.
+    public var networkName: String?
+    /// For ipam static/host-local: the per-NIC NAD this NIC owns (`<vm>-<network>-nad`).
+    public var ownNAD: String?
+    public init(name: String, network: String?, binding: Binding, mac: MACAddress, address: NicAddress,
+                ifname: String? = nil, metric: Int? = nil, defaultRoute: Bool = false, networkName: String? = nil,
+                ownNAD: String? = nil) {
+        self.name = name; self.network = network; self.binding = binding; self.mac = mac; self.address = address
+        self.ifname = ifname; self.metric = metric; self.defaultRoute = defaultRoute; self.networkName = networkName
+        self.ownNAD = ownNAD
+    }
+}
+
+public struct VM: Codable, Sendable, Equatable {
+    public var name: String
+    public var cpu: Int
+    public var memory: Quantity
+    public var image: String
+    /// Pinned host (its `kubernetes.io/hostname`), when `host =` is set.
+    public var pinnedHostname: String?
+    /// When not pinned but its bridges exist only on some hosts: the hostnames that have all of them.
+    public var affinityHostnames: [String]?
+    public var running: Bool
+    public var labels: [KeyValue]
+    public var run: [String]
+    /// Extra `#cloud-config` YAML text (already checked), merged into userData.
+    public var cloudConfig: String?
+    public var users: [User]
+    public var nics: [VMNic]
+    /// Derived: the cloud-init Secret (`<vm>-cloudinit`) and the firmware UUID.
+    public var secretName: String
+    public var firmwareUUID: String
+    public init(name: String, cpu: Int, memory: Quantity, image: String, pinnedHostname: String? = nil,
+                affinityHostnames: [String]? = nil, running: Bool = true, labels: [KeyValue] = [], run: [String] = [],
+                cloudConfig: String? = nil, users: [User] = [], nics: [VMNic] = [], secretName: String, firmwareUUID: String) {
+        self.name = name; self.cpu = cpu; self.memory = memory; self.image = image; self.pinnedHostname = pinnedHostname
+        self.affinityHostnames = affinityHostnames; self.running = running; self.labels = labels; self.run = run
+        self.cloudConfig = cloudConfig; self.users = users; self.nics = nics; self.secretName = secretName
+        self.firmwareUUID = firmwareUUID
+    }
+}
+
+/// What one NodeNetworkConfigurationPolicy holds.
+public struct NodePolicy: Codable, Sendable, Equatable {
+    public var name: String
+    /// Per-host policy: that host's name (selector `kubernetes.io/hostname: <hostname>`); nil = topology's node_selector.
+    public var host: String?
+    public var nodeSelector: [KeyValue]
+    /// The interfaces it configures, in this order: bonds, VLANs, NICs whose address moves, bridges —
+    /// each in source order (nmstate resolves dependencies itself).
+    public var interfaces: [PolicyInterface]
+    public init(name: String, host: String?, nodeSelector: [KeyValue], interfaces: [PolicyInterface]) {
+        self.name = name; self.host = host; self.nodeSelector = nodeSelector; self.interfaces = interfaces
+    }
+}
+
+public enum PolicyInterface: Codable, Sendable, Equatable {
+    case bond(String)
+    case vlan(String)
+    /// A port NIC whose node address moved to a bridge (listed with IPv4 disabled).
+    case releasedNic(String)
+    case bridge(String)
+}

@@ -1,0 +1,2 @@
+import WukongCompiler
+print("wukongc")
