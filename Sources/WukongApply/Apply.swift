@@ -1,0 +1,1 @@
+// WukongApply: kubeconfig, libcurl client, server-side apply, diff, prune.

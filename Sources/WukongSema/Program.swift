@@ -1,0 +1,281 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// The checked program: the output of evaluation (names resolved, `let`/`fn`/`for`/`if`/`...`
+// expanded, every attribute type-checked against its block's schema), the input of the
+// topology checks (`TopologyChecks`) and of lowering to IR. Every value keeps the span of the
+// expression that produced it, so later checks point at the exact attribute.
+//
+// No cascades: a reference that failed to resolve was reported by evaluation and is `nil` here
+// with `poisoned` set on its owner; checks skip whatever depends on it.
+
+/// A value with the span of the expression it came from.
+public struct Located<T: Sendable>: Sendable {
+    public var value: T
+    public var span: Span
+    public init(_ value: T, _ span: Span) { self.value = value; self.span = span }
+}
+
+extension Located: Equatable where T: Equatable {}
+
+public struct CheckedProgram: Sendable {
+    /// The topology's name (from `topology NAME`, else the file or directory name); the span is
+    /// the name in the `topology` declaration, else line 1 of the first file.
+    public var topologyName: Located<String>
+    /// Span of the `topology` declaration, if any.
+    public var topologySpan: Span?
+    public var namespace: Located<String>?
+    public var createNamespace: Located<Bool>?
+    public var labels: [LabelEntry]
+    public var nodeSelector: [LabelEntry]
+    public var macPrefix: Located<String>?
+
+    public var hosts: [HostDecl] = []
+    /// Node NICs: top-level ones (host nil) and those declared inside hosts, in source order.
+    public var nics: [NodeNicDecl] = []
+    public var vlans: [VlanDecl] = []
+    public var bonds: [BondDecl] = []
+    public var bridges: [BridgeDecl] = []
+    public var networks: [NetworkDecl] = []
+    public var vms: [VMDecl] = []
+
+    public init(topologyName: Located<String>, topologySpan: Span? = nil, namespace: Located<String>? = nil,
+                createNamespace: Located<Bool>? = nil, labels: [LabelEntry] = [], nodeSelector: [LabelEntry] = [],
+                macPrefix: Located<String>? = nil) {
+        self.topologyName = topologyName; self.topologySpan = topologySpan; self.namespace = namespace
+        self.createNamespace = createNamespace; self.labels = labels; self.nodeSelector = nodeSelector
+        self.macPrefix = macPrefix
+    }
+}
+
+public struct LabelEntry: Sendable, Equatable {
+    public var key: Located<String>
+    public var value: Located<String>
+    public init(key: Located<String>, value: Located<String>) { self.key = key; self.value = value }
+}
+
+/// A resource's name and where it was declared.
+public struct DeclInfo: Sendable, Equatable {
+    public var name: String
+    /// The name in the declaration (or the interpolated string that produced it).
+    public var nameSpan: Span
+    /// The whole declaration.
+    public var span: Span
+    public init(name: String, nameSpan: Span, span: Span) { self.name = name; self.nameSpan = nameSpan; self.span = span }
+}
+
+public struct HostDecl: Sendable {
+    public var decl: DeclInfo
+    public var hostname: Located<String>?
+    public init(decl: DeclInfo, hostname: Located<String>? = nil) { self.decl = decl; self.hostname = hostname }
+}
+
+public struct NodeNicDecl: Sendable {
+    public var decl: DeclInfo
+    /// The host this declaration sits in; nil for a top-level `nic` (every host).
+    public var host: String?
+    public var address: Located<IfAddr>?
+    public var dhcp: Located<Bool>?
+    public var gateway: Located<IPAddress>?
+    public var dns: [Located<IPAddress>]
+    public var mtu: Located<Int>?
+    public init(decl: DeclInfo, host: String?, address: Located<IfAddr>? = nil, dhcp: Located<Bool>? = nil,
+                gateway: Located<IPAddress>? = nil, dns: [Located<IPAddress>] = [], mtu: Located<Int>? = nil) {
+        self.decl = decl; self.host = host; self.address = address; self.dhcp = dhcp; self.gateway = gateway
+        self.dns = dns; self.mtu = mtu
+    }
+}
+
+public enum LinkDeclKind: String, Sendable { case nic, vlan, bond }
+
+/// A use of a Link (`ports = [ens192]`, `vlan x on ens160`, `macvlan = ens160`).
+public struct LinkUse: Sendable, Equatable {
+    public var kind: LinkDeclKind
+    public var name: String
+    public var span: Span
+    public init(kind: LinkDeclKind, name: String, span: Span) { self.kind = kind; self.name = name; self.span = span }
+}
+
+public struct VlanDecl: Sendable {
+    public var decl: DeclInfo
+    /// nil when the base did not resolve (reported; see `poisoned`).
+    public var base: LinkUse?
+    public var id: Located<Int>?
+    public var ifname: Located<String>?
+    public var mtu: Located<Int>?
+    public var poisoned: Bool
+    public init(decl: DeclInfo, base: LinkUse?, id: Located<Int>? = nil, ifname: Located<String>? = nil,
+                mtu: Located<Int>? = nil, poisoned: Bool = false) {
+        self.decl = decl; self.base = base; self.id = id; self.ifname = ifname; self.mtu = mtu; self.poisoned = poisoned
+    }
+}
+
+public struct BondDecl: Sendable {
+    public var decl: DeclInfo
+    public var ports: [LinkUse]
+    public var portsSpan: Span?
+    /// Already checked against the allowed set.
+    public var mode: Located<String>?
+    public var ifname: Located<String>?
+    public var mtu: Located<Int>?
+    public var poisoned: Bool
+    public init(decl: DeclInfo, ports: [LinkUse] = [], portsSpan: Span? = nil, mode: Located<String>? = nil,
+                ifname: Located<String>? = nil, mtu: Located<Int>? = nil, poisoned: Bool = false) {
+        self.decl = decl; self.ports = ports; self.portsSpan = portsSpan; self.mode = mode; self.ifname = ifname
+        self.mtu = mtu; self.poisoned = poisoned
+    }
+}
+
+public enum BridgeDeclKind: String, Sendable { case linux, ovs }
+
+public struct BridgeDecl: Sendable {
+    public var decl: DeclInfo
+    public var kind: BridgeDeclKind
+    public var ports: [LinkUse]
+    public var portsSpan: Span?
+    public var stp: Located<Bool>?
+    public var mtu: Located<Int>?
+    /// `hosts = [...]` (host names, resolved); nil when absent.
+    public var hosts: [Located<String>]?
+    public var managed: Located<Bool>?
+    public var ifname: Located<String>?
+    public var poisoned: Bool
+    public init(decl: DeclInfo, kind: BridgeDeclKind, ports: [LinkUse] = [], portsSpan: Span? = nil,
+                stp: Located<Bool>? = nil, mtu: Located<Int>? = nil, hosts: [Located<String>]? = nil,
+                managed: Located<Bool>? = nil, ifname: Located<String>? = nil, poisoned: Bool = false) {
+        self.decl = decl; self.kind = kind; self.ports = ports; self.portsSpan = portsSpan; self.stp = stp
+        self.mtu = mtu; self.hosts = hosts; self.managed = managed; self.ifname = ifname; self.poisoned = poisoned
+    }
+}
+
+/// One written attachment attribute of a network.
+public enum AttachmentUse: Sendable, Equatable {
+    case bridge(name: String)
+    case ovs(name: String)
+    case macvlan(LinkUse)
+    case sriov(resource: String)
+}
+
+public struct RouteDecl: Sendable, Equatable {
+    public var to: Located<CIDR>
+    public var via: Located<IPAddress>
+    public var span: Span
+    public init(to: Located<CIDR>, via: Located<IPAddress>, span: Span) { self.to = to; self.via = via; self.span = span }
+}
+
+public struct NetworkDecl: Sendable {
+    public var decl: DeclInfo
+    /// Every attachment attribute written (bridge/ovs/macvlan/sriov), resolved; N-ATTACH wants exactly one.
+    public var attachments: [Located<AttachmentUse>]
+    public var vlan: Located<Int>?
+    public var subnet: Located<CIDR>?
+    public var gateway: Located<IPAddress>?
+    public var dns: [Located<IPAddress>]
+    public var search: [Located<String>]
+    public var mtu: Located<Int>?
+    /// `pool = a ..= b` (inclusive bounds) or `a .. b` (converted to inclusive).
+    public var pool: Located<ClosedInterval>?
+    public var routes: [RouteDecl]
+    /// Already checked against none|static|host-local|whereabouts|dhcp.
+    public var ipam: Located<String>?
+    public var nad: Located<String>?
+    /// An attachment failed to resolve (reported): skip attachment-dependent checks.
+    public var poisoned: Bool
+    public init(decl: DeclInfo, attachments: [Located<AttachmentUse>] = [], vlan: Located<Int>? = nil,
+                subnet: Located<CIDR>? = nil, gateway: Located<IPAddress>? = nil, dns: [Located<IPAddress>] = [],
+                search: [Located<String>] = [], mtu: Located<Int>? = nil, pool: Located<ClosedInterval>? = nil,
+                routes: [RouteDecl] = [], ipam: Located<String>? = nil, nad: Located<String>? = nil, poisoned: Bool = false) {
+        self.decl = decl; self.attachments = attachments; self.vlan = vlan; self.subnet = subnet; self.gateway = gateway
+        self.dns = dns; self.search = search; self.mtu = mtu; self.pool = pool; self.routes = routes; self.ipam = ipam
+        self.nad = nad; self.poisoned = poisoned
+    }
+}
+
+public struct ClosedInterval: Sendable, Equatable {
+    public var first: IPAddress
+    public var last: IPAddress
+    public init(first: IPAddress, last: IPAddress) { self.first = first; self.last = last }
+}
+
+public struct UserDecl: Sendable {
+    public var decl: DeclInfo
+    public var passwordHash: Located<String>?
+    /// Span of a plain `password = …` attribute (V-PASS reports it).
+    public var plainPassword: Span?
+    public var sshKeys: [Located<String>]
+    public var sudo: Located<String>?
+    public var shell: Located<String>?
+    public var groups: [Located<String>]
+    public init(decl: DeclInfo, passwordHash: Located<String>? = nil, plainPassword: Span? = nil,
+                sshKeys: [Located<String>] = [], sudo: Located<String>? = nil, shell: Located<String>? = nil,
+                groups: [Located<String>] = []) {
+        self.decl = decl; self.passwordHash = passwordHash; self.plainPassword = plainPassword; self.sshKeys = sshKeys
+        self.sudo = sudo; self.shell = shell; self.groups = groups
+    }
+}
+
+public enum NicNetworkUse: Sendable, Equatable {
+    case pod
+    case network(String)
+}
+
+public enum AddressSpec: Sendable, Equatable {
+    /// `10.0.0.5` (prefix from the subnet)
+    case ip(IPAddress)
+    /// `10.0.0.5/24`
+    case ifaddr(IfAddr)
+    case auto
+    case dhcp
+}
+
+public struct VMNicDecl: Sendable {
+    public var decl: DeclInfo
+    /// nil when the network did not resolve (reported; `poisoned`).
+    public var network: Located<NicNetworkUse>?
+    public var address: Located<AddressSpec>?
+    public var mac: Located<MACAddress>?
+    public var ifname: Located<String>?
+    public var metric: Located<Int>?
+    public var defaultRoute: Located<Bool>?
+    public var poisoned: Bool
+    public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
+                mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,
+                defaultRoute: Located<Bool>? = nil, poisoned: Bool = false) {
+        self.decl = decl; self.network = network; self.address = address; self.mac = mac; self.ifname = ifname
+        self.metric = metric; self.defaultRoute = defaultRoute; self.poisoned = poisoned
+    }
+}
+
+/// `cloud_config`: the text, and when it came from one string literal, the span of each of
+/// its lines (so a YAML error on line N points at source line N).
+public struct CloudConfigSource: Sendable {
+    public var text: String
+    public var span: Span
+    public var lineSpans: [Span]?
+    public init(text: String, span: Span, lineSpans: [Span]?) { self.text = text; self.span = span; self.lineSpans = lineSpans }
+}
+
+public struct VMDecl: Sendable {
+    public var decl: DeclInfo
+    public var cpu: Located<Int>?
+    public var memory: Located<Quantity>?
+    public var image: Located<String>?
+    /// `host = worker-1` (resolved host name)
+    public var host: Located<String>?
+    public var running: Located<Bool>?
+    public var labels: [LabelEntry]
+    public var run: [Located<String>]
+    public var cloudConfig: CloudConfigSource?
+    public var users: [UserDecl]
+    public var nics: [VMNicDecl]
+    public var poisoned: Bool
+    public init(decl: DeclInfo, cpu: Located<Int>? = nil, memory: Located<Quantity>? = nil, image: Located<String>? = nil,
+                host: Located<String>? = nil, running: Located<Bool>? = nil, labels: [LabelEntry] = [],
+                run: [Located<String>] = [], cloudConfig: CloudConfigSource? = nil, users: [UserDecl] = [],
+                nics: [VMNicDecl] = [], poisoned: Bool = false) {
+        self.decl = decl; self.cpu = cpu; self.memory = memory; self.image = image; self.host = host
+        self.running = running; self.labels = labels; self.run = run; self.cloudConfig = cloudConfig
+        self.users = users; self.nics = nics; self.poisoned = poisoned
+    }
+}
