@@ -29,6 +29,8 @@ let package = Package(
         .testTarget(name: "WukongNetTests", dependencies: ["WukongNet"]),
         .testTarget(name: "WukongSyntaxTests", dependencies: ["WukongSyntax", "WukongCompiler"]),
         .testTarget(name: "WukongSemaTests", dependencies: ["WukongCompiler"]),
+        .testTarget(name: "WukongCompilerTests", dependencies: ["WukongCompiler"]),
+        .testTarget(name: "WukongIRTests", dependencies: ["WukongCompiler"]),
         .testTarget(name: "WukongKubernetesTests", dependencies: ["WukongCompiler"]),
         .testTarget(name: "WukongApplyTests", dependencies: ["WukongApply", "WukongCompiler"]),
     ]

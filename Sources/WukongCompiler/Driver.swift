@@ -1,0 +1,120 @@
+import Foundation
+import WukongDiagnostics
+import WukongSyntax
+import WukongSema
+import WukongIR
+
+/// One source file handed to the driver: its path as shown to the user (relative to the
+/// topology root for directories) and its bytes.
+public struct InputFile: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+    public init(path: String, bytes: [UInt8]) { self.path = path; self.bytes = bytes }
+    public init(path: String, text: String) { self.path = path; self.bytes = Array(text.utf8) }
+}
+
+/// What a compilation produced. Diagnostics are sorted (file, offset, code), de-duplicated,
+/// and capped at `Driver.maxErrors` errors (then one line with the count of the rest).
+public struct Compilation: Sendable {
+    public var sources: SourceMap
+    public var diagnostics: [Diagnostic]
+    public var program: CheckedProgram?
+    /// The IR, present when there were no errors.
+    public var topology: Topology?
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+public enum DriverError: Error, CustomStringConvertible {
+    case io(String)
+    public var description: String { switch self { case .io(let m): return m } }
+}
+
+/// The one pipeline shared by the CLI and (later) the language server:
+/// source → tokens → AST → checked program → IR. Nothing here prints.
+public enum Driver {
+    public static let maxErrors = 100
+
+    /// Loads a `.wk` file, or every `.wk` file of a directory (recursively, sorted bytewise by
+    /// path relative to the root), and compiles them as one topology.
+    public static func compile(path: String) throws -> Compilation {
+        let (files, name) = try load(path: path)
+        return compile(files: files, defaultName: name)
+    }
+
+    /// Reads the inputs of one topology. The default name is the file or directory name without extension.
+    public static func load(path: String) throws -> (files: [InputFile], defaultName: String) {
+        var isDir: ObjCBool = false
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw DriverError.io("\(path): no such file or directory")
+        }
+        let url = URL(fileURLWithPath: path)
+        let base = url.standardizedFileURL.lastPathComponent
+        if !isDir.boolValue {
+            guard let data = fm.contents(atPath: path) else { throw DriverError.io("\(path): cannot read file") }
+            let name = base.hasSuffix(".wk") ? String(base.dropLast(3)) : base
+            return ([InputFile(path: path, bytes: [UInt8](data))], name)
+        }
+        guard let walker = fm.enumerator(atPath: path) else { throw DriverError.io("\(path): cannot read directory") }
+        var rels: [String] = []
+        while let rel = walker.nextObject() as? String {
+            if rel.hasSuffix(".wk") { rels.append(rel) }
+        }
+        rels.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        if rels.isEmpty { throw DriverError.io("\(path): no .wk files in directory") }
+        var files: [InputFile] = []
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        for rel in rels {
+            let full = prefix + rel
+            guard let data = fm.contents(atPath: full) else { throw DriverError.io("\(full): cannot read file") }
+            files.append(InputFile(path: full, bytes: [UInt8](data)))
+        }
+        return (files, base)
+    }
+
+    /// Compiles in-memory files as one topology. `files` are sorted by path here, so the caller's order never matters.
+    public static func compile(files input: [InputFile], defaultName: String) -> Compilation {
+        let files = input.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        var sources = SourceMap()
+        var bag = DiagnosticBag()
+        var trees: [FileSyntax] = []
+        for f in files {
+            let id = sources.add(path: f.path, bytes: f.bytes)
+            let (tree, diags) = Parser.parse(sources[id]!)
+            trees.append(tree)
+            bag.add(contentsOf: diags)
+        }
+        let (program, evalDiags) = Evaluator.evaluate(files: trees, sources: sources, defaultName: defaultName)
+        bag.add(contentsOf: evalDiags)
+        bag.add(contentsOf: TopologyChecks.check(program))
+        var topology: Topology? = nil
+        if !bag.hasErrors {
+            let (ir, lowerDiags) = Lowering.lower(program)
+            bag.add(contentsOf: lowerDiags)
+            if !bag.hasErrors { topology = ir }
+        }
+        return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology)
+    }
+
+    /// At most `maxErrors` errors, then one `E0002` line counting the rest. Warnings are kept.
+    static func cap(_ ds: [Diagnostic]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var errors = 0, dropped = 0
+        var last: Span = .none
+        for d in ds {
+            if d.severity == .error {
+                errors += 1
+                if errors > maxErrors { dropped += 1; continue }
+                last = d.span
+            }
+            out.append(d)
+        }
+        if dropped > 0 {
+            out.append(Diagnostic(.tooManyErrors, "\(dropped) more error\(dropped == 1 ? "" : "s") not shown", at: last,
+                                  help: "fix the errors above and run again"))
+        }
+        return out
+    }
+}
