@@ -1,2 +1,115 @@
+import ArgumentParser
+import Foundation
 import WukongCompiler
-print("wukongc")
+import WukongDiagnostics
+
+// The only place that parses arguments, prints and picks exit codes: 0 ok, 1 errors, 2 usage/IO.
+
+@main
+struct Main {
+    static func main() {
+        do {
+            var command = try Wukongc.parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let code = Wukongc.exitCode(for: error)
+            let message = Wukongc.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
+        }
+    }
+}
+
+struct Wukongc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wukongc",
+        abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
+        version: WukongVersion.string,
+        subcommands: [Check.self, Explain.self])
+}
+
+enum Output {
+    static func out(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+    static func err(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+
+    /// Colour only on a terminal, never with NO_COLOR set.
+    static func useColor(fd: Int32) -> Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(fd) == 1
+    }
+
+    /// Prints the diagnostics of a compilation; returns (errors, warnings).
+    static func report(_ c: Compilation, format: DiagnosticFormat, toStdout: Bool) -> (Int, Int) {
+        let renderer = DiagnosticRenderer(sources: c.sources, color: format == .human && useColor(fd: toStdout ? 1 : 2))
+        var text = ""
+        for (i, d) in c.diagnostics.enumerated() {
+            if format == .human && i > 0 { text += "\n" }
+            text += renderer.render(d, as: format)
+        }
+        if toStdout { out(text) } else { err(text) }
+        return (c.errorCount, c.warningCount)
+    }
+
+    static func summary(path: String, errors: Int, warnings: Int, verb: String) -> String? {
+        func plural(_ n: Int, _ w: String) -> String { "\(n) \(w)\(n == 1 ? "" : "s")" }
+        if errors > 0 {
+            var s = "error: could not \(verb) `\(path)` due to \(plural(errors, "error"))"
+            if warnings > 0 { s += "; \(plural(warnings, "warning")) emitted" }
+            return s + "\n"
+        }
+        if warnings > 0 { return "warning: `\(path)` generated \(plural(warnings, "warning"))\n" }
+        return nil
+    }
+
+    /// Loads and compiles; IO problems exit 2.
+    static func compile(_ path: String) throws -> Compilation {
+        do { return try Driver.compile(path: path) } catch {
+            err("error: \(error)\n")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report every problem in one or more topologies (a .wk file or a directory of .wk files).")
+
+    @Argument(help: "Topology files or directories.") var paths: [String]
+    @Option(help: "Diagnostic format: human, json (one object per line) or gnu.") var format: DiagnosticFormat = .human
+    @Flag(help: "Treat warnings as errors.") var werror = false
+
+    func run() throws {
+        var failed = false
+        for path in paths {
+            let c = try Output.compile(path)
+            let (errors, warnings) = Output.report(c, format: format, toStdout: true)
+            if format == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "check") {
+                Output.err(s)
+            }
+            if errors > 0 || (werror && warnings > 0) { failed = true }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain a diagnostic code (E0402) or check id (N-SUBNET).")
+    @Argument(help: "A code such as E0402, or a check id such as N-SUBNET.") var code: String
+
+    func run() throws {
+        guard let c = DiagnosticCode.lookup(code) else {
+            Output.err("error: unknown code `\(code)`\n")
+            let all = DiagnosticCode.allCases.map(\.rawValue) + DiagnosticCode.allCases.map(\.check)
+            if let hint = Suggest.didYouMean(code.uppercased(), among: all) { Output.err("help: \(hint)\n") }
+            throw ExitCode(2)
+        }
+        Output.out(Explanations.text(for: c))
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongCompilerTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
