@@ -1,12 +1,418 @@
 import WukongDiagnostics
+import WukongNet
 import WukongSema
 
 /// Lowering: checked program → IR. Allocates `auto` addresses, derives MACs, default routes,
 /// Kubernetes names, placement and the NodeNetworkConfigurationPolicy grouping. Reports what
 /// only shows up here (N-POOL, collisions of derived names, K-NAME on derived names).
+///
+/// The input has passed evaluation and the topology checks without errors, but lowering never
+/// traps when it has not: whatever does not resolve is skipped (or falls back to a default).
+/// Everything is linear in the size of the program, except sorting (n log n).
 public enum Lowering {
+    /// Bond mode when `mode` is not written (the safest mode: needs no switch configuration).
+    public static let defaultBondMode = "active-backup"
+    /// Octets a derived MAC starts with when `mac_prefix` is not written (outside kubemacpool's `02` pool).
+    public static let defaultMACPrefix: [UInt8] = [0x0e]
+    /// Label keys every object carries (LANGUAGE.md §5.3).
+    public static let managedByKey = "app.kubernetes.io/managed-by"
+    public static let topologyKey = "wukong.dev/topology"
+    public static let hostnameKey = "kubernetes.io/hostname"
+
     public static func lower(_ program: CheckedProgram) -> (topology: Topology, diagnostics: [Diagnostic]) {
-        // TODO(lowering)
-        return (Topology(name: program.topologyName.value, namespace: program.namespace?.value ?? "default"), [])
+        var lowering = LoweringPass(program)
+        return lowering.run()
+    }
+}
+
+/// The state of one lowering run. Indexes map declared names to positions in the program's
+/// arrays (lookups only: nothing is ever produced by iterating a dictionary).
+struct LoweringPass {
+    let program: CheckedProgram
+    let topologyName: String
+    let namespace: String
+    var diagnostics: [Diagnostic] = []
+
+    var hostIndex: [String: Int] = [:]
+    var vlanIndex: [String: Int] = [:]
+    var bondIndex: [String: Int] = [:]
+    var bridgeIndex: [String: Int] = [:]
+    /// Network name → index in `program.networks`.
+    var networkIndex: [String: Int] = [:]
+    /// Merged node NIC name → index in `nics`.
+    var nicIndex: [String: Int] = [:]
+
+    var hosts: [Host] = []
+    var nics: [NodeNic] = []
+    /// Linux interface name of each VLAN of `program.vlans`.
+    var vlanIfnames: [String] = []
+    var vlans: [Vlan] = []
+    /// IR VLAN index per `program.vlans` index (nil: skipped, its base or id is missing).
+    var vlanIR: [Int?] = []
+    var bonds: [Bond] = []
+    var bridges: [Bridge] = []
+    /// IR network per `program.networks` index (nil: skipped, no attachment).
+    var networks: [Network?] = []
+    /// Per lowered VM (one per `program.vms` entry), per lowered NIC: its index in the VM's `nics` declarations.
+    var vmNicOrigins: [[Int]] = []
+
+    init(_ program: CheckedProgram) {
+        self.program = program
+        topologyName = program.topologyName.value
+        namespace = program.namespace?.value ?? "default"
+    }
+
+    mutating func run() -> (topology: Topology, diagnostics: [Diagnostic]) {
+        buildIndexes()
+        lowerHosts()
+        lowerNodeNics()
+        lowerVlans()
+        lowerBonds()
+        lowerBridges()
+        lowerNetworks()
+        let vms = lowerVMs()
+        let policies = buildPolicies()
+        checkNADNames(vms: vms)
+
+        var labels = [KeyValue(Lowering.managedByKey, "wukongc"), KeyValue(Lowering.topologyKey, topologyName)]
+        for entry in program.labels where entry.key.value != Lowering.managedByKey && entry.key.value != Lowering.topologyKey {
+            labels.append(KeyValue(entry.key.value, entry.value.value))
+        }
+        let topology = Topology(
+            name: topologyName, namespace: namespace, createNamespace: program.createNamespace?.value ?? false,
+            labels: labels, nodeSelector: program.nodeSelector.map { KeyValue($0.key.value, $0.value.value) },
+            hosts: hosts, nics: nics, vlans: vlans, bonds: bonds, bridges: bridges,
+            networks: networks.compactMap { $0 }, vms: vms, policies: policies)
+        return (topology, diagnostics)
+    }
+
+    // MARK: - Indexes
+
+    mutating func buildIndexes() {
+        for (i, h) in program.hosts.enumerated() where hostIndex[h.decl.name] == nil { hostIndex[h.decl.name] = i }
+        for (i, v) in program.vlans.enumerated() where vlanIndex[v.decl.name] == nil { vlanIndex[v.decl.name] = i }
+        for (i, b) in program.bonds.enumerated() where bondIndex[b.decl.name] == nil { bondIndex[b.decl.name] = i }
+        for (i, b) in program.bridges.enumerated() where bridgeIndex[b.decl.name] == nil { bridgeIndex[b.decl.name] = i }
+        for (i, n) in program.networks.enumerated() where networkIndex[n.decl.name] == nil { networkIndex[n.decl.name] = i }
+    }
+
+    /// `kubernetes.io/hostname` of a declared host (its name when unknown).
+    func hostname(of host: String) -> String {
+        guard let i = hostIndex[host] else { return host }
+        return program.hosts[i].hostname?.value ?? host
+    }
+
+    // MARK: - Node side
+
+    mutating func lowerHosts() {
+        hosts = program.hosts.map { Host(name: $0.decl.name, hostname: $0.hostname?.value ?? $0.decl.name) }
+    }
+
+    /// One logical NIC per name: a top-level `nic` is on every host (`hosts` nil); the same name
+    /// inside several hosts is one NIC present on those hosts, with each host's settings.
+    mutating func lowerNodeNics() {
+        for d in program.nics {
+            let settings = NodeNicSettings(host: d.host, address: d.address?.value, dhcp: d.dhcp?.value ?? false,
+                                           gateway: d.gateway?.value, dns: d.dns.map(\.value), mtu: d.mtu?.value)
+            if let i = nicIndex[d.decl.name] {
+                nics[i].settings.append(settings)
+                if let h = d.host {
+                    if nics[i].hosts != nil && !nics[i].hosts!.contains(h) { nics[i].hosts!.append(h) }
+                } else {
+                    nics[i].hosts = nil
+                }
+            } else {
+                nicIndex[d.decl.name] = nics.count
+                nics.append(NodeNic(name: d.decl.name, hosts: d.host.map { [$0] }, settings: [settings]))
+            }
+        }
+    }
+
+    func bondIfname(_ name: String) -> String {
+        guard let i = bondIndex[name] else { return name }
+        return program.bonds[i].ifname?.value ?? name
+    }
+
+    /// The Linux interface name of a link on the node.
+    func ifname(of use: LinkUse) -> String {
+        switch use.kind {
+        case .nic: return use.name
+        case .bond: return bondIfname(use.name)
+        case .vlan:
+            guard let i = vlanIndex[use.name], i < vlanIfnames.count else { return use.name }
+            return vlanIfnames[i]
+        }
+    }
+
+    func linkRef(_ use: LinkUse) -> LinkRef {
+        let kind: LinkKind
+        switch use.kind {
+        case .nic: kind = .nic
+        case .vlan: kind = .vlan
+        case .bond: kind = .bond
+        }
+        return LinkRef(kind: kind, name: use.name, ifname: ifname(of: use))
+    }
+
+    /// VLAN interface names: `ifname`, else `<base ifname>.<id>`. A VLAN may sit on a VLAN, so the
+    /// chain is followed down to its first known name (iteratively; a cycle falls back to names).
+    mutating func computeVlanIfnames() {
+        let decls = program.vlans
+        var known = [String?](repeating: nil, count: decls.count)
+        for start in decls.indices where known[start] == nil {
+            var chain: [Int] = []
+            var onChain = Set<Int>()
+            var below: String? = nil
+            var cur: Int? = start
+            while let c = cur {
+                if let k = known[c] { below = k; break }
+                if !onChain.insert(c).inserted { below = decls[c].decl.name; break }
+                chain.append(c)
+                cur = nil
+                guard let base = decls[c].base else { below = nil; break }
+                switch base.kind {
+                case .vlan:
+                    if let j = vlanIndex[base.name] { cur = j } else { below = base.name }
+                case .nic: below = base.name
+                case .bond: below = bondIfname(base.name)
+                }
+            }
+            for c in chain.reversed() {
+                let v = decls[c]
+                let name: String
+                if let explicit = v.ifname?.value {
+                    name = explicit
+                } else if let b = below, let id = v.id?.value {
+                    name = "\(b).\(id)"
+                } else {
+                    name = v.decl.name
+                }
+                known[c] = name
+                below = name
+            }
+        }
+        vlanIfnames = known.enumerated().map { $0.element ?? decls[$0.offset].decl.name }
+    }
+
+    mutating func lowerVlans() {
+        computeVlanIfnames()
+        vlanIR = [Int?](repeating: nil, count: program.vlans.count)
+        for (i, v) in program.vlans.enumerated() {
+            guard let base = v.base, let id = v.id?.value else { continue }
+            vlanIR[i] = vlans.count
+            vlans.append(Vlan(name: v.decl.name, ifname: vlanIfnames[i], base: linkRef(base), id: id, mtu: v.mtu?.value))
+        }
+    }
+
+    mutating func lowerBonds() {
+        bonds = program.bonds.map { b in
+            Bond(name: b.decl.name, ifname: b.ifname?.value ?? b.decl.name, ports: b.ports.map(linkRef),
+                 mode: b.mode?.value ?? Lowering.defaultBondMode, mtu: b.mtu?.value)
+        }
+    }
+
+    /// Bridges. A managed bridge takes over the node addressing of its port NICs, per host
+    /// (only on the hosts it is built on).
+    mutating func lowerBridges() {
+        for b in program.bridges {
+            let hostList = b.hosts?.map(\.value)
+            let managed = b.managed?.value ?? true
+            var nodeAddresses: [BridgeNodeAddress] = []
+            if managed {
+                for port in b.ports where port.kind == .nic {
+                    guard let ni = nicIndex[port.name] else { continue }
+                    for s in nics[ni].settings where s.carriesNodeAddress {
+                        if let h = s.host, let only = hostList, !only.contains(h) { continue }
+                        nodeAddresses.append(BridgeNodeAddress(
+                            host: s.host, fromNic: port.name, fromIfname: port.name, address: s.address,
+                            dhcp: s.dhcp, gateway: s.gateway, dns: s.dns))
+                    }
+                }
+            }
+            bridges.append(Bridge(
+                name: b.decl.name, ifname: b.ifname?.value ?? b.decl.name, kind: b.kind == .ovs ? .ovs : .linux,
+                ports: b.ports.map(linkRef), stp: b.stp?.value ?? false, mtu: b.mtu?.value, hosts: hostList,
+                managed: managed, nodeAddresses: nodeAddresses))
+        }
+    }
+
+    // MARK: - Networks
+
+    func bridgeIfname(_ name: String) -> String {
+        guard let i = bridgeIndex[name] else { return name }
+        return program.bridges[i].ifname?.value ?? name
+    }
+
+    mutating func lowerNetworks() {
+        networks = program.networks.map { n in
+            guard let first = n.attachments.first else { return nil }
+            let attachment: Attachment
+            switch first.value {
+            case .bridge(let name): attachment = .bridge(name: name, ifname: bridgeIfname(name))
+            case .ovs(let name): attachment = .ovs(name: name, ifname: bridgeIfname(name))
+            case .macvlan(let use): attachment = .macvlan(linkRef(use))
+            case .sriov(let resource): attachment = .sriov(resource: resource)
+            }
+            let ipam = n.ipam.flatMap { IPAM(rawValue: $0.value) } ?? .none
+            let existing = n.nad?.value
+            let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp)
+            return Network(
+                name: n.decl.name, attachment: attachment, vlan: n.vlan?.value, subnet: n.subnet?.value,
+                gateway: n.gateway?.value, dns: n.dns.map(\.value), search: n.search.map(\.value), mtu: n.mtu?.value,
+                poolFirst: n.pool?.value.first, poolLast: n.pool?.value.last,
+                routes: n.routes.map { Route(to: $0.to.value, via: $0.via.value) }, ipam: ipam,
+                existingNAD: existing, nadName: ownsNAD ? n.decl.name : nil)
+        }
+    }
+
+    // MARK: - VMs
+
+    mutating func lowerVMs() -> [VM] {
+        var vms: [VM] = []
+        vms.reserveCapacity(program.vms.count)
+        /// Per lowered VM NIC: its (vm, nic) declaration indexes, to reach spans later.
+        var origins: [[Int]] = []
+        origins.reserveCapacity(program.vms.count)
+        let allocator = AddressAllocation(pass: self)
+        let placement = Placement(pass: self)
+
+        for vm in program.vms {
+            var vmNics: [VMNic] = []
+            var nicOrigins: [Int] = []
+            vmNics.reserveCapacity(vm.nics.count)
+            for (j, nic) in vm.nics.enumerated() {
+                guard let lowered = lowerNic(nic, vm: vm) else { continue }
+                vmNics.append(lowered)
+                nicOrigins.append(j)
+            }
+            applyDefaultRouteRule(&vmNics, decls: vm.nics, origins: nicOrigins)
+
+            let pinned = vm.host.map { hostname(of: $0.value) }
+            let name = vm.decl.name
+            vms.append(VM(
+                name: name, cpu: vm.cpu?.value ?? 1, memory: vm.memory?.value ?? Quantity(bytes: 0),
+                image: vm.image?.value ?? "", pinnedHostname: pinned,
+                affinityHostnames: pinned == nil ? placement.affinity(for: vmNics) : nil,
+                running: vm.running?.value ?? true,
+                labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
+                cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
+                secretName: "\(name)-cloudinit", firmwareUUID: Hash.uuidV5URL("wukong://\(namespace)/\(name)")))
+            origins.append(nicOrigins)
+        }
+
+        allocator.allocate(vms: &vms, origins: origins, program: program, diagnostics: &diagnostics)
+        MACDerivation(topology: topologyName, prefix: macPrefixOctets()).assign(vms: &vms, origins: origins, program: program)
+        vmNicOrigins = origins
+        return vms
+    }
+
+    func lowerUser(_ u: UserDecl) -> User {
+        User(name: u.decl.name, passwordHash: u.passwordHash?.value, sshKeys: u.sshKeys.map(\.value),
+             sudo: u.sudo?.value, shell: u.shell?.value, groups: u.groups.map(\.value))
+    }
+
+    /// A VM NIC with everything but its MAC and `auto` address (filled in later passes).
+    /// nil when its network did not resolve.
+    func lowerNic(_ nic: VMNicDecl, vm: VMDecl) -> VMNic? {
+        guard let use = nic.network?.value else { return nil }
+        let placeholderMAC = MACAddress(0)
+        switch use {
+        case .pod:
+            return VMNic(name: nic.decl.name, network: nil, binding: .masquerade, mac: nic.mac?.value ?? placeholderMAC,
+                         address: .dhcp, ifname: nic.ifname?.value, metric: nic.metric?.value)
+        case .network(let netName):
+            guard let ni = networkIndex[netName], let net = networks[ni] else { return nil }
+            let binding: Binding
+            switch net.attachment {
+            case .bridge, .ovs: binding = .bridge
+            case .macvlan: binding = .macvtap
+            case .sriov: binding = .sriov
+            }
+            var ownNAD: String? = nil
+            let networkName: String
+            if let existing = net.existingNAD {
+                networkName = existing.contains("/") ? existing : "\(namespace)/\(existing)"
+            } else if net.ipam == .static || net.ipam == .hostLocal {
+                let nad = "\(vm.decl.name)-\(netName)-nad"
+                ownNAD = nad
+                networkName = "\(namespace)/\(nad)"
+            } else {
+                networkName = "\(namespace)/\(netName)"
+            }
+            var address = NicAddress.dhcp
+            if net.ipam != .whereabouts && net.ipam != .dhcp, let spec = nic.address?.value {
+                switch spec {
+                case .ip(let ip):
+                    let prefix = net.subnet.map(\.prefix) ?? ip.bitWidth
+                    address = .static(IfAddr(address: ip, prefix: prefix))
+                case .ifaddr(let a): address = .static(a)
+                case .auto, .dhcp: address = .dhcp  // `auto` is filled in by AddressAllocation
+                }
+            }
+            return VMNic(name: nic.decl.name, network: netName, binding: binding, mac: nic.mac?.value ?? placeholderMAC,
+                         address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
+                         networkName: networkName, ownNAD: ownNAD)
+        }
+    }
+
+    /// LANGUAGE.md §5.6: when a NIC sets `default_route = true`, exactly those carry one; else the
+    /// first NIC (source order) not set to false whose network has a gateway (never the pod NIC).
+    func applyDefaultRouteRule(_ nics: inout [VMNic], decls: [VMNicDecl], origins: [Int]) {
+        let explicit = origins.map { decls[$0].defaultRoute?.value }
+        if explicit.contains(true) {
+            for k in nics.indices { nics[k].defaultRoute = explicit[k] == true }
+            return
+        }
+        for k in nics.indices where explicit[k] != false {
+            guard let net = nics[k].network, let ni = networkIndex[net], networks[ni]?.gateway != nil else { continue }
+            nics[k].defaultRoute = true
+            return
+        }
+    }
+
+    /// `mac_prefix` as octets ("0e", "0e:12"); the default when absent or malformed (checks report it).
+    func macPrefixOctets() -> [UInt8] {
+        guard let text = program.macPrefix?.value else { return Lowering.defaultMACPrefix }
+        let parts = text.split(separator: text.contains("-") ? "-" : ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count) else { return Lowering.defaultMACPrefix }
+        var out: [UInt8] = []
+        for p in parts {
+            guard p.count == 2, let b = UInt8(p, radix: 16) else { return Lowering.defaultMACPrefix }
+            out.append(b)
+        }
+        return out
+    }
+
+    // MARK: - NAD names
+
+    /// Two generated NetworkAttachmentDefinitions with one name (a network `a-b-nad` and the
+    /// per-NIC NAD of VM `a` on network `b`): E0602 at the later one.
+    mutating func checkNADNames(vms: [VM]) {
+        var seen: [String: Span] = [:]
+        for (i, n) in program.networks.enumerated() {
+            guard let nad = networks[i]?.nadName else { continue }
+            if let first = seen[nad] {
+                diagnostics.append(duplicateNAD(nad, at: n.decl.nameSpan, first: first))
+            } else {
+                seen[nad] = n.decl.nameSpan
+            }
+        }
+        for (v, vm) in vms.enumerated() {
+            for (k, nic) in vm.nics.enumerated() {
+                guard let nad = nic.ownNAD else { continue }
+                let span = program.vms[v].nics[vmNicOrigins[v][k]].decl.nameSpan
+                if let first = seen[nad] {
+                    diagnostics.append(duplicateNAD(nad, at: span, first: first))
+                } else {
+                    seen[nad] = span
+                }
+            }
+        }
+    }
+
+    func duplicateNAD(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateObject, "two NetworkAttachmentDefinitions would be named `\(name)`", at: span,
+                   notes: [DiagnosticNote("the other one comes from here", at: first)],
+                   help: "rename the network or the VM so that the derived names differ")
     }
 }

@@ -1,0 +1,175 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSema
+
+/// `address = auto` (LANGUAGE.md §5.6): in source order after expansion (VM order, then NIC
+/// order), each NIC gets the numerically lowest address of the network's `pool` (else its
+/// `subnet`) that is not reserved or taken. Reserved: the network and broadcast addresses
+/// (IPv4 prefixes ≤ 30), the IPv6 subnet-router anycast address (prefixes ≤ 126), the gateway,
+/// the DNS servers, the routes' `via`, and node addresses in the subnet. Taken: every static
+/// NIC address on that network (anywhere in the topology) and every earlier `auto`.
+///
+/// Per network the reserved and taken addresses inside the range are sorted once; a cursor
+/// walks the range and the sorted list together, so allocating n addresses costs
+/// O(n + taken) after the sort — never a rescan from the start.
+struct AddressAllocation {
+    /// One network's pool state.
+    struct Pool {
+        /// Next candidate; nil once the range is used up.
+        var next: IPAddress?
+        let last: IPAddress
+        /// Reserved and static addresses inside [first, last], sorted.
+        let taken: [IPAddress]
+        var takenCursor = 0
+        let prefix: Int
+
+        mutating func allocate() -> IPAddress? {
+            while let candidate = next {
+                while takenCursor < taken.count && taken[takenCursor] < candidate { takenCursor += 1 }
+                let isTaken = takenCursor < taken.count && taken[takenCursor] == candidate
+                next = candidate < last ? candidate.adding(1) : nil
+                if !isTaken { return candidate }
+            }
+            return nil
+        }
+    }
+
+    let networks: [Network?]
+    let networkIndex: [String: Int]
+    /// Every node address declared on a node NIC (any host).
+    let nodeAddresses: [IPAddress]
+
+    init(pass: LoweringPass) {
+        networks = pass.networks
+        networkIndex = pass.networkIndex
+        nodeAddresses = pass.nics.flatMap { $0.settings.compactMap { $0.address?.address } }
+    }
+
+    static func makePool(_ net: Network, statics: [IPAddress], nodeAddresses: [IPAddress]) -> Pool? {
+        guard let subnet = net.subnet else { return nil }
+        var first = subnet.network
+        var last = subnet.broadcast
+        if let pf = net.poolFirst, let pl = net.poolLast {
+            if pf.isV6 != subnet.isV6 || pl.isV6 != subnet.isV6 {
+                return Pool(next: nil, last: last, taken: [], prefix: subnet.prefix)
+            }
+            first = max(first, pf)
+            last = min(last, pl)
+        }
+        var reserved: [IPAddress] = []
+        if subnet.isV6 {
+            if subnet.prefix <= 126 { reserved.append(subnet.network) }
+        } else if subnet.prefix <= 30 {
+            reserved.append(subnet.network)
+            reserved.append(subnet.broadcast)
+        }
+        if let g = net.gateway { reserved.append(g) }
+        reserved.append(contentsOf: net.dns)
+        reserved.append(contentsOf: net.routes.map(\.via))
+        reserved.append(contentsOf: nodeAddresses.filter { subnet.contains($0) })
+        reserved.append(contentsOf: statics)
+        let taken = reserved.filter { $0.isV6 == subnet.isV6 && first <= $0 && $0 <= last }.sorted()
+        return Pool(next: first <= last ? first : nil, last: last, taken: taken, prefix: subnet.prefix)
+    }
+
+    /// Fills in the `auto` addresses of `vms` (whose NICs came from the declarations
+    /// `program.vms[v].nics[origins[v][k]]`); E0406 where a pool runs dry.
+    func allocate(vms: inout [VM], origins: [[Int]], program: CheckedProgram, diagnostics: inout [Diagnostic]) {
+        var wants = [Bool](repeating: false, count: networks.count)
+        var any = false
+        for v in vms.indices {
+            for k in vms[v].nics.indices {
+                guard case .auto? = program.vms[v].nics[origins[v][k]].address?.value,
+                      let net = vms[v].nics[k].network, let ni = networkIndex[net] else { continue }
+                wants[ni] = true
+                any = true
+            }
+        }
+        guard any else { return }
+
+        var statics = [[IPAddress]](repeating: [], count: networks.count)
+        for vm in vms {
+            for nic in vm.nics {
+                guard case .static(let a) = nic.address, let net = nic.network, let ni = networkIndex[net], wants[ni]
+                else { continue }
+                statics[ni].append(a.address)
+            }
+        }
+        var pools: [Pool?] = networks.indices.map { i in
+            guard wants[i], let net = networks[i] else { return nil }
+            return AddressAllocation.makePool(net, statics: statics[i], nodeAddresses: nodeAddresses)
+        }
+
+        for v in vms.indices {
+            for k in vms[v].nics.indices {
+                let decl = program.vms[v].nics[origins[v][k]]
+                guard let spec = decl.address, case .auto = spec.value,
+                      let net = vms[v].nics[k].network, let ni = networkIndex[net], let network = networks[ni],
+                      network.ipam != .whereabouts, network.ipam != .dhcp, var pool = pools[ni] else { continue }
+                let ip = pool.allocate()
+                pools[ni] = pool
+                if let ip {
+                    vms[v].nics[k].address = .static(IfAddr(address: ip, prefix: pool.prefix))
+                } else {
+                    diagnostics.append(exhausted(network: program.networks[ni], vm: program.vms[v].decl.name,
+                                                 nic: decl.decl.name, at: spec.span))
+                }
+            }
+        }
+    }
+
+    func exhausted(network: NetworkDecl, vm: String, nic: String, at span: Span) -> Diagnostic {
+        var notes: [DiagnosticNote] = []
+        if let pool = network.pool {
+            notes.append(DiagnosticNote("`auto` addresses of `\(network.decl.name)` come from this pool", at: pool.span))
+        } else if let subnet = network.subnet {
+            notes.append(DiagnosticNote("`auto` addresses of `\(network.decl.name)` come from this subnet", at: subnet.span))
+        }
+        return Diagnostic(.poolExhausted, "no free address left on network `\(network.decl.name)` for `\(vm).\(nic)`",
+                          at: span, notes: notes,
+                          help: network.pool != nil ? "widen the pool, or give some NICs a static address"
+                                                    : "use a larger subnet, or give some NICs a static address")
+    }
+}
+
+/// VM placement: when a VM is not pinned but the bridges of its networks are built only on some
+/// hosts, the hostnames (in host source order) of the hosts that have all of them.
+struct Placement {
+    let hostnames: [String]
+    /// Per network (program index): on which hosts its bridge exists; nil = unrestricted.
+    let masks: [[Bool]?]
+    let networkIndex: [String: Int]
+
+    init(pass: LoweringPass) {
+        let program = pass.program
+        hostnames = pass.hosts.map(\.hostname)
+        networkIndex = pass.networkIndex
+        masks = pass.networks.map { net in
+            guard let net else { return nil }
+            let bridgeName: String
+            switch net.attachment {
+            case .bridge(let name, _), .ovs(let name, _): bridgeName = name
+            case .macvlan, .sriov: return nil
+            }
+            guard let bi = pass.bridgeIndex[bridgeName], let only = program.bridges[bi].hosts else { return nil }
+            var mask = [Bool](repeating: false, count: program.hosts.count)
+            for h in only { if let hi = pass.hostIndex[h.value] { mask[hi] = true } }
+            return mask
+        }
+    }
+
+    func affinity(for nics: [VMNic]) -> [String]? {
+        var mask: [Bool]? = nil
+        for nic in nics {
+            guard let net = nic.network, let ni = networkIndex[net], let m = masks[ni] else { continue }
+            if var acc = mask {
+                for h in acc.indices where !m[h] { acc[h] = false }
+                mask = acc
+            } else {
+                mask = m
+            }
+        }
+        guard let mask else { return nil }
+        return hostnames.indices.filter { mask[$0] }.map { hostnames[$0] }
+    }
+}

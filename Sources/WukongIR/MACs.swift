@@ -1,0 +1,78 @@
+import WukongNet
+import WukongSema
+
+/// Derived MACs (LANGUAGE.md §5.6): the `mac_prefix` octets followed by the first bytes of
+/// SHA-256 of `"<topology>/<vm>/<nic>"`. On a collision — with an explicit MAC, with an earlier
+/// derived one, or with `02:00:00:00:00:00` — the later NIC in (vm name, nic name) order rehashes
+/// with a counter appended (`"<topology>/<vm>/<nic>/1"`, `/2`, …). The order is by names, not by
+/// source position, so renaming a file never changes a MAC.
+struct MACDerivation {
+    let topology: String
+    let prefix: [UInt8]
+
+    /// The pod network's in-pod bridge MAC: never handed out (KubeVirt rejects it on masquerade).
+    static let reserved: UInt64 = 0x02_00_00_00_00_00
+
+    func derive(vm: String, nic: String, counter: Int) -> MACAddress {
+        var key = "\(topology)/\(vm)/\(nic)"
+        if counter > 0 { key += "/\(counter)" }
+        let digest = Hash.sha256(Array(key.utf8))
+        var value: UInt64 = 0
+        for b in prefix.prefix(5) { value = value << 8 | UInt64(b) }
+        for i in 0..<(6 - min(prefix.count, 5)) { value = value << 8 | UInt64(digest[i]) }
+        return MACAddress(value)
+    }
+
+    func isUsable(_ mac: UInt64, _ used: Set<UInt64>) -> Bool {
+        mac != MACDerivation.reserved && mac != 0 && !used.contains(mac)
+    }
+
+    /// Gives every NIC without an explicit `mac` its derived MAC; explicit ones are kept.
+    func assign(vms: inout [VM], origins: [[Int]], program: CheckedProgram) {
+        var explicit = Set<UInt64>()
+        var derived: [(vm: Int, nic: Int)] = []
+        for v in vms.indices {
+            for k in vms[v].nics.indices {
+                if let mac = program.vms[v].nics[origins[v][k]].mac?.value {
+                    explicit.insert(mac.value)
+                } else {
+                    derived.append((v, k))
+                }
+            }
+        }
+        var first: [UInt64] = []
+        first.reserveCapacity(derived.count)
+        var seen = Set<UInt64>(minimumCapacity: derived.count)
+        var clash = false
+        for (v, k) in derived {
+            let mac = derive(vm: vms[v].name, nic: vms[v].nics[k].name, counter: 0).value
+            first.append(mac)
+            if !isUsable(mac, explicit) || !seen.insert(mac).inserted { clash = true }
+        }
+        if !clash {
+            for (i, (v, k)) in derived.enumerated() { vms[v].nics[k].mac = MACAddress(first[i]) }
+            return
+        }
+        // Rare: resolve collisions one NIC at a time in (vm, nic) name order.
+        let order = derived.indices.sorted { a, b in
+            let x = derived[a], y = derived[b]
+            let vx = vms[x.vm].name, vy = vms[y.vm].name
+            if vx != vy { return vx.utf8.lexicographicallyPrecedes(vy.utf8) }
+            let nx = vms[x.vm].nics[x.nic].name, ny = vms[y.vm].nics[y.nic].name
+            if nx != ny { return nx.utf8.lexicographicallyPrecedes(ny.utf8) }
+            return a < b
+        }
+        var used = explicit
+        for i in order {
+            let (v, k) = derived[i]
+            var mac = first[i]
+            var counter = 0
+            while !isUsable(mac, used) && counter < 1_000_000 {
+                counter += 1
+                mac = derive(vm: vms[v].name, nic: vms[v].nics[k].name, counter: counter).value
+            }
+            used.insert(mac)
+            vms[v].nics[k].mac = MACAddress(mac)
+        }
+    }
+}
