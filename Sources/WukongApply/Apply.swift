@@ -1,1 +1,585 @@
-// WukongApply: kubeconfig, libcurl client, server-side apply, diff, prune.
+// WukongApply: send built objects to a cluster the way `kubectl apply --server-side` does.
+//
+// Public API (the `wukongc apply` / `wukongc diff` commands are a thin layer over it):
+//
+//     let kubeconfig = try Kubeconfig.load(explicitPath: flags.kubeconfig)      // --kubeconfig, KUBECONFIG, ~/.kube/config
+//     let cluster = try kubeconfig.resolve(context: flags.context)             // --context or current-context
+//     let client = KubeClient(config: cluster,
+//                             http: HTTPClientOptions(connectTimeout: 10, requestTimeout: 30),
+//                             retry: RetryPolicy())                            // 5 tries, 0.5 s doubling, cap 8 s
+//     var options = ApplyOptions()
+//     options.dryRun = flags.dryRun == "server"; options.prune = flags.prune; options.wait = flags.wait
+//     options.timeout = flags.timeoutSeconds; options.forceConflicts = flags.forceConflicts
+//     options.defaultNamespace = cluster.namespace                               // objects carry their own namespace
+//     let applier = Applier(client: client, options: options)
+//     let report = applier.apply(objects) { event in                           // called serially, objects in apply order
+//         if let line = event.line(dryRun: options.dryRun) { print(line) }     // "virtualmachine.kubevirt.io/web-1 created"
+//     }
+//     print(report.summary); exit(report.exitCode)                             // 0 ok, 1 failure
+//
+//     let diff = applier.diff(objects)                                         // server-side dry run vs live
+//     print(diff.text, terminator: ""); exit(diff.exitCode)                   // 0 no change, 1 changes, 2 error
+//
+// Nothing here prints, exits or reads global state other than the kubeconfig files and the
+// environment passed in. Events never contain Secret data, tokens or keys: errors carry the
+// server's Status message (which names fields, not values), diffs mask Secret data.
+//
+// Semantics:
+// - Order: Namespace → Secret → NodeNetworkConfigurationPolicy (with `wait`: until Available=True;
+//   Degraded=True fails) → NetworkAttachmentDefinition → VirtualMachine (with `wait`: until Ready=True,
+//   only VMs meant to run). Within a kind, up to `concurrency` requests run in parallel; events
+//   are still delivered in input order.
+// - Each object: GET (404 = new), then PATCH `application/apply-patch+yaml` with
+//   `fieldManager`, `fieldValidation=Strict`, `force=true` only with `forceConflicts`,
+//   `dryRun=All` with `dryRun`. created = it did not exist; unchanged = the server kept the
+//   resourceVersion (a no-op apply is not written); configured = otherwise. In dry-run mode
+//   (nothing is written, the resourceVersion never moves) the dry-run result is compared with
+//   the live object instead, with server-managed fields removed.
+// - Failures: 429 (Retry-After honoured), 5xx, connection failures and timeouts are retried
+//   by `KubeClient` with capped exponential backoff; a 500 saying "failed to create typed patch
+//   object"/"field not declared in schema" is permanent. The first non-retryable failure stops
+//   the run: requests already in flight finish, nothing new starts; the report lists exactly
+//   what was applied and what was not. Re-running converges (apply is idempotent).
+// - Prune (after a fully successful apply): list every kind with
+//   `labelSelector=wukong.dev/topology=<name>` (namespaced kinds in the objects' namespaces,
+//   cluster-scoped kinds cluster-wide), report those not in the new set, then delete them in
+//   reverse apply order (VMs first). Honours dry run.
+import Foundation
+import WukongKubernetes
+
+public struct ApplyOptions: Sendable {
+    public var fieldManager = "wukongc"
+    public var forceConflicts = false
+    /// `--dry-run server`: every write is sent with `dryRun=All`.
+    public var dryRun = false
+    public var wait = false
+    /// Seconds for the whole run including waits (`--timeout`).
+    public var timeout: Double = 300
+    /// Seconds between status polls while waiting.
+    public var pollInterval: Double = 2
+    /// Requests in flight at once.
+    public var concurrency = 8
+    public var prune = false
+    /// The topology label value used by prune; default: the objects' `wukong.dev/topology` label.
+    public var topology: String?
+    /// Namespace for namespaced objects that carry none (the kubeconfig context's), else `default`.
+    public var defaultNamespace: String?
+    public init() {}
+}
+
+public let topologyLabel = "wukong.dev/topology"
+
+public enum ApplyAction: String, Sendable {
+    case created, configured, unchanged
+}
+
+/// What happened, delivered to the caller while the run progresses.
+public enum ApplyEvent: Sendable {
+    case applied(ObjectRef, ApplyAction)
+    case failed(ObjectRef, APIError)
+    /// A transient failure; the request is retried after `notice.delay` seconds.
+    case retrying(ObjectRef, RetryNotice)
+    case waiting(ObjectRef, condition: String)
+    case ready(ObjectRef, condition: String)
+    /// An object that prune will delete (all are listed before the first deletion).
+    case pruneCandidate(ObjectRef)
+    case pruned(ObjectRef)
+    /// Objects finished so far (for a progress bar).
+    case progress(done: Int, total: Int)
+
+    /// The kubectl-style line for this event, or nil for events that are not printed per line.
+    public func line(dryRun: Bool) -> String? {
+        let suffix = dryRun ? " (server dry run)" : ""
+        switch self {
+        case .applied(let r, let a): return "\(r) \(a.rawValue)\(suffix)"
+        case .failed(let r, let e): return "\(r) failed: \(e)"
+        case .retrying(let r, let n):
+            return "\(r): \(n.reason), retrying in \(String(format: "%.1f", n.delay))s (attempt \(n.attempt + 1))"
+        case .waiting(let r, let c): return "\(r) waiting for condition \(c)"
+        case .ready(let r, let c): return "\(r) condition met (\(c))"
+        case .pruneCandidate(let r): return "\(r) will be pruned\(suffix)"
+        case .pruned(let r): return "\(r) pruned\(suffix)"
+        case .progress: return nil
+        }
+    }
+}
+
+public struct AppliedObject: Sendable {
+    public var object: ObjectRef
+    public var action: ApplyAction
+}
+
+public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
+    public enum Stage: String, Sendable { case preflight, apply, wait, prune }
+    /// nil when the failure concerns the whole run (e.g. listing for prune).
+    public var object: ObjectRef?
+    public var stage: Stage
+    public var error: APIError
+    public var description: String {
+        (object.map { "\($0.qualified): " } ?? "") + "\(stage.rawValue) failed: \(error)"
+    }
+}
+
+public struct ApplyReport: Sendable {
+    public var dryRun: Bool
+    /// Objects the server accepted, in apply order.
+    public var applied: [AppliedObject] = []
+    /// Objects never sent (or whose request failed), in apply order; empty on success.
+    public var notApplied: [ObjectRef] = []
+    public var pruned: [ObjectRef] = []
+    public var failure: ApplyFailure?
+
+    public var succeeded: Bool { failure == nil }
+    public var exitCode: Int32 { failure == nil ? 0 : 1 }
+
+    public func count(_ a: ApplyAction) -> Int { applied.filter { $0.action == a }.count }
+
+    /// One line (two more on failure) for the end of the run.
+    public var summary: String {
+        var parts = ["\(count(.created)) created", "\(count(.configured)) configured", "\(count(.unchanged)) unchanged"]
+        if !pruned.isEmpty { parts.append("\(pruned.count) pruned") }
+        var s = parts.joined(separator: ", ") + (dryRun ? " (server dry run)" : "")
+        if let failure {
+            s = "error: \(failure)\n" + s
+            s += "\napplied \(applied.count) of \(applied.count + notApplied.count) objects"
+            if !notApplied.isEmpty {
+                let shown = notApplied.prefix(10).map(\.qualified).joined(separator: ", ")
+                s += "; not applied: \(shown)" + (notApplied.count > 10 ? " and \(notApplied.count - 10) more" : "")
+            }
+        }
+        return s
+    }
+}
+
+public struct DiffEntry: Sendable {
+    public var object: ObjectRef
+    public var isNew: Bool
+    /// Unified diff (empty when unchanged).
+    public var text: String
+}
+
+public struct DiffReport: Sendable {
+    public var entries: [DiffEntry] = []
+    public var failures: [ApplyFailure] = []
+    public var text: String { entries.map(\.text).joined() }
+    public var hasChanges: Bool { entries.contains { !$0.text.isEmpty } }
+    /// 0 no change, 1 changes, 2 error.
+    public var exitCode: Int32 { !failures.isEmpty ? 2 : (hasChanges ? 1 : 0) }
+}
+
+/// Applies, diffs and prunes objects through one `KubeClient`.
+public final class Applier: Sendable {
+    public let client: KubeClient
+    public let options: ApplyOptions
+
+    public init(client: KubeClient, options: ApplyOptions) {
+        self.client = client; self.options = options
+    }
+
+    struct Item: Sendable {
+        var object: KubeObject
+        var type: ResourceType
+        var namespace: String?
+        var ref: ObjectRef
+        var path: String
+    }
+
+    /// Checks kinds and names and sorts into apply order (stable within a kind).
+    func plan(_ objects: [KubeObject]) -> Result<[Item], ApplyFailure> {
+        var items: [Item] = []
+        for o in objects {
+            let ref = ObjectRef(o)
+            guard let type = ResourceType.lookup(apiVersion: o.apiVersion, kind: o.kind) else {
+                return .failure(ApplyFailure(object: ref, stage: .preflight, error: APIError(
+                    kind: .config, message: "kind `\(o.kind)` of `\(o.apiVersion)` is not one wukongc applies")))
+            }
+            guard !o.name.isEmpty else {
+                return .failure(ApplyFailure(object: ref, stage: .preflight, error: APIError(kind: .config, message: "object has no name")))
+            }
+            let ns = type.namespaced ? (o.namespace ?? options.defaultNamespace ?? "default") : nil
+            var r = ref
+            r.namespace = ns
+            items.append(Item(object: o, type: type, namespace: ns, ref: r, path: type.objectPath(namespace: ns, name: o.name)))
+        }
+        let sorted = items.enumerated().sorted { ($0.element.type.phase, $0.offset) < ($1.element.type.phase, $1.offset) }.map(\.element)
+        return .success(sorted)
+    }
+
+    func applyQuery(dryRun: Bool) -> String {
+        var q = "?fieldManager=\(percentEncode(options.fieldManager))&fieldValidation=Strict"
+        if options.forceConflicts { q += "&force=true" }
+        if dryRun { q += "&dryRun=All" }
+        return q
+    }
+
+    /// GET then apply-PATCH of one object.
+    func applyOne(_ item: Item, emit: @Sendable (ApplyEvent) -> Void) -> Result<ApplyAction, APIError> {
+        let onRetry: (RetryNotice) -> Void = { emit(.retrying(item.ref, $0)) }
+        let live: KubeValue?
+        switch client.get(item.path, onRetry: onRetry) {
+        case .failure(let e): return .failure(e)
+        case .success(let v): live = v
+        }
+        let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: options.dryRun),
+                                  body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
+        let response: HTTPResponse
+        switch client.send(request, onRetry: onRetry) {
+        case .failure(let e): return .failure(e)
+        case .success(let r): response = r
+        }
+        if response.status == 404 { return .failure(APIError.from(response: response)) }
+        let result: KubeValue
+        switch KubeClient.decode(response) {
+        case .failure(let e): return .failure(e)
+        case .success(let v): result = v
+        }
+        guard let live else { return .success(.created) }
+        if options.dryRun {
+            return .success(ObjectNormalizer.strip(live) == ObjectNormalizer.strip(result) ? .unchanged : .configured)
+        }
+        let before = live.at("metadata", "resourceVersion")?.stringValue
+        let after = result.at("metadata", "resourceVersion")?.stringValue
+        return .success(before != nil && before == after ? .unchanged : .configured)
+    }
+
+    /// Runs `work` over `count` items on up to `concurrency` threads. Stops handing out new items
+    /// after the first failure. Returns the results of the items that ran (a prefix, by index).
+    func runParallel<T: Sendable>(count: Int, work: @escaping @Sendable (Int) -> Result<T, APIError>,
+                                  completed: @escaping @Sendable (Int, Result<T, APIError>) -> Void)
+        -> [Result<T, APIError>] {
+        let state = Locked(RunState<T>(results: Array(repeating: nil, count: count)))
+        let workers = max(1, min(options.concurrency, count))
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            let thread = Thread {
+                while true {
+                    let index: Int? = state.withLock { s in
+                        guard !s.stop, s.next < count else { return nil }
+                        s.next += 1
+                        return s.next - 1
+                    }
+                    guard let index else { break }
+                    let r = work(index)
+                    state.withLock { s in
+                        s.results[index] = r
+                        if case .failure = r { s.stop = true }
+                    }
+                    completed(index, r)
+                }
+                group.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        group.wait()
+        return state.withLock { s in
+            var out: [Result<T, APIError>] = []
+            for r in s.results { guard let r else { break }; out.append(r) }
+            return out
+        }
+    }
+
+    struct RunState<T> { var next = 0; var stop = false; var results: [Result<T, APIError>?] }
+
+    /// Serialises event delivery and releases per-object events in input order.
+    final class Emitter: Sendable {
+        let sink: @Sendable (ApplyEvent) -> Void
+        private let lock = NSLock()
+        init(_ sink: @escaping @Sendable (ApplyEvent) -> Void) { self.sink = sink }
+        func emit(_ e: ApplyEvent) { lock.lock(); sink(e); lock.unlock() }
+        /// Ordered release: events for index i wait until all lower indices have been released.
+        private let pending = Locked<(next: Int, events: [Int: [ApplyEvent]])>((0, [:]))
+        func reset() { pending.withLock { $0 = (0, [:]) } }
+        func release(_ index: Int, _ events: [ApplyEvent]) {
+            lock.lock()
+            defer { lock.unlock() }
+            let ready: [ApplyEvent] = pending.withLock { p in
+                p.events[index] = events
+                var out: [ApplyEvent] = []
+                while let e = p.events.removeValue(forKey: p.next) { out += e; p.next += 1 }
+                return out
+            }
+            for e in ready { sink(e) }
+        }
+        /// Releases whatever is buffered (after a stop left gaps), in index order.
+        func flush() {
+            lock.lock()
+            defer { lock.unlock() }
+            let rest: [ApplyEvent] = pending.withLock { p in
+                let keys = p.events.keys.sorted()
+                let out = keys.flatMap { p.events[$0] ?? [] }
+                p.events = [:]
+                return out
+            }
+            for e in rest { sink(e) }
+        }
+    }
+
+    /// Applies `objects` (in the documented order), then waits and prunes as the options say.
+    public func apply(_ objects: [KubeObject], events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) -> ApplyReport {
+        var report = ApplyReport(dryRun: options.dryRun)
+        let items: [Item]
+        switch plan(objects) {
+        case .failure(let f):
+            report.failure = f
+            report.notApplied = objects.map(ObjectRef.init)
+            return report
+        case .success(let i): items = i
+        }
+        let deadline = Date().addingTimeInterval(options.timeout)
+        let emitter = Emitter(events)
+        let total = items.count
+        let done = Locked(0)
+        var start = 0
+        while start < items.count {
+            let phase = items[start].type.phase
+            var end = start
+            while end < items.count && items[end].type.phase == phase { end += 1 }
+            let batch = Array(items[start..<end])
+            emitter.reset()
+            let results = runParallel(count: batch.count, work: { [self] i in
+                applyOne(batch[i], emit: emitter.emit)
+            }, completed: { i, r in
+                let n = done.withLock { $0 += 1; return $0 }
+                switch r {
+                case .success(let a): emitter.release(i, [.applied(batch[i].ref, a), .progress(done: n, total: total)])
+                case .failure(let e): emitter.release(i, [.failed(batch[i].ref, e), .progress(done: n, total: total)])
+                }
+            })
+            emitter.flush()
+            for (i, r) in results.enumerated() {
+                switch r {
+                case .success(let a): report.applied.append(AppliedObject(object: batch[i].ref, action: a))
+                case .failure(let e):
+                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e) }
+                    report.notApplied.append(batch[i].ref)
+                }
+            }
+            if report.failure != nil {
+                report.notApplied += items[(start + results.count)...].map(\.ref)
+                return report
+            }
+            if options.wait && !options.dryRun {
+                if let f = waitFor(batch, deadline: deadline, emitter: emitter) {
+                    report.failure = f
+                    report.notApplied = items[end...].map(\.ref)
+                    return report
+                }
+            }
+            start = end
+        }
+        if options.prune {
+            prune(items, report: &report, emitter: emitter)
+        }
+        return report
+    }
+
+    /// The condition to wait for, or nil when the object is not waited on.
+    static func waitCondition(_ item: Item) -> String? {
+        switch item.type.kind {
+        case "NodeNetworkConfigurationPolicy": return "Available"
+        case "VirtualMachine":
+            let spec = item.object.body["spec"]
+            if let rs = spec?["runStrategy"]?.stringValue { return rs == "Halted" || rs == "Manual" ? nil : "Ready" }
+            if case .bool(false)? = spec?["running"] { return nil }
+            return "Ready"
+        default: return nil
+        }
+    }
+
+    func waitFor(_ batch: [Item], deadline: Date, emitter: Emitter) -> ApplyFailure? {
+        var pending = batch.compactMap { item in Applier.waitCondition(item).map { (item, $0) } }
+        for (item, c) in pending { emitter.emit(.waiting(item.ref, condition: c)) }
+        while !pending.isEmpty {
+            var still: [(Item, String)] = []
+            for (item, condition) in pending {
+                switch client.get(item.path, onRetry: { emitter.emit(.retrying(item.ref, $0)) }) {
+                case .failure(let e): return ApplyFailure(object: item.ref, stage: .wait, error: e)
+                case .success(nil):
+                    return ApplyFailure(object: item.ref, stage: .wait, error: APIError(kind: .notFound, httpStatus: 404, message: "object disappeared while waiting"))
+                case .success(let v?):
+                    if v.condition(condition) == "True" {
+                        emitter.emit(.ready(item.ref, condition: condition))
+                    } else if condition == "Available", v.condition("Degraded") == "True" {
+                        let why = v.conditionMessage("Degraded").map { ": \($0)" } ?? ""
+                        return ApplyFailure(object: item.ref, stage: .wait, error: APIError(kind: .other, reason: "Degraded", message: "policy is Degraded\(why)"))
+                    } else {
+                        still.append((item, condition))
+                    }
+                }
+            }
+            pending = still
+            if pending.isEmpty { break }
+            if Date() >= deadline {
+                let (item, c) = pending[0]
+                return ApplyFailure(object: item.ref, stage: .wait, error: APIError(
+                    kind: .timeout, message: "timed out waiting for condition \(c) (\(pending.count) object(s) not ready)"))
+            }
+            Thread.sleep(forTimeInterval: max(0, min(options.pollInterval, deadline.timeIntervalSinceNow)))
+        }
+        return nil
+    }
+
+    func topologyName(_ items: [Item]) -> String? {
+        if let t = options.topology { return t }
+        for item in items {
+            if let v = item.object.body.at("metadata", "labels", topologyLabel)?.stringValue { return v }
+        }
+        return nil
+    }
+
+    /// Lists the labelled objects of our kinds that `items` no longer contains.
+    func pruneCandidates(_ items: [Item]) -> Result<[(ObjectRef, String)], ApplyFailure> {
+        guard let topo = topologyName(items) else {
+            return .failure(ApplyFailure(object: nil, stage: .prune, error: APIError(
+                kind: .config, message: "prune needs the topology name: no object carries the `\(topologyLabel)` label")))
+        }
+        var keep: Set<String> = []
+        var namespaces: [String] = []
+        for item in items {
+            keep.insert("\(item.type.kind)|\(item.namespace ?? "")|\(item.object.name)")
+            if let ns = item.namespace, !namespaces.contains(ns) { namespaces.append(ns) }
+        }
+        if namespaces.isEmpty { namespaces = [options.defaultNamespace ?? "default"] }
+        let selector = "?labelSelector=" + percentEncode("\(topologyLabel)=\(topo)") + "&limit=500"
+        var out: [(ObjectRef, String)] = []
+        for type in ResourceType.all.reversed() {
+            for ns in type.namespaced ? namespaces.map(Optional.some) : [nil] {
+                var cont: String? = nil
+                repeat {
+                    let path = type.collectionPath(namespace: ns) + selector + (cont.map { "&continue=" + percentEncode($0) } ?? "")
+                    switch client.get(path) {
+                    case .failure(let e): return .failure(ApplyFailure(object: nil, stage: .prune, error: e))
+                    case .success(nil): cont = nil  // kind not served (CRD absent): nothing to prune
+                    case .success(let list?):
+                        for obj in list["items"]?.listValue ?? [] {
+                            guard let name = obj.at("metadata", "name")?.stringValue else { continue }
+                            let objNS = obj.at("metadata", "namespace")?.stringValue ?? ns
+                            if keep.contains("\(type.kind)|\(type.namespaced ? objNS ?? "" : "")|\(name)") { continue }
+                            let ref = ObjectRef(apiVersion: type.apiVersion, kind: type.kind, name: name, namespace: type.namespaced ? objNS : nil)
+                            out.append((ref, type.objectPath(namespace: type.namespaced ? objNS : nil, name: name)))
+                        }
+                        cont = list.at("metadata", "continue")?.stringValue
+                        if cont == "" { cont = nil }
+                    }
+                } while cont != nil
+            }
+        }
+        return .success(out)
+    }
+
+    func prune(_ items: [Item], report: inout ApplyReport, emitter: Emitter) {
+        let candidates: [(ObjectRef, String)]
+        switch pruneCandidates(items) {
+        case .failure(let f): report.failure = f; return
+        case .success(let c): candidates = c
+        }
+        for (ref, _) in candidates { emitter.emit(.pruneCandidate(ref)) }
+        // Delete kind by kind in reverse apply order (the candidates are grouped that way).
+        var start = 0
+        while start < candidates.count {
+            var end = start
+            while end < candidates.count && candidates[end].0.kind == candidates[start].0.kind { end += 1 }
+            let batch = Array(candidates[start..<end])
+            emitter.reset()
+            let q = "?propagationPolicy=Background" + (options.dryRun ? "&dryRun=All" : "")
+            let results = runParallel(count: batch.count, work: { [self] i -> Result<Void, APIError> in
+                let (ref, path) = batch[i]
+                switch client.send(HTTPRequest(method: "DELETE", path: path + q), onRetry: { emitter.emit(.retrying(ref, $0)) }) {
+                case .failure(let e): return .failure(e)
+                case .success: return .success(())  // 404: already gone
+                }
+            }, completed: { i, r in
+                switch r {
+                case .success: emitter.release(i, [.pruned(batch[i].0)])
+                case .failure(let e): emitter.release(i, [.failed(batch[i].0, e)])
+                }
+            })
+            emitter.flush()
+            for (i, r) in results.enumerated() {
+                switch r {
+                case .success: report.pruned.append(batch[i].0)
+                case .failure(let e):
+                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].0, stage: .prune, error: e) }
+                }
+            }
+            if report.failure != nil { return }
+            start = end
+        }
+    }
+
+    /// Server-side dry run of every object compared with the live object.
+    public func diff(_ objects: [KubeObject]) -> DiffReport {
+        var report = DiffReport()
+        let items: [Item]
+        switch plan(objects) {
+        case .failure(let f): report.failures = [f]; return report
+        case .success(let i): items = i
+        }
+        let newNamespaces = Locked<Set<String>>([])
+        let results = Locked<[Result<DiffEntry, APIError>?]>(Array(repeating: nil, count: items.count))
+        // Namespaces first (others may live in a namespace that does not exist yet).
+        let nsCount = items.prefix { $0.type.kind == "Namespace" }.count
+        for range in [0..<nsCount, nsCount..<items.count] where !range.isEmpty {
+            let slice = Array(items[range])
+            let group = DispatchGroup()
+            let next = Locked(0)
+            for _ in 0..<max(1, min(options.concurrency, slice.count)) {
+                group.enter()
+                Thread {
+                    while let i = next.withLock({ n -> Int? in n < slice.count ? { n += 1; return n - 1 }() : nil }) {
+                        let r = self.diffOne(slice[i], newNamespaces: newNamespaces)
+                        results.withLock { $0[range.lowerBound + i] = r }
+                    }
+                    group.leave()
+                }.start()
+            }
+            group.wait()
+        }
+        for (i, r) in results.withLock({ $0 }).enumerated() {
+            switch r {
+            case .success(let e)?: report.entries.append(e)
+            case .failure(let e)?: report.failures.append(ApplyFailure(object: items[i].ref, stage: .apply, error: e))
+            case nil: break
+            }
+        }
+        return report
+    }
+
+    func diffOne(_ item: Item, newNamespaces: Locked<Set<String>>) -> Result<DiffEntry, APIError> {
+        let live: KubeValue?
+        switch client.get(item.path) {
+        case .failure(let e): return .failure(e)
+        case .success(let v): live = v
+        }
+        if item.type.kind == "Namespace" && live == nil { newNamespaces.withLock { _ = $0.insert(item.object.name) } }
+        let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: true),
+                                  body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
+        var merged: KubeValue
+        switch client.send(request) {
+        case .failure(let e): return .failure(e)
+        case .success(let r):
+            if r.status == 404 {
+                // The namespace is created by this same apply: the dry run cannot see it yet.
+                if let ns = item.namespace, newNamespaces.withLock({ $0.contains(ns) }) {
+                    merged = item.object.body
+                } else {
+                    return .failure(APIError.from(response: r))
+                }
+            } else {
+                switch KubeClient.decode(r) {
+                case .failure(let e): return .failure(e)
+                case .success(let v): merged = v
+                }
+            }
+        }
+        merged = ObjectNormalizer.strip(merged)
+        let liveStripped = live.map(ObjectNormalizer.strip)
+        let (l, m) = ObjectNormalizer.redactSecrets(live: liveStripped, merged: merged)
+        let name = item.ref.qualified
+        let text = UnifiedDiff.diff(old: l.map(YAMLText.render) ?? "", new: m.map(YAMLText.render) ?? "",
+                                    oldName: "live/\(name)", newName: "merged/\(name)")
+        return .success(DiffEntry(object: item.ref, isNew: live == nil, text: text))
+    }
+}
