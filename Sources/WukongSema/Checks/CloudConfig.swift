@@ -1,0 +1,96 @@
+import WukongDiagnostics
+import Yams
+
+/// V-CLOUD: `cloud_config` must be one YAML mapping and must not set a key the generated userData sets.
+public enum CloudConfig {
+    /// Top-level userData keys the backend writes for this VM; `cloud_config` may not set them.
+    /// `users` when the VM declares a `user`, `runcmd` when `run` is non-empty. Nothing else
+    /// (see docs/decisions.md, "Checks"). The backend should use this list to stay in step.
+    public static func generatedKeys(for vm: VMDecl) -> [String] {
+        var keys: [String] = []
+        if !vm.users.isEmpty { keys.append("users") }
+        if !vm.run.isEmpty { keys.append("runcmd") }
+        return keys
+    }
+
+    /// The result of parsing one text: the top-level keys (with their 1-based lines), or an error at a 1-based line.
+    enum Parsed {
+        case keys([(key: String, line: Int)])
+        case notMapping(String)
+        case error(message: String, line: Int?)
+    }
+
+    static func parse(_ text: String) -> Parsed {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let e as YamlError {
+            return describe(e)
+        } catch {
+            return .error(message: "is not valid YAML", line: nil)
+        }
+        guard let node else { return .keys([]) }   // empty or only comments: nothing to merge
+        switch node {
+        case .mapping(let m):
+            var keys: [(String, Int)] = []
+            for (k, _) in m {
+                if let s = k.string { keys.append((s, k.mark?.line ?? 1)) }
+            }
+            return .keys(keys)
+        case .scalar: return .notMapping("a scalar")
+        case .sequence: return .notMapping("a list")
+        case .alias: return .notMapping("an alias")
+        }
+    }
+
+    static func describe(_ e: YamlError) -> Parsed {
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let ctx = context.map { " " + $0.text } ?? ""
+            return .error(message: "is not valid YAML: \(problem)\(ctx)", line: mark.line)
+        case .reader(let problem, _, _, _):
+            return .error(message: "is not valid YAML: \(problem)", line: nil)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return .error(message: "is not valid YAML: duplicate key \(keys)", line: context.mark.line)
+        default:
+            return .error(message: "is not valid YAML", line: nil)
+        }
+    }
+}
+
+extension Checker {
+    mutating func checkCloudConfig(_ vm: VMDecl, cache: inout [String: CloudConfig.Parsed]) {
+        guard let cc = vm.cloudConfig else { return }
+        let parsed: CloudConfig.Parsed
+        if let c = cache[cc.text] { parsed = c } else { parsed = CloudConfig.parse(cc.text); cache[cc.text] = parsed }
+        func span(line: Int?) -> Span {
+            guard let line, let spans = cc.lineSpans, line >= 1, line <= spans.count else { return cc.span }
+            return spans[line - 1]
+        }
+        switch parsed {
+        case .error(let message, let line):
+            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` \(message)", at: span(line: line),
+                           help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"))
+        case .notMapping(let what):
+            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` is \(what), not a mapping", at: cc.span,
+                           help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"))
+        case .keys(let keys):
+            let generated = CloudConfig.generatedKeys(for: vm)
+            guard !generated.isEmpty else { return }
+            for (key, line) in keys where generated.contains(key) {
+                let (note, help): (DiagnosticNote?, String)
+                if key == "users" {
+                    note = vm.users.first.map { DiagnosticNote("user declared here", at: $0.decl.nameSpan) }
+                    help = "declare the users with `user NAME { ... }` blocks only, or drop them from `cloud_config`"
+                } else {
+                    note = vm.run.first.map { DiagnosticNote("`run` set here", at: $0.span) }
+                    help = "put the commands into `run`, or move `run` into `cloud_config`'s `runcmd`"
+                }
+                add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` sets `\(key)`, which the generated user data sets too",
+                               at: span(line: line), notes: note.map { [$0] } ?? [], help: help))
+            }
+        }
+    }
+}
