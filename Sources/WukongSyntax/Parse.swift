@@ -2,9 +2,19 @@ import WukongDiagnostics
 
 /// Entry point of the syntax stage: source → tokens → tree, with diagnostics as values.
 public enum Parser {
+    /// How deeply brackets, blocks, strings and operator chains may nest before E0112.
+    /// Kept well below what a debug build's 512 KiB thread stack survives.
+    public static let maxNesting = 256
+
     /// Parses one file. Never traps; unparsable pieces become `.error` nodes.
     public static func parse(_ file: SourceFile) -> (syntax: FileSyntax, diagnostics: [Diagnostic]) {
-        // TODO(parser): replaced by the recursive-descent parser.
-        return (FileSyntax(file: file.id, items: [], comments: []), [])
+        let lexed = Lexer.lex(file)
+        var p = ParserImpl(source: file, lexed: lexed)
+        let items = p.parseFile()
+        var diags = lexed.diagnostics + p.diags
+        diags = diags.enumerated().sorted { a, b in
+            a.element.span.start != b.element.span.start ? a.element.span.start < b.element.span.start : a.offset < b.offset
+        }.map(\.element)
+        return (FileSyntax(file: file.id, items: items, comments: lexed.comments), diags)
     }
 }

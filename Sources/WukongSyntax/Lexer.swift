@@ -1,0 +1,817 @@
+import WukongDiagnostics
+import WukongNet
+
+/// The lexer of LANGUAGE.md §2. Works on bytes; never traps on any input. Public so a
+/// formatter or highlighter can use the token stream.
+public enum Lexer {
+    /// How deeply `${ "${ … }" }` may nest before the lexer gives up with E0112.
+    public static let maxInterpolationDepth = 64
+
+    public static func lex(_ file: SourceFile) -> LexedFile {
+        file.bytes.withUnsafeBufferPointer { buf in
+            var impl = LexerImpl(file: file.id, buf: buf)
+            impl.run()
+            return LexedFile(file: file.id, bytes: file.bytes, tokens: impl.tokens, comments: impl.comments,
+                             texts: impl.texts, diagnostics: impl.diags)
+        }
+    }
+}
+
+// MARK: - Character classes
+
+@inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
+@inline(__always) func isLetter(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 }
+@inline(__always) func isIdentStart(_ c: UInt8) -> Bool { isLetter(c) || c == 0x5F }
+@inline(__always) func isIdentPart(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) || c == 0x5F || c == 0x2D }
+@inline(__always) func isHexDigit(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20) &- 0x61 < 6 }
+
+private let keywordTable: [UInt64: TokenKind] = {
+    var t: [UInt64: TokenKind] = [:]
+    let kinds: [TokenKind] = [.kwImport, .kwTopology, .kwHost, .kwNic, .kwVlan, .kwBond, .kwBridge, .kwNetwork,
+                              .kwVm, .kwUser, .kwOn, .kwLet, .kwFn, .kwFor, .kwIn, .kwIf, .kwElse, .kwAssert,
+                              .kwTrue, .kwFalse, .kwAuto, .kwDhcp, .kwPod]
+    for k in kinds {
+        var key: UInt64 = 0
+        for (n, c) in k.spelling!.utf8.enumerated() { key |= UInt64(c) << UInt64(8 * n) }
+        t[key] = k
+    }
+    return t
+}()
+
+private let ovsBridgeBytes = Array("ovs-bridge".utf8)
+
+/// Why a run of code tokens stopped.
+private enum CodeEnd { case endOfFile, closed, newline, aborted }
+
+struct LexerImpl {
+    let file: FileID
+    let b: UnsafeBufferPointer<UInt8>
+    let n: Int
+    var i = 0
+    var tokens: [Token] = []
+    var texts: [String] = []
+    var comments: [Span] = []
+    var diags: [Diagnostic] = []
+    var pendingNewline = false
+    var interpolationDepth = 0
+    var aborted = false
+
+    init(file: FileID, buf: UnsafeBufferPointer<UInt8>) {
+        self.file = file
+        self.b = buf
+        self.n = buf.count
+        tokens.reserveCapacity(buf.count / 4 + 16)
+    }
+
+    @inline(__always) func at(_ k: Int) -> UInt8 { k < n && k >= 0 ? b[k] : 0 }
+    @inline(__always) func span(_ s: Int, _ e: Int) -> Span { Span(file: file, start: s, end: e) }
+
+    mutating func emit(_ kind: TokenKind, _ s: Int, _ e: Int, payload: Int64 = 0, synthetic: Bool = false) {
+        var flags: UInt8 = synthetic ? 2 : 0
+        if pendingNewline { flags |= 1; pendingNewline = false }
+        tokens.append(Token(kind: kind, start: s, end: e, payload: payload, flags: flags))
+    }
+
+    mutating func error(_ code: DiagnosticCode, _ message: String, _ s: Int, _ e: Int,
+                        help: String? = nil, notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) {
+        diags.append(Diagnostic(code, message, at: span(s, e), notes: notes, help: help, fixIts: fixIts))
+    }
+
+    mutating func run() {
+        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        _ = lexCode(inInterpolation: false, stopAtNewline: false)
+        if aborted { i = n }
+        emit(.endOfFile, n, n)
+    }
+
+    // MARK: Code
+
+    private mutating func lexCode(inInterpolation: Bool, stopAtNewline: Bool) -> CodeEnd {
+        var braceDepth = 0
+        while true {
+            if aborted { return .aborted }
+            if skipTrivia(stopAtNewline: stopAtNewline) { return .newline }
+            if i >= n { return .endOfFile }
+            let c = b[i]
+            if isIdentStart(c) { lexIdentifier(); continue }
+            if isDigit(c) { lexNumber(); continue }
+            let s = i
+            switch c {
+            case 0x22: // "
+                lexString()
+            case 0x7B: // {
+                braceDepth += 1; i += 1; emit(.lBrace, s, i)
+            case 0x7D: // }
+                if inInterpolation && braceDepth == 0 {
+                    i += 1; emit(.interpolationEnd, s, i); return .closed
+                }
+                braceDepth = max(0, braceDepth - 1); i += 1; emit(.rBrace, s, i)
+            case 0x5B: i += 1; emit(.lBracket, s, i)
+            case 0x5D: i += 1; emit(.rBracket, s, i)
+            case 0x28: i += 1; emit(.lParen, s, i)
+            case 0x29: i += 1; emit(.rParen, s, i)
+            case 0x2C: i += 1; emit(.comma, s, i)
+            case 0x3A: i += 1; emit(.colon, s, i)
+            case 0x2B: i += 1; emit(.plus, s, i)
+            case 0x2A: i += 1; emit(.star, s, i)
+            case 0x2F: i += 1; emit(.slash, s, i)
+            case 0x25: i += 1; emit(.percent, s, i)
+            case 0x2E: // .
+                if at(i + 1) == 0x2E {
+                    if at(i + 2) == 0x2E { i += 3; emit(.ellipsis, s, i) }
+                    else if at(i + 2) == 0x3D { i += 3; emit(.dotDotEqual, s, i) }
+                    else { i += 2; emit(.dotDot, s, i) }
+                } else { i += 1; emit(.dot, s, i) }
+            case 0x3D: // =
+                if at(i + 1) == 0x3D { i += 2; emit(.equalEqual, s, i) } else { i += 1; emit(.assign, s, i) }
+            case 0x21: // !
+                if at(i + 1) == 0x3D { i += 2; emit(.notEqual, s, i) } else { i += 1; emit(.bang, s, i) }
+            case 0x3C: // <
+                if at(i + 1) == 0x3D { i += 2; emit(.lessEqual, s, i) } else { i += 1; emit(.less, s, i) }
+            case 0x3E: // >
+                if at(i + 1) == 0x3D { i += 2; emit(.greaterEqual, s, i) } else { i += 1; emit(.greater, s, i) }
+            case 0x2D: // -
+                if at(i + 1) == 0x3E { i += 2; emit(.arrow, s, i) } else { i += 1; emit(.minus, s, i) }
+            case 0x26 where at(i + 1) == 0x26: i += 2; emit(.ampAmp, s, i)
+            case 0x7C where at(i + 1) == 0x7C: i += 2; emit(.pipePipe, s, i)
+            default:
+                lexStray()
+            }
+        }
+    }
+
+    /// Skips whitespace and comments. Returns true when it stopped at a newline because `stopAtNewline`.
+    private mutating func skipTrivia(stopAtNewline: Bool) -> Bool {
+        while i < n {
+            let c = b[i]
+            if c == 0x20 || c == 0x09 { i += 1; continue }
+            if c == 0x0D {
+                if at(i + 1) == 0x0A { if stopAtNewline { return true }; pendingNewline = true; i += 2; continue }
+                i += 1; continue // a lone carriage return is whitespace
+            }
+            if c == 0x0A { if stopAtNewline { return true }; pendingNewline = true; i += 1; continue }
+            if c == 0x2F && at(i + 1) == 0x2F { lexLineComment(); continue }
+            if c == 0x2F && at(i + 1) == 0x2A { lexBlockComment(); continue }
+            return false
+        }
+        return false
+    }
+
+    private mutating func lexLineComment() {
+        let s = i
+        i += 2
+        while i < n {
+            let c = b[i]
+            if c == 0x0A { break }
+            if c >= 0x80 || c == 0 { checkTextByte(); continue }
+            i += 1
+        }
+        var e = i
+        if e > s, at(e - 1) == 0x0D { e -= 1 }
+        comments.append(span(s, e))
+    }
+
+    private mutating func lexBlockComment() {
+        let s = i
+        i += 2
+        var depth = 1
+        var sawNewline = false
+        while i < n {
+            let c = b[i]
+            if c == 0x2A && at(i + 1) == 0x2F {
+                i += 2; depth -= 1
+                if depth == 0 { break }
+                continue
+            }
+            if c == 0x2F && at(i + 1) == 0x2A { i += 2; depth += 1; continue }
+            if c == 0x0A { sawNewline = true }
+            if c >= 0x80 || c == 0 { checkTextByte(); continue }
+            i += 1
+        }
+        if depth > 0 {
+            error(.unterminatedComment, "unterminated block comment", s, s + 2,
+                  help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
+        }
+        if sawNewline { pendingNewline = true }
+        comments.append(span(s, i))
+    }
+
+    /// At a NUL or non-ASCII byte inside a comment or string: reports NUL / invalid UTF-8 and skips
+    /// the character (a run of invalid bytes is one diagnostic). Returns the bytes to keep (nil when invalid).
+    @discardableResult
+    private mutating func checkTextByte() -> Int? {
+        let c = b[i]
+        if c == 0 {
+            let s = i
+            while i < n && b[i] == 0 { i += 1 }
+            error(.invalidCharacter, "unexpected NUL byte", s, i, help: "remove it; is this a binary file?")
+            return nil
+        }
+        let len = utf8Length(at: i)
+        if len > 0 { i += len; return len }
+        let s = i
+        i += 1
+        while i < n, b[i] >= 0x80, utf8Length(at: i) == 0 { i += 1 }
+        error(.invalidUTF8, "invalid UTF-8 byte sequence", s, i, help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+        return nil
+    }
+
+    /// Length of the valid UTF-8 scalar starting at `p` (a byte ≥ 0x80), or 0 when invalid.
+    func utf8Length(at p: Int) -> Int {
+        let c0 = at(p)
+        func cont(_ k: Int) -> Bool { at(p + k) & 0xC0 == 0x80 }
+        switch c0 {
+        case 0xC2...0xDF: return cont(1) ? 2 : 0
+        case 0xE0: return (0xA0...0xBF).contains(at(p + 1)) && cont(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(1) && cont(2) ? 3 : 0
+        case 0xED: return (0x80...0x9F).contains(at(p + 1)) && cont(2) ? 3 : 0
+        case 0xF0: return (0x90...0xBF).contains(at(p + 1)) && cont(2) && cont(3) ? 4 : 0
+        case 0xF1...0xF3: return cont(1) && cont(2) && cont(3) ? 4 : 0
+        case 0xF4: return (0x80...0x8F).contains(at(p + 1)) && cont(2) && cont(3) ? 4 : 0
+        default: return 0
+        }
+    }
+
+    /// A run of characters that cannot start a token: one diagnostic, one `.invalid` token.
+    private mutating func lexStray() {
+        let s = i
+        var invalidUTF8 = false
+        var sawNul = false
+        while i < n {
+            let c = b[i]
+            if c == 0 { sawNul = true; i += 1; continue }
+            if c >= 0x80 {
+                let len = utf8Length(at: i)
+                if len == 0 { invalidUTF8 = true; i += 1 } else { i += len }
+                continue
+            }
+            if c == 0x26 && at(i + 1) != 0x26 || c == 0x7C && at(i + 1) != 0x7C || isStrayASCII(c) { i += 1; continue }
+            break
+        }
+        if i == s { i += 1 } // never stall
+        emit(.invalid, s, i)
+        if invalidUTF8 {
+            error(.invalidUTF8, "invalid UTF-8 byte sequence", s, i, help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+        } else if sawNul {
+            error(.invalidCharacter, "unexpected NUL byte", s, i, help: "remove it; is this a binary file?")
+        } else {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
+            var help: String? = nil
+            switch text {
+            case "&": help = "did you mean `&&`?"
+            case "|": help = "did you mean `||`?"
+            case ";": help = "separate attributes with a newline or `,`"
+            case "'": help = "strings are written in double quotes: `\"…\"`"
+            default: break
+            }
+            let plural = text.unicodeScalars.count > 1 ? "characters" : "character"
+            error(.invalidCharacter, "unexpected \(plural) `\(text)`", s, i, help: help)
+        }
+    }
+
+    private func isStrayASCII(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x20, 0x09, 0x0A, 0x0D: return false
+        case 0x22, 0x7B, 0x7D, 0x5B, 0x5D, 0x28, 0x29, 0x2C, 0x3A, 0x2B, 0x2A, 0x2F, 0x25, 0x2E, 0x3D, 0x21,
+             0x3C, 0x3E, 0x2D: return false
+        default: return !(isIdentStart(c) || isDigit(c))
+        }
+    }
+
+    // MARK: Identifiers
+
+    private mutating func lexIdentifier() {
+        let s = i
+        i += 1
+        while i < n && isIdentPart(b[i]) { i += 1 }
+        while b[i - 1] == 0x2D { i -= 1 } // names do not end in `-`
+        if i < n, b[i] >= 0x80, utf8Length(at: i) > 0 {
+            // a name running into non-ASCII letters (`café`)
+            while i < n {
+                if isIdentPart(b[i]) { i += 1; continue }
+                if b[i] >= 0x80, case let len = utf8Length(at: i), len > 0 { i += len; continue }
+                break
+            }
+            while b[i - 1] == 0x2D { i -= 1 }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
+            error(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", s, i,
+                  help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
+            emit(.invalid, s, i)
+            return
+        }
+        emit(keyword(s, i) ?? .identifier, s, i)
+    }
+
+    private func keyword(_ s: Int, _ e: Int) -> TokenKind? {
+        let len = e - s
+        if len == 10 {
+            for k in 0..<10 where b[s + k] != ovsBridgeBytes[k] { return nil }
+            return .kwOvsBridge
+        }
+        guard len >= 2, len <= 8 else { return nil }
+        var key: UInt64 = 0
+        for k in 0..<len {
+            let c = b[s + k]
+            if c == 0x2D || c == 0x5F || isDigit(c) { return nil }
+            key |= UInt64(c) << UInt64(8 * k)
+        }
+        return keywordTable[key]
+    }
+
+    // MARK: Numbers, quantities, IPv4
+
+    private mutating func lexNumber() {
+        let s = i
+        if b[i] == 0x30 && (at(i + 1) == 0x78 || at(i + 1) == 0x58) { lexHex(); return }
+        while i < n && (isDigit(b[i]) || b[i] == 0x5F) { i += 1 }
+        let digitsEnd = i
+        if at(i) == 0x2E && isDigit(at(i + 1)) { lexIPv4(start: s, firstEnd: digitsEnd); return }
+        if i < n && isLetter(b[i]) { lexQuantity(start: s, digitsEnd: digitsEnd); return }
+        guard let v = decimalValue(s, digitsEnd) else { emit(.badLiteral, s, i); return }
+        emit(.integer, s, i, payload: v)
+    }
+
+    /// The value of a decimal digit run with `_` separators; reports E0106 and returns nil when bad.
+    private mutating func decimalValue(_ s: Int, _ e: Int) -> Int64? {
+        var v: Int64 = 0
+        var overflow = false
+        var lastUnderscore = false
+        for k in s..<e {
+            let c = b[k]
+            if c == 0x5F { lastUnderscore = true; continue }
+            lastUnderscore = false
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(c - 0x30))
+            if o1 || o2 { overflow = true }
+            v = a
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+        if lastUnderscore {
+            error(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", s, e,
+                  help: "remove the trailing `_`")
+            return nil
+        }
+        if overflow {
+            error(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", s, e,
+                  help: "the largest integer is 9223372036854775807")
+            return nil
+        }
+        return v
+    }
+
+    private mutating func lexHex() {
+        let s = i
+        i += 2
+        let ds = i
+        var v: Int64 = 0
+        var overflow = false
+        var digits = 0
+        while i < n && (isHexDigit(b[i]) || b[i] == 0x5F) {
+            let c = b[i]
+            i += 1
+            if c == 0x5F { continue }
+            digits += 1
+            let d: Int64 = isDigit(c) ? Int64(c - 0x30) : Int64((c | 0x20) - 0x61 + 10)
+            let (m, o1) = v.multipliedReportingOverflow(by: 16)
+            let (a, o2) = m.addingReportingOverflow(d)
+            if o1 || o2 { overflow = true }
+            v = a
+        }
+        var badTail = false
+        while i < n && (isIdentPart(b[i]) && b[i] != 0x2D) { i += 1; badTail = true }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
+        if digits == 0 || badTail || at(i - 1) == 0x5F || (i > ds && b[ds] == 0x5F) {
+            error(.invalidNumber, "invalid hexadecimal literal `\(text)`", s, i,
+                  help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
+            emit(.badLiteral, s, i)
+        } else if overflow {
+            error(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", s, i,
+                  help: "the largest integer is 0x7fffffffffffffff")
+            emit(.badLiteral, s, i)
+        } else {
+            emit(.integer, s, i, payload: v)
+        }
+    }
+
+    private mutating func lexQuantity(start s: Int, digitsEnd: Int) {
+        let sufStart = i
+        while i < n && (isLetter(b[i]) || isDigit(b[i]) || b[i] == 0x5F) { i += 1 }
+        let suffix = String(decoding: UnsafeBufferPointer(rebasing: b[sufStart..<i]), as: UTF8.self)
+        let digits = String(decoding: UnsafeBufferPointer(rebasing: b[s..<digitsEnd]), as: UTF8.self)
+        guard let mult = Quantity.multiplier(of: suffix) else {
+            let suggestions = quantitySuggestions(for: suffix)
+            let written = digits.replacingUnderscores()
+            var help = "quantity suffixes are `Ki Mi Gi Ti Pi Ei` (powers of 1024) and `k M G T P E` (powers of 1000)"
+            var fixIts: [FixIt] = []
+            if !suggestions.isEmpty {
+                let list = suggestions.map { "`\(written)\($0)`" }
+                help = "did you mean \(list.joined(separator: " or "))? " + help
+                fixIts = [FixIt(replace: span(sufStart, i), with: suggestions[0])]
+            }
+            error(.invalidQuantity, "invalid quantity suffix `\(suffix)` in `\(digits)\(suffix)`", s, i,
+                  help: help, fixIts: fixIts)
+            emit(.badLiteral, s, i)
+            return
+        }
+        guard let v = decimalValue(s, digitsEnd) else { emit(.badLiteral, s, i); return }
+        let (r, o) = v.multipliedReportingOverflow(by: mult)
+        if o {
+            error(.invalidNumber, "quantity `\(digits)\(suffix)` is out of range for a 64-bit signed number of bytes",
+                  s, i, help: "the largest quantity is 7Ei")
+            emit(.badLiteral, s, i)
+            return
+        }
+        emit(.quantity, s, i, payload: r)
+    }
+
+    private mutating func lexIPv4(start s: Int, firstEnd: Int) {
+        var octets: [(Int, Int)] = [(s, firstEnd)]
+        while at(i) == 0x2E && isDigit(at(i + 1)) {
+            i += 1
+            let os = i
+            while i < n && (isDigit(b[i]) || b[i] == 0x5F) { i += 1 }
+            octets.append((os, i))
+        }
+        var addrEnd = i
+        var tail = false
+        while i < n && isIdentPart(b[i]) && b[i] != 0x2D { i += 1; tail = true }
+        if tail { addrEnd = i }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<addrEnd]), as: UTF8.self)
+        var problem: String? = nil
+        var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
+        var value: UInt32 = 0
+        if tail {
+            problem = "invalid IPv4 address `\(text)`"
+        } else if octets.count != 4 {
+            problem = "invalid IPv4 address `\(text)`: expected four octets, found \(octets.count)"
+            if octets.count == 2 { help = "numbers have no fraction; " + help }
+        } else {
+            var fixed: [String] = []
+            for (os, oe) in octets {
+                let o = String(decoding: UnsafeBufferPointer(rebasing: b[os..<oe]), as: UTF8.self)
+                if o.utf8.contains(0x5F) {
+                    problem = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"; break
+                }
+                if o.utf8.count > 1 && o.utf8.first == 0x30 {
+                    let stripped = String(o.drop { $0 == "0" })
+                    fixed.append(stripped.isEmpty ? "0" : stripped)
+                    problem = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
+                    continue
+                }
+                guard o.utf8.count <= 3, let v = UInt32(o), v <= 255 else {
+                    problem = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"; break
+                }
+                fixed.append(o)
+                value = value << 8 | v
+            }
+            if problem != nil && fixed.count == 4 {
+                help = "leading zeros are not allowed (other tools read them as octal); write `\(fixed.joined(separator: "."))`"
+            }
+        }
+        var prefix: Int? = nil
+        var prefixBad = false
+        if at(i) == 0x2F && isDigit(at(i + 1)) && !tail {
+            let ps = i
+            i += 1
+            let ds = i
+            while i < n && isIdentPart(b[i]) && b[i] != 0x2D { i += 1 }
+            let p = String(decoding: UnsafeBufferPointer(rebasing: b[ds..<i]), as: UTF8.self)
+            if p.utf8.count <= 2, p.utf8.allSatisfy(isDigit), !(p.utf8.count > 1 && p.utf8.first == 0x30),
+               let v = Int(p), v <= 32 {
+                prefix = v
+            } else {
+                prefixBad = true
+                error(.invalidPrefix, "invalid prefix length `/\(p)`: an IPv4 prefix is 0–32", ps, i,
+                      help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
+            }
+        }
+        if let problem {
+            error(.invalidIPv4, problem, s, addrEnd, help: help)
+            emit(.badLiteral, s, i)
+        } else if prefixBad {
+            emit(.badLiteral, s, i)
+        } else if let prefix {
+            emit(.ipv4Prefix, s, i, payload: Int64(value) << 8 | Int64(prefix))
+        } else {
+            emit(.ipv4, s, i, payload: Int64(value))
+        }
+    }
+
+    // MARK: Strings
+
+    private mutating func lexString() {
+        if at(i + 1) == 0x22 && at(i + 2) == 0x22 { lexMultilineString(); return }
+        let s = i
+        emit(.stringStart, s, s + 1)
+        i += 1
+        var seg = TextSegment(start: i)
+        while true {
+            if i >= n || b[i] == 0x0A || (b[i] == 0x0D && at(i + 1) == 0x0A) {
+                flush(&seg, end: i, force: false)
+                error(.unterminatedString, "unterminated string literal", s, s + 1,
+                      help: "add the closing `\"` on the same line, or use `\"\"\"` for a multi-line string")
+                emit(.stringEnd, i, i, synthetic: true)
+                return
+            }
+            let c = b[i]
+            switch c {
+            case 0x22:
+                flush(&seg, end: i, force: false)
+                emit(.stringEnd, i, i + 1)
+                i += 1
+                return
+            case 0x5C:
+                if i + 1 >= n || at(i + 1) == 0x0A || (at(i + 1) == 0x0D && at(i + 2) == 0x0A) {
+                    seg.append(c); i += 1; continue
+                }
+                lexEscape(&seg)
+            case 0x24:
+                if at(i + 1) == 0x24 && at(i + 2) == 0x7B {
+                    seg.appendLiteral(0x24, 0x7B); i += 3
+                } else if at(i + 1) == 0x7B {
+                    flush(&seg, end: i, force: false)
+                    switch lexInterpolation(stopAtNewline: true) {
+                    case .closed:
+                        seg = TextSegment(start: i)
+                    case .aborted:
+                        emit(.stringEnd, i, i, synthetic: true)
+                        return
+                    case .newline, .endOfFile:
+                        error(.unterminatedString, "unterminated string literal", s, s + 1,
+                              help: "close the interpolation with `}` and the string with `\"` on the same line")
+                        emit(.stringEnd, i, i, synthetic: true)
+                        return
+                    }
+                } else {
+                    seg.append(c); i += 1
+                }
+            default:
+                appendPlain(&seg)
+            }
+        }
+    }
+
+    /// At `${`: emits the interpolation tokens. On anything but `.closed` a synthetic
+    /// `interpolationEnd` has been emitted.
+    private mutating func lexInterpolation(stopAtNewline: Bool) -> CodeEnd {
+        let s = i
+        emit(.interpolationStart, s, s + 2)
+        i += 2
+        interpolationDepth += 1
+        defer { interpolationDepth -= 1 }
+        if interpolationDepth > Lexer.maxInterpolationDepth {
+            error(.nestingTooDeep, "string interpolations nested too deeply (more than \(Lexer.maxInterpolationDepth) levels)",
+                  s, s + 2, help: "split the expression with `let`")
+            aborted = true
+            emit(.interpolationEnd, i, i, synthetic: true)
+            return .aborted
+        }
+        let r = lexCode(inInterpolation: true, stopAtNewline: stopAtNewline)
+        if r != .closed { emit(.interpolationEnd, i, i, synthetic: true) }
+        return r
+    }
+
+    private mutating func lexEscape(_ seg: inout TextSegment) {
+        let s = i
+        let c = at(i + 1)
+        switch c {
+        case 0x22: seg.appendLiteral(0x22); i += 2
+        case 0x5C: seg.appendLiteral(0x5C); i += 2
+        case 0x6E: seg.appendLiteral(0x0A); i += 2
+        case 0x74: seg.appendLiteral(0x09); i += 2
+        case 0x75 where at(i + 2) == 0x7B:
+            var k = i + 3
+            var v: UInt32 = 0
+            var digits = 0
+            while k < n && isHexDigit(b[k]) && digits < 9 {
+                let d = b[k]
+                v = v &* 16 &+ UInt32(isDigit(d) ? d - 0x30 : (d | 0x20) - 0x61 + 10)
+                digits += 1; k += 1
+            }
+            if at(k) == 0x7D, digits >= 1, digits <= 8, let scalar = Unicode.Scalar(v) {
+                seg.appendScalar(scalar)
+                i = k + 1
+            } else {
+                let e = at(k) == 0x7D ? k + 1 : k
+                let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
+                error(.invalidEscape, "invalid unicode escape `\(text)`", s, e,
+                      help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
+                i = e
+            }
+        default:
+            var e = i + 2
+            if c >= 0x80 { e = i + 1 + max(1, utf8Length(at: i + 1)) }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<min(e, n)]), as: UTF8.self)
+            var help = "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash"
+            if c == 0x24 { help = "write `$${` for a literal `${`; a lone `$` needs no escape" }
+            error(.invalidEscape, "invalid escape sequence `\(text)`", s, min(e, n), help: help)
+            i = min(e, n)
+        }
+    }
+
+    /// Text collected for one `.stringText` token. Copies bytes only once an escape forces it.
+    struct TextSegment {
+        var start: Int
+        var bytes: [UInt8] = []
+        init(start: Int) { self.start = start }
+        mutating func append(_ c: UInt8) { bytes.append(c) }
+        mutating func appendLiteral(_ cs: UInt8...) { bytes.append(contentsOf: cs) }
+        mutating func appendReplacement() { bytes.append(contentsOf: [0xEF, 0xBF, 0xBD]) }
+        mutating func appendScalar(_ u: Unicode.Scalar) { bytes.append(contentsOf: Array(String(u).utf8)) }
+    }
+
+    private mutating func flush(_ seg: inout TextSegment, end: Int, force: Bool) {
+        if seg.bytes.isEmpty && !force && end == seg.start { return }
+        texts.append(String(decoding: seg.bytes, as: UTF8.self))
+        emit(.stringText, seg.start, end, payload: Int64(texts.count - 1))
+        seg = TextSegment(start: end)
+    }
+
+    private mutating func lexMultilineString() {
+        let s = i
+        emit(.stringStart, s, s + 3, payload: 1)
+        i += 3
+        var reportedLayout = false
+        var atLineStart = false
+        var k = i
+        while k < n && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
+        if k < n && !(b[k] == 0x0A || (b[k] == 0x0D && at(k + 1) == 0x0A)) {
+            error(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", k, k + 1,
+                  help: "start the text on the next line, or use `\"…\"` for a one-line string")
+            reportedLayout = true
+        } else if k < n {
+            i = k + (b[k] == 0x0D ? 2 : 1)
+            atLineStart = true
+        } else {
+            i = k
+        }
+        var lines: [(token: Int, raw: Int)] = []
+        var lastNewline: (token: Int, start: Int)? = nil
+        var seg = TextSegment(start: i)
+        var lineTokenPending = false
+        while true {
+            if atLineStart {
+                atLineStart = false
+                var j = i
+                while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
+                if at(j) == 0x22 && at(j + 1) == 0x22 && at(j + 2) == 0x22 {
+                    emit(.stringEnd, j, j + 3)
+                    finishMultiline(indent: (i, j), lines: lines, lastNewline: lastNewline, closing: j)
+                    i = j + 3
+                    return
+                }
+                lines.append((tokens.count, i))
+                seg = TextSegment(start: i)
+                lineTokenPending = true
+            }
+            if i >= n {
+                flush(&seg, end: i, force: lineTokenPending)
+                error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
+                      help: "close it with `\"\"\"` on a line of its own")
+                emit(.stringEnd, i, i, synthetic: true)
+                return
+            }
+            let c = b[i]
+            if c == 0x0A || (c == 0x0D && at(i + 1) == 0x0A) {
+                let nl = i
+                i += c == 0x0D ? 2 : 1
+                seg.append(0x0A)
+                flush(&seg, end: i, force: true)
+                lineTokenPending = false
+                lastNewline = (tokens.count - 1, nl)
+                atLineStart = true
+                continue
+            }
+            switch c {
+            case 0x22 where at(i + 1) == 0x22 && at(i + 2) == 0x22:
+                flush(&seg, end: i, force: lineTokenPending)
+                if !reportedLayout {
+                    error(.multilineIndentation, "the closing `\"\"\"` of a multi-line string must stand on a line of its own",
+                          i, i + 3, help: "put the closing `\"\"\"` on the next line")
+                }
+                emit(.stringEnd, i, i + 3)
+                i += 3
+                return
+            case 0x5C:
+                if at(i + 1) == 0x0A || (at(i + 1) == 0x0D && at(i + 2) == 0x0A) {
+                    // line continuation: the newline is not part of the value
+                    flush(&seg, end: i, force: lineTokenPending)
+                    lineTokenPending = false
+                    i += at(i + 1) == 0x0D ? 3 : 2
+                    lastNewline = nil
+                    atLineStart = true
+                    continue
+                }
+                lexEscape(&seg)
+            case 0x24:
+                if at(i + 1) == 0x24 && at(i + 2) == 0x7B {
+                    seg.appendLiteral(0x24, 0x7B); i += 3
+                } else if at(i + 1) == 0x7B {
+                    flush(&seg, end: i, force: lineTokenPending)
+                    lineTokenPending = false
+                    lastNewline = nil
+                    switch lexInterpolation(stopAtNewline: false) {
+                    case .closed:
+                        seg = TextSegment(start: i)
+                    case .aborted:
+                        emit(.stringEnd, i, i, synthetic: true)
+                        return
+                    case .newline, .endOfFile:
+                        error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
+                              help: "close the interpolation with `}` and the string with `\"\"\"` on a line of its own")
+                        emit(.stringEnd, i, i, synthetic: true)
+                        return
+                    }
+                } else {
+                    seg.append(c); i += 1
+                }
+            default:
+                appendPlain(&seg)
+            }
+        }
+    }
+
+    /// Removes the closing delimiter's indentation from every line and the newline before it.
+    private mutating func finishMultiline(indent: (Int, Int), lines: [(token: Int, raw: Int)],
+                                          lastNewline: (token: Int, start: Int)?, closing: Int) {
+        if let (t, nl) = lastNewline {
+            let p = Int(tokens[t].payload)
+            if texts[p].utf8.last == 0x0A { texts[p] = String(decoding: texts[p].utf8.dropLast(), as: UTF8.self) }
+            tokens[t].end = Int32(truncatingIfNeeded: max(tokens[t].startOffset, nl))
+        }
+        let indLen = indent.1 - indent.0
+        var reported = false
+        for (t, raw) in lines {
+            var k = raw
+            while k < n && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
+            let ws = k - raw
+            let blank = k >= n || b[k] == 0x0A || (b[k] == 0x0D && at(k + 1) == 0x0A)
+            var strip = 0
+            if blank && ws <= indLen {
+                strip = ws
+            } else if ws >= indLen && (0..<indLen).allSatisfy({ b[raw + $0] == b[indent.0 + $0] }) {
+                strip = indLen
+            } else {
+                if !reported {
+                    reported = true
+                    error(.multilineIndentation, "insufficient indentation of line in multi-line string", raw, raw + max(ws, 1),
+                          help: "indent every line at least as far as the closing `\"\"\"` (\(indLen) spaces or tabs, the same ones)",
+                          notes: [DiagnosticNote("the closing delimiter's indentation is removed from every line",
+                                                 at: span(closing, closing + 3))])
+                }
+                strip = min(ws, indLen)
+            }
+            guard strip > 0, t < tokens.count, tokens[t].kind == .stringText else { continue }
+            let p = Int(tokens[t].payload)
+            strip = min(strip, texts[p].utf8.count)
+            texts[p] = String(decoding: texts[p].utf8.dropFirst(strip), as: UTF8.self)
+            tokens[t].start += Int32(strip)
+            if tokens[t].end < tokens[t].start { tokens[t].end = tokens[t].start }
+        }
+    }
+
+    /// Appends one plain character (or a run of plain ASCII) to `seg`, checking NUL and UTF-8.
+    private mutating func appendPlain(_ seg: inout TextSegment) {
+        let c = b[i]
+        if c >= 0x80 || c == 0 {
+            let s0 = i
+            if checkTextByte() != nil {
+                seg.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[s0..<i]))
+            } else {
+                seg.appendReplacement()
+            }
+            return
+        }
+        let s0 = i
+        i += 1
+        while i < n {
+            let d = b[i]
+            if d >= 0x80 || d < 0x20 || d == 0x22 || d == 0x5C || d == 0x24 { break }
+            i += 1
+        }
+        seg.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[s0..<i]))
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(filter { $0 != "_" }) }
+}
+
+/// Candidate suffixes for a mistyped quantity suffix: `GB` → `Gi`, `G`; `gi` → `Gi`; `m` → `Mi`, `M`.
+func quantitySuggestions(for suffix: String) -> [String] {
+    var s = Array(suffix)
+    if s.count > 1, s.last == "B" || s.last == "b" { s.removeLast() }
+    guard let first = s.first, s.count <= 2 else { return [] }
+    let letter = String(first).uppercased()
+    guard ["K", "M", "G", "T", "P", "E"].contains(letter) else {
+        let hits = Suggest.similar(to: suffix, among: Quantity.suffixNames)
+        return hits
+    }
+    let binary = letter + "i"
+    let decimal = letter == "K" ? "k" : letter
+    if s.count == 2 {
+        guard s[1] == "i" || s[1] == "I" else { return [] }
+        return [binary]
+    }
+    return [binary, decimal].filter { $0 != suffix }
+}

@@ -1,0 +1,862 @@
+import WukongDiagnostics
+import WukongNet
+
+/// The recursive-descent parser over the token stream of `Lexer`. Never traps, never loops
+/// without consuming a token, never recurses deeper than `Parser.maxNesting` levels of brackets.
+struct ParserImpl {
+    let source: SourceFile
+    let lexed: LexedFile
+    let tokens: [Token]
+    let file: FileID
+    var pos = 0
+    var diags: [Diagnostic] = []
+    /// Lines that already carry a diagnostic: a second syntax error on one line is almost always
+    /// a consequence of the first, so it is not reported (as go/parser does).
+    var errorLines: Set<Int> = []
+    var depth = 0
+    /// Whether a newline ends the current construct (top level, blocks, records) or not (`()`, `[]`).
+    var newlinesSignificant = true
+
+    init(source: SourceFile, lexed: LexedFile) {
+        self.source = source
+        self.lexed = lexed
+        self.tokens = lexed.tokens
+        self.file = source.id
+        for d in lexed.diagnostics { errorLines.insert(source.location(of: d.span.startOffset).line) }
+    }
+
+    // MARK: Token access
+
+    var cur: Token { tokens[pos] }
+    func peek(_ k: Int) -> Token { tokens[min(pos + k, tokens.count - 1)] }
+    var at: TokenKind { tokens[pos].kind }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let t = tokens[pos]
+        if pos < tokens.count - 1 { pos += 1 }
+        return t
+    }
+
+    func span(_ t: Token) -> Span { Span(file: file, start: t.startOffset, end: t.endOffset) }
+    func span(_ s: Int, _ e: Int) -> Span { Span(file: file, start: s, end: e) }
+    /// End offset of the token before the current one.
+    var previousEnd: Int { pos > 0 ? tokens[pos - 1].endOffset : 0 }
+    /// The current token starts a new line where newlines matter.
+    var atLineBreak: Bool { newlinesSignificant && cur.newlineBefore }
+
+    func text(_ t: Token) -> String {
+        let bytes = lexed.bytes
+        let s = max(0, min(t.startOffset, bytes.count)), e = max(s, min(t.endOffset, bytes.count))
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+
+    func identifier(_ t: Token) -> Identifier { Identifier(text(t), span: span(t)) }
+
+    // MARK: Diagnostics
+
+    /// How the current token reads in "found …".
+    func describeCurrent() -> String {
+        let t = cur
+        if t.kind == .endOfFile { return "end of file" }
+        if atLineBreak { return "end of line" }
+        switch t.kind {
+        case .stringStart: return t.payload == 1 ? "multi-line string" : "string literal"
+        case .stringEnd, .stringText: return "end of string"
+        case .interpolationEnd: return "`}`"
+        default:
+            var s = text(t)
+            if s.unicodeScalars.count > 40 { s = String(s.unicodeScalars.prefix(40)) + "…" }
+            return "`\(s)`"
+        }
+    }
+
+    /// Where "found …" points: the current token, or just after the previous one at a line end / EOF.
+    func foundSpan() -> Span {
+        if cur.kind == .endOfFile || atLineBreak { return span(previousEnd, previousEnd) }
+        return span(cur)
+    }
+
+    /// Reports E0110 "expected X, found Y" at the current token, unless the current token is the
+    /// lexer's (already reported) or its line already has an error.
+    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = []) {
+        let t = cur
+        if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
+        report(.unexpectedToken, "expected \(what), found \(describeCurrent())", at: foundSpan(), help: help, notes: notes)
+    }
+
+    mutating func report(_ code: DiagnosticCode, _ message: String, at sp: Span, help: String? = nil,
+                         notes: [DiagnosticNote] = []) {
+        let line = source.location(of: sp.startOffset).line
+        if code == .unexpectedToken && errorLines.contains(line) { return }
+        errorLines.insert(line)
+        diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help))
+    }
+
+    // MARK: Nesting
+
+    /// Enters one nesting level; on overflow reports E0112, skips the construct and returns false.
+    mutating func enter() -> Bool {
+        depth += 1
+        if depth <= Parser.maxNesting { return true }
+        depth -= 1
+        report(.nestingTooDeep, "nesting too deep (more than \(Parser.maxNesting) levels)", at: span(cur),
+               help: "split the expression into smaller ones with `let`")
+        skipConstruct()
+        return false
+    }
+
+    mutating func leave() { depth -= 1 }
+
+    /// Skips one expression or item: balanced groups, up to a closer, `,` or line break at depth 0.
+    mutating func skipConstruct(itemLevel: Bool = false) {
+        let start = pos
+        var d = 0
+        while true {
+            let t = cur
+            if t.kind == .endOfFile { return }
+            if d == 0 && pos > start {
+                if t.kind == .comma || (newlinesSignificant && t.newlineBefore) { return }
+                if itemLevel && startsItem() { return }
+            }
+            if d == 0 && t.kind.isCloser { return }
+            if t.kind.isOpener { d += 1 } else if t.kind.isCloser { d -= 1 }
+            advance()
+        }
+    }
+
+    /// Whether the current token plainly starts an item (`name =`, a declaration keyword, `...`).
+    func startsItem() -> Bool {
+        let t = cur
+        if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign { return true }
+        switch t.kind {
+        case .ellipsis, .kwImport, .kwLet, .kwFn, .kwAssert, .kwFor: return true
+        default: return t.kind.resourceKind != nil
+        }
+    }
+
+    // MARK: Items
+
+    mutating func parseFile() -> [Item] {
+        newlinesSignificant = true
+        return parseItems(topLevel: true)
+    }
+
+    mutating func parseItems(topLevel: Bool) -> [Item] {
+        var items: [Item] = []
+        while true {
+            while at == .comma { advance() }
+            if at == .endOfFile { break }
+            if at.isCloser {
+                if !topLevel && at == .rBrace { break }
+                if !topLevel { break } // a stray `)`/`]` inside a block: the block's caller reports it
+                expected("a declaration")
+                advance()
+                continue
+            }
+            let before = pos
+            let item = parseItem()
+            items.append(item)
+            if at == .comma { advance(); continue }
+            if at == .rBrace || at == .endOfFile || cur.newlineBefore { continue }
+            let isError: Bool
+            if case .error = item.kind { isError = true } else { isError = false }
+            if !isError {
+                expected("a newline or `,` after \(itemDescription(item))",
+                         help: "put each attribute or declaration on its own line, or separate them with `,`")
+            }
+            if pos > before && startsItem() { continue }
+            skipConstruct(itemLevel: true)
+            if pos == before { advance() }
+        }
+        return items
+    }
+
+    func itemDescription(_ item: Item) -> String {
+        switch item.kind {
+        case .attribute(let name, _): return "attribute `\(name.name)`"
+        case .resource(let r): return "`\(r.kind.rawValue)` declaration"
+        default: return "this item"
+        }
+    }
+
+    mutating func parseItem() -> Item {
+        let t = cur
+        if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign {
+            let name = identifier(advance())
+            advance()
+            let value = parseExpr()
+            return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
+        }
+        if let kind = t.kind.resourceKind { return parseResource(kind) }
+        switch t.kind {
+        case .ellipsis:
+            advance()
+            let e = parseExpr()
+            return Item(.spread(e), span: span(t).to(e.span))
+        case .kwImport: return parseImport()
+        case .kwLet: return parseLet()
+        case .kwFn: return parseFn()
+        case .kwAssert: return parseAssert()
+        case .kwFor: return parseFor()
+        case .kwIf: return parseIfStatement()
+        case .identifier:
+            let name = text(t)
+            advance()
+            var help = "an attribute is written `\(name) = value`"
+            let next = cur
+            if !next.newlineBefore && (next.kind == .identifier || next.kind == .stringStart),
+               let s = Suggest.didYouMean(name, among: ResourceKind.allCases.map(\.rawValue) + ["let", "fn", "for", "import", "assert"]) {
+                help = "`\(name)` is not a declaration keyword; \(s)"
+            }
+            expected("`=` after `\(name)`", help: help)
+            return Item(.error, span: span(t))
+        case .invalid, .badLiteral:
+            advance()
+            return Item(.error, span: span(t))
+        default:
+            expected("a declaration or attribute")
+            return Item(.error, span: foundSpan())
+        }
+    }
+
+    mutating func parseResource(_ kind: ResourceKind) -> Item {
+        let kw = advance()
+        let kwSpan = span(kw)
+        var end = kwSpan
+        var name: DeclName? = nil
+        switch at {
+        case .identifier where !atLineBreak:
+            let id = identifier(advance()); name = .identifier(id); end = id.span
+        case .stringStart where !atLineBreak:
+            let s = parseStringLiteral(); name = .string(s); end = s.span
+        case .lBrace where kind == .topology:
+            break
+        default:
+            if cur.kind.isKeyword && !atLineBreak {
+                let word = text(cur)
+                expected("a name after `\(kind.rawValue)`", help: "`\(word)` is a reserved word; choose another name")
+                let id = identifier(advance()); name = .identifier(id); end = id.span
+            } else {
+                expected("a name after `\(kind.rawValue)`", help: "write `\(kind.rawValue) NAME { … }`")
+                if at != .lBrace && at != .kwOn { return Item(.error, span: kwSpan) }
+            }
+        }
+        var onExpr: Expr? = nil
+        if at == .kwOn {
+            advance()
+            let e = parseExpr(); onExpr = e; end = e.span
+        }
+        var body: Block? = nil
+        if at == .lBrace {
+            let b = parseBlock(); body = b; end = b.span
+        }
+        let decl = ResourceDecl(kind: kind, keywordSpan: kwSpan, name: name, on: onExpr, body: body)
+        return Item(.resource(decl), span: kwSpan.to(end))
+    }
+
+    mutating func parseBlock() -> Block {
+        let open = cur
+        guard enter() else { return Block(items: [], span: span(open.startOffset, previousEnd)) }
+        defer { leave() }
+        advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = true
+        let items = parseItems(topLevel: false)
+        var endOffset = previousEnd
+        if at == .rBrace {
+            endOffset = advance().endOffset
+        } else {
+            expected("`}` to close the block", notes: [DiagnosticNote("block opened here", at: span(open))])
+        }
+        newlinesSignificant = saved
+        return Block(items: items, span: span(open.startOffset, max(endOffset, open.endOffset)))
+    }
+
+    /// A name token: an identifier, or (where keywords are allowed) a keyword.
+    mutating func expectName(_ what: String, allowKeyword: Bool = false) -> Identifier? {
+        if at == .identifier || (allowKeyword && at.isKeyword), !atLineBreak { return identifier(advance()) }
+        expected(what)
+        return nil
+    }
+
+    mutating func parseImport() -> Item {
+        let kw = advance()
+        var path: [Identifier] = []
+        guard let first = expectName("a module path after `import`", allowKeyword: true) else {
+            return Item(.error, span: span(kw))
+        }
+        path.append(first)
+        while at == .dot && !atLineBreak {
+            advance()
+            guard let next = expectName("a module name after `.`", allowKeyword: true) else {
+                return Item(.error, span: span(kw).to(path.last!.span))
+            }
+            path.append(next)
+        }
+        var alias: Identifier? = nil
+        if at == .identifier && !atLineBreak && text(cur) == "as" {
+            advance()
+            guard let a = expectName("a name after `as`") else { return Item(.error, span: span(kw).to(path.last!.span)) }
+            alias = a
+        }
+        return Item(.importDecl(path: path, alias: alias), span: span(kw).to(alias?.span ?? path.last!.span))
+    }
+
+    mutating func parseLet() -> Item {
+        let kw = advance()
+        guard let name = expectName("a name after `let`") else { return Item(.error, span: span(kw)) }
+        var type: TypeExpr? = nil
+        if at == .colon { advance(); type = parseType() }
+        guard at == .assign else {
+            expected("`=` after `let \(name.name)`", help: "write `let \(name.name) = value`")
+            return Item(.error, span: span(kw).to(name.span))
+        }
+        advance()
+        let value = parseExpr()
+        return Item(.letDecl(name: name, type: type, value: value), span: span(kw).to(value.span))
+    }
+
+    mutating func parseFn() -> Item {
+        let kw = advance()
+        guard let name = expectName("a function name after `fn`") else { return Item(.error, span: span(kw)) }
+        guard at == .lParen else {
+            expected("`(` after `fn \(name.name)`", help: "write `fn \(name.name)(p: Type) -> Type = expression`")
+            return Item(.error, span: span(kw).to(name.span))
+        }
+        let saved = newlinesSignificant
+        newlinesSignificant = false
+        advance()
+        var params: [Parameter] = []
+        while at != .rParen {
+            if at == .endOfFile || at.isCloser { break }
+            let before = pos
+            if let pName = expectName("a parameter name") {
+                if at == .colon {
+                    advance()
+                    params.append(Parameter(name: pName, type: parseType()))
+                } else {
+                    expected("`:` and a type after parameter `\(pName.name)`", help: "parameters are written `name: Type`")
+                    params.append(Parameter(name: pName, type: TypeExpr(.error, span: pName.span)))
+                }
+            }
+            if at == .comma { advance(); continue }
+            if at == .rParen { break }
+            expected("`,` or `)` in the parameter list")
+            skipConstruct()
+            if at == .comma { advance() } else if pos == before { advance() }
+        }
+        if at == .rParen { advance() } else { expected("`)` to close the parameter list") }
+        newlinesSignificant = saved
+        var returnType: TypeExpr? = nil
+        if at == .arrow { advance(); returnType = parseType() }
+        guard at == .assign else {
+            expected("`=` and the function body", help: "a function is `fn \(name.name)(…) -> Type = expression`")
+            return Item(.error, span: span(kw).to(name.span))
+        }
+        advance()
+        let body = parseExpr()
+        let decl = FnDecl(name: name, parameters: params, returnType: returnType, body: body)
+        return Item(.fnDecl(decl), span: span(kw).to(body.span))
+    }
+
+    mutating func parseAssert() -> Item {
+        let kw = advance()
+        let cond = parseExpr()
+        var message: Expr? = nil
+        if at == .comma {
+            let next = peek(1)
+            let messageFollows = !(newlinesSignificant && next.newlineBefore) && next.kind != .rBrace
+                && next.kind != .endOfFile && !((next.kind == .identifier || next.kind.isKeyword) && peek(2).kind == .assign)
+            if messageFollows {
+                advance()
+                message = parseExpr()
+            }
+        }
+        return Item(.assertDecl(condition: cond, message: message), span: span(kw).to(message?.span ?? cond.span))
+    }
+
+    mutating func parseFor() -> Item {
+        let kw = advance()
+        guard let variable = expectName("a loop variable after `for`") else { return Item(.error, span: span(kw)) }
+        guard at == .kwIn else {
+            expected("`in` after `for \(variable.name)`", help: "write `for \(variable.name) in list { … }`")
+            return Item(.error, span: span(kw).to(variable.span))
+        }
+        advance()
+        let seq = parseExpr()
+        guard at == .lBrace else {
+            expected("`{` to start the loop body")
+            return Item(.error, span: span(kw).to(seq.span))
+        }
+        let body = parseBlock()
+        return Item(.forLoop(variable: variable, sequence: seq, body: body), span: span(kw).to(body.span))
+    }
+
+    /// `if c { } else if d { } else { }` — built without recursion so long `else if` chains are safe.
+    mutating func parseIfStatement() -> Item {
+        var clauses: [(kw: Span, cond: Expr, then: Block)] = []
+        var finalElse: Block? = nil
+        var chainTooDeep = false
+        while true {
+            let kw = advance()
+            let cond = parseExpr()
+            guard at == .lBrace else {
+                expected("`{` after the `if` condition")
+                clauses.append((span(kw), cond, Block(items: [], span: span(previousEnd, previousEnd))))
+                break
+            }
+            clauses.append((span(kw), cond, parseBlock()))
+            guard at == .kwElse else { break }
+            let elseTok = advance()
+            if at == .kwIf {
+                if depth + clauses.count >= Parser.maxNesting {
+                    if !chainTooDeep {
+                        chainTooDeep = true
+                        report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
+                               at: span(elseTok), help: "split the chain, or use a list and `in`")
+                    }
+                    // keep parsing the rest flat so the file's later items survive
+                    skipIfChainRest()
+                    break
+                }
+                continue
+            }
+            guard at == .lBrace else { expected("`{` or `if` after `else`"); break }
+            finalElse = parseBlock()
+            break
+        }
+        var elseBranch: ElseBranch? = finalElse.map { .block($0) }
+        let end = finalElse?.span ?? clauses.last!.then.span
+        var result: Item! = nil
+        for c in clauses.reversed() {
+            let item = Item(.ifStatement(condition: c.cond, then: c.then, elseBranch: elseBranch), span: c.kw.to(end))
+            elseBranch = .elseIf(item)
+            result = item
+        }
+        return result
+    }
+
+    /// After an over-long `else if` chain: skips `if cond { } else …` iteratively.
+    mutating func skipIfChainRest() {
+        while at == .kwIf || at == .kwElse || at == .lBrace || !atLineBreak {
+            if at == .endOfFile || at == .rBrace { return }
+            if at == .lBrace {
+                var d = 0
+                repeat {
+                    if at.isOpener { d += 1 } else if at.isCloser { d -= 1 }
+                    advance()
+                } while d > 0 && at != .endOfFile
+                if at != .kwElse { return }
+                continue
+            }
+            advance()
+        }
+    }
+
+    // MARK: Types
+
+    mutating func parseType() -> TypeExpr {
+        switch at {
+        case .identifier where !atLineBreak:
+            let id = identifier(advance())
+            return TypeExpr(.named(id), span: id.span)
+        case .lBracket:
+            let open = cur
+            guard enter() else { return TypeExpr(.error, span: span(open.startOffset, previousEnd)) }
+            defer { leave() }
+            advance()
+            let saved = newlinesSignificant
+            newlinesSignificant = false
+            let inner = parseType()
+            var end = inner.span.endOffset
+            if at == .rBracket { end = advance().endOffset } else { expected("`]` to close the list type") }
+            newlinesSignificant = saved
+            return TypeExpr(.list(inner), span: span(open.startOffset, end))
+        case .lBrace:
+            let open = cur
+            guard enter() else { return TypeExpr(.error, span: span(open.startOffset, previousEnd)) }
+            defer { leave() }
+            advance()
+            let saved = newlinesSignificant
+            newlinesSignificant = true
+            var fields: [(name: Identifier, type: TypeExpr)] = []
+            while true {
+                while at == .comma { advance() }
+                if at == .rBrace || at == .endOfFile || at.isCloser { break }
+                let before = pos
+                if at == .identifier || at.isKeyword {
+                    let name = identifier(advance())
+                    if at == .colon {
+                        advance()
+                        fields.append((name, parseType()))
+                    } else {
+                        expected("`:` after field `\(name.name)`", help: "record types are written `{name: Type}`")
+                    }
+                } else {
+                    expected("a field name")
+                }
+                if at == .comma || at == .rBrace || cur.newlineBefore { continue }
+                expected("`,` or `}` in the record type")
+                skipConstruct()
+                if pos == before { advance() }
+            }
+            var end = previousEnd
+            if at == .rBrace { end = advance().endOffset } else { expected("`}` to close the record type") }
+            newlinesSignificant = saved
+            return TypeExpr(.record(fields), span: span(open.startOffset, end))
+        default:
+            expected("a type", help: "types are names (`Int`, `IP`, `Bridge`), lists `[T]` and records `{a: T}`")
+            return TypeExpr(.error, span: foundSpan())
+        }
+    }
+
+    // MARK: Expressions
+
+    mutating func parseExpr() -> Expr {
+        guard enter() else { return Expr(.error, span: span(previousEnd, previousEnd)) }
+        defer { leave() }
+        return parseBinary(minPrecedence: 1)
+    }
+
+    static func binaryOperator(_ k: TokenKind) -> (BinaryOperator, Int)? {
+        switch k {
+        case .pipePipe: return (.or, 1)
+        case .ampAmp: return (.and, 2)
+        case .equalEqual: return (.equal, 3)
+        case .notEqual: return (.notEqual, 3)
+        case .less: return (.less, 3)
+        case .lessEqual: return (.lessEqual, 3)
+        case .greater: return (.greater, 3)
+        case .greaterEqual: return (.greaterEqual, 3)
+        case .kwIn: return (.in, 3)
+        case .dotDot: return (.range, 4)
+        case .dotDotEqual: return (.rangeInclusive, 4)
+        case .plus: return (.add, 5)
+        case .minus: return (.subtract, 5)
+        case .star: return (.multiply, 6)
+        case .slash: return (.divide, 6)
+        case .percent: return (.remainder, 6)
+        default: return nil
+        }
+    }
+
+    mutating func parseBinary(minPrecedence: Int) -> Expr {
+        var lhs = parseUnary()
+        var chain = 0
+        while true {
+            let t = cur
+            guard let (op, prec) = ParserImpl.binaryOperator(t.kind), prec >= minPrecedence else { break }
+            if newlinesSignificant && t.newlineBefore { break }
+            chain += 1
+            if depth + chain > Parser.maxNesting {
+                report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) operators in a chain)",
+                       at: span(t), help: "split the expression into smaller ones with `let`")
+                skipConstruct()
+                return Expr(.error, span: lhs.span.to(span(previousEnd, previousEnd)))
+            }
+            advance()
+            let rhs = parseBinary(minPrecedence: prec + 1)
+            lhs = Expr(.binary(op, lhs, rhs), span: lhs.span.to(rhs.span))
+        }
+        return lhs
+    }
+
+    mutating func parseUnary() -> Expr {
+        var ops: [(UnaryOperator, Token)] = []
+        while at == .minus || at == .bang {
+            let t = advance()
+            ops.append((t.kind == .minus ? .negate : .not, t))
+            if depth + ops.count > Parser.maxNesting {
+                report(.nestingTooDeep, "too many prefix operators (more than \(Parser.maxNesting))", at: span(t),
+                       help: "remove the repeated operators")
+                while at == .minus || at == .bang { advance() }
+                _ = parsePostfix()
+                return Expr(.error, span: span(ops[0].1).to(span(previousEnd, previousEnd)))
+            }
+        }
+        var e = parsePostfix()
+        for (op, t) in ops.reversed() { e = Expr(.unary(op, e), span: span(t).to(e.span)) }
+        return e
+    }
+
+    mutating func parsePostfix() -> Expr {
+        var e = parsePrimary()
+        var chain = 0
+        while true {
+            let t = cur
+            if newlinesSignificant && t.newlineBefore { break }
+            if t.kind != .dot && t.kind != .lParen { break }
+            chain += 1
+            if depth + chain > Parser.maxNesting {
+                report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) member accesses or calls)",
+                       at: span(t), help: "split the expression into smaller ones with `let`")
+                skipConstruct()
+                return Expr(.error, span: e.span.to(span(previousEnd, previousEnd)))
+            }
+            if t.kind == .dot {
+                advance()
+                guard (at == .identifier || at.isKeyword) && !atLineBreak else {
+                    expected("a member name after `.`")
+                    return Expr(.error, span: e.span.to(span(t)))
+                }
+                let name = identifier(advance())
+                e = Expr(.member(e, name), span: e.span.to(name.span))
+            } else {
+                let (args, end) = parseArguments()
+                e = Expr(.call(callee: e, arguments: args), span: e.span.to(span(end, end)))
+            }
+        }
+        return e
+    }
+
+    /// `( expr, … )`; returns the arguments and the end offset.
+    mutating func parseArguments() -> ([Expr], Int) {
+        let open = advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = false
+        defer { newlinesSignificant = saved }
+        let args = parseCommaList(closer: .rParen, what: "argument", open: open)
+        return (args, previousEnd)
+    }
+
+    /// Elements up to `closer` (consumed when present). Newline handling is the caller's.
+    mutating func parseCommaList(closer: TokenKind, what: String, open: Token) -> [Expr] {
+        var items: [Expr] = []
+        let closeText = closer.spelling ?? ""
+        while true {
+            if at == closer { advance(); return items }
+            if at == .endOfFile || at.isCloser {
+                expected("`\(closeText)`", notes: [DiagnosticNote("`\(text(open))` opened here", at: span(open))])
+                return items
+            }
+            let before = pos
+            items.append(parseExpr())
+            if at == .comma { advance(); continue }
+            if at == closer { continue }
+            if at == .endOfFile || (at.isCloser && at != closer) { continue }
+            expected("`,` or `\(closeText)` after the \(what)")
+            skipConstruct()
+            if at == .comma { advance() } else if pos == before { advance() }
+        }
+    }
+
+    mutating func parsePrimary() -> Expr {
+        let t = cur
+        let sp = span(t)
+        switch t.kind {
+        case .integer: advance(); return Expr(.integer(t.payload), span: sp)
+        case .quantity: advance(); return Expr(.quantity(Quantity(bytes: t.payload)), span: sp)
+        case .ipv4: advance(); return Expr(.ipv4(IPAddress(v4: UInt32(truncatingIfNeeded: t.payload))), span: sp)
+        case .ipv4Prefix:
+            advance()
+            let ifa = IfAddr(address: IPAddress(v4: UInt32(truncatingIfNeeded: t.payload >> 8)), prefix: Int(t.payload & 0xFF))
+            return Expr(.ipv4Prefix(ifa), span: sp)
+        case .badLiteral, .invalid: advance(); return Expr(.error, span: sp)
+        case .kwTrue: advance(); return Expr(.bool(true), span: sp)
+        case .kwFalse: advance(); return Expr(.bool(false), span: sp)
+        case .kwAuto: advance(); return Expr(.keyword(.auto), span: sp)
+        case .kwDhcp: advance(); return Expr(.keyword(.dhcp), span: sp)
+        case .kwPod: advance(); return Expr(.keyword(.pod), span: sp)
+        case .identifier: advance(); return Expr(.name(Identifier(text(t), span: sp)), span: sp)
+        case .stringStart:
+            let s = parseStringLiteral()
+            return Expr(.string(s), span: s.span)
+        case .lParen:
+            advance()
+            let saved = newlinesSignificant
+            newlinesSignificant = false
+            let inner = parseExpr()
+            var end = previousEnd
+            if at == .rParen { end = advance().endOffset } else {
+                expected("`)`", notes: [DiagnosticNote("`(` opened here", at: sp)])
+            }
+            newlinesSignificant = saved
+            return Expr(.parenthesized(inner), span: span(t.startOffset, end))
+        case .lBracket:
+            advance()
+            let saved = newlinesSignificant
+            newlinesSignificant = false
+            let items = parseCommaList(closer: .rBracket, what: "list element", open: t)
+            newlinesSignificant = saved
+            return Expr(.list(items), span: span(t.startOffset, previousEnd))
+        case .lBrace:
+            return parseRecord()
+        case .kwIf:
+            return parseConditional()
+        default:
+            var help: String? = nil
+            if t.kind.isKeyword, !atLineBreak, t.kind != .endOfFile {
+                help = "`\(text(t))` is a reserved word and cannot be used as a value"
+            }
+            expected("an expression", help: help)
+            return Expr(.error, span: foundSpan())
+        }
+    }
+
+    mutating func parseRecord() -> Expr {
+        let open = advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = true
+        defer { newlinesSignificant = saved }
+        var entries: [RecordEntry] = []
+        while true {
+            while at == .comma { advance() }
+            if at == .rBrace || at == .endOfFile || at.isCloser { break }
+            let before = pos
+            if let entry = parseRecordEntry() { entries.append(entry) }
+            if at == .comma || at == .rBrace || at == .endOfFile || cur.newlineBefore { if pos > before { continue } }
+            if pos > before {
+                expected("`,`, a newline or `}` after the record field")
+            }
+            skipConstruct()
+            if pos == before { advance() }
+        }
+        var end = previousEnd
+        if at == .rBrace { end = advance().endOffset } else {
+            expected("`}` to close the record", notes: [DiagnosticNote("`{` opened here", at: span(open))])
+        }
+        return Expr(.record(entries), span: span(open.startOffset, end))
+    }
+
+    mutating func parseRecordEntry() -> RecordEntry? {
+        let t = cur
+        if t.kind == .ellipsis {
+            advance()
+            let e = parseExpr()
+            return RecordEntry(.spread(e), span: span(t).to(e.span))
+        }
+        var key: String
+        var keySpan: Span
+        if t.kind == .identifier || t.kind.isKeyword {
+            advance()
+            key = text(t); keySpan = span(t)
+        } else if t.kind == .stringStart {
+            let s = parseStringLiteral()
+            keySpan = s.span
+            if let plain = s.plainText { key = plain } else {
+                report(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: s.span,
+                       help: "write the key as a plain string")
+                key = ""
+            }
+        } else {
+            expected("a record field `key = value`")
+            return nil
+        }
+        guard at == .assign else {
+            expected("`=` after record key `\(key)`", help: "record fields are written `key = value`")
+            return nil
+        }
+        advance()
+        let value = parseExpr()
+        return RecordEntry(.field(key: key, keySpan: keySpan, value: value), span: keySpan.to(value.span))
+    }
+
+    /// `if c { a } else if d { b } else { c }` as a value; built without recursion.
+    mutating func parseConditional() -> Expr {
+        var clauses: [(kw: Span, cond: Expr, then: Expr)] = []
+        var otherwise: Expr
+        while true {
+            let kw = advance()
+            let cond = parseExpr()
+            let then = parseBranch()
+            clauses.append((span(kw), cond, then))
+            if at == .kwElse {
+                let elseTok = advance()
+                if at == .kwIf {
+                    if depth + clauses.count >= Parser.maxNesting {
+                        report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
+                               at: span(elseTok), help: "split the chain into smaller ones with `let`")
+                        skipIfChainRest()
+                        otherwise = Expr(.error, span: span(elseTok))
+                        break
+                    }
+                    continue
+                }
+                otherwise = parseBranch()
+            } else {
+                expected("`else`", help: "an `if` that gives a value needs an `else` branch")
+                otherwise = Expr(.error, span: span(previousEnd, previousEnd))
+            }
+            break
+        }
+        var e = otherwise
+        for c in clauses.reversed() {
+            e = Expr(.conditional(condition: c.cond, then: c.then, otherwise: e), span: c.kw.to(e.span).to(c.then.span))
+        }
+        return e
+    }
+
+    /// `{ expr }` of a conditional expression.
+    mutating func parseBranch() -> Expr {
+        guard at == .lBrace else {
+            expected("`{`", help: "each branch of an `if` is written `{ value }`")
+            return Expr(.error, span: foundSpan())
+        }
+        let open = advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = false
+        defer { newlinesSignificant = saved }
+        let e = parseExpr()
+        if at == .rBrace { advance() } else {
+            expected("`}` to close the branch", help: "each branch of an `if` value is a single expression",
+                     notes: [DiagnosticNote("`{` opened here", at: span(open))])
+            skipConstruct()
+            if at == .rBrace { advance() }
+        }
+        return e
+    }
+
+    mutating func parseStringLiteral() -> StringLiteral {
+        let start = advance()
+        let multiline = start.payload == 1
+        var parts: [StringPart] = []
+        var end = start.endOffset
+        loop: while true {
+            let t = cur
+            switch t.kind {
+            case .stringText:
+                advance()
+                let s = lexed.texts[Int(t.payload)]
+                if !s.isEmpty { parts.append(.text(s, span(t))) }
+            case .interpolationStart:
+                advance()
+                let saved = newlinesSignificant
+                newlinesSignificant = false
+                let e = parseExpr()
+                newlinesSignificant = saved
+                parts.append(.interpolation(e))
+                if at == .interpolationEnd {
+                    advance()
+                } else {
+                    expected("`}` to close the interpolation")
+                    skipToInterpolationEnd()
+                }
+            case .stringEnd:
+                end = advance().endOffset
+                break loop
+            default:
+                // cannot happen with the lexer's balanced string tokens; stop safely
+                break loop
+            }
+        }
+        return StringLiteral(parts: parts, isMultiline: multiline, span: span(start.startOffset, end))
+    }
+
+    mutating func skipToInterpolationEnd() {
+        var d = 0
+        while at != .endOfFile {
+            switch at {
+            case .stringStart, .interpolationStart: d += 1
+            case .stringEnd: d -= 1
+            case .interpolationEnd:
+                if d == 0 { advance(); return }
+                d -= 1
+            default: break
+            }
+            if d < 0 { return }
+            advance()
+        }
+    }
+}
+

@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongSyntaxTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
