@@ -7,10 +7,19 @@ import WukongSyntax
 public enum Evaluator {
     /// `files` are in source order (path relative to the topology root, bytewise); `defaultName`
     /// is the file or directory name without extension (used when there is no `topology NAME`).
+    ///
+    /// Standard-library modules get the `FileID`s that follow `sources`' files, in the order of
+    /// `stdlibFiles`; a diagnostic inside a module points there (add `stdlibFiles` to the
+    /// `SourceMap` after the topology's files to render it).
     public static func evaluate(files: [FileSyntax], sources: SourceMap, defaultName: String)
         -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
-        // TODO(sema-eval): the evaluator.
-        let firstLine = files.first.map { Span(file: $0.file, start: 0, end: 0) } ?? .none
-        return (CheckedProgram(topologyName: Located(defaultName, firstLine)), [])
+        let engine = Engine(files: files, sources: sources, defaultName: defaultName)
+        let program = engine.run()
+        return (program, engine.diagnostics)
+    }
+
+    /// The embedded standard library as source files (`<stdlib>/images.wk` …), sorted by module name.
+    public static var stdlibFiles: [(path: String, text: String)] {
+        Stdlib.orderedModules.map { ("<stdlib>/\($0.name).wk", $0.text) }
     }
 }

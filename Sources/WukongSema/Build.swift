@@ -1,0 +1,272 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Phase 3: force every attribute of every resource in source order and build the
+// `CheckedProgram`. A value that failed is absent here and its owner is `poisoned`.
+
+extension Engine {
+    func run() -> CheckedProgram {
+        let statics = registerStatic()
+        markRecursive(topLevelFns, namespace: globals)
+        for idx in statics where instances[idx].kind == .host { ensureExpanded(idx) }
+        var cursor = 0
+        for file in files { expandFile(file, statics: statics, cursor: &cursor) }
+        expanding = false
+
+        let program = build()
+        for s in topLevelLets { _ = force(s) }
+        for a in asserts { checkAssert(a) }
+        return program
+    }
+
+    func checkAssert(_ a: DeferredAssert) {
+        let c = eval(a.condition, a.env)
+        switch c.value {
+        case .bool(true), .error: return
+        case .bool(false):
+            var text = "assertion failed"
+            if let m = a.message {
+                let v = eval(m, a.env)
+                switch v.value {
+                case .string(let s): text += ": " + s
+                case .error: break
+                default: text += ": " + v.value.text
+                }
+            }
+            error(.assertionFailed, text, at: a.span)
+        default:
+            error(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(c.value.type.description)`", at: c.span)
+        }
+    }
+
+    // MARK: - Accessors
+
+    func value(_ inst: Instance, _ name: String) -> LValue? {
+        guard let s = inst.attr(name) else { return nil }
+        let v = force(inst, s)
+        return v.value.isError ? nil : v
+    }
+    func string(_ inst: Instance, _ name: String) -> Located<String>? {
+        guard let v = value(inst, name), case .string(let s) = v.value else { return nil }
+        return Located(s, v.span)
+    }
+    func int(_ inst: Instance, _ name: String) -> Located<Int>? {
+        guard let v = value(inst, name), case .int(let i) = v.value else { return nil }
+        return Located(i, v.span)
+    }
+    func bool(_ inst: Instance, _ name: String) -> Located<Bool>? {
+        guard let v = value(inst, name), case .bool(let b) = v.value else { return nil }
+        return Located(b, v.span)
+    }
+    func ip(_ inst: Instance, _ name: String) -> Located<IPAddress>? {
+        guard let v = value(inst, name), case .ip(let a) = v.value else { return nil }
+        return Located(a, v.span)
+    }
+    func list(_ inst: Instance, _ name: String) -> [LValue] {
+        guard let v = value(inst, name), case .list(let xs) = v.value else { return [] }
+        return xs
+    }
+    func ips(_ inst: Instance, _ name: String) -> [Located<IPAddress>] {
+        list(inst, name).compactMap { if case .ip(let a) = $0.value { return Located(a, $0.span) }; return nil }
+    }
+    func strings(_ inst: Instance, _ name: String) -> [Located<String>] {
+        list(inst, name).compactMap { if case .string(let s) = $0.value { return Located(s, $0.span) }; return nil }
+    }
+    func labels(_ inst: Instance, _ name: String) -> [LabelEntry] {
+        guard let v = value(inst, name), case .record(let r) = v.value else { return [] }
+        var out: [LabelEntry] = []
+        for (i, k) in r.keys.enumerated() {
+            guard case .string(let s) = r.values[i].value else { continue }
+            out.append(LabelEntry(key: Located(k, r.keySpans[i]), value: Located(s, r.values[i].span)))
+        }
+        return out
+    }
+    func links(_ inst: Instance, _ name: String) -> [LinkUse] {
+        list(inst, name).compactMap { x in
+            if case .ref(let r) = x.value { return linkUse(r, x.span) }
+            return nil
+        }
+    }
+    func linkUse(_ r: Ref, _ span: Span) -> LinkUse? {
+        switch r.kind {
+        case .nic: return LinkUse(kind: .nic, name: r.name, span: span)
+        case .vlan: return LinkUse(kind: .vlan, name: r.name, span: span)
+        case .bond: return LinkUse(kind: .bond, name: r.name, span: span)
+        default: return nil
+        }
+    }
+
+    func declInfo(_ inst: Instance) -> DeclInfo {
+        DeclInfo(name: inst.name, nameSpan: inst.nameSpan, span: inst.span)
+    }
+
+    /// Forces every attribute (so each error is reported once, in order) and reports missing required ones.
+    func forceAll(_ idx: Int) {
+        ensureExpanded(idx)
+        let inst = instances[idx]
+        if let on = inst.onSlot { _ = force(inst, on) }
+        for s in inst.attrs { _ = force(inst, s) }
+        for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil {
+            error(.missingAttribute, "`\(inst.block.keyword)` `\(inst.name)` is missing the required attribute `\(a.name)`",
+                  at: inst.nameSpan, help: "add `\(a.name) = …` (a `\(a.type.description)`)")
+        }
+        for c in inst.children { forceAll(c) }
+    }
+
+    // MARK: - Program
+
+    func build() -> CheckedProgram {
+        var program = CheckedProgram(topologyName: Located(defaultName, firstLineSpan()))
+        for idx in ordered { forceAll(idx) }
+        for idx in ordered where !instances[idx].excluded {
+            let inst = instances[idx]
+            switch inst.kind {
+            case .topology:
+                if case .identifier? = inst.decl.name { program.topologyName = Located(inst.name, inst.nameSpan) }
+                program.topologySpan = inst.span
+                program.namespace = string(inst, "namespace")
+                program.createNamespace = bool(inst, "create_namespace")
+                program.labels = labels(inst, "labels")
+                program.nodeSelector = labels(inst, "node_selector")
+                program.macPrefix = string(inst, "mac_prefix")
+            case .host:
+                program.hosts.append(HostDecl(decl: declInfo(inst), hostname: string(inst, "hostname")))
+                for c in inst.children where !instances[c].excluded {
+                    program.nics.append(nodeNic(instances[c], host: inst.name))
+                }
+            case .nic:
+                program.nics.append(nodeNic(inst, host: nil))
+            case .vlan:
+                var base: LinkUse? = nil
+                if let on = inst.onSlot, case .ref(let r) = force(inst, on).value { base = linkUse(r, force(inst, on).span) }
+                program.vlans.append(VlanDecl(decl: declInfo(inst), base: base, id: int(inst, "id"), ifname: string(inst, "ifname"),
+                                              mtu: int(inst, "mtu"), poisoned: inst.poisoned || base == nil))
+            case .bond:
+                program.bonds.append(BondDecl(decl: declInfo(inst), ports: links(inst, "ports"),
+                                              portsSpan: inst.attr("ports")?.valueSpan, mode: string(inst, "mode"),
+                                              ifname: string(inst, "ifname"), mtu: int(inst, "mtu"), poisoned: inst.poisoned))
+            case .bridge, .ovsBridge:
+                var hosts: [Located<String>]? = nil
+                if inst.attr("hosts") != nil {
+                    hosts = list(inst, "hosts").compactMap { if case .ref(let r) = $0.value { return Located(r.name, $0.span) }; return nil }
+                }
+                program.bridges.append(BridgeDecl(
+                    decl: declInfo(inst), kind: inst.kind == .bridge ? .linux : .ovs, ports: links(inst, "ports"),
+                    portsSpan: inst.attr("ports")?.valueSpan, stp: bool(inst, "stp"), mtu: int(inst, "mtu"), hosts: hosts,
+                    managed: bool(inst, "managed"), ifname: string(inst, "ifname"), poisoned: inst.poisoned))
+            case .network:
+                program.networks.append(network(inst))
+            case .vm:
+                program.vms.append(vm(inst))
+            case .user:
+                break
+            }
+        }
+        return program
+    }
+
+    func nodeNic(_ inst: Instance, host: String?) -> NodeNicDecl {
+        var address: Located<IfAddr>? = nil
+        if let v = value(inst, "address"), case .ifaddr(let a) = v.value { address = Located(a, v.span) }
+        return NodeNicDecl(decl: declInfo(inst), host: host, address: address, dhcp: bool(inst, "dhcp"),
+                           gateway: ip(inst, "gateway"), dns: ips(inst, "dns"), mtu: int(inst, "mtu"))
+    }
+
+    func network(_ inst: Instance) -> NetworkDecl {
+        var attachments: [Located<AttachmentUse>] = []
+        for s in inst.attrs {
+            let v = force(inst, s)
+            switch (s.name, v.value) {
+            case ("bridge", .ref(let r)): attachments.append(Located(.bridge(name: r.name), v.span))
+            case ("ovs", .ref(let r)): attachments.append(Located(.ovs(name: r.name), v.span))
+            case ("macvlan", .ref(let r)):
+                if let l = linkUse(r, v.span) { attachments.append(Located(.macvlan(l), v.span)) }
+            case ("sriov", .string(let res)): attachments.append(Located(.sriov(resource: res), v.span))
+            default: continue
+            }
+        }
+        var subnet: Located<CIDR>? = nil
+        if let v = value(inst, "subnet"), case .cidr(let c) = v.value { subnet = Located(c, v.span) }
+        var pool: Located<ClosedInterval>? = nil
+        if let v = value(inst, "pool"), case .range(.ip(let f, let l)) = v.value { pool = Located(ClosedInterval(first: f, last: l), v.span) }
+        var routes: [RouteDecl] = []
+        for r in list(inst, "routes") {
+            guard case .record(let rec) = r.value, let to = rec["to"], let via = rec["via"],
+                  case .cidr(let c) = to.value, case .ip(let a) = via.value else { continue }
+            routes.append(RouteDecl(to: Located(c, to.span), via: Located(a, via.span), span: r.span))
+        }
+        return NetworkDecl(decl: declInfo(inst), attachments: attachments, vlan: int(inst, "vlan"), subnet: subnet,
+                           gateway: ip(inst, "gateway"), dns: ips(inst, "dns"), search: strings(inst, "search"),
+                           mtu: int(inst, "mtu"), pool: pool, routes: routes, ipam: string(inst, "ipam"),
+                           nad: string(inst, "nad"), poisoned: inst.poisoned)
+    }
+
+    func vm(_ inst: Instance) -> VMDecl {
+        var memory: Located<Quantity>? = nil
+        if let v = value(inst, "memory"), case .quantity(let q) = v.value { memory = Located(q, v.span) }
+        var host: Located<String>? = nil
+        if let v = value(inst, "host"), case .ref(let r) = v.value { host = Located(r.name, v.span) }
+        var cloud: CloudConfigSource? = nil
+        if let slot = inst.attr("cloud_config"), let v = value(inst, "cloud_config"), case .string(let text) = v.value {
+            cloud = CloudConfigSource(text: text, span: v.span, lineSpans: lineSpans(slot.expr, text: text))
+        }
+        var users: [UserDecl] = []
+        var nics: [VMNicDecl] = []
+        for c in inst.children where !instances[c].excluded {
+            let child = instances[c]
+            if child.kind == .user {
+                users.append(UserDecl(decl: declInfo(child), passwordHash: string(child, "password_hash"),
+                                      plainPassword: child.plainPassword, sshKeys: strings(child, "ssh_keys"),
+                                      sudo: string(child, "sudo"), shell: string(child, "shell"), groups: strings(child, "groups")))
+            } else {
+                nics.append(vmNic(child))
+            }
+        }
+        return VMDecl(decl: declInfo(inst), cpu: int(inst, "cpu"), memory: memory, image: string(inst, "image"), host: host,
+                      running: bool(inst, "running"), labels: labels(inst, "labels"), run: strings(inst, "run"),
+                      cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
+    }
+
+    func vmNic(_ inst: Instance) -> VMNicDecl {
+        var network: Located<NicNetworkUse>? = nil
+        if let on = inst.onSlot {
+            let v = force(inst, on)
+            switch v.value {
+            case .pod: network = Located(.pod, v.span)
+            case .ref(let r): network = Located(.network(r.name), v.span)
+            default: break
+            }
+        }
+        var address: Located<AddressSpec>? = nil
+        if let v = value(inst, "address") {
+            switch v.value {
+            case .ip(let a): address = Located(.ip(a), v.span)
+            case .ifaddr(let a): address = Located(.ifaddr(a), v.span)
+            case .auto: address = Located(.auto, v.span)
+            case .dhcp: address = Located(.dhcp, v.span)
+            default: break
+            }
+        }
+        var mac: Located<MACAddress>? = nil
+        if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
+        return VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
+                         metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
+                         poisoned: inst.poisoned || network == nil)
+    }
+
+    /// For `cloud_config` written as one plain string literal: the span of each line of its value.
+    func lineSpans(_ e: Expr?, text: String) -> [Span]? {
+        guard var e else { return nil }
+        while case .parenthesized(let x) = e.kind { e = x }
+        guard case .string(let lit) = e.kind, lit.plainText != nil else { return nil }
+        var spans: [Span] = []
+        for p in lit.parts { if case .text(_, let s) = p { spans.append(s) } }
+        var lines = 1
+        for u in text.utf8 where u == 0x0A { lines += 1 }
+        if text.hasSuffix("\n") { lines -= 1 }
+        if spans.count == lines { return spans }
+        if lines == 1 { return [lit.span] }
+        return nil
+    }
+}

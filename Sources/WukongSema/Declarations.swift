@@ -1,0 +1,625 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Declarations (LANGUAGE.md §5): registration of the topology namespace, imports, expansion
+// of `for`/`if`/`...` at top level and inside blocks, attributes and their memoised evaluation.
+
+extension Engine {
+    enum Target {
+        case topLevel
+        case block(Int)
+    }
+
+    // MARK: - Phase 1a: static registration
+
+    /// Registers every top-level declaration whose name is written literally, in source order;
+    /// returns the instances created for static resources (in the order `expandFile` meets them).
+    func registerStatic() -> [Int] {
+        var statics: [Int] = []
+        for file in files {
+            for item in file.items {
+                switch item.kind {
+                case .importDecl(let path, let alias):
+                    registerImport(path: path, alias: alias, span: item.span)
+                case .letDecl(let name, let type, let value):
+                    let slot = LetSlot(name: name, annotation: type, expr: value, env: rootEnv)
+                    if registerName(name.name, .letSlot(slot), span: name.span) { topLevelLets.append(slot) }
+                case .fnDecl(let d):
+                    let def = FnDef(decl: d, env: rootEnv)
+                    if registerName(d.name.name, .fn(def), span: d.name.span) { topLevelFns.append(def) }
+                case .resource(let r):
+                    if case .string? = r.name { continue }
+                    guard checkTopLevelKind(r) else { continue }
+                    let (name, nameSpan) = staticName(r)
+                    let idx = newInstance(r, itemSpan: item.span, env: rootEnv, name: name, nameSpan: nameSpan, parent: nil)
+                    registerResource(idx)
+                    statics.append(idx)
+                    if r.kind == .host { preregisterHostNics(r, host: idx) }
+                default:
+                    continue
+                }
+            }
+        }
+        return statics
+    }
+
+    func staticName(_ r: ResourceDecl) -> (String, Span) {
+        switch r.name {
+        case .identifier(let id)?: return (id.name, id.span)
+        case .string(let s)?: return (s.plainText ?? "", s.span)
+        case nil: return (defaultName, r.keywordSpan)
+        }
+    }
+
+    func checkTopLevelKind(_ r: ResourceDecl) -> Bool {
+        if r.kind == .user {
+            error(.unexpectedToken, "a `user` can only be declared inside a `vm`", at: r.keywordSpan)
+            return false
+        }
+        return true
+    }
+
+    /// Host NICs written literally are known before any expansion, so a `for` anywhere may name them.
+    func preregisterHostNics(_ r: ResourceDecl, host: Int) {
+        guard let body = r.body else { return }
+        for item in body.items {
+            guard case .resource(let n) = item.kind, n.kind == .nic, case .identifier(let id)? = n.name else { continue }
+            if case .nicGroup(let g)? = globals[id.name]?.entry, nicGroups[g].topLevel == nil { continue }
+            if globals[id.name] == nil {
+                nicGroups.append(NicGroup(name: id.name, topLevel: nil))
+                globals[id.name] = GlobalRecord(entry: .nicGroup(nicGroups.count - 1), span: id.span)
+            }
+        }
+    }
+
+    @discardableResult
+    func registerName(_ name: String, _ entry: GlobalEntry, span: Span) -> Bool {
+        guard let existing = globals[name] else {
+            globals[name] = GlobalRecord(entry: entry, span: span)
+            return true
+        }
+        if Engine.precedes(span, existing.span) {
+            // the new declaration comes first in source order: the old one is the duplicate
+            error(.duplicateDeclaration, "`\(name)` is declared more than once", at: existing.span,
+                  notes: [DiagnosticNote("first declared here", at: span)], help: "rename one of them")
+            if case .resource(let i) = existing.entry { instances[i].excluded = true }
+            globals[name] = GlobalRecord(entry: entry, span: span)
+            return true
+        }
+        error(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
+              notes: [DiagnosticNote("first declared here", at: existing.span)], help: "rename one of them")
+        return false
+    }
+
+    func registerResource(_ idx: Int) {
+        let inst = instances[idx]
+        switch inst.kind {
+        case .topology:
+            if let t = topologyInstance {
+                error(.duplicateDeclaration, "a topology has only one `topology` declaration", at: inst.span,
+                      notes: [DiagnosticNote("first declared here", at: instances[t].span)],
+                      help: "merge the two `topology` blocks")
+                inst.excluded = true
+            } else {
+                topologyInstance = idx
+            }
+        case .nic:
+            if let g = globals[inst.name], case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil,
+               nicGroups[gi].hostNics.isEmpty {
+                // pre-registered by a host that declares it: a top-level nic of the same name is a duplicate
+                error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
+                      notes: [DiagnosticNote("first declared here", at: g.span)],
+                      help: "a NIC declared at top level is present on every host; remove the declaration inside the host")
+                inst.excluded = true
+                return
+            }
+            nicGroups.append(NicGroup(name: inst.name, topLevel: idx))
+            if !registerName(inst.name, .nicGroup(nicGroups.count - 1), span: inst.nameSpan) { inst.excluded = true }
+        default:
+            if !registerName(inst.name, .resource(idx), span: inst.nameSpan) { inst.excluded = true }
+        }
+    }
+
+    func registerHostNic(_ idx: Int, host: Int) {
+        let inst = instances[idx]
+        if let g = globals[inst.name] {
+            if case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil {
+                for other in nicGroups[gi].hostNics where instances[other].parent == host {
+                    error(.duplicateDeclaration, "`\(inst.name)` is declared more than once in host `\(instances[host].name)`",
+                          at: inst.nameSpan, notes: [DiagnosticNote("first declared here", at: instances[other].nameSpan)],
+                          help: "remove one of them")
+                    inst.excluded = true
+                    return
+                }
+                nicGroups[gi].hostNics.append(idx)
+                if nicGroups[gi].hostNics.count == 1 { globals[inst.name]?.span = inst.nameSpan }
+                return
+            }
+            var span = g.span
+            if case .nicGroup(let gi) = g.entry, let t = nicGroups[gi].topLevel { span = instances[t].nameSpan }
+            error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
+                  notes: [DiagnosticNote("first declared here", at: span)],
+                  help: "a NIC declared at top level is present on every host; remove one of the declarations")
+            inst.excluded = true
+            return
+        }
+        nicGroups.append(NicGroup(name: inst.name, topLevel: nil, hostNics: [idx]))
+        globals[inst.name] = GlobalRecord(entry: .nicGroup(nicGroups.count - 1), span: inst.nameSpan)
+    }
+
+    func registerImport(path: [Identifier], alias: Identifier?, span: Span) {
+        guard let last = path.last else { return }
+        let full = path.map(\.name).joined(separator: ".")
+        let pathSpan = path[0].span.to(last.span)
+        guard path.count == 2, path[0].name == "std", let mi = moduleIndex[path[1].name] else {
+            let known = Stdlib.orderedModules.map { "std." + $0.name }
+            error(.unknownModule, "unknown module `\(full)`", at: pathSpan,
+                  help: Suggest.didYouMean(full, among: known) ?? "the standard library has \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            return
+        }
+        let name = alias ?? last
+        if let existing = globals[name.name], case .module(let other) = existing.entry, other == mi { return }
+        if registerName(name.name, .module(mi), span: name.span) { loadModule(mi) }
+    }
+
+    // MARK: - Modules
+
+    func loadModule(_ mi: Int) {
+        let m = modules[mi]
+        if m.loaded { return }
+        m.loaded = true
+        let file = SourceFile(id: m.file, path: "<stdlib>/\(m.name).wk", text: m.source)
+        let (syntax, diags) = Parser.parse(file)
+        diagnostics += diags
+        var fns: [FnDef] = []
+        for item in syntax.items {
+            switch item.kind {
+            case .letDecl(let name, let type, let value):
+                addModuleName(m, name, .letSlot(LetSlot(name: name, annotation: type, expr: value, env: m.env)))
+            case .fnDecl(let d):
+                let def = FnDef(decl: d, env: m.env)
+                fns.append(def)
+                addModuleName(m, d.name, .fn(def))
+            case .importDecl(let path, let alias):
+                guard let last = path.last else { continue }
+                guard path.count == 2, path[0].name == "std", let other = moduleIndex[path[1].name] else {
+                    error(.unknownModule, "unknown module `\(path.map(\.name).joined(separator: "."))`", at: item.span)
+                    continue
+                }
+                addModuleName(m, alias ?? last, .module(other))
+                loadModule(other)
+            case .error: continue
+            default:
+                error(.unexpectedToken, "a module holds only `let`, `fn` and `import`", at: item.span)
+            }
+        }
+        markRecursive(fns, namespace: m.globals)
+    }
+
+    func addModuleName(_ m: Module, _ id: Identifier, _ entry: GlobalEntry) {
+        if let first = m.globals[id.name] {
+            error(.duplicateDeclaration, "`\(id.name)` is declared more than once", at: id.span,
+                  notes: [DiagnosticNote("first declared here", at: first.span)])
+            return
+        }
+        m.globals[id.name] = GlobalRecord(entry: entry, span: id.span)
+        m.order.append(id.name)
+    }
+
+    // MARK: - Recursion (static)
+
+    /// Marks the functions that call themselves, directly or through others (E0208 at each
+    /// cycle's first function in source order).
+    func markRecursive(_ fns: [FnDef], namespace: [String: GlobalRecord]) {
+        var index: [ObjectIdentifier: Int] = [:]
+        for (i, f) in fns.enumerated() { index[ObjectIdentifier(f)] = i }
+        var edges: [[Int]] = Array(repeating: [], count: fns.count)
+        for (i, f) in fns.enumerated() {
+            var called: [String] = []
+            collectCalls(f.decl.body, into: &called)
+            let params = Set(f.decl.parameters.map(\.name.name))
+            for name in called where !params.contains(name) {
+                if case .fn(let g)? = namespace[name]?.entry, let j = index[ObjectIdentifier(g)] { edges[i].append(j) }
+            }
+        }
+        // Tarjan's strongly connected components, iteratively.
+        var order = [Int](repeating: -1, count: fns.count), low = [Int](repeating: 0, count: fns.count)
+        var onStack = [Bool](repeating: false, count: fns.count)
+        var stack: [Int] = []
+        var counter = 0
+        for root in 0..<fns.count where order[root] < 0 {
+            var work: [(Int, Int)] = [(root, 0)]
+            order[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let (v, ei) = work.last {
+                if ei < edges[v].count {
+                    work[work.count - 1].1 += 1
+                    let w = edges[v][ei]
+                    if order[w] < 0 {
+                        order[w] = counter; low[w] = counter; counter += 1
+                        stack.append(w); onStack[w] = true
+                        work.append((w, 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], order[w])
+                    }
+                } else {
+                    work.removeLast()
+                    if let (p, _) = work.last { low[p] = min(low[p], low[v]) }
+                    if low[v] == order[v] {
+                        var comp: [Int] = []
+                        while let w = stack.popLast() {
+                            onStack[w] = false
+                            comp.append(w)
+                            if w == v { break }
+                        }
+                        let selfLoop = comp.count == 1 && edges[v].contains(v)
+                        if comp.count > 1 || selfLoop {
+                            let members = comp.sorted()
+                            for m in members { fns[m].recursive = true }
+                            let first = fns[members[0]].decl
+                            if selfLoop {
+                                error(.recursiveFunction, "function `\(first.name.name)` calls itself", at: first.name.span,
+                                      help: "functions are not recursive; compute the value without recursion")
+                            } else {
+                                let path = (members + [members[0]]).map { "`\(fns[$0].decl.name.name)`" }.joined(separator: " → ")
+                                error(.recursiveFunction, "function `\(first.name.name)` calls itself through \(path)",
+                                      at: first.name.span, help: "functions are not recursive; break the cycle")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func collectCalls(_ e: Expr, into out: inout [String]) {
+        switch e.kind {
+        case .call(let callee, let args):
+            if case .name(let id) = callee.kind { out.append(id.name) } else { collectCalls(callee, into: &out) }
+            for a in args { collectCalls(a, into: &out) }
+        case .list(let xs): for x in xs { collectCalls(x, into: &out) }
+        case .record(let entries):
+            for en in entries {
+                switch en.kind {
+                case .field(_, _, let v): collectCalls(v, into: &out)
+                case .spread(let v): collectCalls(v, into: &out)
+                }
+            }
+        case .member(let b, _): collectCalls(b, into: &out)
+        case .unary(_, let x), .parenthesized(let x): collectCalls(x, into: &out)
+        case .binary(_, let l, let r): collectCalls(l, into: &out); collectCalls(r, into: &out)
+        case .conditional(let c, let t, let o):
+            collectCalls(c, into: &out); collectCalls(t, into: &out); collectCalls(o, into: &out)
+        case .string(let lit):
+            for p in lit.parts { if case .interpolation(let x) = p { collectCalls(x, into: &out) } }
+        default: break
+        }
+    }
+
+    // MARK: - Phase 1b: expansion
+
+    func newInstance(_ r: ResourceDecl, itemSpan: Span, env: Env, name: String, nameSpan: Span, parent: Int?) -> Int {
+        let parentBlock = parent.map { instances[$0].block }
+        let block = Schema.blockKind(r.kind, nested: parentBlock)
+        let inst = Instance(kind: r.kind, block: block, decl: r, span: itemSpan, env: env, name: name, nameSpan: nameSpan)
+        inst.parent = parent
+        if let on = r.on {
+            if block == .vlan || block == .vmNic {
+                inst.onSlot = AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false)
+            } else {
+                error(.unknownAttribute, "a `\(block.keyword)` takes no `on`", at: on.span,
+                      help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
+            }
+        } else if block == .vlan {
+            error(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: nameSpan,
+                  help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
+            inst.poisoned = true
+        } else if block == .vmNic {
+            error(.missingAttribute, "`nic` `\(name)` needs a network", at: nameSpan,
+                  help: "write `nic \(name) on <network>` (or `on pod`)")
+            inst.poisoned = true
+        }
+        instances.append(inst)
+        return instances.count - 1
+    }
+
+    /// The name of a declaration; an interpolated name is evaluated and must still be a valid name.
+    func evalDeclName(_ r: ResourceDecl, _ env: Env) -> (name: String, span: Span, valid: Bool)? {
+        switch r.name {
+        case .identifier(let id)?: return (id.name, id.span, true)
+        case nil: return (defaultName, r.keywordSpan, true)
+        case .string(let lit)?:
+            let v = stringLiteral(lit, env, expected: nil)
+            guard case .string(let s) = v.value else { return nil }
+            if NameRules.isValidName(s) { return (s, lit.span, true) }
+            error(.invalidDeclarationName, "`\(s)` is not a valid name", at: lit.span,
+                  help: "a name starts with a letter or `_`, continues with letters, digits, `_` or `-`, and does not end in `-`")
+            return (s, lit.span, false)
+        }
+    }
+
+    func expandFile(_ file: FileSyntax, statics: [Int], cursor: inout Int) {
+        for item in file.items {
+            switch item.kind {
+            case .resource(let r):
+                if case .string? = r.name {
+                    createTopLevel(r, itemSpan: item.span, env: rootEnv)
+                } else if r.kind != .user {
+                    if cursor < statics.count { ordered.append(statics[cursor]) }
+                    cursor += 1
+                }
+            case .importDecl, .letDecl, .fnDecl, .error:
+                continue
+            default:
+                expandItem(item, rootEnv, .topLevel)
+            }
+        }
+    }
+
+    func createTopLevel(_ r: ResourceDecl, itemSpan: Span, env: Env) {
+        guard checkTopLevelKind(r), let (name, span, valid) = evalDeclName(r, env) else { return }
+        let idx = newInstance(r, itemSpan: itemSpan, env: env, name: name, nameSpan: span, parent: nil)
+        if valid { registerResource(idx) } else { instances[idx].excluded = true }
+        ordered.append(idx)
+        if r.kind == .host { ensureExpanded(idx) }
+    }
+
+    /// Expands the items of a `for`/`if` body or a block: local `let`/`fn` first (usable before
+    /// they appear), then everything else in order.
+    func expandBody(_ items: [Item], _ env: Env, _ target: Target) {
+        var scope = env
+        var hasLocals = false
+        for item in items {
+            switch item.kind {
+            case .letDecl, .fnDecl: hasLocals = true
+            default: continue
+            }
+            break
+        }
+        if hasLocals {
+            scope = Env(parent: env, module: env.module)
+            for item in items {
+                switch item.kind {
+                case .letDecl(let name, let type, let value):
+                    checkShadow(name, scope)
+                    scope.bind(name.name, .letSlot(LetSlot(name: name, annotation: type, expr: value, env: scope)))
+                case .fnDecl(let d):
+                    checkShadow(d.name, scope)
+                    scope.bind(d.name.name, .fn(FnDef(decl: d, env: scope)))
+                default: continue
+                }
+            }
+        }
+        for item in items {
+            switch item.kind {
+            case .letDecl, .fnDecl: continue
+            default: expandItem(item, scope, target)
+            }
+        }
+    }
+
+    func checkShadow(_ id: Identifier, _ env: Env) {
+        var root = env
+        while let p = root.parent { root = p }
+        let table = root.module < 0 ? globals : modules[root.module].globals
+        guard let g = table[id.name] else { return }
+        guard reportedShadows.insert(id.span).inserted else { return }
+        error(.shadowedName, "`\(id.name)` shadows a top-level declaration", at: id.span,
+              notes: [DiagnosticNote("declared here", at: g.span)], help: "choose another name")
+    }
+
+    func expandItem(_ item: Item, _ env: Env, _ target: Target) {
+        switch item.kind {
+        case .attribute(let name, let value):
+            guard case .block(let i) = target else {
+                error(.unknownAttribute, "attribute `\(name.name)` outside of a block", at: name.span,
+                      help: "attributes belong inside a resource's `{ }`")
+                return
+            }
+            addAttribute(i, name, value, env, itemSpan: item.span)
+        case .spread(let e):
+            guard case .block(let i) = target else {
+                error(.unknownAttribute, "`...` outside of a block", at: item.span, help: "spreads belong inside a resource's `{ }`")
+                return
+            }
+            addSpread(i, e, env)
+        case .resource(let r):
+            switch target {
+            case .topLevel:
+                createTopLevel(r, itemSpan: item.span, env: env)
+            case .block(let p):
+                let parent = instances[p]
+                guard Schema.allowsChild(r.kind, in: parent.block) else {
+                    error(.unexpectedToken, "a `\(r.kind.rawValue)` cannot be declared inside a `\(parent.block.keyword)`",
+                          at: r.keywordSpan)
+                    return
+                }
+                guard let (name, span, valid) = evalDeclName(r, env) else { return }
+                let idx = newInstance(r, itemSpan: item.span, env: env, name: name, nameSpan: span, parent: p)
+                parent.children.append(idx)
+                if !valid { instances[idx].excluded = true }
+                if parent.block == .host && valid { registerHostNic(idx, host: p) }
+                ensureExpanded(idx)
+            }
+        case .importDecl:
+            error(.unexpectedToken, "`import` is only allowed at the top level of a file", at: item.span)
+        case .letDecl, .fnDecl:
+            // top-level ones are registered by `registerStatic`; local ones by `expandBody`
+            break
+        case .assertDecl(let c, let m):
+            asserts.append(DeferredAssert(condition: c, message: m, env: env, span: item.span))
+        case .forLoop(let variable, let sequence, let body):
+            let seq = eval(sequence, env)
+            checkShadow(variable, env)
+            guard let elems = iterate(seq) else { return }
+            for el in elems {
+                let iterEnv = Env(parent: env, module: env.module)
+                iterEnv.bind(variable.name, .value(el))
+                expandBody(body.items, iterEnv, target)
+            }
+        case .ifStatement(let cond, let then, let elseBranch):
+            let c = eval(cond, env)
+            switch c.value {
+            case .bool(true):
+                expandBody(then.items, env, target)
+            case .bool(false):
+                switch elseBranch {
+                case .block(let b)?: expandBody(b.items, env, target)
+                case .elseIf(let i)?: expandItem(i, env, target)
+                case nil: break
+                }
+            case .error: break
+            default:
+                error(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(c.value.type.description)`", at: c.span)
+            }
+        case .error:
+            break
+        }
+    }
+
+    // MARK: - Blocks
+
+    func ensureExpanded(_ idx: Int) {
+        let inst = instances[idx]
+        switch inst.expandState {
+        case .done: return
+        case .active:
+            reportCycle(inst.name, inst, at: inst.nameSpan)
+            return
+        case .pending: break
+        }
+        inst.expandState = .active
+        push(inst.name, inst)
+        if let body = inst.decl.body { expandBody(body.items, inst.env, .block(idx)) }
+        pop()
+        inst.expandState = .done
+    }
+
+    func addAttribute(_ idx: Int, _ name: Identifier, _ value: Expr, _ env: Env, itemSpan: Span) {
+        let inst = instances[idx]
+        if inst.block == .user && name.name == "password" {
+            if inst.plainPassword == nil { inst.plainPassword = itemSpan }
+            return
+        }
+        guard Schema.attribute(name.name, of: inst.block) != nil else {
+            error(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(inst.block.keyword)` block", at: name.span,
+                  help: Suggest.didYouMean(name.name, among: Schema.attributes(of: inst.block).map(\.name)))
+            return
+        }
+        let slot = AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false)
+        if let i = inst.attrs.firstIndex(where: { $0.name == name.name }) {
+            let existing = inst.attrs[i]
+            if existing.fromSpread { inst.attrs[i] = slot; return }
+            error(.duplicateAttribute, "attribute `\(name.name)` is set twice", at: name.span,
+                  notes: [DiagnosticNote("first set here", at: existing.nameSpan)], help: "remove one of them")
+            return
+        }
+        inst.attrs.append(slot)
+    }
+
+    func addSpread(_ idx: Int, _ e: Expr, _ env: Env) {
+        let inst = instances[idx]
+        let v = eval(e, env)
+        switch v.value {
+        case .record(let r):
+            let known = Schema.attributes(of: inst.block).map(\.name)
+            for (i, k) in r.keys.enumerated() {
+                guard known.contains(k) else {
+                    error(.unknownAttribute, "unknown attribute `\(k)` (from this spread) in a `\(inst.block.keyword)` block",
+                          at: e.span, help: Suggest.didYouMean(k, among: known))
+                    continue
+                }
+                let slot = AttrSlot(name: k, nameSpan: e.span, expr: nil, env: nil,
+                                    preset: LValue(r.values[i].value, e.span), fromSpread: true)
+                if let j = inst.attrs.firstIndex(where: { $0.name == k }) {
+                    if inst.attrs[j].fromSpread { inst.attrs[j] = slot }
+                    continue
+                }
+                inst.attrs.append(slot)
+            }
+        case .error:
+            inst.poisoned = true
+        default:
+            error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+            inst.poisoned = true
+        }
+    }
+
+    func attributeType(_ inst: Instance, _ name: String) -> AttributeSchema? {
+        if name == "on" { return AttributeSchema(name: "on", type: inst.block == .vlan ? .link : .nicNetwork) }
+        return Schema.attribute(name, of: inst.block)
+    }
+
+    /// The checked value of one attribute (memoised; `.error` after a diagnostic).
+    func force(_ inst: Instance, _ slot: AttrSlot) -> LValue {
+        switch slot.state {
+        case .done: return slot.value
+        case .active:
+            if !slot.cycleReported {
+                slot.cycleReported = true
+                reportCycle("\(inst.name).\(slot.name)", slot, at: slot.nameSpan)
+            }
+            return .error(slot.nameSpan)
+        case .pending: break
+        }
+        slot.state = .active
+        push("\(inst.name).\(slot.name)", slot)
+        var v: LValue
+        if let schema = attributeType(inst, slot.name) {
+            if let p = slot.preset {
+                v = coerce(p, to: schema.type)
+            } else if let e = slot.expr, let env = slot.env {
+                v = coerce(eval(e, env, expected: schema.type), to: schema.type)
+            } else {
+                v = .error(slot.nameSpan)
+            }
+            if let allowed = schema.allowed, case .string(let s) = v.value, !allowed.contains(s) {
+                let what = slot.name == "mode" ? "bond mode" : "`\(slot.name)` value"
+                error(.unknownEnumValue, "`\(s)` is not a valid \(what)", at: v.span,
+                      help: Suggest.didYouMean(s, among: allowed)
+                        ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+                v = .error(v.span)
+            }
+        } else {
+            v = .error(slot.nameSpan)
+        }
+        v = localize(v, within: slot.valueSpan)
+        if v.value.isError { inst.poisoned = true }
+        pop()
+        slot.value = v
+        slot.state = .done
+        return v
+    }
+
+    /// Spans of values that were produced elsewhere (a `let`, a function, the standard library)
+    /// are replaced by the span where this attribute's value is written.
+    func localize(_ v: LValue, within outer: Span) -> LValue {
+        func inside(_ s: Span) -> Bool { s.file == outer.file && s.start >= outer.start && s.end <= outer.end }
+        var out = v
+        if !inside(v.span) { out.span = outer }
+        switch v.value {
+        case .list(let xs):
+            if xs.allSatisfy({ inside($0.span) && !$0.value.isCompound }) { return out }
+            out.value = .list(xs.map { localize($0, within: inside($0.span) ? $0.span : outer) })
+        case .record(var r):
+            for i in r.values.indices {
+                let s = r.values[i].span
+                r.values[i] = localize(r.values[i], within: inside(s) ? s : outer)
+                if !inside(r.keySpans[i]) { r.keySpans[i] = outer }
+            }
+            out.value = .record(r)
+        default: break
+        }
+        return out
+    }
+}
+
+extension Value {
+    var isCompound: Bool {
+        switch self {
+        case .list, .record: return true
+        default: return false
+        }
+    }
+}

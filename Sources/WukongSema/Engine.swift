@@ -1,0 +1,242 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// The evaluator's state. Everything is lazy and memoised: top-level `let`s, resource blocks
+// and each attribute are evaluated on first use, with an "active" state that turns re-entry
+// into a definition-cycle error. Phase 1 (`Engine.run`) registers and expands declarations,
+// phase 2 resolves references as they are coerced to resource types, phase 3 forces
+// everything in source order and builds the `CheckedProgram`.
+
+enum SlotState { case pending, active, done }
+
+/// A `let` (top-level, module or local), evaluated on first use.
+final class LetSlot {
+    let name: Identifier
+    let annotation: TypeExpr?
+    let expr: Expr
+    weak var env: Env?
+    var state: SlotState = .pending
+    var value: LValue = .error(.none)
+    var cycleReported = false
+    init(name: Identifier, annotation: TypeExpr?, expr: Expr, env: Env) {
+        self.name = name; self.annotation = annotation; self.expr = expr; self.env = env
+    }
+}
+
+/// A user function (top-level, module or local).
+final class FnDef {
+    let decl: FnDecl
+    weak var env: Env?
+    var recursive = false
+    var depthReported = false
+    var paramTypes: [VType]? = nil
+    var returnType: VType? = nil
+    init(decl: FnDecl, env: Env) { self.decl = decl; self.env = env }
+}
+
+enum Binding {
+    case value(LValue)
+    case letSlot(LetSlot)
+    case fn(FnDef)
+}
+
+/// A scope: a few local bindings and a parent. The root of a chain stands for a namespace
+/// (`module` = -1: the topology; otherwise an index into `Engine.modules`).
+final class Env {
+    let parent: Env?
+    let module: Int
+    var names: [String] = []
+    var bindings: [Binding] = []
+    init(parent: Env?, module: Int) { self.parent = parent; self.module = module }
+
+    func bind(_ name: String, _ b: Binding) { names.append(name); bindings.append(b) }
+    func local(_ name: String) -> Binding? {
+        var i = names.count - 1
+        while i >= 0 { if names[i] == name { return bindings[i] }; i -= 1 }
+        return nil
+    }
+}
+
+/// An entry of a namespace (the topology's or a module's).
+enum GlobalEntry {
+    case resource(Int)
+    case nicGroup(Int)
+    case letSlot(LetSlot)
+    case fn(FnDef)
+    case module(Int)
+}
+
+struct GlobalRecord {
+    var entry: GlobalEntry
+    var span: Span
+}
+
+/// One logical node NIC: a top-level `nic`, or the `nic`s of that name inside hosts.
+struct NicGroup {
+    var name: String
+    var topLevel: Int?
+    var hostNics: [Int] = []
+    var first: Int { topLevel ?? hostNics.first ?? -1 }
+}
+
+/// One attribute of an expanded block.
+final class AttrSlot {
+    let name: String
+    /// The attribute's name (or the spread that supplied it).
+    var nameSpan: Span
+    var expr: Expr?
+    var env: Env?
+    /// The value supplied by a spread (already evaluated).
+    var preset: LValue?
+    var fromSpread: Bool
+    var state: SlotState = .pending
+    var value: LValue = .error(.none)
+    var cycleReported = false
+    init(name: String, nameSpan: Span, expr: Expr?, env: Env?, preset: LValue?, fromSpread: Bool) {
+        self.name = name; self.nameSpan = nameSpan; self.expr = expr; self.env = env; self.preset = preset
+        self.fromSpread = fromSpread
+    }
+    /// Where the value was written: the expression, or the spread.
+    var valueSpan: Span { expr?.span ?? nameSpan }
+}
+
+/// One resource after expansion (a `for` yields one per iteration).
+final class Instance {
+    let kind: ResourceKind
+    let block: BlockKind
+    let decl: ResourceDecl
+    let span: Span
+    let env: Env
+    var name: String
+    var nameSpan: Span
+    var parent: Int?
+    var expandState: SlotState = .pending
+    var attrs: [AttrSlot] = []
+    var children: [Int] = []
+    var onSlot: AttrSlot?
+    var poisoned = false
+    /// A duplicate declaration: reported, checked, but kept out of the program.
+    var excluded = false
+    var plainPassword: Span?
+    init(kind: ResourceKind, block: BlockKind, decl: ResourceDecl, span: Span, env: Env, name: String, nameSpan: Span) {
+        self.kind = kind; self.block = block; self.decl = decl; self.span = span; self.env = env
+        self.name = name; self.nameSpan = nameSpan
+    }
+    func attr(_ name: String) -> AttrSlot? {
+        for a in attrs where a.name == name { return a }
+        return nil
+    }
+}
+
+/// A standard-library module.
+final class Module {
+    let name: String
+    let file: FileID
+    let source: String
+    var loaded = false
+    var globals: [String: GlobalRecord] = [:]
+    var order: [String] = []
+    var env: Env
+    init(name: String, file: FileID, source: String, index: Int) {
+        self.name = name; self.file = file; self.source = source
+        self.env = Env(parent: nil, module: index)
+    }
+}
+
+struct DeferredAssert {
+    var condition: Expr
+    var message: Expr?
+    var env: Env
+    var span: Span
+}
+
+final class Engine {
+    let files: [FileSyntax]
+    let sources: SourceMap
+    let defaultName: String
+    var diagnostics: [Diagnostic] = []
+
+    var globals: [String: GlobalRecord] = [:]
+    /// Static names of the topology namespace (for E0209) — filled before any expansion.
+    var instances: [Instance] = []
+    /// Top-level instances in source order after expansion.
+    var ordered: [Int] = []
+    var nicGroups: [NicGroup] = []
+    var modules: [Module] = []
+    var moduleIndex: [String: Int] = [:]
+    var topLevelLets: [LetSlot] = []
+    var topLevelFns: [FnDef] = []
+    var asserts: [DeferredAssert] = []
+    var topologyInstance: Int?
+    let rootEnv: Env
+
+    /// Cycle detection: the slots being evaluated, innermost last.
+    var activeNames: [String] = []
+    var activeObjects: [ObjectIdentifier] = []
+    var callDepth = 0
+    var expanding = true
+    var suggestionBudget = 200
+    var reportedShadows: Set<Span> = []
+
+    /// `auto` allocation (done on demand for `vm.nic.address`): NIC instance → address.
+    var allocation: [Int: IPAddress]? = nil
+    var allocating = false
+
+    init(files: [FileSyntax], sources: SourceMap, defaultName: String) {
+        self.files = files; self.sources = sources; self.defaultName = defaultName
+        self.rootEnv = Env(parent: nil, module: -1)
+        var next = sources.files.count
+        for (name, text) in Stdlib.orderedModules {
+            let m = Module(name: name, file: FileID(next), source: text, index: modules.count)
+            moduleIndex[name] = modules.count
+            modules.append(m)
+            next += 1
+        }
+    }
+
+    // MARK: diagnostics
+
+    func report(_ d: Diagnostic) { diagnostics.append(d) }
+    func error(_ code: DiagnosticCode, _ message: String, at span: Span, notes: [DiagnosticNote] = [],
+               help: String? = nil, fixIts: [FixIt] = []) {
+        diagnostics.append(Diagnostic(code, message, at: span, notes: notes, help: help, fixIts: fixIts))
+    }
+
+    // MARK: cycle stack
+
+    func push(_ name: String, _ obj: AnyObject) { activeNames.append(name); activeObjects.append(ObjectIdentifier(obj)) }
+    func pop() { activeNames.removeLast(); activeObjects.removeLast() }
+
+    /// Reports the cycle that re-enters `obj` (named `name`, defined at `span`).
+    func reportCycle(_ name: String, _ obj: AnyObject, at span: Span) {
+        let id = ObjectIdentifier(obj)
+        var chain: [String] = [name]
+        if let i = activeObjects.lastIndex(of: id) {
+            chain = Array(activeNames[i...]) + [name]
+        }
+        let path = chain.map { "`\($0)`" }.joined(separator: " → ")
+        if chain.count <= 2 {
+            error(.definitionCycle, "`\(name)` is defined in terms of itself", at: span,
+                  help: "break the cycle: \(path)")
+        } else {
+            error(.definitionCycle, "definition cycle: \(path)", at: span,
+                  help: "one of these definitions must not depend on the others")
+        }
+    }
+
+    // MARK: positions
+
+    static func precedes(_ a: Span, _ b: Span) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        return a.start < b.start
+    }
+
+    func firstLineSpan() -> Span {
+        guard let f = files.first, let src = sources[f.file] else { return files.first.map { Span(file: $0.file, start: 0, end: 0) } ?? .none }
+        var end = 0
+        while end < src.bytes.count, src.bytes[end] != 0x0A { end += 1 }
+        if end > 0, src.bytes[end - 1] == 0x0D { end -= 1 }
+        return Span(file: f.file, start: 0, end: end)
+    }
+}

@@ -1,0 +1,423 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Expressions (LANGUAGE.md §4): literals, names, members, calls, operators, built-ins.
+// Every function returns an `LValue`; `.error` values propagate silently.
+
+extension Engine {
+    static let builtinFunctions: Set<String> = ["len", "str", "ip", "cidr", "mac", "min", "max"]
+    static let typeNames: [String: VType] = [
+        "Int": .int, "Bool": .bool, "String": .string, "Quantity": .quantity, "IP": .ip, "CIDR": .cidr,
+        "IfAddr": .ifaddr, "MAC": .mac, "Host": .ref(.host), "Nic": .ref(.nic), "Vlan": .ref(.vlan),
+        "Bond": .ref(.bond), "Bridge": .ref(.bridge), "OvsBridge": .ref(.ovsBridge), "Network": .ref(.network),
+        "VM": .ref(.vm), "Link": .link, "AddressMode": .addressMode]
+    /// The most elements a `for` (or a list position) materialises from a range.
+    static let rangeCap = 1_000_000
+
+    // MARK: - Entry
+
+    func eval(_ e: Expr, _ env: Env, expected: VType? = nil) -> LValue {
+        let span = e.span
+        switch e.kind {
+        case .integer(let v):
+            return LValue(.int(Int(v)), span)
+        case .quantity(let q):
+            return LValue(.quantity(q), span)
+        case .ipv4(let a):
+            return LValue(.ip(a), span)
+        case .ipv4Prefix(let ifa):
+            return prefixLiteral(ifa, span: span, expected: expected, quoted: false)
+        case .string(let lit):
+            return stringLiteral(lit, env, expected: expected)
+        case .bool(let b):
+            return LValue(.bool(b), span)
+        case .keyword(let k):
+            switch k {
+            case .auto: return LValue(.auto, span)
+            case .dhcp: return LValue(.dhcp, span)
+            case .pod: return LValue(.pod, span)
+            }
+        case .name(let id):
+            return evalName(id, env, expected: expected, allowModule: false)
+        case .list(let elems):
+            var elemType: VType? = nil
+            if case .list(let t)? = expected { elemType = t }
+            var out: [LValue] = []
+            out.reserveCapacity(elems.count)
+            var failed = false
+            for el in elems {
+                let v = eval(el, env, expected: elemType)
+                if v.value.isError { failed = true }
+                out.append(v)
+            }
+            return failed ? .error(span) : LValue(.list(out), span)
+        case .record(let entries):
+            return recordLiteral(entries, env, expected: expected, span: span)
+        case .member(let base, let m):
+            let b = evalBase(base, env)
+            return member(of: b, m, span: span)
+        case .call(let callee, let args):
+            return evalCall(callee, args, env, span: span, expected: expected)
+        case .unary(let op, let x):
+            let v = eval(x, env)
+            return unary(op, v, span: span)
+        case .binary(let op, let l, let r):
+            return binary(op, l, r, env, span: span)
+        case .conditional(let c, let t, let o):
+            let cv = eval(c, env)
+            switch cv.value {
+            case .bool(let b):
+                let branch = eval(b ? t : o, env, expected: expected)
+                return LValue(branch.value, branch.span)
+            case .error: return .error(span)
+            default:
+                error(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(cv.value.type.description)`", at: cv.span)
+                return .error(span)
+            }
+        case .parenthesized(let x):
+            let v = eval(x, env, expected: expected)
+            return LValue(v.value, v.value.isList ? v.span : span)
+        case .error:
+            return .error(span)
+        }
+    }
+
+    /// Evaluates the base of `x.y` / `x.f()`: a module name is allowed here.
+    func evalBase(_ e: Expr, _ env: Env) -> LValue {
+        if case .name(let id) = e.kind { return evalName(id, env, expected: nil, allowModule: true) }
+        if case .parenthesized(let x) = e.kind { return evalBase(x, env) }
+        return eval(e, env)
+    }
+
+    // MARK: - Literals
+
+    func prefixLiteral(_ ifa: IfAddr, span: Span, expected: VType?, quoted: Bool) -> LValue {
+        let clean = CIDR(network: ifa.address, prefix: ifa.prefix)
+        switch expected {
+        case .cidr?:
+            if let c = clean { return LValue(.cidr(c), span) }
+            reportHostBits(ifa, span: span, quoted: quoted)
+            return .error(span)
+        case .ifaddr?, .nicAddress?:
+            return LValue(.ifaddr(ifa), span)
+        default:
+            if let c = clean { return LValue(.cidr(c), span) }
+            return LValue(.ifaddr(ifa), span)
+        }
+    }
+
+    func reportHostBits(_ ifa: IfAddr, span: Span, quoted: Bool) {
+        let fixed = ifa.network.description
+        let replacement = quoted ? "\"\(fixed)\"" : fixed
+        error(.cidrHostBits, "`\(ifa)` has host bits set; a network address is expected here", at: span,
+              help: "did you mean \(fixed)?", fixIts: [FixIt(replace: span, with: replacement)])
+    }
+
+    func stringLiteral(_ lit: StringLiteral, _ env: Env, expected: VType?) -> LValue {
+        let span = lit.span
+        if let text = lit.plainText {
+            if let t = expected, let converted = convertLiteral(text, to: t, span: span) { return converted }
+            return LValue(.string(text), span)
+        }
+        var s = ""
+        for p in lit.parts {
+            switch p {
+            case .text(let t, _): s += t
+            case .interpolation(let x):
+                let v = eval(x, env)
+                if v.value.isError { return .error(span) }
+                s += v.value.text
+            }
+        }
+        return LValue(.string(s), span)
+    }
+
+    /// A non-interpolated string literal where an IP/CIDR/IfAddr/MAC/Quantity is expected.
+    /// nil: no conversion applies to that type.
+    func convertLiteral(_ text: String, to t: VType, span: Span) -> LValue? {
+        switch t {
+        case .ip:
+            if let a = IPAddress(text) { return LValue(.ip(a), span) }
+            error(.invalidLiteralConversion, "`\(text)` is not a valid IP address", at: span,
+                  help: text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil)
+            return .error(span)
+        case .cidr:
+            let (c, ifa) = CIDR.parse(text)
+            if let c { return LValue(.cidr(c), span) }
+            if let ifa { reportHostBits(ifa, span: span, quoted: true); return .error(span) }
+            error(.invalidLiteralConversion, "`\(text)` is not a valid network (CIDR)", at: span,
+                  help: "write an address and a prefix length, such as \"fd00::/64\"")
+            return .error(span)
+        case .ifaddr:
+            if let a = IfAddr(text) { return LValue(.ifaddr(a), span) }
+            error(.invalidLiteralConversion, "`\(text)` is not a valid interface address", at: span,
+                  help: "write an address and a prefix length, such as \"fd00::10/64\"")
+            return .error(span)
+        case .nicAddress:
+            if text.contains("/") { return convertLiteral(text, to: .ifaddr, span: span) }
+            return convertLiteral(text, to: .ip, span: span)
+        case .mac:
+            if let m = MACAddress(text) { return LValue(.mac(m), span) }
+            error(.invalidLiteralConversion, "`\(text)` is not a valid MAC address", at: span,
+                  help: "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\"")
+            return .error(span)
+        case .quantity:
+            switch Quantity.parse(text) {
+            case .success(let q): return LValue(.quantity(q), span)
+            case .failure(let f):
+                var help: String? = "use a whole number with one of the suffixes Ki Mi Gi Ti Pi Ei k M G T P E"
+                if case .badSuffix(let suf) = f, let d = Suggest.didYouMean(suf, among: Quantity.suffixNames) {
+                    help = d
+                }
+                error(.invalidLiteralConversion, "`\(text)` is not a valid quantity", at: span, help: help)
+                return .error(span)
+            }
+        default:
+            return nil
+        }
+    }
+
+    func recordLiteral(_ entries: [RecordEntry], _ env: Env, expected: VType?, span: Span) -> LValue {
+        func fieldType(_ key: String) -> VType? {
+            switch expected {
+            case .record(let fs)?: return fs.first { $0.name == key }?.type
+            case .map(let t)?: return t
+            default: return nil
+            }
+        }
+        var explicit: [String: Span] = [:]
+        var rec = RecordValue()
+        var failed = false
+        for entry in entries {
+            if case .field(let key, let keySpan, _) = entry.kind {
+                if let first = explicit[key] {
+                    error(.duplicateAttribute, "field `\(key)` is set twice", at: keySpan,
+                          notes: [DiagnosticNote("first set here", at: first)], help: "remove one of them")
+                } else {
+                    explicit[key] = keySpan
+                }
+            }
+        }
+        var written = Set<String>()
+        for entry in entries {
+            switch entry.kind {
+            case .field(let key, let keySpan, let value):
+                guard written.insert(key).inserted else { continue }
+                let v = eval(value, env, expected: fieldType(key))
+                if v.value.isError { failed = true }
+                rec.set(key, v, keySpan: keySpan)
+            case .spread(let x):
+                let v = eval(x, env)
+                switch v.value {
+                case .record(let r):
+                    for (i, k) in r.keys.enumerated() where explicit[k] == nil {
+                        rec.set(k, r.values[i], keySpan: r.keySpans[i])
+                    }
+                case .error: failed = true
+                default:
+                    error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+                    failed = true
+                }
+            }
+        }
+        return failed ? .error(span) : LValue(.record(rec), span)
+    }
+
+    // MARK: - Names
+
+    enum Resolved {
+        case binding(Binding)
+        case global(GlobalEntry)
+        case builtin(String)
+    }
+
+    func lookup(_ name: String, _ env: Env) -> Resolved? {
+        var e: Env? = env
+        var root = env
+        while let cur = e {
+            if let b = cur.local(name) { return .binding(b) }
+            root = cur
+            e = cur.parent
+        }
+        if root.module < 0 {
+            if let g = globals[name] { return .global(g.entry) }
+        } else if let g = modules[root.module].globals[name] {
+            return .global(g.entry)
+        }
+        if Engine.builtinFunctions.contains(name) { return .builtin(name) }
+        return nil
+    }
+
+    /// Every name visible from `env` (for did-you-mean).
+    func visibleNames(_ env: Env, expected: VType?) -> [String] {
+        var out: [String] = []
+        var e: Env? = env
+        var root = env
+        while let cur = e { out += cur.names; root = cur; e = cur.parent }
+        let table = root.module < 0 ? globals : modules[root.module].globals
+        for (k, rec) in table {
+            if let t = expected, !entryFits(rec.entry, t) { continue }
+            out.append(k)
+        }
+        return out
+    }
+
+    /// Whether a namespace entry could stand where `t` is expected (did-you-mean filter).
+    func entryFits(_ entry: GlobalEntry, _ t: VType) -> Bool {
+        switch t {
+        case .ref(let k):
+            switch entry {
+            case .resource(let i): return RefKind(instances[i].kind) == k
+            case .nicGroup: return k == .nic
+            default: return false
+            }
+        case .link:
+            switch entry {
+            case .resource(let i): return RefKind(instances[i].kind)?.isLink ?? false
+            case .nicGroup: return true
+            default: return false
+            }
+        case .nicNetwork:
+            if case .resource(let i) = entry { return instances[i].kind == .network }
+            return false
+        case .list(let inner):
+            if case .ref = inner { return entryFits(entry, inner) }
+            if case .link = inner { return entryFits(entry, inner) }
+            return true
+        default:
+            return true
+        }
+    }
+
+    func refValue(_ entry: GlobalEntry, span: Span) -> LValue? {
+        switch entry {
+        case .resource(let i):
+            guard let k = RefKind(instances[i].kind) else { return nil }
+            return LValue(.ref(Ref(kind: k, name: instances[i].name, instance: i)), span)
+        case .nicGroup(let g):
+            return LValue(.ref(Ref(kind: .nic, name: nicGroups[g].name, instance: nicGroups[g].first)), span)
+        default: return nil
+        }
+    }
+
+    func evalName(_ id: Identifier, _ env: Env, expected: VType?, allowModule: Bool) -> LValue {
+        let span = id.span
+        guard let r = lookup(id.name, env) else {
+            reportUnknownName(id.name, span: span, env: env, expected: expected)
+            return .error(span)
+        }
+        switch r {
+        case .binding(.value(let v)):
+            return LValue(v.value, span)
+        case .binding(.letSlot(let s)), .global(.letSlot(let s)):
+            let v = force(s)
+            return LValue(v.value, span)
+        case .binding(.fn), .global(.fn), .builtin:
+            error(.notAValue, "function `\(id.name)` is not a value", at: span, help: "call it: `\(id.name)(…)`")
+            return .error(span)
+        case .global(.module(let m)):
+            if allowModule { return LValue(.module(m), span) }
+            error(.notAValue, "module `\(id.name)` is not a value", at: span,
+                  help: "use one of its definitions: `\(id.name).<name>`")
+            return .error(span)
+        case .global(let entry):
+            return refValue(entry, span: span) ?? .error(span)
+        }
+    }
+
+    func reportUnknownName(_ name: String, span: Span, env: Env, expected: VType?) {
+        var help: String? = nil
+        if name.contains("-") {
+            let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            if parts.count >= 2, !parts.contains(where: { $0.isEmpty }),
+               parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || lookup(p, env) != nil }),
+               parts.contains(where: { p in !p.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                help = "did you mean `\(parts.joined(separator: " - "))`?"
+            }
+        }
+        if help == nil, suggestionBudget > 0 {
+            suggestionBudget -= 1
+            help = Suggest.didYouMean(name, among: visibleNames(env, expected: expected))
+        }
+        error(.unknownName, "unknown name `\(name)`", at: span, help: help)
+    }
+
+    // MARK: - Lets
+
+    func force(_ s: LetSlot) -> LValue {
+        switch s.state {
+        case .done: return s.value
+        case .active:
+            if !s.cycleReported {
+                s.cycleReported = true
+                reportCycle(s.name.name, s, at: s.name.span)
+            }
+            return .error(s.name.span)
+        case .pending: break
+        }
+        s.state = .active
+        push(s.name.name, s)
+        let env = s.env ?? rootEnv
+        let t = s.annotation.map { resolveType($0) }
+        var v = eval(s.expr, env, expected: t)
+        if let t { v = coerce(v, to: t) }
+        pop()
+        s.value = v
+        s.state = .done
+        return v
+    }
+
+    func resolveType(_ t: TypeExpr) -> VType {
+        switch t.kind {
+        case .named(let id):
+            if let v = Engine.typeNames[id.name] { return v }
+            error(.unknownName, "unknown type `\(id.name)`", at: id.span,
+                  help: Suggest.didYouMean(id.name, among: Array(Engine.typeNames.keys)))
+            return .error
+        case .list(let inner): return .list(resolveType(inner))
+        case .record(let fields): return .record(fields.map { RecordFieldType(name: $0.name.name, type: resolveType($0.type)) })
+        case .error: return .error
+        }
+    }
+
+    // MARK: - Iteration
+
+    /// The elements a `for` walks; nil (after a diagnostic) when not iterable.
+    func iterate(_ v: LValue) -> [LValue]? {
+        switch v.value {
+        case .list(let xs): return xs
+        case .range(let r): return materialise(r, span: v.span)
+        case .error: return nil
+        default:
+            error(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(v.value.type.description)`", at: v.span)
+            return nil
+        }
+    }
+
+    func materialise(_ r: RangeValue, span: Span) -> [LValue]? {
+        guard let n = r.count, n <= Engine.rangeCap else {
+            error(.valueOutOfRange, "range `\(Value.range(r).text)` has more than \(Engine.rangeCap) elements", at: span,
+                  help: "narrow the range")
+            return nil
+        }
+        var out: [LValue] = []
+        out.reserveCapacity(n)
+        switch r {
+        case .int(let f, _):
+            for i in 0..<n { out.append(LValue(.int(f + i), span)) }
+        case .ip(let f, _):
+            var a = f
+            for i in 0..<n {
+                out.append(LValue(.ip(a), span))
+                if i + 1 < n, let next = a.adding(1) { a = next }
+            }
+        case .emptyIP: break
+        }
+        return out
+    }
+}
+
+extension Value {
+    var isList: Bool { if case .list = self { return true }; return false }
+}

@@ -1,0 +1,249 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Member access `x.y` (LANGUAGE.md §4 "Built-in members") and the on-demand `auto`
+// allocation behind `vm.nic.address`.
+
+extension Engine {
+    func member(of b: LValue, _ m: Identifier, span: Span) -> LValue {
+        let name = m.name
+        func unknown(_ what: String, _ candidates: [String]) -> LValue {
+            error(.unknownMember, "\(what) has no member `\(name)`", at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            return .error(span)
+        }
+        switch b.value {
+        case .error:
+            return .error(span)
+        case .module(let mi):
+            let mod = modules[mi]
+            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            switch g.entry {
+            case .letSlot(let s): return LValue(force(s).value, span)
+            case .module(let other): return LValue(.module(other), span)
+            case .fn:
+                error(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                return .error(span)
+            default: return .error(span)
+            }
+        case .record(let r):
+            guard let v = r[name] else { return unknown("the record", r.keys) }
+            return LValue(v.value, v.value.isCompound ? v.span : span)
+        case .cidr(let c):
+            switch name {
+            case "network": return LValue(.ip(c.network), span)
+            case "prefix": return LValue(.int(c.prefix), span)
+            case "broadcast":
+                if c.isV6 {
+                    error(.valueOutOfRange, "IPv6 networks have no broadcast address", at: m.span)
+                    return .error(span)
+                }
+                return LValue(.ip(c.broadcast), span)
+            case "size":
+                guard let s = c.size else {
+                    error(.integerOverflow, "integer overflow: `\(c)` has more addresses than fit in 64 bits", at: span)
+                    return .error(span)
+                }
+                return LValue(.int(s), span)
+            case "host", "contains":
+                error(.unknownMember, "`\(name)` is a method of `CIDR`", at: m.span,
+                      help: name == "host" ? "call it: `.host(n)`" : "call it: `.contains(ip)`")
+                return .error(span)
+            default:
+                return unknown("`CIDR`", ["network", "broadcast", "prefix", "size", "host", "contains"])
+            }
+        case .ifaddr(let a):
+            switch name {
+            case "address": return LValue(.ip(a.address), span)
+            case "prefix": return LValue(.int(a.prefix), span)
+            case "network": return LValue(.cidr(a.network), span)
+            default: return unknown("`IfAddr`", ["address", "prefix", "network"])
+            }
+        case .ip(let a):
+            switch name {
+            case "is_v4": return LValue(.bool(a.isV4), span)
+            case "is_v6": return LValue(.bool(a.isV6), span)
+            default: return unknown("`IP`", ["is_v4", "is_v6"])
+            }
+        case .ref(let r):
+            return resourceMember(r, m, span: span)
+        case .vmNic(let vm, let nic):
+            return nicMember(vm: vm, nic: nic, m, span: span)
+        default:
+            return unknown("`\(b.value.type.description)`", [])
+        }
+    }
+
+    func resourceMember(_ r: Ref, _ m: Identifier, span: Span) -> LValue {
+        let name = m.name
+        if name == "name" { return LValue(.string(r.name), span) }
+        guard r.instance >= 0, r.instance < instances.count else { return .error(span) }
+        let idx = r.instance
+        let inst = instances[idx]
+        ensureExpanded(idx)
+        if inst.kind == .vm, Schema.attribute(name, of: .vm) == nil {
+            for c in inst.children where instances[c].kind == .nic && instances[c].name == name {
+                return LValue(.vmNic(vm: idx, nic: name), span)
+            }
+        }
+        if inst.kind == .vlan && name == "base", let on = inst.onSlot {
+            return LValue(force(inst, on).value, span)
+        }
+        guard Schema.attribute(name, of: inst.block) != nil else {
+            var candidates = ["name"] + Schema.attributes(of: inst.block).map(\.name)
+            if inst.kind == .vm {
+                candidates += inst.children.compactMap { instances[$0].kind == .nic ? instances[$0].name : nil }
+            }
+            error(.unknownMember, "\(r.kind.keyword) `\(r.name)` has no member `\(name)`", at: m.span,
+                  help: Suggest.didYouMean(name, among: candidates))
+            return .error(span)
+        }
+        if let slot = inst.attr(name) {
+            let v = force(inst, slot)
+            return LValue(v.value, v.value.isCompound ? v.span : span)
+        }
+        switch (inst.block, name) {
+        case (.host, "hostname"): return LValue(.string(inst.name), span)
+        case (.bridge, "stp"): return LValue(.bool(false), span)
+        case (.bridge, "managed"), (.ovsBridge, "managed"), (.vm, "running"): return LValue(.bool(true), span)
+        case (.network, "ipam"): return LValue(.string("none"), span)
+        case (_, "dns"), (_, "search"), (_, "routes"), (_, "run"), (_, "ports"), (_, "ssh_keys"), (_, "groups"):
+            return LValue(.list([]), span)
+        default:
+            error(.unsetAttribute, "\(r.kind.keyword) `\(r.name)` has no `\(name)`", at: span,
+                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)],
+                  help: "set `\(name) = …` in `\(r.kind.keyword) \(r.name)`")
+            return .error(span)
+        }
+    }
+
+    func vmNicInstance(vm: Int, nic: String) -> Int? {
+        for c in instances[vm].children where instances[c].kind == .nic && instances[c].name == nic { return c }
+        return nil
+    }
+
+    func nicMember(vm: Int, nic: String, _ m: Identifier, span: Span) -> LValue {
+        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
+        let inst = instances[idx]
+        let full = "\(instances[vm].name).\(nic)"
+        switch m.name {
+        case "name": return LValue(.string(nic), span)
+        case "network":
+            guard let on = inst.onSlot else { return .error(span) }
+            return LValue(force(inst, on).value, span)
+        case "address":
+            guard let slot = inst.attr("address") else {
+                error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
+                      notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+                return .error(span)
+            }
+            let v = force(inst, slot)
+            switch v.value {
+            case .ip(let a): return LValue(.ip(a), span)
+            case .ifaddr(let a): return LValue(.ip(a.address), span)
+            case .dhcp:
+                error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
+                      notes: [DiagnosticNote("declared here", at: slot.nameSpan)])
+                return .error(span)
+            case .auto:
+                return allocated(idx, span: span)
+            default:
+                return .error(span)
+            }
+        default:
+            guard Schema.attribute(m.name, of: .vmNic) != nil else {
+                error(.unknownMember, "nic `\(full)` has no member `\(m.name)`", at: m.span,
+                      help: Suggest.didYouMean(m.name, among: ["name", "network"] + Schema.vmNic.map(\.name)))
+                return .error(span)
+            }
+            guard let slot = inst.attr(m.name) else {
+                error(.unsetAttribute, "nic `\(full)` has no `\(m.name)`", at: span,
+                      notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+                return .error(span)
+            }
+            let v = force(inst, slot)
+            return LValue(v.value, span)
+        }
+    }
+
+    // MARK: - auto
+
+    /// The address `auto` gives a VM NIC (LANGUAGE.md §5.6), computed once for every network on
+    /// first use. An exhausted pool or a missing subnet yields `.error` silently: the topology
+    /// checks report those.
+    func allocated(_ nic: Int, span: Span) -> LValue {
+        if expanding {
+            error(.definitionCycle, "an `auto` address is allocated after expansion; it cannot decide a `for` or `if`",
+                  at: span, help: "give the NIC a static address, or compute the value from the network's pool")
+            return .error(span)
+        }
+        if allocating {
+            error(.definitionCycle, "this `auto` address depends on the allocation it is part of", at: span,
+                  help: "NIC addresses that `auto` must avoid cannot themselves use an `auto` address")
+            return .error(span)
+        }
+        if allocation == nil { allocating = true; runAllocation(); allocating = false }
+        if let a = allocation?[nic] { return LValue(.ip(a), span) }
+        return .error(span)
+    }
+
+    func runAllocation() {
+        var result: [Int: IPAddress] = [:]
+        allocation = result
+        var byNetwork: [Int: [Int]] = [:]
+        var networkOrder: [Int] = []
+        for vm in ordered where instances[vm].kind == .vm && !instances[vm].excluded {
+            ensureExpanded(vm)
+            for c in instances[vm].children {
+                let nic = instances[c]
+                guard nic.kind == .nic, !nic.excluded, let on = nic.onSlot else { continue }
+                guard case .ref(let r) = force(nic, on).value, r.kind == .network else { continue }
+                if byNetwork[r.instance] == nil { networkOrder.append(r.instance) }
+                byNetwork[r.instance, default: []].append(c)
+            }
+        }
+        var nodeAddresses: [IPAddress] = []
+        for inst in instances where inst.block == .nodeNic && !inst.excluded {
+            if let slot = inst.attr("address"), case .ifaddr(let a) = force(inst, slot).value { nodeAddresses.append(a.address) }
+        }
+        for netIdx in networkOrder {
+            let net = instances[netIdx]
+            ensureExpanded(netIdx)
+            guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else { continue }
+            var first = subnet.network, last = subnet.broadcast
+            if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value {
+                first = f; last = l
+            }
+            var taken = Set<IPAddress>()
+            if !subnet.isV6 && subnet.prefix <= 30 { taken.insert(subnet.network); taken.insert(subnet.broadcast) }
+            if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { taken.insert(a) }
+            if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
+                for x in xs { if case .ip(let a) = x.value { taken.insert(a) } }
+            }
+            if let rs = net.attr("routes"), case .list(let xs) = force(net, rs).value {
+                for x in xs { if case .record(let rec) = x.value, case .ip(let a)? = rec["via"]?.value { taken.insert(a) } }
+            }
+            for a in nodeAddresses where subnet.contains(a) { taken.insert(a) }
+            let nics = byNetwork[netIdx] ?? []
+            var autos: [Int] = []
+            for c in nics {
+                guard let slot = instances[c].attr("address") else { continue }
+                switch force(instances[c], slot).value {
+                case .ip(let a): taken.insert(a)
+                case .ifaddr(let a): taken.insert(a.address)
+                case .auto: autos.append(c)
+                default: break
+                }
+            }
+            var cur: IPAddress? = first
+            for c in autos {
+                while let a = cur, a <= last, taken.contains(a) { cur = a.adding(1) }
+                guard let a = cur, a <= last, subnet.contains(a) else { break }
+                result[c] = a
+                taken.insert(a)
+                cur = a.adding(1)
+            }
+        }
+        allocation = result
+    }
+}

@@ -1,0 +1,407 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Operators, calls and built-in functions (LANGUAGE.md §4).
+
+extension Engine {
+    func unary(_ op: UnaryOperator, _ v: LValue, span: Span) -> LValue {
+        switch (op, v.value) {
+        case (_, .error): return .error(span)
+        case (.negate, .int(let i)):
+            let (r, o) = (0 as Int).subtractingReportingOverflow(i)
+            if o { error(.integerOverflow, "integer overflow: `-(\(i))` does not fit in 64 bits", at: span); return .error(span) }
+            return LValue(.int(r), span)
+        case (.not, .bool(let b)):
+            return LValue(.bool(!b), span)
+        default:
+            error(.typeMismatch, "mismatched types: cannot apply `\(op.rawValue)` to `\(v.value.type.description)`", at: span)
+            return .error(span)
+        }
+    }
+
+    func binary(_ op: BinaryOperator, _ le: Expr, _ re: Expr, _ env: Env, span: Span) -> LValue {
+        switch op {
+        case .and, .or:
+            let l = eval(le, env)
+            guard case .bool(let a) = l.value else {
+                if !l.value.isError { mismatchOperand(op, l) }
+                return .error(span)
+            }
+            if op == .and && !a { return LValue(.bool(false), span) }
+            if op == .or && a { return LValue(.bool(true), span) }
+            let r = eval(re, env)
+            guard case .bool(let b) = r.value else {
+                if !r.value.isError { mismatchOperand(op, r) }
+                return .error(span)
+            }
+            return LValue(.bool(b), span)
+        default: break
+        }
+        let l = eval(le, env), r = eval(re, env)
+        if l.value.isError || r.value.isError { return .error(span) }
+        switch op {
+        case .range, .rangeInclusive: return range(l, r, inclusive: op == .rangeInclusive, span: span)
+        case .equal, .notEqual:
+            guard comparable(l.value, r.value) else { return cannotApply(op, l, r, span: span) }
+            let eq = l.value == r.value
+            return LValue(.bool(op == .equal ? eq : !eq), span)
+        case .less, .lessEqual, .greater, .greaterEqual:
+            guard let c = order(l.value, r.value) else { return cannotApply(op, l, r, span: span) }
+            let b: Bool
+            switch op {
+            case .less: b = c < 0
+            case .lessEqual: b = c <= 0
+            case .greater: b = c > 0
+            default: b = c >= 0
+            }
+            return LValue(.bool(b), span)
+        case .in:
+            return membership(l, r, span: span)
+        case .add, .subtract, .multiply, .divide, .remainder:
+            return arithmetic(op, l, r, span: span)
+        case .and, .or:
+            return .error(span)
+        }
+    }
+
+    func mismatchOperand(_ op: BinaryOperator, _ v: LValue) {
+        error(.typeMismatch, "mismatched types: `\(op.rawValue)` expects `Bool`, found `\(v.value.type.description)`", at: v.span)
+    }
+
+    func cannotApply(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        error(.typeMismatch,
+              "mismatched types: cannot apply `\(op.rawValue)` to `\(l.value.type.description)` and `\(r.value.type.description)`",
+              at: span)
+        return .error(span)
+    }
+
+    func comparable(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.int, .int), (.bool, .bool), (.string, .string), (.quantity, .quantity), (.ip, .ip), (.cidr, .cidr),
+             (.ifaddr, .ifaddr), (.mac, .mac), (.list, .list), (.record, .record), (.range, .range), (.vmNic, .vmNic),
+             (.list, .range), (.range, .list): return true
+        case (.auto, .auto), (.auto, .dhcp), (.dhcp, .auto), (.dhcp, .dhcp), (.pod, .pod): return true
+        case (.ref, .ref): return true
+        default: return false
+        }
+    }
+
+    /// -1/0/1, nil when the values have no order.
+    func order(_ a: Value, _ b: Value) -> Int? {
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return cmp(x, y)
+        case (.quantity(let x), .quantity(let y)): return cmp(x.bytes, y.bytes)
+        case (.string(let x), .string(let y)): return cmp(x, y)
+        case (.ip(let x), .ip(let y)): return x.isV6 == y.isV6 ? cmp(x, y) : nil
+        default: return nil
+        }
+    }
+
+    func membership(_ l: LValue, _ r: LValue, span: Span) -> LValue {
+        switch (l.value, r.value) {
+        case (.ip(let a), .cidr(let c)): return LValue(.bool(c.contains(a)), span)
+        case (_, .list(let xs)): return LValue(.bool(xs.contains { $0.value == l.value }), span)
+        case (.int(let i), .range(.int(let f, let t))): return LValue(.bool(i >= f && i <= t), span)
+        case (.ip(let a), .range(.ip(let f, let t))): return LValue(.bool(a.isV6 == f.isV6 && a >= f && a <= t), span)
+        case (.ip, .range(.emptyIP)): return LValue(.bool(false), span)
+        default: return cannotApply(.in, l, r, span: span)
+        }
+    }
+
+    func range(_ l: LValue, _ r: LValue, inclusive: Bool, span: Span) -> LValue {
+        switch (l.value, r.value) {
+        case (.int(let a), .int(let b)):
+            if inclusive { return LValue(.range(.int(first: a, last: b)), span) }
+            if b == Int.min { return LValue(.range(.int(first: 0, last: -1)), span) }
+            return LValue(.range(.int(first: a, last: b - 1)), span)
+        case (.ip(let a), .ip(let b)):
+            guard a.isV6 == b.isV6 else {
+                error(.valueOutOfRange, "the bounds of an address range must be of one address family", at: span)
+                return .error(span)
+            }
+            var last = b
+            if !inclusive {
+                guard let p = b.adding(-1) else { return LValue(.range(.emptyIP), span) }
+                last = p
+            }
+            if last < a { return LValue(.range(.emptyIP), span) }
+            return LValue(.range(.ip(first: a, last: last)), span)
+        default:
+            return cannotApply(inclusive ? .rangeInclusive : .range, l, r, span: span)
+        }
+    }
+
+    func overflow(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        error(.integerOverflow, "integer overflow: `\(l.value.text) \(op.rawValue) \(r.value.text)` does not fit in 64 bits", at: span)
+        return .error(span)
+    }
+
+    func divisionByZero(_ op: BinaryOperator, span: Span, rhs: LValue) -> LValue {
+        error(.divisionByZero, op == .remainder ? "remainder by zero" : "division by zero", at: span,
+              notes: [DiagnosticNote("this is zero", at: rhs.span)])
+        return .error(span)
+    }
+
+    func arithmetic(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        switch (op, l.value, r.value) {
+        case (_, .int(let a), .int(let b)):
+            let (v, o): (Int, Bool)
+            switch op {
+            case .add: (v, o) = a.addingReportingOverflow(b)
+            case .subtract: (v, o) = a.subtractingReportingOverflow(b)
+            case .multiply: (v, o) = a.multipliedReportingOverflow(by: b)
+            case .divide:
+                if b == 0 { return divisionByZero(op, span: span, rhs: r) }
+                (v, o) = a.dividedReportingOverflow(by: b)
+            default:
+                if b == 0 { return divisionByZero(op, span: span, rhs: r) }
+                (v, o) = a.remainderReportingOverflow(dividingBy: b)
+            }
+            if o { return overflow(op, l, r, span: span) }
+            return LValue(.int(v), span)
+        case (.add, .string(let a), .string(let b)):
+            return LValue(.string(a + b), span)
+        case (.add, .list(let a), .list(let b)):
+            return LValue(.list(a + b), span)
+        case (.add, .quantity(let a), .quantity(let b)), (.subtract, .quantity(let a), .quantity(let b)):
+            let (v, o) = op == .add ? a.bytes.addingReportingOverflow(b.bytes) : a.bytes.subtractingReportingOverflow(b.bytes)
+            if o { return overflow(op, l, r, span: span) }
+            if v < 0 {
+                error(.valueOutOfRange, "`\(a) - \(b)` is a negative quantity", at: span)
+                return .error(span)
+            }
+            return LValue(.quantity(Quantity(bytes: v)), span)
+        case (.multiply, .quantity(let q), .int(let n)), (.multiply, .int(let n), .quantity(let q)):
+            let (v, o) = q.bytes.multipliedReportingOverflow(by: Int64(n))
+            if o { return overflow(op, l, r, span: span) }
+            if v < 0 {
+                error(.valueOutOfRange, "`\(l.value.text) * \(r.value.text)` is a negative quantity", at: span)
+                return .error(span)
+            }
+            return LValue(.quantity(Quantity(bytes: v)), span)
+        case (.divide, .quantity(let q), .int(let n)):
+            if n == 0 { return divisionByZero(op, span: span, rhs: r) }
+            if n < 0 {
+                error(.valueOutOfRange, "`\(q) / \(n)` is a negative quantity", at: span)
+                return .error(span)
+            }
+            if q.bytes % Int64(n) != 0 {
+                error(.valueOutOfRange, "`\(q) / \(n)` is not a whole number of bytes", at: span,
+                      help: "a quantity divides only exactly")
+                return .error(span)
+            }
+            return LValue(.quantity(Quantity(bytes: q.bytes / Int64(n))), span)
+        case (.add, .ip(let a), .int(let n)), (.subtract, .ip(let a), .int(let n)):
+            var delta = n
+            if op == .subtract {
+                let (d, o) = (0 as Int).subtractingReportingOverflow(n)
+                if o { return overflow(op, l, r, span: span) }
+                delta = d
+            }
+            guard let res = a.adding(delta) else {
+                error(.valueOutOfRange, "`\(a) \(op.rawValue) \(n)` leaves the \(a.isV6 ? "IPv6" : "IPv4") address space", at: span)
+                return .error(span)
+            }
+            return LValue(.ip(res), span)
+        case (.subtract, .ip(let a), .ip(let b)):
+            guard a.isV6 == b.isV6 else {
+                error(.typeMismatch, "mismatched types: cannot subtract addresses of different families", at: span)
+                return .error(span)
+            }
+            guard let d = a.distance(from: b) else { return overflow(op, l, r, span: span) }
+            return LValue(.int(d), span)
+        default:
+            return cannotApply(op, l, r, span: span)
+        }
+    }
+
+    // MARK: - Calls
+
+    func evalCall(_ callee: Expr, _ args: [Expr], _ env: Env, span: Span, expected: VType?) -> LValue {
+        switch callee.kind {
+        case .name(let id):
+            guard let r = lookup(id.name, env) else {
+                reportUnknownName(id.name, span: id.span, env: env, expected: nil)
+                return .error(span)
+            }
+            switch r {
+            case .binding(.fn(let def)), .global(.fn(let def)):
+                return callUser(def, args, env, span: span)
+            case .builtin(let name):
+                return callBuiltin(name, args, env, span: span)
+            case .global(.module):
+                error(.notAValue, "module `\(id.name)` is not a function", at: id.span)
+                return .error(span)
+            default:
+                let v = evalName(id, env, expected: nil, allowModule: false)
+                if !v.value.isError {
+                    error(.typeMismatch, "mismatched types: `\(id.name)` is a `\(v.value.type.description)`, not a function", at: id.span)
+                }
+                return .error(span)
+            }
+        case .member(let base, let m):
+            let b = evalBase(base, env)
+            switch b.value {
+            case .error: return .error(span)
+            case .module(let mi):
+                let mod = modules[mi]
+                guard let g = mod.globals[m.name] else {
+                    error(.unknownMember, "module `\(mod.name)` has no member `\(m.name)`", at: m.span,
+                          help: Suggest.didYouMean(m.name, among: mod.order))
+                    return .error(span)
+                }
+                if case .fn(let def) = g.entry { return callUser(def, args, env, span: span) }
+                error(.typeMismatch, "mismatched types: `\(mod.name).\(m.name)` is not a function", at: m.span)
+                return .error(span)
+            default:
+                return method(b, m, args, env, span: span)
+            }
+        case .parenthesized(let x):
+            return evalCall(x, args, env, span: span, expected: expected)
+        default:
+            let v = eval(callee, env)
+            if !v.value.isError {
+                error(.typeMismatch, "mismatched types: a `\(v.value.type.description)` cannot be called", at: callee.span)
+            }
+            return .error(span)
+        }
+    }
+
+    func argumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
+        if n == found { return true }
+        error(.wrongArgumentCount, "`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+        return false
+    }
+
+    func callUser(_ def: FnDef, _ args: [Expr], _ env: Env, span: Span) -> LValue {
+        let decl = def.decl
+        if def.recursive { return .error(span) }
+        if def.paramTypes == nil {
+            def.paramTypes = decl.parameters.map { resolveType($0.type) }
+            def.returnType = decl.returnType.map { resolveType($0) }
+        }
+        let types = def.paramTypes ?? []
+        guard argumentCount(decl.name.name, expected: decl.parameters.count, found: args.count, span: span) else {
+            return .error(span)
+        }
+        guard let defEnv = def.env else { return .error(span) }
+        let callEnv = Env(parent: defEnv, module: defEnv.module)
+        var failed = false
+        for (i, a) in args.enumerated() {
+            let v = coerce(eval(a, env, expected: types[i]), to: types[i])
+            if v.value.isError { failed = true }
+            callEnv.bind(decl.parameters[i].name.name, .value(v))
+        }
+        if failed { return .error(span) }
+        if callDepth >= 64 {
+            if !def.depthReported {
+                def.depthReported = true
+                error(.recursiveFunction, "function `\(decl.name.name)` calls itself", at: decl.name.span,
+                      help: "functions are not recursive; compute the value without recursion")
+            }
+            return .error(span)
+        }
+        callDepth += 1
+        var v = eval(decl.body, callEnv, expected: def.returnType)
+        if let t = def.returnType { v = coerce(v, to: t) }
+        callDepth -= 1
+        return LValue(v.value, span)
+    }
+
+    func callBuiltin(_ name: String, _ args: [Expr], _ env: Env, span: Span) -> LValue {
+        switch name {
+        case "min", "max":
+            guard argumentCount(name, expected: 2, found: args.count, span: span) else { return .error(span) }
+            let a = eval(args[0], env), b = eval(args[1], env)
+            if a.value.isError || b.value.isError { return .error(span) }
+            guard let c = order(a.value, b.value) else {
+                error(.typeMismatch, "mismatched types: `\(name)` cannot compare `\(a.value.type.description)` and `\(b.value.type.description)`", at: span)
+                return .error(span)
+            }
+            let pick = name == "min" ? (c <= 0 ? a : b) : (c >= 0 ? a : b)
+            return LValue(pick.value, span)
+        default: break
+        }
+        guard argumentCount(name, expected: 1, found: args.count, span: span) else { return .error(span) }
+        let arg = args[0]
+        switch name {
+        case "len":
+            let v = eval(arg, env)
+            switch v.value {
+            case .list(let xs): return LValue(.int(xs.count), span)
+            case .string(let s): return LValue(.int(s.count), span)
+            case .record(let r): return LValue(.int(r.keys.count), span)
+            case .range(let r):
+                guard let n = r.count else {
+                    error(.integerOverflow, "integer overflow: the range has more elements than fit in 64 bits", at: span)
+                    return .error(span)
+                }
+                return LValue(.int(n), span)
+            case .error: return .error(span)
+            default:
+                error(.typeMismatch, "mismatched types: `len` takes a list, string or record, found `\(v.value.type.description)`", at: v.span)
+                return .error(span)
+            }
+        case "str":
+            let v = eval(arg, env)
+            if v.value.isError { return .error(span) }
+            return LValue(.string(v.value.text), span)
+        case "ip", "cidr", "mac":
+            let target: VType = name == "ip" ? .ip : name == "cidr" ? .cidr : .mac
+            let v = eval(arg, env, expected: target)
+            switch (target, v.value) {
+            case (_, .error): return .error(span)
+            case (.ip, .ip), (.cidr, .cidr), (.mac, .mac): return LValue(v.value, span)
+            case (.ip, .ifaddr(let a)): return LValue(.ip(a.address), span)
+            case (.cidr, .ifaddr(let a)):
+                reportHostBits(a, span: v.span, quoted: false)
+                return .error(span)
+            case (_, .string(let s)):
+                let c = convertLiteral(s, to: target, span: v.span) ?? .error(span)
+                return LValue(c.value, span)
+            default:
+                error(.typeMismatch, "mismatched types: `\(name)` takes a `String`, found `\(v.value.type.description)`", at: v.span)
+                return .error(span)
+            }
+        default:
+            return .error(span)
+        }
+    }
+
+    func method(_ b: LValue, _ m: Identifier, _ args: [Expr], _ env: Env, span: Span) -> LValue {
+        switch (b.value, m.name) {
+        case (.cidr(let c), "host"):
+            guard argumentCount("host", expected: 1, found: args.count, span: span) else { return .error(span) }
+            let n = coerce(eval(args[0], env, expected: .int), to: .int)
+            guard case .int(let i) = n.value else { return .error(span) }
+            guard let a = c.host(i) else {
+                let size = c.size.map { "\($0) addresses" } ?? "addresses"
+                error(.valueOutOfRange, "`\(c).host(\(i))` is outside the network (\(size))", at: span)
+                return .error(span)
+            }
+            return LValue(.ip(a), span)
+        case (.cidr(let c), "contains"):
+            guard argumentCount("contains", expected: 1, found: args.count, span: span) else { return .error(span) }
+            let v = coerce(eval(args[0], env, expected: .ip), to: .ip)
+            guard case .ip(let a) = v.value else { return .error(span) }
+            return LValue(.bool(c.contains(a)), span)
+        case (.list, "contains"), (.range, "contains"):
+            guard argumentCount("contains", expected: 1, found: args.count, span: span) else { return .error(span) }
+            let v = eval(args[0], env)
+            if v.value.isError { return .error(span) }
+            return membership(v, b, span: span)
+        default:
+            let candidates: [String]
+            switch b.value {
+            case .cidr: candidates = ["host", "contains"]
+            case .list, .range: candidates = ["contains"]
+            default: candidates = []
+            }
+            error(.unknownMember, "`\(b.value.type.description)` has no method `\(m.name)`", at: m.span,
+                  help: Suggest.didYouMean(m.name, among: candidates))
+            return .error(span)
+        }
+    }
+}

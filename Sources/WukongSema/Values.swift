@@ -1,0 +1,303 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// The value model of evaluation (LANGUAGE.md §3). Values are plain enums; every value that
+// ends up in the checked program travels with the span of the expression that produced it.
+// `.error` is the poisoned value: every operation on it yields `.error` again without a
+// diagnostic, which is how "no cascades" falls out of the design.
+
+/// The kinds of resources a name can refer to.
+enum RefKind: String, Sendable {
+    case host, nic, vlan, bond, bridge, ovsBridge, network, vm
+
+    init?(_ kind: ResourceKind) {
+        switch kind {
+        case .host: self = .host
+        case .nic: self = .nic
+        case .vlan: self = .vlan
+        case .bond: self = .bond
+        case .bridge: self = .bridge
+        case .ovsBridge: self = .ovsBridge
+        case .network: self = .network
+        case .vm: self = .vm
+        case .topology, .user: return nil
+        }
+    }
+
+    /// The type name used in messages and annotations.
+    var typeName: String {
+        switch self {
+        case .host: return "Host"
+        case .nic: return "Nic"
+        case .vlan: return "Vlan"
+        case .bond: return "Bond"
+        case .bridge: return "Bridge"
+        case .ovsBridge: return "OvsBridge"
+        case .network: return "Network"
+        case .vm: return "VM"
+        }
+    }
+
+    /// The keyword that declares it.
+    var keyword: String {
+        switch self {
+        case .ovsBridge: return "ovs-bridge"
+        default: return rawValue
+        }
+    }
+
+    var isLink: Bool { self == .nic || self == .vlan || self == .bond }
+}
+
+/// A reference to a declared resource: its kind, name and the index of its (first) instance.
+struct Ref: Sendable, Equatable {
+    var kind: RefKind
+    var name: String
+    var instance: Int
+    static func == (a: Ref, b: Ref) -> Bool { a.kind == b.kind && a.name == b.name }
+}
+
+/// A range value: `a..b` / `a..=b`, kept as an interval (never materialised unless iterated).
+enum RangeValue: Sendable, Equatable {
+    /// Inclusive bounds; empty when `last < first`.
+    case int(first: Int, last: Int)
+    /// Inclusive bounds; `nil` when empty.
+    case ip(first: IPAddress, last: IPAddress)
+    case emptyIP
+
+    var count: Int? {
+        switch self {
+        case .int(let f, let l):
+            if l < f { return 0 }
+            let (d, o) = l.subtractingReportingOverflow(f)
+            if o || d == Int.max { return nil }
+            return d + 1
+        case .ip(let f, let l):
+            guard let d = l.distance(from: f), d < Int.max else { return nil }
+            return d + 1
+        case .emptyIP: return 0
+        }
+    }
+}
+
+/// An ordered record; lookups are linear (records are small).
+struct RecordValue: Sendable, Equatable {
+    var keys: [String] = []
+    var values: [LValue] = []
+    var keySpans: [Span] = []
+
+    func index(of key: String) -> Int? { keys.firstIndex(of: key) }
+    subscript(key: String) -> LValue? {
+        guard let i = index(of: key) else { return nil }
+        return values[i]
+    }
+    /// Sets or replaces a field (a replaced field keeps its position).
+    mutating func set(_ key: String, _ value: LValue, keySpan: Span) {
+        if let i = index(of: key) { values[i] = value; keySpans[i] = keySpan; return }
+        keys.append(key); values.append(value); keySpans.append(keySpan)
+    }
+}
+
+indirect enum Value: Sendable, Equatable {
+    case int(Int)
+    case bool(Bool)
+    case string(String)
+    case quantity(Quantity)
+    case ip(IPAddress)
+    case cidr(CIDR)
+    case ifaddr(IfAddr)
+    case mac(MACAddress)
+    case list([LValue])
+    case record(RecordValue)
+    case range(RangeValue)
+    case ref(Ref)
+    /// `vm.nic`: the VM's instance index and the NIC's name.
+    case vmNic(vm: Int, nic: String)
+    case auto, dhcp, pod
+    /// An imported module (index into the module table); not a value, only reachable by `.`.
+    case module(Int)
+    /// A function name (only callable).
+    case function(String)
+    case error
+
+    var isError: Bool { if case .error = self { return true } else { return false } }
+
+    /// Structural equality as the language's `==` sees it (quantities by value, refs by kind+name).
+    static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.quantity(let x), .quantity(let y)): return x == y
+        case (.ip(let x), .ip(let y)): return x == y
+        case (.cidr(let x), .cidr(let y)): return x == y
+        case (.ifaddr(let x), .ifaddr(let y)): return x == y
+        case (.mac(let x), .mac(let y)): return x == y
+        case (.list(let x), .list(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.value == $1.value }
+        case (.record(let x), .record(let y)):
+            guard x.keys.count == y.keys.count else { return false }
+            for (i, k) in x.keys.enumerated() {
+                guard let v = y[k], v.value == x.values[i].value else { return false }
+            }
+            return true
+        case (.range(let x), .range(let y)): return x == y
+        case (.ref(let x), .ref(let y)): return x == y
+        case (.vmNic(let v1, let n1), .vmNic(let v2, let n2)): return v1 == v2 && n1 == n2
+        case (.auto, .auto), (.dhcp, .dhcp), (.pod, .pod): return true
+        case (.module(let x), .module(let y)): return x == y
+        case (.function(let x), .function(let y)): return x == y
+        default: return false
+        }
+    }
+}
+
+/// A value and the span of the expression that produced it.
+struct LValue: Sendable, Equatable {
+    var value: Value
+    var span: Span
+    init(_ value: Value, _ span: Span) { self.value = value; self.span = span }
+    static func error(_ span: Span) -> LValue { LValue(.error, span) }
+    static func == (a: LValue, b: LValue) -> Bool { a.value == b.value }
+}
+
+/// Static types: annotations, schemas, messages. `.error` matches everything silently.
+indirect enum VType: Sendable, Equatable {
+    case int, bool, string, quantity, ip, cidr, ifaddr, mac
+    case list(VType)
+    /// A record with known fields (`routes` entries, annotations `{a: Int}`).
+    case record([RecordFieldType])
+    /// A record with any keys, all of one type (`labels`).
+    case map(VType)
+    case ref(RefKind)
+    /// Nic | Vlan | Bond
+    case link
+    case addressMode
+    /// A VM NIC's `address`: IP | IfAddr | auto | dhcp.
+    case nicAddress
+    /// A VM NIC's `on`: Network | pod.
+    case nicNetwork
+    /// `a ..= b` over IPs (a network's `pool`).
+    case ipRange
+    case pod
+    case vmNic
+    case module, function
+    /// Anything (the element type of `[]`).
+    case any
+    case error
+
+    var description: String {
+        switch self {
+        case .int: return "Int"
+        case .bool: return "Bool"
+        case .string: return "String"
+        case .quantity: return "Quantity"
+        case .ip: return "IP"
+        case .cidr: return "CIDR"
+        case .ifaddr: return "IfAddr"
+        case .mac: return "MAC"
+        case .list(let t): return "[\(t.description)]"
+        case .record(let fs): return "{" + fs.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
+        case .map(let t): return "{String: \(t.description)}"
+        case .ref(let k): return k.typeName
+        case .link: return "Link"
+        case .addressMode: return "AddressMode"
+        case .nicAddress: return "IP, IfAddr, `auto` or `dhcp`"
+        case .nicNetwork: return "Network or `pod`"
+        case .ipRange: return "IP range"
+        case .pod: return "pod"
+        case .vmNic: return "VM NIC"
+        case .module: return "module"
+        case .function: return "function"
+        case .any: return "any"
+        case .error: return "<error>"
+        }
+    }
+}
+
+struct RecordFieldType: Sendable, Equatable {
+    var name: String
+    var type: VType
+}
+
+extension Value {
+    /// The dynamic type of a value (element types from the first element).
+    var type: VType {
+        switch self {
+        case .int: return .int
+        case .bool: return .bool
+        case .string: return .string
+        case .quantity: return .quantity
+        case .ip: return .ip
+        case .cidr: return .cidr
+        case .ifaddr: return .ifaddr
+        case .mac: return .mac
+        case .list(let xs): return .list(xs.first?.value.type ?? .any)
+        case .record(let r): return .record(zip(r.keys, r.values).map { RecordFieldType(name: $0, type: $1.value.type) })
+        case .range(let r):
+            if case .int = r { return .list(.int) }
+            return .list(.ip)
+        case .ref(let r): return .ref(r.kind)
+        case .vmNic: return .vmNic
+        case .auto, .dhcp: return .addressMode
+        case .pod: return .pod
+        case .module: return .module
+        case .function: return .function
+        case .error: return .error
+        }
+    }
+
+    /// The text of `str(x)` and of `${x}`.
+    var text: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return s
+        case .quantity(let q): return q.description
+        case .ip(let a): return a.description
+        case .cidr(let c): return c.description
+        case .ifaddr(let a): return a.description
+        case .mac(let m): return m.description
+        case .list(let xs): return "[" + xs.map { $0.value.quotedText }.joined(separator: ", ") + "]"
+        case .record(let r):
+            return "{ " + zip(r.keys, r.values).map { "\($0) = \($1.value.quotedText)" }.joined(separator: ", ") + " }"
+        case .range(let r):
+            switch r {
+            case .int(let f, let l): return "\(f)..=\(l)"
+            case .ip(let f, let l): return "\(f)..=\(l)"
+            case .emptyIP: return "[]"
+            }
+        case .ref(let r): return r.name
+        case .vmNic(_, let n): return n
+        case .auto: return "auto"
+        case .dhcp: return "dhcp"
+        case .pod: return "pod"
+        case .module: return "<module>"
+        case .function(let f): return f
+        case .error: return ""
+        }
+    }
+
+    var quotedText: String {
+        if case .string(let s) = self { return "\"" + s + "\"" }
+        return text
+    }
+}
+
+/// Names that are valid declaration names (LANGUAGE.md §2): `[A-Za-z_][A-Za-z0-9_-]*`, not ending in `-`, not a keyword.
+enum NameRules {
+    static let keywords: Set<String> = [
+        "import", "topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm", "user", "on",
+        "let", "fn", "for", "in", "if", "else", "assert", "true", "false", "auto", "dhcp", "pod"]
+
+    static func isValidName(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard let f = u.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }
+        for b in u where !(isLetter(b) || isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) { return false }
+        if u.last == UInt8(ascii: "-") { return false }
+        return !keywords.contains(s)
+    }
+    static func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+}
