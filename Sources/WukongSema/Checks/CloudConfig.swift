@@ -66,8 +66,9 @@ extension Checker {
         let parsed: CloudConfig.Parsed
         if let c = cache[cc.text] { parsed = c } else { parsed = CloudConfig.parse(cc.text); cache[cc.text] = parsed }
         func span(line: Int?) -> Span {
-            guard let line, let spans = cc.lineSpans, line >= 1, line <= spans.count else { return cc.span }
-            return spans[line - 1]
+            // An error at the end of the text (libyaml reports the line after the last) maps to the last line.
+            guard let line, let spans = cc.lineSpans, !spans.isEmpty, line >= 1 else { return cc.span }
+            return spans[min(line, spans.count) - 1]
         }
         switch parsed {
         case .error(let message, let line):
