@@ -1,0 +1,438 @@
+import WukongIR
+import WukongNet
+import Yams
+
+/// IR → Kubernetes objects (LANGUAGE.md §7). Everything derived (names, MACs, addresses,
+/// default routes, policy grouping, placement) comes from the IR; this only lays it out.
+///
+/// Order: `Namespace` (if `create_namespace`), one `Secret` per VM, the
+/// `NodeNetworkConfigurationPolicy`s, the `NetworkAttachmentDefinition`s (first one per
+/// network, in network order, then the per-NIC ones of `static`/`host-local` networks in
+/// VM/NIC order), the `VirtualMachine`s.
+public enum KubernetesBackend {
+    public static let cniVersion = "0.3.1"
+    public static let resourceNameAnnotation = "k8s.v1.cni.cncf.io/resourceName"
+
+    public static func objects(for topology: Topology) -> [KubeObject] {
+        Builder(topology).build()
+    }
+}
+
+private struct Builder {
+    let t: Topology
+    var networkIndex: [String: Int] = [:]
+    var bondIndex: [String: Int] = [:]
+    var vlanIndex: [String: Int] = [:]
+    var bridgeIndex: [String: Int] = [:]
+    var nicIndex: [String: Int] = [:]
+    let topologyLabels: KubeValue
+    /// Parsed `cloud_config`, by text (generated topologies often repeat one).
+    var cloudConfigs: [String: Node] = [:]
+
+    init(_ t: Topology) {
+        self.t = t
+        for (i, n) in t.networks.enumerated() where networkIndex[n.name] == nil { networkIndex[n.name] = i }
+        for (i, n) in t.bonds.enumerated() where bondIndex[n.name] == nil { bondIndex[n.name] = i }
+        for (i, n) in t.vlans.enumerated() where vlanIndex[n.name] == nil { vlanIndex[n.name] = i }
+        for (i, n) in t.bridges.enumerated() where bridgeIndex[n.name] == nil { bridgeIndex[n.name] = i }
+        for (i, n) in t.nics.enumerated() where nicIndex[n.name] == nil { nicIndex[n.name] = i }
+        topologyLabels = Builder.labels(t.labels, [])
+        for vm in t.vms {
+            if let cc = vm.cloudConfig, cloudConfigs[cc] == nil, let node = CloudInit.parseCloudConfig(cc) {
+                cloudConfigs[cc] = node
+            }
+        }
+    }
+
+    func network(_ name: String) -> Network? { networkIndex[name].map { t.networks[$0] } }
+
+    func build() -> [KubeObject] {
+        // Secrets and VMs are independent per VM: built in chunks on several threads for large
+        // topologies, joined in VM order.
+        let chunks = Parallel.chunks(t.vms.count)
+        let secrets = Parallel.map(chunks) { r in r.map { secret(t.vms[$0]) } }
+        let machines = Parallel.map(chunks) { r in r.map { virtualMachine(t.vms[$0]) } }
+        var out: [KubeObject] = []
+        out.reserveCapacity(1 + t.vms.count * 3 + t.policies.count + t.networks.count)
+        if t.createNamespace {
+            out.append(object("v1", "Namespace", t.namespace, namespaced: false, labels: topologyLabels, rest: []))
+        }
+        for part in secrets { out.append(contentsOf: part) }
+        for p in t.policies { out.append(policy(p)) }
+        for n in t.networks {
+            if let nad = n.nadName { out.append(networkNAD(n, name: nad)) }
+        }
+        for vm in t.vms {
+            for nic in vm.nics {
+                guard let nad = nic.ownNAD, let netName = nic.network, let n = network(netName) else { continue }
+                out.append(nicNAD(n, nic: nic, name: nad))
+            }
+        }
+        for part in machines { out.append(contentsOf: part) }
+        return out
+    }
+
+    // MARK: common
+
+    /// Topology labels, then `extra` (a key already present takes the later value, in place).
+    static func labels(_ base: [KeyValue], _ extra: [KeyValue]) -> KubeValue {
+        var fields: [KubeField] = []
+        fields.reserveCapacity(base.count + extra.count)
+        var at: [String: Int] = [:]
+        for kv in base + extra {
+            if let i = at[kv.key] { fields[i].value = .string(kv.value); continue }
+            at[kv.key] = fields.count
+            fields.append(KubeField(kv.key, .string(kv.value)))
+        }
+        return .map(fields)
+    }
+
+    func object(_ apiVersion: String, _ kind: String, _ name: String, namespaced: Bool, labels: KubeValue,
+                annotations: [KubeField] = [], rest: [KubeField]) -> KubeObject {
+        var md = [KubeField("name", .string(name))]
+        if namespaced { md.append(KubeField("namespace", .string(t.namespace))) }
+        if case .map(let l) = labels, !l.isEmpty { md.append(KubeField("labels", labels)) }
+        if !annotations.isEmpty { md.append(KubeField("annotations", .map(annotations))) }
+        var body = [KubeField("apiVersion", .string(apiVersion)), KubeField("kind", .string(kind)),
+                    KubeField("metadata", .map(md))]
+        body.append(contentsOf: rest)
+        return KubeObject(apiVersion: apiVersion, kind: kind, name: name, namespace: namespaced ? t.namespace : nil,
+                          body: .map(body))
+    }
+
+    static func selector(_ kvs: [KeyValue]) -> KubeValue {
+        .map(kvs.map { KubeField($0.key, .string($0.value)) })
+    }
+
+    // MARK: Secret
+
+    func secret(_ vm: VM) -> KubeObject {
+        let extra = vm.cloudConfig.flatMap { cloudConfigs[$0] }
+        let user = CloudInit.userData(vm, extra: extra)
+        let net = YAMLOutput.document(CloudInit.networkData(vm, networks: { self.network($0) }))
+        return object("v1", "Secret", vm.secretName, namespaced: true, labels: topologyLabels, rest: [
+            KubeField("type", .string("Opaque")),
+            KubeField("data", .map([KubeField("userdata", .string(Base64.encode(user))),
+                                    KubeField("networkdata", .string(Base64.encode(net)))])),
+        ])
+    }
+
+    // MARK: NodeNetworkConfigurationPolicy
+
+    func policy(_ p: NodePolicy) -> KubeObject {
+        var interfaces: [KubeValue] = []
+        var routes: [KubeValue] = []
+        var dns: [String] = []
+        var dnsSeen: Set<String> = []
+        for pi in p.interfaces {
+            switch pi {
+            case .bond(let name):
+                guard let b = bondIndex[name].map({ t.bonds[$0] }) else { continue }
+                var f = head(b.ifname, "bond", mtu: b.mtu)
+                f.append(KubeField("ipv4", disabled))
+                f.append(KubeField("link-aggregation", .map([
+                    KubeField("mode", .string(b.mode)),
+                    KubeField("port", .list(b.ports.map { .string($0.ifname) })),
+                ])))
+                interfaces.append(.map(f))
+            case .vlan(let name):
+                guard let v = vlanIndex[name].map({ t.vlans[$0] }) else { continue }
+                var f = head(v.ifname, "vlan", mtu: v.mtu)
+                f.append(KubeField("ipv4", disabled))
+                f.append(KubeField("vlan", .map([KubeField("base-iface", .string(v.base.ifname)),
+                                                 KubeField("id", .int(v.id))])))
+                interfaces.append(.map(f))
+            case .releasedNic(let name):
+                let nic = nicIndex[name].map { t.nics[$0] }
+                let settings = nic.flatMap { n in
+                    n.settings.first { $0.host == p.host } ?? n.settings.first { $0.host == nil }
+                }
+                var f = head(name, "ethernet", mtu: settings?.mtu)
+                f.append(KubeField("ipv4", disabled))
+                interfaces.append(.map(f))
+            case .bridge(let name):
+                guard let br = bridgeIndex[name].map({ t.bridges[$0] }) else { continue }
+                let na = br.nodeAddresses.first { $0.host == p.host } ?? br.nodeAddresses.first { $0.host == nil }
+                let ip = nodeIP(na)
+                switch br.kind {
+                case .linux:
+                    var f = head(br.ifname, "linux-bridge", mtu: br.mtu)
+                    if let na, na.dhcp { f.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
+                    f.append(contentsOf: ip)
+                    f.append(KubeField("bridge", .map([
+                        KubeField("options", .map([KubeField("stp", .map([KubeField("enabled", .bool(br.stp))]))])),
+                        KubeField("port", .list(br.ports.map { port in
+                            .map([KubeField("name", .string(port.ifname)), KubeField("vlan", defaultTrunk)])
+                        })),
+                    ])))
+                    interfaces.append(.map(f))
+                case .ovs:
+                    // An OVS bridge holds no address itself: a node address goes on its internal
+                    // port, an `ovs-interface` of the same name (what `ovs-vsctl add-br` creates).
+                    let internalPort = na != nil
+                    var f = head(br.ifname, "ovs-bridge", mtu: nil)
+                    f.append(KubeField("ipv4", disabled))
+                    var ports = br.ports.map { KubeValue.map([KubeField("name", .string($0.ifname))]) }
+                    if internalPort { ports.append(.map([KubeField("name", .string(br.ifname))])) }
+                    f.append(KubeField("bridge", .map([
+                        KubeField("options", .map([KubeField("stp", .bool(br.stp))])),
+                        KubeField("port", .list(ports)),
+                    ])))
+                    if internalPort {
+                        var g = head(br.ifname, "ovs-interface", mtu: br.mtu)
+                        if let na, na.dhcp { g.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
+                        g.append(contentsOf: ip)
+                        interfaces.append(.map(g))
+                    }
+                    interfaces.append(.map(f))
+                }
+                if let na {
+                    if let gw = na.gateway {
+                        routes.append(.map([
+                            KubeField("destination", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
+                            KubeField("next-hop-address", .string(gw.description)),
+                            KubeField("next-hop-interface", .string(br.ifname)),
+                        ]))
+                    }
+                    for d in na.dns {
+                        let s = d.description
+                        if dnsSeen.insert(s).inserted { dns.append(s) }
+                    }
+                }
+            }
+        }
+        var desired = [KubeField("interfaces", .list(interfaces))]
+        if !routes.isEmpty { desired.append(KubeField("routes", .map([KubeField("config", .list(routes))]))) }
+        if !dns.isEmpty {
+            desired.append(KubeField("dns-resolver", .map([KubeField("config", .map([
+                KubeField("server", .list(dns.map { .string($0) }))]))])))
+        }
+        var spec: [KubeField] = []
+        if !p.nodeSelector.isEmpty { spec.append(KubeField("nodeSelector", Builder.selector(p.nodeSelector))) }
+        spec.append(KubeField("desiredState", .map(desired)))
+        return object("nmstate.io/v1", "NodeNetworkConfigurationPolicy", p.name, namespaced: false,
+                      labels: topologyLabels, rest: [KubeField("spec", .map(spec))])
+    }
+
+    var disabled: KubeValue { .map([KubeField("enabled", .bool(false))]) }
+
+    /// What kubernetes-nmstate injects into every port without a `vlan` key of a linux-bridge:
+    /// written out, so VLAN filtering is on for NAD `vlan` tags under any nmstate.
+    var defaultTrunk: KubeValue {
+        .map([KubeField("mode", .string("trunk")),
+              KubeField("trunk-tags", .list([.map([KubeField("id-range", .map([
+                  KubeField("min", .int(2)), KubeField("max", .int(4094))]))])]))])
+    }
+
+    func head(_ name: String, _ type: String, mtu: Int?) -> [KubeField] {
+        var f = [KubeField("name", .string(name)), KubeField("type", .string(type)), KubeField("state", .string("up"))]
+        if let mtu { f.append(KubeField("mtu", .int(mtu))) }
+        return f
+    }
+
+    /// `ipv4` (and `ipv6` for an IPv6 node address) of an interface that carries the node address.
+    func nodeIP(_ na: BridgeNodeAddress?) -> [KubeField] {
+        guard let na else { return [KubeField("ipv4", disabled)] }
+        if let a = na.address {
+            let block = KubeValue.map([
+                KubeField("enabled", .bool(true)),
+                KubeField("dhcp", .bool(false)),
+                KubeField("address", .list([.map([KubeField("ip", .string(a.address.description)),
+                                                  KubeField("prefix-length", .int(a.prefix))])])),
+            ])
+            if a.address.isV6 {
+                return [KubeField("ipv4", disabled), KubeField("ipv6", block)]
+            }
+            return [KubeField("ipv4", block)]
+        }
+        if na.dhcp {
+            return [KubeField("ipv4", .map([KubeField("enabled", .bool(true)), KubeField("dhcp", .bool(true))]))]
+        }
+        return [KubeField("ipv4", disabled)]
+    }
+
+    // MARK: NetworkAttachmentDefinition
+
+    func networkNAD(_ n: Network, name: String) -> KubeObject {
+        let ipam: KubeValue
+        switch n.ipam {
+        case .whereabouts: ipam = whereabouts(n)
+        case .dhcp: ipam = .map([KubeField("type", .string("dhcp"))])
+        case .none, .static, .hostLocal: ipam = .map([])
+        }
+        return nad(n, name: name, ipam: ipam)
+    }
+
+    func nicNAD(_ n: Network, nic: VMNic, name: String) -> KubeObject {
+        guard case .static(let a) = nic.address else { return nad(n, name: name, ipam: .map([])) }
+        var routes: [KubeValue] = []
+        if let gw = n.gateway {
+            routes.append(.map([KubeField("dst", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
+                                KubeField("gw", .string(gw.description))]))
+        }
+        for r in n.routes {
+            routes.append(.map([KubeField("dst", .string(r.to.description)), KubeField("gw", .string(r.via.description))]))
+        }
+        var f: [KubeField]
+        if n.ipam == .hostLocal {
+            var range = [KubeField("subnet", .string((n.subnet ?? a.network).description)),
+                         KubeField("rangeStart", .string(a.address.description)),
+                         KubeField("rangeEnd", .string(a.address.description))]
+            if let gw = n.gateway { range.append(KubeField("gateway", .string(gw.description))) }
+            f = [KubeField("type", .string("host-local")), KubeField("ranges", .list([.list([.map(range)])]))]
+        } else {
+            var addr = [KubeField("address", .string(a.description))]
+            if let gw = n.gateway { addr.append(KubeField("gateway", .string(gw.description))) }
+            f = [KubeField("type", .string("static")), KubeField("addresses", .list([.map(addr)]))]
+        }
+        if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
+        if n.ipam == .static && (!n.dns.isEmpty || !n.search.isEmpty) {
+            var d: [KubeField] = []
+            if !n.dns.isEmpty { d.append(KubeField("nameservers", .list(n.dns.map { .string($0.description) }))) }
+            if !n.search.isEmpty { d.append(KubeField("search", .list(n.search.map { .string($0) }))) }
+            f.append(KubeField("dns", .map(d)))
+        }
+        return nad(n, name: name, ipam: .map(f))
+    }
+
+    func whereabouts(_ n: Network) -> KubeValue {
+        var f = [KubeField("type", .string("whereabouts"))]
+        if let s = n.subnet { f.append(KubeField("range", .string(s.description))) }
+        if let a = n.poolFirst { f.append(KubeField("range_start", .string(a.description))) }
+        if let b = n.poolLast { f.append(KubeField("range_end", .string(b.description))) }
+        if let gw = n.gateway {
+            f.append(KubeField("gateway", .string(gw.description)))
+            let inRange = (n.poolFirst.map { gw >= $0 } ?? true) && (n.poolLast.map { gw <= $0 } ?? true)
+            if inRange {
+                f.append(KubeField("exclude", .list([.string("\(gw)/\(gw.isV6 ? 128 : 32)")])))
+            }
+        }
+        var routes: [KubeValue] = []
+        if let gw = n.gateway {
+            routes.append(.map([KubeField("dst", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
+                                KubeField("gw", .string(gw.description))]))
+        }
+        for r in n.routes {
+            routes.append(.map([KubeField("dst", .string(r.to.description)), KubeField("gw", .string(r.via.description))]))
+        }
+        if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
+        return .map(f)
+    }
+
+    func nad(_ n: Network, name: String, ipam: KubeValue) -> KubeObject {
+        var c = [KubeField("cniVersion", .string(KubernetesBackend.cniVersion)), KubeField("name", .string(name))]
+        var annotations: [KubeField] = []
+        switch n.attachment {
+        case .bridge(_, let ifname):
+            c.append(KubeField("type", .string("bridge")))
+            c.append(KubeField("bridge", .string(ifname)))
+            if let v = n.vlan { c.append(KubeField("vlan", .int(v))) }
+            if let m = n.mtu { c.append(KubeField("mtu", .int(m))) }
+            c.append(KubeField("ipam", ipam))
+        case .ovs(_, let ifname):
+            c.append(KubeField("type", .string("ovs")))
+            c.append(KubeField("bridge", .string(ifname)))
+            if let v = n.vlan { c.append(KubeField("vlan", .int(v))) }
+            if let m = n.mtu { c.append(KubeField("mtu", .int(m))) }
+            c.append(KubeField("ipam", ipam))
+        case .macvlan(let link):
+            // macvtap-cni takes its lower device from the device plugin (the resource name
+            // below), not from the config: it has no `master`/`mode` fields.
+            c.append(KubeField("type", .string("macvtap")))
+            if let m = n.mtu { c.append(KubeField("mtu", .int(m))) }
+            annotations.append(KubeField(KubernetesBackend.resourceNameAnnotation,
+                                         .string("macvtap.network.kubevirt.io/\(link.ifname)")))
+        case .sriov(let resource):
+            c.append(KubeField("type", .string("sriov")))
+            if let v = n.vlan { c.append(KubeField("vlan", .int(v))) }
+            annotations.append(KubeField(KubernetesBackend.resourceNameAnnotation, .string(resource)))
+        }
+        return object("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, namespaced: true,
+                      labels: topologyLabels, annotations: annotations,
+                      rest: [KubeField("spec", .map([KubeField("config", .string(JSONOutput.compact(.map(c))))]))])
+    }
+
+    // MARK: VirtualMachine
+
+    func virtualMachine(_ vm: VM) -> KubeObject {
+        let labels = vm.labels.isEmpty ? topologyLabels : Builder.labels(t.labels, vm.labels)
+        let bus = KubeField("disk", .map([KubeField("bus", .string("virtio"))]))
+        var hasPod = false
+        var interfaces: [KubeValue] = []
+        var networks: [KubeValue] = []
+        interfaces.reserveCapacity(vm.nics.count)
+        networks.reserveCapacity(vm.nics.count)
+        for nic in vm.nics {
+            let binding: KubeField
+            switch nic.binding {
+            case .masquerade: binding = KubeField("masquerade", .map([]))
+            case .bridge: binding = KubeField("bridge", .map([]))
+            case .macvtap: binding = KubeField("binding", .map([KubeField("name", .string("macvtap"))]))
+            case .sriov: binding = KubeField("sriov", .map([]))
+            }
+            interfaces.append(.map([KubeField("name", .string(nic.name)), binding,
+                                    KubeField("macAddress", .string(nic.mac.description))]))
+            if let nn = nic.networkName {
+                networks.append(.map([KubeField("name", .string(nic.name)),
+                                      KubeField("multus", .map([KubeField("networkName", .string(nn))]))]))
+            } else {
+                hasPod = true
+                networks.append(.map([KubeField("name", .string(nic.name)), KubeField("pod", .map([]))]))
+            }
+        }
+        var devices: [KubeField] = []
+        if !hasPod { devices.append(KubeField("autoattachPodInterface", .bool(false))) }
+        devices.append(KubeField("disks", .list([
+            .map([KubeField("name", .string("containerdisk")), bus]),
+            .map([KubeField("name", .string("cloudinitdisk")), bus]),
+        ])))
+        devices.append(KubeField("interfaces", .list(interfaces)))
+        let memory = KubeValue.string(vm.memory.description)
+        let domain: [KubeField] = [
+            KubeField("firmware", .map([KubeField("uuid", .string(vm.firmwareUUID))])),
+            KubeField("cpu", .map([KubeField("cores", .int(vm.cpu))])),
+            KubeField("memory", .map([KubeField("guest", memory)])),
+            KubeField("resources", .map([KubeField("requests", .map([KubeField("memory", memory)]))])),
+            KubeField("devices", .map(devices)),
+        ]
+        let secretRef = KubeValue.map([KubeField("name", .string(vm.secretName))])
+        var spec: [KubeField] = []
+        // Placement: the topology's node_selector always; a pinned VM adds its hostname; an
+        // unpinned VM whose bridges exist only on some hosts gets a required node affinity.
+        var selector = t.nodeSelector
+        if let h = vm.pinnedHostname {
+            selector.removeAll { $0.key == "kubernetes.io/hostname" }
+            selector.append(KeyValue("kubernetes.io/hostname", h))
+        }
+        if !selector.isEmpty { spec.append(KubeField("nodeSelector", Builder.selector(selector))) }
+        if vm.pinnedHostname == nil, let hosts = vm.affinityHostnames {
+            spec.append(KubeField("affinity", .map([KubeField("nodeAffinity", .map([
+                KubeField("requiredDuringSchedulingIgnoredDuringExecution", .map([
+                    KubeField("nodeSelectorTerms", .list([.map([KubeField("matchExpressions", .list([.map([
+                        KubeField("key", .string("kubernetes.io/hostname")),
+                        KubeField("operator", .string("In")),
+                        KubeField("values", .list(hosts.map { .string($0) })),
+                    ])]))])])),
+                ])),
+            ]))])))
+        }
+        spec.append(KubeField("domain", .map(domain)))
+        spec.append(KubeField("networks", .list(networks)))
+        spec.append(KubeField("volumes", .list([
+            .map([KubeField("name", .string("containerdisk")),
+                  KubeField("containerDisk", .map([KubeField("image", .string(vm.image))]))]),
+            .map([KubeField("name", .string("cloudinitdisk")),
+                  KubeField("cloudInitNoCloud", .map([KubeField("secretRef", secretRef),
+                                                      KubeField("networkDataSecretRef", secretRef)]))]),
+        ])))
+        return object("kubevirt.io/v1", "VirtualMachine", vm.name, namespaced: true, labels: labels, rest: [
+            KubeField("spec", .map([
+                KubeField("runStrategy", .string(vm.running ? "Always" : "Halted")),
+                KubeField("template", .map([
+                    KubeField("metadata", .map([KubeField("labels", labels)])),
+                    KubeField("spec", .map(spec)),
+                ])),
+            ])),
+        ])
+    }
+}

@@ -1,0 +1,347 @@
+import CYaml
+import Yams
+
+/// YAML rendering of Kubernetes objects through libyaml's event emitter (the C library that
+/// Yams wraps): block style, 2-space indentation, no line wrapping, keys in the order of the
+/// `KubeValue` maps, `---` between documents. libyaml decides what the syntax needs (it
+/// quotes `: ` or a leading `-`); `needsQuotes` decides what the *types* need: every string
+/// that some YAML 1.1 or 1.2 resolver would read as something other than a string is written
+/// double-quoted, as are all IP addresses, prefixes and MACs.
+public enum YAMLOutput {
+    /// A multi-document stream, `---` between documents, newline-terminated.
+    ///
+    /// Large inputs are emitted in contiguous chunks on several threads, each by its own
+    /// libyaml emitter, and joined with the `---` line libyaml writes between documents, so
+    /// the text is the same as one emitter's.
+    public static func stream(_ objects: [KubeObject]) -> String {
+        let parts = Parallel.map(Parallel.chunks(objects.count)) { r -> [UInt8] in
+            let w = YAMLWriter()
+            for i in r { w.document(objects[i].body) }
+            return w.finishBytes()
+        }
+        return joinDocuments(parts)
+    }
+
+    /// Concatenates emitted streams with `---` lines between them.
+    static func joinDocuments(_ parts: [[UInt8]]) -> String {
+        let separator = Array("---\n".utf8)
+        let nonEmpty = parts.filter { !$0.isEmpty }
+        let total = nonEmpty.reduce(0) { $0 + $1.count } + separator.count * max(0, nonEmpty.count - 1)
+        return String(unsafeUninitializedCapacity: total) { buf in
+            var at = 0
+            for (i, p) in nonEmpty.enumerated() {
+                if i > 0 {
+                    for c in separator { buf[at] = c; at += 1 }
+                }
+                p.withUnsafeBufferPointer { src in
+                    _ = UnsafeMutableBufferPointer(rebasing: buf[at..<(at + src.count)]).initialize(from: src)
+                }
+                at += p.count
+            }
+            return at
+        }
+    }
+
+    /// One object as a single YAML document (no `---`).
+    public static func document(_ object: KubeObject) -> String {
+        let w = YAMLWriter()
+        w.document(object.body)
+        return w.finish()
+    }
+
+    /// One value as a single YAML document.
+    public static func document(_ value: KubeValue) -> String {
+        let w = YAMLWriter()
+        w.document(value)
+        return w.finish()
+    }
+
+    /// True when `s`, written as a plain scalar, would not read back as this string under
+    /// some YAML 1.1 or 1.2 resolver, or is an address (IP, prefix, MAC) that we always quote.
+    ///
+    /// Quoted: the empty string; leading/trailing white space; line breaks and tabs; a
+    /// leading indicator character (`- ? : , [ ] { } # & * ! | > ' " % @ ~ = <` and
+    /// backquote); `: `, ` #` or a trailing `:`; the 1.1 booleans and nulls in any case
+    /// (`y n yes no on off true false null`), `.inf`/`.nan`; anything starting with a digit
+    /// (or `+`/`.` and a digit or dot) made only of characters that numbers, timestamps,
+    /// base-60 numbers and addresses use (digits, hex letters, `x o t z _ . : + - /`, space);
+    /// anything made only of hex digits, `.`, `:` and `/` with a `.` or `:` in it (IPv6
+    /// addresses and MACs that start with a letter).
+    public static func needsQuotes(_ s: String) -> Bool {
+        if let r = s.utf8.withContiguousStorageIfAvailable({ needsQuotes(bytes: $0) }) { return r }
+        return Array(s.utf8).withUnsafeBufferPointer { needsQuotes(bytes: $0) }
+    }
+
+    private static let charClass: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] |= digit | numeric | address }
+        for c in Array("abcdefABCDEF".utf8) { t[Int(c)] |= numeric | address }
+        for c in Array("xXoOtTzZ_+- ".utf8) { t[Int(c)] |= numeric }
+        for c in Array(".:/".utf8) { t[Int(c)] |= numeric | address }
+        for c in Array("-?:,[]{}#&*!|>'\"%@`~=<".utf8) { t[Int(c)] |= indicator }
+        for c: UInt8 in [0x0A, 0x0D, 0x09] { t[Int(c)] |= control }
+        return t
+    }()
+    private static let digit: UInt8 = 1, numeric: UInt8 = 2, address: UInt8 = 4, indicator: UInt8 = 8, control: UInt8 = 16
+
+    /// `y n yes no on off true false null .inf +.inf .nan`, lowercase, packed little-endian.
+    private static let reservedWords: [UInt64] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null",
+                                                  ".inf", "+.inf", ".nan"].map { pack(Array($0.utf8)[...]) }
+
+    private static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var v: UInt64 = 0, shift: UInt64 = 0
+        for c in bytes {
+            let l = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+            v |= UInt64(l) << shift
+            shift += 8
+        }
+        return v
+    }
+
+    static func needsQuotes(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = u.count
+        guard n > 0 else { return true }
+        let first = u[0], last = u[n - 1]
+        let table = charClass
+        if first == 0x20 || last == 0x20 || table[Int(first)] & indicator != 0 || last == UInt8(ascii: ":") {
+            return true
+        }
+        if n <= 5 && reservedWords.contains(pack(u)) { return true }
+        var all: UInt8 = numeric | address
+        var punct = false
+        var prev: UInt8 = 0
+        for c in u {
+            let k = table[Int(c)]
+            if k & control != 0 { return true }
+            if c == 0x20 && prev == UInt8(ascii: ":") { return true }
+            if c == UInt8(ascii: "#") && prev == 0x20 { return true }
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: ":") { punct = true }
+            all &= k
+            prev = c
+        }
+        if all & address != 0 && punct { return true }
+        if all & numeric != 0 {
+            if table[Int(first)] & digit != 0 { return true }
+            if (first == UInt8(ascii: "+") || first == UInt8(ascii: ".")) && n > 1
+                && (table[Int(u[1])] & digit != 0 || u[1] == UInt8(ascii: ".")) { return true }
+        }
+        return false
+    }
+}
+
+/// Emits `KubeValue`s (and parsed user YAML) as libyaml events into a byte buffer.
+final class YAMLWriter {
+    private let emitter: UnsafeMutablePointer<yaml_emitter_t>
+    fileprivate var bytes: [UInt8] = []
+    private(set) var failed = false
+    private var opened = false
+
+    init() {
+        emitter = UnsafeMutablePointer<yaml_emitter_t>.allocate(capacity: 1)
+        emitter.initialize(to: yaml_emitter_t())
+        yaml_emitter_initialize(emitter)
+        yaml_emitter_set_output(emitter, { data, buffer, size in
+            guard let data, let buffer else { return 0 }
+            let w = Unmanaged<YAMLWriter>.fromOpaque(data).takeUnretainedValue()
+            w.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+            return 1
+        }, Unmanaged.passUnretained(self).toOpaque())
+        yaml_emitter_set_indent(emitter, 2)
+        yaml_emitter_set_width(emitter, -1)
+        yaml_emitter_set_unicode(emitter, 1)
+        yaml_emitter_set_break(emitter, YAML_LN_BREAK)
+        yaml_emitter_set_encoding(emitter, YAML_UTF8_ENCODING)
+        bytes.reserveCapacity(4096)
+    }
+
+    deinit {
+        yaml_emitter_delete(emitter)
+        emitter.deallocate()
+    }
+
+    private func emit(_ event: inout yaml_event_t) {
+        if failed { yaml_event_delete(&event); return }
+        if yaml_emitter_emit(emitter, &event) != 1 { failed = true }
+    }
+
+    private func openIfNeeded() {
+        if opened { return }
+        opened = true
+        var e = yaml_event_t()
+        yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING)
+        emit(&e)
+    }
+
+    func document(_ value: KubeValue) {
+        beginDocument()
+        self.value(value)
+        endDocument()
+    }
+
+    func beginDocument() {
+        openIfNeeded()
+        var e = yaml_event_t()
+        yaml_document_start_event_initialize(&e, nil, nil, nil, 1)
+        emit(&e)
+    }
+
+    func endDocument() {
+        var e = yaml_event_t()
+        yaml_document_end_event_initialize(&e, 1)
+        emit(&e)
+    }
+
+    /// Closes the stream and returns the text.
+    func finish() -> String { String(decoding: finishBytes(), as: UTF8.self) }
+
+    /// Closes the stream and returns the UTF-8 bytes.
+    func finishBytes() -> [UInt8] {
+        openIfNeeded()
+        var e = yaml_event_t()
+        yaml_stream_end_event_initialize(&e)
+        emit(&e)
+        yaml_emitter_flush(emitter)
+        return bytes
+    }
+
+    func value(_ v: KubeValue) {
+        switch v {
+        case .string(let s): string(s)
+        case .int(let i): plain(String(i))
+        case .bool(let b): plain(b ? "true" : "false")
+        case .null: plain("null")
+        case .list(let items):
+            sequenceStart()
+            for item in items { value(item) }
+            sequenceEnd()
+        case .map(let fields):
+            mappingStart()
+            for f in fields {
+                string(f.key)
+                value(f.value)
+            }
+            mappingEnd()
+        }
+    }
+
+    /// A string scalar: literal block when multi-line (libyaml falls back to double quotes
+    /// when a block scalar cannot hold it), double-quoted when `needsQuotes`, else plain.
+    func string(_ s: String) {
+        if !YAMLOutput.needsQuotes(s) {
+            scalar(s, style: YAML_PLAIN_SCALAR_STYLE)
+        } else if s.utf8.contains(0x0A) {
+            scalar(s, style: YAML_LITERAL_SCALAR_STYLE)
+        } else {
+            scalar(s, style: YAMLWriter.singleQuotable(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        }
+    }
+
+    /// Single quotes read better for text full of `"` or `\\` (the JSON in a NAD's `spec.config`):
+    /// nothing needs escaping there as long as the text has no `'` and no control character.
+    static func singleQuotable(_ s: String) -> Bool {
+        var wants = false
+        for c in s.utf8 {
+            if c == UInt8(ascii: "'") || c < 0x20 || c == 0x7F { return false }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { wants = true }
+        }
+        return wants
+    }
+
+    func plain(_ s: String) { scalar(s, style: YAML_PLAIN_SCALAR_STYLE) }
+
+    private static let empty: [UInt8] = [0]
+
+    func scalar(_ s: String, style: yaml_scalar_style_t, tag: String? = nil) {
+        var e = yaml_event_t()
+        var text = s
+        let ok: Int32 = text.withUTF8 { buf -> Int32 in
+            func make(_ tagPtr: UnsafePointer<UInt8>?) -> Int32 {
+                let implicit: Int32 = tagPtr == nil ? 1 : 0
+                if let base = buf.baseAddress, buf.count > 0 {
+                    return yaml_scalar_event_initialize(&e, nil, tagPtr, base, Int32(buf.count), implicit, implicit, style)
+                }
+                return YAMLWriter.empty.withUnsafeBufferPointer {
+                    yaml_scalar_event_initialize(&e, nil, tagPtr, $0.baseAddress!, 0, implicit, implicit, style)
+                }
+            }
+            guard let tag else { return make(nil) }
+            var t = tag
+            return t.withUTF8 { tb in
+                // libyaml copies the tag with strdup: it must be NUL-terminated.
+                var z = Array(tb)
+                z.append(0)
+                return z.withUnsafeBufferPointer { make($0.baseAddress) }
+            }
+        }
+        if ok != 1 { failed = true; return }
+        emit(&e)
+    }
+
+    func mappingStart(tag: String? = nil) {
+        var e = yaml_event_t()
+        withTag(tag) { yaml_mapping_start_event_initialize(&e, nil, $0, $0 == nil ? 1 : 0, YAML_BLOCK_MAPPING_STYLE) }
+        emit(&e)
+    }
+
+    func mappingEnd() {
+        var e = yaml_event_t()
+        yaml_mapping_end_event_initialize(&e)
+        emit(&e)
+    }
+
+    func sequenceStart(tag: String? = nil) {
+        var e = yaml_event_t()
+        withTag(tag) { yaml_sequence_start_event_initialize(&e, nil, $0, $0 == nil ? 1 : 0, YAML_BLOCK_SEQUENCE_STYLE) }
+        emit(&e)
+    }
+
+    func sequenceEnd() {
+        var e = yaml_event_t()
+        yaml_sequence_end_event_initialize(&e)
+        emit(&e)
+    }
+
+    private func withTag(_ tag: String?, _ body: (UnsafePointer<UInt8>?) -> Int32) {
+        guard let tag else { if body(nil) != 1 { failed = true }; return }
+        var z = Array(tag.utf8)
+        z.append(0)
+        if z.withUnsafeBufferPointer({ body($0.baseAddress) }) != 1 { failed = true }
+    }
+
+    /// A node parsed from user YAML (`cloud_config`), written back with its own scalar styles
+    /// and explicit tags, so a value means in the output what it meant in the input. Aliases
+    /// arrive already expanded by Yams.
+    func node(_ n: Node) {
+        switch n {
+        case .scalar(let s):
+            let tag = Self.explicitTag(s.tag)
+            let style: yaml_scalar_style_t
+            switch s.style {
+            case .plain, .any: style = YAML_PLAIN_SCALAR_STYLE
+            case .singleQuoted: style = YAML_SINGLE_QUOTED_SCALAR_STYLE
+            case .doubleQuoted: style = YAML_DOUBLE_QUOTED_SCALAR_STYLE
+            case .literal: style = YAML_LITERAL_SCALAR_STYLE
+            case .folded: style = YAML_FOLDED_SCALAR_STYLE
+            }
+            scalar(s.string, style: style, tag: tag)
+        case .mapping(let m):
+            mappingStart(tag: Self.explicitTag(m.tag))
+            for (k, v) in m {
+                node(k)
+                node(v)
+            }
+            mappingEnd()
+        case .sequence(let q):
+            sequenceStart(tag: Self.explicitTag(q.tag))
+            for item in q { node(item) }
+            sequenceEnd()
+        case .alias:
+            plain("null")
+        }
+    }
+
+    private static func explicitTag(_ t: Tag) -> String? {
+        let raw = t.rawValue
+        return raw.isEmpty || raw == "!" ? nil : raw
+    }
+}
