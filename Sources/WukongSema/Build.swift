@@ -9,6 +9,7 @@ extension Engine {
     func run() -> CheckedProgram {
         let statics = registerStatic()
         markRecursive(topLevelFns, namespace: globals)
+        for f in topLevelFns { for p in f.decl.parameters { checkShadow(p.name, rootEnv) } }
         for idx in statics where instances[idx].kind == .host { ensureExpanded(idx) }
         var cursor = 0
         for file in files { expandFile(file, statics: statics, cursor: &cursor) }

@@ -147,7 +147,9 @@ extension Engine {
         switch t {
         case .link: what = "a `Link` (a `nic`, `vlan` or `bond`)"
         case .nicNetwork: what = "a `Network` or `pod`"
-        default: what = "a `\(t.description)`"
+        default:
+            let first = t.description.first ?? "x"
+            what = ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
         }
         error(.wrongResourceKind, "expected \(what), found \(r.kind.typeName) `\(r.name)`", at: span, help: help)
         return .error(span)

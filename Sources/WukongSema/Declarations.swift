@@ -195,6 +195,7 @@ extension Engine {
             }
         }
         markRecursive(fns, namespace: m.globals)
+        for f in fns { for p in f.decl.parameters { checkShadow(p.name, m.env) } }
     }
 
     func addModuleName(_ m: Module, _ id: Identifier, _ entry: GlobalEntry) {
@@ -386,6 +387,7 @@ extension Engine {
                     scope.bind(name.name, .letSlot(LetSlot(name: name, annotation: type, expr: value, env: scope)))
                 case .fnDecl(let d):
                     checkShadow(d.name, scope)
+                    for p in d.parameters { checkShadow(p.name, scope) }
                     scope.bind(d.name.name, .fn(FnDef(decl: d, env: scope)))
                 default: continue
                 }

@@ -378,7 +378,8 @@ extension Engine {
             guard case .int(let i) = n.value else { return .error(span) }
             guard let a = c.host(i) else {
                 let size = c.size.map { "\($0) addresses" } ?? "addresses"
-                error(.valueOutOfRange, "`\(c).host(\(i))` is outside the network (\(size))", at: span)
+                error(.valueOutOfRange, "`host(\(i))` is outside the network `\(c)` (\(size))", at: span,
+                      help: "`.host(n)` takes 0 ≤ n < `.size`")
                 return .error(span)
             }
             return LValue(.ip(a), span)
