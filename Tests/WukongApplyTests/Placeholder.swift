@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongApplyTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,219 @@
+import Foundation
+import XCTest
+import WukongKubernetes
+@testable import WukongApply
+
+/// The repository root (this file is Tests/WukongApplyTests/TestServer.swift).
+let repoRoot: String = {
+    var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+    url.deleteLastPathComponent(); url.deleteLastPathComponent(); url.deleteLastPathComponent()
+    return url.path
+}()
+
+enum TestSetupError: Error, CustomStringConvertible {
+    case failed(String)
+    var description: String { if case .failed(let m) = self { return m }; return "" }
+}
+
+/// Runs a program to completion, returning (exit code, stdout, stderr).
+@discardableResult
+func run(_ argv: [String], env: [String: String] = [:], stdin: String? = nil, cwd: String? = nil) throws -> (Int32, String, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = argv
+    var e = ProcessInfo.processInfo.environment
+    for (k, v) in env { e[k] = v }
+    p.environment = e
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    let out = Pipe(), err = Pipe(), inp = Pipe()
+    p.standardOutput = out; p.standardError = err; p.standardInput = inp
+    try p.run()
+    if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? inp.fileHandleForWriting.close()
+    let errBox = Locked(Data())
+    let t = Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errBox.withLock { $0 = d } }
+    t.start()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    while t.isExecuting { usleep(1000) }
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errBox.withLock { $0 }, as: UTF8.self))
+}
+
+/// The test API server (Tests/apiserver/server.py) on 127.0.0.1 with a random free port, over
+/// HTTPS with a throwaway PKI made by openssl. One instance per test process; `reset()` between tests.
+final class TestAPIServer: @unchecked Sendable {
+    static let token = "wukong-test-token-9f3a"
+    let dir: String
+    let port: Int
+    let process: Process
+    var server: String { "https://127.0.0.1:\(port)" }
+    var pki: String { dir + "/pki" }
+
+    nonisolated(unsafe) private static var instance: TestAPIServer?
+    nonisolated(unsafe) private static var startError: String?
+
+    static func shared() throws -> TestAPIServer {
+        if let instance { return instance }
+        if let startError { throw TestSetupError.failed(startError) }
+        do {
+            let s = try TestAPIServer()
+            instance = s
+            atexit { TestAPIServer.instance?.stop() }
+            return s
+        } catch {
+            startError = "\(error)"
+            throw error
+        }
+    }
+
+    private init() throws {
+        dir = NSTemporaryDirectory() + "wukong-apiserver-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (rc, _, err) = try run(["sh", repoRoot + "/Tests/apiserver/make-certs.sh", dir + "/pki"])
+        guard rc == 0 else { throw TestSetupError.failed("make-certs.sh failed (is openssl installed?): \(err)") }
+        let portFile = dir + "/port"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var args = ["python3", repoRoot + "/Tests/apiserver/server.py",
+                    "--cert", dir + "/pki/server.crt", "--key", dir + "/pki/server.key",
+                    "--client-ca", dir + "/pki/ca.crt", "--token", TestAPIServer.token, "--port", "0",
+                    "--port-file", portFile]
+        let schemas = URL(fileURLWithPath: repoRoot + "/../shared/schemas").standardized.path
+        if FileManager.default.fileExists(atPath: schemas) { args += ["--schemas", schemas] }
+        process.arguments = args
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var found: Int? = nil
+        for _ in 0..<300 {  // up to 30 s (schema loading is the slow part)
+            if let s = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(s) { found = p; break }
+            if !process.isRunning { break }
+            usleep(100_000)
+        }
+        guard let found else {
+            if process.isRunning { process.terminate() }
+            throw TestSetupError.failed("the test API server did not start (python3 \(repoRoot)/Tests/apiserver/server.py)")
+        }
+        port = found
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func read(_ name: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: pki + "/" + name) ?? Data()) }
+
+    /// Cluster config authenticating with the client certificate.
+    func certConfig() -> ClusterConfig {
+        ClusterConfig(contextName: "test", server: server,
+                      tls: TLSConfig(caPEM: read("ca.crt"), clientCertPEM: read("client.crt"), clientKeyPEM: read("client.key")))
+    }
+
+    func tokenConfig(_ token: String = TestAPIServer.token) -> ClusterConfig {
+        ClusterConfig(contextName: "test", server: server, tls: TLSConfig(caPEM: read("ca.crt")), credentials: .token(token))
+    }
+
+    private lazy var controlClient = HTTPClient(baseURL: server, tls: TLSConfig(caPEM: read("ca.crt")))
+
+    @discardableResult
+    func control(_ method: String, _ path: String, _ json: String? = nil) throws -> KubeValue {
+        let r = controlClient.perform(HTTPRequest(method: method, path: path, body: json.map { Array($0.utf8) },
+                                                  contentType: "application/json"))
+        switch r {
+        case .failure(let e): throw TestSetupError.failed("control \(path): \(e)")
+        case .success(let resp):
+            guard resp.status == 200 else { throw TestSetupError.failed("control \(path): HTTP \(resp.status)") }
+            return try KubeJSON.decode(resp.body)
+        }
+    }
+
+    func reset() throws { try control("POST", "/_test/reset") }
+    func inject(_ faultsJSON: String) throws { try control("POST", "/_test/faults", "{\"faults\":\(faultsJSON)}") }
+
+    /// The request log: (method, path) pairs.
+    func log() throws -> [(method: String, path: String, status: Int)] {
+        let v = try control("GET", "/_test/log")
+        return (v["requests"]?.listValue ?? []).map {
+            ($0["method"]?.stringValue ?? "", $0["path"]?.stringValue ?? "", $0["status"]?.intValue ?? 0)
+        }
+    }
+
+    /// Writes a kubeconfig into the server's temp dir and returns its path.
+    func writeKubeconfig(_ name: String, _ text: String) throws -> String {
+        let path = dir + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+/// Small builders for KubeValue objects in tests.
+func m(_ fields: (String, KubeValue)...) -> KubeValue { .map(fields.map { KubeField($0.0, $0.1) }) }
+func s(_ v: String) -> KubeValue { .string(v) }
+
+func meta(_ name: String, ns: String?, topology: String = "lab") -> KubeValue {
+    var f = [KubeField("name", s(name))]
+    if let ns { f.append(KubeField("namespace", s(ns))) }
+    f.append(KubeField("labels", m(("app.kubernetes.io/managed-by", s("wukongc")), ("wukong.dev/topology", s(topology)))))
+    return .map(f)
+}
+
+func obj(_ apiVersion: String, _ kind: String, _ name: String, ns: String?, topology: String = "lab",
+         _ rest: (String, KubeValue)...) -> KubeObject {
+    var f = [KubeField("apiVersion", s(apiVersion)), KubeField("kind", s(kind)), KubeField("metadata", meta(name, ns: ns, topology: topology))]
+    for (k, v) in rest { f.append(KubeField(k, v)) }
+    return KubeObject(apiVersion: apiVersion, kind: kind, name: name, namespace: ns, body: .map(f))
+}
+
+func namespaceObj(_ name: String, topology: String = "lab") -> KubeObject { obj("v1", "Namespace", name, ns: nil, topology: topology) }
+
+func secretObj(_ name: String, ns: String, value: String = "I2Nsb3VkLWNvbmZpZw==", topology: String = "lab") -> KubeObject {
+    obj("v1", "Secret", name, ns: ns, topology: topology, ("type", s("Opaque")), ("data", m(("userdata", s(value)))))
+}
+
+func nncpObj(_ name: String, bridge: String = "br1", topology: String = "lab") -> KubeObject {
+    obj("nmstate.io/v1", "NodeNetworkConfigurationPolicy", name, ns: nil, topology: topology,
+        ("spec", m(("desiredState", m(("interfaces", .list([m(("name", s(bridge)), ("type", s("linux-bridge")), ("state", s("up")))])))))))
+}
+
+func nadObj(_ name: String, ns: String, bridge: String = "br1", topology: String = "lab") -> KubeObject {
+    obj("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, ns: ns, topology: topology,
+        ("spec", m(("config", s("{\"cniVersion\":\"0.3.1\",\"name\":\"\(name)\",\"type\":\"bridge\",\"bridge\":\"\(bridge)\",\"ipam\":{}}")))))
+}
+
+func vmObj(_ name: String, ns: String, memory: String = "1Gi", runStrategy: String = "Always", topology: String = "lab",
+           extraInterfaceField: (String, KubeValue)? = nil) -> KubeObject {
+    var iface: [(String, KubeValue)] = [("name", s("default")), ("masquerade", .map([])), ("macAddress", s("0e:00:00:00:00:01"))]
+    if let extraInterfaceField { iface.append(extraInterfaceField) }
+    let domain = m(("devices", m(("interfaces", .list([.map(iface.map { KubeField($0.0, $0.1) })])))),
+                   ("memory", m(("guest", s(memory)))))
+    let podSpec = m(("domain", domain), ("networks", .list([m(("name", s("default")), ("pod", .map([])))])))
+    let template = m(("metadata", m(("labels", m(("kubevirt.io/vm", s(name)))))), ("spec", podSpec))
+    return obj("kubevirt.io/v1", "VirtualMachine", name, ns: ns, topology: topology,
+               ("spec", m(("runStrategy", s(runStrategy)), ("template", template))))
+}
+
+/// A small topology's objects, in the back end's order.
+func smallTopology(ns: String = "lab", vms: Int = 2, memory: String = "1Gi", topology: String = "lab") -> [KubeObject] {
+    var out = [namespaceObj(ns, topology: topology), secretObj("cloudinit-web", ns: ns, topology: topology),
+               nncpObj("\(topology)-br1", topology: topology), nadObj("lan", ns: ns, topology: topology)]
+    for i in 1...vms { out.append(vmObj("web-\(i)", ns: ns, memory: memory, topology: topology)) }
+    return out
+}
+
+/// Collects events (thread-safe) and the printed lines.
+final class EventLog: Sendable {
+    private let events = Locked<[ApplyEvent]>([])
+    let dryRun: Bool
+    init(dryRun: Bool = false) { self.dryRun = dryRun }
+    var sink: @Sendable (ApplyEvent) -> Void { { [self] e in events.withLock { $0.append(e) } } }
+    var all: [ApplyEvent] { events.withLock { $0 } }
+    var lines: [String] { all.compactMap { $0.line(dryRun: dryRun) } }
+    var retries: [RetryNotice] { all.compactMap { if case .retrying(_, let n) = $0 { return n }; return nil } }
+}
+
+extension ApplyReport {
+    var actions: [String] { applied.map { "\($0.object) \($0.action.rawValue)" } }
+}
+
+func fastRetry(_ attempts: Int = 5) -> RetryPolicy { RetryPolicy(maxAttempts: attempts, initialDelay: 0.05, maxDelay: 0.2, maxRetryAfter: 2) }
