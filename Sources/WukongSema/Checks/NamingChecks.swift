@@ -90,6 +90,7 @@ extension Checker {
         }
         for l in p.labels { checkLabel(l, reservedCheck: true) }
         for l in p.nodeSelector { checkLabel(l, reservedCheck: false) }
+        for vm in p.vms { for l in vm.labels { checkLabel(l, reservedCheck: true) } }
         for h in p.hosts {
             if let hn = h.hostname {
                 if let problem = KubeName.labelValueProblem(hn.value) ?? (hn.value.isEmpty ? "is empty" : nil) {

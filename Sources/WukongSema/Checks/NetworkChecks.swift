@@ -25,7 +25,7 @@ extension Checker {
     mutating func checkNetworkDecls() {
         for (i, n) in p.networks.enumerated() {
             checkAttachment(n)
-            checkNetworkAddressing(n)
+            checkNetworkAddressing(i, n)
             checkNetworkVlan(i, n)
             checkNetworkMTU(i, n)
             checkNetworkIPAM(i, n)
@@ -44,11 +44,13 @@ extension Checker {
         }
     }
 
-    mutating func checkNetworkAddressing(_ n: NetworkDecl) {
+    mutating func checkNetworkAddressing(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
         let ipam = n.ipam?.value ?? "none"
         guard let subnet = n.subnet else {
-            if let ipamAttr = n.ipam, ipamModesNeedingSubnet.contains(ipam) {
+            var ipamFitsAttachment = true   // else N-IPAM reports the mode itself
+            switch attachment[i] { case .macvlan?, .sriov?: ipamFitsAttachment = false; default: break }
+            if let ipamAttr = n.ipam, ipamModesNeedingSubnet.contains(ipam), ipamFitsAttachment {
                 add(Diagnostic(.subnet, "`ipam = \"\(ipam)\"` needs a `subnet` on network `\(name)`", at: ipamAttr.span,
                                help: "add `subnet = <network>/<prefix>` to network `\(name)`"))
             }

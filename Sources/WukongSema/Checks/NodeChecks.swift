@@ -123,6 +123,7 @@ extension Checker {
             if let first = byName[it.name] {
                 let f = items[first]
                 guard f.written || it.written else { continue }   // two declarations with one name: a names error
+                if f.derived && it.derived { continue }           // one VLAN id twice on one base: N-VLAN
                 add(Diagnostic(.interfaceName, "interface name `\(it.name)` of \(it.what) is already used by \(f.what)", at: it.span,
                                notes: [DiagnosticNote("\(f.what) declared here", at: f.span)],
                                help: "give every node interface its own `ifname`"))
@@ -287,7 +288,9 @@ extension Checker {
         switch attachment[ni] {
         case .bridge(let b)?, .ovs(let b)?:
             guard let br = bridge(b) else { return [] }
-            return [DiagnosticNote("bridge `\(b)` is built only where its `hosts` say", at: br.decl.nameSpan)]
+            guard let hs = br.hosts, let first = hs.first, let last = hs.last else { return [] }
+            return [DiagnosticNote("bridge `\(b)` is built only on \(hostList(Set(hs.compactMap { hostIndex[$0.value] })))",
+                                   at: first.span.to(last.span))]
         case .macvlan(let l)?:
             return [DiagnosticNote("`\(l.name)` exists only on some hosts", at: l.span)]
         default: return []
@@ -317,7 +320,7 @@ extension Checker {
             for port in nicPorts {
                 for d in nicDecls[port.name] ?? [] {
                     let nic = p.nics[d]
-                    guard let dhcp = nic.dhcp, dhcp.value else { continue }
+                    guard let dhcp = nic.dhcp, dhcp.value, nic.address == nil else { continue }   // both: E0413
                     if let owner = nic.host, let hs = hostsOf(bridge: b), let hi = hostIndex[owner], !hs.contains(hi) { continue }
                     let on = nic.host.map { " on host `\($0)`" } ?? ""
                     add(Diagnostic(.nodeAddressWarning, "`\(nic.decl.name)`\(on) gets its node address by DHCP, and bridge `\(b.decl.name)` takes it over with a new MAC",
