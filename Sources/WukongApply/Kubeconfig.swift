@@ -325,11 +325,11 @@ final class CredentialSource: Sendable {
         }
         // Read both pipes fully before waiting (a chatty plugin would block on a full pipe).
         let errData = Locked<Data>(Data())
-        let errThread = Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errData.withLock { $0 = d } }
-        errThread.start()
+        let errDone = DispatchSemaphore(value: 0)
+        Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errData.withLock { $0 = d }; errDone.signal() }.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errThread.isExecuting { usleep(1000) }
+        errDone.wait()
         if process.terminationStatus != 0 {
             // stderr is the plugin's message for the user; stdout may hold a credential, so it is not shown.
             let msg = String(decoding: errData.withLock { $0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -31,11 +31,11 @@ func run(_ argv: [String], env: [String: String] = [:], stdin: String? = nil, cw
     if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
     try? inp.fileHandleForWriting.close()
     let errBox = Locked(Data())
-    let t = Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errBox.withLock { $0 = d } }
-    t.start()
+    let done = DispatchSemaphore(value: 0)
+    Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errBox.withLock { $0 = d }; done.signal() }.start()
     let o = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    while t.isExecuting { usleep(1000) }
+    done.wait()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errBox.withLock { $0 }, as: UTF8.self))
 }
 
