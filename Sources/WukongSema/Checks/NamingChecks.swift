@@ -72,9 +72,6 @@ public enum KubeName {
     }
 }
 
-/// Label keys wukongc sets itself on every object.
-let ownLabelKeys: Set<String> = ["wukong.dev/topology", "app.kubernetes.io/managed-by"]
-
 extension Checker {
     mutating func checkKubernetesNames() {
         if let ns = p.namespace, let problem = KubeName.dnsLabelProblem(ns.value) {
@@ -117,9 +114,6 @@ extension Checker {
             if prefix == "kubevirt.io" {
                 add(Diagnostic(.label, "label key `\(key)` uses the reserved prefix `kubevirt.io/`", at: l.key.span,
                                help: "KubeVirt owns `kubevirt.io/` labels: use your own prefix"))
-            } else if ownLabelKeys.contains(key) {
-                add(Diagnostic(.label, "label key `\(key)` is set by wukongc on every object", at: l.key.span,
-                               help: "remove it; the topology's name and `managed-by: wukongc` are added automatically"))
             }
         }
         if let problem = KubeName.labelValueProblem(l.value.value) {
@@ -249,97 +243,121 @@ extension Checker {
         }
     }
 
-    /// The nmstate policies lowering will emit (one per connected component of managed node-side
-    /// interfaces), each named after its first bridge (else its first VLAN/bond), with the hosts it is split by.
+    /// The nmstate policies lowering will emit (WukongIR/Policies.swift, LANGUAGE.md §7): connected
+    /// components of managed bridges, VLANs, bonds and released NICs (port NICs whose node address
+    /// moves to a bridge) along bridge→port, vlan→base and bond→port. Named after the first bridge,
+    /// else the first VLAN/bond that is nobody's port or base; split per host when a bridge is
+    /// restricted to hosts or takes over a per-host node address.
     func policyComponents() -> [(name: String, span: Span, what: String, hosts: [Int])] {
-        let nb = p.bridges.count, nv = p.vlans.count, nbo = p.bonds.count
-        // nodes: bridges [0, nb), vlans [nb, nb+nv), bonds [nb+nv, …), NICs whose address moves: after
-        var nicNode: [String: Int] = [:]
-        var parent = Array(0..<(nb + nv + nbo))
-        func find(_ x: Int) -> Int {
-            var x = x
-            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
-            return x
+        enum Kind { case bridge, vlan, bond, nic }
+        struct Member { let kind: Kind; let index: Int; let name: String; let span: Span; var hasParent = false }
+        var members: [Member] = []
+        var bridgeNode = [Int?](repeating: nil, count: p.bridges.count)
+        for (i, b) in p.bridges.enumerated() where b.managed?.value != false {
+            bridgeNode[i] = members.count
+            members.append(Member(kind: .bridge, index: i, name: b.decl.name, span: b.decl.nameSpan))
         }
-        func union(_ a: Int, _ b: Int) { let ra = find(a), rb = find(b); if ra != rb { parent[max(ra, rb)] = min(ra, rb) } }
+        var vlanNode = [Int?](repeating: nil, count: p.vlans.count)
+        for (i, v) in p.vlans.enumerated() where v.base != nil && v.id != nil {
+            vlanNode[i] = members.count
+            members.append(Member(kind: .vlan, index: i, name: v.decl.name, span: v.decl.nameSpan))
+        }
+        var bondNode = [Int?](repeating: nil, count: p.bonds.count)
+        for (i, b) in p.bonds.enumerated() {
+            bondNode[i] = members.count
+            members.append(Member(kind: .bond, index: i, name: b.decl.name, span: b.decl.nameSpan))
+        }
+        var nicNode: [String: Int] = [:]
+        var perHostBridge = [Bool](repeating: false, count: p.bridges.count)
+        for (i, b) in p.bridges.enumerated() where bridgeNode[i] != nil {
+            if b.hosts != nil { perHostBridge[i] = true }
+            let targets = hostsOf(bridge: b)
+            for port in b.ports where port.kind == .nic {
+                for d in nicDecls[port.name] ?? [] {
+                    let n = p.nics[d]
+                    guard n.address != nil || n.dhcp?.value == true else { continue }
+                    if let owner = n.host, let t = targets, let h = hostIndex[owner], !t.contains(h) { continue }
+                    if n.host != nil { perHostBridge[i] = true }
+                    if nicNode[port.name] == nil {
+                        nicNode[port.name] = members.count
+                        members.append(Member(kind: .nic, index: d, name: port.name, span: n.decl.nameSpan))
+                    }
+                }
+            }
+        }
+        guard !members.isEmpty else { return [] }
         func node(_ l: LinkUse) -> Int? {
             switch l.kind {
-            case .vlan: return vlanIndex[l.name].map { nb + $0 }
-            case .bond: return bondIndex[l.name].map { nb + nv + $0 }
-            case .nic: return nil
+            case .vlan: return vlanIndex[l.name].flatMap { vlanNode[$0] }
+            case .bond: return bondIndex[l.name].flatMap { bondNode[$0] }
+            case .nic: return nicNode[l.name]
             }
         }
-        var included = [Bool](repeating: false, count: nb + nv + nbo)
-        var perHost = [Bool](repeating: false, count: nb)
-        func include(_ l: LinkUse, from: Int?, depth: Int = 0) {
-            guard depth < 64, let n = node(l) else { return }
-            if let from { union(from, n) }
-            if included[n] { return }
-            included[n] = true
-            if n < nb + nv {
-                if let base = p.vlans[n - nb].base { include(base, from: n, depth: depth + 1) }
-            } else {
-                for port in p.bonds[n - nb - nv].ports { include(port, from: n, depth: depth + 1) }
-            }
+        var root = Array(members.indices)
+        func find(_ x: Int) -> Int {
+            var r = x
+            while root[r] != r { r = root[r] }
+            var y = x
+            while root[y] != r { let next = root[y]; root[y] = r; y = next }
+            return r
         }
-        for (i, b) in p.bridges.enumerated() where b.managed?.value != false {
-            included[i] = true
-            if b.hosts != nil { perHost[i] = true }
-            for port in b.ports {
-                if port.kind == .nic {
-                    let decls = (nicDecls[port.name] ?? []).map { p.nics[$0] }
-                    let carries = decls.filter { $0.address != nil || $0.dhcp?.value == true }
-                    if !carries.isEmpty {
-                        if carries.contains(where: { $0.host != nil }) { perHost[i] = true }
-                        if let other = nicNode[port.name] { union(i, other) } else { nicNode[port.name] = i }
-                    }
-                } else {
-                    include(port, from: i)
+        func link(_ parent: Int, _ child: Int) {
+            members[child].hasParent = true
+            let a = find(parent), b = find(child)
+            if a != b { root[max(a, b)] = min(a, b) }
+        }
+        for (i, b) in p.bridges.enumerated() {
+            guard let bn = bridgeNode[i] else { continue }
+            for port in b.ports { if let pn = node(port) { link(bn, pn) } }
+        }
+        for (i, v) in p.vlans.enumerated() {
+            guard let vn = vlanNode[i], let base = v.base, let bn = node(base) else { continue }
+            link(vn, bn)
+        }
+        for (i, b) in p.bonds.enumerated() {
+            guard let bn = bondNode[i] else { continue }
+            for port in b.ports { if let pn = node(port) { link(bn, pn) } }
+        }
+        var groups: [Int: [Int]] = [:]
+        var roots: [Int] = []
+        for m in members.indices {
+            let r = find(m)
+            if groups[r] == nil { roots.append(r) }
+            groups[r, default: []].append(m)
+        }
+        let allHosts = Set(p.hosts.indices)
+        var out: [(name: String, span: Span, what: String, hosts: [Int])] = []
+        for r in roots {
+            let ms = groups[r] ?? []
+            let bridgesIn = ms.filter { members[$0].kind == .bridge }
+            let anchor: Int
+            if let b = bridgesIn.first {
+                anchor = b
+            } else if let top = ms.filter({ !members[$0].hasParent && members[$0].kind != .nic })
+                                  .min(by: { precedes(members[$0].span, members[$1].span) }) {
+                anchor = top
+            } else { continue }
+            let a = members[anchor]
+            let what: String
+            switch a.kind {
+            case .bridge: what = "\(p.bridges[a.index].kind == .ovs ? "ovs-bridge" : "bridge") `\(a.name)`"
+            case .vlan: what = "VLAN `\(a.name)`"
+            case .bond: what = "bond `\(a.name)`"
+            case .nic: what = "NIC `\(a.name)`"
+            }
+            var hosts: [Int] = []
+            if !p.hosts.isEmpty && bridgesIn.contains(where: { perHostBridge[members[$0].index] }) {
+                // every host where a member is built: a bridge's hosts; anything without a bridge above it is everywhere
+                var union = Set<Int>()
+                var everywhere = ms.contains { !members[$0].hasParent && members[$0].kind != .bridge }
+                for b in bridgesIn {
+                    guard let hs = hostsOf(bridge: p.bridges[members[b].index]) else { everywhere = true; break }
+                    union.formUnion(hs)
                 }
+                hosts = (everywhere ? allHosts : union).sorted()
             }
+            out.append((a.name, a.span, what, hosts))
         }
-        for (i, _) in p.networks.enumerated() {
-            if case .macvlan(let l)? = attachment[i] { include(l, from: nil) }
-        }
-        var byRoot: [Int: Int] = [:]   // root → index into comps
-        var comps: [(name: String, span: Span, what: String, hosts: Set<Int>?, perHost: Bool, firstIsBridge: Bool, order: Span)] = []
-        // Visit members in source order so each component is named by its first bridge, else its first VLAN/bond.
-        var members: [(n: Int, span: Span)] = []
-        for n in 0..<(nb + nv + nbo) where included[n] {
-            let span = n < nb ? p.bridges[n].decl.span : n < nb + nv ? p.vlans[n - nb].decl.span : p.bonds[n - nb - nv].decl.span
-            members.append((n, span))
-        }
-        members.sort { precedes($0.span, $1.span) }
-        for (n, _) in members {
-            let r = find(n)
-            let isBridge = n < nb
-            let (name, span, what): (String, Span, String)
-            if n < nb {
-                let b = p.bridges[n]
-                (name, span, what) = (b.decl.name, b.decl.nameSpan, "\(b.kind == .ovs ? "ovs-bridge" : "bridge") `\(b.decl.name)`")
-            } else if n < nb + nv {
-                let v = p.vlans[n - nb]
-                (name, span, what) = (v.decl.name, v.decl.nameSpan, "VLAN `\(v.decl.name)`")
-            } else {
-                let b = p.bonds[n - nb - nv]
-                (name, span, what) = (b.decl.name, b.decl.nameSpan, "bond `\(b.decl.name)`")
-            }
-            if let ci = byRoot[r] {
-                if isBridge && !comps[ci].firstIsBridge {
-                    comps[ci].name = name; comps[ci].span = span; comps[ci].what = what; comps[ci].firstIsBridge = true
-                }
-            } else {
-                byRoot[r] = comps.count
-                comps.append((name, span, what, nil, false, isBridge, span))
-            }
-            if isBridge, let ci = byRoot[r] {
-                if perHost[n] { comps[ci].perHost = true }
-                let hs = hostsOf(bridge: p.bridges[n]) ?? Set(p.hosts.indices)
-                comps[ci].hosts = (comps[ci].hosts ?? []).union(hs)
-            }
-        }
-        return comps.map { c in
-            (c.name, c.span, c.what, c.perHost && !p.hosts.isEmpty ? (c.hosts ?? []).sorted() : [])
-        }
+        return out
     }
 }

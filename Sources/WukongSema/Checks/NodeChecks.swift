@@ -389,8 +389,8 @@ extension Checker {
         networkHosts = p.networks.indices.map { i -> Set<Int>? in
             guard !p.hosts.isEmpty else { return nil }
             switch attachment[i] {
+            // only bridges restrict placement (LANGUAGE.md §6/§7; lowering's affinity does the same)
             case .bridge(let b)?, .ovs(let b)?: return bridge(b).flatMap { hostsOf(bridge: $0) }
-            case .macvlan(let l)?: return hostsHaving(link: l)
             default: return nil
             }
         }
