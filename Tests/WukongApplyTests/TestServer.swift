@@ -17,7 +17,7 @@ enum TestSetupError: Error, CustomStringConvertible {
 
 /// Runs a program to completion, returning (exit code, stdout, stderr).
 @discardableResult
-func run(_ argv: [String], env: [String: String] = [:], stdin: String? = nil, cwd: String? = nil) throws -> (Int32, String, String) {
+func runProcess(_ argv: [String], env: [String: String] = [:], stdin: String? = nil, cwd: String? = nil) throws -> (Int32, String, String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = argv
@@ -69,7 +69,7 @@ final class TestAPIServer: @unchecked Sendable {
     private init() throws {
         dir = NSTemporaryDirectory() + "wukong-apiserver-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let (rc, _, err) = try run(["sh", repoRoot + "/Tests/apiserver/make-certs.sh", dir + "/pki"])
+        let (rc, _, err) = try runProcess(["sh", repoRoot + "/Tests/apiserver/make-certs.sh", dir + "/pki"])
         guard rc == 0 else { throw TestSetupError.failed("make-certs.sh failed (is openssl installed?): \(err)") }
         let portFile = dir + "/port"
         process = Process()
