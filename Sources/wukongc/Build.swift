@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import WukongCompiler
+import WukongDiagnostics
+import WukongIR
+import WukongKubernetes
+
+enum BuildFormat: String, ExpressibleByArgument, CaseIterable { case yaml, json }
+enum EmitKind: String, ExpressibleByArgument, CaseIterable { case objects, ir }
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a topology and emit its Kubernetes objects (or the resolved IR).")
+
+    @Argument(help: "A topology file or directory.") var path: String
+    @Option(name: .shortAndLong, help: "Write one file per object plus kustomization.yaml into DIR (replaced atomically).")
+    var output: String?
+    @Option(help: "Output format: yaml or json.") var format: BuildFormat = .yaml
+    @Option(help: "What to emit: objects or ir (the resolved IR as JSON).") var emit: EmitKind = .objects
+    @Option(name: .customLong("diagnostics-format"), help: "Diagnostic format: human, json or gnu.")
+    var diagnosticsFormat: DiagnosticFormat = .human
+
+    func run() throws {
+        let c = try Output.compile(path)
+        let (errors, warnings) = Output.report(c, format: diagnosticsFormat, toStdout: false)
+        guard errors == 0, let topology = c.topology else {
+            if diagnosticsFormat == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "build") {
+                Output.err(s)
+            }
+            throw ExitCode(1)
+        }
+        if emit == .ir {
+            let json = IRJSON.encode(topology)
+            if let dir = output {
+                try write(json, toFile: dir)
+            } else { Output.out(json) }
+            return
+        }
+        let objects = KubernetesBackend.objects(for: topology)
+        if let dir = output {
+            do { try OutputDirectory.write(objects, to: dir) } catch {
+                Output.err("error: cannot write \(dir): \(error)\n")
+                throw ExitCode(2)
+            }
+            return
+        }
+        Output.out(format == .yaml ? YAMLOutput.stream(objects) : JSONOutput.stream(objects))
+    }
+
+    func write(_ text: String, toFile path: String) throws {
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            Output.err("error: cannot write \(path): \(error)\n")
+            throw ExitCode(2)
+        }
+    }
+}
