@@ -31,7 +31,7 @@ struct Wukongc: ParsableCommand {
         commandName: "wukongc",
         abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
         version: WukongVersion.string,
-        subcommands: [Check.self, Build.self, Explain.self])
+        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Explain.self])
 }
 
 enum Output {
