@@ -231,6 +231,7 @@ public struct VMNic: Codable, Sendable, Equatable {
     public var mac: MACAddress
     public var address: NicAddress
     public var ifname: String?
+    /// The NIC's `metric` as written; nil when not written (a declared default route then uses 50).
     public var metric: Int?
     /// This NIC carries the VM's default route (resolved by the rule of §5.6).
     public var defaultRoute: Bool

@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongIRTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
