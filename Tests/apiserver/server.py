@@ -495,6 +495,7 @@ class State:
         self.faults = []
         self.lock = threading.Lock()
         self.log = []
+        self.connections = 0
         env = os.environ.get("WUKONG_TEST_FAULTS")
         if env:
             self.faults.extend(json.loads(env).get("faults", []))
@@ -652,12 +653,14 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.faults = []
                 st.log = []
+                st.connections = 0
             st.store.status_mode, st.store.status_delay = "ready", 0.0
             return self.send_json(200, {"ok": True})
         if path == "/_test/log" and self.command == "GET":
             with st.lock:
                 log = list(st.log)
-            return self.send_json(200, {"requests": log})
+                conns = st.connections
+            return self.send_json(200, {"requests": log, "connections": conns})
         raise ApiError(404, "NotFound", "no such control endpoint")
 
     def route(self, path, query, body):
@@ -802,6 +805,8 @@ class Server(ThreadingHTTPServer):
 
     def get_request(self):
         sock, addr = self.socket.accept()
+        with self.state.lock:
+            self.state.connections += 1
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self.ctx.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
 
