@@ -38,7 +38,11 @@ struct Build: ParsableCommand {
         }
         let objects = KubernetesBackend.objects(for: topology)
         if let dir = output {
-            do { try OutputDirectory.write(objects, to: dir) } catch {
+            do {
+                let parent = URL(fileURLWithPath: dir).standardizedFileURL.deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+                try OutputDirectory.write(objects, to: dir)
+            } catch {
                 Output.err("error: cannot write \(dir): \(error)\n")
                 throw ExitCode(2)
             }

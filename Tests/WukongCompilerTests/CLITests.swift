@@ -1,0 +1,142 @@
+import XCTest
+import Foundation
+
+/// Runs the real `wukongc` binary: exit codes, formats, flags.
+final class CLITests: XCTestCase {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var binary: String? {
+        // The test runner lives in the build's bin directory, next to wukongc.
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wukongc").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("wukongc").path,
+            Bundle.main.bundleURL.appendingPathComponent("wukongc").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], env: [String: String] = [:], cwd: URL? = nil) throws -> Run {
+        guard let bin = Self.binary else { throw XCTSkip("wukongc binary not found next to the test runner (build it: swift build)") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        p.currentDirectoryURL = cwd ?? Self.repoRoot
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempFile(_ text: String, name: String = "t.wk") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wukong-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let f = dir.appendingPathComponent(name)
+        try text.write(to: f, atomically: true, encoding: .utf8)
+        return f
+    }
+
+    static let bad = """
+    nic ens192
+    bridge br-external { ports = [ens192] }
+    network external { bridge = br-externl, subnet = 192.168.0.0/24 }
+    """
+
+    func testCheckExitCodes() throws {
+        XCTAssertEqual(try run(["check", "examples/lab.wk"]).status, 0)
+        let bad = try run(["check", try tempFile(Self.bad).path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("error[E0201]: unknown name `br-externl`"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("help: did you mean `br-external`?"), bad.stdout)
+        XCTAssertTrue(bad.stderr.contains("could not check"), bad.stderr)
+        XCTAssertEqual(try run(["check", "/nonexistent/x.wk"]).status, 2)
+        XCTAssertEqual(try run(["check", "--format", "yaml", "examples/lab.wk"]).status, 2)
+        XCTAssertEqual(try run(["frobnicate"]).status, 2)
+    }
+
+    func testFormats() throws {
+        let f = try tempFile(Self.bad).path
+        let gnu = try run(["check", "--format", "gnu", f])
+        XCTAssertTrue(gnu.stdout.hasPrefix("\(f):3:29: error: unknown name `br-externl` [E0201]"), gnu.stdout)
+        let json = try run(["check", "--format", "json", f])
+        let lines = json.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let obj = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        XCTAssertEqual(obj?["line"] as? Int, 3)
+        XCTAssertEqual(obj?["column"] as? Int, 29)
+        XCTAssertEqual(obj?["end_column"] as? Int, 39)
+        XCTAssertEqual(obj?["code"] as? String, "E0201")
+        XCTAssertEqual(obj?["severity"] as? String, "error")
+        XCTAssertNotNil(obj?["notes"] as? [Any])
+    }
+
+    func testNoColourWhenPiped() throws {
+        let r = try run(["check", try tempFile(Self.bad).path], env: ["NO_COLOR": "1"])
+        XCTAssertFalse(r.stdout.contains("\u{1B}["))
+    }
+
+    func testWerror() throws {
+        let warn = """
+        nic ens192
+        bridge br-unused { ports = [ens192] }
+        """
+        let f = try tempFile(warn).path
+        let plain = try run(["check", f])
+        XCTAssertEqual(plain.status, 0, plain.stdout)
+        XCTAssertTrue(plain.stdout.contains("warning[W0403]"), plain.stdout)
+        XCTAssertEqual(try run(["check", "--werror", f]).status, 1)
+    }
+
+    func testExplain() throws {
+        let r = try run(["explain", "E0402"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("N-SUBNET"))
+        XCTAssertEqual(try run(["explain", "N-DUP-IP"]).status, 0)
+        let bad = try run(["explain", "E9999"])
+        XCTAssertEqual(bad.status, 2)
+    }
+
+    func testBuildStopsOnErrorsAndWritesNothing() throws {
+        let f = try tempFile(Self.bad)
+        let out = f.deletingLastPathComponent().appendingPathComponent("out")
+        let r = try run(["build", f.path, "-o", out.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testBuildDirectoryAndIR() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wukong-cli-\(UUID().uuidString)")
+        let out = dir.appendingPathComponent("out")
+        let r = try run(["build", "examples/lab.wk", "-o", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertTrue(files.contains("kustomization.yaml"), "\(files)")
+        XCTAssertTrue(files.contains("virtualmachine-ubuntu-vm.yaml"), "\(files)")
+        let ir = try run(["build", "examples/lab.wk", "--emit", "ir"])
+        XCTAssertEqual(ir.status, 0)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(ir.stdout.utf8)))
+        let json = try run(["build", "examples/lab.wk", "--format", "json"])
+        XCTAssertEqual(json.status, 0)
+        XCTAssertTrue(json.stdout.contains("\"kind\""))
+        // byte-identical output on a second run
+        XCTAssertEqual(try run(["build", "examples/lab.wk"]).stdout, try run(["build", "examples/lab.wk"]).stdout)
+    }
+
+    func testApplyRefusesBeforeSendingOnErrors() throws {
+        let r = try run(["apply", try tempFile(Self.bad).path, "--kubeconfig", "/nonexistent"])
+        XCTAssertEqual(r.status, 1, "compile errors stop apply before the kubeconfig is even read")
+        let r2 = try run(["apply", "examples/lab.wk", "--kubeconfig", "/nonexistent"])
+        XCTAssertEqual(r2.status, 2)
+        XCTAssertTrue(r2.stderr.contains("kubeconfig"), r2.stderr)
+        XCTAssertEqual(try run(["apply", "examples/lab.wk", "--dry-run", "client"]).status, 2)
+    }
+}
