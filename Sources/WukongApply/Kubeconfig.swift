@@ -151,6 +151,9 @@ public struct Kubeconfig: Sendable {
                 guard apiVersion == "client.authentication.k8s.io/v1" || apiVersion == "client.authentication.k8s.io/v1beta1" else {
                     throw KubeconfigError("kubeconfig `\(path)`: user `\(name)`: exec apiVersion `\(apiVersion)` is not supported (use client.authentication.k8s.io/v1 or v1beta1)")
                 }
+                if str(e, "interactiveMode") == "Always" {
+                    throw KubeconfigError("kubeconfig `\(path)`: user `\(name)`: exec interactiveMode `Always` needs a terminal; wukongc runs plugins non-interactively (use `IfAvailable` or `Never`)")
+                }
                 user.exec = ExecConfig(apiVersion: apiVersion, command: command,
                                        args: (e["args"]?.sequence ?? []).compactMap { $0.scalar?.string },
                                        env: env, interactiveMode: str(e, "interactiveMode"),
