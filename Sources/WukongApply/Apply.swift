@@ -328,6 +328,11 @@ public final class Applier: Sendable {
         case .success(let i): items = i
         }
         let deadline = Date().addingTimeInterval(options.timeout)
+        if let f = preflight(items) {
+            report.failure = f
+            report.notApplied = items.map(\.ref)
+            return report
+        }
         let emitter = Emitter(events)
         let total = items.count
         let done = Locked(0)
@@ -388,25 +393,38 @@ public final class Applier: Sendable {
         }
     }
 
+    enum WaitState: Sendable { case ready, pending, degraded(String) }
+
     func waitFor(_ batch: [Item], deadline: Date, emitter: Emitter) -> ApplyFailure? {
         var pending = batch.compactMap { item in Applier.waitCondition(item).map { (item, $0) } }
         for (item, c) in pending { emitter.emit(.waiting(item.ref, condition: c)) }
         while !pending.isEmpty {
-            var still: [(Item, String)] = []
-            for (item, condition) in pending {
+            // One poll round: every pending object, concurrently (large fleets wait in parallel).
+            let round = pending
+            let results = runParallel(count: round.count, work: { [self] i -> Result<WaitState, APIError> in
+                let (item, condition) = round[i]
                 switch client.get(item.path, onRetry: { emitter.emit(.retrying(item.ref, $0)) }) {
-                case .failure(let e): return ApplyFailure(object: item.ref, stage: .wait, error: e)
+                case .failure(let e): return .failure(e)
                 case .success(nil):
-                    return ApplyFailure(object: item.ref, stage: .wait, error: APIError(kind: .notFound, httpStatus: 404, message: "object disappeared while waiting"))
+                    return .failure(APIError(kind: .notFound, httpStatus: 404, message: "object disappeared while waiting"))
                 case .success(let v?):
-                    if v.condition(condition) == "True" {
-                        emitter.emit(.ready(item.ref, condition: condition))
-                    } else if condition == "Available", v.condition("Degraded") == "True" {
-                        let why = v.conditionMessage("Degraded").map { ": \($0)" } ?? ""
-                        return ApplyFailure(object: item.ref, stage: .wait, error: APIError(kind: .other, reason: "Degraded", message: "policy is Degraded\(why)"))
-                    } else {
-                        still.append((item, condition))
+                    if v.condition(condition) == "True" { return .success(.ready) }
+                    if condition == "Available", v.condition("Degraded") == "True" {
+                        return .success(.degraded(v.conditionMessage("Degraded") ?? ""))
                     }
+                    return .success(.pending)
+                }
+            }, completed: { _, _ in })
+            var still: [(Item, String)] = []
+            for (i, r) in results.enumerated() {
+                let (item, condition) = round[i]
+                switch r {
+                case .failure(let e): return ApplyFailure(object: item.ref, stage: .wait, error: e)
+                case .success(.ready): emitter.emit(.ready(item.ref, condition: condition))
+                case .success(.degraded(let why)):
+                    return ApplyFailure(object: item.ref, stage: .wait, error: APIError(
+                        kind: .other, reason: "Degraded", message: "policy is Degraded" + (why.isEmpty ? "" : ": \(why)")))
+                case .success(.pending): still.append((item, condition))
                 }
             }
             pending = still
@@ -417,6 +435,28 @@ public final class Applier: Sendable {
                     kind: .timeout, message: "timed out waiting for condition \(c) (\(pending.count) object(s) not ready)"))
             }
             Thread.sleep(forTimeInterval: max(0, min(options.pollInterval, deadline.timeIntervalSinceNow)))
+        }
+        return nil
+    }
+
+    /// Checks that the cluster serves every API group the objects need (a missing CRD gives a
+    /// clear error before anything is written, instead of a 404 halfway through).
+    func preflight(_ items: [Item]) -> ApplyFailure? {
+        var seen: [ResourceType] = []
+        for item in items where !item.type.group.isEmpty && !seen.contains(where: { $0.apiVersion == item.type.apiVersion }) {
+            seen.append(item.type)
+        }
+        for type in seen {
+            let first = items.first { $0.type.apiVersion == type.apiVersion }
+            switch client.get(type.groupVersionPath) {
+            case .failure(let e): return ApplyFailure(object: first?.ref, stage: .preflight, error: e)
+            case .success(nil):
+                let owner = ["kubevirt.io": "KubeVirt", "nmstate.io": "kubernetes-nmstate", "k8s.cni.cncf.io": "Multus"][type.group]
+                return ApplyFailure(object: first?.ref, stage: .preflight, error: APIError(
+                    kind: .notFound, httpStatus: 404,
+                    message: "the cluster does not serve `\(type.apiVersion)`" + (owner.map { " (is \($0) installed?)" } ?? "")))
+            case .success: continue
+            }
         }
         return nil
     }

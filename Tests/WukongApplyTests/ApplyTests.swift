@@ -210,6 +210,17 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(report.failure?.error.message, "namespaces \"nowhere\" not found")
     }
 
+    func testMissingCRDIsReportedBeforeAnythingIsWritten() throws {
+        try server.inject(#"[{"type": "404", "method": "GET", "path_contains": "/apis/kubevirt.io/v1", "count": 1}]"#)
+        let report = applier().apply(smallTopology(vms: 1))
+        let f = try XCTUnwrap(report.failure)
+        XCTAssertEqual(f.stage, .preflight)
+        XCTAssertEqual(f.error.message, "the cluster does not serve `kubevirt.io/v1` (is KubeVirt installed?)")
+        XCTAssertEqual(report.applied.count, 0)
+        XCTAssertEqual(report.notApplied.count, 5)
+        XCTAssertFalse(try server.log().contains { $0.method == "PATCH" })
+    }
+
     func testUnsupportedKindStopsBeforeSendingAnything() throws {
         let cm = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: "x", namespace: "lab", body: .map([]))
         let report = applier().apply([namespaceObj("lab"), cm])

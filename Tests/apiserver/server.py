@@ -14,7 +14,7 @@ Usage:
 Prints "listening on 127.0.0.1:<port>" on stdout once ready (and writes the port to --port-file).
 
 Test control (no authentication; loopback only):
-  POST   /_test/faults   {"faults": [{"type": "429"|"500"|"503"|"reset"|"slow"|"401"|"500-schema",
+  POST   /_test/faults   {"faults": [{"type": "429"|"500"|"503"|"reset"|"slow"|"401"|"404"|"500-schema",
                           "method": "PATCH", "path_contains": "virtualmachines", "count": 1,
                           "retry_after": 1, "delay": 5}]}   appended; each fires `count` times
   DELETE /_test/faults   clear faults
@@ -620,6 +620,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(500, "InternalError", "Internal error occurred: etcdserver: request timed out")
                 elif ft == "503":
                     raise ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request")
+                elif ft == "404":
+                    raise ApiError(404, "NotFound", "the server could not find the requested resource")
                 elif ft == "401":
                     raise ApiError(401, "Unauthorized", "Unauthorized")
                 elif ft == "500-schema":
