@@ -10,7 +10,7 @@ client-certificate authentication, and fault injection.
 
 Usage:
   server.py --cert S.crt --key S.key [--client-ca CA.crt] [--token T ...] [--schemas DIR]
-            [--port 0] [--port-file F]
+            [--namespace NS ...] [--port 0] [--port-file F]
 Prints "listening on 127.0.0.1:<port>" on stdout once ready (and writes the port to --port-file).
 
 Test control (no authentication; loopback only):
@@ -244,7 +244,8 @@ class ApiError(Exception):
 
 
 class Store:
-    def __init__(self, schemas):
+    def __init__(self, schemas, namespaces=()):
+        self.extra_namespaces = [n for n in namespaces if n not in ("default", "kube-system")]
         self.lock = threading.Lock()
         self.objects = {}      # (kind, ns, name) -> {"obj": dict, "managers": {m: {"paths": set, "time": str}}}
         self.rv = 1000
@@ -256,7 +257,7 @@ class Store:
     def reset(self):
         with self.lock:
             self.objects = {}
-            for ns in ("default", "kube-system"):
+            for ns in ("default", "kube-system") + tuple(self.extra_namespaces):
                 self._put_namespace(ns)
 
     def _put_namespace(self, name):
@@ -491,7 +492,7 @@ def matches(selector, labels):
 class State:
     def __init__(self, args):
         self.tokens = set(args.token or [])
-        self.store = Store(Schemas(args.schemas))
+        self.store = Store(Schemas(args.schemas), args.namespace or [])
         self.faults = []
         self.lock = threading.Lock()
         self.log = []
@@ -820,6 +821,7 @@ def main():
     ap.add_argument("--client-ca")
     ap.add_argument("--token", action="append")
     ap.add_argument("--schemas")
+    ap.add_argument("--namespace", action="append", help="a namespace that exists from the start (besides default)")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     args = ap.parse_args()
