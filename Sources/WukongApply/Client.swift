@@ -219,7 +219,7 @@ public final class KubeClient: Sendable {
     public init(config: ClusterConfig, http options: HTTPClientOptions = HTTPClientOptions(), retry: RetryPolicy = RetryPolicy()) {
         self.config = config
         self.retry = retry
-        self.http = HTTPClient(baseURL: config.server, tls: config.tls, options: options)
+        self.http = HTTPClient(baseURL: config.server, tls: config.tls, options: options, proxyURL: config.proxyURL)
         self.credentials = CredentialSource(config.credentials, server: config.server)
     }
 

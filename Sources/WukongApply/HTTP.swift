@@ -143,7 +143,10 @@ public final class HTTPClient: Sendable {
     nonisolated(unsafe) private let connectToList: UnsafeMutablePointer<curl_slist>?
     private let effectiveBase: String
 
-    public init(baseURL: String, tls: TLSConfig, options: HTTPClientOptions = HTTPClientOptions()) {
+    public let proxyURL: String?
+
+    public init(baseURL: String, tls: TLSConfig, options: HTTPClientOptions = HTTPClientOptions(), proxyURL: String? = nil) {
+        self.proxyURL = proxyURL
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -205,6 +208,7 @@ public final class HTTPClient: Sendable {
         _ = wk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
         _ = wk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int((timeout ?? options.requestTimeout) * 1000))
         _ = wk_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        if let proxyURL { _ = wk_curl_setopt_str(h, CURLOPT_PROXY, proxyURL) }
         if let connectToList {
             _ = wk_curl_setopt_slist(h, CURLOPT_CONNECT_TO, connectToList)
         }

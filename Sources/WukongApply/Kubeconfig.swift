@@ -30,6 +30,7 @@ public struct Kubeconfig: Sendable {
         public var certificateAuthorityData: String?
         public var insecureSkipTLSVerify = false
         public var tlsServerName: String?
+        public var proxyURL: String?
     }
     public struct User: Sendable, Equatable {
         public var token: String?
@@ -128,7 +129,8 @@ public struct Kubeconfig: Sendable {
                 certificateAuthority: resolve(str(c, "certificate-authority")),
                 certificateAuthorityData: str(c, "certificate-authority-data"),
                 insecureSkipTLSVerify: c["insecure-skip-tls-verify"]?.bool ?? false,
-                tlsServerName: str(c, "tls-server-name"))
+                tlsServerName: str(c, "tls-server-name"),
+                proxyURL: str(c, "proxy-url"))
         }
         for entry in root["users"]?.sequence ?? [] {
             guard let name = str(entry, "name"), config.users[name] == nil else { continue }
@@ -215,7 +217,9 @@ public struct Kubeconfig: Sendable {
         } else {
             credentials = .none
         }
-        return ClusterConfig(contextName: name, server: cluster.server, tls: tls, namespace: ctx.namespace, credentials: credentials)
+        var config = ClusterConfig(contextName: name, server: cluster.server, tls: tls, namespace: ctx.namespace, credentials: credentials)
+        config.proxyURL = cluster.proxyURL
+        return config
     }
 
     static func base64(_ s: String, what: String) throws(KubeconfigError) -> [UInt8] {
@@ -245,6 +249,9 @@ public struct ClusterConfig: Sendable {
     /// The context's namespace; objects that carry their own namespace keep it.
     public var namespace: String?
     public var credentials: Credentials
+    /// `proxy-url` of the cluster (http, https or socks5). Without it curl follows the usual
+    /// `HTTPS_PROXY`/`NO_PROXY` environment, as kubectl does.
+    public var proxyURL: String?
 
     public init(contextName: String, server: String, tls: TLSConfig, namespace: String? = nil, credentials: Credentials = .none) {
         self.contextName = contextName; self.server = server; self.tls = tls; self.namespace = namespace

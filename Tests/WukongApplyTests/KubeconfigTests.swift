@@ -113,7 +113,7 @@ final class KubeconfigTests: XCTestCase {
 
     func testKubeconfigEnvListMergesFirstValueWins() throws {
         let a = try server.writeKubeconfig("a.yaml", """
-            clusters: [{name: shared, cluster: {server: "https://a.example:6443"}}]
+            clusters: [{name: shared, cluster: {server: "https://a.example:6443", proxy-url: "socks5://proxy.example:1080"}}]
             users: [{name: u, user: {token: token-from-a}}]
             contexts:
             - {name: ctx-a, context: {cluster: shared, user: u, namespace: from-a}}
@@ -137,6 +137,7 @@ final class KubeconfigTests: XCTestCase {
         XCTAssertEqual(current.server, "https://a.example:6443")
         XCTAssertEqual(current.credentials, .token("token-from-a"))
         XCTAssertEqual(current.namespace, "from-a")
+        XCTAssertEqual(current.proxyURL, "socks5://proxy.example:1080")
         let other = try k.resolve(context: "ctx-b")
         XCTAssertEqual(other.server, "https://only-b.example:6443")
         XCTAssertEqual(other.namespace, "from-b")

@@ -67,6 +67,8 @@ final class TestAPIServer: @unchecked Sendable {
     }
 
     private init() throws {
+        // loopback never goes through a proxy a CI machine may have configured
+        for key in ["NO_PROXY", "no_proxy"] { setenv(key, "127.0.0.1,localhost", 1) }
         dir = NSTemporaryDirectory() + "wukong-apiserver-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let (rc, _, err) = try runProcess(["sh", repoRoot + "/Tests/apiserver/make-certs.sh", dir + "/pki"])
