@@ -288,6 +288,8 @@ public final class Applier: Sendable {
         private let lock = NSLock()
         init(_ sink: @escaping @Sendable (ApplyEvent) -> Void) { self.sink = sink }
         func emit(_ e: ApplyEvent) { lock.lock(); sink(e); lock.unlock() }
+        /// Runs `body` while holding the delivery lock (events stay serialised and ordered).
+        func withLock(_ body: () -> Void) { lock.lock(); body(); lock.unlock() }
         /// Ordered release: events for index i wait until all lower indices have been released.
         private let pending = Locked<(next: Int, events: [Int: [ApplyEvent]])>((0, [:]))
         func reset() { pending.withLock { $0 = (0, [:]) } }
@@ -346,10 +348,13 @@ public final class Applier: Sendable {
             let results = runParallel(count: batch.count, work: { [self] i in
                 applyOne(batch[i], emit: emitter.emit)
             }, completed: { i, r in
-                let n = done.withLock { $0 += 1; return $0 }
                 switch r {
-                case .success(let a): emitter.release(i, [.applied(batch[i].ref, a), .progress(done: n, total: total)])
-                case .failure(let e): emitter.release(i, [.failed(batch[i].ref, e), .progress(done: n, total: total)])
+                case .success(let a): emitter.release(i, [.applied(batch[i].ref, a)])
+                case .failure(let e): emitter.release(i, [.failed(batch[i].ref, e)])
+                }
+                emitter.withLock {
+                    let n = done.withLock { $0 += 1; return $0 }
+                    emitter.sink(.progress(done: n, total: total))
                 }
             })
             emitter.flush()

@@ -41,6 +41,8 @@ final class ApplyTests: XCTestCase {
             "virtualmachine.kubevirt.io/web-1 created", "virtualmachine.kubevirt.io/web-2 created"])
         XCTAssertEqual(Array(log.lines.prefix(2)), ["namespace/lab created", "secret/cloudinit-web created"])
         XCTAssertEqual(first.summary, "6 created, 0 configured, 0 unchanged")
+        let progress = log.all.compactMap { e -> Int? in if case .progress(let d, 6) = e { return d }; return nil }
+        XCTAssertEqual(progress, Array(1...6), "progress counts up once per object")
         let vm = try XCTUnwrap(try live("/apis/kubevirt.io/v1/namespaces/lab/virtualmachines/web-1"))
         XCTAssertEqual(vm.at("spec", "template", "spec", "domain", "memory", "guest")?.stringValue, "1Gi")
         XCTAssertEqual(vm.at("metadata", "managedFields")?.listValue?.first?["manager"]?.stringValue, "wukongc")
