@@ -242,8 +242,12 @@ public final class HTTPClient: Sendable {
         }
         if let body = request.body {
             _ = wk_curl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-            _ = body.withUnsafeBytes { buf in
-                wk_curl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            if body.isEmpty {
+                _ = wk_curl_setopt_str(h, CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                _ = body.withUnsafeBytes { buf in
+                    wk_curl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buf.baseAddress!))
+                }
             }
         }
         headerList = curl_slist_append(headerList, "Accept: application/json")

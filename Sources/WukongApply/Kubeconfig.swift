@@ -58,7 +58,10 @@ public struct Kubeconfig: Sendable {
 
     /// kubectl's precedence: `explicitPath` (must exist), else `$KUBECONFIG` (a `:`-separated
     /// list; missing files skipped; merged, first value wins), else `~/.kube/config`.
-    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    /// With none of them, inside a pod (`KUBERNETES_SERVICE_HOST`/`_PORT` set and a service-account
+    /// token mounted), the in-cluster configuration, as client-go does.
+    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            serviceAccountDirectory: String = "/var/run/secrets/kubernetes.io/serviceaccount")
         throws(KubeconfigError) -> Kubeconfig {
         if let explicitPath, !explicitPath.isEmpty {
             guard FileManager.default.fileExists(atPath: explicitPath) else {
@@ -80,9 +83,28 @@ public struct Kubeconfig: Sendable {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let path = home + "/.kube/config"
         guard FileManager.default.fileExists(atPath: path) else {
+            if let inCluster = inCluster(environment: environment, directory: serviceAccountDirectory) { return inCluster }
             throw KubeconfigError("no kubeconfig: pass --kubeconfig, set KUBECONFIG, or create `\(path)`")
         }
         return try parse(file: path)
+    }
+
+    /// The in-cluster configuration: API server from `KUBERNETES_SERVICE_HOST`/`_PORT`, the
+    /// mounted service-account token (re-read on 401: it rotates), CA and namespace.
+    static func inCluster(environment: [String: String], directory: String) -> Kubeconfig? {
+        guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty,
+              let port = environment["KUBERNETES_SERVICE_PORT"], !port.isEmpty,
+              FileManager.default.fileExists(atPath: directory + "/token") else { return nil }
+        var k = Kubeconfig()
+        let server = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
+        let ca = directory + "/ca.crt"
+        k.clusters["in-cluster"] = Cluster(server: server, certificateAuthority: FileManager.default.fileExists(atPath: ca) ? ca : nil)
+        k.users["in-cluster"] = User(tokenFile: directory + "/token")
+        let ns = (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        k.contexts["in-cluster"] = Context(cluster: "in-cluster", user: "in-cluster", namespace: ns?.isEmpty == false ? ns : nil)
+        k.currentContext = "in-cluster"
+        k.files = []
+        return k
     }
 
     /// Adds `other`'s entries that are not defined yet (first definition wins).

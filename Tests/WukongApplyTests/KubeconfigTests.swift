@@ -153,6 +153,22 @@ final class KubeconfigTests: XCTestCase {
         XCTAssertThrowsError(try Kubeconfig.load(explicitPath: server.dir + "/none.yaml", environment: env))
     }
 
+    func testInClusterConfigurationWhenNoKubeconfigExists() throws {
+        let sa = server.dir + "/serviceaccount"
+        try FileManager.default.createDirectory(atPath: sa, withIntermediateDirectories: true)
+        try TestAPIServer.token.write(toFile: sa + "/token", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: server.pki + "/ca.crt", toPath: sa + "/ca.crt")
+        try "team-b\n".write(toFile: sa + "/namespace", atomically: true, encoding: .utf8)
+        let env = ["HOME": server.dir + "/no-home", "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "\(server.port)"]
+        let config = try Kubeconfig.load(explicitPath: nil, environment: env, serviceAccountDirectory: sa).resolve()
+        XCTAssertEqual(config.server, server.server)
+        XCTAssertEqual(config.namespace, "team-b")
+        XCTAssertEqual(config.credentials, .tokenFile(sa + "/token"))
+        XCTAssertNil(applyNamespace(config).failure)
+        // outside a pod: the usual error
+        XCTAssertThrowsError(try Kubeconfig.load(explicitPath: nil, environment: ["HOME": server.dir + "/no-home"], serviceAccountDirectory: sa))
+    }
+
     func testTokenFileIsReadAndRereadAfter401() throws {
         let tokenFile = server.dir + "/token"
         try "stale-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
