@@ -187,6 +187,7 @@ public final class Applier: Sendable {
     /// Checks kinds and names and sorts into apply order (stable within a kind).
     func plan(_ objects: [KubeObject]) -> Result<[Item], ApplyFailure> {
         var items: [Item] = []
+        var seen: Set<String> = []
         for o in objects {
             let ref = ObjectRef(o)
             guard let type = ResourceType.lookup(apiVersion: o.apiVersion, kind: o.kind) else {
@@ -197,6 +198,10 @@ public final class Applier: Sendable {
                 return .failure(ApplyFailure(object: ref, stage: .preflight, error: APIError(kind: .config, message: "object has no name")))
             }
             let ns = type.namespaced ? (o.namespace ?? options.defaultNamespace ?? "default") : nil
+            guard seen.insert("\(type.kind)|\(ns ?? "")|\(o.name)").inserted else {
+                return .failure(ApplyFailure(object: ref, stage: .preflight, error: APIError(
+                    kind: .config, message: "the object appears twice in the set to apply")))
+            }
             var r = ref
             r.namespace = ns
             items.append(Item(object: o, type: type, namespace: ns, ref: r, path: type.objectPath(namespace: ns, name: o.name)))

@@ -229,6 +229,9 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(report.failure?.stage, .preflight)
         XCTAssertEqual(report.notApplied.count, 2)
         XCTAssertTrue(try server.log().isEmpty)
+        let twice = applier().apply([namespaceObj("lab"), vmObj("a", ns: "lab"), vmObj("a", ns: "lab")])
+        XCTAssertEqual(twice.failure?.error.message, "the object appears twice in the set to apply")
+        XCTAssertTrue(try server.log().isEmpty)
     }
 
     func testSecretsAndTokensNeverAppearInOutput() throws {
