@@ -132,6 +132,24 @@ final class TopologyChecksTests: XCTestCase {
         XCTAssertEqual(ds.map(\.code), [.subnet], "no N-ATTACH, no N-UNUSED for poisoned networks or the bridge")
     }
 
+    func testPoisonedNetworkWithoutSubnetIsNotMissingASubnet() {
+        var p = base()
+        p.networks[0].subnet = nil          // e.g. `subnet = 10.0.0.1/24` failed in evaluation
+        p.networks[0].gateway = nil
+        p.networks[0].ipam = loc("static")
+        p.networks[0].poisoned = true
+        p.vms = [vm("a", [nic("e", on: "ext", address: .ip(ip("192.168.0.5")), defaultRoute: true)])]
+        XCTAssertEqual(TopologyChecks.check(p).map(\.message), [])
+        // the NIC's own address failed: it is not "missing" either
+        p.networks[0].poisoned = false
+        p.networks[0].subnet = loc(cidr("192.168.0.0/24"))
+        p.networks[0].gateway = loc(ip("192.168.0.1"))
+        var bad = nic("f", on: "ext")
+        bad.poisoned = true
+        p.vms = [vm("a", [bad])]
+        XCTAssertEqual(TopologyChecks.check(p).map(\.message), [])
+    }
+
     // MARK: - Routes, IPAM, overlap, pod
 
     func testDefaultRoutes() {

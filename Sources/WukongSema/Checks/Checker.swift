@@ -11,6 +11,9 @@ struct Checker {
     var addressOwners: [AddressKey: AddressOwner] = [:]
     /// Per network: the hosts where it is available (its bridge's hosts or its link's NICs); nil = every host.
     var networkHosts: [Set<Int>?] = []
+    /// V-PASS / V-SSHKEY results by text.
+    var hashProblems: [String: String?] = [:]
+    var keyProblems: [String: String?] = [:]
 
     let hostIndex: [String: Int]
     /// Node NIC name → indices into `p.nics` (one logical NIC may be declared in several hosts).
@@ -38,6 +41,7 @@ struct Checker {
         bondIndex = index(program.bonds.map(\.decl.name))
         bridgeIndex = index(program.bridges.map(\.decl.name))
         networkIndex = index(program.networks.map(\.decl.name))
+        addressOwners.reserveCapacity(program.vms.count)
         attachment = program.networks.map { n in
             n.poisoned || n.attachments.count != 1 ? nil : n.attachments[0].value
         }

@@ -48,6 +48,7 @@ extension Checker {
         let name = n.decl.name
         let ipam = n.ipam?.value ?? "none"
         guard let subnet = n.subnet else {
+            guard !n.poisoned else { return }   // the subnet may be what failed: absence proves nothing
             var ipamFitsAttachment = true   // else N-IPAM reports the mode itself
             switch attachment[i] { case .macvlan?, .sriov?: ipamFitsAttachment = false; default: break }
             if let ipamAttr = n.ipam, ipamModesNeedingSubnet.contains(ipam), ipamFitsAttachment {
@@ -180,7 +181,7 @@ extension Checker {
         default: break
         }
         if ipamModesPerNic.contains(ipam) {
-            if n.gateway == nil {
+            if n.gateway == nil && !n.poisoned {
                 add(Diagnostic(.ipam, "`ipam = \"\(ipam)\"` needs a `gateway` on network `\(name)`", at: ipamAttr.span,
                                help: "add `gateway = <address>` to network `\(name)`"))
             }
@@ -281,7 +282,7 @@ extension Checker {
                 }
                 if let dr = nic.defaultRoute, dr.value {
                     let isStatic = nic.address?.value.needsSubnet ?? false
-                    if isStatic && net.gateway == nil {
+                    if isStatic && net.gateway == nil && !net.poisoned {
                         add(Diagnostic(.route, "`default_route = true` on NIC `\(nic.decl.name)`, but network `\(netName)` has no `gateway`",
                                        at: dr.span, notes: [DiagnosticNote("network `\(netName)` declared here", at: net.decl.nameSpan)],
                                        help: "add `gateway = <address>` to network `\(netName)`, or remove `default_route = true`"))
@@ -322,7 +323,7 @@ extension Checker {
         let ipam = net.ipam?.value ?? "none"
         let ipamNote = net.ipam.map { [DiagnosticNote("`ipam` set here", at: $0.span)] } ?? []
         guard let addr = nic.address else {
-            if ipamModesPerNic.contains(ipam) {
+            if ipamModesPerNic.contains(ipam) && !nic.poisoned {
                 add(Diagnostic(.ipam, "NIC `\(nic.decl.name)` on `ipam = \"\(ipam)\"` network `\(netName)` needs a static or `auto` address",
                                at: nic.decl.nameSpan, notes: ipamNote,
                                help: "set `address = <ip>` or `address = auto` on NIC `\(nic.decl.name)`"))
@@ -344,6 +345,7 @@ extension Checker {
         guard addr.value.needsSubnet else { return }
         guard let subnet = net.subnet else {
             if ipamModesNeedingSubnet.contains(ipam) { return }   // reported once at the network's `ipam`
+            if net.poisoned { return }                            // the subnet may be what failed
             add(Diagnostic(.subnet, "NIC `\(nic.decl.name)` has a static address, but network `\(netName)` has no `subnet`",
                            at: addr.span, notes: [DiagnosticNote("network `\(netName)` declared here", at: net.decl.nameSpan)],
                            help: "add `subnet = <network>/<prefix>` to network `\(netName)`, or use `address = dhcp`"))

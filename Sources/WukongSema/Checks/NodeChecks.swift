@@ -14,13 +14,7 @@ extension Checker {
                                at: dhcp.span, notes: [DiagnosticNote("static address here", at: a.span)],
                                help: "keep either `address` or `dhcp = true`"))
             }
-            guard let a = nic.address else {
-                if let gw = nic.gateway, nic.dhcp?.value != true {
-                    add(Diagnostic(.nodeAddress, "NIC `\(nic.decl.name)`\(on) has a `gateway` but no node address",
-                                   at: gw.span, help: "add `address = <ip>/<prefix>` or `dhcp = true` to the NIC, or remove `gateway`"))
-                }
-                continue
-            }
+            guard let a = nic.address else { continue }
             let net = a.value.network
             if let gw = nic.gateway, !net.contains(gw.value) {
                 add(Diagnostic(.subnet, "gateway `\(gw.value)` is outside `\(net)`, the subnet of node address `\(a.value)`",

@@ -27,6 +27,14 @@ extension Checker {
         }
     }
 
+    /// Fleets repeat one hash or key thousands of times: check each text once.
+    static func cached(_ text: String, in cache: inout [String: String?], _ f: (String) -> String?) -> String? {
+        if let hit = cache[text] { return hit }
+        let r = f(text)
+        cache[text] = .some(r)
+        return r
+    }
+
     mutating func checkResources(_ vm: VMDecl) {
         if let cpu = vm.cpu, cpu.value < 1 {
             add(Diagnostic(.resources, "VM `\(vm.decl.name)` has \(cpu.value) CPUs", at: cpu.span,
@@ -43,12 +51,12 @@ extension Checker {
             add(Diagnostic(.password, "user `\(u.decl.name)` sets a plain `password`", at: plain,
                            help: "set `password_hash` to a crypt(3) hash instead, e.g. the output of `openssl passwd -6`"))
         }
-        if let h = u.passwordHash, let problem = PasswordHash.problem(h.value) {
+        if let h = u.passwordHash, let problem = Checker.cached(h.value, in: &hashProblems, PasswordHash.problem) {
             add(Diagnostic(.password, "`password_hash` of user `\(u.decl.name)` \(problem)", at: h.span,
                            help: "use a crypt(3) hash `$id$[rounds=N$]salt$hash` (id 1, 5, 6, y or 2b), e.g. from `openssl passwd -6`"))
         }
         for key in u.sshKeys {
-            guard let problem = SSHKey.problem(key.value) else { continue }
+            guard let problem = Checker.cached(key.value, in: &keyProblems, SSHKey.problem) else { continue }
             add(Diagnostic(.sshKey, "ssh key of user `\(u.decl.name)` \(problem)", at: key.span,
                            help: "paste one line of a `.pub` file, e.g. `ssh-ed25519 AAAAC3Nza... user@host`"))
         }
