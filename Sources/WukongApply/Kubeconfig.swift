@@ -60,8 +60,14 @@ public struct Kubeconfig: Sendable {
     /// list; missing files skipped; merged, first value wins), else `~/.kube/config`.
     /// With none of them, inside a pod (`KUBERNETES_SERVICE_HOST`/`_PORT` set and a service-account
     /// token mounted), the in-cluster configuration, as client-go does.
-    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            serviceAccountDirectory: String = "/var/run/secrets/kubernetes.io/serviceaccount")
+    public static func load(explicitPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(KubeconfigError) -> Kubeconfig {
+        try load(explicitPath: explicitPath, environment: environment,
+                 serviceAccountDirectory: "/var/run/secrets/kubernetes.io/serviceaccount")
+    }
+
+    /// `load` with the service-account directory made explicit (for tests).
+    public static func load(explicitPath: String?, environment: [String: String], serviceAccountDirectory: String)
         throws(KubeconfigError) -> Kubeconfig {
         if let explicitPath, !explicitPath.isEmpty {
             guard FileManager.default.fileExists(atPath: explicitPath) else {
