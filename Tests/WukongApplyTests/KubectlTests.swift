@@ -94,6 +94,8 @@ final class KubectlTests: XCTestCase {
         let dir = try writeObjects(objects, "same")
         let (rc, out, err) = try k("diff", "--server-side", "--field-manager=wukongc", "-f", dir)
         XCTAssertEqual(rc, 0, "kubectl sees no difference: \(out) \(err)")
+        let (rcClient, outClient, errClient) = try k("diff", "-f", dir)
+        XCTAssertEqual(rcClient, 0, "client-side kubectl diff (merge patch, dry run) agrees: \(outClient) \(errClient)")
         // kubectl applying the same intent as the same manager changes nothing for wukongc
         let (rcA, outA, errA) = try k("apply", "--server-side", "--field-manager=wukongc", "-f", dir)
         XCTAssertEqual(rcA, 0, errA)
@@ -107,6 +109,9 @@ final class KubectlTests: XCTestCase {
         let (rc2, out2, _) = try k("diff", "--server-side", "--field-manager=wukongc", "-f", dir2)
         XCTAssertEqual(rc2, 1)
         XCTAssertTrue(out2.contains("+          guest: 2Gi") || out2.contains("+        guest: 2Gi"), out2)
+        let (rc3, out3, _) = try k("diff", "-f", dir2)
+        XCTAssertEqual(rc3, 1)
+        XCTAssertTrue(out3.contains("+          guest: 2Gi") || out3.contains("+        guest: 2Gi"), out3)
         let ours = applier().diff(changed)
         XCTAssertEqual(ours.exitCode, 1)
         XCTAssertTrue(ours.text.contains("+          guest: 2Gi"), ours.text)

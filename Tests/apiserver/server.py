@@ -5,7 +5,8 @@ PyYAML is used when installed, to read the CRD schemas and YAML request bodies).
 Serves over HTTPS on 127.0.0.1 (never another address): discovery (/api, /apis, group
 versions, /version), GET/LIST (labelSelector, limit/continue), server-side apply PATCH
 (create, update, no-op keeps resourceVersion, 409 on field-manager conflicts, force,
-dryRun=All, fieldValidation=Strict against ../shared/schemas), DELETE, bearer-token and
+dryRun=All, fieldValidation=Strict against ../shared/schemas), POST (create) and merge /
+strategic-merge PATCH (as RFC 7386 merge patch; enough for client-side `kubectl diff`), DELETE, bearer-token and
 client-certificate authentication, and fault injection.
 
 Usage:
@@ -336,6 +337,67 @@ class Store:
                         del self.objects[k]
             return obj
 
+    def update(self, res, ns, name, body, manager, dry_run, strict, create):
+        """POST (create=True) or a JSON merge patch / strategic merge patch (treated as a merge
+        patch; `$`-directives dropped): an Update operation, which takes ownership of the fields it
+        sets and never conflicts."""
+        group, version, kind, plural, namespaced, _ = res
+        if not isinstance(body, dict):
+            raise ApiError(400, "BadRequest", "the body must be a JSON object")
+        body = strip_directives(body)
+        with self.lock:
+            if namespaced and ("Namespace", None, ns) not in self.objects:
+                raise ApiError(404, "NotFound", 'namespaces "%s" not found' % ns, {"name": ns, "kind": "namespaces"})
+            entry = self.objects.get((kind, ns, name))
+            if create and entry is not None:
+                raise ApiError(409, "AlreadyExists", '%s "%s" already exists' % (plural, name),
+                               {"name": name, "group": group, "kind": plural})
+            if not create and entry is None:
+                raise ApiError(404, "NotFound", '%s "%s" not found' % (plural, name),
+                               {"name": name, "group": group, "kind": plural})
+        if create:
+            code, obj = self.apply(res, ns, name, body, manager, True, dry_run, strict)
+            return 201, obj
+        with self.lock:
+            entry = self.objects.get((kind, ns, name))
+            if entry is None:
+                raise ApiError(404, "NotFound", '%s "%s" not found' % (plural, name))
+            live = entry["obj"]
+            want_rv = (body.get("metadata") or {}).get("resourceVersion")
+            if want_rv is not None and want_rv != live["metadata"].get("resourceVersion"):
+                raise ApiError(409, "Conflict", 'Operation cannot be fulfilled on %s "%s": the object has been modified; '
+                               'please apply your changes to the latest version and try again' % (plural, name))
+            obj = merge_patch(copy.deepcopy(live), body)
+            obj["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+            for k in ("annotations", "labels"):  # Go's omitempty
+                if obj["metadata"].get(k) == {}:
+                    del obj["metadata"][k]
+            if strict and self.schemas is not None:
+                bad = self.schemas.unknown_field(kind, obj)
+                if bad:
+                    raise ApiError(400, "BadRequest", 'strict decoding error: unknown field "%s"' % bad.lstrip("."))
+            managers = copy.deepcopy(entry["managers"])
+            patched = leaves(body)
+            t = now_rfc3339()
+            for p, v in patched.items():
+                for m in managers:
+                    managers[m]["paths"] = {q for q in managers[m]["paths"] if q[:len(p)] != p and p[:len(q)] != q}
+            mine = managers.setdefault(manager, {"paths": set(), "time": t})
+            mine["paths"] |= {p for p, v in patched.items() if v is not None}
+            mine["time"] = t
+            managers = {m: i for m, i in managers.items() if i["paths"]}
+            if comparable(obj) == comparable(live):
+                return 200, self._render(entry, kind)
+            if group != "":
+                obj["metadata"]["generation"] = live["metadata"].get("generation", 1) + 1
+            new_entry = {"obj": obj, "managers": managers, "created": entry["created"]}
+            if dry_run:
+                return 200, self._render(new_entry, kind)
+            self.rv += 1
+            obj["metadata"]["resourceVersion"] = str(self.rv)
+            self.objects[(kind, ns, name)] = new_entry
+            return 200, self._render(new_entry, kind)
+
     def apply(self, res, ns, name, body, manager, force, dry_run, strict):
         group, version, kind, plural, namespaced, _ = res
         if not isinstance(body, dict):
@@ -452,6 +514,28 @@ class Store:
             obj["metadata"]["resourceVersion"] = str(self.rv)
             self.objects[key] = new_entry
             return 200, self._render(new_entry, kind)
+
+
+def strip_directives(v):
+    if isinstance(v, dict):
+        return {k: strip_directives(x) for k, x in v.items() if not k.startswith("$")}
+    if isinstance(v, list):
+        return [strip_directives(x) for x in v]
+    return v
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if not isinstance(target, dict):
+        target = {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        else:
+            target[k] = merge_patch(target.get(k), v)
+    return target
 
 
 def parse_selector(s):
@@ -666,6 +750,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"requests": log, "connections": conns})
         raise ApiError(404, "NotFound", "no such control endpoint")
 
+    def decode(self, body):
+        try:
+            return json.loads(body)
+        except ValueError:
+            if yaml is None:
+                raise ApiError(400, "BadRequest", "error decoding YAML: PyYAML is not installed in the test server")
+            try:
+                return yaml.safe_load(body)
+            except yaml.YAMLError as e:
+                raise ApiError(400, "BadRequest", "error decoding YAML: %s" % e)
+
     def route(self, path, query, body):
         parts = [p for p in path.split("/") if p]
         port = self.server.server_address[1]
@@ -726,6 +821,15 @@ class Handler(BaseHTTPRequestHandler):
         if namespaced and name is not None and ns is None:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         dry_run = query.get("dryRun", [""])[0] == "All"
+        manager = query.get("fieldManager", [""])[0] or (self.headers.get("User-Agent") or "unknown").split("/")[0]
+        strict = query.get("fieldValidation", ["Warn"])[0] == "Strict"
+        if name is None and self.command == "POST":
+            doc = self.decode(body)
+            cname = (doc.get("metadata") or {}).get("name") if isinstance(doc, dict) else None
+            if not cname:
+                raise ApiError(422, "Invalid", "metadata.name: Required value: name or generateName is required")
+            code, obj = store.update(res, ns if namespaced else None, cname, doc, manager, dry_run, strict, create=True)
+            return self.send_json(code, obj)
         if name is None:
             if self.command != "GET":
                 raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
@@ -755,22 +859,18 @@ class Handler(BaseHTTPRequestHandler):
                                                     "uid": obj["metadata"].get("uid")}})
         if self.command == "PATCH":
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+            if ctype in ("application/merge-patch+json", "application/strategic-merge-patch+json"):
+                code, obj = store.update(res, ns if namespaced else None, name, self.decode(body), manager, dry_run,
+                                         strict, create=False)
+                return self.send_json(code, obj)
             if ctype != "application/apply-patch+yaml":
                 raise ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                               "accepted media types include: application/apply-patch+yaml")
+                               "accepted media types include: application/apply-patch+yaml, "
+                               "application/merge-patch+json, application/strategic-merge-patch+json")
             manager = query.get("fieldManager", [""])[0]
             if not manager:
                 raise ApiError(400, "BadRequest", "PATCH, application/apply-patch+yaml requires fieldManager to be set")
-            try:
-                doc = json.loads(body)
-            except ValueError:
-                if yaml is None:
-                    raise ApiError(400, "BadRequest", "error decoding YAML: PyYAML is not installed in the test server")
-                try:
-                    doc = yaml.safe_load(body)
-                except yaml.YAMLError as e:
-                    raise ApiError(400, "BadRequest", "error decoding YAML: %s" % e)
-            strict = query.get("fieldValidation", ["Warn"])[0] == "Strict"
+            doc = self.decode(body)
             force = query.get("force", ["false"])[0] == "true"
             code, obj = store.apply(res, ns if namespaced else None, name, doc, manager, force, dry_run, strict)
             return self.send_json(code, obj)
