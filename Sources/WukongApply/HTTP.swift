@@ -205,8 +205,8 @@ public final class HTTPClient: Sendable {
         _ = wk_curl_setopt_str(h, CURLOPT_URL, url)
         _ = wk_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = wk_curl_setopt_long(h, CURLOPT_PROTOCOLS, Int(CURLPROTO_HTTPS | CURLPROTO_HTTP))
-        _ = wk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
-        _ = wk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int((timeout ?? options.requestTimeout) * 1000))
+        _ = wk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, HTTPClient.milliseconds(options.connectTimeout))
+        _ = wk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, HTTPClient.milliseconds(timeout ?? options.requestTimeout))
         _ = wk_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
         if let proxyURL { _ = wk_curl_setopt_str(h, CURLOPT_PROXY, proxyURL) }
         if let connectToList {
@@ -288,6 +288,12 @@ public final class HTTPClient: Sendable {
     deinit {
         pool.withLock { $0.removeAll() }
         curl_slist_free_all(connectToList)
+    }
+
+    /// Seconds → curl milliseconds, clamped (a user-given timeout must never trap). 0 means none.
+    static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int(min(seconds * 1000, 2_000_000_000).rounded(.up))
     }
 
     static func classify(_ code: CURLcode) -> TransportError.Kind {

@@ -130,6 +130,14 @@ final class ClientUnitTests: XCTestCase {
         XCTAssertEqual(HTTPResponse(status: 429, headers: [("retry-after", " 3 ")], body: []).retryAfter, 3)
     }
 
+    func testTimeoutsNeverTrap() {
+        XCTAssertEqual(HTTPClient.milliseconds(1.5), 1500)
+        XCTAssertEqual(HTTPClient.milliseconds(1e300), 2_000_000_000)
+        XCTAssertEqual(HTTPClient.milliseconds(.nan), 0)
+        XCTAssertEqual(HTTPClient.milliseconds(-1), 0)
+        XCTAssertEqual(RetryPolicy(maxAttempts: 100, initialDelay: 1, maxDelay: 8).delay(afterAttempt: 99), 8)
+    }
+
     func testHostPortSplitting() {
         XCTAssertEqual(HTTPClient.splitHostPort("https://10.0.0.1:6443/base")?.host, "10.0.0.1")
         XCTAssertEqual(HTTPClient.splitHostPort("https://[::1]:6443")?.port, "6443")
