@@ -99,8 +99,10 @@ final class TestAPIServer: @unchecked Sendable {
         port = found
     }
 
+    /// Called at process exit: signal the server (by its pid) and remove the temp dir; no waiting,
+    /// Foundation's run loop may already be gone.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        kill(process.processIdentifier, SIGTERM)
         try? FileManager.default.removeItem(atPath: dir)
     }
 
