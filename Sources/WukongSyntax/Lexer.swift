@@ -237,6 +237,15 @@ struct LexerImpl {
         let s = i
         var invalidUTF8 = false
         var sawNul = false
+        if b[i] == 0x27 { // 'single-quoted': one diagnostic for the whole thing
+            i += 1
+            while i < n && b[i] != 0x27 && b[i] != 0x0A { i += 1 }
+            if at(i) == 0x27 { i += 1 }
+            emit(.invalid, s, i)
+            error(.invalidCharacter, "unexpected character `'`", s, s + 1,
+                  help: "strings are written in double quotes: `\"…\"`")
+            return
+        }
         while i < n {
             let c = b[i]
             if c == 0 { sawNul = true; i += 1; continue }
@@ -261,7 +270,6 @@ struct LexerImpl {
             case "&": help = "did you mean `&&`?"
             case "|": help = "did you mean `||`?"
             case ";": help = "separate attributes with a newline or `,`"
-            case "'": help = "strings are written in double quotes: `\"…\"`"
             default: break
             }
             let plural = text.unicodeScalars.count > 1 ? "characters" : "character"

@@ -2,9 +2,10 @@ import WukongDiagnostics
 
 /// Entry point of the syntax stage: source → tokens → tree, with diagnostics as values.
 public enum Parser {
-    /// How deeply brackets, blocks, strings and operator chains may nest before E0112.
-    /// Kept well below what a debug build's 512 KiB thread stack survives.
-    public static let maxNesting = 256
+    /// How deeply brackets, blocks, strings and operator chains may nest before E0112. Real
+    /// topologies nest a dozen levels; 128 keeps the parser (and the tree walks of later stages)
+    /// within a few MiB of stack even in debug builds, whose frames are 10–20 KiB per level.
+    public static let maxNesting = 128
 
     /// Parses one file. Never traps; unparsable pieces become `.error` nodes.
     public static func parse(_ file: SourceFile) -> (syntax: FileSyntax, diagnostics: [Diagnostic]) {

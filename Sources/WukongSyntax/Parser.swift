@@ -14,6 +14,8 @@ struct ParserImpl {
     /// a consequence of the first, so it is not reported (as go/parser does).
     var errorLines: Set<Int> = []
     var depth = 0
+    /// After E0112 skipped a construct: E0110 up to this offset would only echo the skip.
+    var suppressUntil = -1
     /// Whether a newline ends the current construct (top level, blocks, records) or not (`()`, `[]`).
     var newlinesSignificant = true
 
@@ -56,10 +58,10 @@ struct ParserImpl {
     // MARK: Diagnostics
 
     /// How the current token reads in "found …".
-    func describeCurrent() -> String {
+    func describeCurrent(sameLine: Bool = true) -> String {
         let t = cur
         if t.kind == .endOfFile { return "end of file" }
-        if atLineBreak { return "end of line" }
+        if sameLine && atLineBreak { return "end of line" }
         switch t.kind {
         case .stringStart: return t.payload == 1 ? "multi-line string" : "string literal"
         case .stringEnd, .stringText: return "end of string"
@@ -72,23 +74,25 @@ struct ParserImpl {
     }
 
     /// Where "found …" points: the current token, or just after the previous one at a line end / EOF.
-    func foundSpan() -> Span {
-        if cur.kind == .endOfFile || atLineBreak { return span(previousEnd, previousEnd) }
+    func foundSpan(sameLine: Bool = true) -> Span {
+        if cur.kind == .endOfFile || (sameLine && atLineBreak) { return span(previousEnd, previousEnd) }
         return span(cur)
     }
 
     /// Reports E0110 "expected X, found Y" at the current token, unless the current token is the
     /// lexer's (already reported) or its line already has an error.
-    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = []) {
+    /// `sameLine`: the construct wants more on this line, so a line break reads "found end of line".
+    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = [], sameLine: Bool = true) {
         let t = cur
         if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
-        report(.unexpectedToken, "expected \(what), found \(describeCurrent())", at: foundSpan(), help: help, notes: notes)
+        report(.unexpectedToken, "expected \(what), found \(describeCurrent(sameLine: sameLine))",
+               at: foundSpan(sameLine: sameLine), help: help, notes: notes)
     }
 
     mutating func report(_ code: DiagnosticCode, _ message: String, at sp: Span, help: String? = nil,
                          notes: [DiagnosticNote] = []) {
         let line = source.location(of: sp.startOffset).line
-        if code == .unexpectedToken && errorLines.contains(line) { return }
+        if code == .unexpectedToken && (errorLines.contains(line) || sp.startOffset <= suppressUntil) { return }
         errorLines.insert(line)
         diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help))
     }
@@ -103,6 +107,7 @@ struct ParserImpl {
         report(.nestingTooDeep, "nesting too deep (more than \(Parser.maxNesting) levels)", at: span(cur),
                help: "split the expression into smaller ones with `let`")
         skipConstruct()
+        suppressUntil = previousEnd
         return false
     }
 
@@ -149,14 +154,19 @@ struct ParserImpl {
             if at == .endOfFile { break }
             if at.isCloser {
                 if !topLevel && at == .rBrace { break }
-                if !topLevel { break } // a stray `)`/`]` inside a block: the block's caller reports it
-                expected("a declaration")
+                expected(topLevel ? "a declaration" : "an attribute or declaration", sameLine: false)
                 advance()
                 continue
             }
             let before = pos
             let item = parseItem()
             items.append(item)
+            if pos == before {
+                // parseItem reported and consumed nothing: skip the construct so the loop advances
+                skipConstruct(itemLevel: true)
+                if pos == before { advance() }
+                continue
+            }
             if at == .comma { advance(); continue }
             if at == .rBrace || at == .endOfFile || cur.newlineBefore { continue }
             let isError: Bool
@@ -215,8 +225,8 @@ struct ParserImpl {
             advance()
             return Item(.error, span: span(t))
         default:
-            expected("a declaration or attribute")
-            return Item(.error, span: foundSpan())
+            expected("a declaration or attribute", sameLine: false)
+            return Item(.error, span: foundSpan(sameLine: false))
         }
     }
 
@@ -439,8 +449,8 @@ struct ParserImpl {
 
     /// After an over-long `else if` chain: skips `if cond { } else …` iteratively.
     mutating func skipIfChainRest() {
-        while at == .kwIf || at == .kwElse || at == .lBrace || !atLineBreak {
-            if at == .endOfFile || at == .rBrace { return }
+        while true {
+            if at == .endOfFile || at.isCloser { return }
             if at == .lBrace {
                 var d = 0
                 repeat {
@@ -450,6 +460,7 @@ struct ParserImpl {
                 if at != .kwElse { return }
                 continue
             }
+            if atLineBreak && at != .kwElse { return }
             advance()
         }
     }
@@ -458,7 +469,7 @@ struct ParserImpl {
 
     mutating func parseType() -> TypeExpr {
         switch at {
-        case .identifier where !atLineBreak:
+        case .identifier:
             let id = identifier(advance())
             return TypeExpr(.named(id), span: id.span)
         case .lBracket:
@@ -496,8 +507,8 @@ struct ParserImpl {
                 } else {
                     expected("a field name")
                 }
-                if at == .comma || at == .rBrace || cur.newlineBefore { continue }
-                expected("`,` or `}` in the record type")
+                if pos > before && (at == .comma || at == .rBrace || cur.newlineBefore) { continue }
+                if pos > before { expected("`,` or `}` in the record type") }
                 skipConstruct()
                 if pos == before { advance() }
             }
@@ -512,6 +523,11 @@ struct ParserImpl {
     }
 
     // MARK: Expressions
+
+    // The functions on the recursion path (parseExpr → parseBinary → parseUnary → parsePostfix →
+    // parsePrimary → parseList/parseRecord/… → parseExpr) keep their frames small: messages and
+    // non-nesting cases live in separate `@inline(never)` functions, because debug builds give
+    // every temporary of a function its own stack slot.
 
     mutating func parseExpr() -> Expr {
         guard enter() else { return Expr(.error, span: span(previousEnd, previousEnd)) }
@@ -541,107 +557,131 @@ struct ParserImpl {
         }
     }
 
+    /// E0112 for an over-long chain of operators, calls or prefix operators; skips the rest.
+    @inline(never)
+    mutating func chainTooDeep(_ what: String, from start: Span) -> Expr {
+        report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) \(what))", at: span(cur),
+               help: "split the expression into smaller ones with `let`")
+        while at == .minus || at == .bang { advance() }
+        skipConstruct()
+        suppressUntil = previousEnd
+        return Expr(.error, span: start.to(span(previousEnd, previousEnd)))
+    }
+
     mutating func parseBinary(minPrecedence: Int) -> Expr {
         var lhs = parseUnary()
         var chain = 0
-        while true {
-            let t = cur
-            guard let (op, prec) = ParserImpl.binaryOperator(t.kind), prec >= minPrecedence else { break }
-            if newlinesSignificant && t.newlineBefore { break }
+        while let (op, prec) = ParserImpl.binaryOperator(at), prec >= minPrecedence, !atLineBreak {
             chain += 1
-            if depth + chain > Parser.maxNesting {
-                report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) operators in a chain)",
-                       at: span(t), help: "split the expression into smaller ones with `let`")
-                skipConstruct()
-                return Expr(.error, span: lhs.span.to(span(previousEnd, previousEnd)))
-            }
+            if depth + chain > Parser.maxNesting { return chainTooDeep("operators in a chain", from: lhs.span) }
             advance()
             let rhs = parseBinary(minPrecedence: prec + 1)
-            lhs = Expr(.binary(op, lhs, rhs), span: lhs.span.to(rhs.span))
+            lhs = makeBinary(op, lhs, rhs)
         }
         return lhs
     }
 
+    @inline(never)
+    func makeBinary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr) -> Expr {
+        Expr(.binary(op, lhs, rhs), span: lhs.span.to(rhs.span))
+    }
+
     mutating func parseUnary() -> Expr {
-        var ops: [(UnaryOperator, Token)] = []
+        guard at == .minus || at == .bang else { return parsePostfix() }
+        var ops: [Token] = []
         while at == .minus || at == .bang {
-            let t = advance()
-            ops.append((t.kind == .minus ? .negate : .not, t))
-            if depth + ops.count > Parser.maxNesting {
-                report(.nestingTooDeep, "too many prefix operators (more than \(Parser.maxNesting))", at: span(t),
-                       help: "remove the repeated operators")
-                while at == .minus || at == .bang { advance() }
-                _ = parsePostfix()
-                return Expr(.error, span: span(ops[0].1).to(span(previousEnd, previousEnd)))
-            }
+            ops.append(advance())
+            if depth + ops.count > Parser.maxNesting { return chainTooDeep("prefix operators", from: span(ops[0])) }
         }
-        var e = parsePostfix()
-        for (op, t) in ops.reversed() { e = Expr(.unary(op, e), span: span(t).to(e.span)) }
+        return applyUnary(ops, parsePostfix())
+    }
+
+    @inline(never)
+    func applyUnary(_ ops: [Token], _ operand: Expr) -> Expr {
+        var e = operand
+        for t in ops.reversed() { e = Expr(.unary(t.kind == .minus ? .negate : .not, e), span: span(t).to(e.span)) }
         return e
     }
 
     mutating func parsePostfix() -> Expr {
         var e = parsePrimary()
         var chain = 0
-        while true {
-            let t = cur
-            if newlinesSignificant && t.newlineBefore { break }
-            if t.kind != .dot && t.kind != .lParen { break }
+        while (at == .dot || at == .lParen) && !atLineBreak {
             chain += 1
-            if depth + chain > Parser.maxNesting {
-                report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) member accesses or calls)",
-                       at: span(t), help: "split the expression into smaller ones with `let`")
-                skipConstruct()
-                return Expr(.error, span: e.span.to(span(previousEnd, previousEnd)))
-            }
-            if t.kind == .dot {
-                advance()
-                guard (at == .identifier || at.isKeyword) && !atLineBreak else {
-                    expected("a member name after `.`")
-                    return Expr(.error, span: e.span.to(span(t)))
-                }
-                let name = identifier(advance())
-                e = Expr(.member(e, name), span: e.span.to(name.span))
+            if depth + chain > Parser.maxNesting { return chainTooDeep("member accesses or calls", from: e.span) }
+            if at == .dot {
+                guard let m = parseMember(e) else { return Expr(.error, span: e.span.to(span(previousEnd, previousEnd))) }
+                e = m
             } else {
-                let (args, end) = parseArguments()
-                e = Expr(.call(callee: e, arguments: args), span: e.span.to(span(end, end)))
+                e = parseCall(e)
             }
         }
         return e
     }
 
-    /// `( expr, … )`; returns the arguments and the end offset.
-    mutating func parseArguments() -> ([Expr], Int) {
+    /// `.name` after `base`; nil (reported) when no name follows.
+    @inline(never)
+    mutating func parseMember(_ base: Expr) -> Expr? {
+        advance()
+        guard (at == .identifier || at.isKeyword) && !atLineBreak else {
+            expected("a member name after `.`")
+            return nil
+        }
+        let name = identifier(advance())
+        return Expr(.member(base, name), span: base.span.to(name.span))
+    }
+
+    mutating func parseCall(_ callee: Expr) -> Expr {
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = false
-        defer { newlinesSignificant = saved }
-        let args = parseCommaList(closer: .rParen, what: "argument", open: open)
-        return (args, previousEnd)
+        let args = parseCommaList(closer: .rParen, open: open)
+        newlinesSignificant = saved
+        return Expr(.call(callee: callee, arguments: args), span: callee.span.to(span(previousEnd, previousEnd)))
     }
 
     /// Elements up to `closer` (consumed when present). Newline handling is the caller's.
-    mutating func parseCommaList(closer: TokenKind, what: String, open: Token) -> [Expr] {
+    mutating func parseCommaList(closer: TokenKind, open: Token) -> [Expr] {
         var items: [Expr] = []
-        let closeText = closer.spelling ?? ""
         while true {
             if at == closer { advance(); return items }
-            if at == .endOfFile || at.isCloser {
-                expected("`\(closeText)`", notes: [DiagnosticNote("`\(text(open))` opened here", at: span(open))])
-                return items
-            }
+            if at == .endOfFile || at.isCloser { unclosed(open); return items }
             let before = pos
             items.append(parseExpr())
             if at == .comma { advance(); continue }
-            if at == closer { continue }
-            if at == .endOfFile || (at.isCloser && at != closer) { continue }
-            expected("`,` or `\(closeText)` after the \(what)")
-            skipConstruct()
-            if at == .comma { advance() } else if pos == before { advance() }
+            if at == closer || at == .endOfFile || at.isCloser { continue }
+            listSeparatorMissing(closer: closer, before: before)
         }
     }
 
+    @inline(never)
+    mutating func unclosed(_ open: Token) {
+        let o = text(open)
+        let c = o == "(" ? ")" : o == "[" ? "]" : "}"
+        expected("`\(c)`", notes: [DiagnosticNote("`\(o)` opened here", at: span(open))])
+    }
+
+    @inline(never)
+    mutating func listSeparatorMissing(closer: TokenKind, before: Int) {
+        expected("`,` or `\(closer.spelling ?? "")`", help: "separate the elements with `,`")
+        skipConstruct()
+        if at == .comma { advance() } else if pos == before { advance() }
+    }
+
     mutating func parsePrimary() -> Expr {
+        switch at {
+        case .stringStart: return parseStringExpr()
+        case .lParen: return parseParenthesized()
+        case .lBracket: return parseList()
+        case .lBrace: return parseRecord()
+        case .kwIf: return parseConditional()
+        default: return parseAtom()
+        }
+    }
+
+    /// Literals, names and the error case: everything that does not nest.
+    @inline(never)
+    mutating func parseAtom() -> Expr {
         let t = cur
         let sp = span(t)
         switch t.kind {
@@ -659,34 +699,9 @@ struct ParserImpl {
         case .kwDhcp: advance(); return Expr(.keyword(.dhcp), span: sp)
         case .kwPod: advance(); return Expr(.keyword(.pod), span: sp)
         case .identifier: advance(); return Expr(.name(Identifier(text(t), span: sp)), span: sp)
-        case .stringStart:
-            let s = parseStringLiteral()
-            return Expr(.string(s), span: s.span)
-        case .lParen:
-            advance()
-            let saved = newlinesSignificant
-            newlinesSignificant = false
-            let inner = parseExpr()
-            var end = previousEnd
-            if at == .rParen { end = advance().endOffset } else {
-                expected("`)`", notes: [DiagnosticNote("`(` opened here", at: sp)])
-            }
-            newlinesSignificant = saved
-            return Expr(.parenthesized(inner), span: span(t.startOffset, end))
-        case .lBracket:
-            advance()
-            let saved = newlinesSignificant
-            newlinesSignificant = false
-            let items = parseCommaList(closer: .rBracket, what: "list element", open: t)
-            newlinesSignificant = saved
-            return Expr(.list(items), span: span(t.startOffset, previousEnd))
-        case .lBrace:
-            return parseRecord()
-        case .kwIf:
-            return parseConditional()
         default:
             var help: String? = nil
-            if t.kind.isKeyword, !atLineBreak, t.kind != .endOfFile {
+            if t.kind.isKeyword && !atLineBreak {
                 help = "`\(text(t))` is a reserved word and cannot be used as a value"
             }
             expected("an expression", help: help)
@@ -694,29 +709,53 @@ struct ParserImpl {
         }
     }
 
+    mutating func parseStringExpr() -> Expr {
+        let s = parseStringLiteral()
+        return Expr(.string(s), span: s.span)
+    }
+
+    mutating func parseParenthesized() -> Expr {
+        let open = advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = false
+        let inner = parseExpr()
+        if at == .rParen { advance() } else { unclosed(open) }
+        newlinesSignificant = saved
+        return Expr(.parenthesized(inner), span: span(open.startOffset, previousEnd))
+    }
+
+    mutating func parseList() -> Expr {
+        let open = advance()
+        let saved = newlinesSignificant
+        newlinesSignificant = false
+        let items = parseCommaList(closer: .rBracket, open: open)
+        newlinesSignificant = saved
+        return Expr(.list(items), span: span(open.startOffset, previousEnd))
+    }
+
     mutating func parseRecord() -> Expr {
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = true
-        defer { newlinesSignificant = saved }
         var entries: [RecordEntry] = []
         while true {
             while at == .comma { advance() }
             if at == .rBrace || at == .endOfFile || at.isCloser { break }
             let before = pos
             if let entry = parseRecordEntry() { entries.append(entry) }
-            if at == .comma || at == .rBrace || at == .endOfFile || cur.newlineBefore { if pos > before { continue } }
-            if pos > before {
-                expected("`,`, a newline or `}` after the record field")
-            }
-            skipConstruct()
-            if pos == before { advance() }
+            if pos > before && (at == .comma || at == .rBrace || at == .endOfFile || cur.newlineBefore) { continue }
+            recordSeparatorMissing(before: before)
         }
-        var end = previousEnd
-        if at == .rBrace { end = advance().endOffset } else {
-            expected("`}` to close the record", notes: [DiagnosticNote("`{` opened here", at: span(open))])
-        }
-        return Expr(.record(entries), span: span(open.startOffset, end))
+        if at == .rBrace { advance() } else { unclosed(open) }
+        newlinesSignificant = saved
+        return Expr(.record(entries), span: span(open.startOffset, previousEnd))
+    }
+
+    @inline(never)
+    mutating func recordSeparatorMissing(before: Int) {
+        if pos > before { expected("`,`, a newline or `}` after the record field") }
+        skipConstruct()
+        if pos == before { advance() }
     }
 
     mutating func parseRecordEntry() -> RecordEntry? {
@@ -732,24 +771,29 @@ struct ParserImpl {
             advance()
             key = text(t); keySpan = span(t)
         } else if t.kind == .stringStart {
-            let s = parseStringLiteral()
-            keySpan = s.span
-            if let plain = s.plainText { key = plain } else {
-                report(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: s.span,
-                       help: "write the key as a plain string")
-                key = ""
-            }
+            (key, keySpan) = parseQuotedKey()
         } else {
             expected("a record field `key = value`")
             return nil
         }
-        guard at == .assign else {
-            expected("`=` after record key `\(key)`", help: "record fields are written `key = value`")
-            return nil
-        }
+        guard at == .assign else { recordKeyWithoutValue(key); return nil }
         advance()
         let value = parseExpr()
         return RecordEntry(.field(key: key, keySpan: keySpan, value: value), span: keySpan.to(value.span))
+    }
+
+    @inline(never)
+    mutating func parseQuotedKey() -> (String, Span) {
+        let s = parseStringLiteral()
+        if let plain = s.plainText { return (plain, s.span) }
+        report(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: s.span,
+               help: "write the key as a plain string")
+        return ("", s.span)
+    }
+
+    @inline(never)
+    mutating func recordKeyWithoutValue(_ key: String) {
+        expected("`=` after record key `\(key)`", help: "record fields are written `key = value`")
     }
 
     /// `if c { a } else if d { b } else { c }` as a value; built without recursion.
