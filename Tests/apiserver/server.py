@@ -581,6 +581,7 @@ class State:
         self.lock = threading.Lock()
         self.log = []
         self.connections = 0
+        self.epoch = 0
         env = os.environ.get("WUKONG_TEST_FAULTS")
         if env:
             self.faults.extend(json.loads(env).get("faults", []))
@@ -696,7 +697,10 @@ class Handler(BaseHTTPRequestHandler):
                 if ft == "reset":
                     return self.reset_connection()
                 if ft == "slow":
+                    epoch = st.epoch
                     time.sleep(float(fault.get("delay", 5)))
+                    if st.epoch != epoch:  # reset meanwhile: never touch the next test's objects
+                        return self.reset_connection()
                 elif ft == "429":
                     raise ApiError(429, "TooManyRequests", "too many requests, please try again later",
                                    {"retryAfterSeconds": int(fault.get("retry_after", 1))},
@@ -738,6 +742,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_test/reset" and self.command == "POST":
             st.store.reset()
             with st.lock:
+                st.epoch += 1
                 st.faults = []
                 st.log = []
                 st.connections = 0
