@@ -34,12 +34,14 @@ struct AddressAllocation {
         }
     }
 
+    let program: CheckedProgram
     let networks: [Network?]
     let networkIndex: [String: Int]
     /// Every node address declared on a node NIC (any host).
     let nodeAddresses: [IPAddress]
 
     init(pass: LoweringPass) {
+        program = pass.program
         networks = pass.networks
         networkIndex = pass.networkIndex
         nodeAddresses = pass.nics.flatMap { $0.settings.compactMap { $0.address?.address } }
@@ -72,20 +74,19 @@ struct AddressAllocation {
         return Pool(next: first <= last ? first : nil, last: last, taken: taken, prefix: subnet.prefix)
     }
 
-    /// Fills in the `auto` addresses of `vms` (whose NICs came from the declarations
-    /// `program.vms[v].nics[origins[v][k]]`); E0406 where a pool runs dry.
-    func allocate(vms: inout [VM], origins: [[Int]], program: CheckedProgram, diagnostics: inout [Diagnostic]) {
+    /// One `address = auto`: the NIC `vms[vm].nics[nic]`, on network `network` (program index).
+    struct Request {
+        let vm: Int
+        let nic: Int
+        let network: Int
+        let span: Span
+    }
+
+    /// Fills in the `auto` addresses of `requests` (in source order); E0406 where a pool runs dry.
+    func allocate(_ requests: [Request], vms: inout [VM], diagnostics: inout [Diagnostic]) {
+        guard !requests.isEmpty else { return }
         var wants = [Bool](repeating: false, count: networks.count)
-        var any = false
-        for v in vms.indices {
-            for k in vms[v].nics.indices {
-                guard case .auto? = program.vms[v].nics[origins[v][k]].address?.value,
-                      let net = vms[v].nics[k].network, let ni = networkIndex[net] else { continue }
-                wants[ni] = true
-                any = true
-            }
-        }
-        guard any else { return }
+        for r in requests { wants[r.network] = true }
 
         var statics = [[IPAddress]](repeating: [], count: networks.count)
         for vm in vms {
@@ -100,20 +101,17 @@ struct AddressAllocation {
             return AddressAllocation.makePool(net, statics: statics[i], nodeAddresses: nodeAddresses)
         }
 
-        for v in vms.indices {
-            for k in vms[v].nics.indices {
-                let decl = program.vms[v].nics[origins[v][k]]
-                guard let spec = decl.address, case .auto = spec.value,
-                      let net = vms[v].nics[k].network, let ni = networkIndex[net], let network = networks[ni],
-                      network.ipam != .whereabouts, network.ipam != .dhcp, var pool = pools[ni] else { continue }
-                let ip = pool.allocate()
-                pools[ni] = pool
-                if let ip {
-                    vms[v].nics[k].address = .static(IfAddr(address: ip, prefix: pool.prefix))
-                } else {
-                    diagnostics.append(exhausted(network: program.networks[ni], vm: program.vms[v].decl.name,
-                                                 nic: decl.decl.name, at: spec.span))
-                }
+        for r in requests {
+            guard var pool = pools[r.network] else { continue }
+            pools[r.network] = nil  // keep the pool's buffers uniquely referenced while it moves
+            let ip = pool.allocate()
+            let prefix = pool.prefix
+            pools[r.network] = pool
+            if let ip {
+                vms[r.vm].nics[r.nic].address = .static(IfAddr(address: ip, prefix: prefix))
+            } else {
+                diagnostics.append(exhausted(network: program.networks[r.network], vm: vms[r.vm].name,
+                                             nic: vms[r.vm].nics[r.nic].name, at: r.span))
             }
         }
     }

@@ -53,8 +53,8 @@ struct LoweringPass {
     var bridges: [Bridge] = []
     /// IR network per `program.networks` index (nil: skipped, no attachment).
     var networks: [Network?] = []
-    /// Per lowered VM (one per `program.vms` entry), per lowered NIC: its index in the VM's `nics` declarations.
-    var vmNicOrigins: [[Int]] = []
+    /// Per-NIC NADs (`<vm>-<network>-nad`) and the NIC declarations that produce them.
+    var ownNADs: [(name: String, span: Span)] = []
 
     init(_ program: CheckedProgram) {
         self.program = program
@@ -72,7 +72,7 @@ struct LoweringPass {
         lowerNetworks()
         let vms = lowerVMs()
         let policies = buildPolicies()
-        checkNADNames(vms: vms)
+        checkNADNames()
 
         var labels = [KeyValue(Lowering.managedByKey, "wukongc"), KeyValue(Lowering.topologyKey, topologyName)]
         for entry in program.labels where entry.key.value != Lowering.managedByKey && entry.key.value != Lowering.topologyKey {
@@ -267,25 +267,71 @@ struct LoweringPass {
 
     // MARK: - VMs
 
+    /// What VM NIC lowering needs of a network, computed once per network (so the 100 000th NIC
+    /// shares the strings of the first).
+    struct NetInfo {
+        let name: String
+        let binding: Binding
+        let ipam: IPAM
+        /// `<namespace>/<nad>` for every NIC, unless each NIC owns its NAD (static/host-local).
+        let sharedNetworkName: String?
+        let hasGateway: Bool
+        let prefix: Int?
+        /// `auto` draws addresses here (not on whereabouts/dhcp networks, which hand out their own).
+        let allocates: Bool
+    }
+
+    /// Lowered VMs plus what the later passes need, gathered in the same walk.
+    struct VMWork {
+        var autos: [AddressAllocation.Request] = []
+        var derivedMACs: [MACDerivation.NicRef] = []
+        var explicitMACs = Set<UInt64>()
+        /// Per-NIC NADs (ipam static/host-local) with the span of the NIC declaring them.
+        var ownNADs: [(name: String, span: Span)] = []
+    }
+
+    func netInfos() -> [NetInfo?] {
+        networks.map { net in
+            guard let net else { return nil }
+            let binding: Binding
+            switch net.attachment {
+            case .bridge, .ovs: binding = .bridge
+            case .macvlan: binding = .macvtap
+            case .sriov: binding = .sriov
+            }
+            var shared: String? = "\(namespace)/\(net.name)"
+            if let existing = net.existingNAD {
+                shared = existing.contains("/") ? existing : "\(namespace)/\(existing)"
+            } else if net.ipam == .static || net.ipam == .hostLocal {
+                shared = nil
+            }
+            return NetInfo(name: net.name, binding: binding, ipam: net.ipam, sharedNetworkName: shared,
+                           hasGateway: net.gateway != nil, prefix: net.subnet?.prefix,
+                           allocates: net.ipam != .whereabouts && net.ipam != .dhcp)
+        }
+    }
+
     mutating func lowerVMs() -> [VM] {
         var vms: [VM] = []
         vms.reserveCapacity(program.vms.count)
-        /// Per lowered VM NIC: its (vm, nic) declaration indexes, to reach spans later.
-        var origins: [[Int]] = []
-        origins.reserveCapacity(program.vms.count)
-        let allocator = AddressAllocation(pass: self)
+        var work = VMWork()
+        let infos = netInfos()
         let placement = Placement(pass: self)
+        var uuid = UUIDFormatter()
 
         for vm in program.vms {
+            let v = vms.count
             var vmNics: [VMNic] = []
-            var nicOrigins: [Int] = []
+            var explicitRoute: [Bool?] = []
             vmNics.reserveCapacity(vm.nics.count)
-            for (j, nic) in vm.nics.enumerated() {
-                guard let lowered = lowerNic(nic, vm: vm) else { continue }
+            explicitRoute.reserveCapacity(vm.nics.count)
+            for nic in vm.nics {
+                guard let lowered = lowerNic(nic, vm: vm, infos: infos, work: &work, vmIndex: v, nicIndex: vmNics.count)
+                else { continue }
                 vmNics.append(lowered)
-                nicOrigins.append(j)
+                explicitRoute.append(nic.defaultRoute?.value)
             }
-            applyDefaultRouteRule(&vmNics, decls: vm.nics, origins: nicOrigins)
+            applyDefaultRouteRule(&vmNics, explicit: explicitRoute, infos: infos)
 
             let pinned = vm.host.map { hostname(of: $0.value) }
             let name = vm.decl.name
@@ -296,13 +342,13 @@ struct LoweringPass {
                 running: vm.running?.value ?? true,
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
                 cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
-                secretName: "\(name)-cloudinit", firmwareUUID: Hash.uuidV5URL("wukong://\(namespace)/\(name)")))
-            origins.append(nicOrigins)
+                secretName: name + "-cloudinit", firmwareUUID: uuid.uuidV5URL(prefix: "wukong://\(namespace)/", name: name)))
         }
 
-        allocator.allocate(vms: &vms, origins: origins, program: program, diagnostics: &diagnostics)
-        MACDerivation(topology: topologyName, prefix: macPrefixOctets()).assign(vms: &vms, origins: origins, program: program)
-        vmNicOrigins = origins
+        AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)
+        MACDerivation(topology: topologyName, prefix: macPrefixOctets())
+            .assign(work.derivedMACs, explicit: work.explicitMACs, vms: &vms)
+        ownNADs = work.ownNADs
         return vms
     }
 
@@ -311,60 +357,57 @@ struct LoweringPass {
              sudo: u.sudo?.value, shell: u.shell?.value, groups: u.groups.map(\.value))
     }
 
-    /// A VM NIC with everything but its MAC and `auto` address (filled in later passes).
-    /// nil when its network did not resolve.
-    func lowerNic(_ nic: VMNicDecl, vm: VMDecl) -> VMNic? {
+    /// A VM NIC with everything but its derived MAC and `auto` address (filled in by later
+    /// passes, which `work` collects). nil when its network did not resolve.
+    func lowerNic(_ nic: VMNicDecl, vm: VMDecl, infos: [NetInfo?], work: inout VMWork, vmIndex: Int, nicIndex: Int) -> VMNic? {
         guard let use = nic.network?.value else { return nil }
-        let placeholderMAC = MACAddress(0)
+        var lowered: VMNic
         switch use {
         case .pod:
-            return VMNic(name: nic.decl.name, network: nil, binding: .masquerade, mac: nic.mac?.value ?? placeholderMAC,
-                         address: .dhcp, ifname: nic.ifname?.value, metric: nic.metric?.value)
+            lowered = VMNic(name: nic.decl.name, network: nil, binding: .masquerade, mac: MACAddress(0),
+                            address: .dhcp, ifname: nic.ifname?.value, metric: nic.metric?.value)
         case .network(let netName):
-            guard let ni = networkIndex[netName], let net = networks[ni] else { return nil }
-            let binding: Binding
-            switch net.attachment {
-            case .bridge, .ovs: binding = .bridge
-            case .macvlan: binding = .macvtap
-            case .sriov: binding = .sriov
-            }
+            guard let ni = networkIndex[netName], let info = infos[ni] else { return nil }
             var ownNAD: String? = nil
-            let networkName: String
-            if let existing = net.existingNAD {
-                networkName = existing.contains("/") ? existing : "\(namespace)/\(existing)"
-            } else if net.ipam == .static || net.ipam == .hostLocal {
+            var networkName = info.sharedNetworkName
+            if networkName == nil {
                 let nad = "\(vm.decl.name)-\(netName)-nad"
                 ownNAD = nad
                 networkName = "\(namespace)/\(nad)"
-            } else {
-                networkName = "\(namespace)/\(netName)"
+                work.ownNADs.append((nad, nic.decl.nameSpan))
             }
             var address = NicAddress.dhcp
-            if net.ipam != .whereabouts && net.ipam != .dhcp, let spec = nic.address?.value {
-                switch spec {
-                case .ip(let ip):
-                    let prefix = net.subnet.map(\.prefix) ?? ip.bitWidth
-                    address = .static(IfAddr(address: ip, prefix: prefix))
+            if info.allocates, let spec = nic.address {
+                switch spec.value {
+                case .ip(let ip): address = .static(IfAddr(address: ip, prefix: info.prefix ?? ip.bitWidth))
                 case .ifaddr(let a): address = .static(a)
-                case .auto, .dhcp: address = .dhcp  // `auto` is filled in by AddressAllocation
+                case .auto:
+                    work.autos.append(AddressAllocation.Request(vm: vmIndex, nic: nicIndex, network: ni, span: spec.span))
+                case .dhcp: break
                 }
             }
-            return VMNic(name: nic.decl.name, network: netName, binding: binding, mac: nic.mac?.value ?? placeholderMAC,
-                         address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
-                         networkName: networkName, ownNAD: ownNAD)
+            lowered = VMNic(name: nic.decl.name, network: info.name, binding: info.binding, mac: MACAddress(0),
+                            address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
+                            networkName: networkName, ownNAD: ownNAD)
         }
+        if let mac = nic.mac?.value {
+            lowered.mac = mac
+            work.explicitMACs.insert(mac.value)
+        } else {
+            work.derivedMACs.append(MACDerivation.NicRef(vm: vmIndex, nic: nicIndex))
+        }
+        return lowered
     }
 
     /// LANGUAGE.md §5.6: when a NIC sets `default_route = true`, exactly those carry one; else the
     /// first NIC (source order) not set to false whose network has a gateway (never the pod NIC).
-    func applyDefaultRouteRule(_ nics: inout [VMNic], decls: [VMNicDecl], origins: [Int]) {
-        let explicit = origins.map { decls[$0].defaultRoute?.value }
+    func applyDefaultRouteRule(_ nics: inout [VMNic], explicit: [Bool?], infos: [NetInfo?]) {
         if explicit.contains(true) {
             for k in nics.indices { nics[k].defaultRoute = explicit[k] == true }
             return
         }
         for k in nics.indices where explicit[k] != false {
-            guard let net = nics[k].network, let ni = networkIndex[net], networks[ni]?.gateway != nil else { continue }
+            guard let net = nics[k].network, let ni = networkIndex[net], infos[ni]?.hasGateway == true else { continue }
             nics[k].defaultRoute = true
             return
         }
@@ -387,7 +430,7 @@ struct LoweringPass {
 
     /// Two generated NetworkAttachmentDefinitions with one name (a network `a-b-nad` and the
     /// per-NIC NAD of VM `a` on network `b`): E0602 at the later one.
-    mutating func checkNADNames(vms: [VM]) {
+    mutating func checkNADNames() {
         var seen: [String: Span] = [:]
         for (i, n) in program.networks.enumerated() {
             guard let nad = networks[i]?.nadName else { continue }
@@ -397,15 +440,11 @@ struct LoweringPass {
                 seen[nad] = n.decl.nameSpan
             }
         }
-        for (v, vm) in vms.enumerated() {
-            for (k, nic) in vm.nics.enumerated() {
-                guard let nad = nic.ownNAD else { continue }
-                let span = program.vms[v].nics[vmNicOrigins[v][k]].decl.nameSpan
-                if let first = seen[nad] {
-                    diagnostics.append(duplicateNAD(nad, at: span, first: first))
-                } else {
-                    seen[nad] = span
-                }
+        for (nad, span) in ownNADs {
+            if let first = seen[nad] {
+                diagnostics.append(duplicateNAD(nad, at: span, first: first))
+            } else {
+                seen[nad] = span
             }
         }
     }
