@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+import Yams
+@testable import WukongKubernetes
+
+final class OutputDirectoryTests: XCTestCase {
+    var root = ""
+
+    override func setUpWithError() throws {
+        root = NSTemporaryDirectory() + "wukong-outdir-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func list(_ dir: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir).sorted() }
+    func read(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+
+    func testWritesOneFilePerObjectAndAKustomization() throws {
+        let objs = KubernetesBackend.objects(for: Fixtures.lab())
+        let dir = root + "/out"
+        try OutputDirectory.write(objs, to: dir)
+        let names = objs.map(OutputDirectory.fileName)
+        XCTAssertEqual(names, ["secret-ubuntu-vm-cloudinit.yaml", "nodenetworkconfigurationpolicy-lab-br-external.yaml",
+                               "networkattachmentdefinition-external.yaml", "networkattachmentdefinition-management.yaml",
+                               "virtualmachine-ubuntu-vm.yaml"])
+        XCTAssertEqual(try list(dir), (names + ["kustomization.yaml"]).sorted())
+        let k = try XCTUnwrap(try Yams.load(yaml: read(dir + "/kustomization.yaml") ?? "") as? [String: Any])
+        XCTAssertEqual(k["apiVersion"] as? String, "kustomize.config.k8s.io/v1beta1")
+        XCTAssertEqual(k["kind"] as? String, "Kustomization")
+        XCTAssertEqual(k["resources"] as? [String], names, "object order")
+        for (o, n) in zip(objs, names) { XCTAssertEqual(read(dir + "/" + n), YAMLOutput.document(o)) }
+        // No temporary siblings left behind.
+        XCTAssertEqual(try list(root), ["out"])
+    }
+
+    func testReplacesAnEarlierOutputAtomically() throws {
+        let dir = root + "/out"
+        try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.datacenter()), to: dir)
+        XCTAssertTrue(try list(dir).contains("virtualmachine-db.yaml"))
+        let objs = KubernetesBackend.objects(for: Fixtures.lab())
+        try OutputDirectory.write(objs, to: dir + "/")
+        XCTAssertEqual(try list(dir), (objs.map(OutputDirectory.fileName) + ["kustomization.yaml"]).sorted(),
+                       "files of the earlier build that are gone from the new one are removed")
+        XCTAssertEqual(try list(root), ["out"])
+    }
+
+    func testEmptyDirectoryIsFilled() throws {
+        let dir = root + "/empty"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.lab()), to: dir)
+        XCTAssertTrue(try list(dir).contains("kustomization.yaml"))
+    }
+
+    func testRefusesAForeignDirectory() throws {
+        let dir = root + "/mine"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("keep me".utf8))
+        XCTAssertThrowsError(try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.lab()), to: dir)) {
+            XCTAssertEqual($0 as? OutputDirectoryError, .notOurs(dir))
+        }
+        XCTAssertEqual(read(dir + "/notes.txt"), "keep me")
+        XCTAssertEqual(try list(root), ["mine"])
+    }
+
+    func testRefusesAnOutputWithFilesItDidNotWrite() throws {
+        let dir = root + "/out"
+        try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.lab()), to: dir)
+        _ = FileManager.default.createFile(atPath: dir + "/extra.yaml", contents: Data("x: 1\n".utf8))
+        XCTAssertThrowsError(try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.lab()), to: dir)) {
+            XCTAssertEqual($0 as? OutputDirectoryError, .foreignFiles(dir, ["extra.yaml"]))
+        }
+        XCTAssertEqual(read(dir + "/extra.yaml"), "x: 1\n")
+    }
+
+    func testRefusesAFile() throws {
+        let file = root + "/file.yaml"
+        _ = FileManager.default.createFile(atPath: file, contents: Data("a: b\n".utf8))
+        XCTAssertThrowsError(try OutputDirectory.write([], to: file)) {
+            XCTAssertEqual($0 as? OutputDirectoryError, .notADirectory(file))
+        }
+        XCTAssertEqual(read(file), "a: b\n")
+    }
+
+    func testAFailedWriteLeavesThePreviousDirectoryUntouched() throws {
+        let dir = root + "/out"
+        let first = KubernetesBackend.objects(for: Fixtures.lab())
+        try OutputDirectory.write(first, to: dir)
+        let before = try list(dir).map { ($0, read(dir + "/" + $0)) }
+        // An object whose file cannot be created (a name with a slash) makes the write fail midway.
+        var bad = first
+        bad.append(KubeObject(apiVersion: "v1", kind: "Secret", name: "no/such/dir", namespace: "vms", body: .map([])))
+        XCTAssertThrowsError(try OutputDirectory.write(bad, to: dir))
+        let after = try list(dir).map { ($0, read(dir + "/" + $0)) }
+        XCTAssertEqual(before.map(\.0), after.map(\.0))
+        XCTAssertEqual(before.map(\.1), after.map(\.1))
+        XCTAssertEqual(try list(root), ["out"], "the temporary directory is removed")
+    }
+}

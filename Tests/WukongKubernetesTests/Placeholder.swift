@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongKubernetesTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,205 @@
+import Foundation
+import XCTest
+import Yams
+@testable import WukongKubernetes
+
+final class YAMLOutputTests: XCTestCase {
+    /// Strings every resolver reads as something else, or addresses: must be quoted.
+    static let mustQuote = [
+        "", " ", " x", "x ", "yes", "Yes", "YES", "no", "No", "on", "On", "off", "OFF", "y", "Y", "n", "N",
+        "true", "True", "FALSE", "null", "Null", "NULL", "~", "=", "<<", "0123", "123", "1e3", "1E+3", "0x1F",
+        "0o17", "0b101", "1_000", "+1", "-1", ".5", "+.5", "1.5", ".inf", ".Inf", "-.inf", "+.inf", ".nan", ".NaN",
+        "52:54:00:12:34:56", "1:30", "190:20:30", "0e:11:22:33:44:55", "aa:bb:cc:dd:ee:ff", "a:b", "192.168.0.1",
+        "10.0.0.0/8", "fd00::10", "fd00::/64", "::1", "::", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5", "- item", "-", "? x", ":x", "x:", "a: b", "a #b", "#comment", "&anchor",
+        "*alias", "!tag", "|", ">", "'q'", "\"q\"", "%x", "@x", "`x", "{a}", "[a]", ",x", "a\nb", "tab\there",
+        "a\n", "\n",
+    ]
+    /// Plain-safe strings that we leave unquoted.
+    static let staysPlain = [
+        "web", "ubuntu-vm", "4Gi", "512Mi", "quay.io/containerdisks/fedora:40", "ALL=(ALL) NOPASSWD:ALL",
+        "/bin/bash", "$6$rounds=4096$saltsalt$hash", "ssh-ed25519 AAAAC3Nza admin@lab", "kubevirt.io/v1",
+        "app.kubernetes.io/managed-by", "Opaque", "vms/external", "yesterday", "nothing", "online", "truth",
+        "nullable", "x-y", "x:y", "a#b", "1 day", "2x4 lumber", "v1.2.3", "cc81f674-99d8-5989-8a51-2388de4a6f4f",
+    ]
+
+    func testNeedsQuotesTable() {
+        for s in Self.mustQuote { XCTAssertTrue(YAMLOutput.needsQuotes(s), "should quote \(s.debugDescription)") }
+        for s in Self.staysPlain { XCTAssertFalse(YAMLOutput.needsQuotes(s), "should stay plain \(s.debugDescription)") }
+    }
+
+    func testMACsAndAddressesAreAlwaysQuotedInOutput() {
+        let doc = YAMLOutput.document(.map([
+            KubeField("mac", .string("52:54:00:12:34:56")), KubeField("mac2", .string("0e:aa:bb:cc:dd:ee")),
+            KubeField("ip", .string("192.168.0.1")), KubeField("ip6", .string("fd00::1")),
+            KubeField("cidr", .string("10.0.0.0/24")),
+        ]))
+        XCTAssertEqual(doc, """
+            mac: "52:54:00:12:34:56"
+            mac2: "0e:aa:bb:cc:dd:ee"
+            ip: "192.168.0.1"
+            ip6: "fd00::1"
+            cidr: "10.0.0.0/24"
+
+            """)
+    }
+
+    /// Every string, quoted or not, reads back as the same string with Yams (libyaml + a YAML
+    /// 1.1-style resolver).
+    func testStringsRoundTripThroughYams() throws {
+        let all = Self.mustQuote + Self.staysPlain + ["line one\nline two\n", "  indented\nblock", "trailing  \nspaces",
+                                                      "ends with newlines\n\n\n", "ünïcødé ✓", "emoji 😀", "\u{7}bell"]
+        let fields = all.enumerated().map { KubeField("k\($0.offset)", .string($0.element)) }
+        let text = YAMLOutput.document(.map(fields))
+        let loaded = try XCTUnwrap(try Yams.load(yaml: text) as? [String: Any])
+        for (i, s) in all.enumerated() {
+            XCTAssertEqual(loaded["k\(i)"] as? String, s, "round trip of \(s.debugDescription) in:\n\(text)")
+        }
+    }
+
+    /// Same with PyYAML (YAML 1.1, what cloud-init and the referee tools use), when present.
+    func testStringsRoundTripThroughPyYAML() throws {
+        let all = Self.mustQuote + Self.staysPlain + ["line one\nline two\n", "a\n  b\n"]
+        let fields = all.enumerated().map { KubeField("k\($0.offset)", .string($0.element)) }
+        let text = YAMLOutput.document(.map(fields))
+        let json = try python("import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin.read())))", input: text)
+        let loaded = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        for (i, s) in all.enumerated() {
+            XCTAssertEqual(loaded["k\(i)"] as? String, s, "PyYAML reads \(s.debugDescription) differently")
+        }
+    }
+
+    func testMultiLineStringsUseLiteralBlocks() {
+        let doc = YAMLOutput.document(.map([KubeField("script", .string("echo one\necho two\n"))]))
+        XCTAssertEqual(doc, "script: |\n  echo one\n  echo two\n")
+    }
+
+    func testJSONTextIsSingleQuoted() {
+        let doc = YAMLOutput.document(.map([KubeField("config", .string(#"{"a":"b"}"#))]))
+        XCTAssertEqual(doc, "config: '{\"a\":\"b\"}'\n")
+    }
+
+    func testBlockStyleIndentAndNoWrapping() {
+        let long = String(repeating: "abcdefghij", count: 30)
+        let doc = YAMLOutput.document(.map([
+            KubeField("a", .map([KubeField("b", .list([.string("x"), .map([KubeField("c", .int(1)), KubeField("d", .bool(true))])]))])),
+            KubeField("empty", .map([])), KubeField("none", .list([])), KubeField("long", .string(long)),
+            KubeField("nothing", .null),
+        ]))
+        XCTAssertEqual(doc, """
+            a:
+              b:
+              - x
+              - c: 1
+                d: true
+            empty: {}
+            none: []
+            long: \(long)
+            nothing: null
+
+            """)
+    }
+
+    func testStreamSeparatesDocuments() {
+        let objs = (0..<3).map { i in
+            KubeObject(apiVersion: "v1", kind: "Namespace", name: "n\(i)", namespace: nil,
+                       body: .map([KubeField("apiVersion", .string("v1")), KubeField("kind", .string("Namespace")),
+                                   KubeField("metadata", .map([KubeField("name", .string("n\(i)"))]))]))
+        }
+        XCTAssertEqual(YAMLOutput.stream(objs), """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: n0
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: n1
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: n2
+
+            """)
+        XCTAssertEqual(YAMLOutput.stream([]), "")
+    }
+
+    /// The chunked, multi-threaded stream is byte-identical to one emitter's output.
+    func testChunkedStreamEqualsSequential() {
+        let objs = KubernetesBackend.objects(for: Fixtures.many(300))
+        let saved = Parallel.threshold
+        Parallel.threshold = Int.max
+        let sequential = YAMLOutput.stream(objs)
+        Parallel.threshold = 1
+        defer { Parallel.threshold = saved }
+        XCTAssertGreaterThan(Parallel.chunks(objs.count, minimum: 1).count, 0)
+        let chunked = YAMLOutput.stream(objs)
+        XCTAssertEqual(chunked, sequential)
+        XCTAssertEqual(KubernetesBackend.objects(for: Fixtures.many(300)), objs)
+    }
+
+    func testChunksCoverTheRangeInOrder() {
+        for n in [0, 1, 5, 511, 4096, 10_001] {
+            let c = Parallel.chunks(n, minimum: 1)
+            XCTAssertEqual(c.first?.lowerBound ?? 0, 0)
+            XCTAssertEqual(c.last?.upperBound ?? 0, n)
+            for (a, b) in zip(c, c.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+        }
+    }
+
+    func testJSONStreamIsAV1List() throws {
+        let objs = KubernetesBackend.objects(for: Fixtures.lab())
+        let json = JSONOutput.stream(objs)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(list["apiVersion"] as? String, "v1")
+        XCTAssertEqual(list["kind"] as? String, "List")
+        let items = try XCTUnwrap(list["items"] as? [[String: Any]])
+        XCTAssertEqual(items.map { $0["kind"] as? String }, objs.map(\.kind))
+        // Same content as the YAML.
+        let fromYAML = try Yams.load_all(yaml: YAMLOutput.stream(objs)).map { $0 as? [String: Any] }
+        XCTAssertEqual(items.count, fromYAML.count)
+        for (a, b) in zip(items, fromYAML) {
+            XCTAssertEqual(NSDictionary(dictionary: a), NSDictionary(dictionary: b ?? [:]))
+        }
+        XCTAssertTrue(json.hasPrefix("{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n"))
+    }
+
+    func testJSONStringEscapes() {
+        XCTAssertEqual(JSONOutput.compact(.string("a\"b\\c\n\t\u{1}é")), #""a\"b\\c\n\t\u0001é""#)
+        XCTAssertEqual(JSONOutput.compact(.map([KubeField("z", .int(-3)), KubeField("a", .list([.bool(false), .null]))])),
+                       #"{"z":-3,"a":[false,null]}"#)
+    }
+
+    func testBase64() {
+        XCTAssertEqual(Base64.encode(""), "")
+        XCTAssertEqual(Base64.encode("f"), "Zg==")
+        XCTAssertEqual(Base64.encode("fo"), "Zm8=")
+        XCTAssertEqual(Base64.encode("foo"), "Zm9v")
+        XCTAssertEqual(Base64.encode("foobar"), "Zm9vYmFy")
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        XCTAssertEqual(Base64.encode(bytes), Data(bytes).base64EncodedString())
+    }
+}
+
+/// Runs python3 with `code`, feeding `input`; skips when python3 or PyYAML is missing.
+func python(_ code: String, input: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", code]
+    let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+    p.standardInput = inPipe
+    p.standardOutput = outPipe
+    p.standardError = errPipe
+    do { try p.run() } catch { throw XCTSkip("python3 not available: \(error)") }
+    inPipe.fileHandleForWriting.write(Data(input.utf8))
+    try inPipe.fileHandleForWriting.close()
+    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let errText = String(decoding: err, as: UTF8.self)
+    if p.terminationStatus != 0 && errText.contains("No module named 'yaml'") { throw XCTSkip("PyYAML not installed") }
+    if p.terminationStatus != 0 { XCTFail("python3 failed: \(errText)") }
+    return String(decoding: out, as: UTF8.self)
+}
