@@ -635,6 +635,12 @@ class Handler(BaseHTTPRequestHandler):
     # -- helpers
     def send_json(self, code, obj, headers=None):
         data = json.dumps(obj, separators=(",", ":")).encode()
+        st = self.server.state
+        if not self.path.startswith("/_test/"):
+            # logged before the answer goes out: a client that has its answer finds it in the log
+            with st.lock:
+                st.log.append({"method": self.command, "path": self.path.split("?")[0],
+                               "query": self.path.partition("?")[2], "status": code})
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -643,12 +649,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        st = self.server.state
-        if self.path.startswith("/_test/"):
-            return
-        with st.lock:
-            st.log.append({"method": self.command, "path": self.path.split("?")[0], "query": self.path.partition("?")[2],
-                           "status": code})
 
     def send_error_status(self, err):
         self.send_json(err.code, err.status(), err.headers)
