@@ -115,6 +115,25 @@ final class SourceLoweringTests: XCTestCase {
         ])
     }
 
+    /// `vm.nic.address` of an `auto` NIC is evaluated before lowering allocates: both must agree.
+    func testAutoAddressReadByExpressionsMatchesTheIR() throws {
+        let t = try XCTUnwrap(lower("""
+            nic ens192
+            bridge br { ports = [ens192] }
+            network lan { bridge = br, subnet = 10.0.0.0/29, gateway = 10.0.0.1, dns = [10.0.0.2], pool = 10.0.0.1 ..= 10.0.0.6 }
+            vm a { cpu = 1, memory = 1Gi, image = "x"
+              nic x on lan { address = auto }
+              nic y on lan { address = auto }
+            }
+            vm b { cpu = 1, memory = 1Gi, image = "x"
+              run = ["ping ${a.x.address}", "ping ${a.y.address}"]
+              nic x on lan { address = 10.0.0.4 }
+            }
+            """))
+        XCTAssertEqual(t.vms[0].nics.map(\.address), [.static(IfAddr("10.0.0.3/29")!), .static(IfAddr("10.0.0.5/29")!)])
+        XCTAssertEqual(t.vms[1].run, ["ping 10.0.0.3", "ping 10.0.0.5"])
+    }
+
     func testPoolExhaustionIsReportedAtTheAuto() {
         let source = """
             nic ens192
