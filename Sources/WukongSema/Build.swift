@@ -107,7 +107,7 @@ extension Engine {
         ensureExpanded(idx)
         let inst = instances[idx]
         if let on = inst.onSlot { _ = force(inst, on) }
-        for s in inst.attrs { _ = force(inst, s) }
+        for s in inst.attrs.indices { _ = force(inst, s) }
         for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil {
             error(.missingAttribute, "`\(inst.block.keyword)` `\(inst.name)` is missing the required attribute `\(a.name)`",
                   at: inst.nameSpan, help: "add `\(a.name) = …` (a `\(a.type.description)`)")
@@ -145,7 +145,7 @@ extension Engine {
                                               mtu: int(inst, "mtu"), poisoned: inst.poisoned || base == nil))
             case .bond:
                 program.bonds.append(BondDecl(decl: declInfo(inst), ports: links(inst, "ports"),
-                                              portsSpan: inst.attr("ports")?.valueSpan, mode: string(inst, "mode"),
+                                              portsSpan: inst.valueSpan(of: "ports"), mode: string(inst, "mode"),
                                               ifname: string(inst, "ifname"), mtu: int(inst, "mtu"), poisoned: inst.poisoned))
             case .bridge, .ovsBridge:
                 var hosts: [Located<String>]? = nil
@@ -154,7 +154,7 @@ extension Engine {
                 }
                 program.bridges.append(BridgeDecl(
                     decl: declInfo(inst), kind: inst.kind == .bridge ? .linux : .ovs, ports: links(inst, "ports"),
-                    portsSpan: inst.attr("ports")?.valueSpan, stp: bool(inst, "stp"), mtu: int(inst, "mtu"), hosts: hosts,
+                    portsSpan: inst.valueSpan(of: "ports"), stp: bool(inst, "stp"), mtu: int(inst, "mtu"), hosts: hosts,
                     managed: bool(inst, "managed"), ifname: string(inst, "ifname"), poisoned: inst.poisoned))
             case .network:
                 program.networks.append(network(inst))
@@ -176,9 +176,9 @@ extension Engine {
 
     func network(_ inst: Instance) -> NetworkDecl {
         var attachments: [Located<AttachmentUse>] = []
-        for s in inst.attrs {
+        for s in inst.attrs.indices {
             let v = force(inst, s)
-            switch (s.name, v.value) {
+            switch (inst.attrs[s].name, v.value) {
             case ("bridge", .ref(let r)): attachments.append(Located(.bridge(name: r.name), v.span))
             case ("ovs", .ref(let r)): attachments.append(Located(.ovs(name: r.name), v.span))
             case ("macvlan", .ref(let r)):
@@ -210,7 +210,7 @@ extension Engine {
         if let v = value(inst, "host"), case .ref(let r) = v.value { host = Located(r.name, v.span) }
         var cloud: CloudConfigSource? = nil
         if let slot = inst.attr("cloud_config"), let v = value(inst, "cloud_config"), case .string(let text) = v.value {
-            cloud = CloudConfigSource(text: text, span: v.span, lineSpans: lineSpans(slot.expr, text: text))
+            cloud = CloudConfigSource(text: text, span: v.span, lineSpans: lineSpans(inst.attrs[slot].expr, text: text))
         }
         var users: [UserDecl] = []
         var nics: [VMNicDecl] = []

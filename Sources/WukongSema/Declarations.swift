@@ -307,7 +307,8 @@ extension Engine {
         inst.parent = parent
         if let on = r.on {
             if block == .vlan || block == .vmNic {
-                inst.onSlot = AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false)
+                inst.attrs.append(AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false))
+                inst.onSlot = inst.attrs.count - 1
             } else {
                 error(.unknownAttribute, "a `\(block.keyword)` takes no `on`", at: on.span,
                       help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
@@ -554,19 +555,20 @@ extension Engine {
     }
 
     /// The checked value of one attribute (memoised; `.error` after a diagnostic).
-    func force(_ inst: Instance, _ slot: AttrSlot) -> LValue {
-        switch slot.state {
-        case .done: return slot.value
+    func force(_ inst: Instance, _ i: Int) -> LValue {
+        switch inst.attrs[i].state {
+        case .done: return inst.attrs[i].value
         case .active:
-            if !slot.cycleReported {
-                slot.cycleReported = true
-                reportCycle("\(inst.name).\(slot.name)", slot, at: slot.nameSpan)
+            if !inst.attrs[i].cycleReported {
+                inst.attrs[i].cycleReported = true
+                reportCycle("\(inst.name).\(inst.attrs[i].name)", inst, at: inst.attrs[i].nameSpan, attribute: i)
             }
-            return .error(slot.nameSpan)
+            return .error(inst.attrs[i].nameSpan)
         case .pending: break
         }
-        slot.state = .active
-        push("\(inst.name).\(slot.name)", slot)
+        inst.attrs[i].state = .active
+        let slot = inst.attrs[i]
+        push(inst, attribute: i)
         var v: LValue
         if let schema = attributeType(inst, slot.name) {
             if let p = slot.preset {
@@ -589,8 +591,8 @@ extension Engine {
         v = localize(v, within: slot.valueSpan)
         if v.value.isError { inst.poisoned = true }
         pop()
-        slot.value = v
-        slot.state = .done
+        inst.attrs[i].value = v
+        inst.attrs[i].state = .done
         return v
     }
 

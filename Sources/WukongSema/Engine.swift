@@ -80,8 +80,8 @@ struct NicGroup {
     var first: Int { topLevel ?? hostNics.first ?? -1 }
 }
 
-/// One attribute of an expanded block.
-final class AttrSlot {
+/// One attribute of an expanded block (stored inline in `Instance.attrs`; addressed by index).
+struct AttrSlot {
     let name: String
     /// The attribute's name (or the spread that supplied it).
     var nameSpan: Span
@@ -114,7 +114,8 @@ final class Instance {
     var expandState: SlotState = .pending
     var attrs: [AttrSlot] = []
     var children: [Int] = []
-    var onSlot: AttrSlot?
+    /// Index in `attrs` of the `on` clause (`vlan x on LINK`, `nic n on NETWORK`).
+    var onSlot: Int?
     var poisoned = false
     /// A duplicate declaration: reported, checked, but kept out of the program.
     var excluded = false
@@ -123,10 +124,13 @@ final class Instance {
         self.kind = kind; self.block = block; self.decl = decl; self.span = span; self.env = env
         self.name = name; self.nameSpan = nameSpan
     }
-    func attr(_ name: String) -> AttrSlot? {
-        for a in attrs where a.name == name { return a }
+    /// Index in `attrs` of the attribute `name`.
+    func attr(_ name: String) -> Int? {
+        var i = 0
+        while i < attrs.count { if attrs[i].name == name { return i }; i += 1 }
         return nil
     }
+    func valueSpan(of name: String) -> Span? { attr(name).map { attrs[$0].valueSpan } }
 }
 
 /// A standard-library module.
@@ -172,8 +176,8 @@ final class Engine {
     let rootEnv: Env
 
     /// Cycle detection: the slots being evaluated, innermost last.
-    var activeNames: [String] = []
-    var activeObjects: [ObjectIdentifier] = []
+    var activeNames: [(String, String?)] = []
+    var activeKeys: [ActiveKey] = []
     var callDepth = 0
     var expanding = true
     var suggestionBudget = 200
@@ -205,15 +209,27 @@ final class Engine {
 
     // MARK: cycle stack
 
-    func push(_ name: String, _ obj: AnyObject) { activeNames.append(name); activeObjects.append(ObjectIdentifier(obj)) }
-    func pop() { activeNames.removeLast(); activeObjects.removeLast() }
+    struct ActiveKey: Equatable {
+        var id: ObjectIdentifier
+        var index: Int
+    }
+
+    func push(_ name: String, _ obj: AnyObject) {
+        activeNames.append((name, nil)); activeKeys.append(ActiveKey(id: ObjectIdentifier(obj), index: -1))
+    }
+    func push(_ inst: Instance, attribute i: Int) {
+        activeNames.append((inst.name, inst.attrs[i].name)); activeKeys.append(ActiveKey(id: ObjectIdentifier(inst), index: i))
+    }
+    func pop() { activeNames.removeLast(); activeKeys.removeLast() }
 
     /// Reports the cycle that re-enters `obj` (named `name`, defined at `span`).
-    func reportCycle(_ name: String, _ obj: AnyObject, at span: Span) {
-        let id = ObjectIdentifier(obj)
+    func reportCycle(_ name: String, _ obj: AnyObject, at span: Span, attribute: Int = -1) {
+        let key = ActiveKey(id: ObjectIdentifier(obj), index: attribute)
         var chain: [String] = [name]
-        if let i = activeObjects.lastIndex(of: id) {
-            chain = Array(activeNames[i...]) + [name]
+        if let i = activeKeys.lastIndex(of: key) {
+            chain = []
+            for (owner, attr) in activeNames[i...] { chain.append(attr.map { "\(owner).\($0)" } ?? owner) }
+            chain.append(name)
         }
         let path = chain.map { "`\($0)`" }.joined(separator: " → ")
         if chain.count <= 2 {

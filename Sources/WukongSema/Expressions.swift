@@ -211,7 +211,9 @@ extension Engine {
                 let v = eval(x, env)
                 switch v.value {
                 case .record(let r):
-                    for (i, k) in r.keys.enumerated() where explicit[k] == nil {
+                    for (i, k) in r.keys.enumerated() {
+                        // a written field wins; an earlier spread still decides its position
+                        if explicit[k] != nil && rec.index(of: k) != nil { continue }
                         rec.set(k, r.values[i], keySpan: r.keySpans[i])
                     }
                 case .error: failed = true

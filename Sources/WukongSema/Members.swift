@@ -143,7 +143,7 @@ extension Engine {
             case .ifaddr(let a): return LValue(.ip(a.address), span)
             case .dhcp:
                 error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                      notes: [DiagnosticNote("declared here", at: slot.nameSpan)])
+                      notes: [DiagnosticNote("declared here", at: inst.attrs[slot].nameSpan)])
                 return .error(span)
             case .auto:
                 return allocated(idx, span: span)
@@ -212,10 +212,12 @@ extension Engine {
             guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else { continue }
             var first = subnet.network, last = subnet.broadcast
             if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value {
-                first = f; last = l
+                // a pool is clipped to the subnet (as lowering does)
+                first = max(f, first); last = min(l, last)
             }
             var taken = Set<IPAddress>()
             if !subnet.isV6 && subnet.prefix <= 30 { taken.insert(subnet.network); taken.insert(subnet.broadcast) }
+            if subnet.isV6 && subnet.prefix <= 126 { taken.insert(subnet.network) }
             if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { taken.insert(a) }
             if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
                 for x in xs { if case .ip(let a) = x.value { taken.insert(a) } }

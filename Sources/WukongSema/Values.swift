@@ -99,7 +99,7 @@ struct RecordValue: Sendable, Equatable {
     }
 }
 
-indirect enum Value: Sendable, Equatable {
+enum Value: Sendable, Equatable {
     case int(Int)
     case bool(Bool)
     case string(String)

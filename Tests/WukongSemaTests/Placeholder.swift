@@ -1,5 +1,0 @@
-import XCTest
-
-final class WukongSemaTestsPlaceholder: XCTestCase {
-    func testModuleBuilds() { XCTAssertTrue(true) }
-}
