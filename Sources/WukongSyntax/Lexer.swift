@@ -25,21 +25,6 @@ public enum Lexer {
 @inline(__always) func isIdentPart(_ c: UInt8) -> Bool { isLetter(c) || isDigit(c) || c == 0x5F || c == 0x2D }
 @inline(__always) func isHexDigit(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20) &- 0x61 < 6 }
 
-private let keywordTable: [UInt64: TokenKind] = {
-    var t: [UInt64: TokenKind] = [:]
-    let kinds: [TokenKind] = [.kwImport, .kwTopology, .kwHost, .kwNic, .kwVlan, .kwBond, .kwBridge, .kwNetwork,
-                              .kwVm, .kwUser, .kwOn, .kwLet, .kwFn, .kwFor, .kwIn, .kwIf, .kwElse, .kwAssert,
-                              .kwTrue, .kwFalse, .kwAuto, .kwDhcp, .kwPod]
-    for k in kinds {
-        var key: UInt64 = 0
-        for (n, c) in k.spelling!.utf8.enumerated() { key |= UInt64(c) << UInt64(8 * n) }
-        t[key] = k
-    }
-    return t
-}()
-
-private let ovsBridgeBytes = Array("ovs-bridge".utf8)
-
 /// Why a run of code tokens stopped.
 private enum CodeEnd { case endOfFile, closed, newline, aborted }
 
@@ -312,18 +297,30 @@ struct LexerImpl {
 
     private func keyword(_ s: Int, _ e: Int) -> TokenKind? {
         let len = e - s
-        if len == 10 {
-            for k in 0..<10 where b[s + k] != ovsBridgeBytes[k] { return nil }
-            return .kwOvsBridge
+        guard len >= 2, len <= 10 else { return nil }
+        @inline(__always) func eq(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == len else { return false }
+            let p = word.utf8Start
+            for k in 1..<len where b[s + k] != p[k] { return false }
+            return true
         }
-        guard len >= 2, len <= 8 else { return nil }
-        var key: UInt64 = 0
-        for k in 0..<len {
-            let c = b[s + k]
-            if c == 0x2D || c == 0x5F || isDigit(c) { return nil }
-            key |= UInt64(c) << UInt64(8 * k)
+        switch b[s] {
+        case 0x61: return eq("assert") ? .kwAssert : eq("auto") ? .kwAuto : nil                          // a
+        case 0x62: return eq("bond") ? .kwBond : eq("bridge") ? .kwBridge : nil                          // b
+        case 0x64: return eq("dhcp") ? .kwDhcp : nil                                                     // d
+        case 0x65: return eq("else") ? .kwElse : nil                                                     // e
+        case 0x66: return eq("fn") ? .kwFn : eq("for") ? .kwFor : eq("false") ? .kwFalse : nil           // f
+        case 0x68: return eq("host") ? .kwHost : nil                                                     // h
+        case 0x69: return eq("in") ? .kwIn : eq("if") ? .kwIf : eq("import") ? .kwImport : nil           // i
+        case 0x6C: return eq("let") ? .kwLet : nil                                                       // l
+        case 0x6E: return eq("nic") ? .kwNic : eq("network") ? .kwNetwork : nil                          // n
+        case 0x6F: return eq("on") ? .kwOn : eq("ovs-bridge") ? .kwOvsBridge : nil                       // o
+        case 0x70: return eq("pod") ? .kwPod : nil                                                       // p
+        case 0x74: return eq("topology") ? .kwTopology : eq("true") ? .kwTrue : nil                      // t
+        case 0x75: return eq("user") ? .kwUser : nil                                                     // u
+        case 0x76: return eq("vm") ? .kwVm : eq("vlan") ? .kwVlan : nil                                  // v
+        default: return nil
         }
-        return keywordTable[key]
     }
 
     // MARK: Numbers, quantities, IPv4
