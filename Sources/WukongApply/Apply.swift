@@ -64,6 +64,8 @@ public struct ApplyOptions: Sendable {
     public var topology: String?
     /// Namespace for namespaced objects that carry none (the kubeconfig context's), else `default`.
     public var defaultNamespace: String?
+    /// Page size of the LIST requests prune makes (`limit`, followed by `continue`).
+    public var listPageSize = 500
     public init() {}
 }
 
@@ -492,7 +494,7 @@ public final class Applier: Sendable {
             if let ns = item.namespace, !namespaces.contains(ns) { namespaces.append(ns) }
         }
         if namespaces.isEmpty { namespaces = [options.defaultNamespace ?? "default"] }
-        let selector = "?labelSelector=" + percentEncode("\(topologyLabel)=\(topo)") + "&limit=500"
+        let selector = "?labelSelector=" + percentEncode("\(topologyLabel)=\(topo)") + "&limit=\(max(1, options.listPageSize))"
         var out: [(ObjectRef, String)] = []
         for type in ResourceType.all.reversed() {
             for ns in type.namespaced ? namespaces.map(Optional.some) : [nil] {

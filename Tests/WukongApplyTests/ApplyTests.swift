@@ -123,6 +123,15 @@ final class ApplyTests: XCTestCase {
         XCTAssertTrue(r2.pruned.map(\.description).contains("nodenetworkconfigurationpolicy.nmstate.io/lab-br1"), "\(r2.pruned)")
     }
 
+    func testPruneFollowsListPages() throws {
+        XCTAssertNil(applier().apply(smallTopology(vms: 7)).failure)
+        let report = applier { $0.prune = true; $0.listPageSize = 2 }.apply(smallTopology(vms: 2))
+        XCTAssertNil(report.failure, report.summary)
+        XCTAssertEqual(report.pruned.map(\.name), ["web-3", "web-4", "web-5", "web-6", "web-7"])
+        let lists = try server.log().filter { $0.method == "GET" && $0.path.hasSuffix("/virtualmachines") }
+        XCTAssertEqual(lists.count, 4, "7 VMs in pages of 2")
+    }
+
     func testConflictNamesTheOwningManagerAndForceTakesOwnership() throws {
         XCTAssertNil(applier().apply([namespaceObj("lab")]).failure)
         let other = applier { $0.fieldManager = "other-tool" }.apply([nadObj("lan", ns: "lab", bridge: "br-other")])
