@@ -379,7 +379,7 @@ struct LoweringPass {
             var address = NicAddress.dhcp
             if info.allocates, let spec = nic.address {
                 switch spec.value {
-                case .ip(let ip): address = .static(IfAddr(address: ip, prefix: info.prefix ?? ip.bitWidth))
+                case .ip(let ip): address = .static(IfAddr(address: ip, prefix: min(info.prefix ?? ip.bitWidth, ip.bitWidth)))
                 case .ifaddr(let a): address = .static(a)
                 case .auto:
                     work.autos.append(AddressAllocation.Request(vm: vmIndex, nic: nicIndex, network: ni, span: spec.span))
