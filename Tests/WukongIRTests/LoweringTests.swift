@@ -439,6 +439,25 @@ final class LoweringTests: XCTestCase {
         XCTAssertEqual(t.policies[3].interfaces, [.vlan("v5"), .bridge("br-c")])
     }
 
+    func testPerHostComponentWithAnUnrestrictedMacvlanVlanCoversEveryHost() {
+        let b = ProgramBuilder("lab")
+        b.host("w1"); b.host("w2")
+        b.nic("ens1"); b.nic("ens2")
+        b.bond("bond0", ports: [b.link(.nic, "ens1"), b.link(.nic, "ens2")])
+        b.vlan("v10", on: b.link(.bond, "bond0"), id: 10)
+        b.vlan("v20", on: b.link(.bond, "bond0"), id: 20)
+        b.bridge("br-10", ports: [b.link(.vlan, "v10")], hosts: ["w2"])
+        b.network("mv", .macvlan(b.link(.vlan, "v20")))
+        let t = b.lower().topology
+        // v20 (macvlan, unrestricted) needs bond0 on every host; br-10 and v10 only on w2.
+        XCTAssertEqual(t.policies, [
+            NodePolicy(name: "lab-br-10-w1", host: "w1", nodeSelector: [KeyValue("kubernetes.io/hostname", "w1")],
+                       interfaces: [.bond("bond0"), .vlan("v20")]),
+            NodePolicy(name: "lab-br-10-w2", host: "w2", nodeSelector: [KeyValue("kubernetes.io/hostname", "w2")],
+                       interfaces: [.bond("bond0"), .vlan("v10"), .vlan("v20"), .bridge("br-10")]),
+        ])
+    }
+
     func testPerHostNodeAddressesSplitAndReleaseTheNic() {
         let b = ProgramBuilder("lab")
         b.host("w1"); b.host("w2")
