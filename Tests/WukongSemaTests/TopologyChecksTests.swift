@@ -497,6 +497,25 @@ final class TopologyChecksTests: XCTestCase {
         XCTAssertEqual(only(ds, .duplicateObject).map(\.span), [p.bridges[1].decl.nameSpan], ds.map(\.message).joined(separator: "\n"))
     }
 
+    func testPolicyNamesFollowLoweringsGrouping() {
+        // br-a takes over ens192's node address, so ens192 is an interface of br-a's policy and the
+        // VLAN on it (under the long-named bridge) joins that policy: only `lab-br-a` is generated.
+        let long = "br-" + String(repeating: "x", count: 12)
+        func make(nodeAddress: Bool) -> CheckedProgram {
+            var p = program(String(repeating: "t", count: 48))
+            p.nics = [NodeNicDecl(decl: decl("ens192"), host: nil, address: nodeAddress ? loc(IfAddr("10.0.0.5/24")!) : nil)]
+            p.vlans = [VlanDecl(decl: decl("v7"), base: link("ens192"), id: loc(7))]
+            p.bridges = [BridgeDecl(decl: decl("br-a"), kind: .linux, ports: [link("ens192")]),
+                         BridgeDecl(decl: decl(long), kind: .linux, ports: [link("v7", .vlan)])]
+            p.networks = [bridgeNet("a", bridge: "br-a"), bridgeNet("b", bridge: long)]
+            p.vms = [vm("v", [nic("a", on: "a"), nic("b", on: "b")])]
+            return p
+        }
+        XCTAssertEqual(only(TopologyChecks.check(make(nodeAddress: true)), .kubernetesName).map(\.message), [])
+        let p = make(nodeAddress: false)
+        XCTAssertEqual(only(TopologyChecks.check(p), .kubernetesName).map(\.span), [p.bridges[1].decl.nameSpan])
+    }
+
     // MARK: - Scale
 
     func testLinearOnManyVMs() {
