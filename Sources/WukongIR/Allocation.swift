@@ -156,18 +156,26 @@ struct Placement {
         }
     }
 
-    func affinity(for nics: [VMNic]) -> [String]? {
-        var mask: [Bool]? = nil
+    /// Results per set of restricting networks: VMs of a fleet share a few such sets, so the
+    /// per-host work is done once per set, not once per VM.
+    private var cache: [[Int]: [String]] = [:]
+
+    mutating func affinity(for nics: [VMNic]) -> [String]? {
+        var restricting: [Int] = []
         for nic in nics {
-            guard let net = nic.network, let ni = networkIndex[net], let m = masks[ni] else { continue }
-            if var acc = mask {
-                for h in acc.indices where !m[h] { acc[h] = false }
-                mask = acc
-            } else {
-                mask = m
-            }
+            guard let net = nic.network, let ni = networkIndex[net], masks[ni] != nil else { continue }
+            if !restricting.contains(ni) { restricting.append(ni) }
         }
-        guard let mask else { return nil }
-        return hostnames.indices.filter { mask[$0] }.map { hostnames[$0] }
+        guard !restricting.isEmpty else { return nil }
+        restricting.sort()
+        if let known = cache[restricting] { return known }
+        var mask = [Bool](repeating: true, count: hostnames.count)
+        for ni in restricting {
+            guard let m = masks[ni] else { continue }
+            for h in mask.indices where !m[h] { mask[h] = false }
+        }
+        let result = hostnames.indices.filter { mask[$0] }.map { hostnames[$0] }
+        cache[restricting] = result
+        return result
     }
 }

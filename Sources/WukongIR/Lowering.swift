@@ -117,7 +117,10 @@ struct LoweringPass {
             if let i = nicIndex[d.decl.name] {
                 nics[i].settings.append(settings)
                 if let h = d.host {
-                    if nics[i].hosts != nil && !nics[i].hosts!.contains(h) { nics[i].hosts!.append(h) }
+                    if var hs = nics[i].hosts, !hs.contains(h) {
+                        hs.append(h)
+                        nics[i].hosts = hs
+                    }
                 } else {
                     nics[i].hosts = nil
                 }
@@ -316,7 +319,7 @@ struct LoweringPass {
         vms.reserveCapacity(program.vms.count)
         var work = VMWork()
         let infos = netInfos()
-        let placement = Placement(pass: self)
+        var placement = Placement(pass: self)
         var uuid = UUIDFormatter()
 
         for vm in program.vms {
