@@ -191,9 +191,21 @@ extension AddressSpec {
 extension CIDR {
     /// IPv4 prefixes ≤ 30 reserve the network and broadcast addresses.
     var reservesEnds: Bool { !isV6 && prefix <= 30 }
+    /// What a reserved address is ("network", "broadcast", "subnet-router anycast"), or nil.
+    /// IPv6 prefixes ≤ /126 reserve the all-zero host (as `auto` allocation does).
+    func reservedRole(of ip: IPAddress) -> String? {
+        if reservesEnds {
+            if ip == network { return "network" }
+            if ip == broadcast { return "broadcast" }
+        } else if isV6 && prefix <= 126 && ip == network {
+            return "subnet-router anycast"
+        }
+        return nil
+    }
     /// First and last address a host may use (for help texts).
     var usableRange: (IPAddress, IPAddress) {
         if reservesEnds, let f = network.adding(1), let l = broadcast.adding(-1) { return (f, l) }
+        if isV6 && prefix <= 126, let f = network.adding(1) { return (f, broadcast) }
         return (network, broadcast)
     }
 }

@@ -64,8 +64,7 @@ extension Checker {
                 add(Diagnostic(.subnet, "gateway `\(gw.value)` is outside the subnet `\(subnet.value)` of network `\(name)`",
                                at: gw.span, notes: [subnetNote],
                                help: "use a gateway between `\(first)` and `\(last)`, or correct the subnet"))
-            } else if subnet.value.reservesEnds && (gw.value == subnet.value.network || gw.value == subnet.value.broadcast) {
-                let what = gw.value == subnet.value.network ? "network" : "broadcast"
+            } else if let what = subnet.value.reservedRole(of: gw.value) {
                 add(Diagnostic(.reservedAddress, "gateway `\(gw.value)` is the \(what) address of `\(subnet.value)`",
                                at: gw.span, notes: [subnetNote],
                                help: "use a gateway between `\(first)` and `\(last)`"))
@@ -369,8 +368,7 @@ extension Checker {
                            fixIts: [FixIt(replace: addr.span, with: fixed)]))
             return
         }
-        if cidr.reservesEnds && (ip == cidr.network || ip == cidr.broadcast) {
-            let what = ip == cidr.network ? "network" : "broadcast"
+        if let what = cidr.reservedRole(of: ip) {
             add(Diagnostic(.reservedAddress, "address `\(ip)` is the \(what) address of `\(cidr)`",
                            at: addr.span, notes: [subnetNote],
                            help: "use an address between `\(first)` and `\(last)`"))

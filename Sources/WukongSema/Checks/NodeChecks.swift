@@ -21,8 +21,7 @@ extension Checker {
                                at: gw.span, notes: [DiagnosticNote("node address here", at: a.span)],
                                help: "use a gateway inside `\(net)`, or correct the address's prefix"))
             }
-            if net.reservesEnds && (a.value.address == net.network || a.value.address == net.broadcast) {
-                let what = a.value.address == net.network ? "network" : "broadcast"
+            if let what = net.reservedRole(of: a.value.address) {
                 let (f, l) = net.usableRange
                 add(Diagnostic(.reservedAddress, "node address `\(a.value)` is the \(what) address of `\(net)`", at: a.span,
                                help: "use an address between `\(f)` and `\(l)`"))
