@@ -430,6 +430,23 @@ final class TopologyChecksTests: XCTestCase {
         XCTAssertEqual(CloudConfig.generatedKeys(for: v), ["users", "runcmd"])
     }
 
+    func testCloudConfigErrorColumnMapsIntoTheSourceLine() {
+        var p = base()
+        let text = "packages: [a]\nbad: \"unterminated\n"
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        var offset = 1000
+        var spans: [Span] = []
+        for l in lines { spans.append(Span(file: FileID(0), start: offset, end: offset + l.utf8.count)); offset += l.utf8.count + 7 }
+        var v = vm("v", [nic("e", on: "ext")])
+        v.cloudConfig = CloudConfigSource(text: text, span: s(), lineSpans: spans)
+        p.vms = [v]
+        let ds = only(TopologyChecks.check(p), .cloudConfig)
+        XCTAssertEqual(ds.count, 1)
+        let d = ds[0]
+        XCTAssertTrue(spans.contains { $0.file == d.span.file && $0.start <= d.span.start && d.span.end == $0.end },
+                      "inside one source line: \(d.span) \(spans)")
+    }
+
     // MARK: - Kubernetes names
 
     func testKubernetesNameSyntax() {

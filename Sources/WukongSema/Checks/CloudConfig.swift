@@ -15,9 +15,9 @@ public enum CloudConfig {
 
     /// The result of parsing one text: the top-level keys (with their 1-based lines), or an error at a 1-based line.
     enum Parsed {
-        case keys([(key: String, line: Int)])
+        case keys([(key: String, line: Int, column: Int)])
         case notMapping(String)
-        case error(message: String, line: Int?)
+        case error(message: String, line: Int?, column: Int)
     }
 
     static func parse(_ text: String) -> Parsed {
@@ -27,14 +27,14 @@ public enum CloudConfig {
         } catch let e as YamlError {
             return describe(e)
         } catch {
-            return .error(message: "is not valid YAML", line: nil)
+            return .error(message: "is not valid YAML", line: nil, column: 1)
         }
         guard let node else { return .keys([]) }   // empty or only comments: nothing to merge
         switch node {
         case .mapping(let m):
-            var keys: [(String, Int)] = []
+            var keys: [(String, Int, Int)] = []
             for (k, _) in m {
-                if let s = k.string { keys.append((s, k.mark?.line ?? 1)) }
+                if let s = k.string { keys.append((s, k.mark?.line ?? 1, k.mark?.column ?? 1)) }
             }
             return .keys(keys)
         case .scalar: return .notMapping("a scalar")
@@ -48,14 +48,14 @@ public enum CloudConfig {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let ctx = context.map { " " + $0.text } ?? ""
-            return .error(message: "is not valid YAML: \(problem)\(ctx)", line: mark.line)
+            return .error(message: "is not valid YAML: \(problem)\(ctx)", line: mark.line, column: mark.column)
         case .reader(let problem, _, _, _):
-            return .error(message: "is not valid YAML: \(problem)", line: nil)
+            return .error(message: "is not valid YAML: \(problem)", line: nil, column: 1)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return .error(message: "is not valid YAML: duplicate key \(keys)", line: context.mark.line)
+            return .error(message: "is not valid YAML: duplicate key \(keys)", line: context.mark.line, column: context.mark.column)
         default:
-            return .error(message: "is not valid YAML", line: nil)
+            return .error(message: "is not valid YAML", line: nil, column: 1)
         }
     }
 }
@@ -65,14 +65,23 @@ extension Checker {
         guard let cc = vm.cloudConfig else { return }
         let parsed: CloudConfig.Parsed
         if let c = cache[cc.text] { parsed = c } else { parsed = CloudConfig.parse(cc.text); cache[cc.text] = parsed }
-        func span(line: Int?) -> Span {
+        /// The source span of (1-based) line/column of the text: the rest of that line from the column
+        /// when the line is written verbatim in the source, else the whole line, else the expression.
+        func span(line: Int?, column: Int = 1) -> Span {
             // An error at the end of the text (libyaml reports the line after the last) maps to the last line.
             guard let line, let spans = cc.lineSpans, !spans.isEmpty, line >= 1 else { return cc.span }
-            return spans[min(line, spans.count) - 1]
+            let i = min(line, spans.count) - 1
+            let lineSpan = spans[i]
+            guard line <= spans.count, column > 1 else { return lineSpan }
+            let lines = cc.text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard i < lines.count, lines[i].utf8.count == lineSpan.length else { return lineSpan }
+            let offset = lines[i].unicodeScalars.prefix(column - 1).reduce(0) { $0 + UTF8.width($1) }
+            guard offset < lineSpan.length else { return lineSpan }
+            return Span(file: lineSpan.file, start: lineSpan.startOffset + offset, end: lineSpan.endOffset)
         }
         switch parsed {
-        case .error(let message, let line):
-            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` \(message)", at: span(line: line),
+        case .error(let message, let line, let column):
+            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` \(message)", at: span(line: line, column: column),
                            help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"))
         case .notMapping(let what):
             add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` is \(what), not a mapping", at: cc.span,
@@ -80,7 +89,7 @@ extension Checker {
         case .keys(let keys):
             let generated = CloudConfig.generatedKeys(for: vm)
             guard !generated.isEmpty else { return }
-            for (key, line) in keys where generated.contains(key) {
+            for (key, line, column) in keys where generated.contains(key) {
                 let (note, help): (DiagnosticNote?, String)
                 if key == "users" {
                     note = vm.users.first.map { DiagnosticNote("user declared here", at: $0.decl.nameSpan) }
@@ -90,7 +99,7 @@ extension Checker {
                     help = "put the commands into `run`, or move `run` into `cloud_config`'s `runcmd`"
                 }
                 add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` sets `\(key)`, which the generated user data sets too",
-                               at: span(line: line), notes: note.map { [$0] } ?? [], help: help))
+                               at: span(line: line, column: column), notes: note.map { [$0] } ?? [], help: help))
             }
         }
     }
