@@ -211,22 +211,45 @@ struct ParserImpl {
         case .kwFor: return parseFor()
         case .kwIf: return parseIfStatement()
         case .identifier:
-            let name = text(t)
-            advance()
-            var help = "an attribute is written `\(name) = value`"
-            let next = cur
-            if !next.newlineBefore && (next.kind == .identifier || next.kind == .stringStart),
-               let s = Suggest.didYouMean(name, among: ResourceKind.allCases.map(\.rawValue) + ["let", "fn", "for", "import", "assert"]) {
-                help = "`\(name)` is not a declaration keyword; \(s)"
-            }
-            expected("`=` after `\(name)`", help: help)
-            return Item(.error, span: span(t))
+            return parseItemWithoutEquals()
         case .invalid, .badLiteral:
             advance()
             return Item(.error, span: span(t))
         default:
             expected("a declaration or attribute", sameLine: false)
             return Item(.error, span: foundSpan(sameLine: false))
+        }
+    }
+
+    /// A name not followed by `=`: a misspelled declaration keyword (`vn web { }`) or an
+    /// attribute missing its `=` (`subnet 10.0.0.0/24`), which is reported and parsed on.
+    @inline(never)
+    mutating func parseItemWithoutEquals() -> Item {
+        let t = advance()
+        let name = text(t)
+        let next = cur
+        let sameLine = !next.newlineBefore
+        var help = "an attribute is written `\(name) = value`"
+        var keywordTypo = false
+        if sameLine && (next.kind == .identifier || next.kind == .stringStart),
+           let s = Suggest.didYouMean(name, among: ResourceKind.allCases.map(\.rawValue) + ["let", "fn", "for", "import", "assert"]) {
+            help = "`\(name)` is not a declaration keyword; \(s)"
+            keywordTypo = true
+        }
+        expected("`=` after `\(name)`", help: help)
+        guard sameLine, !keywordTypo, next.kind != .identifier, next.kind != .lBrace, startsExpression(next.kind) else {
+            return Item(.error, span: span(t))
+        }
+        let value = parseExpr()
+        let id = Identifier(name, span: span(t))
+        return Item(.attribute(name: id, value: value), span: id.span.to(value.span))
+    }
+
+    func startsExpression(_ k: TokenKind) -> Bool {
+        switch k {
+        case .integer, .quantity, .ipv4, .ipv4Prefix, .badLiteral, .stringStart, .identifier, .lBracket, .lParen,
+             .lBrace, .minus, .bang, .kwIf, .kwTrue, .kwFalse, .kwAuto, .kwDhcp, .kwPod: return true
+        default: return false
         }
     }
 
@@ -318,11 +341,13 @@ struct ParserImpl {
         guard let name = expectName("a name after `let`") else { return Item(.error, span: span(kw)) }
         var type: TypeExpr? = nil
         if at == .colon { advance(); type = parseType() }
-        guard at == .assign else {
+        if at == .assign {
+            advance()
+        } else {
             expected("`=` after `let \(name.name)`", help: "write `let \(name.name) = value`")
-            return Item(.error, span: span(kw).to(name.span))
+            // `let b 2`: parse the value anyway, so later uses of `b` do not cascade
+            guard !atLineBreak, at != .lBrace, startsExpression(at) else { return Item(.error, span: span(kw).to(name.span)) }
         }
-        advance()
         let value = parseExpr()
         return Item(.letDecl(name: name, type: type, value: value), span: span(kw).to(value.span))
     }

@@ -73,6 +73,13 @@ final class RecoveryTests: XCTestCase {
         XCTAssertTrue(dump.contains("(= image \"x\")"), "the attribute after the broken one survives: \(dump)")
     }
 
+    func testMissingEqualsIsParsedOn() {
+        let (f, d) = T.parse("let b 2\nvm a {\n  subnet 10.0.0.0/24\n  cpu = 1\n}")
+        XCTAssertEqual(T.codes(d), ["E0110", "E0110"])
+        XCTAssertEqual(d[0].message, "expected `=` after `let b`, found `2`")
+        XCTAssertEqual(T.dump(f.items), "(let b 2) (vm a {(= subnet 10.0.0.0/24) (= cpu 1)})")
+    }
+
     func testMisspelledDeclarationKeyword() {
         let (f, d) = T.parse("vn web { cpu = 1 }\nvm ok { cpu = 1 }")
         XCTAssertEqual(T.codes(d), ["E0110"])
