@@ -294,8 +294,12 @@ extension Checker {
         }
         // N-ROUTE warning: two declared default routes of one family with one metric.
         if defaultRoutes.count > 1 {
+            struct RouteKey: Hashable { let v6: Bool; let metric: Int }
+            var firstRoute: [RouteKey: Int] = [:]
             for (j, r) in defaultRoutes.enumerated() {
-                guard let prev = defaultRoutes[..<j].first(where: { $0.v6 == r.v6 && $0.metric == r.metric }) else { continue }
+                let key = RouteKey(v6: r.v6, metric: r.metric)
+                guard let pi = firstRoute[key] else { firstRoute[key] = j; continue }
+                let prev = defaultRoutes[pi]
                 let nic = vm.nics[r.nic], other = vm.nics[prev.nic]
                 add(Diagnostic(.routeWarning, "VM `\(vm.decl.name)` has two default routes with metric \(r.metric)",
                                at: nic.defaultRoute?.span ?? nic.decl.nameSpan,
