@@ -455,12 +455,31 @@ extension Engine {
         case .forLoop(let variable, let sequence, let body):
             let seq = eval(sequence, env)
             checkShadow(variable, env)
-            guard let elems = iterate(seq) else { return }
-            for el in elems {
+            func run(_ el: LValue) -> Bool {
+                if !step(at: sequence.span) { return false }
                 let iterEnv = Env(parent: env, module: env.module)
                 iterEnv.bind(variable.name, .value(el))
                 expandBody(body.items, iterEnv, target)
+                return true
             }
+            if case .range(let r) = seq.value {
+                // ranges are walked lazily, never materialised
+                guard let n = r.count, n <= Engine.rangeCap else { _ = materialise(r, span: seq.span); return }
+                switch r {
+                case .int(let f, _):
+                    for i in 0..<n where !run(LValue(.int(f + i), seq.span)) { break }
+                case .ip(let f, _):
+                    var a: IPAddress? = f
+                    for _ in 0..<n {
+                        guard let cur = a, run(LValue(.ip(cur), seq.span)) else { break }
+                        a = cur.adding(1)
+                    }
+                case .emptyIP: break
+                }
+                return
+            }
+            guard let elems = iterate(seq) else { return }
+            for el in elems where !run(el) { break }
         case .ifStatement(let cond, let then, let elseBranch):
             let c = eval(cond, env)
             switch c.value {

@@ -179,6 +179,10 @@ final class Engine {
     var activeNames: [(String, String?)] = []
     var activeKeys: [ActiveKey] = []
     var callDepth = 0
+    /// Loop iterations and function calls so far; evaluation stops past `Engine.stepLimit`.
+    var steps = 0
+    var stepLimitReported = false
+    static let stepLimit = 5_000_000
     var expanding = true
     var suggestionBudget = 200
     var reportedShadows: Set<Span> = []
@@ -239,6 +243,18 @@ final class Engine {
             error(.definitionCycle, "definition cycle: \(path)", at: span,
                   help: "one of these definitions must not depend on the others")
         }
+    }
+
+    /// Counts `n` evaluation steps; false (after one diagnostic) once the budget is spent.
+    func step(_ n: Int = 1, at span: Span) -> Bool {
+        steps += n
+        if steps <= Engine.stepLimit { return true }
+        if !stepLimitReported {
+            stepLimitReported = true
+            error(.valueOutOfRange, "evaluation takes more than \(Engine.stepLimit) steps (loop iterations and calls)", at: span,
+                  help: "make the loops smaller")
+        }
+        return false
     }
 
     // MARK: positions

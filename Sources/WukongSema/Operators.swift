@@ -133,6 +133,14 @@ extension Engine {
         }
     }
 
+    static let maxStringBytes = 16 << 20
+
+    func tooLarge(_ what: String, span: Span) -> LValue {
+        error(.valueOutOfRange, "the \(what) grows beyond what evaluation allows", at: span,
+              help: what == "list" ? "a list holds at most \(Engine.rangeCap) elements" : "a string holds at most 16 MiB")
+        return .error(span)
+    }
+
     func overflow(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
         error(.integerOverflow, "integer overflow: `\(l.value.text) \(op.rawValue) \(r.value.text)` does not fit in 64 bits", at: span)
         return .error(span)
@@ -162,8 +170,10 @@ extension Engine {
             if o { return overflow(op, l, r, span: span) }
             return LValue(.int(v), span)
         case (.add, .string(let a), .string(let b)):
+            guard a.utf8.count + b.utf8.count <= Engine.maxStringBytes else { return tooLarge("string", span: span) }
             return LValue(.string(a + b), span)
         case (.add, .list(let a), .list(let b)):
+            guard a.count + b.count <= Engine.rangeCap else { return tooLarge("list", span: span) }
             return LValue(.list(a + b), span)
         case (.add, .quantity(let a), .quantity(let b)), (.subtract, .quantity(let a), .quantity(let b)):
             let (v, o) = op == .add ? a.bytes.addingReportingOverflow(b.bytes) : a.bytes.subtractingReportingOverflow(b.bytes)
@@ -277,7 +287,7 @@ extension Engine {
 
     func callUser(_ def: FnDef, _ args: [Expr], _ env: Env, span: Span) -> LValue {
         let decl = def.decl
-        if def.recursive { return .error(span) }
+        if def.recursive || stepLimitReported { return .error(span) }
         if def.paramTypes == nil {
             def.paramTypes = decl.parameters.map { resolveType($0.type) }
             def.returnType = decl.returnType.map { resolveType($0) }
@@ -295,6 +305,7 @@ extension Engine {
             callEnv.bind(decl.parameters[i].name.name, .value(v))
         }
         if failed { return .error(span) }
+        if !step(at: span) { return .error(span) }
         if callDepth >= 64 {
             if !def.depthReported {
                 def.depthReported = true
