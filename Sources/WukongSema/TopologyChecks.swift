@@ -12,6 +12,7 @@ public enum TopologyChecks {
     public static func check(_ program: CheckedProgram) -> [Diagnostic] {
         var c = Checker(program)
         c.computeNetworkHosts()
+        c.computeNetworkDomains()
         // node side
         c.checkNodeNics()
         c.checkVlanDecls()

@@ -9,6 +9,8 @@ struct Checker {
     var out: [Diagnostic] = []
     /// N-DUP-IP: the first holder of each (network, address).
     var addressOwners: [AddressKey: AddressOwner] = [:]
+    /// Per network: its L2 domain (N-DUP-IP).
+    var networkDomain: [Int] = []
     /// Per network: the hosts where it is available (its bridge's hosts or its link's NICs); nil = every host.
     var networkHosts: [Set<Int>?] = []
     /// V-PASS / V-SSHKEY results by text.

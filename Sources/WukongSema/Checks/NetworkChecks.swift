@@ -7,8 +7,10 @@ enum AddressOwner {
     case node(nicDecl: Int)
 }
 
+/// (L2 domain, address). Networks on one bridge with one VLAN tag (or none), or macvlan networks on
+/// one link, share a domain: two NICs with one address there collide even on different networks.
 struct AddressKey: Hashable {
-    let network: Int
+    let domain: Int
     let ip: IPAddress
 }
 
@@ -201,9 +203,26 @@ extension Checker {
 
     /// Registers every node address that lies in a network's subnet on the network's bridge
     /// (a port NIC's node address moves to the bridge) or macvlan link.
+    /// Numbers the L2 domains of the networks (see `AddressKey`).
+    mutating func computeNetworkDomains() {
+        var ids: [String: Int] = [:]
+        networkDomain = p.networks.indices.map { i -> Int in
+            let n = p.networks[i]
+            let key: String
+            switch attachment[i] {
+            case .bridge(let b)?, .ovs(let b)?: key = "bridge:\(b)#\(n.vlan?.value ?? 0)"
+            case .macvlan(let l)?: key = "link:\(l.kind.rawValue):\(l.name)"
+            default: key = "network:\(n.decl.name)"
+            }
+            if let id = ids[key] { return id }
+            ids[key] = ids.count
+            return ids.count - 1
+        }
+    }
+
     mutating func registerNodeAddresses() {
         for (i, n) in p.networks.enumerated() {
-            guard let subnet = n.subnet?.value else { continue }
+            guard let subnet = n.subnet?.value, n.vlan == nil else { continue }   // node addresses are untagged
             var nicNames: [String] = []
             switch attachment[i] {
             case .bridge(let b)?, .ovs(let b)?:
@@ -215,7 +234,7 @@ extension Checker {
             for nicName in nicNames {
                 for d in nicDecls[nicName] ?? [] {
                     guard let a = p.nics[d].address?.value.address, subnet.contains(a) else { continue }
-                    let key = AddressKey(network: i, ip: a)
+                    let key = AddressKey(domain: networkDomain[i], ip: a)
                     if addressOwners[key] == nil { addressOwners[key] = .node(nicDecl: d) }
                 }
             }
@@ -384,9 +403,13 @@ extension Checker {
                            help: "use another address between `\(first)` and `\(last)`"))
             return
         }
-        let key = AddressKey(network: ni, ip: ip)
+        let key = AddressKey(domain: networkDomain[ni], ip: ip)
         if let owner = addressOwners[key] {
-            add(Diagnostic(.duplicateIP, "address `\(ip)` is already used on network `\(netName)`",
+            var on = "network `\(netName)`"
+            if case .vmNic(let ov, let ok) = owner, case .network(let other)? = p.vms[ov].nics[ok].network?.value, other != netName {
+                on = "network `\(netName)`, which shares its layer 2 with `\(other)`"
+            }
+            add(Diagnostic(.duplicateIP, "address `\(ip)` is already used on \(on)",
                            at: addr.span, notes: [ownerNote(owner)],
                            help: "give NIC `\(nic.decl.name)` another address, or `address = auto`"))
         } else {
