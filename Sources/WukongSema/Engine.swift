@@ -182,7 +182,8 @@ final class Engine {
     /// Loop iterations and function calls so far; evaluation stops past `Engine.stepLimit`.
     var steps = 0
     var stepLimitReported = false
-    static let stepLimit = 5_000_000
+    static let defaultStepLimit = 5_000_000
+    var stepLimit = Engine.defaultStepLimit
     var expanding = true
     var suggestionBudget = 200
     var reportedShadows: Set<Span> = []
@@ -248,10 +249,10 @@ final class Engine {
     /// Counts `n` evaluation steps; false (after one diagnostic) once the budget is spent.
     func step(_ n: Int = 1, at span: Span) -> Bool {
         steps += n
-        if steps <= Engine.stepLimit { return true }
+        if steps <= stepLimit { return true }
         if !stepLimitReported {
             stepLimitReported = true
-            error(.valueOutOfRange, "evaluation takes more than \(Engine.stepLimit) steps (loop iterations and calls)", at: span,
+            error(.valueOutOfRange, "evaluation takes more than \(stepLimit) steps (loop iterations and calls)", at: span,
                   help: "make the loops smaller")
         }
         return false

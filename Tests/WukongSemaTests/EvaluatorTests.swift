@@ -23,7 +23,7 @@ final class EvaluatorTests: XCTestCase {
         func text(_ span: Span) -> String { sources[span.file]?.text(span) ?? "" }
     }
 
-    func evaluate(_ files: [(String, String)], name: String = "test") -> Result {
+    func evaluate(_ files: [(String, String)], name: String = "test", stepLimit: Int? = nil) -> Result {
         var sources = SourceMap()
         var trees: [FileSyntax] = []
         var diags: [Diagnostic] = []
@@ -34,6 +34,7 @@ final class EvaluatorTests: XCTestCase {
             diags += d
         }
         let engine = Engine(files: trees, sources: sources, defaultName: name)
+        if let stepLimit { engine.stepLimit = stepLimit }
         let program = engine.run()
         return Result(program: program, diagnostics: diags + engine.diagnostics, engine: engine, sources: sources)
     }
@@ -369,6 +370,40 @@ final class EvaluatorTests: XCTestCase {
         let r = evaluate("let a = b\nlet b = c\nlet c = a")
         XCTAssertEqual(r.codes, ["E0207"])
         XCTAssertTrue(r.diagnostics[0].message.contains("`a` → `b` → `c` → `a`"), r.diagnostics[0].message)
+    }
+
+    // MARK: - Termination
+
+    func testStepBudgetStopsExponentialEvaluation() {
+        var src = "fn f0(v: Int) -> Int = v\n"
+        for i in 1...40 { src += "fn f\(i)(v: Int) -> Int = f\(i - 1)(v) + f\(i - 1)(v)\n" }
+        src += "let r = f40(1)\n"
+        let r = evaluate([("main.wk", src)], stepLimit: 10_000)
+        XCTAssertEqual(r.codes, ["E0310"])
+        XCTAssertLessThan(r.engine.steps, 100_000)
+        let loops = evaluate([("main.wk", "for i in 1..=1000 { for j in 1..=1000 { assert i > 0, \"x\" } }")], stepLimit: 5_000)
+        XCTAssertEqual(loops.codes, ["E0310"])
+    }
+
+    func testValuesCannotGrowWithoutBound() {
+        var src = "let l0 = [1, 2, 3, 4, 5, 6, 7, 8]\nlet s0 = \"0123456789abcdef\"\n"
+        for i in 1...30 { src += "let l\(i) = l\(i - 1) + l\(i - 1)\nlet s\(i) = s\(i - 1) + s\(i - 1)\n" }
+        let r = evaluate(src)
+        XCTAssertEqual(r.codes, ["E0310", "E0310"])
+    }
+
+    func testForOverIPRangeIsLazy() {
+        let r = clean("""
+            nic ens160
+            network n { macvlan = ens160, subnet = 10.0.0.0/24 }
+            for a in 10.0.0.10 ..= 10.0.0.12 {
+              vm "vm-${a - 10.0.0.0}" { cpu = 1, memory = 1Gi, image = "x"
+                nic e on n { address = a }
+              }
+            }
+            """)
+        XCTAssertEqual(r.program.vms.map(\.decl.name), ["vm-10", "vm-11", "vm-12"])
+        XCTAssertEqual(r.program.vms[2].nics[0].address?.value, .ip(IPAddress("10.0.0.12")!))
     }
 
     // MARK: - Performance
