@@ -12,7 +12,7 @@ public enum Lexer {
             var impl = LexerImpl(file: file.id, buf: buf)
             impl.run()
             return LexedFile(file: file.id, bytes: file.bytes, tokens: impl.tokens, comments: impl.comments,
-                             texts: impl.texts, diagnostics: impl.diags)
+                             texts: impl.texts, diagnostics: impl.diags, endSwallowed: impl.endSwallowed)
         }
     }
 }
@@ -40,6 +40,7 @@ struct LexerImpl {
     var pendingNewline = false
     var interpolationDepth = 0
     var aborted = false
+    var endSwallowed = false
 
     init(file: FileID, buf: UnsafeBufferPointer<UInt8>) {
         self.file = file
@@ -174,6 +175,7 @@ struct LexerImpl {
             i += 1
         }
         if depth > 0 {
+            endSwallowed = true
             error(.unterminatedComment, "unterminated block comment", s, s + 2,
                   help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
         }
@@ -512,6 +514,7 @@ struct LexerImpl {
         var seg = TextSegment(start: i)
         while true {
             if i >= n || b[i] == 0x0A || (b[i] == 0x0D && at(i + 1) == 0x0A) {
+                if i >= n { endSwallowed = true }
                 flush(&seg, end: i, force: false)
                 error(.unterminatedString, "unterminated string literal", s, s + 1,
                       help: "add the closing `\"` on the same line, or use `\"\"\"` for a multi-line string")
@@ -568,6 +571,7 @@ struct LexerImpl {
             error(.nestingTooDeep, "string interpolations nested too deeply (more than \(Lexer.maxInterpolationDepth) levels)",
                   s, s + 2, help: "split the expression with `let`")
             aborted = true
+            endSwallowed = true
             emit(.interpolationEnd, i, i, synthetic: true)
             return .aborted
         }
@@ -671,6 +675,7 @@ struct LexerImpl {
             }
             if i >= n {
                 flush(&seg, end: i, force: lineTokenPending)
+                endSwallowed = true
                 error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
                       help: "close it with `\"\"\"` on a line of its own")
                 emit(.stringEnd, i, i, synthetic: true)
@@ -722,7 +727,8 @@ struct LexerImpl {
                         emit(.stringEnd, i, i, synthetic: true)
                         return
                     case .newline, .endOfFile:
-                        error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
+                        endSwallowed = true
+                error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
                               help: "close the interpolation with `}` and the string with `\"\"\"` on a line of its own")
                         emit(.stringEnd, i, i, synthetic: true)
                         return

@@ -85,6 +85,7 @@ struct ParserImpl {
     mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = [], sameLine: Bool = true) {
         let t = cur
         if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
+        if t.kind == .endOfFile && lexed.endSwallowed { return }
         report(.unexpectedToken, "expected \(what), found \(describeCurrent(sameLine: sameLine))",
                at: foundSpan(sameLine: sameLine), help: help, notes: notes)
     }

@@ -169,6 +169,9 @@ public struct LexedFile: Sendable {
     /// Decoded text of `.stringText` tokens (indexed by their payload).
     public internal(set) var texts: [String]
     public internal(set) var diagnostics: [Diagnostic]
+    /// An unterminated block comment or multi-line string (or too deep interpolation) ran to the
+    /// end of the file: whatever is missing at the end is a consequence, not a new error.
+    public internal(set) var endSwallowed: Bool = false
 
     public func span(of token: Token) -> Span { Span(file: file, start: token.startOffset, end: token.endOffset) }
 

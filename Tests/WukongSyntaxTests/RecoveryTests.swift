@@ -161,6 +161,17 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(T.dump(f.items), "(vm a {(= image \"abc\") (= cpu 1)}) (nic z)")
     }
 
+    func testNothingMissingAfterSwallowedEnd() {
+        // what an unterminated comment or multi-line string swallowed is not reported again
+        for text in ["vm a {\n  cloud_config = \"\"\"\n    abc\n}", "vm a {\n/* abc\n}", "let x = [f(\"\"\"\n"] {
+            let (_, d) = T.parse(text)
+            XCTAssertEqual(d.count, 1, "\(text): \(d.map(\.message))")
+            XCTAssertTrue(["E0103", "E0104"].contains(d.first?.code.rawValue ?? ""))
+        }
+        // an unterminated one-line string is not like that: the `}` on the next line still counts
+        XCTAssertEqual(T.codes(T.parse("vm a {\n  image = \"abc\n  cpu = 1\n").1), ["E0103", "E0110"])
+    }
+
     func testBrokenInterpolation() {
         let (f, d) = T.parse("vm \"web-${i +}\" { cpu = 1 }\nnic z")
         XCTAssertEqual(T.codes(d), ["E0110"])
