@@ -316,9 +316,9 @@ extension Checker {
                     guard let dhcp = nic.dhcp, dhcp.value, nic.address == nil else { continue }   // both: E0413
                     if let owner = nic.host, let hs = hostsOf(bridge: b), let hi = hostIndex[owner], !hs.contains(hi) { continue }
                     let on = nic.host.map { " on host `\($0)`" } ?? ""
-                    add(Diagnostic(.nodeAddressWarning, "`\(nic.decl.name)`\(on) gets its node address by DHCP, and bridge `\(b.decl.name)` takes it over with a new MAC",
+                    add(Diagnostic(.nodeAddressWarning, "`\(nic.decl.name)`\(on) gets its node address by DHCP, and bridge `\(b.decl.name)` takes the lease over",
                                    at: dhcp.span, notes: [DiagnosticNote("port of `\(b.decl.name)` here", at: port.span)],
-                                   help: "give the node a static `address`, or make sure the DHCP server keeps the lease when the MAC changes"))
+                                   help: "the bridge gets the NIC's MAC (`copy-mac-from`), but a DHCP server that keys leases on the client id may still hand out a new address: prefer a static `address`, or reserve the address on the server"))
                 }
             }
         }
