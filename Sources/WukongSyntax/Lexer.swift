@@ -241,7 +241,8 @@ struct LexerImpl {
                 if len == 0 { invalidUTF8 = true; i += 1 } else { i += len }
                 continue
             }
-            if c == 0x26 && at(i + 1) != 0x26 || c == 0x7C && at(i + 1) != 0x7C || isStrayASCII(c) { i += 1; continue }
+            if (c == 0x26 || c == 0x7C) && at(i + 1) == c { break } // `&&` / `||` end the run
+            if isStrayASCII(c) { i += 1; continue }
             break
         }
         if i == s { i += 1 } // never stall

@@ -144,6 +144,7 @@ final class LexerTests: XCTestCase {
         // a run of stray characters is one diagnostic
         XCTAssertEqual(T.codes(T.lex("a @#^ b").diagnostics), ["E0101"])
         XCTAssertEqual(T.codes(T.lex("x = é").diagnostics), ["E0101"])
+        XCTAssertEqual(T.kinds("a @&& b"), [.identifier, .invalid, .ampAmp, .identifier], "`&&` ends a stray run")
     }
 
     func testNonASCIIName() {
