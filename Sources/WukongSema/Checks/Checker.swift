@@ -60,14 +60,6 @@ struct Checker {
 
     func bridge(_ name: String) -> BridgeDecl? { bridgeIndex[name].map { p.bridges[$0] } }
 
-    /// The bridge a network's single attachment names (bridge or ovs), if any.
-    func attachedBridge(network i: Int) -> BridgeDecl? {
-        switch attachment[i] {
-        case .bridge(let name)?, .ovs(let name)?: return bridge(name)
-        default: return nil
-        }
-    }
-
     /// The node NIC declarations that apply on host `h` (nil: no hosts, i.e. every node alike).
     func nicDecls(_ name: String, onHost h: Int?) -> [NodeNicDecl] {
         guard let idx = nicDecls[name] else { return [] }
@@ -117,16 +109,6 @@ struct Checker {
         }
         walk(link)
         return out
-    }
-
-    /// Hosts where a link exists (every underlying NIC present); nil = every host.
-    func hostsHaving(link: LinkUse) -> Set<Int>? {
-        var result: Set<Int>? = nil
-        for nic in underlyingNics(link) {
-            guard let hs = hostsHaving(nic: nic) else { continue }
-            result = result.map { $0.intersection(hs) } ?? hs
-        }
-        return result
     }
 
     /// The Linux interface name of a link on the node; nil when it cannot be derived (unresolved parts).
