@@ -7,11 +7,11 @@ import WukongNet
 struct Checker {
     let p: CheckedProgram
     var out: [Diagnostic] = []
-    /// N-DUP-IP: the first holder of each (network, address).
+    /// N-DUP-IP: the first holder of each (layer-2 domain, address).
     var addressOwners: [AddressKey: AddressOwner] = [:]
     /// Per network: its L2 domain (N-DUP-IP).
     var networkDomain: [Int] = []
-    /// Per network: the hosts where it is available (its bridge's hosts or its link's NICs); nil = every host.
+    /// Per network: the hosts where it is available (its bridge's `hosts`); nil = every host.
     var networkHosts: [Set<Int>?] = []
     /// V-PASS / V-SSHKEY results by text.
     var hashProblems: [String: String?] = [:]
