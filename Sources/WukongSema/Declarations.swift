@@ -462,6 +462,9 @@ extension Engine {
                 expandBody(body.items, iterEnv, target)
                 return true
             }
+            if case .topLevel = target, let n = seq.value.elementCount {
+                globals.reserveCapacity(globals.count + n * max(1, body.items.count))
+            }
             if case .range(let r) = seq.value {
                 // ranges are walked lazily, never materialised
                 guard let n = r.count, n <= Engine.rangeCap else { _ = materialise(r, span: seq.span); return }
@@ -513,7 +516,10 @@ extension Engine {
         }
         inst.expandState = .active
         push(inst.name, inst)
-        if let body = inst.decl.body { expandBody(body.items, inst.env, .block(idx)) }
+        if let body = inst.decl.body {
+            inst.attrs.reserveCapacity(inst.attrs.count + body.items.count)
+            expandBody(body.items, inst.env, .block(idx))
+        }
         pop()
         inst.expandState = .done
     }
@@ -568,6 +574,14 @@ extension Engine {
         }
     }
 
+    static func isLiteral(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .integer, .quantity, .ipv4, .ipv4Prefix, .bool, .keyword: return true
+        case .string(let lit): return lit.parts.count <= 1 && lit.plainText != nil
+        default: return false
+        }
+    }
+
     func attributeType(_ inst: Instance, _ name: String) -> AttributeSchema? {
         if name == "on" { return AttributeSchema(name: "on", type: inst.block == .vlan ? .link : .nicNetwork) }
         return Schema.attribute(name, of: inst.block)
@@ -586,30 +600,33 @@ extension Engine {
         case .pending: break
         }
         inst.attrs[i].state = .active
-        let slot = inst.attrs[i]
-        push(inst, attribute: i)
+        let name = inst.attrs[i].name
+        let expr = inst.attrs[i].expr
+        // a literal cannot take part in a cycle: no need to track it
+        let tracked = expr.map { !Engine.isLiteral($0) } ?? false
+        if tracked { push(inst, attribute: i) }
         var v: LValue
-        if let schema = attributeType(inst, slot.name) {
-            if let p = slot.preset {
+        if let schema = attributeType(inst, name) {
+            if let p = inst.attrs[i].preset {
                 v = coerce(p, to: schema.type)
-            } else if let e = slot.expr, let env = slot.env {
+            } else if let e = expr, let env = inst.attrs[i].env {
                 v = coerce(eval(e, env, expected: schema.type), to: schema.type)
             } else {
-                v = .error(slot.nameSpan)
+                v = .error(inst.attrs[i].nameSpan)
             }
             if let allowed = schema.allowed, case .string(let s) = v.value, !allowed.contains(s) {
-                let what = slot.name == "mode" ? "bond mode" : "`\(slot.name)` value"
+                let what = name == "mode" ? "bond mode" : "`\(name)` value"
                 error(.unknownEnumValue, "`\(s)` is not a valid \(what)", at: v.span,
                       help: Suggest.didYouMean(s, among: allowed)
                         ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
                 v = .error(v.span)
             }
         } else {
-            v = .error(slot.nameSpan)
+            v = .error(inst.attrs[i].nameSpan)
         }
-        v = localize(v, within: slot.valueSpan)
+        v = localize(v, within: inst.attrs[i].valueSpan)
         if v.value.isError { inst.poisoned = true }
-        pop()
+        if tracked { pop() }
         inst.attrs[i].value = v
         inst.attrs[i].state = .done
         return v

@@ -121,6 +121,15 @@ enum Value: Sendable, Equatable {
     case function(String)
     case error
 
+    /// The number of elements of a list or range (nil otherwise, or when too large).
+    var elementCount: Int? {
+        switch self {
+        case .list(let xs): return xs.count
+        case .range(let r): return r.count.flatMap { $0 <= 1_000_000 ? $0 : nil }
+        default: return nil
+        }
+    }
+
     var isError: Bool { if case .error = self { return true } else { return false } }
 
     /// Structural equality as the language's `==` sees it (quantities by value, refs by kind+name).
