@@ -432,7 +432,43 @@ struct LexerImpl {
         emit(.quantity, s, i, payload: r)
     }
 
+    /// The common case without allocation: four plain octets, optionally `/prefix`. Leaves
+    /// `i` untouched and returns false when anything is unusual (then `lexIPv4` reports it).
+    private mutating func lexPlainIPv4(start s: Int) -> Bool {
+        var k = s
+        var value: UInt32 = 0
+        for octet in 0..<4 {
+            if octet > 0 {
+                guard at(k) == 0x2E else { return false }
+                k += 1
+            }
+            let os = k
+            var v: UInt32 = 0
+            while k < n && isDigit(b[k]) && k - os < 4 { v = v * 10 + UInt32(b[k] - 0x30); k += 1 }
+            let len = k - os
+            guard len >= 1, len <= 3, v <= 255, !(len > 1 && b[os] == 0x30) else { return false }
+            value = value << 8 | v
+        }
+        if at(k) == 0x2E && isDigit(at(k + 1)) { return false } // a fifth octet
+        if k < n && isIdentPart(b[k]) && b[k] != 0x2D { return false }
+        if at(k) == 0x2F && isDigit(at(k + 1)) {
+            let ps = k + 1
+            var e = ps
+            var p = 0
+            while e < n && isDigit(b[e]) && e - ps < 3 { p = p * 10 + Int(b[e] - 0x30); e += 1 }
+            guard e - ps <= 2, p <= 32, !(e - ps > 1 && b[ps] == 0x30) else { return false }
+            if e < n && isIdentPart(b[e]) && b[e] != 0x2D { return false }
+            i = e
+            emit(.ipv4Prefix, s, i, payload: Int64(value) << 8 | Int64(p))
+            return true
+        }
+        i = k
+        emit(.ipv4, s, i, payload: Int64(value))
+        return true
+    }
+
     private mutating func lexIPv4(start s: Int, firstEnd: Int) {
+        if lexPlainIPv4(start: s) { return }
         var octets: [(Int, Int)] = [(s, firstEnd)]
         while at(i) == 0x2E && isDigit(at(i + 1)) {
             i += 1

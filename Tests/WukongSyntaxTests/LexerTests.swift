@@ -109,7 +109,7 @@ final class LexerTests: XCTestCase {
     }
 
     func testBadPrefix() {
-        for text in ["10.0.0.0/33", "10.0.0.0/024", "10.0.0.0/100", "10.0.0.0/2x"] {
+        for text in ["10.0.0.0/33", "10.0.0.0/024", "10.0.0.0/100", "10.0.0.0/2x", "10.0.0.0/08"] {
             let l = T.lex(text)
             XCTAssertEqual(T.codes(l.diagnostics), ["E0109"], text)
             XCTAssertEqual(l.diagnostics.first?.span.startOffset, 8, "at the `/`")
