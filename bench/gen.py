@@ -11,7 +11,7 @@ import sys
 
 n = int(sys.argv[1])
 style = sys.argv[2]
-base = ipaddress.ip_address("10.0.0.10")
+base = ipaddress.ip_address("10.4.0.10")
 HASH = "$6$rounds=4096$saltsalt$3lJ0ZB2/0Bq6tBbvKQ5Lr4lV9wR0o1k3E0m4KZ9u8l1"
 
 out = [
@@ -22,7 +22,7 @@ out = [
     "vlan v100 on ens160 { id = 100 }",
     "bridge br-front { ports = [ens192] }",
     "bridge br-back { ports = [v100] }",
-    "network front { bridge = br-front, subnet = 10.0.0.0/14, gateway = 10.0.0.1, dns = [10.0.0.1] }",
+    "network front { bridge = br-front, subnet = 10.4.0.0/14, gateway = 10.4.0.1, dns = [10.4.0.1] }",
     "network back { bridge = br-back, subnet = 172.16.0.0/24, gateway = 172.16.0.1 }",
     "vm back-probe { cpu = 1, memory = 1Gi, image = \"quay.io/containerdisks/fedora:41\"",
     "  nic back on back { address = 172.16.0.10 }",
@@ -37,7 +37,7 @@ if style == "for":
         '    image = "quay.io/containerdisks/fedora:41"',
         '    user admin { password_hash = "%s", sudo = "ALL=(ALL) NOPASSWD:ALL" }' % HASH,
         "    nic default on pod",
-        "    nic front on front { address = 10.0.0.10 + i }",
+        "    nic front on front { address = 10.4.0.10 + i }",
         "  }",
         "}",
     ]
