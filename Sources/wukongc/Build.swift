@@ -46,9 +46,11 @@ struct Build: ParsableCommand {
                 Output.err("error: cannot write \(dir): \(error)\n")
                 throw ExitCode(2)
             }
-            return
+            Foundation.exit(0)
         }
         Output.out(format == .yaml ? YAMLOutput.stream(objects) : JSONOutput.stream(objects))
+        // Done: leave without freeing the object graph piece by piece (output is unbuffered).
+        Foundation.exit(0)
     }
 
     func write(_ text: String, toFile path: String) throws {

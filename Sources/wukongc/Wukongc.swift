@@ -66,9 +66,17 @@ enum Output {
         return nil
     }
 
+    /// Compilations are kept alive until the process exits: freeing a graph of 100 000 VMs
+    /// object by object only to exit right after costs a noticeable share of the run.
+    nonisolated(unsafe) static var keepAlive: [Compilation] = []
+
     /// Loads and compiles; IO problems exit 2.
     static func compile(_ path: String) throws -> Compilation {
-        do { return try Driver.compile(path: path) } catch {
+        do {
+            let c = try Driver.compile(path: path)
+            keepAlive.append(c)
+            return c
+        } catch {
             err("error: \(error)\n")
             throw ExitCode(2)
         }
