@@ -484,6 +484,7 @@ struct LexerImpl {
         var problem: String? = nil
         var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
         var value: UInt32 = 0
+        var ipFix: [FixIt] = []
         if tail {
             problem = "invalid IPv4 address `\(text)`"
         } else if octets.count != 4 {
@@ -509,7 +510,9 @@ struct LexerImpl {
                 value = value << 8 | v
             }
             if problem != nil && fixed.count == 4 {
-                help = "leading zeros are not allowed (other tools read them as octal); write `\(fixed.joined(separator: "."))`"
+                let corrected = fixed.joined(separator: ".")
+                help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
+                ipFix = [FixIt(replace: span(s, addrEnd), with: corrected)]
             }
         }
         var prefix: Int? = nil
@@ -530,7 +533,7 @@ struct LexerImpl {
             }
         }
         if let problem {
-            error(.invalidIPv4, problem, s, addrEnd, help: help)
+            error(.invalidIPv4, problem, s, addrEnd, help: help, fixIts: ipFix)
             emit(.badLiteral, s, i)
         } else if prefixBad {
             emit(.badLiteral, s, i)

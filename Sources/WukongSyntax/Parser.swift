@@ -82,20 +82,21 @@ struct ParserImpl {
     /// Reports E0110 "expected X, found Y" at the current token, unless the current token is the
     /// lexer's (already reported) or its line already has an error.
     /// `sameLine`: the construct wants more on this line, so a line break reads "found end of line".
-    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = [], sameLine: Bool = true) {
+    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = [], sameLine: Bool = true,
+                           fixIts: [FixIt] = []) {
         let t = cur
         if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
         if t.kind == .endOfFile && lexed.endSwallowed { return }
         report(.unexpectedToken, "expected \(what), found \(describeCurrent(sameLine: sameLine))",
-               at: foundSpan(sameLine: sameLine), help: help, notes: notes)
+               at: foundSpan(sameLine: sameLine), help: help, notes: notes, fixIts: fixIts)
     }
 
     mutating func report(_ code: DiagnosticCode, _ message: String, at sp: Span, help: String? = nil,
-                         notes: [DiagnosticNote] = []) {
+                         notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) {
         let line = source.location(of: sp.startOffset).line
         if code == .unexpectedToken && (errorLines.contains(line) || sp.startOffset <= suppressUntil) { return }
         errorLines.insert(line)
-        diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help))
+        diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help, fixIts: fixIts))
     }
 
     // MARK: Nesting
@@ -237,7 +238,8 @@ struct ParserImpl {
             help = "`\(name)` is not a declaration keyword; \(s)"
             keywordTypo = true
         }
-        expected("`=` after `\(name)`", help: help)
+        let insertEquals = keywordTypo ? [] : [FixIt(replace: span(t.endOffset, t.endOffset), with: " =")]
+        expected("`=` after `\(name)`", help: help, fixIts: insertEquals)
         guard sameLine, !keywordTypo, next.kind != .identifier, next.kind != .lBrace, startsExpression(next.kind) else {
             return Item(.error, span: span(t))
         }
@@ -345,7 +347,8 @@ struct ParserImpl {
         if at == .assign {
             advance()
         } else {
-            expected("`=` after `let \(name.name)`", help: "write `let \(name.name) = value`")
+            expected("`=` after `let \(name.name)`", help: "write `let \(name.name) = value`",
+                     fixIts: [FixIt(replace: span(name.span.endOffset, name.span.endOffset), with: " =")])
             // `let b 2`: parse the value anyway, so later uses of `b` do not cascade
             guard !atLineBreak, at != .lBrace, startsExpression(at) else { return Item(.error, span: span(kw).to(name.span)) }
         }

@@ -106,6 +106,7 @@ final class LexerTests: XCTestCase {
             XCTAssertEqual(l.tokens[0].kind, .badLiteral, text)
         }
         XCTAssertTrue(T.lex("010.0.0.1").diagnostics[0].help?.contains("`10.0.0.1`") ?? false)
+        XCTAssertEqual(T.lex("010.0.0.1").diagnostics[0].fixIts.map(\.replacement), ["10.0.0.1"])
     }
 
     func testBadPrefix() {

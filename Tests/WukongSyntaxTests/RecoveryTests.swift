@@ -78,6 +78,9 @@ final class RecoveryTests: XCTestCase {
         let (f, d) = T.parse("let b 2\nvm a {\n  subnet 10.0.0.0/24\n  cpu = 1\n}")
         XCTAssertEqual(T.codes(d), ["E0110", "E0110"])
         XCTAssertEqual(d[0].message, "expected `=` after `let b`, found `2`")
+        XCTAssertEqual(d[0].fixIts.map(\.replacement), [" ="])
+        XCTAssertEqual(d[0].fixIts.first?.span.startOffset, 5, "inserted right after the name")
+        XCTAssertEqual(d[1].fixIts.map(\.replacement), [" ="])
         XCTAssertEqual(T.dump(f.items), "(let b 2) (vm a {(= subnet 10.0.0.0/24) (= cpu 1)})")
     }
 
