@@ -269,7 +269,7 @@ struct ParserImpl {
         case .lBrace where kind == .topology:
             break
         default:
-            if cur.kind.isKeyword && !atLineBreak {
+            if cur.kind.isKeyword && cur.kind != .kwOn && !atLineBreak {
                 let word = text(cur)
                 expected("a name after `\(kind.rawValue)`", help: "`\(word)` is a reserved word; choose another name")
                 let id = identifier(advance()); name = .identifier(id); end = id.span

@@ -147,6 +147,9 @@ final class RecoveryTests: XCTestCase {
         let (f, d) = T.parse("vm { cpu = 1 }")
         XCTAssertEqual(T.codes(d), ["E0110"])
         XCTAssertEqual(T.dump(f.items), "(vm {(= cpu 1)})")
+        let (f2, d2) = T.parse("vm a { nic on pod }")
+        XCTAssertEqual(d2.map(\.message), ["expected a name after `nic`, found `on`"])
+        XCTAssertEqual(T.dump(f2.items), "(vm a {(nic on pod)})")
     }
 
     func testLexicalErrorsDoNotCascade() {
