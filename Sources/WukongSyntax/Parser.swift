@@ -24,7 +24,18 @@ struct ParserImpl {
         self.lexed = lexed
         self.tokens = lexed.tokens
         self.file = source.id
-        for d in lexed.diagnostics { errorLines.insert(source.location(of: d.span.startOffset).line) }
+        for d in lexed.diagnostics { errorLines.insert(line(of: d.span.startOffset)) }
+    }
+
+    /// 1-based line of an offset (no column: that would scan the line).
+    func line(of offset: Int) -> Int {
+        let starts = source.lineStarts
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo + 1
     }
 
     // MARK: Token access
@@ -93,7 +104,7 @@ struct ParserImpl {
 
     mutating func report(_ code: DiagnosticCode, _ message: String, at sp: Span, help: String? = nil,
                          notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) {
-        let line = source.location(of: sp.startOffset).line
+        let line = line(of: sp.startOffset)
         if code == .unexpectedToken && (errorLines.contains(line) || sp.startOffset <= suppressUntil) { return }
         errorLines.insert(line)
         diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help, fixIts: fixIts))
