@@ -36,6 +36,7 @@ final class BackendTests: XCTestCase {
             "NodeNetworkConfigurationPolicy/dc-br-ovs",
             "NetworkAttachmentDefinition/external", "NetworkAttachmentDefinition/storage",
             "NetworkAttachmentDefinition/fast", "NetworkAttachmentDefinition/direct", "NetworkAttachmentDefinition/dyn",
+            "NetworkAttachmentDefinition/outside",
             "NetworkAttachmentDefinition/web-mgmt-nad", "NetworkAttachmentDefinition/web-legacy-nad",
             "VirtualMachine/web", "VirtualMachine/db",
         ])

@@ -84,6 +84,8 @@ enum Fixtures {
                    hosts: ["worker-1"], managed: true, nodeAddresses: []),
             Bridge(name: "br-ovs", ifname: "br-ovs", kind: .ovs, ports: [bond0], stp: false, mtu: nil,
                    hosts: nil, managed: true, nodeAddresses: []),
+            Bridge(name: "br-existing", ifname: "br0", kind: .linux, ports: [], stp: false, mtu: nil,
+                   hosts: nil, managed: false, nodeAddresses: []),
         ]
         t.networks = [
             Network(name: "external", attachment: .bridge(name: "br-external", ifname: "br-external"), vlan: 200,
@@ -102,6 +104,8 @@ enum Fixtures {
                     gateway: ip("192.168.1.1"), nadName: "direct"),
             Network(name: "dyn", attachment: .bridge(name: "br-external", ifname: "br-external"), ipam: .dhcp,
                     nadName: "dyn"),
+            Network(name: "outside", attachment: .bridge(name: "br-existing", ifname: "br0"),
+                    subnet: cidr("10.3.0.0/24"), nadName: "outside"),
         ]
         t.policies = [
             NodePolicy(name: "dc-br-external-worker-1", host: "worker-1",
@@ -149,6 +153,8 @@ enum Fixtures {
                          address: .static(ifaddr("192.168.1.5/24")), defaultRoute: true, networkName: "lab/direct"),
                    VMNic(name: "dyn", network: "dyn", binding: .bridge, mac: mac("0e:aa:00:00:01:04"),
                          address: .dhcp, networkName: "lab/dyn"),
+                   VMNic(name: "outside", network: "outside", binding: .bridge, mac: mac("0e:aa:00:00:01:05"),
+                         address: .static(ifaddr("10.3.0.7/24")), networkName: "lab/outside"),
                ],
                secretName: "db-cloudinit", firmwareUUID: Hash.uuidV5URL("wukong://lab/db")),
         ]
