@@ -270,7 +270,9 @@ final class RobustnessTests: XCTestCase {
     func testNestingLimitFitsSmallStack() {
         let texts = [nested("[", "]", Parser.maxNesting - 2), nested("(", ")", Parser.maxNesting - 2),
                      nested("{a=", "}", Parser.maxNesting - 2),
-                     String(repeating: "if a {\n", count: Parser.maxNesting - 2) + String(repeating: "}\n", count: Parser.maxNesting - 2)]
+                     String(repeating: "if a {\n", count: Parser.maxNesting - 2) + String(repeating: "}\n", count: Parser.maxNesting - 2),
+                     "let x = " + String(repeating: "\"${", count: Lexer.maxInterpolationDepth) + "1"
+                        + String(repeating: "}\"", count: Lexer.maxInterpolationDepth)]
         for text in texts {
             let done = expectation(description: "parsed")
             let thread = Thread {
