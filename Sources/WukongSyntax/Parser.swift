@@ -242,6 +242,15 @@ struct ParserImpl {
         let name = text(t)
         let next = cur
         let sameLine = !next.newlineBefore
+        if sameLine && next.kind == .colon {
+            // `cpu: 2` (YAML habit): report, then read it as `cpu = 2`
+            expected("`=` after `\(name)`", help: "attributes are written `\(name) = value`, not `\(name): value`",
+                     fixIts: [FixIt(replace: span(next), with: " =")])
+            advance()
+            let value = parseExpr()
+            let id = Identifier(name, span: span(t))
+            return Item(.attribute(name: id, value: value), span: id.span.to(value.span))
+        }
         var help = "an attribute is written `\(name) = value`"
         var keywordTypo = false
         if sameLine && (next.kind == .identifier || next.kind == .stringStart),
@@ -452,7 +461,7 @@ struct ParserImpl {
             let kw = advance()
             let cond = parseExpr()
             guard at == .lBrace else {
-                expected("`{` after the `if` condition")
+                expected("`{` after the `if` condition", help: at == .assign ? "compare with `==`; `=` sets an attribute" : nil)
                 clauses.append((span(kw), cond, Block(items: [], span: span(previousEnd, previousEnd))))
                 break
             }
@@ -816,7 +825,11 @@ struct ParserImpl {
             expected("a record field `key = value`")
             return nil
         }
-        guard at == .assign else { recordKeyWithoutValue(key); return nil }
+        if at == .colon && !atLineBreak {
+            recordKeyWithColon(key)
+        } else if at != .assign {
+            recordKeyWithoutValue(key); return nil
+        }
         advance()
         let value = parseExpr()
         return RecordEntry(.field(key: key, keySpan: keySpan, value: value), span: keySpan.to(value.span))
@@ -829,6 +842,13 @@ struct ParserImpl {
         report(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: s.span,
                help: "write the key as a plain string")
         return ("", s.span)
+    }
+
+    /// `{ key: value }` (JSON/YAML habit): reported; the `:` is then read as `=`.
+    @inline(never)
+    mutating func recordKeyWithColon(_ key: String) {
+        expected("`=` after record key `\(key)`", help: "record fields are written `key = value`, not `key: value`",
+                 fixIts: [FixIt(replace: span(cur), with: " =")])
     }
 
     @inline(never)
@@ -874,7 +894,8 @@ struct ParserImpl {
     /// `{ expr }` of a conditional expression.
     mutating func parseBranch() -> Expr {
         guard at == .lBrace else {
-            expected("`{`", help: "each branch of an `if` is written `{ value }`")
+            expected("`{`", help: at == .assign ? "compare with `==`; `=` sets an attribute"
+                                                : "each branch of an `if` is written `{ value }`")
             return Expr(.error, span: foundSpan())
         }
         let open = advance()

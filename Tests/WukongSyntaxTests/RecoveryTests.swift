@@ -84,6 +84,20 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(T.dump(f.items), "(let b 2) (vm a {(= subnet 10.0.0.0/24) (= cpu 1)})")
     }
 
+    func testColonInsteadOfEquals() {
+        let (f, d) = T.parse("vm a {\n  cpu: 2\n  labels = { tier: \"db\", app = \"x\" }\n}")
+        XCTAssertEqual(T.codes(d), ["E0110", "E0110"])
+        XCTAssertEqual(d[0].message, "expected `=` after `cpu`, found `:`")
+        XCTAssertEqual(d.map { $0.fixIts.map(\.replacement) }, [[" ="], [" ="]])
+        XCTAssertEqual(T.dump(f.items), "(vm a {(= cpu 2) (= labels {tier=\"db\" app=\"x\"})})")
+    }
+
+    func testAssignmentInCondition() {
+        let (_, d) = T.parse("if a = 1 { nic x }")
+        XCTAssertEqual(T.codes(d), ["E0110"])
+        XCTAssertTrue(d[0].help?.contains("`==`") ?? false)
+    }
+
     func testMisspelledDeclarationKeyword() {
         let (f, d) = T.parse("vn web { cpu = 1 }\nvm ok { cpu = 1 }")
         XCTAssertEqual(T.codes(d), ["E0110"])
