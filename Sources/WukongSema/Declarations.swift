@@ -607,8 +607,8 @@ extension Engine {
         if tracked { push(inst, attribute: i) }
         var v: LValue
         if let schema = attributeType(inst, name) {
-            if let p = inst.attrs[i].preset {
-                v = coerce(p, to: schema.type)
+            if inst.attrs[i].fromSpread {
+                v = coerce(inst.attrs[i].value, to: schema.type)
             } else if let e = expr, let env = inst.attrs[i].env {
                 v = coerce(eval(e, env, expected: schema.type), to: schema.type)
             } else {

@@ -87,14 +87,14 @@ struct AttrSlot {
     var nameSpan: Span
     var expr: Expr?
     var env: Env?
-    /// The value supplied by a spread (already evaluated).
-    var preset: LValue?
     var fromSpread: Bool
     var state: SlotState = .pending
-    var value: LValue = .error(.none)
     var cycleReported = false
+    /// The checked value once `state == .done`; before that, the value a spread supplied.
+    var value: LValue
     init(name: String, nameSpan: Span, expr: Expr?, env: Env?, preset: LValue?, fromSpread: Bool) {
-        self.name = name; self.nameSpan = nameSpan; self.expr = expr; self.env = env; self.preset = preset
+        self.name = name; self.nameSpan = nameSpan; self.expr = expr; self.env = env
+        self.value = preset ?? .error(nameSpan)
         self.fromSpread = fromSpread
     }
     /// Where the value was written: the expression, or the spread.

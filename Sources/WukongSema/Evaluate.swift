@@ -1,5 +1,19 @@
+import Dispatch
 import WukongDiagnostics
 import WukongSyntax
+
+/// Frees the evaluator's object graph (hundreds of thousands of small objects for a large
+/// topology) on a background queue, so the caller does not wait for it.
+enum Disposal {
+    final class Box: @unchecked Sendable {
+        var engine: Engine?
+        init(_ e: Engine) { engine = e }
+    }
+    static func release(_ engine: Engine) {
+        let box = Box(engine)
+        DispatchQueue.global(qos: .utility).async { box.engine = nil }
+    }
+}
 
 /// Evaluation: resolves names across the files of one topology (and `std.*` imports), expands
 /// `let`/`fn`/`for`/`if`/`...`, evaluates expressions, type-checks every attribute and builds
@@ -15,7 +29,9 @@ public enum Evaluator {
         -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
         let engine = Engine(files: files, sources: sources, defaultName: defaultName)
         let program = engine.run()
-        return (program, engine.diagnostics)
+        let diagnostics = engine.diagnostics
+        Disposal.release(engine)
+        return (program, diagnostics)
     }
 
     /// The embedded standard library as source files (`<stdlib>/images.wk` …), sorted by module name.
