@@ -110,7 +110,7 @@ enum Value: Sendable, Equatable {
     case mac(MACAddress)
     case list([LValue])
     case record(RecordValue)
-    indirect case range(RangeValue)
+    case range(RangeValue)
     case ref(Ref)
     /// `vm.nic`: the VM's instance index and the NIC's name.
     case vmNic(vm: Int, nic: String)
