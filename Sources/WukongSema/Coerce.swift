@@ -101,6 +101,10 @@ extension Engine {
         case (_, .module):
             error(.notAValue, "a module is not a value", at: span, help: "use one of its definitions: `module.<name>`")
             return .error(span)
+        case (.ifaddr, .ip(let a)):
+            error(.typeMismatch, "mismatched types: expected `IfAddr`, found `IP`", at: span,
+                  help: "an interface address carries its prefix length: write `\(a)/\(a.isV6 ? 64 : 24)` (with the real prefix)")
+            return .error(span)
         case (.ip, .string), (.cidr, .string), (.ifaddr, .string), (.mac, .string), (.quantity, .string),
              (.nicAddress, .string):
             error(.typeMismatch, "mismatched types: expected `\(t.description)`, found `String`", at: span,

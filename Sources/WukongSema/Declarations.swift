@@ -535,15 +535,16 @@ extension Engine {
                   help: Suggest.didYouMean(name.name, among: Schema.attributes(of: inst.block).map(\.name)))
             return
         }
-        let slot = AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false)
-        if let i = inst.attrs.firstIndex(where: { $0.name == name.name }) {
-            let existing = inst.attrs[i]
-            if existing.fromSpread { inst.attrs[i] = slot; return }
+        if let i = inst.attr(name.name) {
+            if inst.attrs[i].fromSpread {
+                inst.attrs[i] = AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false)
+                return
+            }
             error(.duplicateAttribute, "attribute `\(name.name)` is set twice", at: name.span,
-                  notes: [DiagnosticNote("first set here", at: existing.nameSpan)], help: "remove one of them")
+                  notes: [DiagnosticNote("first set here", at: inst.attrs[i].nameSpan)], help: "remove one of them")
             return
         }
-        inst.attrs.append(slot)
+        inst.attrs.append(AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false))
     }
 
     func addSpread(_ idx: Int, _ e: Expr, _ env: Env) {
