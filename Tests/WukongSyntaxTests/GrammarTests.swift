@@ -116,3 +116,41 @@ final class GrammarTests: XCTestCase {
         XCTAssertEqual(try scope(of: "1_000"), "constant.numeric.integer.wukong")
     }
 }
+
+/// The repository's own `.wk` files: examples and the standard library parse clean, and every
+/// byte prefix of them (what an editor sends while a user types) gives at most one diagnostic.
+final class RepositoryFilesTests: XCTestCase {
+    static var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func wkFiles(in dir: String) -> [(String, [UInt8])] {
+        let url = Self.root.appendingPathComponent(dir)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasSuffix(".wk") }.sorted().compactMap { name in
+            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(name).path) else { return nil }
+            return ("\(dir)/\(name)", [UInt8](data))
+        }
+    }
+
+    func testExamplesAndStdlibParseClean() throws {
+        let files = wkFiles(in: "examples") + wkFiles(in: "stdlib")
+        try XCTSkipIf(files.isEmpty, "no examples/stdlib next to the tests")
+        for (path, bytes) in files {
+            let (f, d) = Parser.parse(T.source(bytes: bytes))
+            XCTAssertEqual(d.map(\.message), [], path)
+            XCTAssertFalse(T.dump(f.items).contains("<error>"), path)
+        }
+    }
+
+    func testEveryPrefixOfTheExamples() throws {
+        let files = wkFiles(in: "examples") + wkFiles(in: "stdlib")
+        try XCTSkipIf(files.isEmpty, "no examples/stdlib next to the tests")
+        for (path, bytes) in files {
+            for n in 0...bytes.count {
+                let (_, d) = Parser.parse(T.source(bytes: Array(bytes[0..<n])))
+                XCTAssertTrue(d.count <= 1, "\(path) prefix \(n): \(d.map(\.message))")
+            }
+        }
+    }
+}
