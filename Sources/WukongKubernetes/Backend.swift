@@ -50,7 +50,10 @@ private struct Builder {
         // Secrets and VMs are independent per VM: built in chunks on several threads for large
         // topologies, joined in VM order.
         let chunks = Parallel.chunks(t.vms.count)
-        let secrets = Parallel.map(chunks) { r in r.map { secret(t.vms[$0]) } }
+        let secrets = Parallel.map(chunks) { r in
+            let docs = YAMLDocuments()
+            return r.map { secret(t.vms[$0], docs) }
+        }
         let machines = Parallel.map(chunks) { r in r.map { virtualMachine(t.vms[$0]) } }
         var out: [KubeObject] = []
         out.reserveCapacity(1 + t.vms.count * 3 + t.policies.count + t.networks.count)
@@ -106,10 +109,11 @@ private struct Builder {
 
     // MARK: Secret
 
-    func secret(_ vm: VM) -> KubeObject {
+    func secret(_ vm: VM, _ docs: YAMLDocuments) -> KubeObject {
         let extra = vm.cloudConfig.flatMap { cloudConfigs[$0] }
-        let user = CloudInit.userData(vm, extra: extra)
-        let net = YAMLOutput.document(CloudInit.networkData(vm, networks: { self.network($0) }))
+        let user = CloudInit.userData(vm, extra: extra, with: docs)
+        let networkData = CloudInit.networkData(vm, networks: { self.network($0) })
+        let net = docs.render { $0.value(networkData) }
         return object("v1", "Secret", vm.secretName, namespaced: true, labels: topologyLabels, rest: [
             KubeField("type", .string("Opaque")),
             KubeField("data", .map([KubeField("userdata", .string(Base64.encode(user))),
@@ -371,7 +375,7 @@ private struct Builder {
             case .sriov: binding = KubeField("sriov", .map([]))
             }
             interfaces.append(.map([KubeField("name", .string(nic.name)), binding,
-                                    KubeField("macAddress", .string(nic.mac.description))]))
+                                    KubeField("macAddress", .string(nic.mac.text))]))
             if let nn = nic.networkName {
                 networks.append(.map([KubeField("name", .string(nic.name)),
                                       KubeField("multus", .map([KubeField("networkName", .string(nn))]))]))

@@ -22,7 +22,7 @@ public enum CloudInit {
         var ethernets: [KubeField] = []
         ethernets.reserveCapacity(vm.nics.count)
         for nic in vm.nics {
-            var f: [KubeField] = [KubeField("match", .map([KubeField("macaddress", .string(nic.mac.description))]))]
+            var f: [KubeField] = [KubeField("match", .map([KubeField("macaddress", .string(nic.mac.text))]))]
             if let ifname = nic.ifname { f.append(KubeField("set-name", .string(ifname))) }
             let net = nic.network.flatMap(networks)
             var learnsRoutes = false
@@ -70,22 +70,26 @@ public enum CloudInit {
     /// `#cloud-config` with `users`, `runcmd`, then the top-level keys of `cloud_config`.
     /// The image's `default` user is not kept when the VM declares users (see docs/decisions.md).
     public static func userData(_ vm: VM, extra: Node? = nil) -> String {
-        let w = YAMLWriter()
-        w.beginDocument()
-        w.mappingStart()
-        for f in userFields(vm) {
-            w.string(f.key)
-            w.value(f.value)
-        }
-        if case .mapping(let m)? = extra {
-            for (k, v) in m {
-                w.node(k)
-                w.node(v)
+        String(decoding: userData(vm, extra: extra, with: YAMLDocuments()), as: UTF8.self)
+    }
+
+    static let header = Array("#cloud-config\n".utf8)
+
+    static func userData(_ vm: VM, extra: Node?, with docs: YAMLDocuments) -> [UInt8] {
+        header + docs.render { w in
+            w.mappingStart()
+            for f in userFields(vm) {
+                w.string(f.key)
+                w.value(f.value)
             }
+            if case .mapping(let m)? = extra {
+                for (k, v) in m {
+                    w.node(k)
+                    w.node(v)
+                }
+            }
+            w.mappingEnd()
         }
-        w.mappingEnd()
-        w.endDocument()
-        return "#cloud-config\n" + w.finish()
     }
 
     static func userFields(_ vm: VM) -> [KubeField] {

@@ -11,9 +11,11 @@ enum Parallel {
     nonisolated(unsafe) static var threshold = 2048
 
     static func chunks(_ count: Int, minimum: Int = threshold) -> [Range<Int>] {
-        let cores = max(1, min(System.activeProcessorCount, 8))
+        // Tests lower `minimum` to force several chunks even on one core.
+        let cores = max(minimum < 512 ? 4 : 1, min(System.activeProcessorCount, 8))
         if count < minimum || cores == 1 { return [0..<count] }
-        let n = min(cores * 2, max(1, count / 512))
+        let n = min(cores * 2, max(1, count / min(512, max(1, minimum))))
+        if n <= 1 { return [0..<count] }
         var out: [Range<Int>] = []
         var start = 0
         for i in 0..<n {

@@ -25,7 +25,13 @@ public enum YAMLOutput {
     /// Concatenates emitted streams with `---` lines between them.
     static func joinDocuments(_ parts: [[UInt8]]) -> String {
         let separator = Array("---\n".utf8)
-        let nonEmpty = parts.filter { !$0.isEmpty }
+        let end = Array("...\n".utf8)
+        var nonEmpty = parts.filter { !$0.isEmpty }
+        // libyaml closes a stream whose last document is open-ended (`|+`) with `...`; one
+        // emitter would not have written it between documents.
+        for i in nonEmpty.indices.dropLast() where nonEmpty[i].count >= 4 && Array(nonEmpty[i].suffix(4)) == end {
+            nonEmpty[i].removeLast(4)
+        }
         let total = nonEmpty.reduce(0) { $0 + $1.count } + separator.count * max(0, nonEmpty.count - 1)
         return String(unsafeUninitializedCapacity: total) { buf in
             var at = 0
@@ -129,6 +135,31 @@ public enum YAMLOutput {
     }
 }
 
+/// Renders many small independent YAML documents (the cloud-init payloads of a chunk of VMs)
+/// with one libyaml emitter: each is one document of a stream, cut out of the output after
+/// its end (libyaml flushes there) without the `---` line that starts every later document.
+/// The bytes are the same as a fresh emitter's for that document alone.
+final class YAMLDocuments {
+    private let writer = YAMLWriter()
+    private var first = true
+
+    func render(_ body: (YAMLWriter) -> Void) -> [UInt8] {
+        writer.beginDocument()
+        body(writer)
+        writer.endDocument()
+        var out = writer.takeBytes()
+        if !first, out.count >= 4, out[0] == UInt8(ascii: "-"), out[1] == UInt8(ascii: "-"), out[2] == UInt8(ascii: "-"),
+           out[3] == 0x0A || out[3] == 0x20 {
+            out.removeFirst(4)
+        }
+        // A document ending in a keep-chomped block scalar (`|+`) is open-ended: a stream
+        // ending there gets libyaml's `...` line, so this document gets it too.
+        if writer.openEnded { out.append(contentsOf: Array("...\n".utf8)) }
+        first = false
+        return out
+    }
+}
+
 /// Emits `KubeValue`s (and parsed user YAML) as libyaml events into a byte buffer.
 final class YAMLWriter {
     private let emitter: UnsafeMutablePointer<yaml_emitter_t>
@@ -189,6 +220,15 @@ final class YAMLWriter {
         var e = yaml_event_t()
         yaml_document_end_event_initialize(&e, 1)
         emit(&e)
+    }
+
+    /// libyaml will close the stream with `...` (the last document ends in a `|+` block scalar).
+    var openEnded: Bool { emitter.pointee.open_ended == 2 }
+
+    /// The bytes written so far (libyaml flushes at each document end), leaving the buffer empty.
+    func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
     }
 
     /// Closes the stream and returns the text.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Yams
+import WukongNet
 @testable import WukongKubernetes
 
 final class YAMLOutputTests: XCTestCase {
@@ -137,7 +138,41 @@ final class YAMLOutputTests: XCTestCase {
         XCTAssertGreaterThan(Parallel.chunks(objs.count, minimum: 1).count, 0)
         let chunked = YAMLOutput.stream(objs)
         XCTAssertEqual(chunked, sequential)
+        // Also when a chunk ends in an open-ended (`|+`) document.
+        let open = (0..<40).map { i in
+            KubeObject(apiVersion: "v1", kind: "ConfigMap", name: "c\(i)", namespace: nil,
+                       body: .map([KubeField("data", .string("line\n\n"))]))
+        }
+        Parallel.threshold = Int.max
+        let openSequential = YAMLOutput.stream(open)
+        Parallel.threshold = 1
+        XCTAssertEqual(YAMLOutput.stream(open), openSequential)
         XCTAssertEqual(KubernetesBackend.objects(for: Fixtures.many(300)), objs)
+    }
+
+    /// One emitter rendering many documents gives each the bytes a fresh emitter gives it.
+    func testReusedEmitterRendersDocumentsLikeFreshOnes() {
+        let values: [KubeValue] = [
+            .map([KubeField("a", .int(1))]), .map([]), .string("scalar root"), .list([]),
+            .map([KubeField("text", .string("x\ny\n\n"))]), .map([KubeField("b", .list([.string("yes"), .null]))]),
+            .list([.map([])]), .map([KubeField("after", .string("keep"))]),
+        ]
+        let docs = YAMLDocuments()
+        for v in values {
+            XCTAssertEqual(String(decoding: docs.render { $0.value(v) }, as: UTF8.self), YAMLOutput.document(v), "\(v)")
+        }
+        for vm in Fixtures.datacenter().vms {
+            let extra = vm.cloudConfig.flatMap(CloudInit.parseCloudConfig)
+            XCTAssertEqual(String(decoding: CloudInit.userData(vm, extra: extra, with: docs), as: UTF8.self),
+                           CloudInit.userData(vm, extra: extra))
+        }
+    }
+
+    func testMACText() {
+        for m in ["0e:00:00:00:00:00", "ff:ee:dd:cc:bb:aa", "02:5a:0f:10:01:9c"] {
+            XCTAssertEqual(MACAddress(m)!.text, m)
+            XCTAssertEqual(MACAddress(m)!.text, MACAddress(m)!.description)
+        }
     }
 
     func testChunksCoverTheRangeInOrder() {
