@@ -94,7 +94,7 @@ public enum Explanations {
         case .reservedAddress:
             return ("reserved address", "The address is the network address, the broadcast address or the gateway of its subnet, which no NIC may take.", "nic e on ext { address = 192.168.0.0 }")
         case .duplicateIP:
-            return ("address used twice", "Two NICs have the same address on one network (or a NIC takes a node's address on the same bridge or link). The error is at the later one, the note at the other. `auto` never collides.", "nic a on ext { address = 192.168.0.10 }\nnic b on ext { address = 192.168.0.10 }")
+            return ("address used twice", "Two NICs have the same address in one layer-2 domain — one network, or networks on the same bridge with the same VLAN tag, or on the same macvlan link — or a NIC takes a node's address on the same bridge or link. The error is at the later one, the note at the other. `auto` never collides.", "nic a on ext { address = 192.168.0.10 }\nnic b on ext { address = 192.168.0.10 }")
         case .poolExhausted:
             return ("address pool exhausted", "`address = auto` takes the lowest free address of the network's `pool` (or subnet), skipping the network and broadcast addresses, the gateway, DNS servers, route next hops, node addresses and taken addresses. None was left for this NIC.", "network small { bridge = br0, subnet = 10.0.0.0/30, gateway = 10.0.0.1 }\n// a /30 has one usable address besides the gateway")
         case .duplicateMAC:
