@@ -94,6 +94,23 @@ final class GrammarTests: XCTestCase {
         }
     }
 
+    func testTextMateKnowsEveryKeyword() throws {
+        let data = try XCTUnwrap(try read("wukong.tmLanguage.json").data(using: .utf8))
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let repo = try XCTUnwrap(json["repository"] as? [String: Any])
+        let patterns = try XCTUnwrap((repo["keywords"] as? [String: Any])?["patterns"] as? [[String: Any]])
+        let regexes = try patterns.compactMap { $0["match"] as? String }.map { try NSRegularExpression(pattern: "^(?:" + $0 + ")$") }
+        for word in TokenKind.keywords {
+            let hit = regexes.contains { $0.firstMatch(in: word, range: NSRange(location: 0, length: (word as NSString).length)) != nil }
+            XCTAssertTrue(hit, "keyword `\(word)` is highlighted")
+        }
+        let unanchored = try patterns.compactMap { $0["match"] as? String }.map { try NSRegularExpression(pattern: $0) }
+        for name in ["br-nic", "vm-1", "my_host", "ifname", "on-call"] {
+            XCTAssertFalse(unanchored.contains { $0.firstMatch(in: name, range: NSRange(location: 0, length: (name as NSString).length)) != nil },
+                           "no keyword inside the name `\(name)`")
+        }
+    }
+
     func testTextMateNumberPatterns() throws {
         let data = try XCTUnwrap(try read("wukong.tmLanguage.json").data(using: .utf8))
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
