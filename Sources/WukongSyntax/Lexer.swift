@@ -696,6 +696,7 @@ struct LexerImpl {
         }
         var lines: [(token: Int, raw: Int)] = []
         var lastNewline: (token: Int, start: Int)? = nil
+        var continuedAt: Int? = nil // the `\` of a line continuation ending the previous line
         var seg = TextSegment(start: i)
         var lineTokenPending = false
         while true {
@@ -704,6 +705,10 @@ struct LexerImpl {
                 var j = i
                 while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
                 if at(j) == 0x22 && at(j + 1) == 0x22 && at(j + 2) == 0x22 {
+                    if let bs = continuedAt {
+                        error(.multilineIndentation, "a `\\` at the end of the last line of a multi-line string is not allowed",
+                              bs, bs + 1, help: "remove the `\\`: the newline before the closing `\"\"\"` is never part of the string")
+                    }
                     emit(.stringEnd, j, j + 3)
                     finishMultiline(indent: (i, j), lines: lines, lastNewline: lastNewline, closing: j)
                     i = j + 3
@@ -729,6 +734,7 @@ struct LexerImpl {
                 flush(&seg, end: i, force: true)
                 lineTokenPending = false
                 lastNewline = (tokens.count - 1, nl)
+                continuedAt = nil
                 atLineStart = true
                 continue
             }
@@ -745,6 +751,7 @@ struct LexerImpl {
             case 0x5C:
                 if at(i + 1) == 0x0A || (at(i + 1) == 0x0D && at(i + 2) == 0x0A) {
                     // line continuation: the newline is not part of the value
+                    continuedAt = i
                     flush(&seg, end: i, force: lineTokenPending)
                     lineTokenPending = false
                     i += at(i + 1) == 0x0D ? 3 : 2
@@ -798,8 +805,8 @@ struct LexerImpl {
             let ws = k - raw
             let blank = k >= n || b[k] == 0x0A || (b[k] == 0x0D && at(k + 1) == 0x0A)
             var strip = 0
-            if blank && ws <= indLen {
-                strip = ws
+            if blank && ws == 0 {
+                strip = 0 // an empty line needs no indentation (a line of blanks does, as in Swift)
             } else if ws >= indLen && (0..<indLen).allSatisfy({ b[raw + $0] == b[indent.0 + $0] }) {
                 strip = indLen
             } else {

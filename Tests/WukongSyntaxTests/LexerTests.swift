@@ -319,6 +319,10 @@ final class LexerTests: XCTestCase {
 
     func testMultilineLineContinuation() {
         XCTAssertEqual(stringTexts(T.lex("\"\"\"\n  a \\\n  b\n  \"\"\"")).joined(), "a b")
+        // as in Swift, not on the last line
+        let l = T.lex("\"\"\"\n  a \\\n  \"\"\"")
+        XCTAssertEqual(T.codes(l.diagnostics), ["E0111"])
+        XCTAssertEqual(l.diagnostics.first?.span.startOffset, 8)
     }
 
     func testMultilineCRLF() {
@@ -327,10 +331,12 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(stringTexts(l), ["a\n", "b"])
     }
 
-    func testMultilineBlankLinesMayBeShort() {
-        let l = T.lex("\"\"\"\n    a\n  \n    b\n    \"\"\"")
+    func testMultilineEmptyLinesNeedNoIndentation() {
+        let l = T.lex("\"\"\"\n    a\n\n    b\n      \n    \"\"\"")
         XCTAssertEqual(l.diagnostics, [])
-        XCTAssertEqual(stringTexts(l), ["a\n", "\n", "b"])
+        XCTAssertEqual(stringTexts(l), ["a\n", "\n", "b\n", "  "])
+        // as in Swift, a line of blanks shorter than the indentation is an error
+        XCTAssertEqual(T.codes(T.lex("\"\"\"\n    a\n  \n    b\n    \"\"\"").diagnostics), ["E0111"])
     }
 
     func testMultilineInsufficientIndentation() {
