@@ -185,7 +185,8 @@ final class Engine {
     static let defaultStepLimit = 5_000_000
     var stepLimit = Engine.defaultStepLimit
     var expanding = true
-    var suggestionBudget = 200
+    /// "Did you mean" scans the namespace; only the first few unknown names get one (large topologies).
+    var suggestionBudget = 25
     var reportedShadows: Set<Span> = []
 
     /// `auto` allocation (done on demand for `vm.nic.address`): NIC instance → address.
