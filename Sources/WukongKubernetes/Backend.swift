@@ -1,6 +1,5 @@
 import WukongIR
 import WukongNet
-import Yams
 
 /// IR → Kubernetes objects (LANGUAGE.md §7). Everything derived (names, MACs, addresses,
 /// default routes, policy grouping, placement) comes from the IR; this only lays it out.
@@ -26,8 +25,6 @@ private struct Builder {
     var bridgeIndex: [String: Int] = [:]
     var nicIndex: [String: Int] = [:]
     let topologyLabels: KubeValue
-    /// Parsed `cloud_config`, by text (generated topologies often repeat one).
-    var cloudConfigs: [String: Node] = [:]
 
     init(_ t: Topology) {
         self.t = t
@@ -37,11 +34,6 @@ private struct Builder {
         for (i, n) in t.bridges.enumerated() where bridgeIndex[n.name] == nil { bridgeIndex[n.name] = i }
         for (i, n) in t.nics.enumerated() where nicIndex[n.name] == nil { nicIndex[n.name] = i }
         topologyLabels = Builder.labels(t.labels, [])
-        for vm in t.vms {
-            if let cc = vm.cloudConfig, cloudConfigs[cc] == nil, let node = CloudInit.parseCloudConfig(cc) {
-                cloudConfigs[cc] = node
-            }
-        }
     }
 
     func network(_ name: String) -> Network? { networkIndex[name].map { t.networks[$0] } }
@@ -110,8 +102,7 @@ private struct Builder {
     // MARK: Secret
 
     func secret(_ vm: VM, _ docs: YAMLDocuments) -> KubeObject {
-        let extra = vm.cloudConfig.flatMap { cloudConfigs[$0] }
-        let user = CloudInit.userData(vm, extra: extra, with: docs)
+        let user = CloudInit.userData(vm, with: docs)
         let networkData = CloudInit.networkData(vm, networks: { self.network($0) })
         let net = docs.render { $0.value(networkData) }
         return object("v1", "Secret", vm.secretName, namespaced: true, labels: topologyLabels, rest: [

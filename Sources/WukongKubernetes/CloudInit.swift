@@ -1,6 +1,5 @@
 import WukongIR
 import WukongNet
-import Yams
 
 /// cloud-init payloads of one VM (LANGUAGE.md §7): netplan v2 networkData and `#cloud-config`
 /// userData. Both are YAML written through the same libyaml emitter as the objects.
@@ -69,25 +68,20 @@ public enum CloudInit {
 
     /// `#cloud-config` with `users`, `runcmd`, then the top-level keys of `cloud_config`.
     /// The image's `default` user is not kept when the VM declares users (see docs/decisions.md).
-    public static func userData(_ vm: VM, extra: Node? = nil) -> String {
-        String(decoding: userData(vm, extra: extra, with: YAMLDocuments()), as: UTF8.self)
+    public static func userData(_ vm: VM) -> String {
+        String(decoding: userData(vm, with: YAMLDocuments()), as: UTF8.self)
     }
 
     static let header = Array("#cloud-config\n".utf8)
 
-    static func userData(_ vm: VM, extra: Node?, with docs: YAMLDocuments) -> [UInt8] {
+    static func userData(_ vm: VM, with docs: YAMLDocuments) -> [UInt8] {
         header + docs.render { w in
             w.mappingStart()
             for f in userFields(vm) {
                 w.string(f.key)
                 w.value(f.value)
             }
-            if case .mapping(let m)? = extra {
-                for (k, v) in m {
-                    w.node(k)
-                    w.node(v)
-                }
-            }
+            if let cc = vm.cloudConfig { w.forwardTopLevelPairs(of: cc) }
             w.mappingEnd()
         }
     }
@@ -114,11 +108,5 @@ public enum CloudInit {
         if !u.groups.isEmpty { f.append(KubeField("groups", .list(u.groups.map { .string($0) }))) }
         if !u.sshKeys.isEmpty { f.append(KubeField("ssh_authorized_keys", .list(u.sshKeys.map { .string($0) }))) }
         return .map(f)
-    }
-
-    /// Parses `cloud_config` text (already checked by the front end); nil when empty or not a mapping.
-    public static func parseCloudConfig(_ text: String) -> Node? {
-        guard let node = try? Yams.compose(yaml: text), case .mapping = node else { return nil }
-        return node
     }
 }

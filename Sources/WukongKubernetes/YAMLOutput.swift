@@ -1,5 +1,4 @@
 import CYaml
-import Yams
 
 /// YAML rendering of Kubernetes objects through libyaml's event emitter (the C library that
 /// Yams wraps): block style, 2-space indentation, no line wrapping, keys in the order of the
@@ -348,40 +347,55 @@ final class YAMLWriter {
         if z.withUnsafeBufferPointer({ body($0.baseAddress) }) != 1 { failed = true }
     }
 
-    /// A node parsed from user YAML (`cloud_config`), written back with its own scalar styles
-    /// and explicit tags, so a value means in the output what it meant in the input. Aliases
-    /// arrive already expanded by Yams.
-    func node(_ n: Node) {
-        switch n {
-        case .scalar(let s):
-            let tag = Self.explicitTag(s.tag)
-            let style: yaml_scalar_style_t
-            switch s.style {
-            case .plain, .any: style = YAML_PLAIN_SCALAR_STYLE
-            case .singleQuoted: style = YAML_SINGLE_QUOTED_SCALAR_STYLE
-            case .doubleQuoted: style = YAML_DOUBLE_QUOTED_SCALAR_STYLE
-            case .literal: style = YAML_LITERAL_SCALAR_STYLE
-            case .folded: style = YAML_FOLDED_SCALAR_STYLE
+    /// Copies the key/value pairs of the top-level mapping of `text` (user YAML: `cloud_config`)
+    /// into the mapping being written, event by event from libyaml's parser to its emitter, so
+    /// every scalar keeps its style, tag and implicit-ness — a plain `no` stays the boolean a YAML
+    /// 1.1 reader sees, a quoted `'0644'` stays a string. Returns false (writing nothing) when the
+    /// text does not parse or its first document is not a mapping; the front end has checked it.
+    @discardableResult
+    func forwardTopLevelPairs(of text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { return false }
+        // Parse fully first: nothing reaches the emitter unless the whole document is fine.
+        var events: [yaml_event_t] = []
+        var ok = true
+        bytes.withUnsafeMutableBufferPointer { buf in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { ok = false; return }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
+            var depth = 0
+            var started = false
+            while true {
+                var e = yaml_event_t()
+                guard yaml_parser_parse(&parser, &e) == 1 else { ok = false; break }
+                let type = e.type
+                if type == YAML_STREAM_END_EVENT || type == YAML_DOCUMENT_END_EVENT {
+                    yaml_event_delete(&e); break
+                }
+                if type == YAML_STREAM_START_EVENT || type == YAML_DOCUMENT_START_EVENT {
+                    yaml_event_delete(&e); continue
+                }
+                if !started {
+                    started = true
+                    yaml_event_delete(&e)
+                    if type != YAML_MAPPING_START_EVENT { ok = false; break }
+                    depth = 1
+                    continue
+                }
+                if type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT { depth += 1 }
+                if type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT {
+                    depth -= 1
+                    if depth == 0 { yaml_event_delete(&e); break }
+                }
+                events.append(e)
             }
-            scalar(s.string, style: style, tag: tag)
-        case .mapping(let m):
-            mappingStart(tag: Self.explicitTag(m.tag))
-            for (k, v) in m {
-                node(k)
-                node(v)
-            }
-            mappingEnd()
-        case .sequence(let q):
-            sequenceStart(tag: Self.explicitTag(q.tag))
-            for item in q { node(item) }
-            sequenceEnd()
-        case .alias:
-            plain("null")
         }
-    }
-
-    private static func explicitTag(_ t: Tag) -> String? {
-        let raw = t.rawValue
-        return raw.isEmpty || raw == "!" ? nil : raw
+        if !ok {
+            for i in events.indices { yaml_event_delete(&events[i]) }
+            return false
+        }
+        for i in events.indices { emit(&events[i]) }
+        return true
     }
 }

@@ -146,7 +146,8 @@ final class BackendTests: XCTestCase {
 
     func testUserDataMergesCloudConfigKeepingItsStyles() throws {
         let vm = Fixtures.datacenter().vms[0]
-        let text = CloudInit.userData(vm, extra: CloudInit.parseCloudConfig(vm.cloudConfig!))
+        let text = CloudInit.userData(vm)
+        XCTAssertFalse(text.contains("!!"), "no tags appear on the user's keys:\n\(text)")
         XCTAssertTrue(text.hasPrefix("#cloud-config\n"))
         let d = try XCTUnwrap(try Yams.load(yaml: text) as? [String: Any])
         let keys = Array(try XCTUnwrap(try Yams.compose(yaml: text)?.mapping).keys.compactMap(\.string))
@@ -159,6 +160,21 @@ final class BackendTests: XCTestCase {
         XCTAssertEqual(dig(d, "users", 0, "ssh_authorized_keys") as? [String], vm.users[0].sshKeys)
         XCTAssertEqual(dig(d, "users", 0, "shell") as? String, "/bin/bash")
         XCTAssertFalse(text.contains("- default"), "the image's default user is not kept")
+        XCTAssertTrue(text.hasSuffix("ssh_pwauth: no\n"), text)
+        XCTAssertTrue(text.contains("packages: [nginx]\n"), "the user's flow style is kept:\n\(text)")
+    }
+
+    func testCloudConfigThatIsNotAMappingAddsNothing() throws {
+        var vm = Fixtures.lab().vms[0]
+        vm.users = []
+        for bad in ["- a\n- b\n", "just text", "a: 1\nb: [\n", ""] {
+            vm.cloudConfig = bad
+            XCTAssertEqual(CloudInit.userData(vm), "#cloud-config\n{}\n", bad)
+        }
+        vm.cloudConfig = "a: &x {k: 1}\nb: *x\nc: !!str 12\n"
+        let d = try XCTUnwrap(try Yams.load(yaml: CloudInit.userData(vm)) as? [String: Any])
+        XCTAssertEqual(dig(d, "b", "k") as? Int, 1)
+        XCTAssertEqual(d["c"] as? String, "12")
     }
 
     func testUserDataWithoutUsersIsAnEmptyMapping() {

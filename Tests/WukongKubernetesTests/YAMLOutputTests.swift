@@ -162,9 +162,7 @@ final class YAMLOutputTests: XCTestCase {
             XCTAssertEqual(String(decoding: docs.render { $0.value(v) }, as: UTF8.self), YAMLOutput.document(v), "\(v)")
         }
         for vm in Fixtures.datacenter().vms {
-            let extra = vm.cloudConfig.flatMap(CloudInit.parseCloudConfig)
-            XCTAssertEqual(String(decoding: CloudInit.userData(vm, extra: extra, with: docs), as: UTF8.self),
-                           CloudInit.userData(vm, extra: extra))
+            XCTAssertEqual(String(decoding: CloudInit.userData(vm, with: docs), as: UTF8.self), CloudInit.userData(vm))
         }
     }
 
