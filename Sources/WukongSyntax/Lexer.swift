@@ -689,6 +689,12 @@ struct LexerImpl {
                   help: "start the text on the next line, or use `\"…\"` for a one-line string")
             reportedLayout = true
         } else if k < n {
+            if k > i {
+                // Swift rejects even invisible trailing blanks after the opening delimiter
+                error(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", i, k,
+                      help: "remove the spaces or tabs after the opening `\"\"\"`")
+                reportedLayout = true
+            }
             i = k + (b[k] == 0x0D ? 2 : 1)
             atLineStart = true
         } else {

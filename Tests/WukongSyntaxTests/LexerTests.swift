@@ -356,8 +356,10 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(T.codes(T.lex("\"\"\"abc\n\"\"\"").diagnostics), ["E0111"])
         XCTAssertEqual(T.codes(T.lex("\"\"\"abc\"\"\"").diagnostics), ["E0111"])
         XCTAssertEqual(T.codes(T.lex("\"\"\"\n  abc \"\"\"").diagnostics), ["E0111"])
-        // trailing spaces after the opening delimiter are fine
-        XCTAssertEqual(T.lex("\"\"\"  \n a\n \"\"\"").diagnostics, [])
+        // as in Swift, not even trailing blanks after the opening delimiter; the string is still read
+        let l = T.lex("\"\"\"  \n a\n \"\"\"")
+        XCTAssertEqual(T.codes(l.diagnostics), ["E0111"])
+        XCTAssertEqual(stringTexts(l), ["a"])
     }
 
     func testInterpolationNestingLimit() {
