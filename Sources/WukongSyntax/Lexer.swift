@@ -818,7 +818,10 @@ struct LexerImpl {
             } else {
                 if !reported {
                     reported = true
-                    error(.multilineIndentation, "insufficient indentation of line in multi-line string", raw, raw + max(ws, 1),
+                    let message = ws >= indLen
+                        ? "indentation of line in multi-line string mixes tabs and spaces differently from the closing `\"\"\"`"
+                        : "insufficient indentation of line in multi-line string"
+                    error(.multilineIndentation, message, raw, raw + max(ws, 1),
                           help: "indent every line at least as far as the closing `\"\"\"` (\(indLen) spaces or tabs, the same ones)",
                           notes: [DiagnosticNote("the closing delimiter's indentation is removed from every line",
                                                  at: span(closing, closing + 3))])

@@ -348,6 +348,7 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(l.diagnostics[0].notes.count, 1)
         // a tab where the closing line has spaces is not the same indentation
         XCTAssertEqual(T.codes(T.lex("\"\"\"\n\ta\n  \"\"\"").diagnostics), ["E0111"])
+        XCTAssertTrue(T.lex("\"\"\"\n\t\ta\n  \"\"\"").diagnostics.first?.message.contains("tabs and spaces") ?? false)
         // a line starting with an interpolation is checked as well
         XCTAssertEqual(T.codes(T.lex("\"\"\"\n${a}\n  \"\"\"").diagnostics), ["E0111"])
     }
