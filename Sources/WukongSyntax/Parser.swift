@@ -295,7 +295,11 @@ struct ParserImpl {
                 let id = identifier(advance()); name = .identifier(id); end = id.span
             } else {
                 expected("a name after `\(kind.rawValue)`", help: "write `\(kind.rawValue) NAME { … }`")
-                if at != .lBrace && at != .kwOn { return Item(.error, span: kwSpan) }
+                // Only a topology may be nameless (AST contract): read the rest for its syntax
+                // errors, then drop the declaration so nothing downstream reports on it.
+                if at == .kwOn { advance(); end = parseExpr().span }
+                if at == .lBrace { end = parseBlock().span }
+                return Item(.error, span: kwSpan.to(end))
             }
         }
         var onExpr: Expr? = nil

@@ -157,13 +157,17 @@ final class RecoveryTests: XCTestCase {
         XCTAssertEqual(T.dump(f.items), "(vm host {(= cpu 1)}) (nic x)", "parsed on as if it were a name")
     }
 
-    func testMissingNameKeepsBody() {
-        let (f, d) = T.parse("vm { cpu = 1 }")
+    func testMissingNameDropsTheDeclaration() {
+        // only a topology may be nameless: a nameless `vm` becomes an error node (no cascade
+        // downstream), but its body is still read for syntax errors
+        let (f, d) = T.parse("vm { cpu = 1 }\nnic z")
         XCTAssertEqual(T.codes(d), ["E0110"])
-        XCTAssertEqual(T.dump(f.items), "(vm {(= cpu 1)})")
+        XCTAssertEqual(T.dump(f.items), "<error> (nic z)")
         let (f2, d2) = T.parse("vm a { nic on pod }")
         XCTAssertEqual(d2.map(\.message), ["expected a name after `nic`, found `on`"])
-        XCTAssertEqual(T.dump(f2.items), "(vm a {(nic on pod)})")
+        XCTAssertEqual(T.dump(f2.items), "(vm a {<error>})")
+        let (_, d3) = T.parse("vm {\n  cpu = = 1\n}")
+        XCTAssertEqual(T.codes(d3), ["E0110", "E0110"], "the body's own syntax error is still found")
     }
 
     func testLexicalErrorsDoNotCascade() {
