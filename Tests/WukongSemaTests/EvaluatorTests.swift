@@ -325,6 +325,25 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(p.vms[0].nics[0].address?.value, .dhcp)
     }
 
+    func testCloudConfigLineSpans() {
+        let r = clean("""
+            vm v { cpu = 1, memory = 1Gi, image = "x"
+              cloud_config = \"\"\"
+                packages: [nginx]
+                package_update: true
+                \"\"\"
+            }
+            vm w { cpu = 1, memory = 1Gi, image = "x", cloud_config = "a: ${1 + 1}" }
+            """)
+        let cc = r.program.vms[0].cloudConfig
+        XCTAssertEqual(cc?.text, "packages: [nginx]\npackage_update: true")
+        XCTAssertEqual(cc?.lineSpans?.count, 2)
+        XCTAssertEqual(cc?.lineSpans.map { $0.map { r.text($0).trimmingCharacters(in: .whitespacesAndNewlines) } },
+                       ["packages: [nginx]", "package_update: true"])
+        XCTAssertEqual(r.program.vms[1].cloudConfig?.text, "a: 2")
+        XCTAssertNil(r.program.vms[1].cloudConfig?.lineSpans)
+    }
+
     func testDefaultTopologyNameSpansFirstLine() {
         let r = clean("nic ens160\nnic ens161\n")
         XCTAssertEqual(r.program.topologyName.value, "test")
