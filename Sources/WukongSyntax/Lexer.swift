@@ -246,7 +246,16 @@ struct LexerImpl {
             break
         }
         if i == s { i += 1 } // never stall
+        // glued to a literal or run the lexer already rejected (`10.0.${x}`): one typo, one diagnostic
+        var glued = false
+        var edge = s
+        for t in tokens.reversed().prefix(3) {
+            guard t.endOffset == edge else { break }
+            if t.kind == .badLiteral || t.kind == .invalid { glued = true; break }
+            edge = t.startOffset
+        }
         emit(.invalid, s, i)
+        if glued && !invalidUTF8 && !sawNul { return }
         if invalidUTF8 {
             error(.invalidUTF8, "invalid UTF-8 byte sequence", s, i, help: "the file must be UTF-8; re-save it with UTF-8 encoding")
         } else if sawNul {

@@ -208,7 +208,7 @@ struct ParserImpl {
         if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign {
             let name = identifier(advance())
             advance()
-            let value = parseExpr()
+            let value = parseValue(after: name.name)
             return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
         }
         if let kind = t.kind.resourceKind { return parseResource(kind) }
@@ -266,6 +266,17 @@ struct ParserImpl {
         let value = parseExpr()
         let id = Identifier(name, span: span(t))
         return Item(.attribute(name: id, value: value), span: id.span.to(value.span))
+    }
+
+    /// The value after `name =`. A newline after `=` is insignificant, except when the next
+    /// line plainly starts another item (`cpu =` then `memory = 4Gi`): then the value is
+    /// missing, reported here, and the next line is left alone.
+    mutating func parseValue(after name: String) -> Expr {
+        if cur.newlineBefore && newlinesSignificant && (startsItem() || at == .rBrace) {
+            expected("a value after `\(name) =`")
+            return Expr(.error, span: span(previousEnd, previousEnd))
+        }
+        return parseExpr()
     }
 
     func startsExpression(_ k: TokenKind) -> Bool {
@@ -376,7 +387,7 @@ struct ParserImpl {
             // `let b 2`: parse the value anyway, so later uses of `b` do not cascade
             guard !atLineBreak, at != .lBrace, startsExpression(at) else { return Item(.error, span: span(kw).to(name.span)) }
         }
-        let value = parseExpr()
+        let value = parseValue(after: "let \(name.name)")
         return Item(.letDecl(name: name, type: type, value: value), span: span(kw).to(value.span))
     }
 
@@ -835,7 +846,7 @@ struct ParserImpl {
             recordKeyWithoutValue(key); return nil
         }
         advance()
-        let value = parseExpr()
+        let value = parseValue(after: key)
         return RecordEntry(.field(key: key, keySpan: keySpan, value: value), span: keySpan.to(value.span))
     }
 

@@ -98,6 +98,15 @@ final class RecoveryTests: XCTestCase {
         XCTAssertTrue(d[0].help?.contains("`==`") ?? false)
     }
 
+    func testMissingValueBeforeNextAttribute() {
+        let (f, d) = T.parse("vm a {\n  cpu =\n  memory = 4Gi\n}\nlet r = {\n  a =\n  b = 1\n}")
+        XCTAssertEqual(d.map(\.message), ["expected a value after `cpu =`, found end of line",
+                                          "expected a value after `a =`, found end of line"])
+        XCTAssertEqual(T.dump(f.items), "(vm a {(= cpu <error>) (= memory 4294967296B)}) (let r {a=<error> b=1})")
+        // a value on the next line is still fine
+        XCTAssertEqual(T.parse("vm a {\n  cpu =\n    2\n}").1, [])
+    }
+
     func testMisspelledDeclarationKeyword() {
         let (f, d) = T.parse("vn web { cpu = 1 }\nvm ok { cpu = 1 }")
         XCTAssertEqual(T.codes(d), ["E0110"])
@@ -173,7 +182,7 @@ final class RecoveryTests: XCTestCase {
     func testLexicalErrorsDoNotCascade() {
         let cases = ["vm a { memory = 4GB }", "vm a { address = 010.0.0.1 }", "vm a { x = 10.0.0.0/33 }",
                      "vm a { x = 1 @ 2 }", "vm a { x = \"\\q\" }", "let x = 99999999999999999999",
-                     "vm a { cpu = 1; memory = 2 }", "let s = 'abc'"]
+                     "vm a { cpu = 1; memory = 2 }", "let s = 'abc'", "vm a { address = 10.0.${i} }"]
         for text in cases {
             let (_, d) = T.parse(text)
             XCTAssertEqual(d.count, 1, "\(text): \(d.map(\.message))")
