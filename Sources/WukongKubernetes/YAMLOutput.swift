@@ -163,10 +163,17 @@ final class YAMLDocuments {
 final class YAMLWriter {
     private let emitter: UnsafeMutablePointer<yaml_emitter_t>
     fileprivate var bytes: [UInt8] = []
-    private(set) var failed = false
-    private var opened = false
+    /// `failed` and `opened` live behind a pointer: read on every event, and a class's stored
+    /// `var`s would cost a dynamic exclusivity check each time.
+    private let flags: UnsafeMutablePointer<(failed: Bool, opened: Bool)>
+    var failed: Bool {
+        get { flags.pointee.failed }
+        set { flags.pointee.failed = newValue }
+    }
 
     init() {
+        flags = UnsafeMutablePointer<(failed: Bool, opened: Bool)>.allocate(capacity: 1)
+        flags.initialize(to: (false, false))
         emitter = UnsafeMutablePointer<yaml_emitter_t>.allocate(capacity: 1)
         emitter.initialize(to: yaml_emitter_t())
         yaml_emitter_initialize(emitter)
@@ -187,6 +194,7 @@ final class YAMLWriter {
     deinit {
         yaml_emitter_delete(emitter)
         emitter.deallocate()
+        flags.deallocate()
     }
 
     private func emit(_ event: inout yaml_event_t) {
@@ -195,8 +203,8 @@ final class YAMLWriter {
     }
 
     private func openIfNeeded() {
-        if opened { return }
-        opened = true
+        if flags.pointee.opened { return }
+        flags.pointee.opened = true
         var e = yaml_event_t()
         yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING)
         emit(&e)
