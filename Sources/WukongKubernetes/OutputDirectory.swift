@@ -43,7 +43,11 @@ public enum OutputDirectory {
         var out: [(name: String, contents: String)] = []
         out.reserveCapacity(objects.count + 1)
         for part in Parallel.map(Parallel.chunks(objects.count), { r in
-            r.map { (name: fileName(objects[$0]), contents: YAMLOutput.document(objects[$0])) }
+            let docs = YAMLDocuments()
+            return r.map { i in
+                (name: fileName(objects[i]),
+                 contents: String(decoding: docs.render { $0.value(objects[i].body) }, as: UTF8.self))
+            }
         }) {
             out.append(contentsOf: part)
         }
