@@ -126,9 +126,12 @@ final class Instance {
     }
     /// Index in `attrs` of the attribute `name`.
     func attr(_ name: String) -> Int? {
-        var i = 0
-        while i < attrs.count { if attrs[i].name == name { return i }; i += 1 }
-        return nil
+        // one access to the stored array (each access to a class property is checked at run time)
+        return attrs.withUnsafeBufferPointer { buf in
+            var i = 0
+            while i < buf.count { if buf[i].name == name { return i }; i += 1 }
+            return nil
+        }
     }
     func valueSpan(of name: String) -> Span? { attr(name).map { attrs[$0].valueSpan } }
 }
