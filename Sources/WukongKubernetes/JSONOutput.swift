@@ -1,7 +1,7 @@
 /// JSON rendering of Kubernetes objects, keys in the order of the `KubeValue` maps.
 ///
 /// `stream` writes one `v1 List` (`{"apiVersion": "v1", "kind": "List", "items": [...]}`),
-/// pretty-printed with 2-space indentation like `kubectl get -o json`: a single JSON value
+/// pretty-printed with 2-space indentation (`"key": value`, one member per line): a single JSON value
 /// that `kubectl apply -f`, `jq` and every JSON parser accept.
 public enum JSONOutput {
     public static func stream(_ objects: [KubeObject]) -> String {
