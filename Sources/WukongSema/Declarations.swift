@@ -160,6 +160,14 @@ extension Engine {
         }
         let name = alias ?? last
         if let existing = globals[name.name], case .module(let other) = existing.entry, other == mi { return }
+        if let first = importedAs[mi] {
+            // one module, one name across the topology's files
+            error(.duplicateDeclaration, "module `\(full)` is already imported as `\(first.name)`", at: name.span,
+                  notes: [DiagnosticNote("first imported here", at: first.span)],
+                  help: "import it under one name in every file: `import \(full)\(first.name == last.name ? "" : " as " + first.name)`")
+            return
+        }
+        importedAs[mi] = name
         if registerName(name.name, .module(mi), span: name.span) { loadModule(mi) }
     }
 

@@ -172,6 +172,8 @@ final class Engine {
     var nicGroups: [NicGroup] = []
     var modules: [Module] = []
     var moduleIndex: [String: Int] = [:]
+    /// The name each imported module got (one name per module across the files).
+    var importedAs: [Int: Identifier] = [:]
     var topLevelLets: [LetSlot] = []
     var topLevelFns: [FnDef] = []
     var asserts: [DeferredAssert] = []
