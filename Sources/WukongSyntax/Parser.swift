@@ -471,7 +471,6 @@ struct ParserImpl {
     mutating func parseIfStatement() -> Item {
         var clauses: [(kw: Span, cond: Expr, then: Block)] = []
         var finalElse: Block? = nil
-        var chainTooDeep = false
         while true {
             let kw = advance()
             let cond = parseExpr()
@@ -485,13 +484,9 @@ struct ParserImpl {
             let elseTok = advance()
             if at == .kwIf {
                 if depth + clauses.count >= Parser.maxNesting {
-                    if !chainTooDeep {
-                        chainTooDeep = true
-                        report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
-                               at: span(elseTok), help: "split the chain, or use a list and `in`")
-                    }
-                    // keep parsing the rest flat so the file's later items survive
-                    skipIfChainRest()
+                    report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
+                           at: span(elseTok), help: "split the chain, or use a list and `in`")
+                    skipIfChainRest() // the rest of the chain is skipped flat; later items survive
                     break
                 }
                 continue
