@@ -401,7 +401,7 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(r.codes, ["E0310"])
         XCTAssertLessThan(r.engine.steps, 100_000)
         let loops = evaluate([("main.wk", "for i in 1..=1000 { for j in 1..=1000 { assert i > 0, \"x\" } }")], stepLimit: 5_000)
-        XCTAssertEqual(loops.codes, ["E0310"])
+        XCTAssertEqual(loops.codes, ["E0310"], "steps \(loops.engine.steps) limit \(loops.engine.stepLimit) asserts \(loops.engine.asserts.count) vms \(loops.diagnostics.map(\.message))")
     }
 
     func testValuesCannotGrowWithoutBound() {
