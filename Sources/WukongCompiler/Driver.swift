@@ -87,6 +87,9 @@ public enum Driver {
             bag.add(contentsOf: diags)
         }
         let (program, evalDiags) = Evaluator.evaluate(files: trees, sources: sources, defaultName: defaultName)
+        // The embedded standard library's files come right after the topology's, so a
+        // diagnostic inside a module renders with its source.
+        for f in Evaluator.stdlibFiles { sources.add(path: f.path, bytes: Array(f.text.utf8)) }
         bag.add(contentsOf: evalDiags)
         bag.add(contentsOf: TopologyChecks.check(program))
         var topology: Topology? = nil

@@ -31,7 +31,9 @@ public struct SourceFile: Sendable {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= off { lo = mid } else { hi = mid - 1 }
         }
-        let start = lineStarts[lo]
+        var start = lineStarts[lo]
+        // A byte-order mark is not a column.
+        if lo == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = min(3, off) }
         var col = 1
         var i = start
         while i < off {
@@ -46,7 +48,8 @@ public struct SourceFile: Sendable {
     /// The text of 1-based line `line`, without its line terminator.
     public func lineText(_ line: Int) -> String {
         guard line >= 1, line <= lineStarts.count else { return "" }
-        let start = lineStarts[line - 1]
+        var start = lineStarts[line - 1]
+        if line == 1, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var end = line < lineStarts.count ? lineStarts[line] : bytes.count
         while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)

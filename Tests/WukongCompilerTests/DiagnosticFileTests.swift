@@ -40,7 +40,8 @@ final class DiagnosticFileTests: XCTestCase {
 
     static func expectations(in path: String, text: String) -> [Expectation] {
         var out: [Expectation] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on the byte "\n" (a "\r\n" pair is one Character to Swift, so split the scalars).
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring(String($0)) }
         for (i, line) in lines.enumerated() {
             guard let c = line.range(of: "//") else { continue }
             let comment = line[c.upperBound...]

@@ -85,6 +85,13 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(f.location(of: f.bytes.count - 1).line, 2)
     }
 
+    func testByteOrderMarkIsNoColumn() {
+        var map = SourceMap()
+        let id = map.add(path: "bom.wk", bytes: [0xEF, 0xBB, 0xBF] + Array("nic a".utf8))
+        XCTAssertEqual(map[id]!.location(of: 3).column, 1)
+        XCTAssertEqual(map[id]!.location(of: 7).column, 5)
+    }
+
     func testEveryCodeHasAnExplanation() {
         for c in DiagnosticCode.allCases {
             let t = Explanations.text(for: c)
