@@ -298,35 +298,28 @@ final class YAMLWriter {
 
     private static let empty: [UInt8] = [0]
 
-    func scalar(_ s: String, style: yaml_scalar_style_t, tag: String? = nil) {
+    func scalar(_ s: String, style: yaml_scalar_style_t) {
         var e = yaml_event_t()
-        var text = s
-        let ok: Int32 = text.withUTF8 { buf -> Int32 in
-            func make(_ tagPtr: UnsafePointer<UInt8>?) -> Int32 {
-                let implicit: Int32 = tagPtr == nil ? 1 : 0
-                if let base = buf.baseAddress, buf.count > 0 {
-                    return yaml_scalar_event_initialize(&e, nil, tagPtr, base, Int32(buf.count), implicit, implicit, style)
-                }
-                return YAMLWriter.empty.withUnsafeBufferPointer {
-                    yaml_scalar_event_initialize(&e, nil, tagPtr, $0.baseAddress!, 0, implicit, implicit, style)
-                }
-            }
-            guard let tag else { return make(nil) }
-            var t = tag
-            return t.withUTF8 { tb in
-                // libyaml copies the tag with strdup: it must be NUL-terminated.
-                var z = Array(tb)
-                z.append(0)
-                return z.withUnsafeBufferPointer { make($0.baseAddress) }
-            }
-        }
+        let ok = s.utf8.withContiguousStorageIfAvailable { YAMLWriter.initialize(&e, $0, style) }
+            ?? Array(s.utf8).withUnsafeBufferPointer { YAMLWriter.initialize(&e, $0, style) }
         if ok != 1 { failed = true; return }
         emit(&e)
     }
 
-    func mappingStart(tag: String? = nil) {
+    /// An implicit (untagged) scalar event; libyaml copies the text.
+    private static func initialize(_ e: inout yaml_event_t, _ buf: UnsafeBufferPointer<UInt8>,
+                                   _ style: yaml_scalar_style_t) -> Int32 {
+        if let base = buf.baseAddress, buf.count > 0 {
+            return yaml_scalar_event_initialize(&e, nil, nil, base, Int32(buf.count), 1, 1, style)
+        }
+        return empty.withUnsafeBufferPointer {
+            yaml_scalar_event_initialize(&e, nil, nil, $0.baseAddress!, 0, 1, 1, style)
+        }
+    }
+
+    func mappingStart() {
         var e = yaml_event_t()
-        withTag(tag) { yaml_mapping_start_event_initialize(&e, nil, $0, $0 == nil ? 1 : 0, YAML_BLOCK_MAPPING_STYLE) }
+        if yaml_mapping_start_event_initialize(&e, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE) != 1 { failed = true; return }
         emit(&e)
     }
 
@@ -336,9 +329,9 @@ final class YAMLWriter {
         emit(&e)
     }
 
-    func sequenceStart(tag: String? = nil) {
+    func sequenceStart() {
         var e = yaml_event_t()
-        withTag(tag) { yaml_sequence_start_event_initialize(&e, nil, $0, $0 == nil ? 1 : 0, YAML_BLOCK_SEQUENCE_STYLE) }
+        if yaml_sequence_start_event_initialize(&e, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE) != 1 { failed = true; return }
         emit(&e)
     }
 
@@ -346,13 +339,6 @@ final class YAMLWriter {
         var e = yaml_event_t()
         yaml_sequence_end_event_initialize(&e)
         emit(&e)
-    }
-
-    private func withTag(_ tag: String?, _ body: (UnsafePointer<UInt8>?) -> Int32) {
-        guard let tag else { if body(nil) != 1 { failed = true }; return }
-        var z = Array(tag.utf8)
-        z.append(0)
-        if z.withUnsafeBufferPointer({ body($0.baseAddress) }) != 1 { failed = true }
     }
 
     /// Copies the key/value pairs of the top-level mapping of `text` (user YAML: `cloud_config`)
