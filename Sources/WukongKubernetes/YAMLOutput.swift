@@ -21,6 +21,25 @@ public enum YAMLOutput {
         return joinDocuments(parts)
     }
 
+    /// The same bytes as `stream`, handed to `sink` piece by piece in order, without building
+    /// one String (for 100 000 VMs that is 270 MB less to allocate, copy and validate): the
+    /// CLI writes the pieces straight to standard output.
+    public static func stream(_ objects: [KubeObject], into sink: (UnsafeRawBufferPointer) -> Void) {
+        let parts = Parallel.map(Parallel.chunks(objects.count)) { r -> [UInt8] in
+            let w = YAMLWriter()
+            for i in r { w.document(objects[i].body) }
+            return w.finishBytes()
+        }
+        let separator = Array("---\n".utf8)
+        let end = Array("...\n".utf8)
+        let nonEmpty = parts.filter { !$0.isEmpty }
+        for (i, p) in nonEmpty.enumerated() {
+            if i > 0 { separator.withUnsafeBytes(sink) }
+            let trim = i < nonEmpty.count - 1 && p.count >= 4 && Array(p.suffix(4)) == end
+            p.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<(p.count - (trim ? 4 : 0))])) }
+        }
+    }
+
     /// Concatenates emitted streams with `---` lines between them.
     static func joinDocuments(_ parts: [[UInt8]]) -> String {
         let separator = Array("---\n".utf8)

@@ -147,6 +147,14 @@ final class YAMLOutputTests: XCTestCase {
         let openSequential = YAMLOutput.stream(open)
         Parallel.threshold = 1
         XCTAssertEqual(YAMLOutput.stream(open), openSequential)
+        // The sink form hands over the same bytes.
+        for input in [objs, open] {
+            var collected: [UInt8] = []
+            YAMLOutput.stream(input) { collected.append(contentsOf: $0) }
+            Parallel.threshold = Int.max
+            XCTAssertEqual(String(decoding: collected, as: UTF8.self), YAMLOutput.stream(input))
+            Parallel.threshold = 1
+        }
         XCTAssertEqual(KubernetesBackend.objects(for: Fixtures.many(300)), objs)
     }
 
