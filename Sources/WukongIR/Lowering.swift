@@ -320,7 +320,7 @@ struct LoweringPass {
         var work = VMWork()
         let infos = netInfos()
         var placement = Placement(pass: self)
-        var uuid = UUIDFormatter()
+        let uuidPrefix = "wukong://\(namespace)/"
 
         for vm in program.vms {
             let v = vms.count
@@ -345,7 +345,7 @@ struct LoweringPass {
                 running: vm.running?.value ?? true,
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
                 cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
-                secretName: name + "-cloudinit", firmwareUUID: uuid.uuidV5URL(prefix: "wukong://\(namespace)/", name: name)))
+                secretName: name + "-cloudinit", firmwareUUID: Hash.uuidV5URL(prefix: uuidPrefix, name: name)))
         }
 
         AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)

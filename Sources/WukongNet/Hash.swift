@@ -1,4 +1,7 @@
 /// SHA-256 and SHA-1 (FIPS 180-4), small and dependency-free: used for derived MACs and UUIDv5.
+///
+/// The cores work on raw bytes with stack scratch space (no heap allocation per call): lowering
+/// hashes every NIC (MACs) and every VM (firmware UUIDs).
 public enum Hash {
     static let sha256K: [UInt32] = [
             0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -10,73 +13,37 @@ public enum Hash {
             0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
             0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]
 
+    // MARK: - Public API
+
     public static func sha256(_ message: [UInt8]) -> [UInt8] {
-        let k = sha256K
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        let padded = pad(message)
-        var w = [UInt32](repeating: 0, count: 64)
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        for chunk in stride(from: 0, to: padded.count, by: 64) {
-            for i in 0..<16 {
-                w[i] = UInt32(padded[chunk + 4 * i]) << 24 | UInt32(padded[chunk + 4 * i + 1]) << 16
-                    | UInt32(padded[chunk + 4 * i + 2]) << 8 | UInt32(padded[chunk + 4 * i + 3])
+        message.withUnsafeBytes { m in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8) { h in
+                sha256(m, state: h)
+                return bigEndianBytes(UnsafeBufferPointer(h))
             }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
         }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
+    }
+
+    /// The first 8 bytes of SHA-256(`message`), big-endian, without a heap allocation.
+    public static func sha256Prefix64(_ message: UnsafeRawBufferPointer) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8) { h in
+            sha256(message, state: h)
+            return UInt64(h[0]) << 32 | UInt64(h[1])
+        }
+    }
+
+    /// The first 8 bytes of SHA-256(`message`), big-endian.
+    public static func sha256Prefix64(_ message: [UInt8]) -> UInt64 {
+        message.withUnsafeBytes { sha256Prefix64($0) }
     }
 
     public static func sha1(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
-        let padded = pad(message)
-        var w = [UInt32](repeating: 0, count: 80)
-        func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
-        for chunk in stride(from: 0, to: padded.count, by: 64) {
-            for i in 0..<16 {
-                w[i] = UInt32(padded[chunk + 4 * i]) << 24 | UInt32(padded[chunk + 4 * i + 1]) << 16
-                    | UInt32(padded[chunk + 4 * i + 2]) << 8 | UInt32(padded[chunk + 4 * i + 3])
+        message.withUnsafeBytes { m in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 5) { h in
+                sha1(m, state: h)
+                return bigEndianBytes(UnsafeBufferPointer(h))
             }
-            for i in 16..<80 { w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
-            for i in 0..<80 {
-                let f: UInt32, k: UInt32
-                switch i {
-                case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
-                case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
-                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-                default: f = b ^ c ^ d; k = 0xCA62C1D6
-                }
-                let t = rotl(a, 5) &+ f &+ e &+ k &+ w[i]
-                e = d; d = c; c = rotl(b, 30); b = a; a = t
-            }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
         }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * $0)) } }
-    }
-
-    static func pad(_ message: [UInt8]) -> [UInt8] {
-        var m = message
-        let bitLen = UInt64(message.count) * 8
-        m.append(0x80)
-        while m.count % 64 != 56 { m.append(0) }
-        for i in (0..<8).reversed() { m.append(UInt8(truncatingIfNeeded: bitLen >> UInt64(8 * i))) }
-        return m
     }
 
     public static func hex(_ bytes: [UInt8]) -> String {
@@ -85,12 +52,139 @@ public enum Hash {
 
     /// RFC 4122 name-based UUID, version 5, in the URL namespace.
     public static func uuidV5URL(_ name: String) -> String {
-        let ns: [UInt8] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]
-        var d = Array(sha1(ns + Array(name.utf8)).prefix(16))
-        d[6] = (d[6] & 0x0F) | 0x50
-        d[8] = (d[8] & 0x3F) | 0x80
-        let h = hex(d)
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+        uuidV5URL(prefix: "", name: name)
+    }
+
+    /// `uuidV5URL(prefix + name)` without building the concatenation.
+    public static func uuidV5URL(prefix: String, name: String) -> String {
+        var prefix = prefix, name = name
+        return prefix.withUTF8 { p in
+            name.withUTF8 { n in
+                let count = urlNamespace.count + p.count + n.count
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buf in
+                    var at = 0
+                    for b in urlNamespace { buf[at] = b; at += 1 }
+                    for b in p { buf[at] = b; at += 1 }
+                    for b in n { buf[at] = b; at += 1 }
+                    return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 5) { h in
+                        sha1(UnsafeRawBufferPointer(buf), state: h)
+                        return formatUUIDv5(h)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Cores
+
+    static let urlNamespace: [UInt8] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+                                        0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    @inline(__always) static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
+    @inline(__always) static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 &- n)) }
+
+    static func bigEndianBytes(_ words: UnsafeBufferPointer<UInt32>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(words.count * 4)
+        for v in words {
+            out.append(UInt8(truncatingIfNeeded: v >> 24)); out.append(UInt8(truncatingIfNeeded: v >> 16))
+            out.append(UInt8(truncatingIfNeeded: v >> 8)); out.append(UInt8(truncatingIfNeeded: v))
+        }
+        return out
+    }
+
+    /// Feeds `message` with Merkle–Damgård padding (shared by SHA-256 and SHA-1) to `compress`,
+    /// one 64-byte block at a time; the length is appended big-endian in bits.
+    @inline(__always)
+    static func forEachPaddedBlock(_ message: UnsafeRawBufferPointer, _ compress: (UnsafeRawPointer) -> Void) {
+        let n = message.count
+        let full = n / 64
+        if let base = message.baseAddress {
+            for b in 0..<full { compress(base + b * 64) }
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+            let rem = n - full * 64
+            for i in 0..<rem { tail[i] = message[full * 64 + i] }
+            tail[rem] = 0x80
+            let tailLength = rem + 9 <= 64 ? 64 : 128
+            for i in (rem + 1)..<(tailLength - 8) { tail[i] = 0 }
+            let bits = UInt64(truncatingIfNeeded: n) &* 8
+            for i in 0..<8 { tail[tailLength - 8 + i] = UInt8(truncatingIfNeeded: bits >> UInt64(56 - 8 * i)) }
+            guard let t = tail.baseAddress else { return }
+            compress(UnsafeRawPointer(t))
+            if tailLength == 128 { compress(UnsafeRawPointer(t + 64)) }
+        }
+    }
+
+    /// SHA-256 of `message` into the 8 state words `h`.
+    static func sha256(_ message: UnsafeRawBufferPointer, state h: UnsafeMutableBufferPointer<UInt32>) {
+        h[0] = 0x6a09e667; h[1] = 0xbb67ae85; h[2] = 0x3c6ef372; h[3] = 0xa54ff53a
+        h[4] = 0x510e527f; h[5] = 0x9b05688c; h[6] = 0x1f83d9ab; h[7] = 0x5be0cd19
+        sha256K.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                forEachPaddedBlock(message) { block in
+                    for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+                    for i in 16..<64 {
+                        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                    for i in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ maj
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                    }
+                    h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
+                    h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+                }
+            }
+        }
+    }
+
+    /// SHA-1 of `message` into the 5 state words `h`.
+    static func sha1(_ message: UnsafeRawBufferPointer, state h: UnsafeMutableBufferPointer<UInt32>) {
+        h[0] = 0x67452301; h[1] = 0xEFCDAB89; h[2] = 0x98BADCFE; h[3] = 0x10325476; h[4] = 0xC3D2E1F0
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            forEachPaddedBlock(message) { block in
+                for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+                for i in 16..<80 { w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
+                for i in 0..<80 {
+                    let f: UInt32, k: UInt32
+                    switch i {
+                    case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
+                    case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
+                    case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
+                    default: f = b ^ c ^ d; k = 0xCA62C1D6
+                    }
+                    let t = rotl(a, 5) &+ f &+ e &+ k &+ w[i]
+                    e = d; d = c; c = rotl(b, 30); b = a; a = t
+                }
+                h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
+            }
+        }
+    }
+
+    /// The UUIDv5 text of a SHA-1 state (its first 16 bytes, version and variant set).
+    static func formatUUIDv5(_ h: UnsafeMutableBufferPointer<UInt32>) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            var at = 0
+            for i in 0..<16 {
+                var byte = UInt8(truncatingIfNeeded: h[i / 4] >> UInt32(24 - 8 * (i % 4)))
+                if i == 6 { byte = (byte & 0x0F) | 0x50 }
+                if i == 8 { byte = (byte & 0x3F) | 0x80 }
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = 0x2D; at += 1 }
+                out[at] = hexDigits[Int(byte >> 4)]
+                out[at + 1] = hexDigits[Int(byte & 0x0F)]
+                at += 2
+            }
+            return at
+        }
     }
 }

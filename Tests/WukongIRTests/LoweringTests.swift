@@ -152,22 +152,6 @@ final class LoweringTests: XCTestCase {
         XCTAssertEqual(b.lower().topology.vms[0].firmwareUUID, "b2f56449-5827-56b9-af41-aa84fbbb732b")
     }
 
-    func testSHA256PrefixAgreesWithHash() {
-        for n in 0..<200 {
-            let message = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-            let full = Hash.sha256(message)
-            let expected = full.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            XCTAssertEqual(SHA256Prefix.first8(message), expected, "length \(n)")
-        }
-    }
-
-    func testUUIDFormatterAgreesWithHash() {
-        var f = UUIDFormatter()
-        for name in ["a", "ubuntu-vm", "web-100", String(repeating: "x", count: 200)] {
-            XCTAssertEqual(f.uuidV5URL(prefix: "wukong://vms/", name: name), Hash.uuidV5URL("wukong://vms/\(name)"))
-        }
-    }
-
     func testVMFieldsAndUsers() {
         let b = ProgramBuilder()
         var vm = VMDecl(decl: b.decl("db"), cpu: b.loc(4), memory: b.loc(Quantity(bytes: 8 << 30)), image: b.loc("img"),

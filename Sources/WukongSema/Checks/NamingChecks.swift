@@ -211,10 +211,9 @@ extension Checker {
                                at: c.span, help: "rename it with lowercase letters, digits and `-`, e.g. `\(KubeName.suggestion(c.name))`"))
                 continue
             }
-            let base = topo.value + "-" + c.name
             var policies: [(String, Span)] = []
             if c.hosts.isEmpty {
-                policies = [(base, c.span)]
+                policies = [(PolicyGrouping.policyName(topology: topo.value, anchor: c.name, host: nil), c.span)]
             } else {
                 for h in c.hosts {
                     let hn = p.hosts[h].decl.name
@@ -225,7 +224,7 @@ extension Checker {
                         }
                         continue
                     }
-                    policies.append((base + "-" + hn, c.span))
+                    policies.append((PolicyGrouping.policyName(topology: topo.value, anchor: c.name, host: hn), c.span))
                 }
             }
             for (name, span) in policies {
@@ -243,101 +242,11 @@ extension Checker {
         }
     }
 
-    /// The nmstate policies lowering will emit (WukongIR/Policies.swift, LANGUAGE.md §7): connected
-    /// components of managed bridges, VLANs, bonds and released NICs (port NICs whose node address
-    /// moves to a bridge) along bridge→port, vlan→base and bond→port. Named after the first bridge,
-    /// else the first VLAN/bond that is nobody's port or base; split per host when a bridge is
-    /// restricted to hosts or takes over a per-host node address.
+    /// The nmstate policies lowering will emit (PolicyGrouping), in discovery order, each with
+    /// what names it (components without a name source — VLAN/bond cycles, reported elsewhere — are left out).
     func policyComponents() -> [(name: String, span: Span, what: String, hosts: [Int])] {
-        enum Kind { case bridge, vlan, bond, nic }
-        struct Member { let kind: Kind; let index: Int; let name: String; let span: Span; var hasParent = false }
-        var members: [Member] = []
-        var bridgeNode = [Int?](repeating: nil, count: p.bridges.count)
-        for (i, b) in p.bridges.enumerated() where b.managed?.value != false {
-            bridgeNode[i] = members.count
-            members.append(Member(kind: .bridge, index: i, name: b.decl.name, span: b.decl.nameSpan))
-        }
-        var vlanNode = [Int?](repeating: nil, count: p.vlans.count)
-        for (i, v) in p.vlans.enumerated() where v.base != nil && v.id != nil {
-            vlanNode[i] = members.count
-            members.append(Member(kind: .vlan, index: i, name: v.decl.name, span: v.decl.nameSpan))
-        }
-        var bondNode = [Int?](repeating: nil, count: p.bonds.count)
-        for (i, b) in p.bonds.enumerated() {
-            bondNode[i] = members.count
-            members.append(Member(kind: .bond, index: i, name: b.decl.name, span: b.decl.nameSpan))
-        }
-        var nicNode: [String: Int] = [:]
-        var perHostBridge = [Bool](repeating: false, count: p.bridges.count)
-        for (i, b) in p.bridges.enumerated() where bridgeNode[i] != nil {
-            if b.hosts != nil { perHostBridge[i] = true }
-            let targets = hostsOf(bridge: b)
-            for port in b.ports where port.kind == .nic {
-                for d in nicDecls[port.name] ?? [] {
-                    let n = p.nics[d]
-                    guard n.address != nil || n.dhcp?.value == true else { continue }
-                    if let owner = n.host, let t = targets, let h = hostIndex[owner], !t.contains(h) { continue }
-                    if n.host != nil { perHostBridge[i] = true }
-                    if nicNode[port.name] == nil {
-                        nicNode[port.name] = members.count
-                        members.append(Member(kind: .nic, index: d, name: port.name, span: n.decl.nameSpan))
-                    }
-                }
-            }
-        }
-        guard !members.isEmpty else { return [] }
-        func node(_ l: LinkUse) -> Int? {
-            switch l.kind {
-            case .vlan: return vlanIndex[l.name].flatMap { vlanNode[$0] }
-            case .bond: return bondIndex[l.name].flatMap { bondNode[$0] }
-            case .nic: return nicNode[l.name]
-            }
-        }
-        var root = Array(members.indices)
-        func find(_ x: Int) -> Int {
-            var r = x
-            while root[r] != r { r = root[r] }
-            var y = x
-            while root[y] != r { let next = root[y]; root[y] = r; y = next }
-            return r
-        }
-        func link(_ parent: Int, _ child: Int) {
-            members[child].hasParent = true
-            let a = find(parent), b = find(child)
-            if a != b { root[max(a, b)] = min(a, b) }
-        }
-        for (i, b) in p.bridges.enumerated() {
-            guard let bn = bridgeNode[i] else { continue }
-            for port in b.ports { if let pn = node(port) { link(bn, pn) } }
-        }
-        for (i, v) in p.vlans.enumerated() {
-            guard let vn = vlanNode[i], let base = v.base, let bn = node(base) else { continue }
-            link(vn, bn)
-        }
-        for (i, b) in p.bonds.enumerated() {
-            guard let bn = bondNode[i] else { continue }
-            for port in b.ports { if let pn = node(port) { link(bn, pn) } }
-        }
-        var groups: [Int: [Int]] = [:]
-        var roots: [Int] = []
-        for m in members.indices {
-            let r = find(m)
-            if groups[r] == nil { roots.append(r) }
-            groups[r, default: []].append(m)
-        }
-        let allHosts = Set(p.hosts.indices)
-        var out: [(name: String, span: Span, what: String, hosts: [Int])] = []
-        for r in roots {
-            let ms = groups[r] ?? []
-            let bridgesIn = ms.filter { members[$0].kind == .bridge }
-            let anchor: Int
-            if let b = bridgesIn.first {
-                anchor = b
-            } else if let top = ms.filter({ !members[$0].hasParent && members[$0].kind != .nic })
-                                  .min(by: { precedes(members[$0].span, members[$1].span) }) {
-                anchor = top
-            } else { continue }
-            let a = members[anchor]
+        PolicyGrouping.plan(p).components.sorted { $0.discoveryRank < $1.discoveryRank }.compactMap { c in
+            guard let a = c.anchor else { return nil }
             let what: String
             switch a.kind {
             case .bridge: what = "\(p.bridges[a.index].kind == .ovs ? "ovs-bridge" : "bridge") `\(a.name)`"
@@ -345,19 +254,7 @@ extension Checker {
             case .bond: what = "bond `\(a.name)`"
             case .nic: what = "NIC `\(a.name)`"
             }
-            var hosts: [Int] = []
-            if !p.hosts.isEmpty && bridgesIn.contains(where: { perHostBridge[members[$0].index] }) {
-                // every host where a member is built: a bridge's hosts; anything without a bridge above it is everywhere
-                var union = Set<Int>()
-                var everywhere = ms.contains { !members[$0].hasParent && members[$0].kind != .bridge }
-                for b in bridgesIn {
-                    guard let hs = hostsOf(bridge: p.bridges[members[b].index]) else { everywhere = true; break }
-                    union.formUnion(hs)
-                }
-                hosts = (everywhere ? allHosts : union).sorted()
-            }
-            out.append((a.name, a.span, what, hosts))
+            return (a.name, a.nameSpan, what, c.hosts ?? [])
         }
-        return out
     }
 }
