@@ -298,3 +298,80 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
     case releasedNic(String)
     case bridge(String)
 }
+
+// MARK: - JSON shapes of the enums (the `--emit ir` contract)
+// Enums with payloads encode as small, readable objects instead of Swift's default `_0` keys:
+//   Attachment       {"bridge": {"name", "ifname"}} | {"ovs": {…}} | {"macvlan": {"kind","name","ifname"}} | {"sriov": {"resource"}}
+//   NicAddress       "dhcp" | "10.0.0.5/24"
+//   PolicyInterface  {"kind": "bond|vlan|releasedNic|bridge", "name": "…"}
+
+extension Attachment {
+    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov }
+    private struct Named: Codable { var name: String; var ifname: String }
+    private struct Resource: Codable { var resource: String }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .bridge(let name, let ifname): try c.encode(Named(name: name, ifname: ifname), forKey: .bridge)
+        case .ovs(let name, let ifname): try c.encode(Named(name: name, ifname: ifname), forKey: .ovs)
+        case .macvlan(let link): try c.encode(link, forKey: .macvlan)
+        case .sriov(let resource): try c.encode(Resource(resource: resource), forKey: .sriov)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        if let n = try c.decodeIfPresent(Named.self, forKey: .bridge) { self = .bridge(name: n.name, ifname: n.ifname) }
+        else if let n = try c.decodeIfPresent(Named.self, forKey: .ovs) { self = .ovs(name: n.name, ifname: n.ifname) }
+        else if let l = try c.decodeIfPresent(LinkRef.self, forKey: .macvlan) { self = .macvlan(l) }
+        else if let r = try c.decodeIfPresent(Resource.self, forKey: .sriov) { self = .sriov(resource: r.resource) }
+        else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown attachment")) }
+    }
+}
+
+extension NicAddress {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .dhcp: try c.encode("dhcp")
+        case .static(let a): try c.encode(a)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        if s == "dhcp" { self = .dhcp; return }
+        guard let a = IfAddr(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad address \(s)"))
+        }
+        self = .static(a)
+    }
+}
+
+extension PolicyInterface {
+    private enum Key: String, CodingKey { case kind, name }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .bond(let n): try c.encode("bond", forKey: .kind); try c.encode(n, forKey: .name)
+        case .vlan(let n): try c.encode("vlan", forKey: .kind); try c.encode(n, forKey: .name)
+        case .releasedNic(let n): try c.encode("releasedNic", forKey: .kind); try c.encode(n, forKey: .name)
+        case .bridge(let n): try c.encode("bridge", forKey: .kind); try c.encode(n, forKey: .name)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let name = try c.decode(String.self, forKey: .name)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "bond": self = .bond(name)
+        case "vlan": self = .vlan(name)
+        case "releasedNic": self = .releasedNic(name)
+        case "bridge": self = .bridge(name)
+        case let k: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown interface kind \(k)"))
+        }
+    }
+}
