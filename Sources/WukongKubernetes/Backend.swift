@@ -15,6 +15,14 @@ public enum KubernetesBackend {
     public static func objects(for topology: Topology) -> [KubeObject] {
         Builder(topology).build()
     }
+
+    /// The same bytes as `YAMLOutput.stream(objects(for: topology), into: sink)`, without the
+    /// whole object tree: Secrets and VirtualMachines are built and emitted a batch of VMs at a
+    /// time (batches in parallel, handed over in order), each batch's objects released as soon
+    /// as its YAML exists.
+    public static func streamYAML(for topology: Topology, into sink: (UnsafeRawBufferPointer) -> Void) {
+        Builder(topology).streamYAML(into: sink)
+    }
 }
 
 private struct Builder {
@@ -49,10 +57,22 @@ private struct Builder {
         let machines = Parallel.map(chunks) { r in r.map { virtualMachine(t.vms[$0]) } }
         var out: [KubeObject] = []
         out.reserveCapacity(1 + t.vms.count * 3 + t.policies.count + t.networks.count)
-        if t.createNamespace {
-            out.append(object("v1", "Namespace", t.namespace, namespaced: false, labels: topologyLabels, rest: []))
-        }
+        out.append(contentsOf: head())
         for part in secrets { out.append(contentsOf: part) }
+        out.append(contentsOf: middle())
+        for part in machines { out.append(contentsOf: part) }
+        return out
+    }
+
+    /// The `Namespace`, if any.
+    func head() -> [KubeObject] {
+        guard t.createNamespace else { return [] }
+        return [object("v1", "Namespace", t.namespace, namespaced: false, labels: topologyLabels, rest: [])]
+    }
+
+    /// The objects between the Secrets and the VirtualMachines: NNCPs, then NADs.
+    func middle() -> [KubeObject] {
+        var out: [KubeObject] = []
         for p in t.policies { out.append(policy(p)) }
         for n in t.networks {
             if let nad = n.nadName { out.append(networkNAD(n, name: nad)) }
@@ -63,8 +83,34 @@ private struct Builder {
                 out.append(nicNAD(n, nic: nic, name: nad))
             }
         }
-        for part in machines { out.append(contentsOf: part) }
         return out
+    }
+
+    func streamYAML(into sink: (UnsafeRawBufferPointer) -> Void) {
+        withoutActuallyEscaping(sink) { sink in
+            var joiner = YAMLJoiner(sink: sink)
+            func emitAll(_ objects: [KubeObject]) {
+                for part in Parallel.map(Parallel.chunks(objects.count), { r -> [UInt8] in
+                    let w = YAMLWriter()
+                    for i in r { w.document(objects[i].body) }
+                    return w.finishBytes()
+                }) { joiner.add(part) }
+            }
+            emitAll(head())
+            Parallel.ordered(t.vms.count, { r -> [UInt8] in
+                let docs = YAMLDocuments()
+                let w = YAMLWriter()
+                for i in r { w.document(secret(t.vms[i], docs).body) }
+                return w.finishBytes()
+            }, { joiner.add($0) })
+            emitAll(middle())
+            Parallel.ordered(t.vms.count, { r -> [UInt8] in
+                let w = YAMLWriter()
+                for i in r { w.document(virtualMachine(t.vms[i]).body) }
+                return w.finishBytes()
+            }, { joiner.add($0) })
+            joiner.finish()
+        }
     }
 
     // MARK: common

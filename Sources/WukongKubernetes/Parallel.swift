@@ -26,6 +26,32 @@ enum Parallel {
         return out
     }
 
+    /// Splits `0..<count` into consecutive batches of about `batch` items, runs `body` on a
+    /// few batches at a time concurrently, and hands each result to `each` in batch order as
+    /// soon as its wave is done, so at most one wave of results is alive at once.
+    static func ordered<T>(_ count: Int, batch: Int = 1024, _ body: (Range<Int>) -> T, _ each: (T) -> Void) {
+        let all = chunks(count)
+        if all.count <= 1 {
+            if count > 0 { each(body(0..<count)) }
+            return
+        }
+        let size = max(1, min(batch, (count + all.count - 1) / all.count))
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < count {
+            let end = min(count, start + size)
+            ranges.append(start..<end)
+            start = end
+        }
+        let width = max(2, min(System.activeProcessorCount, 8)) * 2
+        var i = 0
+        while i < ranges.count {
+            let wave = Array(ranges[i..<min(ranges.count, i + width)])
+            for r in map(wave, body) { each(r) }
+            i += width
+        }
+    }
+
     static func map<T>(_ ranges: [Range<Int>], _ body: (Range<Int>) -> T) -> [T] {
         if ranges.count == 1 { return [body(ranges[0])] }
         let results = UnsafeMutablePointer<T?>.allocate(capacity: ranges.count)

@@ -153,6 +153,35 @@ public enum YAMLOutput {
     }
 }
 
+/// Joins emitted streams (each one emitter's output for a run of consecutive documents) into
+/// the bytes one emitter would write, handing them to `sink` as they come: `---` between
+/// streams, and the `...` that closes an open-ended stream dropped unless it is the last.
+struct YAMLJoiner {
+    let sink: (UnsafeRawBufferPointer) -> Void
+    private var pending: [UInt8] = []
+
+    init(sink: @escaping (UnsafeRawBufferPointer) -> Void) { self.sink = sink }
+
+    private static let separator = Array("---\n".utf8)
+
+    mutating func add(_ part: [UInt8]) {
+        if part.isEmpty { return }
+        if !pending.isEmpty {
+            let n = pending.count
+            let trim = n >= 4 && pending[n - 4] == UInt8(ascii: ".") && pending[n - 3] == UInt8(ascii: ".")
+                && pending[n - 2] == UInt8(ascii: ".") && pending[n - 1] == 0x0A
+            pending.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<(n - (trim ? 4 : 0))])) }
+            YAMLJoiner.separator.withUnsafeBytes(sink)
+        }
+        pending = part
+    }
+
+    mutating func finish() {
+        if !pending.isEmpty { pending.withUnsafeBytes(sink) }
+        pending = []
+    }
+}
+
 /// Renders many small independent YAML documents (the cloud-init payloads of a chunk of VMs)
 /// with one libyaml emitter: each is one document of a stream, cut out of the output after
 /// its end (libyaml flushes there) without the `---` line that starts every later document.

@@ -42,6 +42,23 @@ struct Build: ParsableCommand {
             } else { Output.out(json) }
             return
         }
+        if output == nil && format == .yaml {
+            // Built and streamed a batch of VMs at a time: neither the whole object tree nor the
+            // whole text (270 MB at 100 000 VMs) exists at once.
+            KubernetesBackend.streamYAML(for: topology) { chunk in
+                var rest = chunk
+                while let base = rest.baseAddress, !rest.isEmpty {
+                    let n = Glibc.write(1, base, rest.count)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        Output.err("error: cannot write standard output: \(String(cString: strerror(errno)))\n")
+                        Foundation.exit(2)
+                    }
+                    rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+                }
+            }
+            Foundation.exit(0)
+        }
         let objects = KubernetesBackend.objects(for: topology)
         if let dir = output {
             do {
