@@ -8,6 +8,10 @@ import WukongSyntax
 // phase 2 resolves references as they are coerced to resource types, phase 3 forces
 // everything in source order and builds the `CheckedProgram`.
 
+// The evaluator's classes mark their stored properties `@exclusivity(unchecked)`: they are
+// touched millions of times on large topologies and the dynamic exclusivity check of each
+// access (swift_beginAccess/endAccess) cost ~5 % of `check`; no access here overlaps another.
+
 enum SlotState { case pending, active, done }
 
 /// A `let` (top-level, module or local), evaluated on first use.
@@ -16,9 +20,9 @@ final class LetSlot {
     let annotation: TypeExpr?
     let expr: Expr
     weak var env: Env?
-    var state: SlotState = .pending
-    var value: LValue = .error(.none)
-    var cycleReported = false
+    @exclusivity(unchecked) var state: SlotState = .pending
+    @exclusivity(unchecked) var value: LValue = .error(.none)
+    @exclusivity(unchecked) var cycleReported = false
     init(name: Identifier, annotation: TypeExpr?, expr: Expr, env: Env) {
         self.name = name; self.annotation = annotation; self.expr = expr; self.env = env
     }
@@ -28,10 +32,10 @@ final class LetSlot {
 final class FnDef {
     let decl: FnDecl
     weak var env: Env?
-    var recursive = false
-    var depthReported = false
-    var paramTypes: [VType]? = nil
-    var returnType: VType? = nil
+    @exclusivity(unchecked) var recursive = false
+    @exclusivity(unchecked) var depthReported = false
+    @exclusivity(unchecked) var paramTypes: [VType]? = nil
+    @exclusivity(unchecked) var returnType: VType? = nil
     init(decl: FnDecl, env: Env) { self.decl = decl; self.env = env }
 }
 
@@ -46,8 +50,8 @@ enum Binding {
 final class Env {
     let parent: Env?
     let module: Int
-    var names: [String] = []
-    var bindings: [Binding] = []
+    @exclusivity(unchecked) var names: [String] = []
+    @exclusivity(unchecked) var bindings: [Binding] = []
     init(parent: Env?, module: Int) { self.parent = parent; self.module = module }
 
     func bind(_ name: String, _ b: Binding) { names.append(name); bindings.append(b) }
@@ -108,18 +112,18 @@ final class Instance {
     let decl: ResourceDecl
     let span: Span
     let env: Env
-    var name: String
-    var nameSpan: Span
-    var parent: Int?
-    var expandState: SlotState = .pending
-    var attrs: [AttrSlot] = []
-    var children: [Int] = []
+    @exclusivity(unchecked) var name: String
+    @exclusivity(unchecked) var nameSpan: Span
+    @exclusivity(unchecked) var parent: Int?
+    @exclusivity(unchecked) var expandState: SlotState = .pending
+    @exclusivity(unchecked) var attrs: [AttrSlot] = []
+    @exclusivity(unchecked) var children: [Int] = []
     /// Index in `attrs` of the `on` clause (`vlan x on LINK`, `nic n on NETWORK`).
-    var onSlot: Int?
-    var poisoned = false
+    @exclusivity(unchecked) var onSlot: Int?
+    @exclusivity(unchecked) var poisoned = false
     /// A duplicate declaration: reported, checked, but kept out of the program.
-    var excluded = false
-    var plainPassword: Span?
+    @exclusivity(unchecked) var excluded = false
+    @exclusivity(unchecked) var plainPassword: Span?
     init(kind: ResourceKind, block: BlockKind, decl: ResourceDecl, span: Span, env: Env, name: String, nameSpan: Span) {
         self.kind = kind; self.block = block; self.decl = decl; self.span = span; self.env = env
         self.name = name; self.nameSpan = nameSpan
@@ -141,10 +145,10 @@ final class Module {
     let name: String
     let file: FileID
     let source: String
-    var loaded = false
-    var globals: [String: GlobalRecord] = [:]
-    var order: [String] = []
-    var env: Env
+    @exclusivity(unchecked) var loaded = false
+    @exclusivity(unchecked) var globals: [String: GlobalRecord] = [:]
+    @exclusivity(unchecked) var order: [String] = []
+    @exclusivity(unchecked) var env: Env
     init(name: String, file: FileID, source: String, index: Int) {
         self.name = name; self.file = file; self.source = source
         self.env = Env(parent: nil, module: index)
@@ -162,41 +166,41 @@ final class Engine {
     let files: [FileSyntax]
     let sources: SourceMap
     let defaultName: String
-    var diagnostics: [Diagnostic] = []
+    @exclusivity(unchecked) var diagnostics: [Diagnostic] = []
 
-    var globals: [String: GlobalRecord] = [:]
+    @exclusivity(unchecked) var globals: [String: GlobalRecord] = [:]
     /// Static names of the topology namespace (for E0209) — filled before any expansion.
-    var instances: [Instance] = []
+    @exclusivity(unchecked) var instances: [Instance] = []
     /// Top-level instances in source order after expansion.
-    var ordered: [Int] = []
-    var nicGroups: [NicGroup] = []
-    var modules: [Module] = []
-    var moduleIndex: [String: Int] = [:]
+    @exclusivity(unchecked) var ordered: [Int] = []
+    @exclusivity(unchecked) var nicGroups: [NicGroup] = []
+    @exclusivity(unchecked) var modules: [Module] = []
+    @exclusivity(unchecked) var moduleIndex: [String: Int] = [:]
     /// The name each imported module got (one name per module across the files).
-    var importedAs: [Int: Identifier] = [:]
-    var topLevelLets: [LetSlot] = []
-    var topLevelFns: [FnDef] = []
-    var asserts: [DeferredAssert] = []
-    var topologyInstance: Int?
+    @exclusivity(unchecked) var importedAs: [Int: Identifier] = [:]
+    @exclusivity(unchecked) var topLevelLets: [LetSlot] = []
+    @exclusivity(unchecked) var topLevelFns: [FnDef] = []
+    @exclusivity(unchecked) var asserts: [DeferredAssert] = []
+    @exclusivity(unchecked) var topologyInstance: Int?
     let rootEnv: Env
 
     /// Cycle detection: the slots being evaluated, innermost last.
-    var activeNames: [(String, String?)] = []
-    var activeKeys: [ActiveKey] = []
-    var callDepth = 0
+    @exclusivity(unchecked) var activeNames: [(String, String?)] = []
+    @exclusivity(unchecked) var activeKeys: [ActiveKey] = []
+    @exclusivity(unchecked) var callDepth = 0
     /// Loop iterations and function calls so far; evaluation stops past `Engine.stepLimit`.
-    var steps = 0
-    var stepLimitReported = false
+    @exclusivity(unchecked) var steps = 0
+    @exclusivity(unchecked) var stepLimitReported = false
     static let defaultStepLimit = 5_000_000
-    var stepLimit = Engine.defaultStepLimit
-    var expanding = true
+    @exclusivity(unchecked) var stepLimit = Engine.defaultStepLimit
+    @exclusivity(unchecked) var expanding = true
     /// "Did you mean" scans the namespace; only the first few unknown names get one (large topologies).
-    var suggestionBudget = 25
-    var reportedShadows: Set<Span> = []
+    @exclusivity(unchecked) var suggestionBudget = 25
+    @exclusivity(unchecked) var reportedShadows: Set<Span> = []
 
     /// `auto` allocation (done on demand for `vm.nic.address`): NIC instance → address.
-    var allocation: [Int: IPAddress]? = nil
-    var allocating = false
+    @exclusivity(unchecked) var allocation: [Int: IPAddress]? = nil
+    @exclusivity(unchecked) var allocating = false
 
     init(files: [FileSyntax], sources: SourceMap, defaultName: String) {
         self.files = files; self.sources = sources; self.defaultName = defaultName
