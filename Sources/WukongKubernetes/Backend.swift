@@ -148,12 +148,20 @@ private struct Builder {
     // MARK: Secret
 
     func secret(_ vm: VM, _ docs: YAMLDocuments) -> KubeObject {
-        let user = CloudInit.userData(vm, with: docs)
+        // userData depends only on the users, `run` and `cloud_config`, which neighbouring VMs
+        // (those of one `for`, say) usually share: rendered and encoded once per run of them.
+        let userB64: String
+        if let c = docs.lastUserData, c.users == vm.users, c.run == vm.run, c.cloudConfig == vm.cloudConfig {
+            userB64 = c.base64
+        } else {
+            userB64 = Base64.encode(CloudInit.userData(vm, with: docs))
+            docs.lastUserData = (vm.users, vm.run, vm.cloudConfig, userB64)
+        }
         let networkData = CloudInit.networkData(vm, networks: { self.network($0) })
         let net = docs.render { $0.value(networkData) }
         return object("v1", "Secret", vm.secretName, namespaced: true, labels: topologyLabels, rest: [
             KubeField("type", .string("Opaque")),
-            KubeField("data", .map([KubeField("userdata", .string(Base64.encode(user))),
+            KubeField("data", .map([KubeField("userdata", .string(userB64)),
                                     KubeField("networkdata", .string(Base64.encode(net)))])),
         ])
     }

@@ -5,32 +5,36 @@ enum Base64 {
     static func encode(_ text: String) -> String { encode(Array(text.utf8)) }
 
     static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
         let n = bytes.count
-        while i + 3 <= n {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(v >> 18 & 63)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)])
-            out.append(alphabet[Int(v & 63)])
-            i += 3
+        let length = (n + 2) / 3 * 4
+        if length == 0 { return "" }
+        // Written straight into the string's storage (ASCII only, so no UTF-8 validation pass).
+        return alphabet.withUnsafeBufferPointer { a in
+            bytes.withUnsafeBufferPointer { src in
+                String(unsafeUninitializedCapacity: length) { out in
+                    var i = 0, o = 0
+                    while i + 3 <= n {
+                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+                        out[o] = a[Int(v >> 18 & 63)]
+                        out[o + 1] = a[Int(v >> 12 & 63)]
+                        out[o + 2] = a[Int(v >> 6 & 63)]
+                        out[o + 3] = a[Int(v & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    let rest = n - i
+                    if rest > 0 {
+                        let v = UInt32(src[i]) << 16 | (rest == 2 ? UInt32(src[i + 1]) << 8 : 0)
+                        out[o] = a[Int(v >> 18 & 63)]
+                        out[o + 1] = a[Int(v >> 12 & 63)]
+                        out[o + 2] = rest == 2 ? a[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                        out[o + 3] = UInt8(ascii: "=")
+                        o += 4
+                    }
+                    return o
+                }
+            }
         }
-        let rest = n - i
-        if rest == 1 {
-            let v = UInt32(bytes[i]) << 16
-            out.append(alphabet[Int(v >> 18 & 63)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")])
-        } else if rest == 2 {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out.append(alphabet[Int(v >> 18 & 63)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)])
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

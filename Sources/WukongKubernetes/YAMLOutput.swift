@@ -1,4 +1,5 @@
 import CYaml
+import WukongIR
 
 /// YAML rendering of Kubernetes objects through libyaml's event emitter (the C library that
 /// Yams wraps): block style, 2-space indentation, no line wrapping, keys in the order of the
@@ -189,6 +190,8 @@ struct YAMLJoiner {
 final class YAMLDocuments {
     private let writer = YAMLWriter()
     private var first = true
+    /// The last VM's userData inputs and its base64 text (see `Builder.secret`).
+    var lastUserData: (users: [User], run: [String], cloudConfig: String?, base64: String)?
 
     func render(_ body: (YAMLWriter) -> Void) -> [UInt8] {
         writer.beginDocument()

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Yams
+import WukongIR
 import WukongNet
 @testable import WukongKubernetes
 
@@ -156,6 +157,64 @@ final class YAMLOutputTests: XCTestCase {
             Parallel.threshold = 1
         }
         XCTAssertEqual(KubernetesBackend.objects(for: Fixtures.many(300)), objs)
+    }
+
+    /// Building and emitting a batch of VMs at a time gives the bytes of emitting the whole
+    /// object list, on one thread or in several batches and waves.
+    func testStreamedBuildEqualsObjectStream() {
+        let saved = Parallel.threshold
+        defer { Parallel.threshold = saved }
+        for t in [Fixtures.many(300), Fixtures.datacenter(), Fixtures.lab()] {
+            Parallel.threshold = Int.max
+            let expected = YAMLOutput.stream(KubernetesBackend.objects(for: t))
+            for threshold in [Int.max, 1] {
+                Parallel.threshold = threshold
+                var collected: [UInt8] = []
+                KubernetesBackend.streamYAML(for: t) { collected.append(contentsOf: $0) }
+                XCTAssertEqual(String(decoding: collected, as: UTF8.self), expected, "threshold \(threshold)")
+            }
+        }
+    }
+
+    /// Neighbouring VMs share one rendering of equal userData; a VM whose users, `run` or
+    /// `cloud_config` differ from its neighbour's gets its own.
+    func testSharedUserDataMatchesPerVMRendering() {
+        var t = Fixtures.many(12)
+        for i in t.vms.indices {
+            switch i % 4 {
+            case 1: t.vms[i].users.append(User(name: "ops", sudo: "ALL=(ALL) NOPASSWD:ALL"))
+            case 2: t.vms[i].run = ["echo \(i)"]
+            case 3 where i > 4: t.vms[i].cloudConfig = "timezone: UTC\n"
+            default: break
+            }
+        }
+        let secrets = KubernetesBackend.objects(for: t).filter { $0.kind == "Secret" }
+        XCTAssertEqual(secrets.count, t.vms.count)
+        for (vm, s) in zip(t.vms, secrets) {
+            XCTAssertEqual(s.body["data"]?["userdata"], .string(Base64.encode(CloudInit.userData(vm))), vm.name)
+        }
+    }
+
+    func testBase64MatchesRFC4648() {
+        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
+                                 ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+            XCTAssertEqual(Base64.encode(plain), encoded)
+        }
+        XCTAssertEqual(Base64.encode([0xFF, 0xFE, 0x00]), "//4A")
+    }
+
+    /// Batches cover `0..<count` in order, each once, whatever the batch size.
+    func testOrderedBatchesCoverInOrder() {
+        let saved = Parallel.threshold
+        defer { Parallel.threshold = saved }
+        for threshold in [Int.max, 1] {
+            Parallel.threshold = threshold
+            for (count, batch) in [(0, 4), (1, 4), (37, 4), (300, 7), (300, 1024)] {
+                var seen: [Int] = []
+                Parallel.ordered(count, batch: batch, { r in Array(r) }, { seen.append(contentsOf: $0) })
+                XCTAssertEqual(seen, Array(0..<count), "\(count)/\(batch)")
+            }
+        }
     }
 
     /// One emitter rendering many documents gives each the bytes a fresh emitter gives it.
