@@ -17,6 +17,12 @@ extension Engine {
     /// returns the instances created for static resources (in the order `expandFile` meets them).
     func registerStatic() -> [Int] {
         var statics: [Int] = []
+        var items = 0
+        for file in files { items += file.items.count }
+        statics.reserveCapacity(items)
+        instances.reserveCapacity(items)
+        ordered.reserveCapacity(items)
+        globals.reserveCapacity(items)
         for file in files {
             for item in file.items {
                 switch item.kind {
@@ -313,6 +319,9 @@ extension Engine {
         let block = Schema.blockKind(r.kind, nested: parentBlock)
         let inst = Instance(kind: r.kind, block: block, decl: r, span: itemSpan, env: env, name: name, nameSpan: nameSpan)
         inst.parent = parent
+        // one allocation for the `on` slot and the body's attributes (see `ensureExpanded`)
+        let capacity = (r.on == nil ? 0 : 1) + (r.body?.items.count ?? 0)
+        if capacity > 0 { inst.attrs.reserveCapacity(capacity) }
         if let on = r.on {
             if block == .vlan || block == .vmNic {
                 inst.attrs.append(AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false))
@@ -586,7 +595,11 @@ extension Engine {
     static func isLiteral(_ e: Expr) -> Bool {
         switch e.kind {
         case .integer, .quantity, .ipv4, .ipv4Prefix, .bool, .keyword: return true
-        case .string(let lit): return lit.parts.count <= 1 && lit.plainText != nil
+        case .string(let lit):
+            // one text part or none: a plain literal (without building its text)
+            if lit.parts.count > 1 { return false }
+            if case .interpolation? = lit.parts.first { return false }
+            return true
         default: return false
         }
     }

@@ -210,6 +210,7 @@ public struct StringLiteral: Sendable {
 
     /// The text when there is no interpolation.
     public var plainText: String? {
+        if parts.count == 1, case .text(let t, _) = parts[0] { return t }
         var s = ""
         for p in parts {
             switch p {
