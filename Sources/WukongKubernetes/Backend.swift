@@ -23,6 +23,13 @@ public enum KubernetesBackend {
     public static func streamYAML(for topology: Topology, into sink: (UnsafeRawBufferPointer) -> Void) {
         Builder(topology).streamYAML(into: sink)
     }
+
+    /// The objects of `objects(for:)`, in order, a batch at a time: `render` runs on each batch
+    /// (several batches concurrently, on worker threads), `each` receives the results in order
+    /// on the calling thread.
+    public static func stream<T>(_ topology: Topology, render: ([KubeObject]) -> T, each: (T) -> Void) {
+        Builder(topology).stream(render, each)
+    }
 }
 
 private struct Builder {
@@ -89,28 +96,29 @@ private struct Builder {
     func streamYAML(into sink: (UnsafeRawBufferPointer) -> Void) {
         withoutActuallyEscaping(sink) { sink in
             var joiner = YAMLJoiner(sink: sink)
-            func emitAll(_ objects: [KubeObject]) {
-                for part in Parallel.map(Parallel.chunks(objects.count), { r -> [UInt8] in
-                    let w = YAMLWriter()
-                    for i in r { w.document(objects[i].body) }
-                    return w.finishBytes()
-                }) { joiner.add(part) }
-            }
-            emitAll(head())
-            Parallel.ordered(t.vms.count, { r -> [UInt8] in
-                let docs = YAMLDocuments()
+            stream({ objects -> [UInt8] in
                 let w = YAMLWriter()
-                for i in r { w.document(secret(t.vms[i], docs).body) }
-                return w.finishBytes()
-            }, { joiner.add($0) })
-            emitAll(middle())
-            Parallel.ordered(t.vms.count, { r -> [UInt8] in
-                let w = YAMLWriter()
-                for i in r { w.document(virtualMachine(t.vms[i]).body) }
+                for o in objects { w.document(o.body) }
                 return w.finishBytes()
             }, { joiner.add($0) })
             joiner.finish()
         }
+    }
+
+    /// The objects of `build()`, in its order, a batch at a time: `render` runs on each batch
+    /// (several concurrently, on worker threads), `each` gets the results in object order on
+    /// the calling thread; a batch's objects are released once rendered.
+    func stream<T>(_ render: ([KubeObject]) -> T, _ each: (T) -> Void) {
+        func renderAll(_ objects: [KubeObject]) {
+            for part in Parallel.map(Parallel.chunks(objects.count), { r in render(Array(objects[r])) }) { each(part) }
+        }
+        renderAll(head())
+        Parallel.ordered(t.vms.count, { r -> T in
+            let docs = YAMLDocuments()
+            return render(r.map { secret(t.vms[$0], docs) })
+        }, each)
+        renderAll(middle())
+        Parallel.ordered(t.vms.count, { r in render(r.map { virtualMachine(t.vms[$0]) }) }, each)
     }
 
     // MARK: common

@@ -1,5 +1,9 @@
 import Foundation
+import WukongIR
 import Yams
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum OutputDirectoryError: Error, Equatable, CustomStringConvertible {
     /// The target exists and is not a directory.
@@ -51,17 +55,60 @@ public enum OutputDirectory {
         }) {
             out.append(contentsOf: part)
         }
-        let names = out.map { KubeValue.string($0.name) }
-        let k = KubeValue.map([
-            KubeField("apiVersion", .string("kustomize.config.k8s.io/v1beta1")),
-            KubeField("kind", .string("Kustomization")),
-            KubeField("resources", .list(names)),
-        ])
-        out.append((kustomization, YAMLOutput.document(k)))
+        out.append((kustomization, kustomizationText(out.map { KubeValue.string($0.name) })))
         return out
     }
 
+    static func kustomizationText(_ names: [KubeValue]) -> String {
+        YAMLOutput.document(KubeValue.map([
+            KubeField("apiVersion", .string("kustomize.config.k8s.io/v1beta1")),
+            KubeField("kind", .string("Kustomization")),
+            KubeField("resources", .list(names)),
+        ]))
+    }
+
     public static func write(_ objects: [KubeObject], to dir: String) throws {
+        try write(to: dir) { each in
+            for part in Parallel.map(Parallel.chunks(objects.count), { r in render(Array(objects[r])) }) { each(part) }
+        }
+    }
+
+    /// `write(KubernetesBackend.objects(for: topology), to: dir)` without the whole object tree
+    /// or all file contents at once: objects are built, rendered and written a batch at a time.
+    public static func write(_ topology: Topology, to dir: String) throws {
+        try write(to: dir) { each in KubernetesBackend.stream(topology, render: render, each: each) }
+    }
+
+    /// File names and contents of a run of objects.
+    static func render(_ objects: [KubeObject]) -> [(name: String, contents: [UInt8])] {
+        let docs = YAMLDocuments()
+        return objects.map { o in (name: fileName(o), contents: docs.render { $0.value(o.body) }) }
+    }
+
+    /// Writes a new file (the directory is new and ours: no temporary file per file needed).
+    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { return false }
+        var ok = true
+        bytes.withUnsafeBytes { buf in
+            var at = 0
+            while at < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + at, buf.count - at)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    ok = false
+                    return
+                }
+                at += n
+            }
+        }
+        return close(fd) == 0 && ok
+    }
+
+    /// Writes the files that `produce` hands over (in order, a run at a time), then the
+    /// kustomization, into a temporary sibling, and swaps it into place.
+    static func write(to dir: String,
+                      produce: (([(name: String, contents: [UInt8])]) -> Void) -> Void) throws {
         let fm = FileManager.default
         let target = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         let url = URL(fileURLWithPath: target)
@@ -82,16 +129,23 @@ public enum OutputDirectory {
         } catch {
             throw OutputDirectoryError.io("\(temp): cannot create directory: \(error.localizedDescription)")
         }
-        do {
-            for f in files(objects) {
+        var names: [KubeValue] = []
+        var failed: String? = nil
+        produce { files in
+            if failed != nil { return }
+            for f in files {
                 let path = temp + "/" + f.name
-                guard fm.createFile(atPath: path, contents: Data(f.contents.utf8)) else {
-                    throw OutputDirectoryError.io("\(path): cannot write file")
-                }
+                guard writeFile(path, f.contents) else { failed = path; return }
+                names.append(.string(f.name))
             }
-        } catch {
+        }
+        if failed == nil {
+            let path = temp + "/" + kustomization
+            if !writeFile(path, Array(kustomizationText(names).utf8)) { failed = path }
+        }
+        if let path = failed {
             try? fm.removeItem(atPath: temp)
-            throw error
+            throw OutputDirectoryError.io("\(path): cannot write file")
         }
 
         if !exists {

@@ -59,25 +59,18 @@ struct Build: ParsableCommand {
             }
             Foundation.exit(0)
         }
-        let objects = KubernetesBackend.objects(for: topology)
         if let dir = output {
             do {
                 let parent = URL(fileURLWithPath: dir).standardizedFileURL.deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-                try OutputDirectory.write(objects, to: dir)
+                try OutputDirectory.write(topology, to: dir)
             } catch {
                 Output.err("error: cannot write \(dir): \(error)\n")
                 throw ExitCode(2)
             }
             Foundation.exit(0)
         }
-        if format == .yaml {
-            // Streamed in pieces: no single string of the whole output (270 MB at 100 000 VMs).
-            let stdout = FileHandle.standardOutput
-            YAMLOutput.stream(objects) { chunk in stdout.write(Data(chunk)) }
-        } else {
-            Output.out(JSONOutput.stream(objects))
-        }
+        Output.out(JSONOutput.stream(KubernetesBackend.objects(for: topology)))
         // Done: leave without freeing the object graph piece by piece (output is unbuffered).
         Foundation.exit(0)
     }

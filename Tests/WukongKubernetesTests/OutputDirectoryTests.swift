@@ -36,6 +36,25 @@ final class OutputDirectoryTests: XCTestCase {
         XCTAssertEqual(try list(root), ["out"])
     }
 
+    /// Writing from the topology (built a batch at a time) gives the files of writing its objects.
+    func testWritingFromTopologyEqualsWritingItsObjects() throws {
+        let saved = Parallel.threshold
+        defer { Parallel.threshold = saved }
+        for (i, t) in [Fixtures.many(300), Fixtures.datacenter()].enumerated() {
+            Parallel.threshold = Int.max
+            let expected = root + "/objects-\(i)"
+            try OutputDirectory.write(KubernetesBackend.objects(for: t), to: expected)
+            for threshold in [Int.max, 1] {
+                Parallel.threshold = threshold
+                let dir = root + "/topology-\(i)-\(threshold == 1)"
+                try OutputDirectory.write(t, to: dir)
+                let names = try list(expected)
+                XCTAssertEqual(try list(dir), names)
+                for n in names { XCTAssertEqual(read(dir + "/" + n), read(expected + "/" + n), n) }
+            }
+        }
+    }
+
     func testReplacesAnEarlierOutputAtomically() throws {
         let dir = root + "/out"
         try OutputDirectory.write(KubernetesBackend.objects(for: Fixtures.datacenter()), to: dir)
