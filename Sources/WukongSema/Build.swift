@@ -120,6 +120,9 @@ extension Engine {
     func build() -> CheckedProgram {
         var program = CheckedProgram(topologyName: Located(defaultName, firstLineSpan()))
         for idx in ordered { forceAll(idx) }
+        var vmCount = 0
+        for idx in ordered where instances[idx].kind == .vm { vmCount += 1 }
+        program.vms.reserveCapacity(vmCount)
         for idx in ordered where !instances[idx].excluded {
             let inst = instances[idx]
             switch inst.kind {
@@ -214,6 +217,10 @@ extension Engine {
         }
         var users: [UserDecl] = []
         var nics: [VMNicDecl] = []
+        var userCount = 0
+        for c in inst.children where instances[c].kind == .user { userCount += 1 }
+        users.reserveCapacity(userCount)
+        nics.reserveCapacity(inst.children.count - userCount)
         for c in inst.children where !instances[c].excluded {
             let child = instances[c]
             if child.kind == .user {

@@ -320,7 +320,7 @@ extension Engine {
         let inst = Instance(kind: r.kind, block: block, decl: r, span: itemSpan, env: env, name: name, nameSpan: nameSpan)
         inst.parent = parent
         // one allocation for the `on` slot and the body's attributes (see `ensureExpanded`)
-        let capacity = (r.on == nil ? 0 : 1) + (r.body?.items.count ?? 0)
+        let capacity = (r.on == nil ? 0 : 1) + (r.body.map { Engine.attributeItemCount($0.items) } ?? 0)
         if capacity > 0 { inst.attrs.reserveCapacity(capacity) }
         if let on = r.on {
             if block == .vlan || block == .vmNic {
@@ -534,7 +534,7 @@ extension Engine {
         inst.expandState = .active
         push(inst.name, inst)
         if let body = inst.decl.body {
-            inst.attrs.reserveCapacity(inst.attrs.count + body.items.count)
+            inst.attrs.reserveCapacity(inst.attrs.count + Engine.attributeItemCount(body.items))
             expandBody(body.items, inst.env, .block(idx))
         }
         pop()
@@ -590,6 +590,19 @@ extension Engine {
             error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
             inst.poisoned = true
         }
+    }
+
+    /// How many of `items` are attributes or spreads (a capacity hint for `Instance.attrs`;
+    /// nested resources get instances of their own).
+    static func attributeItemCount(_ items: [Item]) -> Int {
+        var n = 0
+        for item in items {
+            switch item.kind {
+            case .attribute, .spread: n += 1
+            default: continue
+            }
+        }
+        return n
     }
 
     static func isLiteral(_ e: Expr) -> Bool {
