@@ -65,6 +65,12 @@ struct ParserImpl {
     }
 
     func identifier(_ t: Token) -> Identifier { Identifier(text(t), span: span(t)) }
+    /// Consumes the current token as a name. (Not `identifier(advance())`: a non-mutating call
+    /// whose argument mutates `self` copies the whole parser first.)
+    mutating func advanceIdentifier() -> Identifier {
+        let t = advance()
+        return identifier(t)
+    }
 
     // MARK: Diagnostics
 
@@ -206,7 +212,7 @@ struct ParserImpl {
     mutating func parseItem() -> Item {
         let t = cur
         if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign {
-            let name = identifier(advance())
+            let name = advanceIdentifier()
             advance()
             let value = parseValue(after: name.name)
             return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
@@ -294,7 +300,7 @@ struct ParserImpl {
         var name: DeclName? = nil
         switch at {
         case .identifier where !atLineBreak:
-            let id = identifier(advance()); name = .identifier(id); end = id.span
+            let id = advanceIdentifier(); name = .identifier(id); end = id.span
         case .stringStart where !atLineBreak:
             let s = parseStringLiteral(); name = .string(s); end = s.span
         case .lBrace where kind == .topology:
@@ -303,7 +309,7 @@ struct ParserImpl {
             if cur.kind.isKeyword && cur.kind != .kwOn && !atLineBreak {
                 let word = text(cur)
                 expected("a name after `\(kind.rawValue)`", help: "`\(word)` is a reserved word; choose another name")
-                let id = identifier(advance()); name = .identifier(id); end = id.span
+                let id = advanceIdentifier(); name = .identifier(id); end = id.span
             } else {
                 expected("a name after `\(kind.rawValue)`", help: "write `\(kind.rawValue) NAME { … }`")
                 // Only a topology may be nameless (AST contract): read the rest for its syntax
@@ -346,7 +352,7 @@ struct ParserImpl {
 
     /// A name token: an identifier, or (where keywords are allowed) a keyword.
     mutating func expectName(_ what: String, allowKeyword: Bool = false) -> Identifier? {
-        if at == .identifier || (allowKeyword && at.isKeyword), !atLineBreak { return identifier(advance()) }
+        if at == .identifier || (allowKeyword && at.isKeyword), !atLineBreak { return advanceIdentifier() }
         expected(what)
         return nil
     }
@@ -529,7 +535,7 @@ struct ParserImpl {
     mutating func parseType() -> TypeExpr {
         switch at {
         case .identifier:
-            let id = identifier(advance())
+            let id = advanceIdentifier()
             return TypeExpr(.named(id), span: id.span)
         case .lBracket:
             let open = cur
@@ -556,7 +562,7 @@ struct ParserImpl {
                 if at == .rBrace || at == .endOfFile || at.isCloser { break }
                 let before = pos
                 if at == .identifier || at.isKeyword {
-                    let name = identifier(advance())
+                    let name = advanceIdentifier()
                     if at == .colon {
                         advance()
                         fields.append((name, parseType()))
@@ -652,7 +658,8 @@ struct ParserImpl {
             ops.append(advance())
             if depth + ops.count > Parser.maxNesting { return chainTooDeep("prefix operators", from: span(ops[0])) }
         }
-        return applyUnary(ops, parsePostfix())
+        let operand = parsePostfix()
+        return applyUnary(ops, operand)
     }
 
     @inline(never)
@@ -686,7 +693,7 @@ struct ParserImpl {
             expected("a member name after `.`")
             return nil
         }
-        let name = identifier(advance())
+        let name = advanceIdentifier()
         return Expr(.member(base, name), span: base.span.to(name.span))
     }
 
