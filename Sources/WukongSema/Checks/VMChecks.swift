@@ -69,16 +69,26 @@ extension Checker {
             add(Diagnostic(.vmNicWarning, "VM `\(vm.decl.name)` has no NIC", at: vm.decl.nameSpan,
                            help: "add `nic default on pod` (or a NIC on a declared network); without one the VM has no network"))
         }
+        // a few NICs (the usual case): a linear scan instead of a dictionary per VM
+        let scan = vm.nics.count <= 8
         var names: [String: Int] = [:]
         var guestNames: [String: Int] = [:]
         for (k, nic) in vm.nics.enumerated() {
             let name = nic.decl.name
-            if let first = names[name] {
+            let firstNamed: Int?
+            if scan {
+                var j = 0
+                while j < k && vm.nics[j].decl.name != name { j += 1 }
+                firstNamed = j < k ? j : nil
+            } else {
+                firstNamed = names[name]
+            }
+            if let first = firstNamed {
                 add(Diagnostic(.vmNic, "VM `\(vm.decl.name)` has two NICs named `\(name)`", at: nic.decl.nameSpan,
                                notes: [DiagnosticNote("first declared here", at: vm.nics[first].decl.nameSpan)],
                                help: "give every NIC of a VM its own name"))
             } else {
-                names[name] = k
+                if !scan { names[name] = k }
                 if reservedNicNames.contains(name) {
                     add(Diagnostic(.vmNic, "`\(name)` is a built-in member name and cannot name a NIC", at: nic.decl.nameSpan,
                                    help: "rename the NIC (e.g. `\(name)0` or `nic-\(name)`)"))
