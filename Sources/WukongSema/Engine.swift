@@ -50,14 +50,29 @@ enum Binding {
 final class Env {
     let parent: Env?
     let module: Int
-    @exclusivity(unchecked) var names: [String] = []
-    @exclusivity(unchecked) var bindings: [Binding] = []
+    /// The first binding is stored inline (a `for` iteration or a one-parameter call binds one
+    /// name: no arrays to allocate); the others follow in `moreNames`/`moreBindings`.
+    @exclusivity(unchecked) var firstName: String? = nil
+    @exclusivity(unchecked) var firstBinding: Binding? = nil
+    @exclusivity(unchecked) var moreNames: [String] = []
+    @exclusivity(unchecked) var moreBindings: [Binding] = []
     init(parent: Env?, module: Int) { self.parent = parent; self.module = module }
 
-    func bind(_ name: String, _ b: Binding) { names.append(name); bindings.append(b) }
+    /// The bound names, in binding order.
+    var names: [String] {
+        guard let f = firstName else { return [] }
+        return [f] + moreNames
+    }
+
+    func bind(_ name: String, _ b: Binding) {
+        if firstName == nil { firstName = name; firstBinding = b; return }
+        moreNames.append(name); moreBindings.append(b)
+    }
+    /// The latest binding of `name` in this scope.
     func local(_ name: String) -> Binding? {
-        var i = names.count - 1
-        while i >= 0 { if names[i] == name { return bindings[i] }; i -= 1 }
+        var i = moreNames.count - 1
+        while i >= 0 { if moreNames[i] == name { return moreBindings[i] }; i -= 1 }
+        if let f = firstName, f == name { return firstBinding }
         return nil
     }
 }

@@ -168,18 +168,26 @@ extension Checker {
                 }
             }
         }
-        for vm in p.vms {
-            let name = vm.decl.name
+        // by index: `for vm in p.vms` copied every VMDecl (`add` mutates `self`)
+        for v in p.vms.indices {
+            let name = p.vms[v].decl.name
             if let problem = KubeName.subdomainProblem(name, max: 63) {
                 add(Diagnostic(.kubernetesName, "VM name `\(name)` is not a valid VirtualMachine name: it \(problem)",
-                               at: vm.decl.nameSpan,
+                               at: p.vms[v].decl.nameSpan,
                                help: "VM names become label values and host names: use at most 63 lowercase letters, digits, `-` and `.`, e.g. `\(KubeName.suggestion(name))`"))
                 continue
             }
+            // the first network is remembered without a Set (one allocation per VM saved)
+            var firstSeen = -1
             var seen = Set<Int>()
-            for nic in vm.nics {
+            for nic in p.vms[v].nics {
                 guard let use = nic.network, case .network(let netName) = use.value, let ni = networkIndex[netName],
-                      perNicNetworkOK[ni], seen.insert(ni).inserted else { continue }
+                      perNicNetworkOK[ni] else { continue }
+                if firstSeen < 0 {
+                    firstSeen = ni
+                } else if ni == firstSeen || !seen.insert(ni).inserted {
+                    continue
+                }
                 let nad = name + "-" + netName + "-nad"
                 if nad.utf8.count > 253 {
                     add(Diagnostic(.kubernetesName, "NetworkAttachmentDefinition name `\(nad)` is longer than 253 characters", at: use.span,
