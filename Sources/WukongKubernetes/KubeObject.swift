@@ -1,5 +1,7 @@
 /// A YAML/JSON value with ordered maps: the order of keys is part of the output contract.
-public indirect enum KubeValue: Sendable, Equatable {
+/// Not `indirect`: the arrays already box the recursion, and a heap box per scalar would
+/// cost an allocation, retains and a free for every value of every object.
+public enum KubeValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case bool(Bool)
