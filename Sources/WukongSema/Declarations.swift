@@ -547,7 +547,7 @@ extension Engine {
             if inst.plainPassword == nil { inst.plainPassword = itemSpan }
             return
         }
-        guard Schema.attribute(name.name, of: inst.block) != nil else {
+        guard Schema.hasAttribute(name.name, of: inst.block) else {
             error(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(inst.block.keyword)` block", at: name.span,
                   help: Suggest.didYouMean(name.name, among: Schema.attributes(of: inst.block).map(\.name)))
             return
@@ -671,6 +671,7 @@ extension Engine {
     /// are replaced by the span where this attribute's value is written.
     func localize(_ v: LValue, within outer: Span) -> LValue {
         func inside(_ s: Span) -> Bool { s.file == outer.file && s.start >= outer.start && s.end <= outer.end }
+        if !v.value.isCompound { return inside(v.span) ? v : LValue(v.value, outer) }
         var out = v
         if !inside(v.span) { out.span = outer }
         switch v.value {

@@ -140,6 +140,11 @@ enum Schema {
         attributes(of: block).first { $0.name == name }
     }
 
+    /// Whether `block` has the attribute `name` (without copying its schema).
+    static func hasAttribute(_ name: String, of block: BlockKind) -> Bool {
+        attributes(of: block).contains { $0.name == name }
+    }
+
     /// The nested resources a block may hold.
     static func allowsChild(_ kind: ResourceKind, in block: BlockKind) -> Bool {
         switch (block, kind) {
