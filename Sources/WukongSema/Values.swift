@@ -301,10 +301,15 @@ enum NameRules {
         "let", "fn", "for", "in", "if", "else", "assert", "true", "false", "auto", "dhcp", "pod"]
 
     static func isValidName(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard let f = u.first, isLetter(f) || f == UInt8(ascii: "_") else { return false }
-        for b in u where !(isLetter(b) || isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) { return false }
-        if u.last == UInt8(ascii: "-") { return false }
+        // straight over the UTF-8 view (no array per name: `for` loops name thousands of resources)
+        var it = s.utf8.makeIterator()
+        guard let f = it.next(), isLetter(f) || f == UInt8(ascii: "_") else { return false }
+        var last = f
+        while let b = it.next() {
+            if !(isLetter(b) || isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) { return false }
+            last = b
+        }
+        if last == UInt8(ascii: "-") { return false }
         return !keywords.contains(s)
     }
     static func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
