@@ -117,9 +117,10 @@ public enum OutputDirectory {
 
         var isDir: ObjCBool = false
         let exists = fm.fileExists(atPath: target, isDirectory: &isDir)
+        var previous: [String] = []
         if exists {
             guard isDir.boolValue else { throw OutputDirectoryError.notADirectory(target) }
-            try checkReplaceable(target)
+            previous = try checkReplaceable(target)
         }
 
         let suffix = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -168,18 +169,23 @@ public enum OutputDirectory {
             try? fm.removeItem(atPath: temp)
             throw OutputDirectoryError.io("\(target): cannot rename into place: \(msg)")
         }
-        try? fm.removeItem(atPath: old)
+        // The previous output holds only the plain files it listed (checked above): unlink them
+        // directly — FileManager.removeItem takes tens of seconds on 200 000 files.
+        for e in previous { _ = unlink(old + "/" + e) }
+        if rmdir(old) != 0 { try? fm.removeItem(atPath: old) }
     }
 
     /// Throws unless `dir` is empty or an earlier output (everything in it is listed by its
     /// `kustomization.yaml`, or is that file).
-    static func checkReplaceable(_ dir: String) throws {
+    /// Returns its entries (all plain files we wrote).
+    @discardableResult
+    static func checkReplaceable(_ dir: String) throws -> [String] {
         let fm = FileManager.default
         let entries: [String]
         do { entries = try fm.contentsOfDirectory(atPath: dir).sorted() } catch {
             throw OutputDirectoryError.io("\(dir): cannot read directory: \(error.localizedDescription)")
         }
-        if entries.isEmpty { return }
+        if entries.isEmpty { return [] }
         guard entries.contains(kustomization),
               let data = fm.contents(atPath: dir + "/" + kustomization) else {
             throw OutputDirectoryError.notOurs(dir)
@@ -198,5 +204,6 @@ public enum OutputDirectory {
                 throw OutputDirectoryError.foreignFiles(dir, [e])
             }
         }
+        return entries
     }
 }

@@ -127,6 +127,11 @@ final class CLITests: XCTestCase {
         let json = try run(["build", "examples/lab.wk", "--format", "json"])
         XCTAssertEqual(json.status, 0)
         XCTAssertTrue(json.stdout.contains("\"kind\""))
+        // building again replaces the directory and leaves no temporary or old sibling behind
+        let again = try run(["build", "examples/lab.wk", "-o", out.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["out"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), files)
         // byte-identical output on a second run
         XCTAssertEqual(try run(["build", "examples/lab.wk"]).stdout, try run(["build", "examples/lab.wk"]).stdout)
     }
