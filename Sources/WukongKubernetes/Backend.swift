@@ -320,8 +320,8 @@ private struct Builder {
         return nad(n, name: name, ipam: ipam)
     }
 
-    func nicNAD(_ n: Network, nic: VMNic, name: String) -> KubeObject {
-        guard case .static(let a) = nic.address else { return nad(n, name: name, ipam: .map([])) }
+    /// CNI IPAM routes: the default route via the network's gateway, then its `routes`.
+    func cniRoutes(_ n: Network) -> [KubeValue] {
         var routes: [KubeValue] = []
         if let gw = n.gateway {
             routes.append(.map([KubeField("dst", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
@@ -330,6 +330,12 @@ private struct Builder {
         for r in n.routes {
             routes.append(.map([KubeField("dst", .string(r.to.description)), KubeField("gw", .string(r.via.description))]))
         }
+        return routes
+    }
+
+    func nicNAD(_ n: Network, nic: VMNic, name: String) -> KubeObject {
+        guard case .static(let a) = nic.address else { return nad(n, name: name, ipam: .map([])) }
+        let routes = cniRoutes(n)
         var f: [KubeField]
         if n.ipam == .hostLocal {
             var range = [KubeField("subnet", .string((n.subnet ?? a.network).description)),
@@ -364,14 +370,7 @@ private struct Builder {
                 f.append(KubeField("exclude", .list([.string("\(gw)/\(gw.isV6 ? 128 : 32)")])))
             }
         }
-        var routes: [KubeValue] = []
-        if let gw = n.gateway {
-            routes.append(.map([KubeField("dst", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
-                                KubeField("gw", .string(gw.description))]))
-        }
-        for r in n.routes {
-            routes.append(.map([KubeField("dst", .string(r.to.description)), KubeField("gw", .string(r.via.description))]))
-        }
+        let routes = cniRoutes(n)
         if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
         return .map(f)
     }

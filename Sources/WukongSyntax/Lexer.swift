@@ -790,7 +790,7 @@ struct LexerImpl {
                         return
                     case .newline, .endOfFile:
                         endSwallowed = true
-                error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
+                        error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
                               help: "close the interpolation with `}` and the string with `\"\"\"` on a line of its own")
                         emit(.stringEnd, i, i, synthetic: true)
                         return
