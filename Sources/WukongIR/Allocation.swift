@@ -7,7 +7,8 @@ import WukongSema
 /// `subnet`) that is not reserved or taken. Reserved: the network and broadcast addresses
 /// (IPv4 prefixes ≤ 30), the IPv6 subnet-router anycast address (prefixes ≤ 126), the gateway,
 /// the DNS servers, the routes' `via`, and node addresses in the subnet. Taken: every static
-/// NIC address on that network (anywhere in the topology) and every earlier `auto`.
+/// NIC address on that network (anywhere in the topology) and every earlier `auto` — on that
+/// network and on every other network of its layer-2 domain (`L2Domain`, as N-DUP-IP).
 ///
 /// Per network the reserved and taken addresses inside the range are sorted once; a cursor
 /// walks the range and the sorted list together, so allocating n addresses costs
@@ -85,26 +86,53 @@ struct AddressAllocation {
     /// Fills in the `auto` addresses of `requests` (in source order); E0406 where a pool runs dry.
     func allocate(_ requests: [Request], vms: inout [VM], diagnostics: inout [Diagnostic]) {
         guard !requests.isEmpty else { return }
-        var wants = [Bool](repeating: false, count: networks.count)
-        for r in requests { wants[r.network] = true }
+        // layer-2 domain of each network: statics and `auto`s are shared within one
+        var domainIDs: [String: Int] = [:]
+        let domain: [Int] = networks.indices.map { i in
+            let key: String
+            switch networks[i]?.attachment {
+            case .bridge(let b, _)?, .ovs(let b, _)?: key = L2Domain.bridge(b, vlan: networks[i]?.vlan)
+            case .macvlan(let l)?: key = L2Domain.link(kind: l.kind.rawValue, name: l.name)
+            default: key = L2Domain.own(network: program.networks[i].decl.name)
+            }
+            if let id = domainIDs[key] { return id }
+            domainIDs[key] = domainIDs.count
+            return domainIDs.count - 1
+        }
+        var wants = [Bool](repeating: false, count: domainIDs.count)
+        var networksWanting = [Int](repeating: 0, count: domainIDs.count)
+        var wantsNetwork = [Bool](repeating: false, count: networks.count)
+        for r in requests where !wantsNetwork[r.network] {
+            wantsNetwork[r.network] = true
+            wants[domain[r.network]] = true
+            networksWanting[domain[r.network]] += 1
+        }
 
-        var statics = [[IPAddress]](repeating: [], count: networks.count)
+        var statics = [[IPAddress]](repeating: [], count: domainIDs.count)
         for vm in vms {
             for nic in vm.nics {
-                guard case .static(let a) = nic.address, let net = nic.network, let ni = networkIndex[net], wants[ni]
-                else { continue }
-                statics[ni].append(a.address)
+                guard case .static(let a) = nic.address, let net = nic.network, let ni = networkIndex[net],
+                      wants[domain[ni]] else { continue }
+                statics[domain[ni]].append(a.address)
             }
         }
         var pools: [Pool?] = networks.indices.map { i in
-            guard wants[i], let net = networks[i] else { return nil }
-            return AddressAllocation.makePool(net, statics: statics[i], nodeAddresses: nodeAddresses)
+            guard wantsNetwork[i], let net = networks[i] else { return nil }
+            return AddressAllocation.makePool(net, statics: statics[domain[i]], nodeAddresses: nodeAddresses)
         }
+        // `auto`s given so far, per domain where several networks allocate (their pools don't
+        // see each other's); nil elsewhere
+        var shared: [Set<IPAddress>?] = networksWanting.map { $0 > 1 ? [] : nil }
 
         for r in requests {
             guard var pool = pools[r.network] else { continue }
             pools[r.network] = nil  // keep the pool's buffers uniquely referenced while it moves
-            let ip = pool.allocate()
+            let d = domain[r.network]
+            var ip = pool.allocate()
+            if shared[d] != nil {
+                while let a = ip, shared[d]?.contains(a) == true { ip = pool.allocate() }
+                if let a = ip { shared[d]?.insert(a) }
+            }
             let prefix = pool.prefix
             pools[r.network] = pool
             if let ip {

@@ -187,10 +187,14 @@ extension Engine {
         return .error(span)
     }
 
+    /// Like lowering's allocation (Sources/WukongIR/Allocation.swift): `auto`s in source order,
+    /// each the lowest free address of its network's pool; statics and earlier `auto`s of every
+    /// network in the same layer-2 domain (`L2Domain`) are taken.
     func runAllocation() {
         var result: [Int: IPAddress] = [:]
         allocation = result
-        var byNetwork: [Int: [Int]] = [:]
+        var nicsInOrder: [(nic: Int, network: Int)] = []
+        var seen = Set<Int>()
         var networkOrder: [Int] = []
         for vm in ordered where instances[vm].kind == .vm && !instances[vm].excluded {
             ensureExpanded(vm)
@@ -198,17 +202,53 @@ extension Engine {
                 let nic = instances[c]
                 guard nic.kind == .nic, !nic.excluded, let on = nic.onSlot else { continue }
                 guard case .ref(let r) = force(nic, on).value, r.kind == .network else { continue }
-                if byNetwork[r.instance] == nil { networkOrder.append(r.instance) }
-                byNetwork[r.instance, default: []].append(c)
+                if seen.insert(r.instance).inserted { networkOrder.append(r.instance) }
+                nicsInOrder.append((c, r.instance))
             }
         }
         var nodeAddresses: [IPAddress] = []
         for inst in instances where inst.block == .nodeNic && !inst.excluded {
             if let slot = inst.attr("address"), case .ifaddr(let a) = force(inst, slot).value { nodeAddresses.append(a.address) }
         }
+        struct Pool {
+            var cur: IPAddress?
+            let last: IPAddress
+            let subnet: CIDR
+            var reserved: Set<IPAddress>
+            let domain: Int
+        }
+        var pools: [Int: Pool] = [:]
+        var domainIDs: [String: Int] = [:]
+        var networkDomain: [Int: Int] = [:]
         for netIdx in networkOrder {
             let net = instances[netIdx]
             ensureExpanded(netIdx)
+            var attachments: [AttachmentUse] = []
+            var vlan: Int? = nil
+            for s in net.attrs.indices {
+                let name = net.attrs[s].name
+                guard ["bridge", "ovs", "macvlan", "sriov", "vlan"].contains(name) else { continue }
+                switch (name, force(net, s).value) {
+                case ("bridge", .ref(let r)): attachments.append(.bridge(name: r.name))
+                case ("ovs", .ref(let r)): attachments.append(.ovs(name: r.name))
+                case ("macvlan", .ref(let r)):
+                    let kind: LinkDeclKind
+                    switch r.kind {
+                    case .nic: kind = .nic
+                    case .vlan: kind = .vlan
+                    case .bond: kind = .bond
+                    default: continue
+                    }
+                    attachments.append(.macvlan(LinkUse(kind: kind, name: r.name, span: net.span)))
+                case ("sriov", .string(let res)): attachments.append(.sriov(resource: res))
+                case ("vlan", .int(let v)): vlan = v
+                default: continue
+                }
+            }
+            let key = L2Domain.key(attachments.count == 1 ? attachments[0] : nil, vlan: vlan, network: net.name)
+            let domain = domainIDs[key] ?? domainIDs.count
+            domainIDs[key] = domain
+            networkDomain[netIdx] = domain
             guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else { continue }
             var first = subnet.network, last = subnet.broadcast
             if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value {
@@ -226,25 +266,29 @@ extension Engine {
                 for x in xs { if case .record(let rec) = x.value, case .ip(let a)? = rec["via"]?.value { taken.insert(a) } }
             }
             for a in nodeAddresses where subnet.contains(a) { taken.insert(a) }
-            let nics = byNetwork[netIdx] ?? []
-            var autos: [Int] = []
-            for c in nics {
-                guard let slot = instances[c].attr("address") else { continue }
-                switch force(instances[c], slot).value {
-                case .ip(let a): taken.insert(a)
-                case .ifaddr(let a): taken.insert(a.address)
-                case .auto: autos.append(c)
-                default: break
-                }
+            pools[netIdx] = Pool(cur: first, last: last, subnet: subnet, reserved: taken, domain: domain)
+        }
+        // statics of every network in a domain, then the `auto`s in source order
+        var used = [Set<IPAddress>](repeating: [], count: domainIDs.count)
+        var autos: [(nic: Int, network: Int)] = []
+        for (c, netIdx) in nicsInOrder {
+            guard let domain = networkDomain[netIdx], let slot = instances[c].attr("address") else { continue }
+            switch force(instances[c], slot).value {
+            case .ip(let a): used[domain].insert(a)
+            case .ifaddr(let a): used[domain].insert(a.address)
+            case .auto: autos.append((c, netIdx))
+            default: break
             }
-            var cur: IPAddress? = first
-            for c in autos {
-                while let a = cur, a <= last, taken.contains(a) { cur = a.adding(1) }
-                guard let a = cur, a <= last, subnet.contains(a) else { break }
-                result[c] = a
-                taken.insert(a)
-                cur = a.adding(1)
-            }
+        }
+        for (c, netIdx) in autos {
+            guard var pool = pools[netIdx] else { continue }
+            while let a = pool.cur, a <= pool.last,
+                  pool.reserved.contains(a) || used[pool.domain].contains(a) { pool.cur = a.adding(1) }
+            guard let a = pool.cur, a <= pool.last, pool.subnet.contains(a) else { pools[netIdx] = pool; continue }
+            result[c] = a
+            used[pool.domain].insert(a)
+            pool.cur = a < pool.last ? a.adding(1) : nil
+            pools[netIdx] = pool
         }
         allocation = result
     }

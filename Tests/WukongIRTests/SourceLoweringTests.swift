@@ -121,17 +121,58 @@ final class SourceLoweringTests: XCTestCase {
             nic ens192
             bridge br { ports = [ens192] }
             network lan { bridge = br, subnet = 10.0.0.0/29, gateway = 10.0.0.1, dns = [10.0.0.2], pool = 10.0.0.1 ..= 10.0.0.6 }
+            network lan2 { bridge = br, subnet = 10.0.0.0/29, gateway = 10.0.0.1, pool = 10.0.0.3 ..= 10.0.0.6 }
             vm a { cpu = 1, memory = 1Gi, image = "x"
               nic x on lan { address = auto }
               nic y on lan { address = auto }
             }
             vm b { cpu = 1, memory = 1Gi, image = "x"
-              run = ["ping ${a.x.address}", "ping ${a.y.address}"]
+              run = ["ping ${a.x.address}", "ping ${a.y.address}", "ping ${b.z.address}"]
               nic x on lan { address = 10.0.0.4 }
+              nic z on lan2 { address = auto }
             }
             """))
         XCTAssertEqual(t.vms[0].nics.map(\.address), [.static(IfAddr("10.0.0.3/29")!), .static(IfAddr("10.0.0.5/29")!)])
-        XCTAssertEqual(t.vms[1].run, ["ping 10.0.0.3", "ping 10.0.0.5"])
+        // `lan2` shares `br`'s untagged domain: it skips `lan`'s .3 and .5 (auto) and .4 (static)
+        XCTAssertEqual(t.vms[1].nics.map(\.address), [.static(IfAddr("10.0.0.4/29")!), .static(IfAddr("10.0.0.6/29")!)])
+        XCTAssertEqual(t.vms[1].run, ["ping 10.0.0.3", "ping 10.0.0.5", "ping 10.0.0.6"])
+    }
+
+    /// Networks on one bridge with one VLAN tag share a layer-2 domain (as N-DUP-IP): `auto` skips
+    /// the other networks' static and earlier `auto` addresses, and `vm.nic.address` agrees.
+    func testAutoSkipsAddressesOfTheSameL2Domain() throws {
+        let t = try XCTUnwrap(lower("""
+            nic ens192
+            bridge br { ports = [ens192] }
+            network blue { bridge = br, vlan = 10, subnet = 10.0.0.0/24, gateway = 10.0.0.1 }
+            network green { bridge = br, vlan = 10, subnet = 10.0.0.0/24, gateway = 10.0.0.1 }
+            network other { bridge = br, vlan = 20, subnet = 10.0.0.0/24, gateway = 10.0.0.1 }
+            vm a { cpu = 1, memory = 1Gi, image = "x"
+              nic n on blue { address = 10.0.0.2 }
+            }
+            vm b { cpu = 1, memory = 1Gi, image = "x"
+              nic g on green { address = auto }
+              nic o on other { address = auto }
+            }
+            vm c { cpu = 1, memory = 1Gi, image = "x"
+              nic n on blue { address = auto }
+              nic g on green { address = auto }
+            }
+            vm d { cpu = 1, memory = 1Gi, image = "x"
+              run = ["ping ${b.g.address}", "ping ${b.o.address}", "ping ${c.n.address}", "ping ${c.g.address}"]
+              nic n on blue { address = 10.0.0.5 }
+            }
+            """))
+        let got = t.vms.flatMap { vm in vm.nics.map { "\(vm.name).\($0.name)=\($0.address)" } }
+        // green skips blue's static .2; VLAN 20 is another domain, so `other` may reuse .2;
+        // blue skips green's earlier .3, then green skips blue's .4 and the static .5
+        XCTAssertEqual(got, [
+            "a.n=static(10.0.0.2/24)",
+            "b.g=static(10.0.0.3/24)", "b.o=static(10.0.0.2/24)",
+            "c.n=static(10.0.0.4/24)", "c.g=static(10.0.0.6/24)",
+            "d.n=static(10.0.0.5/24)",
+        ])
+        XCTAssertEqual(t.vms[3].run, ["ping 10.0.0.3", "ping 10.0.0.2", "ping 10.0.0.4", "ping 10.0.0.6"])
     }
 
     func testPoolExhaustionIsReportedAtTheAuto() {

@@ -208,12 +208,7 @@ extension Checker {
         var ids: [String: Int] = [:]
         networkDomain = p.networks.indices.map { i -> Int in
             let n = p.networks[i]
-            let key: String
-            switch attachment[i] {
-            case .bridge(let b)?, .ovs(let b)?: key = "bridge:\(b)#\(n.vlan?.value ?? 0)"
-            case .macvlan(let l)?: key = "link:\(l.kind.rawValue):\(l.name)"
-            default: key = "network:\(n.decl.name)"
-            }
+            let key = L2Domain.key(attachment[i], vlan: n.vlan?.value, network: n.decl.name)
             if let id = ids[key] { return id }
             ids[key] = ids.count
             return ids.count - 1
