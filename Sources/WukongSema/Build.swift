@@ -17,7 +17,10 @@ extension Engine {
 
         let program = build()
         for s in topLevelLets { _ = force(s) }
+        for l in localLets where l.slot.state != .done { _ = force(l.slot) }
         for a in asserts { checkAssert(a) }
+        typeFunctionBodies()
+        mergeStaticDiagnostics()
         return program
     }
 

@@ -402,11 +402,15 @@ extension Engine {
                 switch item.kind {
                 case .letDecl(let name, let type, let value):
                     checkShadow(name, scope)
-                    scope.bind(name.name, .letSlot(LetSlot(name: name, annotation: type, expr: value, env: scope)))
+                    let slot = LetSlot(name: name, annotation: type, expr: value, env: scope)
+                    scope.bind(name.name, .letSlot(slot))
+                    localLets.append((slot, scope))
                 case .fnDecl(let d):
                     checkShadow(d.name, scope)
                     for p in d.parameters { checkShadow(p.name, scope) }
-                    scope.bind(d.name.name, .fn(FnDef(decl: d, env: scope)))
+                    let def = FnDef(decl: d, env: scope)
+                    scope.bind(d.name.name, .fn(def))
+                    if localFnDecls.insert(d.name.span).inserted { localFns.append((def, scope)) }
                 default: continue
                 }
             }

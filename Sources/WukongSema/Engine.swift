@@ -195,6 +195,17 @@ final class Engine {
     @exclusivity(unchecked) var importedAs: [Int: Identifier] = [:]
     @exclusivity(unchecked) var topLevelLets: [LetSlot] = []
     @exclusivity(unchecked) var topLevelFns: [FnDef] = []
+    /// `let`s inside `for`/`if` bodies and blocks, evaluated at the end even when unused
+    /// (their scope is kept alive here: the slot holds it weakly).
+    @exclusivity(unchecked) var localLets: [(slot: LetSlot, scope: Env)] = []
+    /// Functions declared inside `for`/`if` bodies and blocks (one per declaration: the first expansion's).
+    /// (their scope is kept alive here: the definition holds it weakly)
+    @exclusivity(unchecked) var localFns: [(def: FnDef, scope: Env)] = []
+    @exclusivity(unchecked) var localFnDecls: Set<Span> = []
+    /// The static pass's findings (StaticTypes.swift), merged at the end of evaluation.
+    @exclusivity(unchecked) var staticDiagnostics: [Diagnostic] = []
+    /// `if` expressions whose untaken branch was typed already.
+    @exclusivity(unchecked) var typedConditionals: Set<Span> = []
     @exclusivity(unchecked) var asserts: [DeferredAssert] = []
     @exclusivity(unchecked) var topologyInstance: Int?
     let rootEnv: Env

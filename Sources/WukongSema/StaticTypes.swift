@@ -1,0 +1,721 @@
+import WukongDiagnostics
+import WukongNet
+import WukongSyntax
+
+// Static typing: the type of an expression found without evaluating it (LANGUAGE.md §4).
+// Evaluation checks what it runs; two things it does not run are typed here:
+//   - the body of every `fn`, at its definition, with its parameters typed by their
+//     annotations (a function that is never called, or a branch no call takes, still gets
+//     its errors);
+//   - the branch of an `if` expression that evaluation does not take, so that "both
+//     branches have one type" holds whatever the condition.
+// The pass reports only what holds for every value of the types involved (unknown names,
+// operators and members that no value of that type has, calls with the wrong number or kind
+// of arguments, a body whose type is not the declared return type, `if`/`else` of two
+// types). Whatever it cannot know (a `let` not yet evaluated, a VM's NIC by name, the
+// element of a list of mixed things) is `.unknown`, which never yields a diagnostic.
+// Its diagnostics are kept apart and dropped where evaluation reported the same code at the
+// same span (evaluation's message carries the values, so it wins).
+
+/// A statically known type. `.stringLiteral` and `.prefixLiteral` are the literals whose type
+/// depends on where they stand (a string literal is an IP where an IP is expected …).
+indirect enum SType: Equatable {
+    case known(VType)
+    case list(SType)
+    case record([StaticField])
+    case stringLiteral
+    case prefixLiteral(IfAddr)
+    case module(Int)
+    case unknown
+
+    init(_ t: VType) {
+        switch t {
+        case .error, .any: self = .unknown
+        case .list(let e): self = .list(SType(e))
+        case .record(let fs): self = .record(fs.map { StaticField(name: $0.name, type: SType($0.type)) })
+        default: self = .known(t)
+        }
+    }
+
+    /// The type as it reads in messages.
+    var description: String {
+        switch self {
+        case .known(let t): return t.description
+        case .list(let e): return "[\(e.description)]"
+        case .record(let fs): return "{" + fs.map { "\($0.name): \($0.type.description)" }.joined(separator: ", ") + "}"
+        case .stringLiteral: return "String"
+        case .prefixLiteral(let a): return CIDR(network: a.address, prefix: a.prefix) != nil ? "CIDR" : "IfAddr"
+        case .module: return "module"
+        case .unknown: return "_"
+        }
+    }
+
+    /// The type a literal has where nothing is expected (as evaluation gives it).
+    var settled: SType {
+        switch self {
+        case .stringLiteral: return .known(.string)
+        case .prefixLiteral(let a): return .known(CIDR(network: a.address, prefix: a.prefix) != nil ? .cidr : .ifaddr)
+        default: return self
+        }
+    }
+
+    var isUnknown: Bool { self == .unknown }
+}
+
+struct StaticField: Equatable {
+    var name: String
+    var type: SType
+}
+
+/// Parameters in scope while typing a function body.
+struct StaticScope {
+    var names: [String] = []
+    var types: [SType] = []
+    func type(of name: String) -> SType? {
+        var i = names.count - 1
+        while i >= 0 { if names[i] == name { return types[i] }; i -= 1 }
+        return nil
+    }
+}
+
+extension Engine {
+    // MARK: - Entry points
+
+    /// Types every function body once (end of evaluation; `let`s are evaluated by then).
+    func typeFunctionBodies() {
+        var seen = Set<Span>()
+        var defs = topLevelFns + localFns.map(\.def)
+        for m in modules where m.loaded {
+            for name in m.order { if case .fn(let d)? = m.globals[name]?.entry { defs.append(d) } }
+        }
+        for def in defs where seen.insert(def.decl.name.span).inserted {
+            typeFunctionBody(def)
+        }
+    }
+
+    func typeFunctionBody(_ def: FnDef) {
+        guard let env = def.env else { return }
+        if def.paramTypes == nil {
+            def.paramTypes = def.decl.parameters.map { resolveType($0.type) }
+            def.returnType = def.decl.returnType.map { resolveType($0) }
+        }
+        var scope = StaticScope()
+        for (i, p) in def.decl.parameters.enumerated() {
+            scope.names.append(p.name.name)
+            scope.types.append(SType(def.paramTypes?[i] ?? .error))
+        }
+        let body = staticType(def.decl.body, env, scope)
+        if let rt = def.returnType {
+            checkAssignable(body, to: rt, at: def.decl.body.span)
+        }
+    }
+
+    /// The `if` expression `e` (already evaluated, taking `taken`): types the other branch and
+    /// checks that both have one type. Once per expression.
+    func typeUntakenBranch(condition: Expr, then: Expr, otherwise: Expr, tookThen: Bool, taken: LValue,
+                           env: Env, expected: VType?, span: Span) {
+        guard typedConditionals.insert(span).inserted else { return }
+        let untakenExpr = tookThen ? otherwise : then
+        let untaken = staticType(untakenExpr, env, StaticScope())
+        var takenType: SType = taken.value.isError ? .unknown : SType(taken.value.type)
+        if let lit = literalType(tookThen ? then : otherwise) { takenType = lit }
+        let (t, o) = tookThen ? (takenType, untaken) : (untaken, takenType)
+        _ = unifyBranches(t, o, then: then, otherwise: otherwise, expected: expected)
+    }
+
+    /// The type a literal branch converts to: the other branch's, when a literal converts to it.
+    func literalTarget(otherBranch e: Expr, _ env: Env) -> VType? {
+        let before = staticDiagnostics.count
+        let t = staticType(e, env, StaticScope())
+        staticDiagnostics.removeSubrange(before...)  // typed again, with its diagnostics, by typeUntakenBranch
+        switch t {
+        case .known(let k) where [.ip, .cidr, .ifaddr, .mac, .quantity].contains(k): return k
+        case .prefixLiteral(let a): return CIDR(network: a.address, prefix: a.prefix) != nil ? .cidr : .ifaddr
+        default: return nil
+        }
+    }
+
+    // MARK: - Typing
+
+    func literalType(_ e: Expr) -> SType? {
+        switch e.kind {
+        case .string(let lit) where lit.plainText != nil: return .stringLiteral
+        case .ipv4Prefix(let a): return .prefixLiteral(a)
+        case .parenthesized(let x): return literalType(x)
+        default: return nil
+        }
+    }
+
+    func staticError(_ code: DiagnosticCode, _ message: String, at span: Span, notes: [DiagnosticNote] = [],
+                     help: String? = nil) {
+        staticDiagnostics.append(Diagnostic(code, message, at: span, notes: notes, help: help))
+    }
+
+    func staticType(_ e: Expr, _ env: Env, _ scope: StaticScope, allowModule: Bool = false) -> SType {
+        switch e.kind {
+        case .integer: return .known(.int)
+        case .quantity: return .known(.quantity)
+        case .ipv4: return .known(.ip)
+        case .ipv4Prefix(let a): return .prefixLiteral(a)
+        case .bool: return .known(.bool)
+        case .keyword(let k):
+            switch k {
+            case .auto, .dhcp: return .known(.addressMode)
+            case .pod: return .known(.pod)
+            }
+        case .string(let lit):
+            if lit.plainText != nil { return .stringLiteral }
+            for p in lit.parts { if case .interpolation(let x) = p { _ = staticType(x, env, scope) } }
+            return .known(.string)
+        case .name(let id):
+            return staticName(id, env, scope, allowModule: allowModule)
+        case .list(let elems):
+            var elem: SType? = nil
+            for el in elems {
+                let t = staticType(el, env, scope)
+                elem = elem.map { unify($0, t) ?? .unknown } ?? t
+            }
+            return .list(elem ?? .unknown)
+        case .record(let entries):
+            var fields: [StaticField] = []
+            var complete = true
+            for entry in entries {
+                switch entry.kind {
+                case .field(let key, _, let value):
+                    let t = staticType(value, env, scope)
+                    if !fields.contains(where: { $0.name == key }) { fields.append(StaticField(name: key, type: t)) }
+                case .spread(let x):
+                    let t = staticType(x, env, scope)
+                    switch t {
+                    case .record(let fs):
+                        for f in fs where !fields.contains(where: { $0.name == f.name }) { fields.append(f) }
+                    case .unknown: complete = false
+                    default:
+                        staticError(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t.settled.description)`", at: x.span)
+                        complete = false
+                    }
+                }
+            }
+            return complete ? .record(fields) : .unknown
+        case .member(let base, let m):
+            let b = staticType(base, env, scope, allowModule: true)
+            return staticMember(b, m)
+        case .call(let callee, let args):
+            return staticCall(callee, args, env, scope, span: e.span)
+        case .unary(let op, let x):
+            let t = staticType(x, env, scope).settled
+            switch (op, t) {
+            case (_, .unknown): return op == .not ? .known(.bool) : .unknown
+            case (.negate, .known(.int)): return .known(.int)
+            case (.not, .known(.bool)): return .known(.bool)
+            default:
+                staticError(.typeMismatch, "mismatched types: cannot apply `\(op.rawValue)` to `\(t.description)`", at: e.span)
+                return .unknown
+            }
+        case .binary(let op, let l, let r):
+            return staticBinary(op, l, r, env, scope, span: e.span)
+        case .conditional(let c, let t, let o):
+            let ct = staticType(c, env, scope).settled
+            if !ct.isUnknown && ct != .known(.bool) {
+                staticError(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(ct.description)`", at: c.span)
+            }
+            let tt = staticType(t, env, scope), ot = staticType(o, env, scope)
+            return unifyBranches(tt, ot, then: t, otherwise: o, expected: nil)
+        case .parenthesized(let x):
+            return staticType(x, env, scope, allowModule: allowModule)
+        case .error:
+            return .unknown
+        }
+    }
+
+    func staticName(_ id: Identifier, _ env: Env, _ scope: StaticScope, allowModule: Bool) -> SType {
+        if let t = scope.type(of: id.name) { return t }
+        guard let r = lookup(id.name, env) else {
+            let before = diagnostics.count
+            reportUnknownName(id.name, span: id.span, env: env, expected: nil)
+            // keep it with the static diagnostics (dropped when evaluation reports it too)
+            staticDiagnostics.append(contentsOf: diagnostics[before...])
+            diagnostics.removeSubrange(before...)
+            return .unknown
+        }
+        switch r {
+        case .binding(.value(let v)):
+            return v.value.isError ? .unknown : SType(v.value.type)
+        case .binding(.letSlot(let s)), .global(.letSlot(let s)):
+            guard s.state == .done, !s.value.value.isError else { return .unknown }
+            return SType(s.value.value.type)
+        case .binding(.fn), .global(.fn), .builtin:
+            staticError(.notAValue, "function `\(id.name)` is not a value", at: id.span, help: "call it: `\(id.name)(…)`")
+            return .unknown
+        case .global(.module(let m)):
+            if allowModule { return .module(m) }
+            staticError(.notAValue, "module `\(id.name)` is not a value", at: id.span,
+                        help: "use one of its definitions: `\(id.name).<name>`")
+            return .unknown
+        case .global(.resource(let i)):
+            guard let k = RefKind(instances[i].kind) else { return .unknown }
+            return .known(.ref(k))
+        case .global(.nicGroup):
+            return .known(.ref(.nic))
+        }
+    }
+
+    func staticMember(_ b: SType, _ m: Identifier) -> SType {
+        let name = m.name
+        func unknown(_ what: String, _ candidates: [String]) -> SType {
+            staticError(.unknownMember, "\(what) has no member `\(name)`", at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            return .unknown
+        }
+        switch b.settled {
+        case .unknown:
+            return .unknown
+        case .module(let mi):
+            let mod = modules[mi]
+            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            switch g.entry {
+            case .letSlot(let s):
+                guard s.state == .done, !s.value.value.isError else { return .unknown }
+                return SType(s.value.value.type)
+            case .module(let other): return .module(other)
+            case .fn:
+                staticError(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                return .unknown
+            default: return .unknown
+            }
+        case .record(let fs):
+            guard let f = fs.first(where: { $0.name == name }) else { return unknown("the record", fs.map(\.name)) }
+            return f.type
+        case .known(.cidr):
+            switch name {
+            case "network", "broadcast": return .known(.ip)
+            case "prefix", "size": return .known(.int)
+            case "host", "contains":
+                staticError(.unknownMember, "`\(name)` is a method of `CIDR`", at: m.span,
+                            help: name == "host" ? "call it: `.host(n)`" : "call it: `.contains(ip)`")
+                return .unknown
+            default: return unknown("`CIDR`", ["network", "broadcast", "prefix", "size", "host", "contains"])
+            }
+        case .known(.ifaddr):
+            switch name {
+            case "address": return .known(.ip)
+            case "prefix": return .known(.int)
+            case "network": return .known(.cidr)
+            default: return unknown("`IfAddr`", ["address", "prefix", "network"])
+            }
+        case .known(.ip):
+            switch name {
+            case "is_v4", "is_v6": return .known(.bool)
+            default: return unknown("`IP`", ["is_v4", "is_v6"])
+            }
+        case .known(.ref(let k)):
+            if name == "name" { return .known(.string) }
+            let block = Engine.blockKind(of: k)
+            if k == .vlan && name == "base" { return .known(.link) }
+            if let a = Schema.attribute(name, of: block) { return SType(a.type) }
+            if k == .vm { return .unknown }  // a NIC of the VM, by name
+            return unknown("`\(k.typeName)`", ["name"] + Schema.attributes(of: block).map(\.name))
+        case .known(.vmNic):
+            switch name {
+            case "name": return .known(.string)
+            case "address": return .known(.ip)
+            case "network": return .unknown
+            default:
+                if let a = Schema.attribute(name, of: .vmNic) { return SType(a.type) }
+                return unknown("a VM NIC", ["name", "network"] + Schema.vmNic.map(\.name))
+            }
+        case let t:
+            return unknown("`\(t.description)`", [])
+        }
+    }
+
+    static func blockKind(of k: RefKind) -> BlockKind {
+        switch k {
+        case .host: return .host
+        case .nic: return .nodeNic
+        case .vlan: return .vlan
+        case .bond: return .bond
+        case .bridge: return .bridge
+        case .ovsBridge: return .ovsBridge
+        case .network: return .network
+        case .vm: return .vm
+        }
+    }
+
+    // MARK: - Operators
+
+    func staticBinary(_ op: BinaryOperator, _ le: Expr, _ re: Expr, _ env: Env, _ scope: StaticScope, span: Span) -> SType {
+        let l = staticType(le, env, scope).settled, r = staticType(re, env, scope).settled
+        switch op {
+        case .and, .or:
+            for (t, x) in [(l, le), (r, re)] where !t.isUnknown && t != .known(.bool) {
+                staticError(.typeMismatch, "mismatched types: `\(op.rawValue)` expects `Bool`, found `\(t.description)`", at: x.span)
+            }
+            return .known(.bool)
+        default: break
+        }
+        func cannot() -> SType {
+            staticError(.typeMismatch,
+                        "mismatched types: cannot apply `\(op.rawValue)` to `\(l.description)` and `\(r.description)`", at: span)
+            return .unknown
+        }
+        let unknownOperand = l.isUnknown || r.isUnknown
+        switch op {
+        case .equal, .notEqual:
+            if unknownOperand || Engine.staticComparable(l, r) { return .known(.bool) }
+            return cannot()
+        case .less, .lessEqual, .greater, .greaterEqual:
+            if unknownOperand { return .known(.bool) }
+            switch (l, r) {
+            case (.known(.int), .known(.int)), (.known(.quantity), .known(.quantity)), (.known(.string), .known(.string)),
+                 (.known(.ip), .known(.ip)):
+                return .known(.bool)
+            default: return cannot()
+            }
+        case .in:
+            if unknownOperand { return .known(.bool) }
+            switch (l, r) {
+            case (.known(.ip), .known(.cidr)), (_, .list): return .known(.bool)
+            default: return cannot()
+            }
+        case .range, .rangeInclusive:
+            switch (l, r) {
+            case (.known(.int), .known(.int)), (.known(.int), .unknown), (.unknown, .known(.int)): return .list(.known(.int))
+            case (.known(.ip), .known(.ip)), (.known(.ip), .unknown), (.unknown, .known(.ip)): return .list(.known(.ip))
+            case (.unknown, _), (_, .unknown): return .unknown
+            default: return cannot()
+            }
+        case .add, .subtract, .multiply, .divide, .remainder:
+            if unknownOperand {
+                // the result is known when one operand decides it
+                switch (op, l, r) {
+                case (.add, .known(.string), _), (.add, _, .known(.string)): return .known(.string)
+                case (_, .known(.quantity), _), (.multiply, _, .known(.quantity)): return .known(.quantity)
+                default: return .unknown
+                }
+            }
+            switch (op, l, r) {
+            case (_, .known(.int), .known(.int)): return .known(.int)
+            case (.add, .known(.string), .known(.string)): return .known(.string)
+            case (.add, .list(let a), .list(let b)): return .list(unify(a, b) ?? .unknown)
+            case (.add, .known(.quantity), .known(.quantity)), (.subtract, .known(.quantity), .known(.quantity)),
+                 (.multiply, .known(.quantity), .known(.int)), (.multiply, .known(.int), .known(.quantity)),
+                 (.divide, .known(.quantity), .known(.int)):
+                return .known(.quantity)
+            case (.add, .known(.ip), .known(.int)), (.subtract, .known(.ip), .known(.int)): return .known(.ip)
+            case (.subtract, .known(.ip), .known(.ip)): return .known(.int)
+            default: return cannot()
+            }
+        case .and, .or:
+            return .known(.bool)
+        }
+    }
+
+    static func staticComparable(_ a: SType, _ b: SType) -> Bool {
+        switch (a, b) {
+        case (.list, .list), (.record, .record): return true
+        case (.known(let x), .known(let y)):
+            switch (x, y) {
+            case (.ref, .ref), (.addressMode, .addressMode): return true
+            case (.ref, _), (_, .ref): return false
+            default: return x == y
+            }
+        default: return false
+        }
+    }
+
+    // MARK: - Calls
+
+    func staticCall(_ callee: Expr, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
+        switch callee.kind {
+        case .name(let id):
+            if let t = scope.type(of: id.name) {
+                if !t.isUnknown {
+                    staticError(.typeMismatch, "mismatched types: `\(id.name)` is a `\(t.settled.description)`, not a function", at: id.span)
+                }
+                for a in args { _ = staticType(a, env, scope) }
+                return .unknown
+            }
+            guard let r = lookup(id.name, env) else {
+                _ = staticName(id, env, scope, allowModule: false)
+                for a in args { _ = staticType(a, env, scope) }
+                return .unknown
+            }
+            switch r {
+            case .binding(.fn(let def)), .global(.fn(let def)):
+                return staticUserCall(def, args, env, scope, span: span)
+            case .builtin(let name):
+                return staticBuiltin(name, args, env, scope, span: span)
+            default:
+                for a in args { _ = staticType(a, env, scope) }
+                return .unknown
+            }
+        case .member(let base, let m):
+            let b = staticType(base, env, scope, allowModule: true).settled
+            switch b {
+            case .unknown:
+                for a in args { _ = staticType(a, env, scope) }
+                return .unknown
+            case .module(let mi):
+                let mod = modules[mi]
+                if let g = mod.globals[m.name], case .fn(let def) = g.entry {
+                    return staticUserCall(def, args, env, scope, span: span)
+                }
+                for a in args { _ = staticType(a, env, scope) }
+                return .unknown
+            default:
+                return staticMethod(b, m, args, env, scope, span: span)
+            }
+        case .parenthesized(let x):
+            return staticCall(x, args, env, scope, span: span)
+        default:
+            for a in args { _ = staticType(a, env, scope) }
+            return .unknown
+        }
+    }
+
+    func staticArgumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
+        if n == found { return true }
+        staticError(.wrongArgumentCount, "`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+        return false
+    }
+
+    func staticUserCall(_ def: FnDef, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
+        if def.paramTypes == nil {
+            def.paramTypes = def.decl.parameters.map { resolveType($0.type) }
+            def.returnType = def.decl.returnType.map { resolveType($0) }
+        }
+        let types = def.paramTypes ?? []
+        let argTypes = args.map { staticType($0, env, scope) }
+        if staticArgumentCount(def.decl.name.name, expected: types.count, found: args.count, span: span) {
+            for (i, t) in argTypes.enumerated() { checkAssignable(t, to: types[i], at: args[i].span) }
+        }
+        return def.returnType.map { SType($0) } ?? .unknown
+    }
+
+    func staticBuiltin(_ name: String, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
+        let argTypes = args.map { staticType($0, env, scope) }
+        switch name {
+        case "min", "max":
+            guard staticArgumentCount(name, expected: 2, found: args.count, span: span) else { return .unknown }
+            let a = argTypes[0].settled, b = argTypes[1].settled
+            if a.isUnknown { return b }
+            if b.isUnknown { return a }
+            switch (a, b) {
+            case (.known(.int), .known(.int)), (.known(.quantity), .known(.quantity)), (.known(.string), .known(.string)),
+                 (.known(.ip), .known(.ip)):
+                return a
+            default:
+                staticError(.typeMismatch, "mismatched types: `\(name)` cannot compare `\(a.description)` and `\(b.description)`", at: span)
+                return .unknown
+            }
+        default: break
+        }
+        guard staticArgumentCount(name, expected: 1, found: args.count, span: span) else { return .unknown }
+        let t = argTypes[0]
+        switch name {
+        case "len":
+            switch t.settled {
+            case .unknown, .known(.string), .list, .record: break
+            default:
+                staticError(.typeMismatch, "mismatched types: `len` takes a list, string or record, found `\(t.settled.description)`", at: args[0].span)
+            }
+            return .known(.int)
+        case "str":
+            return .known(.string)
+        case "ip", "cidr", "mac":
+            let target: VType = name == "ip" ? .ip : name == "cidr" ? .cidr : .mac
+            switch t {
+            case .unknown, .stringLiteral, .known(.string), .known(target): break
+            case .prefixLiteral where target != .mac: break
+            case .known(.ifaddr) where target == .ip: break
+            case .known(.ifaddr) where target == .cidr: break  // host bits: evaluation reports them
+            default:
+                staticError(.typeMismatch, "mismatched types: `\(name)` takes a `String`, found `\(t.settled.description)`", at: args[0].span)
+            }
+            return .known(target)
+        default:
+            return .unknown
+        }
+    }
+
+    func staticMethod(_ b: SType, _ m: Identifier, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
+        let argTypes = args.map { staticType($0, env, scope) }
+        switch (b, m.name) {
+        case (.known(.cidr), "host"):
+            guard staticArgumentCount("host", expected: 1, found: args.count, span: span) else { return .unknown }
+            checkAssignable(argTypes[0], to: .int, at: args[0].span)
+            return .known(.ip)
+        case (.known(.cidr), "contains"):
+            guard staticArgumentCount("contains", expected: 1, found: args.count, span: span) else { return .unknown }
+            checkAssignable(argTypes[0], to: .ip, at: args[0].span)
+            return .known(.bool)
+        case (.list, "contains"):
+            _ = staticArgumentCount("contains", expected: 1, found: args.count, span: span)
+            return .known(.bool)
+        default:
+            let candidates: [String]
+            switch b {
+            case .known(.cidr): candidates = ["host", "contains"]
+            case .list: candidates = ["contains"]
+            default: candidates = []
+            }
+            staticError(.unknownMember, "`\(b.description)` has no method `\(m.name)`", at: m.span,
+                        help: Suggest.didYouMean(m.name, among: candidates))
+            return .unknown
+        }
+    }
+
+    // MARK: - One type from two
+
+    /// The one type of two branches (or two list elements); nil when they have none.
+    /// Literals take the type of the other side where they convert to it; resources of the
+    /// link kinds meet in `Link`; the union types of attributes (`IP | IfAddr | auto | dhcp`
+    /// of a NIC address, `Network | pod` of a NIC's `on`) are types too.
+    func unify(_ a: SType, _ b: SType) -> SType? {
+        if a == b { return a }
+        switch (a, b) {
+        case (.unknown, _): return b
+        case (_, .unknown): return a
+        case (.stringLiteral, .known(let t)), (.known(let t), .stringLiteral):
+            switch t {
+            case .string, .ip, .cidr, .ifaddr, .mac, .quantity, .nicAddress, .ref, .link, .nicNetwork: return .known(t)
+            default: return nil
+            }
+        case (.prefixLiteral, .known(let t)), (.known(let t), .prefixLiteral):
+            switch t {
+            case .cidr, .ifaddr, .nicAddress: return .known(t)
+            default: return nil
+            }
+        case (.prefixLiteral, .prefixLiteral): return a
+        case (.list(let x), .list(let y)):
+            return unify(x, y).map { .list($0) }
+        case (.record(let xs), .record(let ys)):
+            guard xs.count == ys.count else { return nil }
+            var out: [StaticField] = []
+            for x in xs {
+                guard let y = ys.first(where: { $0.name == x.name }), let t = unify(x.type, y.type) else { return nil }
+                out.append(StaticField(name: x.name, type: t))
+            }
+            return .record(out)
+        case (.known(let x), .known(let y)):
+            return Engine.unifyKnown(x, y).map { .known($0) }
+        default:
+            return nil
+        }
+    }
+
+    static func unifyKnown(_ x: VType, _ y: VType) -> VType? {
+        if x == y { return x }
+        func isLinkish(_ t: VType) -> Bool {
+            if case .ref(let k) = t { return k.isLink }
+            return t == .link
+        }
+        if isLinkish(x) && isLinkish(y) { return .link }
+        let address: Set<String> = ["ip", "ifaddr", "addressMode", "nicAddress"]
+        if address.contains(x.kindName), address.contains(y.kindName) { return .nicAddress }
+        switch (x, y) {
+        case (.pod, .ref(.network)), (.ref(.network), .pod), (.nicNetwork, .pod), (.pod, .nicNetwork),
+             (.nicNetwork, .ref(.network)), (.ref(.network), .nicNetwork):
+            return .nicNetwork
+        default: return nil
+        }
+    }
+
+    /// `if c { a } else { b }`: the type of both branches, or an error at the `else` branch.
+    func unifyBranches(_ t: SType, _ o: SType, then: Expr, otherwise: Expr, expected: VType?) -> SType {
+        if let u = unify(t, o) { return u }
+        // both convert to the type expected where the `if` stands (an attribute's union type)
+        if let x = expected, assignable(t, to: x), assignable(o, to: x) { return SType(x) }
+        staticError(.typeMismatch,
+                    "mismatched types: `if` and `else` have incompatible types: expected `\(t.settled.description)`, found `\(o.settled.description)`",
+                    at: otherwise.span,
+                    notes: [DiagnosticNote("the first branch is `\(t.settled.description)`", at: then.span)],
+                    help: "both branches of an `if` expression must have one type")
+        return .unknown
+    }
+
+    // MARK: - Assignability
+
+    /// Whether a value of static type `s` can stand where `t` is expected (as `coerce` accepts it).
+    /// Unknown is always accepted.
+    func assignable(_ s: SType, to t: VType) -> Bool {
+        switch (s, t) {
+        case (.unknown, _), (_, .error), (_, .any): return true
+        case (.stringLiteral, _):
+            switch t {
+            case .string, .ip, .cidr, .ifaddr, .mac, .quantity, .nicAddress, .ref, .link, .nicNetwork: return true
+            default: return false
+            }
+        case (.prefixLiteral, _):
+            switch t {
+            case .cidr, .ifaddr, .nicAddress: return true
+            default: return false
+            }
+        case (.module, _): return false
+        case (.list(let e), .list(let et)): return assignable(e, to: et)
+        case (.list, _): return t == .ipRange
+        case (.record(let fs), .record(let fts)):
+            guard fs.count == fts.count else { return false }
+            return fts.allSatisfy { ft in fs.first { $0.name == ft.name }.map { assignable($0.type, to: ft.type) } ?? false }
+        case (.record(let fs), .map(let et)): return fs.allSatisfy { assignable($0.type, to: et) }
+        case (.record, _): return false
+        case (.known(let x), _):
+            if x == t { return true }
+            switch (x, t) {
+            case (.cidr, .ifaddr), (.ip, .nicAddress), (.ifaddr, .nicAddress), (.cidr, .nicAddress), (.addressMode, .nicAddress),
+                 (.pod, .nicNetwork), (.ref(.network), .nicNetwork), (.nicAddress, .nicAddress),
+                 (.string, .ref), (.string, .link), (.string, .nicNetwork), (.link, .link):
+                return true
+            case (.ref(let k), .link): return k.isLink
+            case (.ifaddr, .cidr): return true  // host bits: evaluation reports them with the value
+            default: return false
+            }
+        }
+    }
+
+    func checkAssignable(_ s: SType, to t: VType, at span: Span) {
+        if assignable(s, to: t) { return }
+        if case .known(.ref(let k)) = s {
+            switch t {
+            case .ref, .link, .nicNetwork:
+                let what: String
+                switch t {
+                case .link: what = "a `Link` (a `nic`, `vlan` or `bond`)"
+                case .nicNetwork: what = "a `Network` or `pod`"
+                default:
+                    let first = t.description.first ?? "x"
+                    what = ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
+                }
+                staticError(.wrongResourceKind, "expected \(what), found `\(k.typeName)`", at: span)
+                return
+            default: break
+            }
+        }
+        staticError(.typeMismatch, "mismatched types: expected `\(t.description)`, found `\(s.settled.description)`", at: span)
+    }
+
+    /// Drops the static diagnostics that evaluation also reported (same code and span) and
+    /// adds the rest to the diagnostics.
+    func mergeStaticDiagnostics() {
+        guard !staticDiagnostics.isEmpty else { return }
+        var dynamic = Set<String>()
+        for d in diagnostics { dynamic.insert("\(d.span)|\(d.code.rawValue)") }
+        for d in staticDiagnostics where dynamic.insert("\(d.span)|\(d.code.rawValue)").inserted {
+            diagnostics.append(d)
+        }
+        staticDiagnostics = []
+    }
+}
+
+extension VType {
+    /// The case name, without payload (for set membership).
+    var kindName: String {
+        switch self {
+        case .ip: return "ip"
+        case .ifaddr: return "ifaddr"
+        case .addressMode: return "addressMode"
+        case .nicAddress: return "nicAddress"
+        default: return "other"
+        }
+    }
+}
