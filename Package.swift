@@ -13,8 +13,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's header only: the library is opened on first use (Sources/CCurl/shim.h),
+        // so commands that never talk HTTP do not load it. Header: libcurl4-openssl-dev.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .target(name: "WukongDiagnostics"),
         .target(name: "WukongNet"),
         .target(name: "WukongSyntax", dependencies: ["WukongDiagnostics", "WukongNet"]),

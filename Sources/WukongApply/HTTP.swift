@@ -88,7 +88,7 @@ public struct HTTPClientOptions: Sendable {
 }
 
 private let curlGlobalInit: Bool = {
-    curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    wk_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }()
 
 /// Accumulates one response; passed to curl's callbacks as an opaque pointer.
@@ -124,10 +124,10 @@ private let headerCallback: wk_curl_data_cb = { ptr, size, nmemb, userdata in
 private final class EasyHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     init?() {
-        guard curlGlobalInit, let h = curl_easy_init() else { return nil }
+        guard curlGlobalInit, let h = wk_curl_easy_init() else { return nil }
         raw = h
     }
-    deinit { curl_easy_cleanup(raw) }
+    deinit { wk_curl_easy_cleanup(raw) }
 }
 
 /// Thread-safe HTTP client bound to one API server. Requests may be issued from many threads;
@@ -153,7 +153,7 @@ public final class HTTPClient: Sendable {
         self.tls = tls
         self.options = options
         if let name = tls.serverName, !name.isEmpty, let parts = HTTPClient.splitHostPort(base), parts.host != name {
-            connectToList = curl_slist_append(nil, "\(name):\(parts.port):\(parts.host):\(parts.port)")
+            connectToList = wk_curl_slist_append(nil, "\(name):\(parts.port):\(parts.host):\(parts.port)")
             effectiveBase = "\(parts.scheme)://\(name):\(parts.port)\(parts.rest)"
         } else {
             connectToList = nil
@@ -195,11 +195,11 @@ public final class HTTPClient: Sendable {
             return .failure(TransportError(kind: .other, code: -1, message: "cannot initialise libcurl"))
         }
         let h = handle.raw
-        curl_easy_reset(h)
+        wk_curl_easy_reset(h)
         let sink = ResponseSink()
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(headerList) }
+        defer { wk_curl_slist_free_all(headerList) }
 
         let url = effectiveBase + request.path
         _ = wk_curl_setopt_str(h, CURLOPT_URL, url)
@@ -250,11 +250,11 @@ public final class HTTPClient: Sendable {
                 }
             }
         }
-        headerList = curl_slist_append(headerList, "Accept: application/json")
-        headerList = curl_slist_append(headerList, "Expect:")
-        headerList = curl_slist_append(headerList, "User-Agent: wukongc")
-        if let ct = request.contentType { headerList = curl_slist_append(headerList, "Content-Type: \(ct)") }
-        if let bearer, !bearer.isEmpty { headerList = curl_slist_append(headerList, "Authorization: Bearer \(bearer)") }
+        headerList = wk_curl_slist_append(headerList, "Accept: application/json")
+        headerList = wk_curl_slist_append(headerList, "Expect:")
+        headerList = wk_curl_slist_append(headerList, "User-Agent: wukongc")
+        if let ct = request.contentType { headerList = wk_curl_slist_append(headerList, "Content-Type: \(ct)") }
+        if let bearer, !bearer.isEmpty { headerList = wk_curl_slist_append(headerList, "Authorization: Bearer \(bearer)") }
         _ = wk_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
 
         let opaque = Unmanaged.passUnretained(sink).toOpaque()
@@ -265,7 +265,7 @@ public final class HTTPClient: Sendable {
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { eb in
             _ = wk_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(eb.baseAddress!))
-            let c = withExtendedLifetime(sink) { curl_easy_perform(h) }
+            let c = withExtendedLifetime(sink) { wk_curl_easy_perform(h) }
             _ = wk_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, nil)
             return c
         }
@@ -275,7 +275,7 @@ public final class HTTPClient: Sendable {
         _ = wk_curl_setopt_slist(h, CURLOPT_HTTPHEADER, nil)
         if code != CURLE_OK {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let text = detail.isEmpty ? String(cString: wk_curl_easy_strerror(code)) : detail
             // A failed handle may hold a broken connection; drop it instead of pooling it.
             return .failure(TransportError(kind: HTTPClient.classify(code), code: Int(code.rawValue), message: text))
         }
@@ -287,7 +287,7 @@ public final class HTTPClient: Sendable {
 
     deinit {
         pool.withLock { $0.removeAll() }
-        curl_slist_free_all(connectToList)
+        wk_curl_slist_free_all(connectToList)
     }
 
     /// Seconds → curl milliseconds, clamped (a user-given timeout must never trap). 0 means none.
