@@ -20,6 +20,7 @@ extension Engine {
         for l in localLets where l.slot.state != .done { _ = force(l.slot) }
         for a in asserts { checkAssert(a) }
         typeFunctionBodies()
+        typeUntakenBodies()
         mergeStaticDiagnostics()
         return program
     }

@@ -489,6 +489,7 @@ extension Engine {
             if case .range(let r) = seq.value {
                 // ranges are walked lazily, never materialised
                 guard let n = r.count, n <= Engine.rangeCap else { _ = materialise(r, span: seq.span); return }
+                if n == 0 { deferUntaken([item], env, target, key: item.span) }
                 switch r {
                 case .int(let f, _):
                     for i in 0..<n where !run(LValue(.int(f + i), seq.span)) { break }
@@ -503,13 +504,20 @@ extension Engine {
                 return
             }
             guard let elems = iterate(seq) else { return }
+            if elems.isEmpty { deferUntaken([item], env, target, key: item.span) }
             for el in elems where !run(el) { break }
         case .ifStatement(let cond, let then, let elseBranch):
             let c = eval(cond, env)
             switch c.value {
             case .bool(true):
                 expandBody(then.items, env, target)
+                switch elseBranch {
+                case .block(let b)?: deferUntaken(b.items, env, target, key: b.span)
+                case .elseIf(let i)?: deferUntaken([i], env, target, key: i.span)
+                case nil: break
+                }
             case .bool(false):
+                deferUntaken(then.items, env, target, key: then.span)
                 switch elseBranch {
                 case .block(let b)?: expandBody(b.items, env, target)
                 case .elseIf(let i)?: expandItem(i, env, target)

@@ -170,6 +170,13 @@ final class Module {
     }
 }
 
+struct UntakenBody {
+    var items: [Item]
+    var env: Env
+    /// The block the items stand in; nil at top level.
+    var block: BlockKind?
+}
+
 struct DeferredAssert {
     var condition: Expr
     var message: Expr?
@@ -204,6 +211,10 @@ final class Engine {
     @exclusivity(unchecked) var localFnDecls: Set<Span> = []
     /// The static pass's findings (StaticTypes.swift), merged at the end of evaluation.
     @exclusivity(unchecked) var staticDiagnostics: [Diagnostic] = []
+    /// Bodies expansion did not run (the untaken branch of an `if` statement, a `for` over
+    /// nothing), typed statically at the end; one entry per body.
+    @exclusivity(unchecked) var untakenBodies: [UntakenBody] = []
+    @exclusivity(unchecked) var untakenKeys: Set<Span> = []
     /// `if` expressions whose untaken branch was typed already.
     @exclusivity(unchecked) var typedConditionals: Set<Span> = []
     @exclusivity(unchecked) var asserts: [DeferredAssert] = []

@@ -719,3 +719,134 @@ extension VType {
         }
     }
 }
+
+// MARK: - Bodies expansion did not run
+
+extension Engine {
+    func deferUntaken(_ items: [Item], _ env: Env, _ target: Target, key: Span) {
+        guard untakenKeys.insert(key).inserted else { return }
+        var block: BlockKind? = nil
+        if case .block(let i) = target { block = instances[i].block }
+        untakenBodies.append(UntakenBody(items: items, env: env, block: block))
+    }
+
+    /// Types the declarations and attributes of every body expansion skipped (end of
+    /// evaluation, so every generated name is known): unknown names, attributes the block does
+    /// not have, values of the wrong type — what would be reported if the condition changed.
+    func typeUntakenBodies() {
+        for body in untakenBodies {
+            var scope = StaticScope()
+            typeItems(body.items, body.env, &scope, block: body.block)
+        }
+    }
+
+    func typeItems(_ items: [Item], _ env: Env, _ scope: inout StaticScope, block: BlockKind?) {
+        // names declared in the body are in scope in all of it (their types are not known yet)
+        for item in items {
+            switch item.kind {
+            case .letDecl(let name, _, _): scope.names.append(name.name); scope.types.append(.unknown)
+            case .fnDecl(let d): scope.names.append(d.name.name); scope.types.append(.unknown)
+            case .resource(let r):
+                if case .identifier(let id)? = r.name {
+                    scope.names.append(id.name)
+                    scope.types.append(RefKind(r.kind).map { .known(.ref($0)) } ?? .unknown)
+                }
+            default: continue
+            }
+        }
+        for item in items { typeItem(item, env, &scope, block: block) }
+    }
+
+    func typeItem(_ item: Item, _ env: Env, _ scope: inout StaticScope, block: BlockKind?) {
+        switch item.kind {
+        case .attribute(let name, let value):
+            let t = staticType(value, env, scope)
+            guard let block else { return }
+            if block == .user && name.name == "password" { return }
+            guard let a = Schema.attribute(name.name, of: block) else {
+                staticError(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(block.keyword)` block", at: name.span,
+                            help: Suggest.didYouMean(name.name, among: Schema.attributes(of: block).map(\.name)))
+                return
+            }
+            checkAssignable(t, to: a.type, at: value.span)
+        case .spread(let x):
+            let t = staticType(x, env, scope).settled
+            switch t {
+            case .record, .unknown: break
+            default:
+                staticError(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t.description)`", at: x.span)
+            }
+        case .resource(let r):
+            let inner = Schema.blockKind(r.kind, nested: block)
+            if case .string(let lit)? = r.name {
+                for p in lit.parts { if case .interpolation(let x) = p { _ = staticType(x, env, scope) } }
+            }
+            if let on = r.on {
+                let t = staticType(on, env, scope)
+                switch inner {
+                case .vlan: checkAssignable(t, to: .link, at: on.span)
+                case .vmNic: checkAssignable(t, to: .nicNetwork, at: on.span)
+                default: break
+                }
+            }
+            if let body = r.body {
+                var inside = scope
+                typeItems(body.items, env, &inside, block: inner)
+            }
+        case .letDecl(let name, let type, let value):
+            var t = staticType(value, env, scope)
+            if let type {
+                let declared = resolveType(type)
+                checkAssignable(t, to: declared, at: value.span)
+                t = SType(declared)
+            }
+            scope.names.append(name.name)
+            scope.types.append(t)
+        case .fnDecl(let d):
+            var inside = scope
+            for p in d.parameters {
+                inside.names.append(p.name.name)
+                inside.types.append(SType(resolveType(p.type)))
+            }
+            let body = staticType(d.body, env, inside)
+            if let rt = d.returnType { checkAssignable(body, to: resolveType(rt), at: d.body.span) }
+        case .assertDecl(let c, let m):
+            let t = staticType(c, env, scope).settled
+            if !t.isUnknown && t != .known(.bool) {
+                staticError(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(t.description)`", at: c.span)
+            }
+            if let m { _ = staticType(m, env, scope) }
+        case .forLoop(let variable, let sequence, let body):
+            let seq = staticType(sequence, env, scope).settled
+            var element: SType = .unknown
+            switch seq {
+            case .list(let e): element = e
+            case .unknown: break
+            default:
+                staticError(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(seq.description)`", at: sequence.span)
+            }
+            var inside = scope
+            inside.names.append(variable.name)
+            inside.types.append(element)
+            typeItems(body.items, env, &inside, block: block)
+        case .ifStatement(let cond, let then, let elseBranch):
+            let t = staticType(cond, env, scope).settled
+            if !t.isUnknown && t != .known(.bool) {
+                staticError(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(t.description)`", at: cond.span)
+            }
+            var inside = scope
+            typeItems(then.items, env, &inside, block: block)
+            switch elseBranch {
+            case .block(let b)?:
+                var other = scope
+                typeItems(b.items, env, &other, block: block)
+            case .elseIf(let i)?:
+                var other = scope
+                typeItem(i, env, &other, block: block)
+            case nil: break
+            }
+        case .importDecl, .error:
+            break
+        }
+    }
+}
