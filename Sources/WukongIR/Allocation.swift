@@ -2,39 +2,11 @@ import WukongDiagnostics
 import WukongNet
 import WukongSema
 
-/// `address = auto` (LANGUAGE.md §5.6): in source order after expansion (VM order, then NIC
-/// order), each NIC gets the numerically lowest address of the network's `pool` (else its
-/// `subnet`) that is not reserved or taken. Reserved: the network and broadcast addresses
-/// (IPv4 prefixes ≤ 30), the IPv6 subnet-router anycast address (prefixes ≤ 126), the gateway,
-/// the DNS servers, the routes' `via`, and node addresses in the subnet. Taken: every static
-/// NIC address on that network (anywhere in the topology) and every earlier `auto` — on that
-/// network and on every other network of its layer-2 domain (`L2Domain`, as N-DUP-IP).
-///
-/// Per network the reserved and taken addresses inside the range are sorted once; a cursor
-/// walks the range and the sorted list together, so allocating n addresses costs
-/// O(n + taken) after the sort — never a rescan from the start.
+/// `address = auto` (LANGUAGE.md §5.6) for the IR: reads the networks, statics and requests
+/// of the lowering pass and hands them to `AutoAllocation` (WukongSema), the one implementation
+/// of the rule, which the evaluator also calls for `vm.nic.address`. Reports E0406 where a
+/// pool runs dry.
 struct AddressAllocation {
-    /// One network's pool state.
-    struct Pool {
-        /// Next candidate; nil once the range is used up.
-        var next: IPAddress?
-        let last: IPAddress
-        /// Reserved and static addresses inside [first, last], sorted.
-        let taken: [IPAddress]
-        var takenCursor = 0
-        let prefix: Int
-
-        mutating func allocate() -> IPAddress? {
-            while let candidate = next {
-                while takenCursor < taken.count && taken[takenCursor] < candidate { takenCursor += 1 }
-                let isTaken = takenCursor < taken.count && taken[takenCursor] == candidate
-                next = candidate < last ? candidate.adding(1) : nil
-                if !isTaken { return candidate }
-            }
-            return nil
-        }
-    }
-
     let program: CheckedProgram
     let networks: [Network?]
     let networkIndex: [String: Int]
@@ -46,33 +18,6 @@ struct AddressAllocation {
         networks = pass.networks
         networkIndex = pass.networkIndex
         nodeAddresses = pass.nics.flatMap { $0.settings.compactMap { $0.address?.address } }
-    }
-
-    static func makePool(_ net: Network, statics: [IPAddress], nodeAddresses: [IPAddress]) -> Pool? {
-        guard let subnet = net.subnet else { return nil }
-        var first = subnet.network
-        var last = subnet.broadcast
-        if let pf = net.poolFirst, let pl = net.poolLast {
-            if pf.isV6 != subnet.isV6 || pl.isV6 != subnet.isV6 {
-                return Pool(next: nil, last: last, taken: [], prefix: subnet.prefix)
-            }
-            first = max(first, pf)
-            last = min(last, pl)
-        }
-        var reserved: [IPAddress] = []
-        if subnet.isV6 {
-            if subnet.prefix <= 126 { reserved.append(subnet.network) }
-        } else if subnet.prefix <= 30 {
-            reserved.append(subnet.network)
-            reserved.append(subnet.broadcast)
-        }
-        if let g = net.gateway { reserved.append(g) }
-        reserved.append(contentsOf: net.dns)
-        reserved.append(contentsOf: net.routes.map(\.via))
-        reserved.append(contentsOf: nodeAddresses.filter { subnet.contains($0) })
-        reserved.append(contentsOf: statics)
-        let taken = reserved.filter { $0.isV6 == subnet.isV6 && first <= $0 && $0 <= last }.sorted()
-        return Pool(next: first <= last ? first : nil, last: last, taken: taken, prefix: subnet.prefix)
     }
 
     /// One `address = auto`: the NIC `vms[vm].nics[nic]`, on network `network` (program index).
@@ -99,44 +44,32 @@ struct AddressAllocation {
             domainIDs[key] = domainIDs.count
             return domainIDs.count - 1
         }
-        var wants = [Bool](repeating: false, count: domainIDs.count)
-        var networksWanting = [Int](repeating: 0, count: domainIDs.count)
-        var wantsNetwork = [Bool](repeating: false, count: networks.count)
-        for r in requests where !wantsNetwork[r.network] {
-            wantsNetwork[r.network] = true
-            wants[domain[r.network]] = true
-            networksWanting[domain[r.network]] += 1
-        }
-
+        var wanted = [Bool](repeating: false, count: domainIDs.count)
+        for r in requests { wanted[domain[r.network]] = true }
         var statics = [[IPAddress]](repeating: [], count: domainIDs.count)
         for vm in vms {
             for nic in vm.nics {
                 guard case .static(let a) = nic.address, let net = nic.network, let ni = networkIndex[net],
-                      wants[domain[ni]] else { continue }
+                      wanted[domain[ni]] else { continue }
                 statics[domain[ni]].append(a.address)
             }
         }
-        var pools: [Pool?] = networks.indices.map { i in
-            guard wantsNetwork[i], let net = networks[i] else { return nil }
-            return AddressAllocation.makePool(net, statics: statics[domain[i]], nodeAddresses: nodeAddresses)
+        let pools: [AutoAllocation.NetworkPool?] = networks.indices.map { i in
+            guard let net = networks[i], let subnet = net.subnet else { return nil }
+            var pool: (first: IPAddress, last: IPAddress)? = nil
+            if let f = net.poolFirst, let l = net.poolLast { pool = (f, l) }
+            var reserved: [IPAddress] = []
+            if let g = net.gateway { reserved.append(g) }
+            reserved.append(contentsOf: net.dns)
+            reserved.append(contentsOf: net.routes.map(\.via))
+            return AutoAllocation.NetworkPool(subnet: subnet, pool: pool, reserved: reserved, domain: domain[i])
         }
-        // `auto`s given so far, per domain where several networks allocate (their pools don't
-        // see each other's); nil elsewhere
-        var shared: [Set<IPAddress>?] = networksWanting.map { $0 > 1 ? [] : nil }
-
-        for r in requests {
-            guard var pool = pools[r.network] else { continue }
-            pools[r.network] = nil  // keep the pool's buffers uniquely referenced while it moves
-            let d = domain[r.network]
-            var ip = pool.allocate()
-            if shared[d] != nil {
-                while let a = ip, shared[d]?.contains(a) == true { ip = pool.allocate() }
-                if let a = ip { shared[d]?.insert(a) }
-            }
-            let prefix = pool.prefix
-            pools[r.network] = pool
+        let addresses = AutoAllocation.allocate(networks: pools, statics: statics, nodeAddresses: nodeAddresses,
+                                                requests: requests.map(\.network))
+        for (r, ip) in zip(requests, addresses) {
+            guard let subnet = networks[r.network]?.subnet else { continue }  // N-SUBNET reports it
             if let ip {
-                vms[r.vm].nics[r.nic].address = .static(IfAddr(address: ip, prefix: prefix))
+                vms[r.vm].nics[r.nic].address = .static(IfAddr(address: ip, prefix: subnet.prefix))
             } else {
                 diagnostics.append(exhausted(network: program.networks[r.network], vm: vms[r.vm].name,
                                              nic: vms[r.vm].nics[r.nic].name, at: r.span))

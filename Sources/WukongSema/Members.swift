@@ -187,40 +187,44 @@ extension Engine {
         return .error(span)
     }
 
-    /// Like lowering's allocation (Sources/WukongIR/Allocation.swift): `auto`s in source order,
-    /// each the lowest free address of its network's pool; statics and earlier `auto`s of every
-    /// network in the same layer-2 domain (`L2Domain`) are taken.
+    /// Allocates every `auto` address at once (`AutoAllocation`, the implementation lowering
+    /// uses too), from the evaluated networks, statics and node addresses.
     func runAllocation() {
-        var result: [Int: IPAddress] = [:]
-        allocation = result
-        var nicsInOrder: [(nic: Int, network: Int)] = []
-        var seen = Set<Int>()
-        var networkOrder: [Int] = []
+        allocation = [:]
+        var requests: [(nic: Int, network: Int)] = []
+        var statics: [(nic: Int, network: Int, address: IPAddress)] = []
+        var networkSlot: [Int: Int] = [:]  // network instance → index in `nets`
+        var nets: [Int] = []
         for vm in ordered where instances[vm].kind == .vm && !instances[vm].excluded {
             ensureExpanded(vm)
             for c in instances[vm].children {
                 let nic = instances[c]
                 guard nic.kind == .nic, !nic.excluded, let on = nic.onSlot else { continue }
                 guard case .ref(let r) = force(nic, on).value, r.kind == .network else { continue }
-                if seen.insert(r.instance).inserted { networkOrder.append(r.instance) }
-                nicsInOrder.append((c, r.instance))
+                let n: Int
+                if let known = networkSlot[r.instance] { n = known } else {
+                    n = nets.count
+                    networkSlot[r.instance] = n
+                    nets.append(r.instance)
+                }
+                guard let slot = nic.attr("address") else { continue }
+                switch force(nic, slot).value {
+                case .ip(let a): statics.append((c, n, a))
+                case .ifaddr(let a): statics.append((c, n, a.address))
+                case .auto: requests.append((c, n))
+                default: break
+                }
             }
         }
+        guard !requests.isEmpty else { return }
         var nodeAddresses: [IPAddress] = []
         for inst in instances where inst.block == .nodeNic && !inst.excluded {
             if let slot = inst.attr("address"), case .ifaddr(let a) = force(inst, slot).value { nodeAddresses.append(a.address) }
         }
-        struct Pool {
-            var cur: IPAddress?
-            let last: IPAddress
-            let subnet: CIDR
-            var reserved: Set<IPAddress>
-            let domain: Int
-        }
-        var pools: [Int: Pool] = [:]
         var domainIDs: [String: Int] = [:]
-        var networkDomain: [Int: Int] = [:]
-        for netIdx in networkOrder {
+        var domains: [Int] = []
+        var pools: [AutoAllocation.NetworkPool?] = []
+        for netIdx in nets {
             let net = instances[netIdx]
             ensureExpanded(netIdx)
             var attachments: [AttachmentUse] = []
@@ -248,48 +252,29 @@ extension Engine {
             let key = L2Domain.key(attachments.count == 1 ? attachments[0] : nil, vlan: vlan, network: net.name)
             let domain = domainIDs[key] ?? domainIDs.count
             domainIDs[key] = domain
-            networkDomain[netIdx] = domain
-            guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else { continue }
-            var first = subnet.network, last = subnet.broadcast
-            if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value {
-                // a pool is clipped to the subnet (as lowering does)
-                first = max(f, first); last = min(l, last)
+            domains.append(domain)
+            guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else {
+                pools.append(nil)
+                continue
             }
-            var taken = Set<IPAddress>()
-            if !subnet.isV6 && subnet.prefix <= 30 { taken.insert(subnet.network); taken.insert(subnet.broadcast) }
-            if subnet.isV6 && subnet.prefix <= 126 { taken.insert(subnet.network) }
-            if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { taken.insert(a) }
+            var pool: (first: IPAddress, last: IPAddress)? = nil
+            if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value { pool = (f, l) }
+            var reserved: [IPAddress] = []
+            if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { reserved.append(a) }
             if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
-                for x in xs { if case .ip(let a) = x.value { taken.insert(a) } }
+                for x in xs { if case .ip(let a) = x.value { reserved.append(a) } }
             }
             if let rs = net.attr("routes"), case .list(let xs) = force(net, rs).value {
-                for x in xs { if case .record(let rec) = x.value, case .ip(let a)? = rec["via"]?.value { taken.insert(a) } }
+                for x in xs { if case .record(let rec) = x.value, case .ip(let a)? = rec["via"]?.value { reserved.append(a) } }
             }
-            for a in nodeAddresses where subnet.contains(a) { taken.insert(a) }
-            pools[netIdx] = Pool(cur: first, last: last, subnet: subnet, reserved: taken, domain: domain)
+            pools.append(AutoAllocation.NetworkPool(subnet: subnet, pool: pool, reserved: reserved, domain: domain))
         }
-        // statics of every network in a domain, then the `auto`s in source order
-        var used = [Set<IPAddress>](repeating: [], count: domainIDs.count)
-        var autos: [(nic: Int, network: Int)] = []
-        for (c, netIdx) in nicsInOrder {
-            guard let domain = networkDomain[netIdx], let slot = instances[c].attr("address") else { continue }
-            switch force(instances[c], slot).value {
-            case .ip(let a): used[domain].insert(a)
-            case .ifaddr(let a): used[domain].insert(a.address)
-            case .auto: autos.append((c, netIdx))
-            default: break
-            }
-        }
-        for (c, netIdx) in autos {
-            guard var pool = pools[netIdx] else { continue }
-            while let a = pool.cur, a <= pool.last,
-                  pool.reserved.contains(a) || used[pool.domain].contains(a) { pool.cur = a.adding(1) }
-            guard let a = pool.cur, a <= pool.last, pool.subnet.contains(a) else { pools[netIdx] = pool; continue }
-            result[c] = a
-            used[pool.domain].insert(a)
-            pool.cur = a < pool.last ? a.adding(1) : nil
-            pools[netIdx] = pool
-        }
+        var staticsPerDomain = [[IPAddress]](repeating: [], count: domainIDs.count)
+        for s in statics { staticsPerDomain[domains[s.network]].append(s.address) }
+        let addresses = AutoAllocation.allocate(networks: pools, statics: staticsPerDomain, nodeAddresses: nodeAddresses,
+                                                requests: requests.map(\.network))
+        var result: [Int: IPAddress] = [:]
+        for (r, a) in zip(requests, addresses) { if let a { result[r.nic] = a } }
         allocation = result
     }
 }
