@@ -95,6 +95,31 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["check", "--werror", f]).status, 1)
     }
 
+    /// Plain `check` arguments skip ArgumentParser (start-up); spellings only ArgumentParser
+    /// understands (`--format=json`, `--`, options after the paths) must give the same result.
+    func testPlainCheckArgumentsActLikeParsedOnes() throws {
+        let bad = try tempFile(Self.bad).path
+        let warn = try tempFile("nic ens192\nbridge br-unused { ports = [ens192] }\n").path
+        let pairs: [([String], [String])] = [
+            (["check", bad], ["check", "--", bad]),
+            (["check", "--format", "json", bad], ["check", "--format=json", bad]),
+            (["check", "--format", "gnu", bad, "examples/lab.wk"], ["check", bad, "examples/lab.wk", "--format=gnu"]),
+            (["check", "--werror", warn], ["check", "--werror", "--", warn]),
+            (["check", warn, "--werror", "--format", "human"], ["check", "--format=human", warn, "--werror"]),
+            (["check", "/nonexistent/x.wk"], ["check", "--", "/nonexistent/x.wk"]),
+        ]
+        for (plain, parsed) in pairs {
+            let a = try run(plain), b = try run(parsed)
+            XCTAssertEqual(a.status, b.status, "\(plain) vs \(parsed)")
+            XCTAssertEqual(a.stdout, b.stdout, "\(plain) vs \(parsed)")
+            XCTAssertEqual(a.stderr, b.stderr, "\(plain) vs \(parsed)")
+        }
+        // What the plain path does not take still reaches ArgumentParser.
+        XCTAssertEqual(try run(["check", "--format", "yaml", bad]).status, 2)
+        XCTAssertEqual(try run(["check"]).status, 2)
+        XCTAssertTrue(try run(["check", "--help"]).stdout.contains("USAGE"))
+    }
+
     func testExplain() throws {
         let r = try run(["explain", "E0402"])
         XCTAssertEqual(r.status, 0)
