@@ -35,7 +35,7 @@ struct Wukongc: ParsableCommand {
         commandName: "wukongc",
         abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
         version: WukongVersion.string,
-        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Explain.self])
+        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self])
 }
 
 enum Output {
@@ -156,5 +156,55 @@ struct Explain: ParsableCommand {
             throw ExitCode(2)
         }
         Output.out(Explanations.text(for: c))
+    }
+}
+
+struct Fmt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite .wk files in the canonical layout (files, or directories recursively; `-` formats stdin to stdout).")
+
+    @Argument(help: "Files or directories; `-` reads standard input and writes the result to standard output.") var paths: [String]
+    @Flag(help: "Change nothing; list the files that are not formatted and exit 1 if there are any.") var check = false
+
+    func run() throws {
+        var files: [FormattedFile] = []
+        do {
+            for path in paths {
+                if path == "-" {
+                    let data = FileHandle.standardInput.readDataToEndOfFile()
+                    files.append(Driver.format(InputFile(path: "<stdin>", bytes: [UInt8](data))))
+                } else {
+                    files += try Driver.format(paths: [path])
+                }
+            }
+        } catch {
+            Output.err("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        var failed = false
+        for f in files {
+            if f.formatted == nil {
+                let renderer = DiagnosticRenderer(sources: f.sources, color: Output.useColor(fd: 2))
+                Output.err(f.diagnostics.map { renderer.render($0, as: .human) }.joined(separator: "\n"))
+                Output.err("error: could not format `\(f.path)`\n")
+                failed = true
+                continue
+            }
+            if f.path == "<stdin>" {
+                if check { if f.changed { Output.out("<stdin>\n"); failed = true } } else { Output.out(f.formatted ?? "") }
+                continue
+            }
+            guard f.changed else { continue }
+            if check {
+                Output.out(f.path + "\n")
+                failed = true
+                continue
+            }
+            do { try Driver.writeFormatted(f) } catch {
+                Output.err("error: \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }

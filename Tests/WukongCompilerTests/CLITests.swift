@@ -62,6 +62,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["frobnicate"]).status, 2)
     }
 
+    func testFmt() throws {
+        let f = try tempFile("network n {\nbridge=br0\n}\n")
+        let check = try run(["fmt", "--check", f.path])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertEqual(check.stdout, f.path + "\n")
+        XCTAssertEqual(try String(contentsOf: f, encoding: .utf8), "network n {\nbridge=br0\n}\n", "--check changes nothing")
+        XCTAssertEqual(try run(["fmt", f.path]).status, 0)
+        XCTAssertEqual(try String(contentsOf: f, encoding: .utf8), "network n {\n  bridge = br0\n}\n")
+        XCTAssertEqual(try run(["fmt", "--check", f.deletingLastPathComponent().path]).status, 0)
+        // a file with syntax errors is reported and left as it is
+        let bad = try tempFile("let a = [1,\n")
+        let r = try run(["fmt", bad.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("could not format"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: bad, encoding: .utf8), "let a = [1,\n")
+        XCTAssertEqual(try run(["fmt", "/nonexistent/x.wk"]).status, 2)
+        let dir = f.deletingLastPathComponent()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["t.wk"], "no temporary file left behind")
+    }
+
     func testFormats() throws {
         let f = try tempFile(Self.bad).path
         let gnu = try run(["check", "--format", "gnu", f])

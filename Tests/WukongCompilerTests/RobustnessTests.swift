@@ -37,6 +37,7 @@ final class RobustnessTests: XCTestCase {
         nonisolated(unsafe) var missing: [String] = []
         Thread.detachNewThread {
             let c = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "prefix")
+            _ = Driver.format(InputFile(path: name, bytes: bytes))  // `wukongc fmt` on the same input
             for d in c.diagnostics where c.sources[d.span.file] == nil {
                 missing.append("\(d.code.rawValue) \(d.message)")
             }
