@@ -67,6 +67,7 @@ private struct Builder {
         out.append(contentsOf: head())
         for part in secrets { out.append(contentsOf: part) }
         out.append(contentsOf: middle())
+        out.append(contentsOf: nicNADs(t.vms.indices))
         for part in machines { out.append(contentsOf: part) }
         return out
     }
@@ -77,14 +78,20 @@ private struct Builder {
         return [object("v1", "Namespace", t.namespace, namespaced: false, labels: topologyLabels, rest: [])]
     }
 
-    /// The objects between the Secrets and the VirtualMachines: NNCPs, then NADs.
+    /// The objects between the Secrets and the per-NIC NADs: NNCPs, then the NADs of networks.
     func middle() -> [KubeObject] {
         var out: [KubeObject] = []
         for p in t.policies { out.append(policy(p)) }
         for n in t.networks {
             if let nad = n.nadName { out.append(networkNAD(n, name: nad)) }
         }
-        for vm in t.vms {
+        return out
+    }
+
+    /// The NADs of the NICs of `static`/`host-local` networks of the VMs in `vms`, in VM/NIC order.
+    func nicNADs(_ vms: Range<Int>) -> [KubeObject] {
+        var out: [KubeObject] = []
+        for vm in t.vms[vms] {
             for nic in vm.nics {
                 guard let nad = nic.ownNAD, let netName = nic.network, let n = network(netName) else { continue }
                 out.append(nicNAD(n, nic: nic, name: nad))
@@ -93,14 +100,77 @@ private struct Builder {
         return out
     }
 
+    /// The output in runs of consecutive objects, each made by one job: the Namespace, the
+    /// Secrets of a batch of VMs, the NNCPs and network NADs, the per-NIC NADs of a batch of
+    /// VMs, the VirtualMachines of a batch of VMs.
+    enum Job {
+        case head
+        case secrets(Range<Int>)
+        case middle
+        case nicNADs(Range<Int>)
+        case machines(Range<Int>)
+    }
+
+    func jobs(workers: Int) -> [Job] {
+        let count = t.vms.count
+        let size = max(1, min(256, count / max(1, workers * 4)))
+        var batches: [Range<Int>] = []
+        var start = 0
+        while start < count {
+            batches.append(start..<min(count, start + size))
+            start += size
+        }
+        var out: [Job] = [.head]
+        out += batches.map { .secrets($0) }
+        out.append(.middle)
+        if t.vms.contains(where: { vm in vm.nics.contains { $0.ownNAD != nil } }) {
+            out += batches.map { .nicNADs($0) }
+        }
+        out += batches.map { .machines($0) }
+        return out
+    }
+
+    func objects(_ job: Job, _ docs: YAMLDocuments) -> [KubeObject] {
+        switch job {
+        case .head: return head()
+        case .secrets(let r): return r.map { secret(t.vms[$0], docs) }
+        case .middle: return middle()
+        case .nicNADs(let r): return nicNADs(r)
+        case .machines(let r): return r.map { virtualMachine(t.vms[$0]) }
+        }
+    }
+
+    /// A job's objects as one libyaml stream: the Secrets and VirtualMachines are emitted
+    /// straight from the IR, without their object trees.
+    func yaml(_ job: Job) -> YAMLText {
+        let w = YAMLWriter()
+        var sink = w
+        switch job {
+        case .secrets(let r):
+            let docs = YAMLDocuments()
+            for i in r {
+                w.beginDocument()
+                secret(&sink, t.vms[i], docs)
+                w.endDocument()
+            }
+        case .machines(let r):
+            for i in r {
+                w.beginDocument()
+                virtualMachine(&sink, t.vms[i])
+                w.endDocument()
+            }
+        case .head, .middle, .nicNADs:
+            for o in objects(job, YAMLDocuments()) { w.document(o.body) }
+        }
+        return w.finishText()
+    }
+
     func streamYAML(into sink: (UnsafeRawBufferPointer) -> Void) {
         withoutActuallyEscaping(sink) { sink in
             var joiner = YAMLJoiner(sink: sink)
-            stream({ objects -> [UInt8] in
-                let w = YAMLWriter()
-                for o in objects { w.document(o.body) }
-                return w.finishBytes()
-            }, { joiner.add($0) })
+            let parallel = t.vms.count >= Parallel.threshold
+            let jobs = jobs(workers: parallel ? Parallel.workers : 1)
+            Parallel.pipeline(jobs.count, parallel: parallel, { yaml(jobs[$0]) }, { joiner.add($0) })
             joiner.finish()
         }
     }
@@ -109,16 +179,9 @@ private struct Builder {
     /// (several concurrently, on worker threads), `each` gets the results in object order on
     /// the calling thread; a batch's objects are released once rendered.
     func stream<T>(_ render: ([KubeObject]) -> T, _ each: (T) -> Void) {
-        func renderAll(_ objects: [KubeObject]) {
-            for part in Parallel.map(Parallel.chunks(objects.count), { r in render(Array(objects[r])) }) { each(part) }
-        }
-        renderAll(head())
-        Parallel.ordered(t.vms.count, { r -> T in
-            let docs = YAMLDocuments()
-            return render(r.map { secret(t.vms[$0], docs) })
-        }, each)
-        renderAll(middle())
-        Parallel.ordered(t.vms.count, { r in render(r.map { virtualMachine(t.vms[$0]) }) }, each)
+        let parallel = t.vms.count >= Parallel.threshold
+        let jobs = jobs(workers: parallel ? Parallel.workers : 1)
+        Parallel.pipeline(jobs.count, parallel: parallel, { render(objects(jobs[$0], YAMLDocuments())) }, each)
     }
 
     // MARK: common
@@ -156,6 +219,11 @@ private struct Builder {
     // MARK: Secret
 
     func secret(_ vm: VM, _ docs: YAMLDocuments) -> KubeObject {
+        KubeObject(apiVersion: "v1", kind: "Secret", name: vm.secretName, namespace: t.namespace,
+                   body: TreeSink.build { secret(&$0, vm, docs) })
+    }
+
+    func secret<S: ValueSink>(_ s: inout S, _ vm: VM, _ docs: YAMLDocuments) {
         // userData depends only on the users, `run` and `cloud_config`, which neighbouring VMs
         // (those of one `for`, say) usually share: rendered and encoded once per run of them.
         let userB64: String
@@ -165,13 +233,42 @@ private struct Builder {
             userB64 = Base64.encode(CloudInit.userData(vm, with: docs))
             docs.lastUserData = (vm.users, vm.run, vm.cloudConfig, userB64)
         }
-        let networkData = CloudInit.networkData(vm, networks: { self.network($0) })
-        let net = docs.render { $0.value(networkData) }
-        return object("v1", "Secret", vm.secretName, namespaced: true, labels: topologyLabels, rest: [
-            KubeField("type", .string("Opaque")),
-            KubeField("data", .map([KubeField("userdata", .string(userB64)),
-                                    KubeField("networkdata", .string(Base64.encode(net)))])),
-        ])
+        s.mapStart()
+        header(&s, "v1", "Secret", name: vm.secretName, labels: topologyLabels)
+        s.word("type")
+        s.word("Opaque")
+        s.word("data")
+        s.mapStart()
+        s.word("userdata")
+        s.base64Text(userB64)
+        s.word("networkdata")
+        docs.withRendered({ w in
+            var w = w
+            CloudInit.networkData(&w, vm, networks: { self.network($0) })
+        }, { s.base64($0) })
+        s.mapEnd()
+        s.mapEnd()
+    }
+
+    /// `apiVersion`, `kind` and `metadata` (name, namespace, labels) of a namespaced object
+    /// without annotations; `object(...)` lays out the same keys.
+    func header<S: ValueSink>(_ s: inout S, _ apiVersion: StaticString, _ kind: StaticString, name: String,
+                              labels: KubeValue) {
+        s.word("apiVersion")
+        s.word(apiVersion)
+        s.word("kind")
+        s.word(kind)
+        s.word("metadata")
+        s.mapStart()
+        s.word("name")
+        s.string(name)
+        s.word("namespace")
+        s.string(t.namespace)
+        if case .map(let l) = labels, !l.isEmpty {
+            s.word("labels")
+            s.value(labels)
+        }
+        s.mapEnd()
     }
 
     // MARK: NodeNetworkConfigurationPolicy
@@ -411,84 +508,201 @@ private struct Builder {
     // MARK: VirtualMachine
 
     func virtualMachine(_ vm: VM) -> KubeObject {
+        KubeObject(apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", name: vm.name, namespace: t.namespace,
+                   body: TreeSink.build { virtualMachine(&$0, vm) })
+    }
+
+    func virtualMachine<S: ValueSink>(_ s: inout S, _ vm: VM) {
         let labels = vm.labels.isEmpty ? topologyLabels : Builder.labels(t.labels, vm.labels)
-        let bus = KubeField("disk", .map([KubeField("bus", .string("virtio"))]))
-        var hasPod = false
-        var interfaces: [KubeValue] = []
-        var networks: [KubeValue] = []
-        interfaces.reserveCapacity(vm.nics.count)
-        networks.reserveCapacity(vm.nics.count)
-        for nic in vm.nics {
-            let binding: KubeField
-            switch nic.binding {
-            case .masquerade: binding = KubeField("masquerade", .map([]))
-            case .bridge: binding = KubeField("bridge", .map([]))
-            case .macvtap: binding = KubeField("binding", .map([KubeField("name", .string("macvtap"))]))
-            case .sriov: binding = KubeField("sriov", .map([]))
-            }
-            interfaces.append(.map([KubeField("name", .string(nic.name)), binding,
-                                    KubeField("macAddress", .string(nic.mac.text))]))
-            if let nn = nic.networkName {
-                networks.append(.map([KubeField("name", .string(nic.name)),
-                                      KubeField("multus", .map([KubeField("networkName", .string(nn))]))]))
-            } else {
-                hasPod = true
-                networks.append(.map([KubeField("name", .string(nic.name)), KubeField("pod", .map([]))]))
-            }
-        }
-        var devices: [KubeField] = []
-        if !hasPod { devices.append(KubeField("autoattachPodInterface", .bool(false))) }
-        devices.append(KubeField("disks", .list([
-            .map([KubeField("name", .string("containerdisk")), bus]),
-            .map([KubeField("name", .string("cloudinitdisk")), bus]),
-        ])))
-        devices.append(KubeField("interfaces", .list(interfaces)))
-        let memory = KubeValue.string(vm.memory.description)
-        let domain: [KubeField] = [
-            KubeField("firmware", .map([KubeField("uuid", .string(vm.firmwareUUID))])),
-            KubeField("cpu", .map([KubeField("cores", .int(vm.cpu))])),
-            KubeField("memory", .map([KubeField("guest", memory)])),
-            KubeField("resources", .map([KubeField("requests", .map([KubeField("memory", memory)]))])),
-            KubeField("devices", .map(devices)),
-        ]
-        let secretRef = KubeValue.map([KubeField("name", .string(vm.secretName))])
-        var spec: [KubeField] = []
+        s.mapStart()
+        header(&s, "kubevirt.io/v1", "VirtualMachine", name: vm.name, labels: labels)
+        s.word("spec")
+        s.mapStart()
+        s.word("runStrategy")
+        if vm.running { s.word("Always") } else { s.word("Halted") }
+        s.word("template")
+        s.mapStart()
+        s.word("metadata")
+        s.mapStart()
+        s.word("labels")
+        s.value(labels)
+        s.mapEnd()
+        s.word("spec")
+        s.mapStart()
         // Placement: the topology's node_selector always; a pinned VM adds its hostname; an
         // unpinned VM whose bridges exist only on some hosts gets a required node affinity.
-        var selector = t.nodeSelector
         if let h = vm.pinnedHostname {
+            var selector = t.nodeSelector
             selector.removeAll { $0.key == "kubernetes.io/hostname" }
             selector.append(KeyValue("kubernetes.io/hostname", h))
+            nodeSelector(&s, selector)
+        } else {
+            nodeSelector(&s, t.nodeSelector)
+            if let hosts = vm.affinityHostnames {
+                s.word("affinity")
+                s.mapStart()
+                s.word("nodeAffinity")
+                s.mapStart()
+                s.word("requiredDuringSchedulingIgnoredDuringExecution")
+                s.mapStart()
+                s.word("nodeSelectorTerms")
+                s.listStart()
+                s.mapStart()
+                s.word("matchExpressions")
+                s.listStart()
+                s.mapStart()
+                s.word("key")
+                s.word("kubernetes.io/hostname")
+                s.word("operator")
+                s.word("In")
+                s.word("values")
+                s.listStart()
+                for h in hosts { s.string(h) }
+                s.listEnd()
+                s.mapEnd()
+                s.listEnd()
+                s.mapEnd()
+                s.listEnd()
+                s.mapEnd()
+                s.mapEnd()
+                s.mapEnd()
+            }
         }
-        if !selector.isEmpty { spec.append(KubeField("nodeSelector", Builder.selector(selector))) }
-        if vm.pinnedHostname == nil, let hosts = vm.affinityHostnames {
-            spec.append(KubeField("affinity", .map([KubeField("nodeAffinity", .map([
-                KubeField("requiredDuringSchedulingIgnoredDuringExecution", .map([
-                    KubeField("nodeSelectorTerms", .list([.map([KubeField("matchExpressions", .list([.map([
-                        KubeField("key", .string("kubernetes.io/hostname")),
-                        KubeField("operator", .string("In")),
-                        KubeField("values", .list(hosts.map { .string($0) })),
-                    ])]))])])),
-                ])),
-            ]))])))
+        let memory = vm.memory.description
+        s.word("domain")
+        s.mapStart()
+        s.word("firmware")
+        s.mapStart()
+        s.word("uuid")
+        s.string(vm.firmwareUUID)
+        s.mapEnd()
+        s.word("cpu")
+        s.mapStart()
+        s.word("cores")
+        s.int(vm.cpu)
+        s.mapEnd()
+        s.word("memory")
+        s.mapStart()
+        s.word("guest")
+        s.string(memory)
+        s.mapEnd()
+        s.word("resources")
+        s.mapStart()
+        s.word("requests")
+        s.mapStart()
+        s.word("memory")
+        s.string(memory)
+        s.mapEnd()
+        s.mapEnd()
+        s.word("devices")
+        s.mapStart()
+        if !vm.nics.contains(where: { $0.networkName == nil }) {
+            s.word("autoattachPodInterface")
+            s.bool(false)
         }
-        spec.append(KubeField("domain", .map(domain)))
-        spec.append(KubeField("networks", .list(networks)))
-        spec.append(KubeField("volumes", .list([
-            .map([KubeField("name", .string("containerdisk")),
-                  KubeField("containerDisk", .map([KubeField("image", .string(vm.image))]))]),
-            .map([KubeField("name", .string("cloudinitdisk")),
-                  KubeField("cloudInitNoCloud", .map([KubeField("secretRef", secretRef),
-                                                      KubeField("networkDataSecretRef", secretRef)]))]),
-        ])))
-        return object("kubevirt.io/v1", "VirtualMachine", vm.name, namespaced: true, labels: labels, rest: [
-            KubeField("spec", .map([
-                KubeField("runStrategy", .string(vm.running ? "Always" : "Halted")),
-                KubeField("template", .map([
-                    KubeField("metadata", .map([KubeField("labels", labels)])),
-                    KubeField("spec", .map(spec)),
-                ])),
-            ])),
-        ])
+        s.word("disks")
+        s.listStart()
+        for disk: StaticString in ["containerdisk", "cloudinitdisk"] {
+            s.mapStart()
+            s.word("name")
+            s.word(disk)
+            s.word("disk")
+            s.mapStart()
+            s.word("bus")
+            s.word("virtio")
+            s.mapEnd()
+            s.mapEnd()
+        }
+        s.listEnd()
+        s.word("interfaces")
+        s.listStart()
+        for nic in vm.nics {
+            s.mapStart()
+            s.word("name")
+            s.string(nic.name)
+            switch nic.binding {
+            case .masquerade:
+                s.word("masquerade")
+                s.emptyMap()
+            case .bridge:
+                s.word("bridge")
+                s.emptyMap()
+            case .macvtap:
+                s.word("binding")
+                s.mapStart()
+                s.word("name")
+                s.word("macvtap")
+                s.mapEnd()
+            case .sriov:
+                s.word("sriov")
+                s.emptyMap()
+            }
+            s.word("macAddress")
+            s.string(nic.mac.text)
+            s.mapEnd()
+        }
+        s.listEnd()
+        s.mapEnd() // devices
+        s.mapEnd() // domain
+        s.word("networks")
+        s.listStart()
+        for nic in vm.nics {
+            s.mapStart()
+            s.word("name")
+            s.string(nic.name)
+            if let nn = nic.networkName {
+                s.word("multus")
+                s.mapStart()
+                s.word("networkName")
+                s.string(nn)
+                s.mapEnd()
+            } else {
+                s.word("pod")
+                s.emptyMap()
+            }
+            s.mapEnd()
+        }
+        s.listEnd()
+        s.word("volumes")
+        s.listStart()
+        s.mapStart()
+        s.word("name")
+        s.word("containerdisk")
+        s.word("containerDisk")
+        s.mapStart()
+        s.word("image")
+        s.string(vm.image)
+        s.mapEnd()
+        s.mapEnd()
+        s.mapStart()
+        s.word("name")
+        s.word("cloudinitdisk")
+        s.word("cloudInitNoCloud")
+        s.mapStart()
+        for ref: StaticString in ["secretRef", "networkDataSecretRef"] {
+            s.word(ref)
+            s.mapStart()
+            s.word("name")
+            s.string(vm.secretName)
+            s.mapEnd()
+        }
+        s.mapEnd()
+        s.mapEnd()
+        s.listEnd()
+        s.mapEnd() // template.spec
+        s.mapEnd() // template
+        s.mapEnd() // spec
+        s.mapEnd()
+    }
+
+    func nodeSelector<S: ValueSink>(_ s: inout S, _ selector: [KeyValue]) {
+        if selector.isEmpty { return }
+        s.word("nodeSelector")
+        s.mapStart()
+        for kv in selector {
+            s.string(kv.key)
+            s.string(kv.value)
+        }
+        s.mapEnd()
     }
 }

@@ -9,6 +9,10 @@ public enum CloudInit {
 
     /// netplan v2 (`version: 2`, one `ethernets` entry per NIC, keyed by the NIC name, matched by MAC).
     public static func networkData(_ vm: VM, networks: (String) -> Network?) -> KubeValue {
+        TreeSink.build { networkData(&$0, vm, networks: networks) }
+    }
+
+    static func networkData<S: ValueSink>(_ s: inout S, _ vm: VM, networks: (String) -> Network?) {
         // The routes of every NIC that carries a declared default route; a DHCP-learned default
         // route on any other NIC (the pod NIC's above all) is demoted below the worst of them.
         var worstDefault: Int? = nil
@@ -18,52 +22,99 @@ public enum CloudInit {
                 worstDefault = max(worstDefault ?? m, m)
             }
         }
-        var ethernets: [KubeField] = []
-        ethernets.reserveCapacity(vm.nics.count)
+        s.mapStart()
+        s.word("version")
+        s.int(2)
+        s.word("ethernets")
+        s.mapStart()
         for nic in vm.nics {
-            var f: [KubeField] = [KubeField("match", .map([KubeField("macaddress", .string(nic.mac.text))]))]
-            if let ifname = nic.ifname { f.append(KubeField("set-name", .string(ifname))) }
+            s.string(nic.name)
+            s.mapStart()
+            s.word("match")
+            s.mapStart()
+            s.word("macaddress")
+            s.string(nic.mac.text)
+            s.mapEnd()
+            if let ifname = nic.ifname {
+                s.word("set-name")
+                s.string(ifname)
+            }
             let net = nic.network.flatMap(networks)
             var learnsRoutes = false
             switch nic.address {
             case .static(let a):
-                f.append(KubeField("addresses", .list([.string(a.description)])))
+                s.word("addresses")
+                s.listStart()
+                s.string(a.description)
+                s.listEnd()
             case .dhcp:
                 let v6 = net?.subnet?.isV6 ?? false
-                f.append(KubeField(v6 ? "dhcp6" : "dhcp4", .bool(true)))
+                if v6 { s.word("dhcp6") } else { s.word("dhcp4") }
+                s.bool(true)
                 learnsRoutes = true
                 let metric: Int?
                 if let m = nic.metric { metric = m }
                 else if !nic.defaultRoute, let w = worstDefault { metric = w + 100 }
                 else { metric = nil }
                 if let metric {
-                    f.append(KubeField(v6 ? "dhcp6-overrides" : "dhcp4-overrides",
-                                       .map([KubeField("route-metric", .int(metric))])))
+                    if v6 { s.word("dhcp6-overrides") } else { s.word("dhcp4-overrides") }
+                    s.mapStart()
+                    s.word("route-metric")
+                    s.int(metric)
+                    s.mapEnd()
                 }
             }
             if let net {
-                var routes: [KubeValue] = []
-                if nic.defaultRoute, !learnsRoutes, let gw = net.gateway {
-                    routes.append(.map([KubeField("to", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
-                                        KubeField("via", .string(gw.description)),
-                                        KubeField("metric", .int(nic.metric ?? defaultRouteMetric))]))
+                let defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
+                if defaultVia != nil || !net.routes.isEmpty {
+                    s.word("routes")
+                    s.listStart()
+                    if let gw = defaultVia {
+                        s.mapStart()
+                        s.word("to")
+                        if gw.isV6 { s.string("::/0") } else { s.string("0.0.0.0/0") }
+                        s.word("via")
+                        s.string(gw.description)
+                        s.word("metric")
+                        s.int(nic.metric ?? defaultRouteMetric)
+                        s.mapEnd()
+                    }
+                    for r in net.routes {
+                        s.mapStart()
+                        s.word("to")
+                        s.string(r.to.description)
+                        s.word("via")
+                        s.string(r.via.description)
+                        if let m = nic.metric {
+                            s.word("metric")
+                            s.int(m)
+                        }
+                        s.mapEnd()
+                    }
+                    s.listEnd()
                 }
-                for r in net.routes {
-                    var rf = [KubeField("to", .string(r.to.description)), KubeField("via", .string(r.via.description))]
-                    if let m = nic.metric { rf.append(KubeField("metric", .int(m))) }
-                    routes.append(.map(rf))
-                }
-                if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
                 if !net.dns.isEmpty || !net.search.isEmpty {
-                    var ns: [KubeField] = []
-                    if !net.dns.isEmpty { ns.append(KubeField("addresses", .list(net.dns.map { .string($0.description) }))) }
-                    if !net.search.isEmpty { ns.append(KubeField("search", .list(net.search.map { .string($0) }))) }
-                    f.append(KubeField("nameservers", .map(ns)))
+                    s.word("nameservers")
+                    s.mapStart()
+                    if !net.dns.isEmpty {
+                        s.word("addresses")
+                        s.listStart()
+                        for d in net.dns { s.string(d.description) }
+                        s.listEnd()
+                    }
+                    if !net.search.isEmpty {
+                        s.word("search")
+                        s.listStart()
+                        for d in net.search { s.string(d) }
+                        s.listEnd()
+                    }
+                    s.mapEnd()
                 }
             }
-            ethernets.append(KubeField(nic.name, .map(f)))
+            s.mapEnd()
         }
-        return .map([KubeField("version", .int(2)), KubeField("ethernets", .map(ethernets))])
+        s.mapEnd()
+        s.mapEnd()
     }
 
     /// `#cloud-config` with `users`, `runcmd`, then the top-level keys of `cloud_config`.

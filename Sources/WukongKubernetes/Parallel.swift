@@ -26,29 +26,39 @@ enum Parallel {
         return out
     }
 
-    /// Splits `0..<count` into consecutive batches of about `batch` items, runs `body` on a
-    /// few batches at a time concurrently, and hands each result to `each` in batch order as
-    /// soon as its wave is done, so at most one wave of results is alive at once.
-    static func ordered<T>(_ count: Int, batch: Int = 1024, _ body: (Range<Int>) -> T, _ each: (T) -> Void) {
-        let all = chunks(count)
-        if all.count <= 1 {
-            if count > 0 { each(body(0..<count)) }
+    /// How many worker threads `pipeline` runs (tests lowering `threshold` get several even
+    /// on one core).
+    static var workers: Int {
+        max(threshold < 512 ? 4 : 1, min(System.activeProcessorCount, 8))
+    }
+
+    /// Runs `render` on jobs `0..<count` on worker threads and hands each result to `each` in
+    /// job order, on the calling thread, as soon as it and those before it are done: writing
+    /// overlaps rendering, and at most `window` results are alive at once. Sequential (on the
+    /// calling thread) unless `parallel`.
+    static func pipeline<T>(_ count: Int, parallel: Bool, window: Int? = nil,
+                            _ render: (Int) -> T, _ each: (T) -> Void) {
+        let workers = parallel ? min(count, Parallel.workers) : 1
+        if workers <= 1 {
+            for i in 0..<count { each(render(i)) }
             return
         }
-        let size = max(1, min(batch, (count + all.count - 1) / all.count))
-        var ranges: [Range<Int>] = []
-        var start = 0
-        while start < count {
-            let end = min(count, start + size)
-            ranges.append(start..<end)
-            start = end
-        }
-        let width = max(2, min(System.activeProcessorCount, 8)) * 2
-        var i = 0
-        while i < ranges.count {
-            let wave = Array(ranges[i..<min(ranges.count, i + width)])
-            for r in map(wave, body) { each(r) }
-            i += width
+        let state = PipelineState<T>(count: count, window: max(workers, window ?? workers * 3))
+        withoutActuallyEscaping(render) { render in
+            // Held by `state`, not by the worker blocks (which libdispatch may release late),
+            // and dropped before the closure stops being valid.
+            state.render = render
+            let group = DispatchGroup()
+            for _ in 0..<workers {
+                group.enter()
+                DispatchQueue.global().async {
+                    state.work()
+                    group.leave()
+                }
+            }
+            for i in 0..<count { each(state.result(i)) }
+            group.wait()
+            state.render = nil
         }
     }
 
@@ -65,6 +75,63 @@ enum Parallel {
             }
         }
         return (0..<ranges.count).map { results[$0]! }
+    }
+}
+
+/// The jobs of one `pipeline`: the next job to start, the results not yet handed over, and
+/// semaphores for "result i is ready" and "room for one more result".
+private final class PipelineState<T>: @unchecked Sendable {
+    let count: Int
+    private var next = 0
+    private let lock = DispatchSemaphore(value: 1)
+    private let room: DispatchSemaphore
+    private let ready: [DispatchSemaphore]
+    private let slots: UnsafeMutablePointer<T?>
+
+    init(count: Int, window: Int) {
+        self.count = count
+        room = DispatchSemaphore(value: window)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    /// The next job, once there is room for its result; nil when all are taken. Room is
+    /// taken before the number, so the jobs in flight are always the first ones not handed over.
+    func take() -> Int? {
+        room.wait()
+        lock.wait()
+        let i = next
+        next += 1
+        lock.signal()
+        if i >= count {
+            room.signal()
+            return nil
+        }
+        return i
+    }
+
+    var render: ((Int) -> T)?
+
+    /// Renders jobs until none is left.
+    func work() {
+        while let i = take() {
+            slots[i] = render!(i)
+            ready[i].signal()
+        }
+    }
+
+    /// Waits for result `i` and takes it out, making room for another job.
+    func result(_ i: Int) -> T {
+        ready[i].wait()
+        let value = slots[i].take()!
+        room.signal()
+        return value
     }
 }
 

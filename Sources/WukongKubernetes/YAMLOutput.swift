@@ -1,5 +1,8 @@
 import CYaml
 import WukongIR
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// YAML rendering of Kubernetes objects through libyaml's event emitter (the C library that
 /// Yams wraps): block style, 2-space indentation, no line wrapping, keys in the order of the
@@ -159,28 +162,45 @@ public enum YAMLOutput {
 /// streams, and the `...` that closes an open-ended stream dropped unless it is the last.
 struct YAMLJoiner {
     let sink: (UnsafeRawBufferPointer) -> Void
-    private var pending: [UInt8] = []
+    private var pending: YAMLText? = nil
 
     init(sink: @escaping (UnsafeRawBufferPointer) -> Void) { self.sink = sink }
 
     private static let separator = Array("---\n".utf8)
 
-    mutating func add(_ part: [UInt8]) {
-        if part.isEmpty { return }
-        if !pending.isEmpty {
-            let n = pending.count
-            let trim = n >= 4 && pending[n - 4] == UInt8(ascii: ".") && pending[n - 3] == UInt8(ascii: ".")
-                && pending[n - 2] == UInt8(ascii: ".") && pending[n - 1] == 0x0A
-            pending.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<(n - (trim ? 4 : 0))])) }
+    mutating func add(_ part: YAMLText) {
+        if part.count == 0 { return }
+        if let p = pending {
+            let b = p.bytes
+            let n = b.count
+            let trim = n >= 4 && b[n - 4] == UInt8(ascii: ".") && b[n - 3] == UInt8(ascii: ".")
+                && b[n - 2] == UInt8(ascii: ".") && b[n - 1] == 0x0A
+            sink(UnsafeRawBufferPointer(rebasing: b[0..<(n - (trim ? 4 : 0))]))
             YAMLJoiner.separator.withUnsafeBytes(sink)
         }
         pending = part
     }
 
     mutating func finish() {
-        if !pending.isEmpty { pending.withUnsafeBytes(sink) }
-        pending = []
+        if let p = pending { sink(p.bytes) }
+        pending = nil
     }
+}
+
+/// Emitted bytes in memory from `malloc`, freed with the object: a job's output handed from
+/// a worker thread to the writer without a copy.
+final class YAMLText: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<UInt8>?
+    let count: Int
+
+    init(taking base: UnsafeMutablePointer<UInt8>?, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    deinit { free(base) }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
 
 /// Renders many small independent YAML documents (the cloud-init payloads of a chunk of VMs)
@@ -194,26 +214,36 @@ final class YAMLDocuments {
     var lastUserData: (users: [User], run: [String], cloudConfig: String?, base64: String)?
 
     func render(_ body: (YAMLWriter) -> Void) -> [UInt8] {
+        withRendered(body) { Array($0) }
+    }
+
+    /// Renders one document and hands its bytes to `use` (valid only inside `use`).
+    func withRendered<R>(_ body: (YAMLWriter) -> Void, _ use: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         writer.beginDocument()
         body(writer)
         writer.endDocument()
-        var out = writer.takeBytes()
-        if !first, out.count >= 4, out[0] == UInt8(ascii: "-"), out[1] == UInt8(ascii: "-"), out[2] == UInt8(ascii: "-"),
-           out[3] == 0x0A || out[3] == 0x20 {
-            out.removeFirst(4)
-        }
         // A document ending in a keep-chomped block scalar (`|+`) is open-ended: a stream
         // ending there gets libyaml's `...` line, so this document gets it too.
-        if writer.openEnded { out.append(contentsOf: Array("...\n".utf8)) }
-        first = false
-        return out
+        if writer.openEnded { writer.appendBytes("...\n") }
+        defer { writer.clearBytes(); first = false }
+        return writer.withBytes { out in
+            if !first, out.count >= 4, out[0] == UInt8(ascii: "-"), out[1] == UInt8(ascii: "-"),
+               out[2] == UInt8(ascii: "-"), out[3] == 0x0A || out[3] == 0x20 {
+                return use(UnsafeBufferPointer(rebasing: out[4...]))
+            }
+            return use(out)
+        }
     }
 }
 
-/// Emits `KubeValue`s (and parsed user YAML) as libyaml events into a byte buffer.
-final class YAMLWriter {
+/// Emits `KubeValue`s, `ValueSink` calls (and parsed user YAML) as libyaml events into a byte
+/// buffer. Scalar events are filled in directly (the text is valid UTF-8: it comes from
+/// Swift strings), not through `yaml_scalar_event_initialize`, which would check it again.
+final class YAMLWriter: ValueSink {
     private let emitter: UnsafeMutablePointer<yaml_emitter_t>
-    fileprivate var bytes: [UInt8] = []
+    /// The output, written by libyaml's write handler (at each document end and when its own
+    /// buffer is full). Raw memory: the handler runs once per document.
+    private let out: UnsafeMutablePointer<(base: UnsafeMutablePointer<UInt8>?, count: Int, capacity: Int)>
     /// `failed` and `opened` live behind a pointer: read on every event, and a class's stored
     /// `var`s would cost a dynamic exclusivity check each time.
     private let flags: UnsafeMutablePointer<(failed: Bool, opened: Bool)>
@@ -225,28 +255,56 @@ final class YAMLWriter {
     init() {
         flags = UnsafeMutablePointer<(failed: Bool, opened: Bool)>.allocate(capacity: 1)
         flags.initialize(to: (false, false))
+        out = .allocate(capacity: 1)
+        out.initialize(to: (nil, 0, 0))
         emitter = UnsafeMutablePointer<yaml_emitter_t>.allocate(capacity: 1)
         emitter.initialize(to: yaml_emitter_t())
         yaml_emitter_initialize(emitter)
         yaml_emitter_set_output(emitter, { data, buffer, size in
             guard let data, let buffer else { return 0 }
-            let w = Unmanaged<YAMLWriter>.fromOpaque(data).takeUnretainedValue()
-            w.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+            YAMLWriter.append(data.assumingMemoryBound(to: (base: UnsafeMutablePointer<UInt8>?, count: Int, capacity: Int).self),
+                              buffer, size)
             return 1
-        }, Unmanaged.passUnretained(self).toOpaque())
+        }, UnsafeMutableRawPointer(out))
         yaml_emitter_set_indent(emitter, 2)
         yaml_emitter_set_width(emitter, -1)
         yaml_emitter_set_unicode(emitter, 1)
         yaml_emitter_set_break(emitter, YAML_LN_BREAK)
         yaml_emitter_set_encoding(emitter, YAML_UTF8_ENCODING)
-        bytes.reserveCapacity(4096)
     }
 
     deinit {
         yaml_emitter_delete(emitter)
         emitter.deallocate()
         flags.deallocate()
+        free(out.pointee.base)
+        out.deallocate()
     }
+
+    private static func append(_ out: UnsafeMutablePointer<(base: UnsafeMutablePointer<UInt8>?, count: Int, capacity: Int)>,
+                               _ bytes: UnsafePointer<UInt8>, _ size: Int) {
+        let need = out.pointee.count + size
+        if need > out.pointee.capacity {
+            let capacity = max(need, out.pointee.capacity * 2, 4096)
+            guard let grown = realloc(out.pointee.base, capacity) else { fatalError("out of memory") }
+            out.pointee.base = grown.assumingMemoryBound(to: UInt8.self)
+            out.pointee.capacity = capacity
+        }
+        if size > 0 { memcpy(out.pointee.base! + out.pointee.count, bytes, size) }
+        out.pointee.count = need
+    }
+
+    /// Appends `text` to the output as it is (not through libyaml: used for the `...` line).
+    func appendBytes(_ text: StaticString) {
+        YAMLWriter.append(out, text.utf8Start, text.utf8CodeUnitCount)
+    }
+
+    /// The bytes written so far.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: out.pointee.base, count: out.pointee.count))
+    }
+
+    func clearBytes() { out.pointee.count = 0 }
 
     private func emit(_ event: inout yaml_event_t) {
         if failed { yaml_event_delete(&event); return }
@@ -285,8 +343,8 @@ final class YAMLWriter {
 
     /// The bytes written so far (libyaml flushes at each document end), leaving the buffer empty.
     func takeBytes() -> [UInt8] {
-        defer { bytes.removeAll(keepingCapacity: true) }
-        return bytes
+        defer { clearBytes() }
+        return withBytes { Array($0) }
     }
 
     /// Closes the stream and returns the text.
@@ -294,20 +352,32 @@ final class YAMLWriter {
 
     /// Closes the stream and returns the UTF-8 bytes.
     func finishBytes() -> [UInt8] {
+        finishStream()
+        return takeBytes()
+    }
+
+    /// Closes the stream and hands over its bytes (the buffer itself, not a copy).
+    func finishText() -> YAMLText {
+        finishStream()
+        let text = YAMLText(taking: out.pointee.base, count: out.pointee.count)
+        out.pointee = (nil, 0, 0)
+        return text
+    }
+
+    private func finishStream() {
         openIfNeeded()
         var e = yaml_event_t()
         yaml_stream_end_event_initialize(&e)
         emit(&e)
         yaml_emitter_flush(emitter)
-        return bytes
     }
 
     func value(_ v: KubeValue) {
         switch v {
         case .string(let s): string(s)
-        case .int(let i): plain(String(i))
-        case .bool(let b): plain(b ? "true" : "false")
-        case .null: plain("null")
+        case .int(let i): int(i)
+        case .bool(let b): bool(b)
+        case .null: plainConstant("null")
         case .list(let items):
             sequenceStart()
             for item in items { value(item) }
@@ -325,70 +395,157 @@ final class YAMLWriter {
     /// A string scalar: literal block when multi-line (libyaml falls back to double quotes
     /// when a block scalar cannot hold it), double-quoted when `needsQuotes`, else plain.
     func string(_ s: String) {
-        if !YAMLOutput.needsQuotes(s) {
-            scalar(s, style: YAML_PLAIN_SCALAR_STYLE)
-        } else if s.utf8.contains(0x0A) {
-            scalar(s, style: YAML_LITERAL_SCALAR_STYLE)
-        } else {
-            scalar(s, style: YAMLWriter.singleQuotable(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-        }
+        var s = s
+        s.withUTF8 { string(bytes: $0) }
+    }
+
+    func string(bytes u: UnsafeBufferPointer<UInt8>) {
+        scalar(u, style: YAMLWriter.style(u))
+    }
+
+    static func style(_ u: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
+        if !YAMLOutput.needsQuotes(bytes: u) { return YAML_PLAIN_SCALAR_STYLE }
+        if u.contains(0x0A) { return YAML_LITERAL_SCALAR_STYLE }
+        return singleQuotable(u) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE
     }
 
     /// Single quotes read better for text full of `"` or `\\` (the JSON in a NAD's `spec.config`):
     /// nothing needs escaping there as long as the text has no `'` and no control character.
     static func singleQuotable(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { singleQuotable($0) }
+    }
+
+    static func singleQuotable(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         var wants = false
-        for c in s.utf8 {
+        for c in u {
             if c == UInt8(ascii: "'") || c < 0x20 || c == 0x7F { return false }
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { wants = true }
         }
         return wants
     }
 
-    func plain(_ s: String) { scalar(s, style: YAML_PLAIN_SCALAR_STYLE) }
-
-    private static let empty: [UInt8] = [0]
-
-    func scalar(_ s: String, style: yaml_scalar_style_t) {
-        var e = yaml_event_t()
-        let ok = s.utf8.withContiguousStorageIfAvailable { YAMLWriter.initialize(&e, $0, style) }
-            ?? Array(s.utf8).withUnsafeBufferPointer { YAMLWriter.initialize(&e, $0, style) }
-        if ok != 1 { failed = true; return }
-        emit(&e)
+    func plain(_ s: String) {
+        var s = s
+        s.withUTF8 { scalar($0, style: YAML_PLAIN_SCALAR_STYLE) }
     }
 
-    /// An implicit (untagged) scalar event; libyaml copies the text.
-    private static func initialize(_ e: inout yaml_event_t, _ buf: UnsafeBufferPointer<UInt8>,
-                                   _ style: yaml_scalar_style_t) -> Int32 {
-        if let base = buf.baseAddress, buf.count > 0 {
-            return yaml_scalar_event_initialize(&e, nil, nil, base, Int32(buf.count), 1, 1, style)
+    func word(_ s: StaticString) {
+        let u = UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        assert(!YAMLOutput.needsQuotes(bytes: u), "\(s) needs quotes")
+        scalar(u, style: YAML_PLAIN_SCALAR_STYLE)
+    }
+
+    func int(_ i: Int) {
+        // Digits written backwards into a scalar buffer of their own (no String).
+        var v = i.magnitude
+        var digits = 1
+        var t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        let n = digits + (i < 0 ? 1 : 0)
+        let p = YAMLWriter.allocateText(n)
+        var at = n - 1
+        repeat {
+            p[at] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            at -= 1
+        } while v > 0
+        if i < 0 { p[0] = UInt8(ascii: "-") }
+        scalar(owned: p, n, style: YAML_PLAIN_SCALAR_STYLE)
+    }
+
+    /// `true` / `false`: plain, so they read as booleans.
+    func bool(_ b: Bool) { b ? plainConstant("true") : plainConstant("false") }
+
+    private func plainConstant(_ s: StaticString) {
+        scalar(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount), style: YAML_PLAIN_SCALAR_STYLE)
+    }
+
+    func mapStart() { mappingStart() }
+    func mapEnd() { mappingEnd() }
+    func listStart() { sequenceStart() }
+    func listEnd() { sequenceEnd() }
+
+    func base64(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = Base64.encodedLength(bytes.count)
+        let p = YAMLWriter.allocateText(n)
+        Base64.encode(bytes, into: p)
+        scalar(owned: p, n, style: YAMLWriter.base64Style(UnsafeBufferPointer(start: p, count: n)))
+    }
+
+    func base64Text(_ s: String) {
+        var s = s
+        s.withUTF8 { scalar($0, style: YAMLWriter.base64Style($0)) }
+    }
+
+    /// `style(u)` for base64 text (letters, digits, `+`, `/`, trailing `=`), mostly without
+    /// reading it: no space, line break, `:`, `#` or `.` occurs in it, and it does not start
+    /// with an indicator, so only the short reserved words and the number-like forms (which
+    /// start with a digit or `+`) can need quotes.
+    static func base64Style(_ u: UnsafeBufferPointer<UInt8>) -> yaml_scalar_style_t {
+        if u.count > 5, let first = u.first, !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")),
+           first != UInt8(ascii: "+") {
+            return YAML_PLAIN_SCALAR_STYLE
         }
-        return empty.withUnsafeBufferPointer {
-            yaml_scalar_event_initialize(&e, nil, nil, $0.baseAddress!, 0, 1, 1, style)
-        }
+        return style(u)
+    }
+
+    func scalar(_ s: String, style: yaml_scalar_style_t) {
+        var s = s
+        s.withUTF8 { scalar($0, style: style) }
+    }
+
+    /// `count + 1` bytes from libyaml's allocator (`malloc`), the last one NUL: libyaml frees
+    /// an event's text when it is done with it.
+    private static func allocateText(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let raw = malloc(count + 1) else { fatalError("out of memory") }
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        p[count] = 0
+        return p
+    }
+
+    /// An implicit (untagged) scalar event of a copy of `u`.
+    func scalar(_ u: UnsafeBufferPointer<UInt8>, style: yaml_scalar_style_t) {
+        let n = u.count
+        let p = YAMLWriter.allocateText(n)
+        if n > 0 { memcpy(p, u.baseAddress!, n) }
+        scalar(owned: p, n, style: style)
+    }
+
+    /// An implicit (untagged) scalar event whose text `p` (from `allocateText`) libyaml takes over.
+    private func scalar(owned p: UnsafeMutablePointer<UInt8>, _ n: Int, style: yaml_scalar_style_t) {
+        // The union member is written whole: field by field, each write would read the union
+        // back (a store-forwarding stall per field).
+        var e = yaml_event_t()
+        e.type = YAML_SCALAR_EVENT
+        e.data.scalar = .init(anchor: nil, tag: nil, value: p, length: n, plain_implicit: 1, quoted_implicit: 1,
+                              style: style)
+        emit(&e)
     }
 
     func mappingStart() {
         var e = yaml_event_t()
-        if yaml_mapping_start_event_initialize(&e, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE) != 1 { failed = true; return }
+        e.type = YAML_MAPPING_START_EVENT
+        e.data.mapping_start = .init(anchor: nil, tag: nil, implicit: 1, style: YAML_BLOCK_MAPPING_STYLE)
         emit(&e)
     }
 
     func mappingEnd() {
         var e = yaml_event_t()
-        yaml_mapping_end_event_initialize(&e)
+        e.type = YAML_MAPPING_END_EVENT
         emit(&e)
     }
 
     func sequenceStart() {
         var e = yaml_event_t()
-        if yaml_sequence_start_event_initialize(&e, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE) != 1 { failed = true; return }
+        e.type = YAML_SEQUENCE_START_EVENT
+        e.data.sequence_start = .init(anchor: nil, tag: nil, implicit: 1, style: YAML_BLOCK_SEQUENCE_STYLE)
         emit(&e)
     }
 
     func sequenceEnd() {
         var e = yaml_event_t()
-        yaml_sequence_end_event_initialize(&e)
+        e.type = YAML_SEQUENCE_END_EVENT
         emit(&e)
     }
 

@@ -195,6 +195,23 @@ final class YAMLOutputTests: XCTestCase {
         }
     }
 
+    /// The shortcut style of base64 text is the style of the general rules, for every length
+    /// and every first character.
+    func testBase64StyleMatchesGeneralStyle() {
+        var rng = SystemRandomNumberGenerator()
+        let inputs: [[UInt8]] = (0..<3000).map { i in (0..<(i % 40)).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+        for bytes in inputs {
+            let text = Array(Base64.encode(bytes).utf8)
+            text.withUnsafeBufferPointer {
+                XCTAssertEqual(YAMLWriter.base64Style($0), YAMLWriter.style($0), String(decoding: text, as: UTF8.self))
+            }
+        }
+        for text in ["true", "null", "1234", "+123", "12e3", "0x1f", "123456789012", "+1234567", "/abc", "+abc", "+a1b2c3d4"] {
+            let u = Array(text.utf8)
+            u.withUnsafeBufferPointer { XCTAssertEqual(YAMLWriter.base64Style($0), YAMLWriter.style($0), text) }
+        }
+    }
+
     func testBase64MatchesRFC4648() {
         for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="),
                                  ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
@@ -203,16 +220,22 @@ final class YAMLOutputTests: XCTestCase {
         XCTAssertEqual(Base64.encode([0xFF, 0xFE, 0x00]), "//4A")
     }
 
-    /// Batches cover `0..<count` in order, each once, whatever the batch size.
-    func testOrderedBatchesCoverInOrder() {
+    /// The pipeline hands every job's result over once, in job order, whatever the number of
+    /// jobs, workers and window, and however long each job takes.
+    func testPipelineHandsResultsOverInOrder() {
         let saved = Parallel.threshold
         defer { Parallel.threshold = saved }
         for threshold in [Int.max, 1] {
             Parallel.threshold = threshold
-            for (count, batch) in [(0, 4), (1, 4), (37, 4), (300, 7), (300, 1024)] {
-                var seen: [Int] = []
-                Parallel.ordered(count, batch: batch, { r in Array(r) }, { seen.append(contentsOf: $0) })
-                XCTAssertEqual(seen, Array(0..<count), "\(count)/\(batch)")
+            for (count, window) in [(0, 4), (1, 4), (2, 1), (37, 4), (300, 7), (300, 64)] {
+                for parallel in [false, true] {
+                    var seen: [Int] = []
+                    Parallel.pipeline(count, parallel: parallel, window: window, { i -> Int in
+                        if i % 5 == 0 { usleep(UInt32(100 * (i % 3))) }
+                        return i
+                    }, { seen.append($0) })
+                    XCTAssertEqual(seen, Array(0..<count), "\(count)/\(window)/\(parallel)")
+                }
             }
         }
     }
