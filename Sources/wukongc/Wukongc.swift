@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WukongCompiler
 import WukongDiagnostics
+import WukongLanguageServer
 
 // The only place that parses arguments, prints and picks exit codes: 0 ok, 1 errors, 2 usage/IO.
 
@@ -35,7 +36,7 @@ struct Wukongc: ParsableCommand {
         commandName: "wukongc",
         abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
         version: WukongVersion.string,
-        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self])
+        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self, Lsp.self])
 }
 
 enum Output {
@@ -206,5 +207,21 @@ struct Fmt: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+struct Lsp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the language server (Language Server Protocol over stdin/stdout) for editors.")
+
+    func run() throws {
+        let server = LanguageServer()
+        let input = FileHandle.standardInput
+        while let body = LSPFraming.readMessage({ n in input.readData(ofLength: n) }) {
+            for reply in server.handle(body) { FileHandle.standardOutput.write(LSPFraming.frame(reply)) }
+            if let code = server.exitCode { throw ExitCode(code) }
+        }
+        // end of input without `exit`: the client went away
+        throw ExitCode(server.exitCode ?? 1)
     }
 }

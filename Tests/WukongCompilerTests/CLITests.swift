@@ -82,6 +82,33 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["t.wk"], "no temporary file left behind")
     }
 
+    /// `wukongc lsp` over stdio: framed requests in, framed responses and diagnostics out.
+    func testLanguageServerOverStdio() throws {
+        guard let bin = Self.binary else { throw XCTSkip("wukongc binary not found") }
+        func frame(_ json: String) -> Data { Data("Content-Length: \(json.utf8.count)\r\n\r\n\(json)".utf8) }
+        let uri = try tempFile("").absoluteString
+        var input = Data()
+        input += frame(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)
+        input += frame(#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#)
+        input += frame(#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"\#(uri)","version":1,"languageId":"wukong","text":"let x = nope\n"}}}"#)
+        input += frame(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
+        input += frame(#"{"jsonrpc":"2.0","method":"exit"}"#)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["lsp"]
+        let stdin = Pipe(), stdout = Pipe()
+        p.standardInput = stdin; p.standardOutput = stdout
+        try p.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertTrue(out.contains(#""id":1"#) && out.contains("capabilities"), out)
+        XCTAssertTrue(out.contains("textDocument/publishDiagnostics") && out.contains("E0201"), out)
+        XCTAssertTrue(out.hasPrefix("Content-Length: "), out)
+    }
+
     func testFormats() throws {
         let f = try tempFile(Self.bad).path
         let gnu = try run(["check", "--format", "gnu", f])

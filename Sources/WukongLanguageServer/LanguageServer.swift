@@ -1,0 +1,348 @@
+import Foundation
+import WukongCompiler
+import WukongDiagnostics
+import WukongFormat
+import WukongSyntax
+
+/// `wukongc lsp` (LANGUAGE.md §8): a Language Server Protocol server for editors.
+///
+/// It keeps the open documents in memory and, on every open/change/save, checks the topology
+/// the document belongs to — with the editor's unsaved text — and publishes the diagnostics of
+/// every file of that topology (an empty list clears a file that became clean). It formats
+/// documents (`wukongc fmt`) and answers "go to definition" for top-level names.
+///
+/// Which files form a topology: a document alone, unless its directory holds several `.wk`
+/// files with at most one `topology` declaration between them — then the directory (walked
+/// recursively, as `wukongc check DIR`) is one topology. (A folder of independent examples,
+/// each with its own `topology`, is checked file by file.)
+///
+/// Transport-free: `handle` takes one message body and returns the bodies to send back; the
+/// CLI frames them (`Content-Length`) on stdio. Positions are converted to the UTF-16 code
+/// units LSP counts in.
+public final class LanguageServer {
+    struct Document {
+        var text: String
+        var version: Int
+    }
+
+    var documents: [String: Document] = [:]  // by URI
+    /// URIs that got a non-empty diagnostic list, per topology root (to clear them later).
+    var published: [String: Set<String>] = [:]
+    var shutdownRequested = false
+    /// Set by `exit`: the process exit code.
+    public private(set) var exitCode: Int32? = nil
+
+    public init() {}
+
+    // MARK: - Messages
+
+    /// Handles one JSON-RPC message; returns the messages to send (responses, notifications).
+    public func handle(_ body: Data) -> [Data] {
+        guard let obj = try? JSONSerialization.jsonObject(with: body), let msg = obj as? [String: Any] else {
+            return [encode(["jsonrpc": "2.0", "id": NSNull(),
+                            "error": ["code": -32700, "message": "parse error: the message is not a JSON object"]])]
+        }
+        let method = msg["method"] as? String
+        let id = msg["id"]
+        let params = msg["params"] as? [String: Any] ?? [:]
+        guard let method else { return [] }  // a response to us: we send no requests
+        var out: [[String: Any]] = []
+        func respond(_ result: Any) { if let id { out.append(["jsonrpc": "2.0", "id": id, "result": result]) } }
+        func fail(_ code: Int, _ message: String) {
+            if let id { out.append(["jsonrpc": "2.0", "id": id, "error": ["code": code, "message": message]]) }
+        }
+        switch method {
+        case "initialize":
+            respond([
+                "capabilities": [
+                    "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": true]],
+                    "documentFormattingProvider": true,
+                    "definitionProvider": true,
+                ],
+                "serverInfo": ["name": "wukongc", "version": WukongVersion.string],
+            ])
+        case "initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration":
+            break
+        case "shutdown":
+            shutdownRequested = true
+            respond(NSNull())
+        case "exit":
+            exitCode = shutdownRequested ? 0 : 1
+        case "textDocument/didOpen":
+            if let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String, let text = doc["text"] as? String {
+                documents[uri] = Document(text: text, version: doc["version"] as? Int ?? 0)
+                out += diagnose(uri)
+            }
+        case "textDocument/didChange":
+            if let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+               let changes = params["contentChanges"] as? [[String: Any]], let text = changes.last?["text"] as? String {
+                documents[uri] = Document(text: text, version: doc["version"] as? Int ?? 0)
+                out += diagnose(uri)
+            }
+        case "textDocument/didSave":
+            if let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String {
+                if let text = params["text"] as? String { documents[uri]?.text = text }
+                out += diagnose(uri)
+            }
+        case "textDocument/didClose":
+            if let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String {
+                documents[uri] = nil
+                // its diagnostics stay meaningful only while it is open (or part of an open topology)
+                out.append(publish(uri, []))
+                for key in published.keys { published[key]?.remove(uri) }
+            }
+        case "textDocument/formatting":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let text = documents[uri]?.text else { fail(-32602, "unknown document"); break }
+            respond(formattingEdits(text))
+        case "textDocument/definition":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
+                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            respond(definition(uri: uri, line: line, character: character) ?? NSNull())
+        default:
+            if id != nil { fail(-32601, "method not found: \(method)") }
+        }
+        return out.map(encode)
+    }
+
+    func encode(_ obj: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    // MARK: - Documents and topologies
+
+    static func path(of uri: String) -> String? {
+        guard uri.hasPrefix("file://"), let url = URL(string: uri) else { return nil }
+        return url.path
+    }
+
+    static func uri(of path: String) -> String { URL(fileURLWithPath: path).absoluteString }
+
+    /// The text of a file: the editor's buffer when open, else the disk.
+    func text(path: String) -> [UInt8]? {
+        if let d = documents[LanguageServer.uri(of: path)] { return Array(d.text.utf8) }
+        for (uri, d) in documents where LanguageServer.path(of: uri) == path { return Array(d.text.utf8) }
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// The files of the topology `uri` belongs to, and its default name.
+    func topology(of uri: String) -> (root: String, files: [InputFile], name: String) {
+        guard let path = LanguageServer.path(of: uri) else {
+            let text = documents[uri]?.text ?? ""
+            return (uri, [InputFile(path: uri, text: text)], "untitled")
+        }
+        let url = URL(fileURLWithPath: path)
+        let name = url.deletingPathExtension().lastPathComponent
+        let single = (path, [InputFile(path: path, bytes: text(path: path) ?? [])], name)
+        let dir = url.deletingLastPathComponent().path
+        guard let walker = FileManager.default.enumerator(atPath: dir) else { return single }
+        var rels: [String] = []
+        var visited = 0
+        while let rel = walker.nextObject() as? String {
+            // a folder that is not a topology (a home directory, /tmp): give up early
+            visited += 1
+            if visited > 5000 || rels.count > 2000 { return single }
+            if rel.hasSuffix(".wk") { rels.append(rel) }
+        }
+        guard rels.count > 1 else { return single }
+        rels.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var files: [InputFile] = []
+        var topologies = 0
+        for rel in rels {
+            let full = dir + "/" + rel
+            guard let bytes = text(path: full) else { continue }
+            topologies += LanguageServer.topologyDeclarations(bytes)
+            if topologies > 1 { return single }
+            files.append(InputFile(path: full, bytes: bytes))
+        }
+        return (dir, files, url.deletingLastPathComponent().lastPathComponent)
+    }
+
+    /// `topology` keywords that start a declaration (tokens, so comments and strings don't count).
+    static func topologyDeclarations(_ bytes: [UInt8]) -> Int {
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+        var n = 0
+        var previous: TokenKind? = nil
+        for t in lexed.tokens {
+            if t.kind == .kwTopology && previous != .dot && (t.newlineBefore || previous == nil) { n += 1 }
+            previous = t.kind
+        }
+        return n
+    }
+
+    /// Checks the topology of `uri` and publishes the diagnostics of each of its files.
+    func diagnose(_ uri: String) -> [[String: Any]] {
+        let (root, files, name) = topology(of: uri)
+        let c = Driver.compile(files: files, defaultName: name)
+        var byFile: [String: [[String: Any]]] = [:]
+        for f in files { byFile[LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)] = [] }
+        for d in c.diagnostics {
+            guard let file = c.sources[d.span.file], files.contains(where: { $0.path == file.path }) else {
+                // a diagnostic inside the standard library: shown at the top of the document
+                byFile[uri, default: []].append(lspDiagnostic(d, sources: c.sources, at: nil))
+                continue
+            }
+            let target = LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: file.path)
+            byFile[target, default: []].append(lspDiagnostic(d, sources: c.sources, at: file))
+        }
+        var out: [[String: Any]] = []
+        var now = Set<String>()
+        for (target, ds) in byFile.sorted(by: { $0.key < $1.key }) {
+            if !ds.isEmpty { now.insert(target) }
+            if ds.isEmpty && !(published[root]?.contains(target) ?? false) && target != uri { continue }
+            out.append(publish(target, ds))
+        }
+        published[root] = now
+        return out
+    }
+
+    func publish(_ uri: String, _ diagnostics: [[String: Any]]) -> [String: Any] {
+        var params: [String: Any] = ["uri": uri, "diagnostics": diagnostics]
+        if let v = documents[uri]?.version { params["version"] = v }
+        return ["jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params]
+    }
+
+    func lspDiagnostic(_ d: Diagnostic, sources: SourceMap, at file: SourceFile?) -> [String: Any] {
+        let severity: Int
+        switch d.severity {
+        case .error: severity = 1
+        case .warning: severity = 2
+        case .note: severity = 3
+        }
+        var message = d.message
+        if let h = d.help { message += "\nhelp: " + h }
+        var out: [String: Any] = [
+            "range": file.map { LanguageServer.range(d.span, in: $0) } ?? LanguageServer.zeroRange,
+            "severity": severity, "code": d.code.rawValue, "source": "wukongc", "message": message,
+        ]
+        let related: [[String: Any]] = d.notes.compactMap { n in
+            guard let f = sources[n.span.file] else { return nil }
+            let uri = f.path.hasPrefix("/") ? LanguageServer.uri(of: f.path) : f.path
+            return ["location": ["uri": uri, "range": LanguageServer.range(n.span, in: f)], "message": n.message]
+        }
+        if !related.isEmpty { out["relatedInformation"] = related }
+        return out
+    }
+
+    static var zeroRange: [String: Any] { ["start": ["line": 0, "character": 0], "end": ["line": 0, "character": 0]] }
+
+    /// A span as an LSP range: 0-based lines, UTF-16 code units.
+    static func range(_ span: Span, in file: SourceFile) -> [String: Any] {
+        ["start": position(span.startOffset, in: file), "end": position(max(span.startOffset, span.endOffset), in: file)]
+    }
+
+    static func position(_ offset: Int, in file: SourceFile) -> [String: Any] {
+        let loc = file.location(of: offset)
+        let lineStart = file.lineStarts[loc.line - 1]
+        let end = max(lineStart, min(loc.offset, file.bytes.count))
+        let units = String(decoding: file.bytes[lineStart..<end], as: UTF8.self).utf16.count
+        return ["line": loc.line - 1, "character": units]
+    }
+
+    /// The byte offset of an LSP position in `text`.
+    static func offset(line: Int, character: Int, in bytes: [UInt8]) -> Int {
+        var l = 0, i = 0
+        while l < line, i < bytes.count { if bytes[i] == 0x0A { l += 1 }; i += 1 }
+        var units = 0
+        while i < bytes.count, bytes[i] != 0x0A, units < character {
+            let b = bytes[i]
+            let len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+            units += len == 4 ? 2 : 1
+            i += len
+        }
+        return min(i, bytes.count)
+    }
+
+    // MARK: - Formatting
+
+    func formattingEdits(_ text: String) -> [[String: Any]] {
+        let f = Driver.format(InputFile(path: "buffer.wk", text: text))
+        guard let formatted = f.formatted, formatted != text else { return [] }
+        let bytes = Array(text.utf8)
+        let file = SourceFile(id: FileID(0), path: "", bytes: bytes)
+        let end = LanguageServer.position(bytes.count, in: file)
+        return [["range": ["start": ["line": 0, "character": 0], "end": end], "newText": formatted]]
+    }
+
+    // MARK: - Definition
+
+    /// The declaration of the top-level name under the cursor (a resource, `let`, `fn`, a host
+    /// NIC or an import), in the files of the document's topology.
+    func definition(uri: String, line: Int, character: Int) -> [String: Any]? {
+        guard let text = documents[uri]?.text else { return nil }
+        let bytes = Array(text.utf8)
+        let offset = LanguageServer.offset(line: line, character: character, in: bytes)
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+        guard let token = lexed.tokens.first(where: { $0.startOffset <= offset && offset <= $0.endOffset && $0.kind == .identifier })
+        else { return nil }
+        // `x.name` is a member, not a top-level name
+        if let i = lexed.tokens.firstIndex(of: token), i > 0, lexed.tokens[i - 1].kind == .dot { return nil }
+        let name = lexed.text(of: token)
+        let (_, files, _) = topology(of: uri)
+        for f in files {
+            let source = SourceFile(id: FileID(0), path: f.path, bytes: f.bytes)
+            let (tree, _) = Parser.parse(source)
+            if let span = LanguageServer.declaration(of: name, in: tree.items) {
+                let target = LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)
+                return ["uri": target, "range": LanguageServer.range(span, in: source)]
+            }
+        }
+        return nil
+    }
+
+    static func declaration(of name: String, in items: [Item]) -> Span? {
+        for item in items {
+            switch item.kind {
+            case .resource(let r):
+                if case .identifier(let id)? = r.name, id.name == name, r.kind != .user { return id.span }
+                if r.kind == .host, let body = r.body {
+                    for inner in body.items {
+                        if case .resource(let n) = inner.kind, n.kind == .nic, case .identifier(let id)? = n.name, id.name == name {
+                            return id.span
+                        }
+                    }
+                }
+            case .letDecl(let id, _, _) where id.name == name: return id.span
+            case .fnDecl(let d) where d.name.name == name: return d.name.span
+            case .importDecl(let path, let alias):
+                if let a = alias, a.name == name { return a.span }
+                if alias == nil, let last = path.last, last.name == name { return last.span }
+            default: continue
+            }
+        }
+        return nil
+    }
+}
+
+/// Reads and writes LSP's framing (`Content-Length: N\r\n\r\n` + N bytes).
+public enum LSPFraming {
+    /// One message body from `read` (which returns up to n bytes, empty at end of input); nil at end.
+    public static func readMessage(_ read: (Int) -> Data) -> Data? {
+        var header = Data()
+        while !(header.count >= 4 && header.suffix(4) == Data("\r\n\r\n".utf8)) {
+            let b = read(1)
+            if b.isEmpty { return nil }
+            header.append(b)
+            if header.count > 8192 { return nil }
+        }
+        var length = 0
+        for line in String(decoding: header, as: UTF8.self).split(separator: "\r\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "content-length" {
+                length = Int(parts[1].trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+        }
+        var body = Data()
+        while body.count < length {
+            let chunk = read(length - body.count)
+            if chunk.isEmpty { return nil }
+            body.append(chunk)
+        }
+        return body
+    }
+
+    public static func frame(_ body: Data) -> Data {
+        Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+    }
+}

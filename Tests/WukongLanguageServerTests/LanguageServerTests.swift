@@ -1,0 +1,141 @@
+import XCTest
+import WukongCompiler
+import WukongLanguageServer
+
+/// `wukongc lsp`: the protocol exchange, diagnostics with UTF-16 positions, clearing them,
+/// directory topologies with unsaved buffers, formatting and go-to-definition.
+final class LanguageServerTests: XCTestCase {
+    var nextID = 1
+
+    func send(_ server: LanguageServer, _ method: String, _ params: [String: Any], request: Bool = false) -> [[String: Any]] {
+        var msg: [String: Any] = ["jsonrpc": "2.0", "method": method, "params": params]
+        if request { msg["id"] = nextID; nextID += 1 }
+        let body = try! JSONSerialization.data(withJSONObject: msg)
+        return server.handle(body).map { try! JSONSerialization.jsonObject(with: $0) as! [String: Any] }
+    }
+
+    func diagnostics(_ replies: [[String: Any]], for uri: String) -> [[String: Any]]? {
+        for r in replies where r["method"] as? String == "textDocument/publishDiagnostics" {
+            let p = r["params"] as! [String: Any]
+            if p["uri"] as? String == uri { return p["diagnostics"] as? [[String: Any]] }
+        }
+        return nil
+    }
+
+    func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wukong-lsp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func testLifecycle() {
+        let s = LanguageServer()
+        let r = send(s, "initialize", ["capabilities": [:]], request: true)
+        let caps = (r[0]["result"] as! [String: Any])["capabilities"] as! [String: Any]
+        XCTAssertEqual(caps["documentFormattingProvider"] as? Bool, true)
+        XCTAssertEqual(caps["definitionProvider"] as? Bool, true)
+        let unknown = send(s, "textDocument/hover", [:], request: true)
+        XCTAssertEqual((unknown[0]["error"] as? [String: Any])?["code"] as? Int, -32601)
+        XCTAssertEqual(send(s, "shutdown", [:], request: true).count, 1)
+        _ = send(s, "exit", [:])
+        XCTAssertEqual(s.exitCode, 0)
+        let rude = LanguageServer()
+        _ = send(rude, "exit", [:])
+        XCTAssertEqual(rude.exitCode, 1, "exit without shutdown")
+        XCTAssertEqual(LanguageServer().handle(Data("not json".utf8)).count, 1, "a parse error is answered")
+    }
+
+    func testDiagnosticsUseUTF16AndClear() throws {
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("a.wk").absoluteString
+        let s = LanguageServer()
+        // "é" and "😀" before the error: 1 and 2 UTF-16 units
+        let text = "let s = \"é😀\"; let x = nope\n"
+        let bad = "let s = \"é😀\"\nlet x = \"é😀\" + nope\n"
+        _ = text
+        var r = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": bad, "languageId": "wukong"]])
+        let ds = try XCTUnwrap(diagnostics(r, for: uri))
+        XCTAssertEqual(ds.count, 1)
+        XCTAssertEqual(ds[0]["code"] as? String, "E0201")
+        let start = (ds[0]["range"] as! [String: Any])["start"] as! [String: Int]
+        // `nope` starts after `let x = "é😀" + ` : 8 + 1 + 1 + 2 + 1 + 3 = 16 UTF-16 units
+        XCTAssertEqual(start["line"], 1)
+        XCTAssertEqual(start["character"], 16)
+        r = send(s, "textDocument/didChange", ["textDocument": ["uri": uri, "version": 2],
+                                               "contentChanges": [["text": "let s = 1\n"]]])
+        XCTAssertEqual(diagnostics(r, for: uri)?.count, 0, "fixed: the list is cleared")
+    }
+
+    func testNotesAndHelp() throws {
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("t.wk").absoluteString
+        let s = LanguageServer()
+        let text = "nic ens192\nbridge br0 { ports = [ens192] }\nnetwork n { bridge = br0, subnet = 10.0.0.0/24 }\n"
+            + "vm a { cpu = 1, memory = 1Gi, image = \"x\"\n  nic e on n { address = 10.0.1.5 }\n}\n"
+        let r = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        let ds = try XCTUnwrap(diagnostics(r, for: uri))
+        let subnet = try XCTUnwrap(ds.first { $0["code"] as? String == "E0402" })
+        XCTAssertTrue((subnet["message"] as! String).contains("help:"))
+        let related = try XCTUnwrap(subnet["relatedInformation"] as? [[String: Any]])
+        XCTAssertEqual(((related[0]["location"] as! [String: Any])["uri"] as? String), uri)
+    }
+
+    func testDirectoryTopologyWithUnsavedBuffer() throws {
+        let dir = try tempDir()
+        try "topology lab { namespace = \"lab\" }\nnic ens192\nbridge br0 { ports = [ens192] }\n"
+            .write(to: dir.appendingPathComponent("a.wk"), atomically: true, encoding: .utf8)
+        try "network n { bridge = br0, subnet = 10.0.0.0/24 }\n"
+            .write(to: dir.appendingPathComponent("b.wk"), atomically: true, encoding: .utf8)
+        let a = dir.appendingPathComponent("a.wk").absoluteString
+        let b = dir.appendingPathComponent("b.wk").absoluteString
+        let s = LanguageServer()
+        var r = send(s, "textDocument/didOpen", ["textDocument": ["uri": b, "version": 1,
+                                                                  "text": "network n { bridge = br0, subnet = 10.0.0.0/24 }\n"]])
+        XCTAssertEqual(diagnostics(r, for: b)?.map { $0["code"] as! String }, ["W0403"], "br0 comes from a.wk")
+        // an unsaved edit of a.wk renames the bridge: b.wk gets the error
+        r = send(s, "textDocument/didOpen", ["textDocument": ["uri": a, "version": 1,
+                                                              "text": "topology lab { namespace = \"lab\" }\nnic ens192\nbridge br1 { ports = [ens192] }\n"]])
+        XCTAssertEqual(diagnostics(r, for: b)?.first?["code"] as? String, "E0201")
+        // go to definition across files
+        let def = send(s, "textDocument/definition", ["textDocument": ["uri": b], "position": ["line": 0, "character": 22]],
+                       request: true)
+        XCTAssertTrue(def[0]["result"] is NSNull, "br0 no longer exists")
+        let def2 = send(s, "textDocument/definition", ["textDocument": ["uri": a], "position": ["line": 2, "character": 24]],
+                        request: true)
+        let loc = try XCTUnwrap(def2[0]["result"] as? [String: Any])
+        XCTAssertEqual(loc["uri"] as? String, a)
+        XCTAssertEqual(((loc["range"] as! [String: Any])["start"] as! [String: Int])["line"], 1)
+    }
+
+    func testFolderOfIndependentTopologiesIsCheckedFileByFile() throws {
+        let dir = try tempDir()
+        try "topology one {}\nlet x = 1\n".write(to: dir.appendingPathComponent("one.wk"), atomically: true, encoding: .utf8)
+        try "topology two {}\nlet x = 2\n".write(to: dir.appendingPathComponent("two.wk"), atomically: true, encoding: .utf8)
+        let s = LanguageServer()
+        let uri = dir.appendingPathComponent("one.wk").absoluteString
+        let r = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": "topology one {}\nlet x = 1\n"]])
+        XCTAssertEqual(diagnostics(r, for: uri)?.count, 0, "no duplicate `x` with two.wk")
+    }
+
+    func testFormatting() throws {
+        let s = LanguageServer()
+        let uri = "file:///tmp/wukong-lsp-format.wk"
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": "let  a=1\n"]])
+        let r = send(s, "textDocument/formatting", ["textDocument": ["uri": uri], "options": ["tabSize": 2]], request: true)
+        let edits = try XCTUnwrap(r[0]["result"] as? [[String: Any]])
+        XCTAssertEqual(edits.first?["newText"] as? String, "let a = 1\n")
+    }
+
+    func testFraming() {
+        let body = Data("{\"jsonrpc\":\"2.0\"}".utf8)
+        var input = LSPFraming.frame(body) + LSPFraming.frame(body)
+        func read(_ n: Int) -> Data {
+            let chunk = input.prefix(n)
+            input = input.dropFirst(chunk.count)
+            return Data(chunk)
+        }
+        XCTAssertEqual(LSPFraming.readMessage(read), body)
+        XCTAssertEqual(LSPFraming.readMessage(read), body)
+        XCTAssertNil(LSPFraming.readMessage(read))
+    }
+}
