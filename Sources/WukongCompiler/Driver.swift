@@ -53,9 +53,9 @@ public enum Driver {
         let url = URL(fileURLWithPath: path)
         let base = url.standardizedFileURL.lastPathComponent
         if !isDir.boolValue {
-            guard let data = fm.contents(atPath: path) else { throw DriverError.io("\(path): cannot read file") }
+            guard let bytes = readFile(path) else { throw DriverError.io("\(path): cannot read file") }
             let name = base.hasSuffix(".wk") ? String(base.dropLast(3)) : base
-            return ([InputFile(path: path, bytes: [UInt8](data))], name)
+            return ([InputFile(path: path, bytes: bytes)], name)
         }
         guard let walker = fm.enumerator(atPath: path) else { throw DriverError.io("\(path): cannot read directory") }
         var rels: [String] = []
@@ -68,10 +68,41 @@ public enum Driver {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         for rel in rels {
             let full = prefix + rel
-            guard let data = fm.contents(atPath: full) else { throw DriverError.io("\(full): cannot read file") }
-            files.append(InputFile(path: full, bytes: [UInt8](data)))
+            guard let bytes = readFile(full) else { throw DriverError.io("\(full): cannot read file") }
+            files.append(InputFile(path: full, bytes: bytes))
         }
         return (files, base)
+    }
+
+    /// The bytes of a file, read straight into the array (no `Data` to copy them out of); nil
+    /// when it cannot be opened or read.
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var capacity = max(Int(st.st_size), 0) + 1  // one more byte: a file that grew is noticed
+        while true {
+            var failed = false
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buf, count in
+                count = 0
+                while count < buf.count {
+                    let n = read(fd, buf.baseAddress! + count, buf.count - count)
+                    if n == 0 { break }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failed = true; break
+                    }
+                    count += n
+                }
+            }
+            if failed { return nil }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
+            if chunk.count < capacity { return bytes }
+            capacity = max(capacity, 1 << 16)  // still more: read on in chunks
+        }
     }
 
     /// Compiles in-memory files as one topology. `files` are sorted by path here, so the caller's order never matters.

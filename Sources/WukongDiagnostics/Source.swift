@@ -10,13 +10,19 @@ public struct SourceFile: Sendable {
         self.id = id
         self.path = path
         self.bytes = bytes
-        var starts = [0]
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A { starts.append(i + 1) }
-            i += 1
+        self.lineStarts = bytes.withUnsafeBufferPointer { buf in
+            var newlines = 0
+            for b in buf where b == 0x0A { newlines += 1 }
+            return [Int](unsafeUninitializedCapacity: newlines + 1) { starts, count in
+                starts[0] = 0
+                count = 1
+                var i = 0
+                while i < buf.count {
+                    if buf[i] == 0x0A { starts[count] = i + 1; count += 1 }
+                    i += 1
+                }
+            }
         }
-        self.lineStarts = starts
     }
 
     public init(id: FileID, path: String, text: String) {
