@@ -9,6 +9,7 @@ import WukongLanguageServer
 @main
 struct Main {
     static func main() {
+        tuneMalloc()
         do {
             if let check = Check.Plain(CommandLine.arguments.dropFirst()) {
                 try Check.run(paths: check.paths, format: check.format, werror: check.werror)
@@ -29,6 +30,20 @@ struct Main {
             exit(2)
         }
     }
+}
+
+/// Turns off glibc's fastbins (`mallopt(M_MXFAST, 0)`): every allocation of 1 KiB or more (an
+/// array growing) first merged all the small chunks freed so far (`malloc_consolidate`), about
+/// 5 % of the CPU of `check` on large topologies. Small blocks still go through the per-thread
+/// cache. Looked up at run time: not every C library has `mallopt`.
+func tuneMalloc() {
+    #if os(Linux)
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    let M_MXFAST: Int32 = 1
+    if let program = dlopen(nil, RTLD_NOW), let sym = dlsym(program, "mallopt") {
+        _ = unsafeBitCast(sym, to: Mallopt.self)(M_MXFAST, 0)
+    }
+    #endif
 }
 
 struct Wukongc: ParsableCommand {
