@@ -109,6 +109,14 @@ final class FormatterTests: XCTestCase {
         XCTAssertFalse(r.diagnostics.isEmpty)
     }
 
+    /// The examples are written in the canonical layout (`wukongc fmt --check examples` passes).
+    func testExamplesAreFormatted() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let files = try Driver.format(paths: [root.appendingPathComponent("examples").path])
+        XCTAssertGreaterThan(files.count, 10)
+        for f in files { XCTAssertFalse(f.changed, "\(f.path) is not formatted: run `wukongc fmt examples`") }
+    }
+
     /// Every example and every diagnostics test file that parses: formatting is idempotent and
     /// the formatted file compiles to the same diagnostics (codes, in order) and the same IR.
     func testFormattingKeepsMeaningOfEveryTestFile() throws {
