@@ -21,6 +21,9 @@ public struct Compilation: Sendable {
     public var program: CheckedProgram?
     /// The IR, present when there were no errors.
     public var topology: Topology?
+    /// The parsed files, in source order. Kept with the compilation so that freeing the trees
+    /// (hundreds of thousands of nodes for a large topology) is not part of compiling it.
+    public var syntax: [FileSyntax]
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
@@ -129,7 +132,8 @@ public enum Driver {
             bag.add(contentsOf: lowerDiags)
             if !bag.hasErrors { topology = ir }
         }
-        return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology)
+        return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology,
+                           syntax: trees)
     }
 
     /// At most `maxErrors` errors, then one `E0002` line counting the rest. Warnings are kept.
