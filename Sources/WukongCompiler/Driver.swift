@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import WukongDiagnostics
 import WukongSyntax
@@ -125,15 +126,49 @@ public enum Driver {
         // diagnostic inside a module renders with its source.
         for f in Evaluator.stdlibFiles { sources.add(path: f.path, bytes: Array(f.text.utf8)) }
         bag.add(contentsOf: evalDiags)
-        bag.add(contentsOf: TopologyChecks.check(program))
         var topology: Topology? = nil
-        if !bag.hasErrors {
-            let (ir, lowerDiags) = Lowering.lower(program)
-            bag.add(contentsOf: lowerDiags)
-            if !bag.hasErrors { topology = ir }
+        if bag.hasErrors {
+            bag.add(contentsOf: TopologyChecks.check(program))
+        } else {
+            let (checkDiags, lowered) = checkAndLower(program)
+            bag.add(contentsOf: checkDiags)
+            if !bag.hasErrors, let lowered {
+                bag.add(contentsOf: lowered.diagnostics)
+                if !bag.hasErrors { topology = lowered.topology }
+            }
         }
         return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology,
                            syntax: trees)
+    }
+
+    /// Programs with at least this many VMs are checked and lowered on two threads.
+    static let parallelLoweringVMs = 256
+
+    final class LoweringResult: @unchecked Sendable {
+        var value: (topology: Topology, diagnostics: [Diagnostic])?
+    }
+
+    /// The topology checks and lowering of a program that evaluated without errors. Both only
+    /// read the program, so on a large one lowering runs on a second thread beside the checks;
+    /// the caller uses its result only when the checks found no errors (lowering never traps on
+    /// a program the checks reject, see `Lowering`). Same diagnostics as one after the other.
+    /// `lowered` is nil when the checks found errors and lowering was not run.
+    static func checkAndLower(_ program: CheckedProgram, parallel: Bool? = nil)
+        -> (checks: [Diagnostic], lowered: (topology: Topology, diagnostics: [Diagnostic])?) {
+        if !(parallel ?? (program.vms.count >= parallelLoweringVMs)) {
+            let checks = TopologyChecks.check(program)
+            if checks.contains(where: { $0.severity == .error }) { return (checks, nil) }
+            return (checks, Lowering.lower(program))
+        }
+        let result = LoweringResult()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            result.value = Lowering.lower(program)
+            done.signal()
+        }
+        let checks = TopologyChecks.check(program)
+        done.wait()
+        return (checks, result.value)
     }
 
     /// At most `maxErrors` errors, then one `E0002` line counting the rest. Warnings are kept.
