@@ -30,8 +30,11 @@ indirect enum SType: Equatable {
 
     init(_ t: VType) {
         switch t {
-        case .error, .any: self = .unknown
+        // a map (`labels`) is a record of any keys: its members are not known
+        case .error, .any, .map: self = .unknown
         case .list(let e): self = .list(SType(e))
+        // a `pool` value is a range, which behaves as a list of addresses
+        case .ipRange: self = .list(.known(.ip))
         case .record(let fs): self = .record(fs.map { StaticField(name: $0.name, type: SType($0.type)) })
         default: self = .known(t)
         }
@@ -50,11 +53,14 @@ indirect enum SType: Equatable {
         }
     }
 
-    /// The type a literal has where nothing is expected (as evaluation gives it).
+    /// The type a value has where nothing is expected (as evaluation gives it). A literal
+    /// settles on its own type; a union type (`Link`, a NIC address, a NIC's `on`) is one of
+    /// several, so what an operator or member does with it is not known statically.
     var settled: SType {
         switch self {
         case .stringLiteral: return .known(.string)
         case .prefixLiteral(let a): return .known(CIDR(network: a.address, prefix: a.prefix) != nil ? .cidr : .ifaddr)
+        case .known(.link), .known(.nicAddress), .known(.nicNetwork): return .unknown
         default: return self
         }
     }
@@ -746,7 +752,9 @@ extension Engine {
             switch item.kind {
             case .letDecl(let name, _, _): scope.names.append(name.name); scope.types.append(.unknown)
             case .fnDecl(let d): scope.names.append(d.name.name); scope.types.append(.unknown)
-            case .resource(let r):
+            case .resource(let r) where block == nil || block == .host:
+                // top-level names and host NICs (merged into the topology's namespace); a VM's
+                // NICs and users are reached only through the VM
                 if case .identifier(let id)? = r.name {
                     scope.names.append(id.name)
                     scope.types.append(RefKind(r.kind).map { .known(.ref($0)) } ?? .unknown)
