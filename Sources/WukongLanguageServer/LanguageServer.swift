@@ -2,6 +2,7 @@ import Foundation
 import WukongCompiler
 import WukongDiagnostics
 import WukongFormat
+import WukongSema
 import WukongSyntax
 
 /// `wukongc lsp` (LANGUAGE.md §8): a Language Server Protocol server for editors.
@@ -58,6 +59,8 @@ public final class LanguageServer {
                     "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": true]],
                     "documentFormattingProvider": true,
                     "definitionProvider": true,
+                    "hoverProvider": true,
+                    "completionProvider": ["triggerCharacters": ["."]],
                 ],
                 "serverInfo": ["name": "wukongc", "version": WukongVersion.string],
             ])
@@ -95,6 +98,16 @@ public final class LanguageServer {
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let text = documents[uri]?.text else { fail(-32602, "unknown document"); break }
             respond(formattingEdits(text))
+        case "textDocument/completion":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
+                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            respond(completions(uri: uri, line: line, character: character))
+        case "textDocument/hover":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
+                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            respond(hover(uri: uri, line: line, character: character) ?? NSNull())
         case "textDocument/definition":
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
@@ -312,6 +325,205 @@ public final class LanguageServer {
             }
         }
         return nil
+    }
+}
+
+// MARK: - Completion and hover
+
+extension LanguageServer {
+    /// Where the cursor stands, from the tokens before it.
+    struct Context {
+        /// The innermost resource block around the cursor (for/if bodies take their block's).
+        var block: ResourceKind?
+        var parentBlock: ResourceKind?
+        /// The cursor is where an attribute or declaration starts (first token of its line).
+        var lineStart: Bool
+        /// The name before a `.` right before the cursor (`images.` → "images").
+        var memberOf: String?
+        /// The partial name being typed.
+        var prefix: String
+    }
+
+    func context(_ bytes: [UInt8], offset: Int) -> Context {
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+        var before = lexed.tokens.filter { $0.kind != .endOfFile && $0.endOffset <= offset }
+        var prefix = ""
+        if let last = before.last, last.endOffset == offset, last.kind == .identifier || last.kind.isKeyword {
+            prefix = lexed.text(of: last)
+            before.removeLast()
+        }
+        // blocks: a `{` whose line starts with a resource keyword opens that resource's block;
+        // another `{` (for/if body) keeps the block it is in; a record literal (`= {`) has none
+        var stack: [(kind: ResourceKind?, record: Bool)] = []
+        var lineHead: TokenKind? = nil
+        var previous: TokenKind? = nil
+        for t in before {
+            if t.newlineBefore || previous == nil || previous == .lBrace || previous == .comma { lineHead = t.kind }
+            switch t.kind {
+            case .lBrace:
+                if previous == .assign || previous == .lBracket || previous == .comma && stack.last?.record == true
+                    || previous == .lParen || previous == .colon {
+                    stack.append((nil, true))
+                } else if let head = lineHead, let kind = head.resourceKind {
+                    stack.append((kind, false))
+                } else {
+                    stack.append((stack.last(where: { !$0.record })?.kind, stack.last?.record ?? false))
+                }
+            case .rBrace, .interpolationEnd:
+                if t.kind == .rBrace { _ = stack.popLast() }
+            default: break
+            }
+            previous = t.kind
+        }
+        let blocks = stack.filter { !$0.record }.compactMap(\.kind)
+        var ctx = Context(block: stack.last?.record == true ? nil : blocks.last,
+                          parentBlock: blocks.count >= 2 ? blocks[blocks.count - 2] : nil,
+                          lineStart: false, memberOf: nil, prefix: prefix)
+        if let last = before.last {
+            if last.kind == .dot, last.endOffset == offset - prefix.utf8.count, before.count >= 2 {
+                let base = before[before.count - 2]
+                if base.kind == .identifier || base.kind.isKeyword { ctx.memberOf = lexed.text(of: base) }
+            }
+            // the first token of a line, or right after `{` / `,` of a block
+            let start = prefix.isEmpty ? offset : offset - prefix.utf8.count
+            var p = start
+            var onlySpace = true
+            while p > 0, bytes[p - 1] != 0x0A {
+                if bytes[p - 1] != 0x20 && bytes[p - 1] != 0x09 { onlySpace = false; break }
+                p -= 1
+            }
+            ctx.lineStart = onlySpace || last.kind == .lBrace || (last.kind == .comma && stack.last?.record == false)
+        } else {
+            ctx.lineStart = true
+        }
+        return ctx
+    }
+
+    static let resourceKeywords: [String] = ["topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm"]
+    static let statementKeywords: [String] = ["let", "fn", "for", "if", "assert", "import"]
+    static let valueKeywords: [String] = ["true", "false", "auto", "dhcp", "pod", "if"]
+
+    func completions(uri: String, line: Int, character: Int) -> [String: Any] {
+        guard let text = documents[uri]?.text else { return ["isIncomplete": false, "items": []] }
+        let bytes = Array(text.utf8)
+        let offset = LanguageServer.offset(line: line, character: character, in: bytes)
+        let ctx = context(bytes, offset: offset)
+        var items: [[String: Any]] = []
+        func add(_ label: String, kind: Int, detail: String? = nil) {
+            guard ctx.prefix.isEmpty || label.hasPrefix(ctx.prefix) else { return }
+            var item: [String: Any] = ["label": label, "kind": kind]
+            if let detail { item["detail"] = detail }
+            items.append(item)
+        }
+        let declared = declarations(uri: uri)
+        if let base = ctx.memberOf {
+            // a module's definitions, or a resource's members
+            let modules = LanguageFacts.stdlibModules
+            if let imported = declared.first(where: { $0.name == base && $0.kind == .module }),
+               let m = modules.first(where: { $0.name == imported.module }) {
+                for d in m.definitions { add(d, kind: 6, detail: "std.\(m.name)") }
+            } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
+                add("name", kind: 10, detail: "String")
+                for a in LanguageFacts.attributes(of: kind) { add(a.name, kind: 10, detail: a.type) }
+            }
+            return ["isIncomplete": false, "items": items]
+        }
+        if ctx.lineStart, let block = ctx.block {
+            for a in LanguageFacts.attributes(of: block, nestedIn: ctx.parentBlock) {
+                add(a.name, kind: 10, detail: a.type + (a.required ? " (required)" : ""))
+            }
+            for c in LanguageFacts.children(of: block) { add(c.rawValue, kind: 14) }
+            for k in ["let", "for", "if", "assert"] { add(k, kind: 14) }
+            return ["isIncomplete": false, "items": items]
+        }
+        if ctx.lineStart {
+            for k in LanguageServer.resourceKeywords + LanguageServer.statementKeywords { add(k, kind: 14) }
+            return ["isIncomplete": false, "items": items]
+        }
+        for d in declared {
+            add(d.name, kind: d.kind == .function ? 3 : d.kind == .module ? 9 : 6, detail: d.detail)
+        }
+        for f in LanguageFacts.builtinFunctions { add(f, kind: 3, detail: "built-in") }
+        for k in LanguageServer.valueKeywords { add(k, kind: 14) }
+        return ["isIncomplete": false, "items": items]
+    }
+
+    struct Declared {
+        enum Kind { case resource, value, function, module }
+        var name: String
+        var kind: Kind
+        var resource: ResourceKind?
+        var module: String?
+        var detail: String
+        var span: Span
+        var path: String
+    }
+
+    /// The top-level names of the document's topology, with what they are.
+    func declarations(uri: String) -> [Declared] {
+        let (_, files, _) = topology(of: uri)
+        var out: [Declared] = []
+        for f in files {
+            let (tree, _) = Parser.parse(SourceFile(id: FileID(0), path: f.path, bytes: f.bytes))
+            for item in tree.items {
+                switch item.kind {
+                case .resource(let r):
+                    if case .identifier(let id)? = r.name, r.kind != .user {
+                        out.append(Declared(name: id.name, kind: .resource, resource: r.kind, detail: r.kind.rawValue, span: id.span, path: f.path))
+                    }
+                    if r.kind == .host, let body = r.body {
+                        for inner in body.items {
+                            if case .resource(let n) = inner.kind, n.kind == .nic, case .identifier(let id)? = n.name {
+                                out.append(Declared(name: id.name, kind: .resource, resource: .nic, detail: "nic", span: id.span, path: f.path))
+                            }
+                        }
+                    }
+                case .letDecl(let id, _, _):
+                    out.append(Declared(name: id.name, kind: .value, detail: "let", span: id.span, path: f.path))
+                case .fnDecl(let d):
+                    out.append(Declared(name: d.name.name, kind: .function, detail: "fn", span: d.name.span, path: f.path))
+                case .importDecl(let path, let alias):
+                    guard let last = path.last else { continue }
+                    let name = alias ?? last
+                    out.append(Declared(name: name.name, kind: .module, module: last.name,
+                                        detail: "std.\(last.name)", span: name.span, path: f.path))
+                default: continue
+                }
+            }
+        }
+        return out
+    }
+
+    /// Hover: for a top-level name, what it is and the line that declares it; for an attribute
+    /// name, its type.
+    func hover(uri: String, line: Int, character: Int) -> [String: Any]? {
+        guard let buffer = documents[uri]?.text else { return nil }
+        let bytes = Array(buffer.utf8)
+        let offset = LanguageServer.offset(line: line, character: character, in: bytes)
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+        guard let i = lexed.tokens.firstIndex(where: {
+            $0.startOffset <= offset && offset < max($0.endOffset, $0.startOffset + 1) && ($0.kind == .identifier || $0.kind.isKeyword)
+        }) else { return nil }
+        let token = lexed.tokens[i]
+        let name = lexed.text(of: token)
+        let file = SourceFile(id: FileID(0), path: "", bytes: bytes)
+        let range = LanguageServer.range(Span(file: FileID(0), start: token.startOffset, end: token.endOffset), in: file)
+        // an attribute: `name =` at the start of a line inside a block
+        if i + 1 < lexed.tokens.count, lexed.tokens[i + 1].kind == .assign {
+            let ctx = context(bytes, offset: token.startOffset)
+            if let block = ctx.block, let a = LanguageFacts.attributes(of: block, nestedIn: ctx.parentBlock).first(where: { $0.name == name }) {
+                var value = "`\(name)`: \(a.type)" + (a.required ? " (required)" : "")
+                if let allowed = a.allowed { value += " — one of " + allowed.map { "`\"\($0)\"`" }.joined(separator: ", ") }
+                return ["contents": ["kind": "markdown", "value": value], "range": range]
+            }
+        }
+        guard token.kind == .identifier, i == 0 || lexed.tokens[i - 1].kind != .dot,
+              let d = declarations(uri: uri).first(where: { $0.name == name }) else { return nil }
+        let declaringText = SourceFile(id: FileID(0), path: d.path, bytes: text(path: d.path) ?? Array(buffer.utf8))
+        let lineText = declaringText.lineText(declaringText.location(of: d.span.startOffset).line)
+            .trimmingCharacters(in: .whitespaces)
+        let value = "\(d.detail) `\(name)`\n\n```wukong\n\(lineText)\n```"
+        return ["contents": ["kind": "markdown", "value": value], "range": range]
     }
 }
 

@@ -34,7 +34,7 @@ final class LanguageServerTests: XCTestCase {
         let caps = (r[0]["result"] as! [String: Any])["capabilities"] as! [String: Any]
         XCTAssertEqual(caps["documentFormattingProvider"] as? Bool, true)
         XCTAssertEqual(caps["definitionProvider"] as? Bool, true)
-        let unknown = send(s, "textDocument/hover", [:], request: true)
+        let unknown = send(s, "textDocument/rename", [:], request: true)
         XCTAssertEqual((unknown[0]["error"] as? [String: Any])?["code"] as? Int, -32601)
         XCTAssertEqual(send(s, "shutdown", [:], request: true).count, 1)
         _ = send(s, "exit", [:])
@@ -124,6 +124,62 @@ final class LanguageServerTests: XCTestCase {
         let r = send(s, "textDocument/formatting", ["textDocument": ["uri": uri], "options": ["tabSize": 2]], request: true)
         let edits = try XCTUnwrap(r[0]["result"] as? [[String: Any]])
         XCTAssertEqual(edits.first?["newText"] as? String, "let a = 1\n")
+    }
+
+    func labels(_ reply: [[String: Any]]) -> [String] {
+        ((reply[0]["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+    }
+
+    func testCompletion() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("c.wk").absoluteString
+        let text = """
+            import std.images
+            nic ens192
+            bridge br0 { ports = [ens192] }
+            network lan {
+              sub
+              bridge = b
+            }
+            vm a {
+              image = images.
+              nic e on lan {
+                ad
+              }
+            }
+            let z = br0.
+            """
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text + "\n"]])
+        func complete(_ line: Int, _ character: Int) -> [String] {
+            labels(send(s, "textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": line, "character": character]],
+                        request: true))
+        }
+        XCTAssertEqual(complete(4, 5), ["subnet"], "attributes of a network block")
+        XCTAssertTrue(complete(5, 12).contains("br0"), "names in a value position")
+        XCTAssertTrue(complete(8, 17).contains("fedora"), "a module's definitions")
+        XCTAssertEqual(complete(10, 6), ["address"], "a VM NIC's attributes (not a node NIC's)")
+        let members = complete(13, 12)
+        XCTAssertTrue(members.contains("ports") && members.contains("name"), "\(members)")
+        let top = complete(14, 0)
+        XCTAssertTrue(top.contains("vm") && top.contains("network") && top.contains("let"), "\(top)")
+    }
+
+    func testHover() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("h.wk").absoluteString
+        let text = "nic ens192\nbridge br0 { ports = [ens192] }\nnetwork lan {\n  bridge = br0\n  ipam = \"none\"\n}\n"
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        func hover(_ line: Int, _ character: Int) -> String? {
+            let r = send(s, "textDocument/hover", ["textDocument": ["uri": uri], "position": ["line": line, "character": character]],
+                         request: true)
+            return ((r[0]["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String
+        }
+        XCTAssertTrue(hover(3, 12)?.contains("bridge br0 { ports = [ens192] }") ?? false, hover(3, 12) ?? "nil")
+        XCTAssertTrue(hover(3, 3)?.contains("`bridge`: Bridge") ?? false, hover(3, 3) ?? "nil")
+        XCTAssertTrue(hover(4, 3)?.contains("whereabouts") ?? false, hover(4, 3) ?? "nil")
+        XCTAssertNil(hover(5, 0))
     }
 
     func testFraming() {
