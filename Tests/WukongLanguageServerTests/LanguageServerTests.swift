@@ -182,6 +182,40 @@ final class LanguageServerTests: XCTestCase {
         XCTAssertNil(hover(5, 0))
     }
 
+    /// Completion, hover and definition at every position of every line of some real files and
+    /// of half-typed text: answers, never a trap.
+    func testEveryPositionAnswers() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var texts: [String] = []
+        for name in ["lab.wk", "database.wk", "fleet-200.wk"] {
+            texts.append(try String(contentsOf: root.appendingPathComponent("examples/\(name)"), encoding: .utf8))
+        }
+        texts.append("vm a { nic e on \"x${ 1 +\nlet = {[ .\n é😀 ..= }}}} network .")
+        let s = LanguageServer()
+        for (n, text) in texts.enumerated() {
+            let uri = "untitled:doc-\(n)"
+            _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (l, line) in lines.enumerated() {
+                for c in stride(from: 0, through: line.utf16.count + 1, by: 1) {
+                    let pos: [String: Any] = ["textDocument": ["uri": uri], "position": ["line": l, "character": c]]
+                    for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
+                        let r = send(s, method, pos, request: true)
+                        XCTAssertEqual(r.count, 1)
+                        XCTAssertNil(r.first?["error"], "\(method) at \(l):\(c)")
+                    }
+                }
+            }
+        }
+        // malformed parameters get an error response, not a trap
+        for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/formatting"] {
+            let r = send(s, method, ["textDocument": 42, "position": ["line": "x"]], request: true)
+            XCTAssertNotNil(r.first?["error"], method)
+        }
+        _ = send(s, "textDocument/didOpen", ["textDocument": "nonsense"])
+        _ = send(s, "textDocument/didChange", ["contentChanges": 3])
+    }
+
     func testFraming() {
         let body = Data("{\"jsonrpc\":\"2.0\"}".utf8)
         var input = LSPFraming.frame(body) + LSPFraming.frame(body)
