@@ -32,7 +32,8 @@ public enum KubernetesBackend {
     }
 }
 
-private struct Builder {
+/// Lays out the objects of a topology (see `KubernetesBackend`).
+struct Builder {
     let t: Topology
     var networkIndex: [String: Int] = [:]
     var bondIndex: [String: Int] = [:]
@@ -163,6 +164,35 @@ private struct Builder {
             for o in objects(job, YAMLDocuments()) { w.document(o.body) }
         }
         return w.finishText()
+    }
+
+    /// Each object of a job as a document of its own, with its file name (`OutputDirectory`):
+    /// Secrets and VirtualMachines straight from the IR, like `yaml(_:)`.
+    func documents(_ job: Job, _ each: (_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) {
+        let out = YAMLDocuments()
+        switch job {
+        case .secrets(let r):
+            let docs = YAMLDocuments()
+            for i in r {
+                let vm = t.vms[i]
+                out.withRendered({ w in
+                    var sink = w
+                    secret(&sink, vm, docs)
+                }, { each("secret-" + vm.secretName + ".yaml", $0) })
+            }
+        case .machines(let r):
+            for i in r {
+                let vm = t.vms[i]
+                out.withRendered({ w in
+                    var sink = w
+                    virtualMachine(&sink, vm)
+                }, { each("virtualmachine-" + vm.name + ".yaml", $0) })
+            }
+        case .head, .middle, .nicNADs:
+            for o in objects(job, YAMLDocuments()) {
+                out.withRendered({ $0.value(o.body) }, { each(OutputDirectory.fileName(o), $0) })
+            }
+        }
     }
 
     func streamYAML(into sink: (UnsafeRawBufferPointer) -> Void) {

@@ -68,47 +68,33 @@ public enum OutputDirectory {
     }
 
     public static func write(_ objects: [KubeObject], to dir: String) throws {
-        try write(to: dir) { each in
-            for part in Parallel.map(Parallel.chunks(objects.count), { r in render(Array(objects[r])) }) { each(part) }
+        let chunks = Parallel.chunks(objects.count)
+        try write(to: dir, jobs: chunks.count, parallel: chunks.count > 1) { j, each in
+            let docs = YAMLDocuments()
+            for o in objects[chunks[j]] { docs.withRendered({ $0.value(o.body) }, { each(fileName(o), $0) }) }
         }
     }
 
     /// `write(KubernetesBackend.objects(for: topology), to: dir)` without the whole object tree
-    /// or all file contents at once: objects are built, rendered and written a batch at a time.
+    /// or all file contents at once: objects are built, rendered and written a batch at a time,
+    /// on worker threads.
     public static func write(_ topology: Topology, to dir: String) throws {
-        try write(to: dir) { each in KubernetesBackend.stream(topology, render: render, each: each) }
+        let builder = Builder(topology)
+        let parallel = topology.vms.count >= Parallel.threshold
+        let jobs = builder.jobs(workers: parallel ? Parallel.workers : 1)
+        try write(to: dir, jobs: jobs.count, parallel: parallel) { j, each in builder.documents(jobs[j], each) }
     }
 
-    /// File names and contents of a run of objects.
-    static func render(_ objects: [KubeObject]) -> [(name: String, contents: [UInt8])] {
-        let docs = YAMLDocuments()
-        return objects.map { o in (name: fileName(o), contents: docs.render { $0.value(o.body) }) }
-    }
-
-    /// Writes a new file (the directory is new and ours: no temporary file per file needed).
-    static func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 { return false }
-        var ok = true
-        bytes.withUnsafeBytes { buf in
-            var at = 0
-            while at < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + at, buf.count - at)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    return
-                }
-                at += n
-            }
-        }
-        return close(fd) == 0 && ok
-    }
-
-    /// Writes the files that `produce` hands over (in order, a run at a time), then the
-    /// kustomization, into a temporary sibling, and swaps it into place.
-    static func write(to dir: String,
-                      produce: (([(name: String, contents: [UInt8])]) -> Void) -> Void) throws {
+    /// Writes the files that the jobs `0..<jobs` render (each hands its files, in order, to
+    /// the function it gets), on worker threads when `parallel`, then the kustomization
+    /// listing them in job order, into a temporary sibling, and swaps it into place.
+    ///
+    /// A file whose bytes equal the previous output's file of that name is not written again:
+    /// that file is hard-linked into the new directory, and when every file is unchanged (and
+    /// none is gone) the previous output simply stays: a rebuild creates, writes and frees no
+    /// inode, and unchanged files keep their modification times.
+    static func write(to dir: String, jobs: Int, parallel: Bool,
+                      render: (Int, (String, UnsafeBufferPointer<UInt8>) -> Void) -> Void) throws {
         let fm = FileManager.default
         let target = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         let url = URL(fileURLWithPath: target)
@@ -130,23 +116,41 @@ public enum OutputDirectory {
         } catch {
             throw OutputDirectoryError.io("\(temp): cannot create directory: \(error.localizedDescription)")
         }
-        var names: [KubeValue] = []
-        var failed: String? = nil
-        produce { files in
-            if failed != nil { return }
-            for f in files {
-                let path = temp + "/" + f.name
-                guard writeFile(path, f.contents) else { failed = path; return }
-                names.append(.string(f.name))
-            }
+        let files = FileTarget(dir: temp, previousDir: exists ? target : nil, previous: previous)
+        defer { files.close() }
+        var all = FileTarget.Written()
+        if let f = files.failed { all.failed = f }
+        if all.failed == nil {
+            // Workers render and compare with the previous output; the calling thread creates
+            // the files, one at a time: ext4 serializes inode allocation, and two threads
+            // creating files in one directory spend far longer spinning on its locks.
+            Parallel.pipeline(jobs, parallel: parallel, { j -> FileTarget.Written in
+                var written = FileTarget.Written()
+                render(j) { name, bytes in files.compare(name, bytes, into: &written) }
+                return written
+            }, { written in
+                var written = written
+                files.writeNew(&written)
+                all.append(written)
+            })
         }
-        if failed == nil {
-            let path = temp + "/" + kustomization
-            if !writeFile(path, Array(kustomizationText(names).utf8)) { failed = path }
+        if all.failed == nil {
+            var text = kustomizationText(all.names.map { KubeValue.string($0) })
+            var written = FileTarget.Written()
+            text.withUTF8 { files.compare(kustomization, $0, into: &written) }
+            files.writeNew(&written)
+            all.append(written)
         }
-        if let path = failed {
+        if all.failed == nil && exists && all.unchanged.count == all.names.count && all.names.count == previous.count
+            && Set(all.names).count == all.names.count {
+            // Byte for byte the previous output (every name is a distinct earlier file): keep it.
+            rmdir(temp)
+            return
+        }
+        if all.failed == nil { all.failed = files.linkUnchanged(all.unchanged) }
+        if let name = all.failed {
             try? fm.removeItem(atPath: temp)
-            throw OutputDirectoryError.io("\(path): cannot write file")
+            throw OutputDirectoryError.io("\(temp + "/" + name): cannot write file")
         }
 
         if !exists {
@@ -170,8 +174,9 @@ public enum OutputDirectory {
             throw OutputDirectoryError.io("\(target): cannot rename into place: \(msg)")
         }
         // The previous output holds only the plain files it listed (checked above): unlink them
-        // directly — FileManager.removeItem takes tens of seconds on 200 000 files.
-        for e in previous { _ = unlink(old + "/" + e) }
+        // directly — FileManager.removeItem takes tens of seconds on 200 000 files. `files`
+        // still has the directory open (it moved, the descriptor follows it).
+        files.removePrevious()
         if rmdir(old) != 0 { try? fm.removeItem(atPath: old) }
     }
 
@@ -180,14 +185,12 @@ public enum OutputDirectory {
     /// Returns its entries (all plain files we wrote).
     @discardableResult
     static func checkReplaceable(_ dir: String) throws -> [String] {
-        let fm = FileManager.default
-        let entries: [String]
-        do { entries = try fm.contentsOfDirectory(atPath: dir).sorted() } catch {
-            throw OutputDirectoryError.io("\(dir): cannot read directory: \(error.localizedDescription)")
+        guard let entries = listDirectory(dir) else {
+            throw OutputDirectoryError.io("\(dir): cannot read directory: \(String(cString: strerror(errno)))")
         }
         if entries.isEmpty { return [] }
-        guard entries.contains(kustomization),
-              let data = fm.contents(atPath: dir + "/" + kustomization) else {
+        guard entries.contains(where: { $0.name == kustomization }),
+              let data = FileManager.default.contents(atPath: dir + "/" + kustomization) else {
             throw OutputDirectoryError.notOurs(dir)
         }
         var listed: Set<String> = [kustomization]
@@ -195,15 +198,178 @@ public enum OutputDirectory {
            let resources = node.mapping?["resources"]?.sequence {
             for r in resources { if let s = r.string { listed.insert(s) } }
         }
-        let foreign = entries.filter { !listed.contains($0) }
+        let foreign = entries.filter { !listed.contains($0.name) }.map(\.name)
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         if !foreign.isEmpty { throw OutputDirectoryError.foreignFiles(dir, foreign) }
         // Only plain files we wrote: a listed name that is a directory is not ours either.
-        for e in entries {
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: dir + "/" + e, isDirectory: &isDir), isDir.boolValue {
-                throw OutputDirectoryError.foreignFiles(dir, [e])
+        let directories = entries.filter(\.isDirectory).map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if let first = directories.first { throw OutputDirectoryError.foreignFiles(dir, [first]) }
+        return entries.map(\.name)
+    }
+
+    /// The entries of `dir` (without `.` and `..`), in directory order, each with whether it is
+    /// a directory: `readdir` reports the type, so no `stat` per entry. nil when unreadable.
+    static func listDirectory(_ dir: String) -> [(name: String, isDirectory: Bool)]? {
+        guard let d = opendir(dir) else { return nil }
+        defer { closedir(d) }
+        var out: [(name: String, isDirectory: Bool)] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            var isDirectory = Int32(e.pointee.d_type) == DT_DIR
+            if Int32(e.pointee.d_type) == DT_UNKNOWN {
+                var st = stat()
+                isDirectory = lstat(dir + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            }
+            out.append((name, isDirectory))
+        }
+        return out
+    }
+}
+
+/// The temporary directory `OutputDirectory.write` fills, and the previous output whose
+/// unchanged files it links instead of writing. `put` runs on several threads at once.
+final class FileTarget: @unchecked Sendable {
+    /// What a job (or the whole write) put: every name in order, those equal to the previous
+    /// output's file of that name (not written: linked at the end, or kept), the files still to
+    /// create (their bytes back to back in `data`), or the name that failed.
+    struct Written {
+        var names: [String] = []
+        var unchanged: [String] = []
+        var new: [(name: String, count: Int)] = []
+        var data: [UInt8] = []
+        var failed: String? = nil
+
+        mutating func append(_ other: Written) {
+            if failed == nil { failed = other.failed }
+            names.append(contentsOf: other.names)
+            unchanged.append(contentsOf: other.unchanged)
+        }
+    }
+
+    private let dirFD: Int32
+    private let previousFD: Int32
+    private let previous: Set<String>
+    private let previousNames: [String]
+    /// The mode `writeNew` gives a file: 0644 less the umask.
+    private let mode: mode_t
+    /// Set when the temporary directory cannot be opened.
+    let failed: String?
+
+    init(dir: String, previousDir: String?, previous: [String]) {
+        let mask = umask(0)
+        umask(mask)
+        mode = 0o644 & ~mask
+        dirFD = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        previousFD = previousDir.map { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
+        previousNames = previous
+        self.previous = Set(previous)
+        failed = dirFD < 0 ? "." : nil
+    }
+
+    func close() {
+        if dirFD >= 0 { _ = Glibc.close(dirFD) }
+        if previousFD >= 0 { _ = Glibc.close(previousFD) }
+    }
+
+    /// Records `name` as unchanged, or keeps its bytes for `writeNew`.
+    func compare(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>, into written: inout Written) {
+        written.names.append(name)
+        if previousFD >= 0, previous.contains(name), isUnchanged(name, bytes) {
+            written.unchanged.append(name)
+        } else {
+            written.new.append((name, bytes.count))
+            written.data.append(contentsOf: bytes)
+        }
+    }
+
+    /// Creates the files `compare` kept, stopping at the first that fails.
+    func writeNew(_ written: inout Written) {
+        var at = 0
+        let data = written.data
+        data.withUnsafeBufferPointer { all in
+            for f in written.new {
+                if written.failed != nil { return }
+                if !writeNew(f.name, UnsafeBufferPointer(rebasing: all[at..<(at + f.count)])) { written.failed = f.name }
+                at += f.count
             }
         }
-        return entries
+        written.new = []
+        written.data = []
+    }
+
+    /// True when the previous output's `name` is a plain file as we write it (mode 0644 less
+    /// the umask, one link) holding exactly `bytes`.
+    private func isUnchanged(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let fd = openat(previousFD, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 { return false }
+        defer { _ = Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & 0o7777 == mode,
+              st.st_nlink == 1, Int(st.st_size) == bytes.count else { return false }
+        let n = bytes.count
+        if n == 0 { return true }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        defer { buffer.deallocate() }
+        var at = 0
+        while at < n {
+            let r = pread(fd, buffer + at, n - at, off_t(at))
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { return false }
+            at += r
+        }
+        return memcmp(buffer, bytes.baseAddress!, n) == 0
+    }
+
+    /// Hard-links the previous output's `names` into the new directory (copies one when it
+    /// cannot be linked); returns the name that failed.
+    func linkUnchanged(_ names: [String]) -> String? {
+        for name in names where linkat(previousFD, name, dirFD, name, 0) != 0 {
+            if !copy(name) { return name }
+        }
+        return nil
+    }
+
+    private func copy(_ name: String) -> Bool {
+        let fd = openat(previousFD, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 { return false }
+        defer { _ = Glibc.close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let r = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if r < 0 && errno == EINTR { continue }
+            if r < 0 { return false }
+            if r == 0 { break }
+            bytes.append(contentsOf: chunk[0..<r])
+        }
+        return bytes.withUnsafeBufferPointer { writeNew(name, $0) }
+    }
+
+    /// Creates `name` (the directory is new and ours: no temporary file per file needed).
+    private func writeNew(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let fd = openat(dirFD, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 { return false }
+        var ok = true
+        var at = 0
+        while at < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + at, bytes.count - at)
+            if n < 0 {
+                if errno == EINTR { continue }
+                ok = false
+                break
+            }
+            at += n
+        }
+        return Glibc.close(fd) == 0 && ok
+    }
+
+    /// Unlinks the previous output's files (after the swap: the descriptor follows the
+    /// directory to its new name).
+    func removePrevious() {
+        if previousFD < 0 { return }
+        for name in previousNames { _ = unlinkat(previousFD, name, 0) }
     }
 }

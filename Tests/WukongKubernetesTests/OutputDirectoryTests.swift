@@ -66,6 +66,71 @@ final class OutputDirectoryTests: XCTestCase {
         XCTAssertEqual(try list(root), ["out"])
     }
 
+    func inode(_ path: String) -> UInt64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
+    }
+
+    /// Rebuilding an unchanged topology leaves the previous output as it is (no file is
+    /// written again, the directory is not replaced); a rebuild with changes writes the
+    /// changed files, links the unchanged ones, drops the gone ones, and gives exactly the
+    /// files of a fresh write.
+    func testRebuildKeepsUnchangedFiles() throws {
+        let saved = Parallel.threshold
+        defer { Parallel.threshold = saved }
+        for threshold in [Int.max, 1] {
+            Parallel.threshold = threshold
+            let dir = root + "/out-\(threshold == 1)"
+            let first = Fixtures.many(300)
+            try OutputDirectory.write(first, to: dir)
+            let before = try list(dir)
+            let inodes = Dictionary(uniqueKeysWithValues: before.map { ($0, inode(dir + "/" + $0)) })
+            let dirInode = inode(dir)
+            try OutputDirectory.write(first, to: dir)
+            XCTAssertEqual(try list(dir), before)
+            XCTAssertEqual(inode(dir), dirInode, "an identical output is kept, not replaced")
+            for n in before { XCTAssertEqual(inode(dir + "/" + n), inodes[n], n) }
+
+            // Fewer VMs, one of them changed: the rest keep their files (inodes).
+            var second = first
+            second.vms.removeLast(10)
+            second.vms[3].cpu = 7
+            try OutputDirectory.write(second, to: dir)
+            let fresh = root + "/fresh-\(threshold == 1)"
+            try OutputDirectory.write(KubernetesBackend.objects(for: second), to: fresh)
+            XCTAssertEqual(try list(dir), try list(fresh))
+            for n in try list(fresh) { XCTAssertEqual(read(dir + "/" + n), read(fresh + "/" + n), n) }
+            XCTAssertNotEqual(inode(dir), dirInode, "a changed output is swapped in")
+            XCTAssertEqual(inode(dir + "/virtualmachine-web-0.yaml"), inodes["virtualmachine-web-0.yaml"])
+            XCTAssertNotEqual(inode(dir + "/virtualmachine-web-3.yaml"), inodes["virtualmachine-web-3.yaml"])
+            XCTAssertNotEqual(inode(dir + "/kustomization.yaml"), inodes["kustomization.yaml"])
+            XCTAssertEqual(try list(root).filter { $0.hasPrefix(".") }, [], "no temporary siblings left")
+        }
+    }
+
+    /// A previous file that someone changed (contents or mode) is written again, not kept.
+    func testRebuildRewritesFilesChangedSinceTheLastBuild() throws {
+        let dir = root + "/out"
+        let objs = KubernetesBackend.objects(for: Fixtures.lab())
+        try OutputDirectory.write(objs, to: dir)
+        let vm = dir + "/virtualmachine-ubuntu-vm.yaml", secret = dir + "/secret-ubuntu-vm-cloudinit.yaml"
+        let expectedVM = read(vm)
+        try Data("edited: true\n".utf8).write(to: URL(fileURLWithPath: vm))
+        XCTAssertEqual(chmod(secret, 0o600), 0)
+        try OutputDirectory.write(objs, to: dir)
+        XCTAssertEqual(read(vm), expectedVM)
+        var st = stat()
+        XCTAssertEqual(stat(secret, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o644 & ~currentUmask())
+        XCTAssertEqual(read(secret), YAMLOutput.document(objs[0]))
+    }
+
+    func currentUmask() -> mode_t {
+        let m = umask(0)
+        umask(m)
+        return m
+    }
+
     func testEmptyDirectoryIsFilled() throws {
         let dir = root + "/empty"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
