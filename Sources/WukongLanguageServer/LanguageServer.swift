@@ -292,39 +292,16 @@ public final class LanguageServer {
         // `x.name` is a member, not a top-level name
         if let i = lexed.tokens.firstIndex(of: token), i > 0, lexed.tokens[i - 1].kind == .dot { return nil }
         let name = lexed.text(of: token)
-        let (_, files, _) = topology(of: uri)
-        for f in files {
-            let source = SourceFile(id: FileID(0), path: f.path, bytes: f.bytes)
-            let (tree, _) = Parser.parse(source)
-            if let span = LanguageServer.declaration(of: name, in: tree.items) {
-                let target = LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)
-                return ["uri": target, "range": LanguageServer.range(span, in: source)]
-            }
-        }
-        return nil
+        guard let d = declarations(uri: uri).first(where: { $0.name == name }) else { return nil }
+        return location(of: d, from: uri)
     }
 
-    static func declaration(of name: String, in items: [Item]) -> Span? {
-        for item in items {
-            switch item.kind {
-            case .resource(let r):
-                if case .identifier(let id)? = r.name, id.name == name, r.kind != .user { return id.span }
-                if r.kind == .host, let body = r.body {
-                    for inner in body.items {
-                        if case .resource(let n) = inner.kind, n.kind == .nic, case .identifier(let id)? = n.name, id.name == name {
-                            return id.span
-                        }
-                    }
-                }
-            case .letDecl(let id, _, _) where id.name == name: return id.span
-            case .fnDecl(let d) where d.name.name == name: return d.name.span
-            case .importDecl(let path, let alias):
-                if let a = alias, a.name == name { return a.span }
-                if alias == nil, let last = path.last, last.name == name { return last.span }
-            default: continue
-            }
-        }
-        return nil
+    /// Where a declaration is, as an LSP location (in the editor's buffer when it is open).
+    func location(of d: Declared, from uri: String) -> [String: Any] {
+        let isFile = LanguageServer.path(of: uri) != nil
+        let bytes = (isFile ? text(path: d.path) : documents[uri].map { Array($0.text.utf8) }) ?? []
+        let source = SourceFile(id: FileID(0), path: d.path, bytes: bytes)
+        return ["uri": isFile ? LanguageServer.uri(of: d.path) : uri, "range": LanguageServer.range(d.span, in: source)]
     }
 }
 

@@ -147,15 +147,18 @@ extension Engine {
                 + ", or use one of the bridge's ports"
         default: break
         }
-        let what: String
+        error(.wrongResourceKind, "expected \(Engine.kindPhrase(t)), found \(r.kind.typeName) `\(r.name)`", at: span, help: help)
+        return .error(span)
+    }
+
+    /// A resource type as messages name it: "a `Bridge`", "a `Link` (a `nic`, `vlan` or `bond`)".
+    static func kindPhrase(_ t: VType) -> String {
         switch t {
-        case .link: what = "a `Link` (a `nic`, `vlan` or `bond`)"
-        case .nicNetwork: what = "a `Network` or `pod`"
+        case .link: return "a `Link` (a `nic`, `vlan` or `bond`)"
+        case .nicNetwork: return "a `Network` or `pod`"
         default:
             let first = t.description.first ?? "x"
-            what = ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
+            return ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
         }
-        error(.wrongResourceKind, "expected \(what), found \(r.kind.typeName) `\(r.name)`", at: span, help: help)
-        return .error(span)
     }
 }

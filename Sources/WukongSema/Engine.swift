@@ -215,7 +215,9 @@ final class Engine {
     /// nothing), typed statically at the end; one entry per body.
     @exclusivity(unchecked) var untakenBodies: [UntakenBody] = []
     @exclusivity(unchecked) var untakenKeys: Set<Span> = []
-    /// `if` expressions whose untaken branch was typed already.
+    /// Static types of the branches `if` expressions did not take (StaticTypes.swift).
+    @exclusivity(unchecked) var untakenTypes: [UntakenKey: SType] = [:]
+    /// `if` expressions whose branches were checked to have one type.
     @exclusivity(unchecked) var typedConditionals: Set<Span> = []
     @exclusivity(unchecked) var asserts: [DeferredAssert] = []
     @exclusivity(unchecked) var topologyInstance: Int?

@@ -68,14 +68,15 @@ extension Engine {
             let cv = eval(c, env)
             switch cv.value {
             case .bool(let b):
+                // the branch not taken is typed statically (once per expression and side)
+                let untaken = untakenBranchType(b ? o : t, tookThen: b, env, span: span)
                 var branchExpected = expected
                 if expected == nil, literalType(b ? t : o) != nil {
                     // a literal branch has the other branch's type: `if c { "10.0.0.1" } else { 10.0.0.2 }` is an IP
-                    branchExpected = literalTarget(otherBranch: b ? o : t, env)
+                    branchExpected = literalTarget(untaken)
                 }
                 let branch = eval(b ? t : o, env, expected: branchExpected)
-                typeUntakenBranch(condition: c, then: t, otherwise: o, tookThen: b, taken: branch, env: env,
-                                  expected: expected, span: span)
+                checkBranches(then: t, otherwise: o, tookThen: b, taken: branch, untaken: untaken, expected: expected, span: span)
                 return LValue(branch.value, branch.span)
             case .error: return .error(span)
             default:

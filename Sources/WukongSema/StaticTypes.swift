@@ -73,6 +73,11 @@ struct StaticField: Equatable {
     var type: SType
 }
 
+struct UntakenKey: Hashable {
+    var span: Span
+    var tookThen: Bool
+}
+
 /// Parameters in scope while typing a function body.
 struct StaticScope {
     var names: [String] = []
@@ -116,13 +121,20 @@ extension Engine {
         }
     }
 
-    /// The `if` expression `e` (already evaluated, taking `taken`): types the other branch and
-    /// checks that both have one type. Once per expression.
-    func typeUntakenBranch(condition: Expr, then: Expr, otherwise: Expr, tookThen: Bool, taken: LValue,
-                           env: Env, expected: VType?, span: Span) {
+    /// The static type of the branch an `if` expression did not take. Typed (and its
+    /// diagnostics reported) the first time that side is skipped; then remembered, since a
+    /// `for` evaluates the expression once per iteration.
+    func untakenBranchType(_ e: Expr, tookThen: Bool, _ env: Env, span: Span) -> SType {
+        let key = UntakenKey(span: span, tookThen: tookThen)
+        if let known = untakenTypes[key] { return known }
+        let t = staticType(e, env, StaticScope())
+        untakenTypes[key] = t
+        return t
+    }
+
+    /// Both branches of an `if` expression have one type (checked once per expression).
+    func checkBranches(then: Expr, otherwise: Expr, tookThen: Bool, taken: LValue, untaken: SType, expected: VType?, span: Span) {
         guard typedConditionals.insert(span).inserted else { return }
-        let untakenExpr = tookThen ? otherwise : then
-        let untaken = staticType(untakenExpr, env, StaticScope())
         var takenType: SType = taken.value.isError ? .unknown : SType(taken.value.type)
         if let lit = literalType(tookThen ? then : otherwise) { takenType = lit }
         let (t, o) = tookThen ? (takenType, untaken) : (untaken, takenType)
@@ -130,11 +142,8 @@ extension Engine {
     }
 
     /// The type a literal branch converts to: the other branch's, when a literal converts to it.
-    func literalTarget(otherBranch e: Expr, _ env: Env) -> VType? {
-        let before = staticDiagnostics.count
-        let t = staticType(e, env, StaticScope())
-        staticDiagnostics.removeSubrange(before...)  // typed again, with its diagnostics, by typeUntakenBranch
-        switch t {
+    func literalTarget(_ other: SType) -> VType? {
+        switch other {
         case .known(let k) where [.ip, .cidr, .ifaddr, .mac, .quantity].contains(k): return k
         case .prefixLiteral(let a): return CIDR(network: a.address, prefix: a.prefix) != nil ? .cidr : .ifaddr
         default: return nil
@@ -684,15 +693,7 @@ extension Engine {
         if case .known(.ref(let k)) = s {
             switch t {
             case .ref, .link, .nicNetwork:
-                let what: String
-                switch t {
-                case .link: what = "a `Link` (a `nic`, `vlan` or `bond`)"
-                case .nicNetwork: what = "a `Network` or `pod`"
-                default:
-                    let first = t.description.first ?? "x"
-                    what = ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
-                }
-                staticError(.wrongResourceKind, "expected \(what), found `\(k.typeName)`", at: span)
+                staticError(.wrongResourceKind, "expected \(Engine.kindPhrase(t)), found `\(k.typeName)`", at: span)
                 return
             default: break
             }
