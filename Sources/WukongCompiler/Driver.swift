@@ -42,9 +42,12 @@ public enum Driver {
 
     /// Loads a `.wk` file, or every `.wk` file of a directory (recursively, sorted bytewise by
     /// path relative to the root), and compiles them as one topology.
-    public static func compile(path: String) throws -> Compilation {
+    ///
+    /// `oneShot`: the process exits once it has used the compilation (the CLI), so state that
+    /// only evaluation needed is never freed (see `Evaluator.evaluate`).
+    public static func compile(path: String, oneShot: Bool = false) throws -> Compilation {
         let (files, name) = try load(path: path)
-        return compile(files: files, defaultName: name)
+        return compile(files: files, defaultName: name, oneShot: oneShot)
     }
 
     /// Reads the inputs of one topology. The default name is the file or directory name without extension.
@@ -110,7 +113,7 @@ public enum Driver {
     }
 
     /// Compiles in-memory files as one topology. `files` are sorted by path here, so the caller's order never matters.
-    public static func compile(files input: [InputFile], defaultName: String) -> Compilation {
+    public static func compile(files input: [InputFile], defaultName: String, oneShot: Bool = false) -> Compilation {
         let files = input.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var sources = SourceMap()
         var bag = DiagnosticBag()
@@ -121,7 +124,8 @@ public enum Driver {
             trees.append(tree)
             bag.add(contentsOf: diags)
         }
-        let (program, evalDiags) = Evaluator.evaluate(files: trees, sources: sources, defaultName: defaultName)
+        let (program, evalDiags) = Evaluator.evaluate(files: trees, sources: sources, defaultName: defaultName,
+                                                        oneShot: oneShot)
         // The embedded standard library's files come right after the topology's, so a
         // diagnostic inside a module renders with its source.
         for f in Evaluator.stdlibFiles { sources.add(path: f.path, bytes: Array(f.text.utf8)) }

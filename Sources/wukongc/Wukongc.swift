@@ -93,7 +93,7 @@ enum Output {
     /// Loads and compiles; IO problems exit 2.
     static func compile(_ path: String) throws -> Compilation {
         do {
-            let c = try Driver.compile(path: path)
+            let c = try Driver.compile(path: path, oneShot: true)
             keepAlive.append(c)
             return c
         } catch {
