@@ -321,8 +321,9 @@ struct LoweringPass {
         let infos = netInfos()
         var placement = Placement(pass: self)
         let uuidPrefix = "wukong://\(namespace)/"
+        let uuids = Concurrent.map(program.vms.count) { Hash.uuidV5URL(prefix: uuidPrefix, name: program.vms[$0].decl.name) }
 
-        for vm in program.vms {
+        for (index, vm) in program.vms.enumerated() {
             let v = vms.count
             var vmNics: [VMNic] = []
             var explicitRoute: [Bool?] = []
@@ -345,7 +346,7 @@ struct LoweringPass {
                 running: vm.running?.value ?? true,
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
                 cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
-                secretName: name + "-cloudinit", firmwareUUID: Hash.uuidV5URL(prefix: uuidPrefix, name: name)))
+                secretName: name + "-cloudinit", firmwareUUID: uuids[index]))
         }
 
         AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)

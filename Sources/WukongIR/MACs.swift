@@ -45,15 +45,13 @@ struct MACDerivation {
 
     /// Gives the NICs of `derived` (source order) their MACs; `explicit` holds every written `mac`.
     func assign(_ derived: [NicRef], explicit: Set<UInt64>, vms: inout [VM]) {
-        var first: [UInt64] = []
-        first.reserveCapacity(derived.count)
+        let named = vms
+        let first = Concurrent.map(derived.count) { i in
+            derive(vm: named[derived[i].vm].name, nic: named[derived[i].vm].nics[derived[i].nic].name, counter: 0).value
+        }
         var seen = Set<UInt64>(minimumCapacity: derived.count)
         var clash = false
-        for r in derived {
-            let mac = derive(vm: vms[r.vm].name, nic: vms[r.vm].nics[r.nic].name, counter: 0).value
-            first.append(mac)
-            if !isUsable(mac, explicit) || !seen.insert(mac).inserted { clash = true }
-        }
+        for mac in first where !isUsable(mac, explicit) || !seen.insert(mac).inserted { clash = true }
         if !clash {
             for (i, r) in derived.enumerated() { vms[r.vm].nics[r.nic].mac = MACAddress(first[i]) }
             return

@@ -265,4 +265,22 @@ final class SourceLoweringTests: XCTestCase {
         XCTAssertEqual(IRJSON.encode(a), IRJSON.encode(b))
         XCTAssertTrue(IRJSON.encode(a).contains("\"mac\" : \"0e:84:99:73:c9:44\""))
     }
+
+    /// Large fleets hash their MACs and firmware UUIDs on several threads: the results are
+    /// those of hashing each VM's names (in VM order, whatever the scheduling).
+    func testHashesOfALargeFleetAreEachVMsOwn() throws {
+        var source = "topology fleet { namespace = \"f\" }\nnic ens192\nbridge br { ports = [ens192] }\n"
+        source += "network n { bridge = br, subnet = 10.0.0.0/16 }\n"
+        source += "for i in 1..=2600 {\n  vm \"vm-${i}\" { cpu = 1, memory = 1Gi, image = \"x\"\n    nic e on n { address = auto }\n    nic p on pod\n  }\n}\n"
+        let t = try XCTUnwrap(lower(source, name: "fleet"))
+        XCTAssertEqual(t.vms.count, 2600)
+        let derivation = MACDerivation(topology: "fleet", prefix: Lowering.defaultMACPrefix)
+        for vm in t.vms {
+            XCTAssertEqual(vm.firmwareUUID, Hash.uuidV5URL("wukong://f/" + vm.name), vm.name)
+            for nic in vm.nics {
+                XCTAssertEqual(nic.mac, derivation.derive(vm: vm.name, nic: nic.name, counter: 0), "\(vm.name)/\(nic.name)")
+            }
+        }
+        XCTAssertEqual(Concurrent.map(5000) { $0 * 3 }, (0..<5000).map { $0 * 3 })
+    }
 }
