@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// A source file: its path as shown to the user, its bytes, and the offsets where lines start.
 /// Positions everywhere else are byte offsets; line/column are computed here, at the edge.
 public struct SourceFile: Sendable {
@@ -10,18 +15,18 @@ public struct SourceFile: Sendable {
         self.id = id
         self.path = path
         self.bytes = bytes
+        // memchr finds the newlines (vectorised), rather than a byte-by-byte loop
         self.lineStarts = bytes.withUnsafeBufferPointer { buf in
-            var newlines = 0
-            for b in buf where b == 0x0A { newlines += 1 }
-            return [Int](unsafeUninitializedCapacity: newlines + 1) { starts, count in
-                starts[0] = 0
-                count = 1
-                var i = 0
-                while i < buf.count {
-                    if buf[i] == 0x0A { starts[count] = i + 1; count += 1 }
-                    i += 1
-                }
+            var starts: [Int] = [0]
+            guard let base = buf.baseAddress else { return starts }
+            starts.reserveCapacity(buf.count / 32 + 1)
+            var p = UnsafeRawPointer(base)
+            let end = UnsafeRawPointer(base + buf.count)
+            while p < end, let nl = memchr(p, 0x0A, end - p) {
+                p = UnsafeRawPointer(nl) + 1
+                starts.append(p - UnsafeRawPointer(base))
             }
+            return starts
         }
     }
 

@@ -11,7 +11,9 @@ public struct Quantity: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static var suffixNames: [String] { binarySuffixes.map(\.0) + decimalSuffixes.map(\.0) }
 
     public static func multiplier(of suffix: String) -> Int64? {
-        (binarySuffixes + decimalSuffixes).first { $0.0 == suffix }?.1
+        for (s, m) in binarySuffixes where s == suffix { return m }
+        for (s, m) in decimalSuffixes where s == suffix { return m }
+        return nil
     }
 
     public enum ParseError: Error, Equatable { case badNumber, badSuffix(String), overflow }

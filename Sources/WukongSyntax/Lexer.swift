@@ -362,6 +362,7 @@ struct LexerImpl {
             if o1 || o2 { overflow = true }
             v = a
         }
+        if !lastUnderscore && !overflow { return v }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
         if lastUnderscore {
             error(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", s, e,
@@ -414,7 +415,7 @@ struct LexerImpl {
         let sufStart = i
         while i < n && (isLetter(b[i]) || isDigit(b[i]) || b[i] == 0x5F) { i += 1 }
         let suffix = String(decoding: UnsafeBufferPointer(rebasing: b[sufStart..<i]), as: UTF8.self)
-        let digits = String(decoding: UnsafeBufferPointer(rebasing: b[s..<digitsEnd]), as: UTF8.self)
+        var digits: String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<digitsEnd]), as: UTF8.self) }
         guard let mult = Quantity.multiplier(of: suffix) else {
             let suggestions = quantitySuggestions(for: suffix)
             let written = digits.replacingUnderscores()
@@ -560,7 +561,7 @@ struct LexerImpl {
         let s = i
         emit(.stringStart, s, s + 1)
         i += 1
-        var seg = TextSegment(start: i)
+        var seg = TextSegment(start: i, source: b)
         while true {
             if i >= n || b[i] == 0x0A || (b[i] == 0x0D && at(i + 1) == 0x0A) {
                 if i >= n { endSwallowed = true }
@@ -579,7 +580,7 @@ struct LexerImpl {
                 return
             case 0x5C:
                 if i + 1 >= n || at(i + 1) == 0x0A || (at(i + 1) == 0x0D && at(i + 2) == 0x0A) {
-                    seg.append(c); i += 1; continue
+                    seg.appendSource(i, i + 1); i += 1; continue
                 }
                 lexEscape(&seg)
             case 0x24:
@@ -589,7 +590,7 @@ struct LexerImpl {
                     flush(&seg, end: i, force: false)
                     switch lexInterpolation(stopAtNewline: true) {
                     case .closed:
-                        seg = TextSegment(start: i)
+                        seg = TextSegment(start: i, source: b)
                     case .aborted:
                         emit(.stringEnd, i, i, synthetic: true)
                         return
@@ -600,7 +601,7 @@ struct LexerImpl {
                         return
                     }
                 } else {
-                    seg.append(c); i += 1
+                    seg.appendSource(i, i + 1); i += 1
                 }
             default:
                 appendPlain(&seg)
@@ -667,22 +668,41 @@ struct LexerImpl {
         }
     }
 
-    /// Text collected for one `.stringText` token. Copies bytes only once an escape forces it.
+    /// Text collected for one `.stringText` token. While it is a plain run of the source (no
+    /// escape, no replacement, no line ending rewritten) nothing is copied: the text is
+    /// `source[start..<plainEnd]`. The first decoded byte copies the run into `bytes`.
     struct TextSegment {
+        let source: UnsafeBufferPointer<UInt8>
         var start: Int
-        var bytes: [UInt8] = []
-        init(start: Int) { self.start = start }
-        mutating func append(_ c: UInt8) { bytes.append(c) }
-        mutating func appendLiteral(_ cs: UInt8...) { bytes.append(contentsOf: cs) }
-        mutating func appendReplacement() { bytes.append(contentsOf: [0xEF, 0xBF, 0xBD]) }
-        mutating func appendScalar(_ u: Unicode.Scalar) { bytes.append(contentsOf: Array(String(u).utf8)) }
+        var plainEnd: Int
+        var bytes: [UInt8]? = nil
+        init(start: Int, source: UnsafeBufferPointer<UInt8>) {
+            self.source = source; self.start = start; self.plainEnd = start
+        }
+        var isEmpty: Bool { bytes == nil && plainEnd == start }
+        /// The source bytes `s..<e`, taken over as they are.
+        mutating func appendSource(_ s: Int, _ e: Int) {
+            if bytes == nil && plainEnd == s { plainEnd = e; return }
+            materialize()
+            bytes!.append(contentsOf: UnsafeBufferPointer(rebasing: source[s..<e]))
+        }
+        mutating func materialize() {
+            if bytes == nil { bytes = Array(UnsafeBufferPointer(rebasing: source[start..<plainEnd])) }
+        }
+        mutating func appendLiteral(_ cs: UInt8...) { materialize(); bytes!.append(contentsOf: cs) }
+        mutating func appendReplacement() { materialize(); bytes!.append(contentsOf: [0xEF, 0xBF, 0xBD]) }
+        mutating func appendScalar(_ u: Unicode.Scalar) { materialize(); bytes!.append(contentsOf: Array(String(u).utf8)) }
+        var text: String {
+            if let bytes { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: UnsafeBufferPointer(rebasing: source[start..<plainEnd]), as: UTF8.self)
+        }
     }
 
     private mutating func flush(_ seg: inout TextSegment, end: Int, force: Bool) {
-        if seg.bytes.isEmpty && !force && end == seg.start { return }
-        texts.append(String(decoding: seg.bytes, as: UTF8.self))
+        if seg.isEmpty && !force && end == seg.start { return }
+        texts.append(seg.text)
         emit(.stringText, seg.start, end, payload: Int64(texts.count - 1))
-        seg = TextSegment(start: end)
+        seg = TextSegment(start: end, source: b)
     }
 
     private mutating func lexMultilineString() {
@@ -712,7 +732,7 @@ struct LexerImpl {
         var lines: [(token: Int, raw: Int)] = []
         var lastNewline: (token: Int, start: Int)? = nil
         var continuedAt: Int? = nil // the `\` of a line continuation ending the previous line
-        var seg = TextSegment(start: i)
+        var seg = TextSegment(start: i, source: b)
         var lineTokenPending = false
         while true {
             if atLineStart {
@@ -730,7 +750,7 @@ struct LexerImpl {
                     return
                 }
                 lines.append((tokens.count, i))
-                seg = TextSegment(start: i)
+                seg = TextSegment(start: i, source: b)
                 lineTokenPending = true
             }
             if i >= n {
@@ -745,7 +765,7 @@ struct LexerImpl {
             if c == 0x0A || (c == 0x0D && at(i + 1) == 0x0A) {
                 let nl = i
                 i += c == 0x0D ? 2 : 1
-                seg.append(0x0A)
+                if c == 0x0A { seg.appendSource(nl, nl + 1) } else { seg.appendLiteral(0x0A) }
                 flush(&seg, end: i, force: true)
                 lineTokenPending = false
                 lastNewline = (tokens.count - 1, nl)
@@ -784,7 +804,7 @@ struct LexerImpl {
                     lastNewline = nil
                     switch lexInterpolation(stopAtNewline: false) {
                     case .closed:
-                        seg = TextSegment(start: i)
+                        seg = TextSegment(start: i, source: b)
                     case .aborted:
                         emit(.stringEnd, i, i, synthetic: true)
                         return
@@ -796,7 +816,7 @@ struct LexerImpl {
                         return
                     }
                 } else {
-                    seg.append(c); i += 1
+                    seg.appendSource(i, i + 1); i += 1
                 }
             default:
                 appendPlain(&seg)
@@ -852,7 +872,7 @@ struct LexerImpl {
         if c >= 0x80 || c == 0 {
             let s0 = i
             if checkTextByte() != nil {
-                seg.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[s0..<i]))
+                seg.appendSource(s0, i)
             } else {
                 seg.appendReplacement()
             }
@@ -865,7 +885,7 @@ struct LexerImpl {
             if d >= 0x80 || d < 0x20 || d == 0x22 || d == 0x5C || d == 0x24 { break }
             i += 1
         }
-        seg.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[s0..<i]))
+        seg.appendSource(s0, i)
     }
 }
 
