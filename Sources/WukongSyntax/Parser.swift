@@ -18,6 +18,9 @@ struct ParserImpl {
     var suppressUntil = -1
     /// Whether a newline ends the current construct (top level, blocks, records) or not (`()`, `[]`).
     var newlinesSignificant = true
+    /// The items of the blocks being parsed, innermost last: a block's items are collected here
+    /// and copied out once, into an array of their exact count (no growing array per block).
+    var itemStack: [Item] = []
 
     init(source: SourceFile, lexed: LexedFile) {
         self.source = source
@@ -167,7 +170,8 @@ struct ParserImpl {
     }
 
     mutating func parseItems(topLevel: Bool) -> [Item] {
-        var items: [Item] = []
+        let base = itemStack.count
+        defer { itemStack.removeLast(itemStack.count - base) }
         while true {
             while at == .comma { advance() }
             if at == .endOfFile { break }
@@ -179,7 +183,7 @@ struct ParserImpl {
             }
             let before = pos
             let item = parseItem()
-            items.append(item)
+            itemStack.append(item)
             if pos == before {
                 // parseItem reported and consumed nothing: skip the construct so the loop advances
                 skipConstruct(itemLevel: true)
@@ -198,7 +202,7 @@ struct ParserImpl {
             skipConstruct(itemLevel: true)
             if pos == before { advance() }
         }
-        return items
+        return Array(itemStack[base...])
     }
 
     func itemDescription(_ item: Item) -> String {
