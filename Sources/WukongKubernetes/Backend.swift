@@ -668,7 +668,7 @@ struct Builder {
                 s.emptyMap()
             }
             s.word("macAddress")
-            s.string(nic.mac.text)
+            s.mac(nic.mac)
             s.mapEnd()
         }
         s.listEnd()

@@ -50,18 +50,24 @@ extension MACAddress {
     /// Lowercase `aa:bb:cc:dd:ee:ff` (the same text as `description`, without its per-byte
     /// string allocations: the back end writes three per NIC).
     var text: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 17) { buf in
-            var v = value
-            var i = 16
-            for byte in 0..<6 {
-                buf[i] = hex[Int(v & 0xF)]
-                buf[i - 1] = hex[Int(v >> 4 & 0xF)]
-                if byte < 5 { buf[i - 2] = UInt8(ascii: ":") }
-                v >>= 8
-                i -= 3
-            }
+        String(unsafeUninitializedCapacity: 17) { buf in
+            write(into: buf.baseAddress!)
             return 17
+        }
+    }
+
+    /// Writes the 17 bytes of `text` at `out`.
+    func write(into out: UnsafeMutablePointer<UInt8>) {
+        let hex: StaticString = "0123456789abcdef"
+        let digits = hex.utf8Start
+        var v = value
+        var i = 16
+        for byte in 0..<6 {
+            out[i] = digits[Int(v & 0xF)]
+            out[i - 1] = digits[Int(v >> 4 & 0xF)]
+            if byte < 5 { out[i - 2] = UInt8(ascii: ":") }
+            v >>= 8
+            i -= 3
         }
     }
 }

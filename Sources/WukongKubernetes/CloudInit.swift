@@ -33,7 +33,7 @@ public enum CloudInit {
             s.word("match")
             s.mapStart()
             s.word("macaddress")
-            s.string(nic.mac.text)
+            s.mac(nic.mac)
             s.mapEnd()
             if let ifname = nic.ifname {
                 s.word("set-name")

@@ -1,3 +1,5 @@
+import WukongNet
+
 /// Receives a value in document order: maps and lists open and close, keys and values
 /// alternate inside a map. `YAMLWriter` turns the calls straight into libyaml events;
 /// `TreeSink` builds the `KubeValue` tree (JSON output, apply, diff, `objects(for:)`).
@@ -22,6 +24,8 @@ protocol ValueSink {
     mutating func base64(_ bytes: UnsafeBufferPointer<UInt8>)
     /// A string value that is base64 text (`Base64.encode` output).
     mutating func base64Text(_ s: String)
+    /// A MAC address as a string value (`aa:bb:cc:dd:ee:ff`).
+    mutating func mac(_ m: MACAddress)
 }
 
 extension ValueSink {
@@ -73,6 +77,7 @@ struct TreeSink: ValueSink {
     mutating func value(_ v: KubeValue) { add(v) }
     mutating func base64(_ bytes: UnsafeBufferPointer<UInt8>) { add(.string(Base64.encode(bytes))) }
     mutating func base64Text(_ s: String) { add(.string(s)) }
+    mutating func mac(_ m: MACAddress) { add(.string(m.text)) }
 
     /// The value that `write` describes.
     static func build(_ write: (inout TreeSink) -> Void) -> KubeValue {

@@ -1,5 +1,6 @@
 import CYaml
 import WukongIR
+import WukongNet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -108,9 +109,12 @@ public enum YAMLOutput {
         for c in Array(".:/".utf8) { t[Int(c)] |= numeric | address }
         for c in Array("-?:,[]{}#&*!|>'\"%@`~=<".utf8) { t[Int(c)] |= indicator }
         for c: UInt8 in [0x0A, 0x0D, 0x09] { t[Int(c)] |= control }
+        for c in Array(" #.:".utf8) + [0x0A, 0x0D, 0x09] { t[Int(c)] |= rare }
         return t
     }()
     private static let digit: UInt8 = 1, numeric: UInt8 = 2, address: UInt8 = 4, indicator: UInt8 = 8, control: UInt8 = 16
+    /// The characters the scan looks at more closely: space, `#`, `.`, `:` and the controls.
+    private static let rare: UInt8 = 32
 
     /// `y n yes no on off true false null .inf +.inf .nan`, lowercase, packed little-endian.
     private static let reservedWords: [UInt64] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null",
@@ -129,31 +133,33 @@ public enum YAMLOutput {
     static func needsQuotes(bytes u: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = u.count
         guard n > 0 else { return true }
-        let first = u[0], last = u[n - 1]
-        let table = charClass
-        if first == 0x20 || last == 0x20 || table[Int(first)] & indicator != 0 || last == UInt8(ascii: ":") {
-            return true
+        return charClass.withUnsafeBufferPointer { table in
+            let first = u[0], last = u[n - 1]
+            if first == 0x20 || last == 0x20 || table[Int(first)] & indicator != 0 || last == UInt8(ascii: ":") {
+                return true
+            }
+            if n <= 5 && reservedWords.contains(pack(u)) { return true }
+            var all: UInt8 = numeric | address
+            var punct = false
+            for i in 0..<n {
+                let c = u[i]
+                let k = table[Int(c)]
+                all &= k
+                if k & rare == 0 { continue }
+                if k & control != 0 { return true }
+                // `first` is not a space: a space or `#` here has a character before it.
+                if c == 0x20 && u[i - 1] == UInt8(ascii: ":") { return true }
+                if c == UInt8(ascii: "#") && i > 0 && u[i - 1] == 0x20 { return true }
+                if c == UInt8(ascii: ".") || c == UInt8(ascii: ":") { punct = true }
+            }
+            if all & address != 0 && punct { return true }
+            if all & numeric != 0 {
+                if table[Int(first)] & digit != 0 { return true }
+                if (first == UInt8(ascii: "+") || first == UInt8(ascii: ".")) && n > 1
+                    && (table[Int(u[1])] & digit != 0 || u[1] == UInt8(ascii: ".")) { return true }
+            }
+            return false
         }
-        if n <= 5 && reservedWords.contains(pack(u)) { return true }
-        var all: UInt8 = numeric | address
-        var punct = false
-        var prev: UInt8 = 0
-        for c in u {
-            let k = table[Int(c)]
-            if k & control != 0 { return true }
-            if c == 0x20 && prev == UInt8(ascii: ":") { return true }
-            if c == UInt8(ascii: "#") && prev == 0x20 { return true }
-            if c == UInt8(ascii: ".") || c == UInt8(ascii: ":") { punct = true }
-            all &= k
-            prev = c
-        }
-        if all & address != 0 && punct { return true }
-        if all & numeric != 0 {
-            if table[Int(first)] & digit != 0 { return true }
-            if (first == UInt8(ascii: "+") || first == UInt8(ascii: ".")) && n > 1
-                && (table[Int(u[1])] & digit != 0 || u[1] == UInt8(ascii: ".")) { return true }
-        }
-        return false
     }
 }
 
@@ -471,6 +477,12 @@ final class YAMLWriter: ValueSink {
         let p = YAMLWriter.allocateText(n)
         Base64.encode(bytes, into: p)
         scalar(owned: p, n, style: YAMLWriter.base64Style(UnsafeBufferPointer(start: p, count: n)))
+    }
+
+    func mac(_ m: MACAddress) {
+        let p = YAMLWriter.allocateText(17)
+        m.write(into: p)
+        scalar(owned: p, 17, style: YAMLWriter.style(UnsafeBufferPointer(start: p, count: 17)))
     }
 
     func base64Text(_ s: String) {
