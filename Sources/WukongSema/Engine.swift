@@ -148,11 +148,19 @@ final class Instance {
         // one access to the stored array (each access to a class property is checked at run time)
         return attrs.withUnsafeBufferPointer { buf in
             var i = 0
-            while i < buf.count { if buf[i].name == name { return i }; i += 1 }
+            let length = name.utf8.count
+            while i < buf.count { if sameName(buf[i].name, name, length) { return i }; i += 1 }
             return nil
         }
     }
     func valueSpan(of name: String) -> Span? { attr(name).map { attrs[$0].valueSpan } }
+}
+
+/// `a == b` for names, rejecting different lengths first (`String ==` on two different small
+/// strings takes the slow comparison path; most names compared in the linear attribute and
+/// schema scans differ in length). `length` is `b.utf8.count`.
+@inline(__always) func sameName(_ a: String, _ b: String, _ length: Int) -> Bool {
+    a.utf8.count == length && a == b
 }
 
 /// A standard-library module.

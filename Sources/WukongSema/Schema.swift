@@ -137,12 +137,14 @@ enum Schema {
     }
 
     static func attribute(_ name: String, of block: BlockKind) -> AttributeSchema? {
-        attributes(of: block).first { $0.name == name }
+        let length = name.utf8.count
+        return attributes(of: block).first { sameName($0.name, name, length) }
     }
 
     /// Whether `block` has the attribute `name` (without copying its schema).
     static func hasAttribute(_ name: String, of block: BlockKind) -> Bool {
-        attributes(of: block).contains { $0.name == name }
+        let length = name.utf8.count
+        return attributes(of: block).contains { sameName($0.name, name, length) }
     }
 
     /// The nested resources a block may hold.
