@@ -336,7 +336,7 @@ extension Checker {
     /// Address checks of one NIC. One finding per NIC, the most specific first:
     /// N-IPAM (the network's IPAM cannot honour it) > N-SUBNET > N-PREFIX > N-RESERVED > N-DUP-IP.
     mutating func checkNicAddress(_ v: Int, _ k: Int, _ ni: Int, _ net: NetworkDecl) {
-        let vm = p.vms[v], nic = vm.nics[k], netName = net.decl.name
+        let nic = p.vms[v].nics[k], netName = net.decl.name
         let ipam = net.ipam?.value ?? "none"
         let ipamNote = net.ipam.map { [DiagnosticNote("`ipam` set here", at: $0.span)] } ?? []
         guard let addr = nic.address else {
@@ -370,8 +370,10 @@ extension Checker {
         }
         guard let ip = addr.value.staticAddress else { return }   // `auto`: allocated by lowering
         let cidr = subnet.value
-        let subnetNote = DiagnosticNote("subnet of `\(netName)` declared here", at: subnet.span)
-        let (first, last) = cidr.usableRange
+        // only built for a diagnostic (this runs for every static address)
+        var subnetNote: DiagnosticNote { DiagnosticNote("subnet of `\(netName)` declared here", at: subnet.span) }
+        var first: IPAddress { cidr.usableRange.0 }
+        var last: IPAddress { cidr.usableRange.1 }
         if !cidr.contains(ip) {
             add(Diagnostic(.subnet, "address `\(ip)` is outside the subnet `\(cidr)` of network `\(netName)`",
                            at: addr.span, notes: [subnetNote],
