@@ -131,6 +131,20 @@ final class OutputDirectoryTests: XCTestCase {
         return m
     }
 
+    /// The line-by-line reading of our own kustomization gives the names Yams reads; anything
+    /// else is left to Yams.
+    func testKustomizationFastPathReadsWhatWeWrite() throws {
+        let names = ["secret-a.yaml", "virtualmachine-b-1.yaml", "networkattachmentdefinition-c.yaml"]
+        let text = OutputDirectory.kustomizationText(names.map { KubeValue.string($0) })
+        XCTAssertEqual(OutputDirectory.ourKustomizationResources(Array(text.utf8)), names)
+        let node = try XCTUnwrap(try Yams.compose(yaml: text))
+        XCTAssertEqual(node.mapping?["resources"]?.sequence?.compactMap(\.string), names)
+        for edited in [text + "- 'quoted.yaml'\n", text.replacingOccurrences(of: "resources:\n", with: "resources:\n  # mine\n"),
+                       "resources: []\n", text + "namePrefix: x-\n", String(text.dropLast())] {
+            XCTAssertNil(OutputDirectory.ourKustomizationResources(Array(edited.utf8)), edited)
+        }
+    }
+
     func testEmptyDirectoryIsFilled() throws {
         let dir = root + "/empty"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
