@@ -8,8 +8,15 @@ public enum Lexer {
     public static let maxInterpolationDepth = 64
 
     public static func lex(_ file: SourceFile) -> LexedFile {
+        lex(file, range: 0..<file.bytes.count)
+    }
+
+    /// Lexes the bytes `range` of a file as if they were all of it, with the offsets of the
+    /// whole file. `range` starts at the beginning of a line (a first token after the start
+    /// is marked as following a newline, as it is in the whole file).
+    static func lex(_ file: SourceFile, range: Range<Int>) -> LexedFile {
         file.bytes.withUnsafeBufferPointer { buf in
-            var impl = LexerImpl(file: file.id, buf: buf)
+            var impl = LexerImpl(file: file.id, buf: buf, range: range)
             impl.run()
             return LexedFile(file: file.id, bytes: file.bytes, tokens: impl.tokens, comments: impl.comments,
                              texts: impl.texts, diagnostics: impl.diags, endSwallowed: impl.endSwallowed)
@@ -42,11 +49,13 @@ struct LexerImpl {
     var aborted = false
     var endSwallowed = false
 
-    init(file: FileID, buf: UnsafeBufferPointer<UInt8>) {
+    init(file: FileID, buf: UnsafeBufferPointer<UInt8>, range: Range<Int>) {
         self.file = file
         self.b = buf
-        self.n = buf.count
-        tokens.reserveCapacity(buf.count / 4 + 16)
+        self.n = range.upperBound
+        self.i = range.lowerBound
+        self.pendingNewline = range.lowerBound > 0
+        tokens.reserveCapacity(range.count / 4 + 16)
     }
 
     @inline(__always) func at(_ k: Int) -> UInt8 { k < n && k >= 0 ? b[k] : 0 }
@@ -64,7 +73,7 @@ struct LexerImpl {
     }
 
     mutating func run() {
-        if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        if i == 0, n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
         _ = lexCode(inInterpolation: false, stopAtNewline: false)
         if aborted { i = n }
         emit(.endOfFile, n, n)
