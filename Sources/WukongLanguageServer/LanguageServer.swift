@@ -29,6 +29,8 @@ public final class LanguageServer {
     var documents: [String: Document] = [:]  // by URI
     /// URIs that got a non-empty diagnostic list, per topology root (to clear them later).
     var published: [String: Set<String>] = [:]
+    /// Per URI, the published diagnostics that carry fix-its, with their edits (code actions).
+    var fixes: [String: [(diagnostic: [String: Any], edits: [[String: Any]])]] = [:]
     var shutdownRequested = false
     /// Set by `exit`: the process exit code.
     public private(set) var exitCode: Int32? = nil
@@ -60,6 +62,7 @@ public final class LanguageServer {
                     "documentFormattingProvider": true,
                     "definitionProvider": true,
                     "hoverProvider": true,
+                    "codeActionProvider": true,
                     "completionProvider": ["triggerCharacters": ["."]],
                 ],
                 "serverInfo": ["name": "wukongc", "version": WukongVersion.string],
@@ -108,6 +111,10 @@ public final class LanguageServer {
                   let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
                   let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
             respond(hover(uri: uri, line: line, character: character) ?? NSNull())
+        case "textDocument/codeAction":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let range = params["range"] as? [String: Any] else { fail(-32602, "invalid params"); break }
+            respond(codeActions(uri: uri, range: range))
         case "textDocument/definition":
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
@@ -189,6 +196,7 @@ public final class LanguageServer {
         let (root, files, name) = topology(of: uri)
         let c = Driver.compile(files: files, defaultName: name)
         var byFile: [String: [[String: Any]]] = [:]
+        var newFixes: [String: [(diagnostic: [String: Any], edits: [[String: Any]])]] = [:]
         for f in files { byFile[LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)] = [] }
         for d in c.diagnostics {
             guard let file = c.sources[d.span.file], files.contains(where: { $0.path == file.path }) else {
@@ -197,8 +205,16 @@ public final class LanguageServer {
                 continue
             }
             let target = LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: file.path)
-            byFile[target, default: []].append(lspDiagnostic(d, sources: c.sources, at: file))
+            let lsp = lspDiagnostic(d, sources: c.sources, at: file)
+            byFile[target, default: []].append(lsp)
+            let edits: [[String: Any]] = d.fixIts.compactMap { fx in
+                guard fx.span.file == d.span.file else { return nil }
+                return ["range": LanguageServer.range(fx.span, in: file), "newText": fx.replacement]
+            }
+            if !edits.isEmpty { newFixes[target, default: []].append((lsp, edits)) }
         }
+        for f in files { fixes[LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)] = nil }
+        for (target, list) in newFixes { fixes[target] = list }
         var out: [[String: Any]] = []
         var now = Set<String>()
         for (target, ds) in byFile.sorted(by: { $0.key < $1.key }) {
@@ -265,6 +281,33 @@ public final class LanguageServer {
             i += len
         }
         return min(i, bytes.count)
+    }
+
+    // MARK: - Code actions
+
+    /// Quick fixes: one per fix-it of a diagnostic overlapping the range (`did you mean`
+    /// replacements, a network address for a CIDR with host bits, a missing `=` …).
+    func codeActions(uri: String, range: [String: Any]) -> [[String: Any]] {
+        func point(_ p: Any?) -> (Int, Int) {
+            let d = p as? [String: Any]
+            return (d?["line"] as? Int ?? 0, d?["character"] as? Int ?? 0)
+        }
+        let (rs, re) = (point(range["start"]), point(range["end"]))
+        var out: [[String: Any]] = []
+        for (diagnostic, edits) in fixes[uri] ?? [] {
+            let r = diagnostic["range"] as? [String: Any] ?? [:]
+            let (ds, de) = (point(r["start"]), point(r["end"]))
+            guard !(de < rs) && !(re < ds) else { continue }
+            for edit in edits {
+                let text = (edit["newText"] as? String ?? "").trimmingCharacters(in: .whitespaces)
+                let er = edit["range"] as? [String: Any] ?? [:]
+                let insertion = point(er["start"]) == point(er["end"])
+                out.append(["title": insertion ? "Insert `\(text)`" : "Replace with `\(text)`", "kind": "quickfix",
+                            "diagnostics": [diagnostic], "isPreferred": edits.count == 1,
+                            "edit": ["changes": [uri: [edit]]]])
+            }
+        }
+        return out
     }
 
     // MARK: - Formatting

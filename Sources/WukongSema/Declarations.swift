@@ -560,8 +560,9 @@ extension Engine {
             return
         }
         guard Schema.hasAttribute(name.name, of: inst.block) else {
+            let similar = Suggest.similar(to: name.name, among: Schema.attributes(of: inst.block).map(\.name))
             error(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(inst.block.keyword)` block", at: name.span,
-                  help: Suggest.didYouMean(name.name, among: Schema.attributes(of: inst.block).map(\.name)))
+                  help: Suggest.didYouMean(name.name, among: similar), fixIts: similar.map { FixIt(replace: name.span, with: $0) })
             return
         }
         if let i = inst.attr(name.name) {

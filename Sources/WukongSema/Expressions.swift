@@ -346,11 +346,14 @@ extension Engine {
                 help = "did you mean `\(parts.joined(separator: " - "))`?"
             }
         }
+        var fixIts: [FixIt] = []
         if help == nil, suggestionBudget > 0 {
             suggestionBudget -= 1
-            help = Suggest.didYouMean(name, among: visibleNames(env, expected: expected))
+            let similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
+            help = Suggest.didYouMean(name, among: similar)
+            fixIts = similar.map { FixIt(replace: span, with: $0) }  // quick fixes for editors
         }
-        error(.unknownName, "unknown name `\(name)`", at: span, help: help)
+        error(.unknownName, "unknown name `\(name)`", at: span, help: help, fixIts: fixIts)
     }
 
     // MARK: - Lets

@@ -216,6 +216,26 @@ final class LanguageServerTests: XCTestCase {
         _ = send(s, "textDocument/didChange", ["contentChanges": 3])
     }
 
+    func testQuickFixes() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("q.wk").absoluteString
+        let text = "nic ens192\nbridge br-external { ports = [ens192] }\nnetwork n { bridge = br-externl, subnet = 10.0.0.5/24 }\n"
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        let r = send(s, "textDocument/codeAction", ["textDocument": ["uri": uri],
+                                                    "range": ["start": ["line": 2, "character": 25], "end": ["line": 2, "character": 25]],
+                                                    "context": ["diagnostics": []]], request: true)
+        let actions = try XCTUnwrap(r[0]["result"] as? [[String: Any]])
+        XCTAssertEqual(actions.map { $0["title"] as? String }, ["Replace with `br-external`"])
+        let changes = (actions[0]["edit"] as? [String: Any])?["changes"] as? [String: [[String: Any]]]
+        XCTAssertEqual(changes?[uri]?.first?["newText"] as? String, "br-external")
+        // the host-bits fix-it of the subnet, elsewhere on the line
+        let r2 = send(s, "textDocument/codeAction", ["textDocument": ["uri": uri],
+                                                     "range": ["start": ["line": 2, "character": 45], "end": ["line": 2, "character": 46]]],
+                      request: true)
+        XCTAssertEqual((r2[0]["result"] as? [[String: Any]])?.first?["title"] as? String, "Replace with `10.0.0.0/24`")
+    }
+
     func testFraming() {
         let body = Data("{\"jsonrpc\":\"2.0\"}".utf8)
         var input = LSPFraming.frame(body) + LSPFraming.frame(body)
