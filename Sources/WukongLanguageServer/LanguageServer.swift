@@ -439,7 +439,9 @@ extension LanguageServer {
         if let base = ctx.memberOf {
             // a module's definitions, or a resource's members
             let modules = LanguageFacts.stdlibModules
-            if let imported = declared.first(where: { $0.name == base && $0.kind == .module }),
+            if base == "std" {
+                for m in modules { add(m.name, kind: 9, detail: "std.\(m.name)") }
+            } else if let imported = declared.first(where: { $0.name == base && $0.kind == .module }),
                let m = modules.first(where: { $0.name == imported.module }) {
                 for d in m.definitions { add(d, kind: 6, detail: "std.\(m.name)") }
             } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {

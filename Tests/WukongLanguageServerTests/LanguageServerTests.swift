@@ -161,6 +161,7 @@ final class LanguageServerTests: XCTestCase {
         XCTAssertEqual(complete(10, 6), ["address"], "a VM NIC's attributes (not a node NIC's)")
         let members = complete(13, 12)
         XCTAssertTrue(members.contains("ports") && members.contains("name"), "\(members)")
+        XCTAssertEqual(Set(complete(0, 11)), ["dns", "images", "sizes"], "import std.")
         let top = complete(14, 0)
         XCTAssertTrue(top.contains("vm") && top.contains("network") && top.contains("let"), "\(top)")
     }
