@@ -88,14 +88,23 @@ public enum ResourceKind: String, Sendable, CaseIterable {
 
 /// A resource declaration. `name` is nil only for `topology { }` written without a name.
 /// `on` holds the expression after `on` (`vlan x on ens160`, `nic ext on external`).
-public struct ResourceDecl: Sendable {
-    public var kind: ResourceKind
-    public var keywordSpan: Span
-    public var name: DeclName?
-    public var on: Expr?
-    public var body: Block?
+///
+/// A class, unlike the other nodes: the evaluator keeps a declaration with every instance it
+/// expands to and passes it around a lot, and copying the struct (its name, `on` and body, each
+/// a multi-payload enum or array) cost ~5 % of evaluating a large topology; a reference is one
+/// retain. Immutable, like the rest of the tree.
+public final class ResourceDecl: Sendable, CustomDebugStringConvertible {
+    public let kind: ResourceKind
+    public let keywordSpan: Span
+    public let name: DeclName?
+    public let on: Expr?
+    public let body: Block?
     public init(kind: ResourceKind, keywordSpan: Span, name: DeclName?, on: Expr?, body: Block?) {
         self.kind = kind; self.keywordSpan = keywordSpan; self.name = name; self.on = on; self.body = body
+    }
+    public var debugDescription: String {
+        "ResourceDecl(kind: \(String(reflecting: kind)), keywordSpan: \(String(reflecting: keywordSpan)), "
+            + "name: \(String(reflecting: name)), on: \(String(reflecting: on)), body: \(String(reflecting: body)))"
     }
 }
 
