@@ -167,6 +167,25 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(try run(["check", "--help"]).stdout.contains("USAGE"))
     }
 
+    /// Inputs of ≥ 1 MiB get a pre-grown heap with huge pages (`prepareHeap`) and are parsed in
+    /// two halves: same result as any other input.
+    func testLargeInput() throws {
+        var text = "topology big { namespace = \"big\" }\nnic ens192\nbridge br { ports = [ens192] }\n"
+        text += "network front { bridge = br, subnet = 10.4.0.0/16, gateway = 10.4.0.1 }\n"
+        var i = 0
+        while text.utf8.count < (1 << 20) + 4096 {
+            i += 1
+            text += "vm vm-\(i) {\n  cpu = 2\n  memory = 4Gi\n  image = \"quay.io/containerdisks/fedora:41\"\n"
+            text += "  nic default on pod\n  nic front on front { address = 10.4.\(i / 250).\(i % 250 + 2) }\n}\n"
+        }
+        let ok = try run(["check", try tempFile(text).path])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertEqual(ok.stdout, "")
+        let bad = try run(["check", try tempFile(text + "vm late { cpu = }\n").path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("vm late { cpu = }"), bad.stdout)
+    }
+
     func testExplain() throws {
         let r = try run(["explain", "E0402"])
         XCTAssertEqual(r.status, 0)
