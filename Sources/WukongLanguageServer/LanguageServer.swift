@@ -63,6 +63,7 @@ public final class LanguageServer {
                     "definitionProvider": true,
                     "hoverProvider": true,
                     "codeActionProvider": true,
+                    "documentSymbolProvider": true,
                     "completionProvider": ["triggerCharacters": ["."]],
                 ],
                 "serverInfo": ["name": "wukongc", "version": WukongVersion.string],
@@ -115,6 +116,11 @@ public final class LanguageServer {
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let range = params["range"] as? [String: Any] else { fail(-32602, "invalid params"); break }
             respond(codeActions(uri: uri, range: range))
+        case "textDocument/documentSymbol":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String else {
+                fail(-32602, "invalid params"); break
+            }
+            respond(symbols(uri: uri))
         case "textDocument/definition":
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
@@ -479,6 +485,8 @@ extension LanguageServer {
         var detail: String
         var span: Span
         var path: String
+        /// The whole declaration (a block with its body).
+        var extent: Span? = nil
     }
 
     /// The top-level names of the document's topology, with what they are.
@@ -491,29 +499,50 @@ extension LanguageServer {
                 switch item.kind {
                 case .resource(let r):
                     if case .identifier(let id)? = r.name, r.kind != .user {
-                        out.append(Declared(name: id.name, kind: .resource, resource: r.kind, detail: r.kind.rawValue, span: id.span, path: f.path))
+                        out.append(Declared(name: id.name, kind: .resource, resource: r.kind, detail: r.kind.rawValue, span: id.span, path: f.path,
+                                            extent: item.span))
                     }
                     if r.kind == .host, let body = r.body {
                         for inner in body.items {
                             if case .resource(let n) = inner.kind, n.kind == .nic, case .identifier(let id)? = n.name {
-                                out.append(Declared(name: id.name, kind: .resource, resource: .nic, detail: "nic", span: id.span, path: f.path))
+                                out.append(Declared(name: id.name, kind: .resource, resource: .nic, detail: "nic", span: id.span, path: f.path,
+                                                    extent: inner.span))
                             }
                         }
                     }
                 case .letDecl(let id, _, _):
-                    out.append(Declared(name: id.name, kind: .value, detail: "let", span: id.span, path: f.path))
+                    out.append(Declared(name: id.name, kind: .value, detail: "let", span: id.span, path: f.path, extent: item.span))
                 case .fnDecl(let d):
-                    out.append(Declared(name: d.name.name, kind: .function, detail: "fn", span: d.name.span, path: f.path))
+                    out.append(Declared(name: d.name.name, kind: .function, detail: "fn", span: d.name.span, path: f.path, extent: item.span))
                 case .importDecl(let path, let alias):
                     guard let last = path.last else { continue }
                     let name = alias ?? last
                     out.append(Declared(name: name.name, kind: .module, module: last.name,
-                                        detail: "std.\(last.name)", span: name.span, path: f.path))
+                                        detail: "std.\(last.name)", span: name.span, path: f.path, extent: item.span))
                 default: continue
                 }
             }
         }
         return out
+    }
+
+    /// The outline of a document: its top-level declarations (host NICs under their host's level).
+    func symbols(uri: String) -> [[String: Any]] {
+        guard let buffer = documents[uri]?.text else { return [] }
+        let source = SourceFile(id: FileID(0), path: "", bytes: Array(buffer.utf8))
+        let path = LanguageServer.path(of: uri) ?? uri
+        return declarations(uri: uri).filter { $0.path == path || LanguageServer.path(of: uri) == nil }.map { d in
+            let kind: Int
+            switch d.kind {
+            case .resource: kind = d.resource == .topology ? 3 : 23
+            case .value: kind = 13
+            case .function: kind = 12
+            case .module: kind = 2
+            }
+            return ["name": d.name, "detail": d.detail, "kind": kind,
+                    "range": LanguageServer.range(d.extent ?? d.span, in: source),
+                    "selectionRange": LanguageServer.range(d.span, in: source)]
+        }
     }
 
     /// Hover: for a top-level name, what it is and the line that declares it; for an attribute

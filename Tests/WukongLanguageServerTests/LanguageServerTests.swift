@@ -237,6 +237,20 @@ final class LanguageServerTests: XCTestCase {
         XCTAssertEqual((r2[0]["result"] as? [[String: Any]])?.first?["title"] as? String, "Replace with `10.0.0.0/24`")
     }
 
+    func testDocumentSymbols() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("o.wk").absoluteString
+        let text = "import std.sizes\nnic ens192\nbridge br0 {\n  ports = [ens192]\n}\nlet n = 3\nfn f(i: Int) -> Int = i\n"
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        let r = send(s, "textDocument/documentSymbol", ["textDocument": ["uri": uri]], request: true)
+        let symbols = try XCTUnwrap(r[0]["result"] as? [[String: Any]])
+        XCTAssertEqual(symbols.map { $0["name"] as? String }, ["sizes", "ens192", "br0", "n", "f"])
+        let bridge = symbols[2]
+        XCTAssertEqual(((bridge["range"] as? [String: Any])?["end"] as? [String: Int])?["line"], 4, "the whole block")
+        XCTAssertEqual(((bridge["selectionRange"] as? [String: Any])?["start"] as? [String: Int])?["character"], 7)
+    }
+
     func testFraming() {
         let body = Data("{\"jsonrpc\":\"2.0\"}".utf8)
         var input = LSPFraming.frame(body) + LSPFraming.frame(body)
