@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",
                                                        "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat"],
                 swiftSettings: staticRelease),
-        .target(name: "WukongLanguageServer", dependencies: ["WukongCompiler", "WukongFormat", "WukongSyntax", "WukongDiagnostics"],
+        .target(name: "WukongLanguageServer", dependencies: ["WukongCompiler", "WukongFormat", "WukongSyntax", "WukongDiagnostics",
+                                                             "WukongSema", "WukongIR"],
                 swiftSettings: staticRelease),
         .executableTarget(name: "wukongc", dependencies: [
             "WukongCompiler", "WukongLanguageServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -2,6 +2,7 @@ import Foundation
 import WukongCompiler
 import WukongDiagnostics
 import WukongFormat
+import WukongIR
 import WukongSema
 import WukongSyntax
 
@@ -31,6 +32,9 @@ public final class LanguageServer {
     var published: [String: Set<String>] = [:]
     /// Per URI, the published diagnostics that carry fix-its, with their edits (code actions).
     var fixes: [String: [(diagnostic: [String: Any], edits: [[String: Any]])]] = [:]
+    /// Per topology root, the IR of its last compilation without errors (hover shows resolved
+    /// NIC addresses and MACs from it).
+    var resolved: [String: Topology] = [:]
     var shutdownRequested = false
     /// Set by `exit`: the process exit code.
     public private(set) var exitCode: Int32? = nil
@@ -201,6 +205,7 @@ public final class LanguageServer {
     func diagnose(_ uri: String) -> [[String: Any]] {
         let (root, files, name) = topology(of: uri)
         let c = Driver.compile(files: files, defaultName: name)
+        if let ir = c.topology { resolved[root] = ir }
         var byFile: [String: [[String: Any]]] = [:]
         var newFixes: [String: [(diagnostic: [String: Any], edits: [[String: Any]])]] = [:]
         for f in files { byFile[LanguageServer.path(of: uri) == nil ? uri : LanguageServer.uri(of: f.path)] = [] }
@@ -573,7 +578,19 @@ extension LanguageServer {
         let declaringText = SourceFile(id: FileID(0), path: d.path, bytes: text(path: d.path) ?? Array(buffer.utf8))
         let lineText = declaringText.lineText(declaringText.location(of: d.span.startOffset).line)
             .trimmingCharacters(in: .whitespaces)
-        let value = "\(d.detail) `\(name)`\n\n```wukong\n\(lineText)\n```"
+        var value = "\(d.detail) `\(name)`\n\n```wukong\n\(lineText)\n```"
+        if d.resource == .vm, let vm = resolved[topology(of: uri).root]?.vms.first(where: { $0.name == name }) {
+            // what the compiler decided: addresses (`auto` included) and derived MACs
+            value += "\n\nNICs (last successful check):"
+            for nic in vm.nics {
+                let address: String
+                switch nic.address {
+                case .dhcp: address = "DHCP"
+                case .static(let a): address = "`\(a)`"
+                }
+                value += "\n- `\(nic.name)` on `\(nic.network ?? "pod")`: \(address), MAC `\(nic.mac)`"
+            }
+        }
         return ["contents": ["kind": "markdown", "value": value], "range": range]
     }
 }

@@ -237,6 +237,19 @@ final class LanguageServerTests: XCTestCase {
         XCTAssertEqual((r2[0]["result"] as? [[String: Any]])?.first?["title"] as? String, "Replace with `10.0.0.0/24`")
     }
 
+    func testHoverOnAVMShowsResolvedNICs() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("v.wk").absoluteString
+        let text = "nic ens192\nbridge br0 { ports = [ens192] }\nnetwork lan { bridge = br0, subnet = 10.0.0.0/24 }\n"
+            + "vm web { cpu = 1, memory = 1Gi, image = \"x\"\n  nic default on pod\n  nic l on lan { address = auto }\n}\n"
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        let r = send(s, "textDocument/hover", ["textDocument": ["uri": uri], "position": ["line": 3, "character": 4]], request: true)
+        let value = ((r[0]["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String ?? ""
+        XCTAssertTrue(value.contains("`l` on `lan`: `10.0.0.1/24`"), value)
+        XCTAssertTrue(value.contains("`default` on `pod`: DHCP, MAC `"), value)
+    }
+
     func testDocumentSymbols() throws {
         let s = LanguageServer()
         let dir = try tempDir()
