@@ -45,9 +45,11 @@ public enum Driver {
     ///
     /// `oneShot`: the process exits once it has used the compilation (the CLI), so state that
     /// only evaluation needed is never freed (see `Evaluator.evaluate`).
-    public static func compile(path: String, oneShot: Bool = false) throws -> Compilation {
+    /// `diagnosticsOnly` (`wukongc check`): lowering still runs for its diagnostics, but skips
+    /// what only the output needs (derived MACs, firmware UUIDs); `topology` is then nil.
+    public static func compile(path: String, oneShot: Bool = false, diagnosticsOnly: Bool = false) throws -> Compilation {
         let (files, name) = try load(path: path)
-        return compile(files: files, defaultName: name, oneShot: oneShot)
+        return compile(files: files, defaultName: name, oneShot: oneShot, diagnosticsOnly: diagnosticsOnly)
     }
 
     /// Reads the inputs of one topology. The default name is the file or directory name without extension.
@@ -113,7 +115,8 @@ public enum Driver {
     }
 
     /// Compiles in-memory files as one topology. `files` are sorted by path here, so the caller's order never matters.
-    public static func compile(files input: [InputFile], defaultName: String, oneShot: Bool = false) -> Compilation {
+    public static func compile(files input: [InputFile], defaultName: String, oneShot: Bool = false,
+                               diagnosticsOnly: Bool = false) -> Compilation {
         let files = input.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var sources = SourceMap()
         var bag = DiagnosticBag()
@@ -134,11 +137,11 @@ public enum Driver {
         if bag.hasErrors {
             bag.add(contentsOf: TopologyChecks.check(program))
         } else {
-            let (checkDiags, lowered) = checkAndLower(program)
+            let (checkDiags, lowered) = checkAndLower(program, deriveIdentities: !diagnosticsOnly)
             bag.add(contentsOf: checkDiags)
             if !bag.hasErrors, let lowered {
                 bag.add(contentsOf: lowered.diagnostics)
-                if !bag.hasErrors { topology = lowered.topology }
+                if !bag.hasErrors && !diagnosticsOnly { topology = lowered.topology }
             }
         }
         return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology,
@@ -157,17 +160,17 @@ public enum Driver {
     /// the caller uses its result only when the checks found no errors (lowering never traps on
     /// a program the checks reject, see `Lowering`). Same diagnostics as one after the other.
     /// `lowered` is nil when the checks found errors and lowering was not run.
-    static func checkAndLower(_ program: CheckedProgram, parallel: Bool? = nil)
+    static func checkAndLower(_ program: CheckedProgram, parallel: Bool? = nil, deriveIdentities: Bool = true)
         -> (checks: [Diagnostic], lowered: (topology: Topology, diagnostics: [Diagnostic])?) {
         if !(parallel ?? (program.vms.count >= parallelLoweringVMs)) {
             let checks = TopologyChecks.check(program)
             if checks.contains(where: { $0.severity == .error }) { return (checks, nil) }
-            return (checks, Lowering.lower(program))
+            return (checks, Lowering.lower(program, deriveIdentities: deriveIdentities))
         }
         let result = LoweringResult()
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global(qos: .userInitiated).async {
-            result.value = Lowering.lower(program)
+            result.value = Lowering.lower(program, deriveIdentities: deriveIdentities)
             done.signal()
         }
         let checks = TopologyChecks.check(program)

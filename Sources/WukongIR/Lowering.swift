@@ -19,8 +19,14 @@ public enum Lowering {
     public static let topologyKey = "wukong.dev/topology"
     public static let hostnameKey = "kubernetes.io/hostname"
 
-    public static func lower(_ program: CheckedProgram) -> (topology: Topology, diagnostics: [Diagnostic]) {
+    ///
+    /// `deriveIdentities: false` (for `wukongc check`, which only wants the diagnostics) skips
+    /// what no diagnostic depends on — the derived MACs and firmware UUIDs, hashed per VM — and
+    /// leaves them zero/empty in the returned topology, which must then not be emitted.
+    public static func lower(_ program: CheckedProgram, deriveIdentities: Bool = true)
+        -> (topology: Topology, diagnostics: [Diagnostic]) {
         var lowering = LoweringPass(program)
+        lowering.deriveIdentities = deriveIdentities
         return lowering.run()
     }
 }
@@ -32,6 +38,8 @@ struct LoweringPass {
     let topologyName: String
     let namespace: String
     var diagnostics: [Diagnostic] = []
+    /// Derive MACs and firmware UUIDs (false: diagnostics only, see `Lowering.lower`).
+    var deriveIdentities = true
 
     var hostIndex: [String: Int] = [:]
     var vlanIndex: [String: Int] = [:]
@@ -321,7 +329,9 @@ struct LoweringPass {
         let infos = netInfos()
         var placement = Placement(pass: self)
         let uuidPrefix = "wukong://\(namespace)/"
-        let uuids = Concurrent.map(program.vms.count) { Hash.uuidV5URL(prefix: uuidPrefix, name: program.vms[$0].decl.name) }
+        let uuids = deriveIdentities
+            ? Concurrent.map(program.vms.count) { Hash.uuidV5URL(prefix: uuidPrefix, name: program.vms[$0].decl.name) }
+            : [String](repeating: "", count: program.vms.count)
 
         for (index, vm) in program.vms.enumerated() {
             let v = vms.count
@@ -350,8 +360,10 @@ struct LoweringPass {
         }
 
         AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)
-        MACDerivation(topology: topologyName, prefix: macPrefixOctets())
-            .assign(work.derivedMACs, explicit: work.explicitMACs, vms: &vms)
+        if deriveIdentities {
+            MACDerivation(topology: topologyName, prefix: macPrefixOctets())
+                .assign(work.derivedMACs, explicit: work.explicitMACs, vms: &vms)
+        }
         ownNADs = work.ownNADs
         return vms
     }

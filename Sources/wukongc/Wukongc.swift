@@ -120,12 +120,12 @@ enum Output {
     /// object by object only to exit right after costs a noticeable share of the run.
     nonisolated(unsafe) static var keepAlive: [Compilation] = []
 
-    /// Loads and compiles; IO problems exit 2.
-    static func compile(_ path: String) throws -> Compilation {
+    /// Loads and compiles; IO problems exit 2. `diagnosticsOnly` (`check`): no IR is kept.
+    static func compile(_ path: String, diagnosticsOnly: Bool = false) throws -> Compilation {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { prepareHeap(forInputBytes: Int(st.st_size)) }
         do {
-            let c = try Driver.compile(path: path, oneShot: true)
+            let c = try Driver.compile(path: path, oneShot: true, diagnosticsOnly: diagnosticsOnly)
             keepAlive.append(c)
             return c
         } catch {
@@ -181,7 +181,7 @@ struct Check: ParsableCommand {
     static func run(paths: [String], format: DiagnosticFormat, werror: Bool) throws {
         var failed = false
         for path in paths {
-            let c = try Output.compile(path)
+            let c = try Output.compile(path, diagnosticsOnly: true)
             let (errors, warnings) = Output.report(c, format: format, toStdout: true)
             if format == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "check") {
                 Output.err(s)

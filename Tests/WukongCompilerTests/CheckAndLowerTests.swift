@@ -35,4 +35,26 @@ final class CheckAndLowerTests: XCTestCase {
         XCTAssertGreaterThan(programs - rejected, 10)
         XCTAssertGreaterThan(rejected, 10)
     }
+
+    /// `wukongc check` lowers without deriving MACs and UUIDs: the same diagnostics as a full
+    /// compile for every file of the corpus (and every prefix of one with `auto` pools), no IR.
+    func testDiagnosticsOnlyCompileReportsTheSame() throws {
+        var inputs = RobustnessTests.corpus()
+        if let (name, bytes) = inputs.first(where: { $0.0.hasSuffix("fleet-200.wk") }) {
+            var cut = 0
+            while let nl = bytes[cut...].firstIndex(of: 0x0A) {
+                cut = nl + 1
+                inputs.append(("\(name)#\(cut)", Array(bytes[0..<cut])))
+            }
+        }
+        var lowered = 0
+        for (name, bytes) in inputs {
+            let full = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "t")
+            let quick = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "t", diagnosticsOnly: true)
+            XCTAssertEqual(full.diagnostics, quick.diagnostics, name)
+            XCTAssertNil(quick.topology, name)
+            if full.topology != nil { lowered += 1 }
+        }
+        XCTAssertGreaterThan(lowered, 10)
+    }
 }
