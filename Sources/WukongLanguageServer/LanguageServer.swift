@@ -68,6 +68,8 @@ public final class LanguageServer {
                     "hoverProvider": true,
                     "codeActionProvider": true,
                     "documentSymbolProvider": true,
+                    "referencesProvider": true,
+                    "renameProvider": true,
                     "completionProvider": ["triggerCharacters": ["."]],
                 ],
                 "serverInfo": ["name": "wukongc", "version": WukongVersion.string],
@@ -120,6 +122,33 @@ public final class LanguageServer {
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let range = params["range"] as? [String: Any] else { fail(-32602, "invalid params"); break }
             respond(codeActions(uri: uri, range: range))
+        case "textDocument/references", "textDocument/rename":
+            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
+                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            guard let target = nameAt(uri: uri, line: line, character: character),
+                  let decl = declarations(uri: uri).first(where: { $0.name == target }) else {
+                if method == "textDocument/rename" { fail(-32602, "no declared name here") } else { respond([Any]()) }
+                break
+            }
+            let found = occurrences(of: target, uri: uri)
+            if method == "textDocument/references" {
+                let include = (params["context"] as? [String: Any])?["includeDeclaration"] as? Bool ?? true
+                respond(found.filter { include || !($0.path == decl.path && $0.span.startOffset == decl.span.startOffset) }
+                    .map { ["uri": $0.uri, "range": LanguageServer.range($0.span, in: $0.source)] })
+                break
+            }
+            guard let newName = params["newName"] as? String else { fail(-32602, "invalid params"); break }
+            if decl.kind == .module { fail(-32602, "rename the module in its `import … as` instead"); break }
+            guard LanguageServer.isValidName(newName) else { fail(-32602, "`\(newName)` is not a valid name"); break }
+            if newName != target, declarations(uri: uri).contains(where: { $0.name == newName }) {
+                fail(-32602, "`\(newName)` is already declared"); break
+            }
+            var changes: [String: [[String: Any]]] = [:]
+            for o in found {
+                changes[o.uri, default: []].append(["range": LanguageServer.range(o.span, in: o.source), "newText": newName])
+            }
+            respond(["changes": changes])
         case "textDocument/documentSymbol":
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String else {
                 fail(-32602, "invalid params"); break
@@ -529,6 +558,68 @@ extension LanguageServer {
             }
         }
         return out
+    }
+
+    /// The identifier under the cursor, when it is not a member (`x.name`).
+    func nameAt(uri: String, line: Int, character: Int) -> String? {
+        guard let text = documents[uri]?.text else { return nil }
+        let bytes = Array(text.utf8)
+        let offset = LanguageServer.offset(line: line, character: character, in: bytes)
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+        guard let i = lexed.tokens.firstIndex(where: { $0.startOffset <= offset && offset <= $0.endOffset && $0.kind == .identifier })
+        else { return nil }
+        if i > 0, lexed.tokens[i - 1].kind == .dot { return nil }
+        return lexed.text(of: lexed.tokens[i])
+    }
+
+    struct Occurrence {
+        var uri: String
+        var path: String
+        var span: Span
+        var source: SourceFile
+    }
+
+    /// Every place the top-level name `name` stands in the files of the topology: its
+    /// declaration and its references, from tokens. Not counted: members (`x.name`), attribute
+    /// names and record keys (`name =`), parameter and field names (`name:`), a VM's NIC and
+    /// user names, and names inside strings (`on "net-${i}"` is text).
+    func occurrences(of name: String, uri: String) -> [Occurrence] {
+        let (_, files, _) = topology(of: uri)
+        let isFile = LanguageServer.path(of: uri) != nil
+        var out: [Occurrence] = []
+        for f in files {
+            let source = SourceFile(id: FileID(0), path: f.path, bytes: f.bytes)
+            let lexed = Lexer.lex(source)
+            let tokens = lexed.tokens
+            var blocks: [Bool] = []  // per open `{`: inside a VM
+            var lineHead: TokenKind? = nil
+            for (i, t) in tokens.enumerated() {
+                let previous = i > 0 ? tokens[i - 1].kind : nil
+                if t.newlineBefore || previous == nil || previous == .lBrace || previous == .comma { lineHead = t.kind }
+                switch t.kind {
+                case .lBrace: blocks.append(lineHead == .kwVm || (blocks.last ?? false))
+                case .rBrace: _ = blocks.popLast()
+                default: break
+                }
+                guard t.kind == .identifier, lexed.text(of: t) == name else { continue }
+                let next = i + 1 < tokens.count ? tokens[i + 1].kind : nil
+                if previous == .dot { continue }
+                if (next == .assign || next == .colon) && previous != .kwLet { continue }
+                if (previous == .kwNic || previous == .kwUser) && (blocks.last ?? false) { continue }
+                out.append(Occurrence(uri: isFile ? LanguageServer.uri(of: f.path) : uri, path: f.path,
+                                      span: Span(file: FileID(0), start: t.startOffset, end: t.endOffset), source: source))
+            }
+        }
+        return out
+    }
+
+    static func isValidName(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard let first = bytes.first, first == UInt8(ascii: "_") || (first | 0x20) >= 97 && (first | 0x20) <= 122 else { return false }
+        for b in bytes where !(b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || (b | 0x20) >= 97 && (b | 0x20) <= 122 || b >= 48 && b <= 57) {
+            return false
+        }
+        return bytes.last != UInt8(ascii: "-") && !TokenKind.keywords.contains(s)
     }
 
     /// The outline of a document: its top-level declarations (host NICs under their host's level).

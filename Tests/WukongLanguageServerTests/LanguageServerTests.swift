@@ -34,7 +34,7 @@ final class LanguageServerTests: XCTestCase {
         let caps = (r[0]["result"] as! [String: Any])["capabilities"] as! [String: Any]
         XCTAssertEqual(caps["documentFormattingProvider"] as? Bool, true)
         XCTAssertEqual(caps["definitionProvider"] as? Bool, true)
-        let unknown = send(s, "textDocument/rename", [:], request: true)
+        let unknown = send(s, "textDocument/foldingRange", [:], request: true)
         XCTAssertEqual((unknown[0]["error"] as? [String: Any])?["code"] as? Int, -32601)
         XCTAssertEqual(send(s, "shutdown", [:], request: true).count, 1)
         _ = send(s, "exit", [:])
@@ -200,7 +200,7 @@ final class LanguageServerTests: XCTestCase {
             for (l, line) in lines.enumerated() {
                 for c in stride(from: 0, through: line.utf16.count + 1, by: 1) {
                     let pos: [String: Any] = ["textDocument": ["uri": uri], "position": ["line": l, "character": c]]
-                    for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition"] {
+                    for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references"] {
                         let r = send(s, method, pos, request: true)
                         XCTAssertEqual(r.count, 1)
                         XCTAssertNil(r.first?["error"], "\(method) at \(l):\(c)")
@@ -248,6 +248,56 @@ final class LanguageServerTests: XCTestCase {
         let value = ((r[0]["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String ?? ""
         XCTAssertTrue(value.contains("`l` on `lan`: `10.0.0.1/24`"), value)
         XCTAssertTrue(value.contains("`default` on `pod`: DHCP, MAC `"), value)
+    }
+
+    func testRenameAndReferences() throws {
+        let s = LanguageServer()
+        let dir = try tempDir()
+        let uri = dir.appendingPathComponent("r.wk").absoluteString
+        let text = """
+            nic ens192
+            bridge lan { ports = [ens192] }
+            network lan-net { bridge = lan, subnet = 10.0.0.0/24 }
+            let names = "${lan.name}"
+            vm a { cpu = 1, memory = 1Gi, image = "x"
+              nic lan on lan-net { address = auto }
+              labels = { lan = "x" }
+            }
+            let b = a.lan.address
+
+            """
+        _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+        let refs = send(s, "textDocument/references", ["textDocument": ["uri": uri], "position": ["line": 1, "character": 8],
+                                                       "context": ["includeDeclaration": true]], request: true)
+        let lines = (refs[0]["result"] as? [[String: Any]] ?? []).map { (($0["range"] as! [String: Any])["start"] as! [String: Int])["line"]! }
+        XCTAssertEqual(lines, [1, 2, 3], "declaration, `bridge = lan`, `${lan.name}` — not the VM's NIC, the label key or the member")
+        let r = send(s, "textDocument/rename", ["textDocument": ["uri": uri], "position": ["line": 2, "character": 28],
+                                                "newName": "br-lan"], request: true)
+        let edits = try XCTUnwrap(((r[0]["result"] as? [String: Any])?["changes"] as? [String: [[String: Any]]])?[uri])
+        var out = Array(text.utf8)
+        let file = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for e in edits.reversed() {
+            let start = (e["range"] as! [String: Any])["start"] as! [String: Int]
+            let end = (e["range"] as! [String: Any])["end"] as! [String: Int]
+            let a = LanguageServerTests.offset(file, start["line"]!, start["character"]!)
+            let b = LanguageServerTests.offset(file, end["line"]!, end["character"]!)
+            out.replaceSubrange(a..<b, with: Array((e["newText"] as! String).utf8))
+        }
+        let renamed = String(decoding: out, as: UTF8.self)
+        XCTAssertEqual(Driver.compile(files: [InputFile(path: "r.wk", text: renamed)], defaultName: "r").errorCount, 0, renamed)
+        XCTAssertTrue(renamed.contains("bridge br-lan { ports") && renamed.contains("nic lan on lan-net"), renamed)
+        let taken = send(s, "textDocument/rename", ["textDocument": ["uri": uri], "position": ["line": 1, "character": 8],
+                                                    "newName": "lan-net"], request: true)
+        XCTAssertNotNil(taken[0]["error"], "a name already declared")
+        let invalid = send(s, "textDocument/rename", ["textDocument": ["uri": uri], "position": ["line": 1, "character": 8],
+                                                      "newName": "vm"], request: true)
+        XCTAssertNotNil(invalid[0]["error"], "a keyword")
+    }
+
+    static func offset(_ lines: [String], _ line: Int, _ character: Int) -> Int {
+        var o = 0
+        for l in lines.prefix(line) { o += l.utf8.count + 1 }
+        return o + String(lines[line].utf16.prefix(character))!.utf8.count
     }
 
     func testDocumentSymbols() throws {
