@@ -109,23 +109,17 @@ public final class LanguageServer {
                   let text = documents[uri]?.text else { fail(-32602, "unknown document"); break }
             respond(formattingEdits(text))
         case "textDocument/completion":
-            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
-                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
-                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            guard let (uri, line, character) = LanguageServer.textPosition(params) else { fail(-32602, "invalid params"); break }
             respond(completions(uri: uri, line: line, character: character))
         case "textDocument/hover":
-            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
-                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
-                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            guard let (uri, line, character) = LanguageServer.textPosition(params) else { fail(-32602, "invalid params"); break }
             respond(hover(uri: uri, line: line, character: character) ?? NSNull())
         case "textDocument/codeAction":
             guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
                   let range = params["range"] as? [String: Any] else { fail(-32602, "invalid params"); break }
             respond(codeActions(uri: uri, range: range))
         case "textDocument/references", "textDocument/rename":
-            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
-                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
-                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            guard let (uri, line, character) = LanguageServer.textPosition(params) else { fail(-32602, "invalid params"); break }
             guard let target = nameAt(uri: uri, line: line, character: character),
                   let decl = declarations(uri: uri).first(where: { $0.name == target }) else {
                 if method == "textDocument/rename" { fail(-32602, "no declared name here") } else { respond([Any]()) }
@@ -155,14 +149,20 @@ public final class LanguageServer {
             }
             respond(symbols(uri: uri))
         case "textDocument/definition":
-            guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
-                  let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
-                  let character = pos["character"] as? Int else { fail(-32602, "invalid params"); break }
+            guard let (uri, line, character) = LanguageServer.textPosition(params) else { fail(-32602, "invalid params"); break }
             respond(definition(uri: uri, line: line, character: character) ?? NSNull())
         default:
             if id != nil { fail(-32601, "method not found: \(method)") }
         }
         return out.map(encode)
+    }
+
+    /// The `textDocument.uri` and `position` of a request's params.
+    static func textPosition(_ params: [String: Any]) -> (uri: String, line: Int, character: Int)? {
+        guard let doc = params["textDocument"] as? [String: Any], let uri = doc["uri"] as? String,
+              let pos = params["position"] as? [String: Any], let line = pos["line"] as? Int,
+              let character = pos["character"] as? Int else { return nil }
+        return (uri, line, character)
     }
 
     func encode(_ obj: [String: Any]) -> Data {

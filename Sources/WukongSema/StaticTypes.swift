@@ -324,7 +324,7 @@ extension Engine {
             }
         case .known(.ref(let k)):
             if name == "name" { return .known(.string) }
-            let block = Engine.blockKind(of: k)
+            let block = Schema.blockKind(k.resourceKind, nested: nil)  // a `nic` reference is a node NIC
             if k == .vlan && name == "base" { return .known(.link) }
             if let a = Schema.attribute(name, of: block) { return SType(a.type) }
             if k == .vm { return .unknown }  // a NIC of the VM, by name
@@ -340,19 +340,6 @@ extension Engine {
             }
         case let t:
             return unknown("`\(t.description)`", [])
-        }
-    }
-
-    static func blockKind(of k: RefKind) -> BlockKind {
-        switch k {
-        case .host: return .host
-        case .nic: return .nodeNic
-        case .vlan: return .vlan
-        case .bond: return .bond
-        case .bridge: return .bridge
-        case .ovsBridge: return .ovsBridge
-        case .network: return .network
-        case .vm: return .vm
         }
     }
 

@@ -48,6 +48,20 @@ enum RefKind: String, Sendable {
     }
 
     var isLink: Bool { self == .nic || self == .vlan || self == .bond }
+
+    /// The keyword that declares it, as the syntax names it.
+    var resourceKind: ResourceKind {
+        switch self {
+        case .host: return .host
+        case .nic: return .nic
+        case .vlan: return .vlan
+        case .bond: return .bond
+        case .bridge: return .bridge
+        case .ovsBridge: return .ovsBridge
+        case .network: return .network
+        case .vm: return .vm
+        }
+    }
 }
 
 /// A reference to a declared resource: its kind, name and the index of its (first) instance.
