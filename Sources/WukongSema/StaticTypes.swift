@@ -613,8 +613,13 @@ extension Engine {
             return t == .link
         }
         if isLinkish(x) && isLinkish(y) { return .link }
-        let address: Set<String> = ["ip", "ifaddr", "addressMode", "nicAddress"]
-        if address.contains(x.kindName), address.contains(y.kindName) { return .nicAddress }
+        func isAddress(_ t: VType) -> Bool {
+            switch t {
+            case .ip, .ifaddr, .addressMode, .nicAddress: return true
+            default: return false
+            }
+        }
+        if isAddress(x) && isAddress(y) { return .nicAddress }
         switch (x, y) {
         case (.pod, .ref(.network)), (.ref(.network), .pod), (.nicNetwork, .pod), (.pod, .nicNetwork),
              (.nicNetwork, .ref(.network)), (.ref(.network), .nicNetwork):
@@ -698,19 +703,6 @@ extension Engine {
             diagnostics.append(d)
         }
         staticDiagnostics = []
-    }
-}
-
-extension VType {
-    /// The case name, without payload (for set membership).
-    var kindName: String {
-        switch self {
-        case .ip: return "ip"
-        case .ifaddr: return "ifaddr"
-        case .addressMode: return "addressMode"
-        case .nicAddress: return "nicAddress"
-        default: return "other"
-        }
     }
 }
 

@@ -150,18 +150,7 @@ final class ExamplesTests: XCTestCase {
             let c = Driver.compile(files: [InputFile(path: "gen.wk", text: generatedFleet(120 + i, style))], defaultName: "gen")
             inputs.append(("generated-\(style)", try XCTUnwrap(c.topology, "\(c.diagnostics.map(\.message))")))
         }
-        let saved = Parallel.threshold
-        defer { Parallel.threshold = saved }
-        for (name, t) in inputs {
-            Parallel.threshold = Int.max
-            let expected = YAMLOutput.stream(KubernetesBackend.objects(for: t))
-            for threshold in [Int.max, 1] {
-                Parallel.threshold = threshold
-                var collected: [UInt8] = []
-                KubernetesBackend.streamYAML(for: t) { collected.append(contentsOf: $0) }
-                XCTAssertEqual(String(decoding: collected, as: UTF8.self), expected, "\(name), threshold \(threshold)")
-            }
-        }
+        for (name, t) in inputs { assertStreamedYAMLEqualsObjectTree(t, name) }
     }
 
     /// The workload of bench/gen.py (both styles), with a few variations: VM labels, a pinned

@@ -162,17 +162,8 @@ final class YAMLOutputTests: XCTestCase {
     /// Building and emitting a batch of VMs at a time gives the bytes of emitting the whole
     /// object list, on one thread or in several batches and waves.
     func testStreamedBuildEqualsObjectStream() {
-        let saved = Parallel.threshold
-        defer { Parallel.threshold = saved }
-        for t in [Fixtures.many(300), Fixtures.datacenter(), Fixtures.lab()] {
-            Parallel.threshold = Int.max
-            let expected = YAMLOutput.stream(KubernetesBackend.objects(for: t))
-            for threshold in [Int.max, 1] {
-                Parallel.threshold = threshold
-                var collected: [UInt8] = []
-                KubernetesBackend.streamYAML(for: t) { collected.append(contentsOf: $0) }
-                XCTAssertEqual(String(decoding: collected, as: UTF8.self), expected, "threshold \(threshold)")
-            }
+        for (name, t) in [("many", Fixtures.many(300)), ("datacenter", Fixtures.datacenter()), ("lab", Fixtures.lab())] {
+            assertStreamedYAMLEqualsObjectTree(t, name)
         }
     }
 
@@ -325,4 +316,22 @@ func python(_ code: String, input: String) throws -> String {
     if p.terminationStatus != 0 && errText.contains("No module named 'yaml'") { throw XCTSkip("PyYAML not installed") }
     if p.terminationStatus != 0 { XCTFail("python3 failed: \(errText)") }
     return String(decoding: out, as: UTF8.self)
+}
+
+extension XCTestCase {
+    /// The streamed build (`streamYAML`, one thread and batches on several) gives the bytes of
+    /// emitting the whole object list built as trees.
+    func assertStreamedYAMLEqualsObjectTree(_ t: Topology, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let saved = Parallel.threshold
+        defer { Parallel.threshold = saved }
+        Parallel.threshold = Int.max
+        let expected = YAMLOutput.stream(KubernetesBackend.objects(for: t))
+        for threshold in [Int.max, 1] {
+            Parallel.threshold = threshold
+            var collected: [UInt8] = []
+            KubernetesBackend.streamYAML(for: t) { collected.append(contentsOf: $0) }
+            XCTAssertEqual(String(decoding: collected, as: UTF8.self), expected, "\(name), threshold \(threshold)",
+                           file: file, line: line)
+        }
+    }
 }
