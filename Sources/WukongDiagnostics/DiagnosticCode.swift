@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case vlanWarning = "W0404"
     case nodeAddressWarning = "W0405"
     case ipamWarning = "W0406"
+    case migrateWarning = "W0408"
     // VM / cloud-init
     case podNetwork = "E0501"
     case resources = "E0502"
@@ -71,6 +72,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case cloudConfig = "E0505"
     case vmNic = "E0506"
     case vmNicWarning = "W0501"
+    case image = "E0507"
+    case imageTagWarning = "W0502"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -120,6 +123,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .sshKey: return "V-SSHKEY"
         case .cloudConfig: return "V-CLOUD"
         case .vmNic, .vmNicWarning: return "V-NIC"
+        case .image: return "V-IMAGE"
+        case .imageTagWarning: return "V-IMAGE-TAG"
+        case .migrateWarning: return "N-MIGRATE"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -118,7 +118,9 @@ public enum Explanations {
         case .overlapWarning:
             return ("overlapping subnets on one VM", "A VM has NICs on two networks whose subnets overlap (the pod network's 10.0.2.0/24 included when the VM has a pod NIC), so the guest's routing is ambiguous.", "network a { …, subnet = 10.0.0.0/16 }\nnetwork b { …, subnet = 10.0.5.0/24 }")
         case .routeWarning:
-            return ("two default routes with equal metric", "A VM has two default routes with the same metric; the guest picks one arbitrarily. Give them different `metric`s or set `default_route = false` on one.", "")
+            return ("a route that will not work as intended", "A VM has two default routes with the same metric (the guest picks one arbitrarily); or its default route leaves by a secondary NIC while it has a pod NIC, and either the topology has no `cluster_cidrs` (cluster Services and DNS become unreachable) or the image renders networkData without routing policy (replies to clients outside `cluster_cidrs` leave by the other NIC — KubeVirt's masquerade keeps the client's source address); or a NIC sets `metric` but carries no route; or a NIC gets more than three nameservers (glibc uses three).", "topology t { cluster_cidrs = [10.96.0.0/12, 10.244.0.0/16] }\nvm a { …, image = images.fedora\n  nic default on pod\n  nic ext on external { address = 192.168.0.5, default_route = true }   // replies to NodePort clients leave by ext\n}")
+        case .migrateWarning:
+            return ("VM that cannot live-migrate asks for live migration", "`eviction = \"live-migrate\"` on a VM with a NIC KubeVirt cannot migrate (the macvtap binding of a `macvlan` network): node drains would wait for a migration that never happens. Use `eviction = \"shutdown\"`, or leave `eviction` out (such a VM gets `evictionStrategy: None`).", "vm a { …, eviction = \"live-migrate\"\n  nic m on management   // macvlan network\n}")
         case .unusedWarning:
             return ("unused declaration", "A bridge, VLAN, bond or network that nothing uses: a network is used by a VM NIC, a link by a port list, a VLAN or a network. A bridge that only carries node addresses counts as used.", "bridge br-old { ports = [ens193] }   // no network uses it")
         case .vlanWarning:
@@ -141,6 +143,10 @@ public enum Explanations {
             return ("bad VM NIC name", "Two NICs of one VM share a name, or a NIC is named like a built-in member (`name`, `address`, …).", "nic e on a\nnic e on b")
         case .vmNicWarning:
             return ("VM without NIC", "A VM without any NIC has no network at all.", "")
+        case .image:
+            return ("configuration the image never applies", "The VM's image has `network_config = \"none\"` (CirrOS): it reads no cloud-init network configuration, so a static or `auto` address, an `ifname`, network `routes`, a `user`, `run` or `cloud_config` would silently never take effect. Use an image that applies cloud-init, or drop the setting.", "vm a { …, image = images.cirros\n  nic e on lan { address = 10.0.0.5 }   // never set in the guest\n}")
+        case .imageTagWarning:
+            return ("image not pinned", "The image reference has the tag `latest`, or neither a tag nor a digest: the VM's disk changes under you at every restart. Pin a version tag or a digest (`@sha256:…`).", "image = \"quay.io/containerdisks/fedora:latest\"")
         case .kubernetesName:
             return ("invalid Kubernetes name", "Object names must be DNS-1123 subdomains (≤ 253 characters of lower-case letters, digits, `-` and `.`); VirtualMachines, NodeNetworkConfigurationPolicies and everything that becomes a label value must be ≤ 63 characters in label syntax. Derived names (`<topology>-<bridge>`, `<vm>-<network>-nad`, `<vm>-cloudinit`) are checked too; the error points at the declaration that produced them.", "vm Web_1 { … }   // upper case and `_`")
         case .duplicateObject:

@@ -14,6 +14,8 @@ public struct Topology: Codable, Sendable, Equatable {
     public var labels: [KeyValue]
     /// The topology's `node_selector` (empty = every node).
     public var nodeSelector: [KeyValue]
+    /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
+    public var clusterCIDRs: [CIDR] = []
     public var hosts: [Host]
     public var nics: [NodeNic]
     public var vlans: [Vlan]
@@ -154,6 +156,16 @@ public enum Attachment: Codable, Sendable, Equatable {
     case sriov(resource: String)
 }
 
+extension Attachment {
+    /// Bridge or OVS: the VM NIC uses KubeVirt's bridge binding (and its in-pod DHCP server).
+    public var isBridged: Bool {
+        switch self {
+        case .bridge, .ovs: return true
+        case .macvlan, .sriov: return false
+        }
+    }
+}
+
 public enum IPAM: String, Codable, Sendable {
     case none, `static`, hostLocal = "host-local", whereabouts, dhcp
 }
@@ -223,6 +235,12 @@ public enum NicAddress: Codable, Sendable, Equatable {
     case `static`(IfAddr)
 }
 
+extension VMNic {
+    /// Whether KubeVirt can live-migrate a VM with this NIC (macvtap cannot; the pod network is
+    /// always masquerade here, never the bridge binding).
+    public var canLiveMigrate: Bool { binding != .macvtap }
+}
+
 public struct VMNic: Codable, Sendable, Equatable {
     public var name: String
     /// Network name; nil for the pod network.
@@ -252,7 +270,12 @@ public struct VM: Codable, Sendable, Equatable {
     public var name: String
     public var cpu: Int
     public var memory: Quantity
+    /// The image reference.
     public var image: String
+    /// How the guest applies networkData (the image record's `network_config`).
+    public var networkConfig: NetworkConfigMode = .cloudInit
+    /// KubeVirt `evictionStrategy` (`eviction`, or `None` for a VM that cannot live-migrate); nil = the cluster's default.
+    public var evictionStrategy: String? = nil
     /// Pinned host (its `kubernetes.io/hostname`), when `host =` is set.
     public var pinnedHostname: String?
     /// When not pinned but its bridges exist only on some hosts: the hostnames that have all of them.

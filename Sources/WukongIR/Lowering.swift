@@ -86,11 +86,12 @@ struct LoweringPass {
         for entry in program.labels where entry.key.value != Lowering.managedByKey && entry.key.value != Lowering.topologyKey {
             labels.append(KeyValue(entry.key.value, entry.value.value))
         }
-        let topology = Topology(
+        var topology = Topology(
             name: topologyName, namespace: namespace, createNamespace: program.createNamespace?.value ?? false,
             labels: labels, nodeSelector: program.nodeSelector.map { KeyValue($0.key.value, $0.value.value) },
             hosts: hosts, nics: nics, vlans: vlans, bonds: bonds, bridges: bridges,
             networks: networks.compactMap { $0 }, vms: vms, policies: policies)
+        topology.clusterCIDRs = program.clusterCIDRs.map(\.value)
         return (topology, diagnostics)
     }
 
@@ -357,6 +358,9 @@ struct LoweringPass {
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
                 cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
                 secretName: name + "-cloudinit", firmwareUUID: uuids[index]))
+            vms[v].networkConfig = vm.networkConfig
+            vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
+                                                                 nics: vmNics)
         }
 
         AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)
@@ -415,18 +419,20 @@ struct LoweringPass {
         return lowered
     }
 
-    /// LANGUAGE.md §5.6: when a NIC sets `default_route = true`, exactly those carry one; else the
-    /// first NIC (source order) not set to false whose network has a gateway (never the pod NIC).
+    /// LANGUAGE.md §5.6, through the one rule the checks use too.
     func applyDefaultRouteRule(_ nics: inout [VMNic], explicit: [Bool?], infos: [NetInfo?]) {
-        if explicit.contains(true) {
-            for k in nics.indices { nics[k].defaultRoute = explicit[k] == true }
-            return
+        let rule = nics.indices.map { k in
+            DefaultRouteRule.Nic(isPod: nics[k].network == nil, explicit: explicit[k],
+                                 networkHasGateway: nics[k].network.flatMap { networkIndex[$0] }.flatMap { infos[$0]?.hasGateway } ?? false)
         }
-        for k in nics.indices where explicit[k] != false {
-            guard let net = nics[k].network, let ni = networkIndex[net], infos[ni]?.hasGateway == true else { continue }
-            nics[k].defaultRoute = true
-            return
-        }
+        for (k, carries) in DefaultRouteRule.carriers(rule).enumerated() { nics[k].defaultRoute = carries }
+    }
+
+    /// LANGUAGE.md §7: `eviction` as KubeVirt's strategy; when absent, `None` for a VM with a NIC
+    /// that cannot live-migrate (macvtap), else nil (the cluster's default).
+    static func evictionStrategy(_ mode: EvictionMode?, nics: [VMNic]) -> String? {
+        if let mode { return mode.kubevirtStrategy }
+        return nics.contains(where: { !$0.canLiveMigrate }) ? EvictionMode.shutdown.kubevirtStrategy : nil
     }
 
     /// `mac_prefix` as octets ("0e", "0e:12"); the default when absent or malformed (checks report it).

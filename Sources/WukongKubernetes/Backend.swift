@@ -274,7 +274,7 @@ struct Builder {
         s.word("networkdata")
         docs.withRendered({ w in
             var w = w
-            CloudInit.networkData(&w, vm, networks: { self.network($0) })
+            CloudInit.networkData(&w, vm, networks: { self.network($0) }, clusterCIDRs: t.clusterCIDRs)
         }, { s.base64($0) })
         s.mapEnd()
         s.mapEnd()
@@ -597,6 +597,10 @@ struct Builder {
                 s.mapEnd()
                 s.mapEnd()
             }
+        }
+        if let strategy = vm.evictionStrategy {
+            s.word("evictionStrategy")
+            s.string(strategy)
         }
         let memory = vm.memory.description
         s.word("domain")

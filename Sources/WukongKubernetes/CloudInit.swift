@@ -8,15 +8,23 @@ public enum CloudInit {
     public static let defaultRouteMetric = 50
 
     /// netplan v2 (`version: 2`, one `ethernets` entry per NIC, keyed by the NIC name, matched by MAC).
-    public static func networkData(_ vm: VM, networks: (String) -> Network?) -> KubeValue {
-        TreeSink.build { networkData(&$0, vm, networks: networks) }
+    public static func networkData(_ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR] = []) -> KubeValue {
+        TreeSink.build { networkData(&$0, vm, networks: networks, clusterCIDRs: clusterCIDRs) }
     }
 
-    static func networkData<S: ValueSink>(_ s: inout S, _ vm: VM, networks: (String) -> Network?) {
+    /// KubeVirt masquerade's gateway and guest address (DOMAIN.md §8), and the routing table the
+    /// pod NIC's source-policy routing uses when the default route leaves by another NIC.
+    public static let masqueradeGateway = "10.0.2.1"
+    public static let masqueradeGuestAddress = "10.0.2.2/32"
+    public static let podReplyTable = 100
+
+    static func networkData<S: ValueSink>(_ s: inout S, _ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR]) {
         // The routes of every NIC that carries a declared default route; a DHCP-learned default
         // route on any other NIC (the pod NIC's above all) is demoted below the worst of them.
         var worstDefault: Int? = nil
+        var defaultElsewhere = false
         for nic in vm.nics where nic.defaultRoute && nic.network != nil {
+            defaultElsewhere = true
             if case .static = nic.address {
                 let m = nic.metric ?? defaultRouteMetric
                 worstDefault = max(worstDefault ?? m, m)
@@ -41,14 +49,16 @@ public enum CloudInit {
             }
             let net = nic.network.flatMap(networks)
             var learnsRoutes = false
+            let v6: Bool
             switch nic.address {
             case .static(let a):
+                v6 = a.address.isV6
                 s.word("addresses")
                 s.listStart()
                 s.string(a.description)
                 s.listEnd()
             case .dhcp:
-                let v6 = net?.subnet?.isV6 ?? false
+                v6 = net?.subnet?.isV6 ?? false
                 if v6 { s.word("dhcp6") } else { s.word("dhcp4") }
                 s.bool(true)
                 learnsRoutes = true
@@ -56,11 +66,20 @@ public enum CloudInit {
                 if let m = nic.metric { metric = m }
                 else if !nic.defaultRoute, let w = worstDefault { metric = w + 100 }
                 else { metric = nil }
-                if let metric {
+                // KubeVirt's DHCP on a bridge hands out the launcher pod's cluster DNS,
+                // unreachable from the bridge: the network's own servers replace it.
+                let ownDNS = net.map { n in n.dns.contains { $0.isV6 == v6 } && n.attachment.isBridged } ?? false
+                if metric != nil || ownDNS {
                     if v6 { s.word("dhcp6-overrides") } else { s.word("dhcp4-overrides") }
                     s.mapStart()
-                    s.word("route-metric")
-                    s.int(metric)
+                    if let metric {
+                        s.word("route-metric")
+                        s.int(metric)
+                    }
+                    if ownDNS {
+                        s.word("use-dns")
+                        s.bool(false)
+                    }
                     s.mapEnd()
                 }
             }
@@ -93,13 +112,15 @@ public enum CloudInit {
                     }
                     s.listEnd()
                 }
-                if !net.dns.isEmpty || !net.search.isEmpty {
+                // Only servers of a family the NIC has an address of can be reached through it.
+                let dns = net.dns.filter { $0.isV6 == v6 }
+                if !dns.isEmpty || !net.search.isEmpty {
                     s.word("nameservers")
                     s.mapStart()
-                    if !net.dns.isEmpty {
+                    if !dns.isEmpty {
                         s.word("addresses")
                         s.listStart()
-                        for d in net.dns { s.string(d.description) }
+                        for d in dns { s.string(d.description) }
                         s.listEnd()
                     }
                     if !net.search.isEmpty {
@@ -110,11 +131,53 @@ public enum CloudInit {
                     }
                     s.mapEnd()
                 }
+            } else if defaultElsewhere {
+                podReplyRoutes(&s, clusterCIDRs: clusterCIDRs, policy: vm.networkConfig == .netplan)
             }
             s.mapEnd()
         }
         s.mapEnd()
         s.mapEnd()
+    }
+
+    /// The pod NIC of a VM whose default route leaves by another NIC (LANGUAGE.md §7, DOMAIN.md §8):
+    /// routes to the cluster's CIDRs via the masquerade gateway, and — where the guest renders
+    /// it (netplan) — source-policy routing so replies from the masquerade address leave here.
+    static func podReplyRoutes<S: ValueSink>(_ s: inout S, clusterCIDRs: [CIDR], policy: Bool) {
+        let cidrs = clusterCIDRs.filter { !$0.isV6 }
+        guard !cidrs.isEmpty || policy else { return }
+        s.word("routes")
+        s.listStart()
+        for c in cidrs {
+            s.mapStart()
+            s.word("to")
+            s.string(c.description)
+            s.word("via")
+            s.string(masqueradeGateway)
+            s.mapEnd()
+        }
+        if policy {
+            s.mapStart()
+            s.word("to")
+            s.string("0.0.0.0/0")
+            s.word("via")
+            s.string(masqueradeGateway)
+            s.word("table")
+            s.int(podReplyTable)
+            s.mapEnd()
+        }
+        s.listEnd()
+        if policy {
+            s.word("routing-policy")
+            s.listStart()
+            s.mapStart()
+            s.word("from")
+            s.string(masqueradeGuestAddress)
+            s.word("table")
+            s.int(podReplyTable)
+            s.mapEnd()
+            s.listEnd()
+        }
     }
 
     /// `#cloud-config` with `users`, `runcmd`, then the top-level keys of `cloud_config`.

@@ -138,6 +138,10 @@ extension Engine {
                 program.labels = labels(inst, "labels")
                 program.nodeSelector = labels(inst, "node_selector")
                 program.macPrefix = string(inst, "mac_prefix")
+                program.clusterCIDRs = list(inst, "cluster_cidrs").compactMap {
+                    if case .cidr(let c) = $0.value { return Located(c, $0.span) }
+                    return nil
+                }
             case .host:
                 program.hosts.append(HostDecl(decl: declInfo(inst), hostname: string(inst, "hostname")))
                 for c in inst.children where !instances[c].excluded {
@@ -235,9 +239,25 @@ extension Engine {
                 nics.append(vmNic(child))
             }
         }
-        return VMDecl(decl: declInfo(inst), cpu: int(inst, "cpu"), memory: memory, image: string(inst, "image"), host: host,
-                      running: bool(inst, "running"), labels: labels(inst, "labels"), run: strings(inst, "run"),
-                      cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
+        var image: Located<String>? = nil
+        var networkConfig = NetworkConfigMode.cloudInit
+        if let v = value(inst, "image") {
+            switch v.value {
+            case .string(let ref): image = Located(ref, v.span)
+            case .record(let r):
+                if case .string(let ref)? = r["ref"]?.value { image = Located(ref, v.span) }
+                if case .string(let mode)? = r["network_config"]?.value, let m = NetworkConfigMode(rawValue: mode) {
+                    networkConfig = m
+                }
+            default: break
+            }
+        }
+        var decl = VMDecl(decl: declInfo(inst), cpu: int(inst, "cpu"), memory: memory, image: image, host: host,
+                          running: bool(inst, "running"), labels: labels(inst, "labels"), run: strings(inst, "run"),
+                          cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
+        decl.networkConfig = networkConfig
+        decl.eviction = string(inst, "eviction")
+        return decl
     }
 
     func vmNic(_ inst: Instance) -> VMNicDecl {

@@ -98,6 +98,10 @@ extension Engine {
                 return .error(span)
             }
             return coerce(ref, to: t)
+        case (.image, .string):
+            return v
+        case (.image, .record(let r)):
+            return coerceImage(r, span: span)
         case (_, .module):
             error(.notAValue, "a module is not a value", at: span, help: "use one of its definitions: `module.<name>`")
             return .error(span)
@@ -113,6 +117,40 @@ extension Engine {
         default:
             return mismatch(expected: t, v)
         }
+    }
+
+    /// An image record (LANGUAGE.md §5.1): `ref` required, `network_config` optional (a plain
+    /// string means "cloud-init") and one of `Schema.networkConfigModes`.
+    func coerceImage(_ r: RecordValue, span: Span) -> LValue {
+        let fields = Schema.imageRecord
+        var out = RecordValue()
+        var failed = false
+        for (i, k) in r.keys.enumerated() where !fields.contains(where: { $0.name == k }) {
+            error(.unknownAttribute, "unknown field `\(k)` of an image record", at: r.keySpans[i],
+                  help: Suggest.didYouMean(k, among: fields.map(\.name)))
+            failed = true
+        }
+        for f in fields {
+            guard let x = r[f.name], let i = r.index(of: f.name) else {
+                if f.name == "ref" {
+                    error(.missingAttribute, "missing field `ref` of an image record", at: span,
+                          help: "add `ref = \"<image reference>\"`")
+                    failed = true
+                }
+                continue
+            }
+            let c = coerce(x, to: f.type)
+            if c.value.isError { failed = true; continue }
+            if f.name == "network_config", case .string(let mode) = c.value, !Schema.networkConfigModes.contains(mode) {
+                error(.unknownEnumValue, "`\(mode)` is not a valid `network_config` value", at: c.span,
+                      help: Suggest.didYouMean(mode, among: Schema.networkConfigModes)
+                        ?? "expected one of \(Schema.networkConfigModes.map { "`\($0)`" }.joined(separator: ", "))")
+                failed = true
+                continue
+            }
+            out.set(f.name, c, keySpan: r.keySpans[i])
+        }
+        return failed ? .error(span) : LValue(.record(out), span)
     }
 
     func conversionHint(_ t: VType) -> String {

@@ -30,6 +30,8 @@ public struct CheckedProgram: Sendable {
     public var labels: [LabelEntry]
     public var nodeSelector: [LabelEntry]
     public var macPrefix: Located<String>?
+    /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
+    public var clusterCIDRs: [Located<CIDR>] = []
 
     public var hosts: [HostDecl] = []
     /// Node NICs: top-level ones (host nil) and those declared inside hosts, in source order.
@@ -260,7 +262,12 @@ public struct VMDecl: Sendable {
     public var decl: DeclInfo
     public var cpu: Located<Int>?
     public var memory: Located<Quantity>?
+    /// The image reference (`image = "…"` or the record's `ref`), at the `image` value.
     public var image: Located<String>?
+    /// The image record's `network_config`; `.cloudInit` for a plain string.
+    public var networkConfig: NetworkConfigMode = .cloudInit
+    /// `eviction`, already checked against its allowed set.
+    public var eviction: Located<String>?
     /// `host = worker-1` (resolved host name)
     public var host: Located<String>?
     public var running: Located<Bool>?

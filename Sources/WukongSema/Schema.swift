@@ -1,3 +1,4 @@
+import WukongNet
 import WukongSyntax
 
 // Block schemas (LANGUAGE.md §5.3–5.6): the attributes each block knows, their types, and
@@ -34,6 +35,12 @@ enum BlockKind: Sendable, Equatable {
 enum Schema {
     static let bondModes = ["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]
     static let ipamModes = ["none", "static", "host-local", "whereabouts", "dhcp"]
+    static let evictionModes = EvictionMode.allCases.map(\.rawValue)
+    /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
+    static let networkConfigModes = NetworkConfigMode.allCases.map(\.rawValue)
+    /// The fields of an image record; `network_config` defaults to "cloud-init" like a plain string.
+    static let imageRecord: [RecordFieldType] = [RecordFieldType(name: "ref", type: .string),
+                                                 RecordFieldType(name: "network_config", type: .string)]
 
     static let topology: [AttributeSchema] = [
         .init(name: "namespace", type: .string),
@@ -41,6 +48,7 @@ enum Schema {
         .init(name: "labels", type: .map(.string)),
         .init(name: "node_selector", type: .map(.string)),
         .init(name: "mac_prefix", type: .string),
+        .init(name: "cluster_cidrs", type: .list(.cidr)),
     ]
     static let host: [AttributeSchema] = [
         .init(name: "hostname", type: .string),
@@ -98,9 +106,10 @@ enum Schema {
     static let vm: [AttributeSchema] = [
         .init(name: "cpu", type: .int, required: true),
         .init(name: "memory", type: .quantity, required: true),
-        .init(name: "image", type: .string, required: true),
+        .init(name: "image", type: .image, required: true),
         .init(name: "host", type: .ref(.host)),
         .init(name: "running", type: .bool),
+        .init(name: "eviction", type: .string, allowed: evictionModes),
         .init(name: "labels", type: .map(.string)),
         .init(name: "run", type: .list(.string)),
         .init(name: "cloud_config", type: .string),

@@ -650,7 +650,7 @@ extension Engine {
         case (.unknown, _), (_, .error), (_, .any): return true
         case (.stringLiteral, _):
             switch t {
-            case .string, .ip, .cidr, .ifaddr, .mac, .quantity, .nicAddress, .ref, .link, .nicNetwork: return true
+            case .string, .ip, .cidr, .ifaddr, .mac, .quantity, .nicAddress, .ref, .link, .nicNetwork, .image: return true
             default: return false
             }
         case (.prefixLiteral, _):
@@ -665,13 +665,16 @@ extension Engine {
             guard fs.count == fts.count else { return false }
             return fts.allSatisfy { ft in fs.first { $0.name == ft.name }.map { assignable($0.type, to: ft.type) } ?? false }
         case (.record(let fs), .map(let et)): return fs.allSatisfy { assignable($0.type, to: et) }
+        case (.record(let fs), .image):
+            // unknown fields and a missing `ref` are reported by evaluation, with the value
+            return fs.allSatisfy { f in Schema.imageRecord.first { $0.name == f.name }.map { assignable(f.type, to: $0.type) } ?? true }
         case (.record, _): return false
         case (.known(let x), _):
             if x == t { return true }
             switch (x, t) {
             case (.cidr, .ifaddr), (.ip, .nicAddress), (.ifaddr, .nicAddress), (.cidr, .nicAddress), (.addressMode, .nicAddress),
                  (.pod, .nicNetwork), (.ref(.network), .nicNetwork), (.nicAddress, .nicAddress),
-                 (.string, .ref), (.string, .link), (.string, .nicNetwork), (.link, .link):
+                 (.string, .ref), (.string, .link), (.string, .nicNetwork), (.link, .link), (.string, .image):
                 return true
             case (.ref(let k), .link): return k.isLink
             case (.ifaddr, .cidr): return true  // host bits: evaluation reports them with the value

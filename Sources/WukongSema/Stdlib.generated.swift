@@ -21,14 +21,18 @@ let quad9 = quad9_v4 + quad9_v6
 """#,
         "images": #"""
 // std.images — containerDisk images for `image =` (https://quay.io/organization/containerdisks).
-// Usage: `import std.images` then `image = images.ubuntu_2204`.
+// Usage: `import std.images` then `image = images.ubuntu_2204`; `images.ubuntu_2204.ref` is the
+// reference as a string. `network_config` says how the guest applies networkData (LANGUAGE.md
+// §5.1): Ubuntu through netplan; Fedora, CentOS and Debian through cloud-init's own renderers
+// (no routing policy, no route tables); CirrOS not at all. Every reference is pinned.
 
-let ubuntu_2204    = "quay.io/containerdisks/ubuntu:22.04"
-let ubuntu_2404    = "quay.io/containerdisks/ubuntu:24.04"
-let fedora         = "quay.io/containerdisks/fedora:41"
-let centos_stream9 = "quay.io/containerdisks/centos-stream:9"
-let debian_12      = "quay.io/containerdisks/debian:12"
-let cirros         = "quay.io/kubevirt/cirros-container-disk-demo:latest"
+let ubuntu_2204    = { ref = "quay.io/containerdisks/ubuntu:22.04", network_config = "netplan" }
+let ubuntu_2404    = { ref = "quay.io/containerdisks/ubuntu:24.04", network_config = "netplan" }
+let fedora         = { ref = "quay.io/containerdisks/fedora:41", network_config = "cloud-init" }
+let centos_stream9 = { ref = "quay.io/containerdisks/centos-stream:9", network_config = "cloud-init" }
+let debian_12      = { ref = "quay.io/containerdisks/debian:12", network_config = "cloud-init" }
+// CirrOS reads NoCloud user-data but applies no network-config (cirros-dev/cirros#67).
+let cirros         = { ref = "quay.io/kubevirt/cirros-container-disk-demo:v1.4.0", network_config = "none" }
 """#,
         "sizes": #"""
 // std.sizes — VM sizes to spread into a `vm` block: `...sizes.medium`.

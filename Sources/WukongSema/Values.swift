@@ -201,6 +201,8 @@ indirect enum VType: Sendable, Equatable {
     case nicAddress
     /// A VM NIC's `on`: Network | pod.
     case nicNetwork
+    /// A VM's `image`: a reference string, or a record `{ ref, network_config }` (`std.images`).
+    case image
     /// `a ..= b` over IPs (a network's `pool`).
     case ipRange
     case pod
@@ -229,6 +231,7 @@ indirect enum VType: Sendable, Equatable {
         case .nicAddress: return "IP, IfAddr, `auto` or `dhcp`"
         case .nicNetwork: return "Network or `pod`"
         case .ipRange: return "IP range"
+        case .image: return "String or `{ref: String, network_config: String}`"
         case .pod: return "pod"
         case .vmNic: return "VM NIC"
         case .module: return "module"
