@@ -330,21 +330,24 @@ final class LoweringTests: XCTestCase {
         b.network("nogw", .bridge(name: "br"), subnet: "10.0.0.0/24")
         b.network("gw1", .bridge(name: "br"), subnet: "10.1.0.0/24", gateway: "10.1.0.1")
         b.network("gw2", .bridge(name: "br"), subnet: "10.2.0.0/24", gateway: "10.2.0.1")
-        // implicit: pod never, no-gateway skipped, `false` skipped → first eligible
+        // implicit, v2: the pod NIC first; when it says `false`, no-gateway skipped, `false` skipped → first eligible
         b.vm("implicit") {
-            [b.vmNic("default", on: nil), b.vmNic("a", on: "nogw"), b.vmNic("b", on: "gw1", defaultRoute: false),
+            [b.vmNic("default", on: nil, defaultRoute: false), b.vmNic("a", on: "nogw"), b.vmNic("b", on: "gw1", defaultRoute: false),
              b.vmNic("c", on: "gw2", metric: 100), b.vmNic("d", on: "gw1")]
         }
         // explicit: exactly those set to true
         b.vm("explicit") {
             [b.vmNic("a", on: "gw1"), b.vmNic("b", on: "gw2", defaultRoute: true), b.vmNic("c", on: "gw1", defaultRoute: true)]
         }
-        b.vm("none") { [b.vmNic("default", on: nil), b.vmNic("a", on: "nogw")] }
+        b.vm("none") { [b.vmNic("default", on: nil, defaultRoute: false), b.vmNic("a", on: "nogw")] }
+        // v2: with a pod NIC and nothing explicit, the pod NIC keeps the default route
+        b.vm("pod") { [b.vmNic("a", on: "gw1"), b.vmNic("default", on: nil)] }
         let t = b.lower().topology
         XCTAssertEqual(t.vms[0].nics.map(\.defaultRoute), [false, false, false, true, false])
         XCTAssertEqual(t.vms[0].nics.map(\.metric), [nil, nil, nil, 100, nil])
         XCTAssertEqual(t.vms[1].nics.map(\.defaultRoute), [false, true, true])
         XCTAssertEqual(t.vms[2].nics.map(\.defaultRoute), [false, false])
+        XCTAssertEqual(t.vms[3].nics.map(\.defaultRoute), [false, true])
     }
 
     // MARK: - Placement

@@ -78,7 +78,7 @@ final class SourceLoweringTests: XCTestCase {
         XCTAssertEqual(vm.nics.map(\.networkName), [nil, "vms/external", "vms/management"])
         XCTAssertEqual(vm.nics[1].address, .static(IfAddr("192.168.0.200/24")!))
         XCTAssertEqual(vm.nics[2].address, .static(IfAddr("192.168.100.2/24")!))  // .1 is the gateway
-        XCTAssertEqual(vm.nics.map(\.defaultRoute), [false, true, false])          // first NIC with a gateway
+        XCTAssertEqual(vm.nics.map(\.defaultRoute), [true, false, false])          // v2: the pod NIC keeps it
         XCTAssertEqual(vm.nics.map(\.metric), [nil, nil, 100])
         // python3 -c "import hashlib;print(hashlib.sha256(b'lab/ubuntu-vm/ext').hexdigest()[:10])" → 849973c944
         XCTAssertEqual(vm.nics[1].mac.description, "0e:84:99:73:c9:44")
