@@ -382,3 +382,60 @@ final class PreflightUnitTests: XCTestCase {
         XCTAssertFalse(Applier.isPositiveQuantity(nil))
     }
 }
+
+/// `wukongc apply` itself (the binary next to the test runner): preflight errors on stderr with
+/// exit 1, `--skip-preflight`, warnings on stderr while the apply goes on.
+final class PreflightCLITests: XCTestCase {
+    var binary: String? {
+        [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wukongc").path,
+         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("wukongc").path]
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    func testApplyCommandPreflightSkipAndWarnings() throws {
+        guard let bin = binary else { throw XCTSkip("wukongc binary not found next to the test runner (build it: swift build)") }
+        let server = try TestAPIServer.shared()
+        try server.reset()
+        let kubeconfig = try server.writeKubeconfig("preflight-cli.yaml", """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster: {server: "\(server.server)", certificate-authority: pki/ca.crt}
+            users:
+            - name: cert
+              user: {client-certificate: pki/client.crt, client-key: pki/client.key}
+            contexts:
+            - name: test
+              context: {cluster: test, user: cert}
+            current-context: test
+            """)
+        let lab = repoRoot + "/examples/lab.wk"   // a macvtap NIC on ens160, namespace `vms` (not created by it)
+        func apply(_ extra: String...) throws -> (Int32, String, String) {
+            try runProcess([bin, "apply", lab, "--kubeconfig", kubeconfig] + extra)
+        }
+        // bare cluster: no namespace, no KubeVirt CR, no node
+        let (rc, out, err) = try apply()
+        XCTAssertEqual(rc, 1, out + err)
+        XCTAssertTrue(err.hasPrefix("error: preflight failed (3 problems); nothing was applied (--skip-preflight applies anyway):\n"), err)
+        XCTAssertTrue(err.contains("namespace `vms` does not exist and this apply does not create it"), err)
+        XCTAssertTrue(err.contains("uses the macvtap binding, but the cluster has no KubeVirt CR"), err)
+        XCTAssertTrue(err.contains(#"DP_MACVTAP_CONF with {"name":"ens160","lowerDevice":"ens160","mode":"bridge","capacity":50}"#), err)
+        XCTAssertFalse(try server.log().contains { $0.method == "PATCH" })
+
+        // --skip-preflight: the namespace is still missing, so the server refuses the first object
+        let (rc2, _, err2) = try apply("--skip-preflight")
+        XCTAssertEqual(rc2, 1)
+        XCTAssertTrue(err2.contains("namespaces \"vms\" not found"), err2)
+        XCTAssertFalse(err2.contains("preflight"), err2)
+
+        // namespace and KubeVirt there, nodes unreadable: a warning on stderr, and applied
+        try server.createNamespace("vms")
+        try server.addKubeVirt()
+        try server.inject(#"[{"type": "403", "method": "GET", "path_contains": "/api/v1/nodes", "count": 10}]"#)
+        let (rc3, out3, err3) = try apply()
+        XCTAssertEqual(rc3, 0, out3 + err3)
+        XCTAssertTrue(err3.hasPrefix("warning: preflight: vms/virtualmachine.kubevirt.io/ubuntu-vm: cannot list nodes (nodes is forbidden"), err3)
+        XCTAssertTrue(out3.contains("virtualmachine.kubevirt.io/ubuntu-vm created"), out3)
+    }
+}
