@@ -279,7 +279,7 @@ public final class Applier: Sendable {
         }
         if response.status == 404 {
             let error = APIError.from(response: response)
-            if options.dryRun, live == nil, let ns = item.namespace, error.message == "namespaces \"\(ns)\" not found",
+            if options.dryRun, live == nil, let ns = item.namespace, Applier.isNamespaceNotFound(error, ns),
                newNamespaces.withLock({ $0.contains(ns) }) {
                 return .success(Outcome(action: .created, inNewNamespace: true))
             }
@@ -297,6 +297,11 @@ public final class Applier: Sendable {
         let before = live.at("metadata", "resourceVersion")?.stringValue
         let after = result.at("metadata", "resourceVersion")?.stringValue
         return .success(Outcome(action: before != nil && before == after ? .unchanged : .configured))
+    }
+
+    /// The API server's answer for an object whose namespace does not exist (NamespaceLifecycle).
+    static func isNamespaceNotFound(_ error: APIError, _ namespace: String) -> Bool {
+        error.kind == .notFound && error.message == "namespaces \"\(namespace)\" not found"
     }
 
     /// Runs `work` over `count` items on up to `concurrency` threads. Stops handing out new items
@@ -650,11 +655,13 @@ public final class Applier: Sendable {
         case .failure(let e): return .failure(e)
         case .success(let r):
             if r.status == 404 {
-                // The namespace is created by this same apply: the dry run cannot see it yet.
-                if let ns = item.namespace, newNamespaces.withLock({ $0.contains(ns) }) {
+                // The namespace is created by this same apply: the dry run cannot see it yet
+                // (any other 404, e.g. a kind not served, is an error).
+                let error = APIError.from(response: r)
+                if let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) {
                     merged = item.object.body
                 } else {
-                    return .failure(APIError.from(response: r))
+                    return .failure(error)
                 }
             } else {
                 switch KubeClient.decode(r) {

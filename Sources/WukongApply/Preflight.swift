@@ -310,11 +310,12 @@ extension Applier {
             var seen: Set<String> = []
             for net in vm.object.body.at("spec", "template", "spec", "networks")?.listValue ?? [] {
                 guard let ref = net.at("multus", "networkName")?.stringValue, !ref.isEmpty else { continue }
+                // `name` (the VM's namespace) or `ns/name`
                 let parts = ref.split(separator: "/", maxSplits: 1).map(String.init)
-                let key = parts.count == 2 ? "\(parts[0])/\(parts[1])" : "\(vmNS)/\(ref)"
+                let (ns, name) = parts.count == 2 ? (parts[0], parts[1]) : (vmNS, ref)
+                let key = "\(ns)/\(name)"
                 let nad: KubeValue?
                 if let n = nadsInSet[key] { nad = n } else if let n = fetched[key] { nad = n } else {
-                    let (ns, name) = (String(key.split(separator: "/")[0]), String(key.split(separator: "/")[1]))
                     switch try preflightRead(ResourceType.networkAttachmentDefinition.objectPath(namespace: ns, name: name), about: vm.ref) {
                     case .found(let v): nad = v
                     case .notFound: nad = nil  // KubeVirt reports a missing NAD when the VM starts
