@@ -318,6 +318,13 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(skipped.failure?.error.message, "namespaces \"fresh\" not found")
     }
 
+    func testDiffOfANewNamespaceStillReportsAKindNotServed() throws {
+        try server.control("POST", "/_test/config", #"{"unserved": ["network-attachment-definitions.k8s.cni.cncf.io"]}"#)
+        let d = applier().diff(smallTopology(ns: "fresh", vms: 1))
+        XCTAssertEqual(d.exitCode, 2)
+        XCTAssertEqual(d.failures.map { $0.object?.kind }, ["NetworkAttachmentDefinition"], "\(d.failures)")
+    }
+
     func testServerDryRunInANewNamespaceStillChecksFields() throws {
         let schemas = URL(fileURLWithPath: repoRoot + "/../shared/schemas").standardized.path
         try XCTSkipUnless(FileManager.default.fileExists(atPath: schemas), "no ../shared/schemas")
