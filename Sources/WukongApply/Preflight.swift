@@ -20,6 +20,7 @@
 //    `nodeSelector` and required node affinity (`nodeSelectorTerms`: matchExpressions with
 //    In/NotIn/Exists/DoesNotExist/Gt/Lt, matchFields on metadata.name). Taints, cordons and free
 //    capacity are not considered (they change by the minute; the scheduler has the last word).
+//    Every VM is checked, running or not: a Halted VM fails the same way when it is started.
 //
 // A read the credentials may not make (403) is a warning, not a failure: the check is skipped.
 // Any other failed read (401, connection, 5xx after retries) stops the run as before.

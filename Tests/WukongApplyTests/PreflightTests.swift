@@ -262,6 +262,19 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(warnings(r2).map(\.check), [.macvtapBinding, .deviceResource])
     }
 
+    func testForbiddenDiscoveryNamespaceAndNADReadsAreWarnings() throws {
+        try server.inject(#"[{"type": "403", "method": "GET", "path_contains": "/apis/kubevirt.io/v1", "count": 1}, {"type": "403", "method": "GET", "path_contains": "/api/v1/namespaces/lab", "count": 1}, {"type": "403", "method": "GET", "path_contains": "/network-attachment-definitions/ext", "count": 1}]"#)
+        let objects = [secretObj("s", ns: "lab"), macvtapVMObj("vm-1", ns: "lab", networkName: "other/ext", binding: "bridge-like")]
+        try server.createNamespace("lab")
+        let r = applier().apply(objects)
+        XCTAssertNil(r.failure, r.summary)
+        XCTAssertEqual(r.count(.created), 2)
+        XCTAssertEqual(warnings(r).map(\.check), [.api, .namespace, .deviceResource], "\(r.preflight)")
+        XCTAssertEqual(warnings(r).map { $0.object?.name }, ["vm-1", "s", "vm-1"])
+        XCTAssertTrue(warnings(r)[1].message.hasPrefix("cannot read namespace `lab` (namespaces is forbidden"), warnings(r)[1].message)
+        XCTAssertTrue(warnings(r)[2].message.hasPrefix("cannot read NetworkAttachmentDefinition other/ext ("), warnings(r)[2].message)
+    }
+
     func testOtherReadFailuresStillStopTheRun() throws {
         try server.inject(#"[{"type": "401", "method": "GET", "path_contains": "/api/v1/namespaces/lab", "count": 1}]"#)
         let objects = smallTopology(vms: 1)
