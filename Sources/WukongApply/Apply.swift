@@ -11,6 +11,7 @@
 //     options.dryRun = flags.dryRun == "server"; options.prune = flags.prune; options.wait = flags.wait
 //     options.timeout = flags.timeoutSeconds; options.forceConflicts = flags.forceConflicts
 //     options.defaultNamespace = cluster.namespace                               // objects carry their own namespace
+//     options.skipPreflight = flags.skipPreflight                                // --skip-preflight
 //     let applier = Applier(client: client, options: options)
 //     let report = applier.apply(objects) { event in                           // called serially, objects in apply order
 //         if let line = event.line(dryRun: options.dryRun) { print(line) }     // "virtualmachine.kubevirt.io/web-1 created"
@@ -25,6 +26,11 @@
 // server's Status message (which names fields, not values), diffs mask Secret data.
 //
 // Semantics:
+// - Preflight (Preflight.swift; unless `skipPreflight`): read-only checks before the first write —
+//   kinds served, namespaces exist or are created here, the macvtap binding plugin registered in
+//   the KubeVirt CR, device-plugin resources advertised by a node each VM can run on. Errors
+//   stop the run with nothing written (all of them in `ApplyReport.preflight` and the summary);
+//   warnings (e.g. a 403 on a read) are delivered as `.preflightWarning` events and the run goes on.
 // - Order: Namespace → Secret → NodeNetworkConfigurationPolicy (with `wait`: until Available=True;
 //   Degraded=True fails) → NetworkAttachmentDefinition → VirtualMachine (with `wait`: until Ready=True,
 //   only VMs meant to run). Within a kind, up to `concurrency` requests run in parallel; events
@@ -51,7 +57,18 @@ public struct ApplyOptions: Sendable {
     public var fieldManager = "wukongc"
     public var forceConflicts = false
     /// `--dry-run server`: every write is sent with `dryRun=All`.
+    ///
+    /// A namespace this run creates does not exist during a dry run, so the server rejects every
+    /// object going there with `namespaces "x" not found`. Those objects are still sent (with
+    /// `dryRun=All`): the API server decodes and checks the object (strict field validation)
+    /// before its namespace admission plugin refuses it, so the answer "namespace not found" for a
+    /// namespace the run creates means "would be created, as far as the server could check without
+    /// the namespace". They are reported `created` and marked `AppliedObject.inNewNamespace`
+    /// (admission webhooks did not run for them; the summary says so), rather than reported
+    /// created without being sent or failed for a namespace the real apply creates first.
     public var dryRun = false
+    /// Skip the preflight checks against the cluster (Preflight.swift; `--skip-preflight`).
+    public var skipPreflight = false
     public var wait = false
     /// Seconds for the whole run including waits (`--timeout`).
     public var timeout: Double = 300
@@ -88,6 +105,9 @@ public enum ApplyEvent: Sendable {
     case pruned(ObjectRef)
     /// Objects finished so far (for a progress bar).
     case progress(done: Int, total: Int)
+    /// A preflight check that could not be made or found something doubtful; the run goes on.
+    /// (Preflight errors are not events: they end the run and are listed in the report.)
+    case preflightWarning(PreflightFinding)
 
     /// The kubectl-style line for this event, or nil for events that are not printed per line.
     public func line(dryRun: Bool) -> String? {
@@ -102,6 +122,7 @@ public enum ApplyEvent: Sendable {
         case .pruneCandidate(let r): return "\(r) will be pruned\(suffix)"
         case .pruned(let r): return "\(r) pruned\(suffix)"
         case .progress: return nil
+        case .preflightWarning(let f): return "warning: preflight: \(f)"
         }
     }
 }
@@ -109,6 +130,9 @@ public enum ApplyEvent: Sendable {
 public struct AppliedObject: Sendable {
     public var object: ObjectRef
     public var action: ApplyAction
+    /// Dry run only: the object goes to a namespace this run creates, so the server refused it
+    /// for the missing namespace after checking its fields, before admission (see `ApplyOptions.dryRun`).
+    public var inNewNamespace = false
 }
 
 public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
@@ -130,6 +154,8 @@ public struct ApplyReport: Sendable {
     public var notApplied: [ObjectRef] = []
     public var pruned: [ObjectRef] = []
     public var failure: ApplyFailure?
+    /// Everything the preflight found (errors and warnings), in check order.
+    public var preflight: [PreflightFinding] = []
 
     public var succeeded: Bool { failure == nil }
     public var exitCode: Int32 { failure == nil ? 0 : 1 }
@@ -141,6 +167,16 @@ public struct ApplyReport: Sendable {
         var parts = ["\(count(.created)) created", "\(count(.configured)) configured", "\(count(.unchanged)) unchanged"]
         if !pruned.isEmpty { parts.append("\(pruned.count) pruned") }
         var s = parts.joined(separator: ", ") + (dryRun ? " (server dry run)" : "")
+        let pending = applied.filter(\.inNewNamespace).count
+        if pending > 0 {
+            s += "; \(pending) object\(pending == 1 ? "" : "s") in namespaces this apply creates: fields checked by the server, admission not run (no namespace yet)"
+        }
+        let preflightErrors = preflight.filter { $0.severity == .error }
+        if let failure, failure.stage == .preflight, !preflightErrors.isEmpty {
+            let n = preflightErrors.count
+            return "error: preflight failed (\(n) problem\(n == 1 ? "" : "s")); nothing was applied (--skip-preflight applies anyway):\n"
+                + preflightErrors.map { "  - \($0)\n" }.joined() + s
+        }
         if let failure {
             s = "error: \(failure)\n" + s
             s += "\napplied \(applied.count) of \(applied.count + notApplied.count) objects"
@@ -219,14 +255,21 @@ public final class Applier: Sendable {
         return q
     }
 
-    /// GET then apply-PATCH of one object.
-    func applyOne(_ item: Item, emit: @Sendable (ApplyEvent) -> Void) -> Result<ApplyAction, APIError> {
+    struct Outcome: Sendable {
+        var action: ApplyAction
+        var inNewNamespace = false
+    }
+
+    /// GET then apply-PATCH of one object. `newNamespaces`: the Namespace objects of this run
+    /// found absent (recorded here; a dry run consults it, see `ApplyOptions.dryRun`).
+    func applyOne(_ item: Item, newNamespaces: Locked<Set<String>>, emit: @Sendable (ApplyEvent) -> Void) -> Result<Outcome, APIError> {
         let onRetry: (RetryNotice) -> Void = { emit(.retrying(item.ref, $0)) }
         let live: KubeValue?
         switch client.get(item.path, onRetry: onRetry) {
         case .failure(let e): return .failure(e)
         case .success(let v): live = v
         }
+        if item.type.kind == "Namespace" && live == nil { newNamespaces.withLock { _ = $0.insert(item.object.name) } }
         let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: options.dryRun),
                                   body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
         let response: HTTPResponse
@@ -234,19 +277,31 @@ public final class Applier: Sendable {
         case .failure(let e): return .failure(e)
         case .success(let r): response = r
         }
-        if response.status == 404 { return .failure(APIError.from(response: response)) }
+        if response.status == 404 {
+            let error = APIError.from(response: response)
+            if options.dryRun, live == nil, let ns = item.namespace, Applier.isNamespaceNotFound(error, ns),
+               newNamespaces.withLock({ $0.contains(ns) }) {
+                return .success(Outcome(action: .created, inNewNamespace: true))
+            }
+            return .failure(error)
+        }
         let result: KubeValue
         switch KubeClient.decode(response) {
         case .failure(let e): return .failure(e)
         case .success(let v): result = v
         }
-        guard let live else { return .success(.created) }
+        guard let live else { return .success(Outcome(action: .created)) }
         if options.dryRun {
-            return .success(ObjectNormalizer.strip(live) == ObjectNormalizer.strip(result) ? .unchanged : .configured)
+            return .success(Outcome(action: ObjectNormalizer.strip(live) == ObjectNormalizer.strip(result) ? .unchanged : .configured))
         }
         let before = live.at("metadata", "resourceVersion")?.stringValue
         let after = result.at("metadata", "resourceVersion")?.stringValue
-        return .success(before != nil && before == after ? .unchanged : .configured)
+        return .success(Outcome(action: before != nil && before == after ? .unchanged : .configured))
+    }
+
+    /// The API server's answer for an object whose namespace does not exist (NamespaceLifecycle).
+    static func isNamespaceNotFound(_ error: APIError, _ namespace: String) -> Bool {
+        error.kind == .notFound && error.message == "namespaces \"\(namespace)\" not found"
     }
 
     /// Runs `work` over `count` items on up to `concurrency` threads. Stops handing out new items
@@ -337,12 +392,20 @@ public final class Applier: Sendable {
         case .success(let i): items = i
         }
         let deadline = Date().addingTimeInterval(options.timeout)
-        if let f = preflight(items) {
-            report.failure = f
-            report.notApplied = items.map(\.ref)
-            return report
-        }
         let emitter = Emitter(events)
+        if !options.skipPreflight {
+            let result = preflight(items) { emitter.emit(.preflightWarning($0)) }
+            report.preflight = result.findings
+            if let f = result.failure ?? result.errors.first.map({ first in
+                ApplyFailure(object: first.object, stage: .preflight, error: APIError(kind: first.check == .api ? .notFound : .config,
+                                                                                        message: first.message + (first.fix.map { "; \($0)" } ?? "")))
+            }) {
+                report.failure = f
+                report.notApplied = items.map(\.ref)
+                return report
+            }
+        }
+        let newNamespaces = Locked<Set<String>>([])
         let total = items.count
         let done = Locked(0)
         var start = 0
@@ -353,10 +416,10 @@ public final class Applier: Sendable {
             let batch = Array(items[start..<end])
             emitter.reset()
             let results = runParallel(count: batch.count, work: { [self] i in
-                applyOne(batch[i], emit: emitter.emit)
+                applyOne(batch[i], newNamespaces: newNamespaces, emit: emitter.emit)
             }, completed: { i, r in
                 switch r {
-                case .success(let a): emitter.release(i, [.applied(batch[i].ref, a)])
+                case .success(let o): emitter.release(i, [.applied(batch[i].ref, o.action)])
                 case .failure(let e): emitter.release(i, [.failed(batch[i].ref, e)])
                 }
                 emitter.withLock {
@@ -367,7 +430,8 @@ public final class Applier: Sendable {
             emitter.flush()
             for (i, r) in results.enumerated() {
                 switch r {
-                case .success(let a): report.applied.append(AppliedObject(object: batch[i].ref, action: a))
+                case .success(let o):
+                    report.applied.append(AppliedObject(object: batch[i].ref, action: o.action, inNewNamespace: o.inNewNamespace))
                 case .failure(let e):
                     if report.failure == nil { report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e) }
                     report.notApplied.append(batch[i].ref)
@@ -447,28 +511,6 @@ public final class Applier: Sendable {
                     kind: .timeout, message: "timed out waiting for condition \(c) (\(pending.count) object(s) not ready)"))
             }
             Thread.sleep(forTimeInterval: max(0, min(options.pollInterval, deadline.timeIntervalSinceNow)))
-        }
-        return nil
-    }
-
-    /// Checks that the cluster serves every API group the objects need (a missing CRD gives a
-    /// clear error before anything is written, instead of a 404 halfway through).
-    func preflight(_ items: [Item]) -> ApplyFailure? {
-        var seen: [ResourceType] = []
-        for item in items where !item.type.group.isEmpty && !seen.contains(where: { $0.apiVersion == item.type.apiVersion }) {
-            seen.append(item.type)
-        }
-        for type in seen {
-            let first = items.first { $0.type.apiVersion == type.apiVersion }
-            switch client.get(type.groupVersionPath) {
-            case .failure(let e): return ApplyFailure(object: first?.ref, stage: .preflight, error: e)
-            case .success(nil):
-                let owner = ["kubevirt.io": "KubeVirt", "nmstate.io": "kubernetes-nmstate", "k8s.cni.cncf.io": "Multus"][type.group]
-                return ApplyFailure(object: first?.ref, stage: .preflight, error: APIError(
-                    kind: .notFound, httpStatus: 404,
-                    message: "the cluster does not serve `\(type.apiVersion)`" + (owner.map { " (is \($0) installed?)" } ?? "")))
-            case .success: continue
-            }
         }
         return nil
     }
@@ -613,11 +655,13 @@ public final class Applier: Sendable {
         case .failure(let e): return .failure(e)
         case .success(let r):
             if r.status == 404 {
-                // The namespace is created by this same apply: the dry run cannot see it yet.
-                if let ns = item.namespace, newNamespaces.withLock({ $0.contains(ns) }) {
+                // The namespace is created by this same apply: the dry run cannot see it yet
+                // (any other 404, e.g. a kind not served, is an error).
+                let error = APIError.from(response: r)
+                if let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) {
                     merged = item.object.body
                 } else {
-                    return .failure(APIError.from(response: r))
+                    return .failure(error)
                 }
             } else {
                 switch KubeClient.decode(r) {

@@ -29,7 +29,12 @@ public struct ResourceType: Sendable, Equatable {
     public static let virtualMachine = ResourceType(group: "kubevirt.io", version: "v1", kind: "VirtualMachine",
                                                     plural: "virtualmachines", namespaced: true, phase: 4)
 
-    /// In apply order.
+    /// Read by the preflight only (never applied).
+    public static let kubevirt = ResourceType(group: "kubevirt.io", version: "v1", kind: "KubeVirt", plural: "kubevirts",
+                                              namespaced: true, phase: 99)
+    public static let node = ResourceType(group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false, phase: 99)
+
+    /// The kinds wukongc applies, in apply order.
     public static let all: [ResourceType] = [.namespace, .secret, .nodeNetworkConfigurationPolicy, .networkAttachmentDefinition, .virtualMachine]
 
     public static func lookup(apiVersion: String, kind: String) -> ResourceType? {

@@ -57,6 +57,8 @@ struct Apply: ParsableCommand {
     @Flag(help: "Wait for NodeNetworkConfigurationPolicies to be Available and VirtualMachines to be Ready.") var wait = false
     @Option(help: "Time limit for the whole run including waits (e.g. 5m, 90s).") var timeout: String = "5m"
     @Flag(help: "Take ownership of fields another field manager owns.") var forceConflicts = false
+    @Flag(help: "Skip the read-only checks made before the first write (kinds served, namespaces, the KubeVirt macvtap binding, device resources on nodes).")
+    var skipPreflight = false
 
     func validate() throws {
         if let d = dryRun, d != "server" { throw ValidationError("--dry-run takes only `server`") }
@@ -72,6 +74,7 @@ struct Apply: ParsableCommand {
         options.timeout = parseDuration(timeout) ?? 300
         options.forceConflicts = forceConflicts
         options.defaultNamespace = config.namespace
+        options.skipPreflight = skipPreflight
         let dry = options.dryRun
         let tty = isatty(1) == 1
         let report = Applier(client: client, options: options).apply(objects) { event in
@@ -85,7 +88,7 @@ struct Apply: ParsableCommand {
             }
             if let line = event.line(dryRun: dry) {
                 if tty { Output.out("\r\u{1B}[K") }
-                Output.out(line + "\n")
+                if case .preflightWarning = event { Output.err(line + "\n") } else { Output.out(line + "\n") }
             }
         }
         let summary = report.summary

@@ -216,7 +216,8 @@ final class ApplyTests: XCTestCase {
     }
 
     func testMissingNamespaceIsReportedWithTheServerMessage() throws {
-        let report = applier().apply([secretObj("s", ns: "nowhere")])
+        // (the preflight catches it first: PreflightTests; here the server's answer without it)
+        let report = applier(nil, { $0.skipPreflight = true }).apply([secretObj("s", ns: "nowhere")])
         XCTAssertEqual(report.failure?.error.kind, .notFound)
         XCTAssertEqual(report.failure?.error.message, "namespaces \"nowhere\" not found")
     }
@@ -226,7 +227,8 @@ final class ApplyTests: XCTestCase {
         let report = applier().apply(smallTopology(vms: 1))
         let f = try XCTUnwrap(report.failure)
         XCTAssertEqual(f.stage, .preflight)
-        XCTAssertEqual(f.error.message, "the cluster does not serve `kubevirt.io/v1` (is KubeVirt installed?)")
+        XCTAssertEqual(f.error.message, "the cluster does not serve `kubevirt.io/v1`, needed by VirtualMachine lab/web-1; install KubeVirt (CRD virtualmachines.kubevirt.io)")
+        XCTAssertEqual(f.object?.qualified, "lab/virtualmachine.kubevirt.io/web-1")
         XCTAssertEqual(report.applied.count, 0)
         XCTAssertEqual(report.notApplied.count, 5)
         XCTAssertFalse(try server.log().contains { $0.method == "PATCH" })

@@ -43,6 +43,9 @@ final class ExamplesApplyTests: XCTestCase {
             let objects: [KubeObject]
             do { objects = try self.objects(path) } catch { problems.append("\(error)"); continue }
             XCTAssertFalse(objects.isEmpty, name)
+            // a cluster the preflight accepts: nodes advertising the examples' device resources
+            // where their VMs may run, and a KubeVirt CR registering the macvtap binding plugin
+            try server.addClusterFor(objects)
             var options = ApplyOptions()
             options.pollInterval = 0.05
             let applier = Applier(client: KubeClient(config: server.certConfig(), retry: fastRetry()), options: options)

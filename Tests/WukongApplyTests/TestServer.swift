@@ -221,3 +221,113 @@ extension ApplyReport {
 }
 
 func fastRetry(_ attempts: Int = 5) -> RetryPolicy { RetryPolicy(maxAttempts: attempts, initialDelay: 0.05, maxDelay: 0.2, maxRetryAfter: 2) }
+
+// MARK: cluster state the preflight reads (Nodes, the KubeVirt CR, NADs of other topologies)
+
+extension TestAPIServer {
+    /// Creates an object through the API (POST, strict field validation, as an admin would).
+    @discardableResult
+    func create(_ collectionPath: String, _ object: KubeValue) throws -> KubeValue {
+        let c = KubeClient(config: certConfig(), retry: fastRetry())
+        switch c.send(HTTPRequest(method: "POST", path: collectionPath + "?fieldValidation=Strict", body: KubeJSON.encode(object),
+                                  contentType: "application/json")) {
+        case .failure(let e): throw TestSetupError.failed("create in \(collectionPath): \(e)")
+        case .success(let r):
+            guard r.status == 201 else { throw TestSetupError.failed("create in \(collectionPath): HTTP \(r.status) \(String(decoding: r.body, as: UTF8.self))") }
+            return try KubeJSON.decode(r.body)
+        }
+    }
+
+    func createNamespace(_ name: String) throws {
+        try create("/api/v1/namespaces", m(("apiVersion", s("v1")), ("kind", s("Namespace")), ("metadata", m(("name", s(name))))))
+    }
+
+    /// A Node with `kubernetes.io/hostname` = name plus `labels`, advertising `allocatable`.
+    func addNode(_ name: String, labels: [String: String] = [:], allocatable: [String: String] = [:]) throws {
+        var l = [KubeField("kubernetes.io/hostname", s(name))]
+        for (k, v) in labels.sorted(by: { $0.key < $1.key }) { l.append(KubeField(k, s(v))) }
+        var a = [KubeField("cpu", s("8")), KubeField("memory", s("32Gi")), KubeField("pods", s("110"))]
+        for (k, v) in allocatable.sorted(by: { $0.key < $1.key }) { a.append(KubeField(k, s(v))) }
+        try create("/api/v1/nodes", m(("apiVersion", s("v1")), ("kind", s("Node")),
+                                      ("metadata", m(("name", s(name)), ("labels", .map(l)))),
+                                      ("status", m(("allocatable", .map(a)), ("capacity", .map(a))))))
+    }
+
+    /// The KubeVirt CR `kubevirt/kubevirt` (namespace created too). `macvtap`: register the
+    /// binding plugin with that domainAttachmentType (nil: not registered); `version`: the
+    /// `status.observedKubeVirtVersion` (nil: no status yet).
+    func addKubeVirt(macvtap: String? = "tap", featureGates: [String] = [], version: String? = "v1.6.0") throws {
+        try createNamespace("kubevirt")
+        var configuration: [KubeField] = []
+        if !featureGates.isEmpty {
+            configuration.append(KubeField("developerConfiguration", m(("featureGates", .list(featureGates.map(s))))))
+        }
+        if let macvtap {
+            configuration.append(KubeField("network", m(("binding", m(("macvtap", m(("domainAttachmentType", s(macvtap)))))))))
+        }
+        var cr: [(String, KubeValue)] = [("apiVersion", s("kubevirt.io/v1")), ("kind", s("KubeVirt")),
+                                         ("metadata", m(("name", s("kubevirt")), ("namespace", s("kubevirt")))),
+                                         ("spec", m(("configuration", .map(configuration))))]
+        if let version { cr.append(("status", m(("observedKubeVirtVersion", s(version)), ("phase", s("Deployed"))))) }
+        try create("/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts", .map(cr.map { KubeField($0.0, $0.1) }))
+    }
+
+    /// Nodes and a KubeVirt CR under which every VM of `objects` passes the preflight: one node
+    /// per hostname the VMs are pinned to (plus `node-0`), each with every nodeSelector label of the
+    /// VMs and advertising every device resource the NADs name.
+    func addClusterFor(_ objects: [KubeObject]) throws {
+        var labels: [String: String] = [:]
+        var hosts: [String] = ["node-0"]
+        var resources: [String: String] = [:]
+        for o in objects {
+            if o.kind == "NetworkAttachmentDefinition",
+               let r = o.body.at("metadata", "annotations", "k8s.v1.cni.cncf.io/resourceName")?.stringValue {
+                resources[r] = "50"
+            }
+            guard o.kind == "VirtualMachine", let spec = o.body.at("spec", "template", "spec") else { continue }
+            if case .map(let fs)? = spec["nodeSelector"] {
+                for f in fs {
+                    if f.key == "kubernetes.io/hostname" { hosts.append(f.value.stringValue ?? "") } else { labels[f.key] = f.value.stringValue }
+                }
+            }
+            for term in spec.at("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")?.listValue ?? [] {
+                for e in term["matchExpressions"]?.listValue ?? [] where e["key"]?.stringValue == "kubernetes.io/hostname" {
+                    hosts += (e["values"]?.listValue ?? []).compactMap(\.stringValue)
+                }
+            }
+        }
+        var seen: Set<String> = []
+        for h in hosts where seen.insert(h).inserted { try addNode(h, labels: labels, allocatable: resources) }
+        if objects.contains(where: { $0.kind == "VirtualMachine" && Applier.usesMacvtap($0.body) }) { try addKubeVirt() }
+    }
+}
+
+/// A macvtap NAD on node device `device` (what the back end emits for `macvlan = <device>`).
+func macvtapNADObj(_ name: String, ns: String, device: String = "ens160") -> KubeObject {
+    let md = meta(name, ns: ns).setting("annotations", m(("k8s.v1.cni.cncf.io/resourceName", s("macvtap.network.kubevirt.io/\(device)"))))
+    return KubeObject(apiVersion: "k8s.cni.cncf.io/v1", kind: "NetworkAttachmentDefinition", name: name, namespace: ns,
+                      body: m(("apiVersion", s("k8s.cni.cncf.io/v1")), ("kind", s("NetworkAttachmentDefinition")), ("metadata", md),
+                              ("spec", m(("config", s("{\"cniVersion\":\"0.3.1\",\"name\":\"\(name)\",\"type\":\"macvtap\"}"))))))
+}
+
+/// A VM with a pod NIC and a macvtap NIC on network `networkName` ("nad" or "ns/nad"), placed by
+/// `nodeSelector` and/or a required node affinity `kubernetes.io/hostname In hostnames`.
+func macvtapVMObj(_ name: String, ns: String, networkName: String = "mgmt", binding: String = "macvtap",
+                  nodeSelector: [(String, String)] = [], hostnames: [String]? = nil) -> KubeObject {
+    let interfaces: KubeValue = .list([
+        m(("name", s("default")), ("masquerade", .map([])), ("macAddress", s("0e:00:00:00:00:01"))),
+        m(("name", s("mgmt")), ("binding", m(("name", s(binding)))), ("macAddress", s("0e:00:00:00:00:02")))])
+    var podSpec: [KubeField] = []
+    if !nodeSelector.isEmpty { podSpec.append(KubeField("nodeSelector", .map(nodeSelector.map { KubeField($0.0, s($0.1)) }))) }
+    if let hostnames {
+        let expr = m(("key", s("kubernetes.io/hostname")), ("operator", s("In")), ("values", .list(hostnames.map(s))))
+        let terms: KubeValue = .list([m(("matchExpressions", .list([expr])))])
+        let required = m(("nodeSelectorTerms", terms))
+        podSpec.append(KubeField("affinity", m(("nodeAffinity", m(("requiredDuringSchedulingIgnoredDuringExecution", required))))))
+    }
+    podSpec.append(KubeField("domain", m(("devices", m(("interfaces", interfaces))), ("memory", m(("guest", s("1Gi")))))))
+    podSpec.append(KubeField("networks", .list([m(("name", s("default")), ("pod", .map([]))),
+                                                m(("name", s("mgmt")), ("multus", m(("networkName", s(networkName)))))])))
+    let template = m(("metadata", m(("labels", m(("kubevirt.io/vm", s(name)))))), ("spec", .map(podSpec)))
+    return obj("kubevirt.io/v1", "VirtualMachine", name, ns: ns, ("spec", m(("runStrategy", s("Always")), ("template", template))))
+}

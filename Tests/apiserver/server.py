@@ -15,12 +15,17 @@ Usage:
 Prints "listening on 127.0.0.1:<port>" on stdout once ready (and writes the port to --port-file).
 
 Test control (no authentication; loopback only):
-  POST   /_test/faults   {"faults": [{"type": "429"|"500"|"503"|"reset"|"slow"|"401"|"404"|"500-schema",
+  POST   /_test/faults   {"faults": [{"type": "429"|"500"|"503"|"reset"|"slow"|"401"|"403"|"404"|"500-schema",
                           "method": "PATCH", "path_contains": "virtualmachines", "count": 1,
                           "retry_after": 1, "delay": 5}]}   appended; each fires `count` times
   DELETE /_test/faults   clear faults
-  POST   /_test/config   {"status_mode": "ready"|"degraded"|"never", "status_delay": 0.1}
-  POST   /_test/reset    drop all objects (and faults, and the request log)
+  POST   /_test/config   {"status_mode": "ready"|"degraded"|"never", "status_delay": 0.1,
+                          "unserved": ["virtualmachines.kubevirt.io", ...]}   resources (plural.group, core:
+                          plural) taken out of discovery and routing, as if their CRD were not installed
+  POST   /_test/reset    drop all objects (and faults, the request log, `unserved`)
+Nodes (core v1, cluster-scoped) and KubeVirt CRs (kubevirt.io/v1 `kubevirts`, namespaced) are served
+like the other kinds; their `status` is stored as sent (POST or merge PATCH), so a test creates
+Nodes with `status.allocatable` and a KubeVirt CR with `status.observedKubeVirtVersion`.
   GET    /_test/log      {"requests": [{"method", "path", "status", "manager"}...]}
 Faults can also be given at start in the environment variable WUKONG_TEST_FAULTS (same JSON).
 """
@@ -55,6 +60,8 @@ RESOURCES = [
     ("k8s.cni.cncf.io", "v1", "NetworkAttachmentDefinition", "network-attachment-definitions", True,
      ["net-attach-def", "nad"]),
     ("kubevirt.io", "v1", "VirtualMachine", "virtualmachines", True, ["vm", "vms"]),
+    ("kubevirt.io", "v1", "KubeVirt", "kubevirts", True, ["kv", "kvs"]),
+    ("", "v1", "Node", "nodes", False, ["no"]),
 ]
 BY_PATH = {(g, v, p): (g, v, k, p, n, s) for (g, v, k, p, n, s) in RESOURCES}
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
@@ -85,6 +92,8 @@ class Schemas:
             self.defs.update(d)
             self.by_kind["Secret"] = {"$ref": "#/definitions/io.k8s.api.core.v1.Secret"}
             self.by_kind["Namespace"] = {"$ref": "#/definitions/io.k8s.api.core.v1.Namespace"}
+            if "io.k8s.api.core.v1.Node" in d:
+                self.by_kind["Node"] = {"$ref": "#/definitions/io.k8s.api.core.v1.Node"}
             if "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" in d:
                 self.object_meta = {"$ref": "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}
         vm_yaml = os.path.join(directory, "kubevirt-vm-crd-schema.yaml")
@@ -96,6 +105,10 @@ class Schemas:
             with open(kv_swagger) as f:
                 self.defs.update(json.load(f).get("definitions", {}))
             self.by_kind["VirtualMachine"] = {"$ref": "#/definitions/v1.VirtualMachine"}
+        kv_cr_yaml = os.path.join(directory, "kubevirt-kubevirt-crd-schema.yaml")
+        if yaml is not None and os.path.exists(kv_cr_yaml):
+            with open(kv_cr_yaml) as f:
+                self.by_kind["KubeVirt"] = yaml.safe_load(f)["openAPIV3Schema"]
         if yaml is not None:
             for fname, kind in (("nad-crd.yaml", "NetworkAttachmentDefinition"),
                                 ("nncp-crd.yaml", "NodeNetworkConfigurationPolicy")):
@@ -582,9 +595,16 @@ class State:
         self.log = []
         self.connections = 0
         self.epoch = 0
+        self.unserved = set()   # "plural.group" (core: "plural") of resources not served
         env = os.environ.get("WUKONG_TEST_FAULTS")
         if env:
             self.faults.extend(json.loads(env).get("faults", []))
+
+    def resources(self):
+        """The served resources (RESOURCES less the `unserved` ones)."""
+        with self.lock:
+            off = set(self.unserved)
+        return [r for r in RESOURCES if (r[3] + "." + r[0] if r[0] else r[3]) not in off]
 
     def take_fault(self, method, path):
         with self.lock:
@@ -713,6 +733,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(404, "NotFound", "the server could not find the requested resource")
                 elif ft == "401":
                     raise ApiError(401, "Unauthorized", "Unauthorized")
+                elif ft == "403":
+                    raise ApiError(403, "Forbidden", forbidden_message(self.command, path))
                 elif ft == "500-schema":
                     raise ApiError(500, "InternalError", "failed to create typed patch object (injected): "
                                    ".spec.injected: field not declared in schema")
@@ -738,6 +760,9 @@ class Handler(BaseHTTPRequestHandler):
                 st.store.status_mode = req["status_mode"]
             if "status_delay" in req:
                 st.store.status_delay = float(req["status_delay"])
+            if "unserved" in req:
+                with st.lock:
+                    st.unserved = set(req["unserved"])
             return self.send_json(200, {"ok": True})
         if path == "/_test/reset" and self.command == "POST":
             st.store.reset()
@@ -746,6 +771,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.faults = []
                 st.log = []
                 st.connections = 0
+                st.unserved = set()
             st.store.status_mode, st.store.status_delay = "ready", 0.0
             return self.send_json(200, {"ok": True})
         if path == "/_test/log" and self.command == "GET":
@@ -782,15 +808,18 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/api":
             return self.send_json(200, {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": [
                 {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1:%d" % port}]})
+        served = self.server.state.resources()
         if path == "/apis":
             groups = []
             for g in ("nmstate.io", "k8s.cni.cncf.io", "kubevirt.io"):
+                if not any(r[0] == g for r in served):
+                    continue
                 gv = {"groupVersion": g + "/v1", "version": "v1"}
                 groups.append({"name": g, "versions": [gv], "preferredVersion": gv})
             return self.send_json(200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
         if parts[:1] == ["apis"] and len(parts) == 2:
             g = parts[1]
-            if not any(r[0] == g for r in RESOURCES):
+            if not any(r[0] == g for r in served):
                 raise ApiError(404, "NotFound", "the server could not find the requested resource")
             gv = {"groupVersion": g + "/v1", "version": "v1"}
             return self.send_json(200, {"kind": "APIGroup", "apiVersion": "v1", "name": g, "versions": [gv],
@@ -802,7 +831,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if not rest:
-            res = [r for r in RESOURCES if r[0] == group and r[1] == version]
+            res = [r for r in served if r[0] == group and r[1] == version]
             if not res:
                 raise ApiError(404, "NotFound", "the server could not find the requested resource")
             return self.send_json(200, {"kind": "APIResourceList", "apiVersion": "v1",
@@ -816,7 +845,7 @@ class Handler(BaseHTTPRequestHandler):
         elif rest[0] == "namespaces" and len(rest) >= 3:
             ns, rest = rest[1], rest[2:]
         res = BY_PATH.get((group, version, rest[0]))
-        if res is None or len(rest) > 2:
+        if res not in served or len(rest) > 2:
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         kind, namespaced = res[2], res[4]
         if not namespaced and ns is not None:
@@ -880,6 +909,23 @@ class Handler(BaseHTTPRequestHandler):
             code, obj = store.apply(res, ns if namespaced else None, name, doc, manager, force, dry_run, strict)
             return self.send_json(code, obj)
         raise ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+
+def forbidden_message(method, path):
+    """kube-apiserver's RBAC denial text for the request (the test user is `wukong-test`)."""
+    verb = {"GET": "get", "PATCH": "patch", "POST": "create", "PUT": "update", "DELETE": "delete"}.get(method, method.lower())
+    parts = [p for p in path.split("/") if p]
+    group = parts[1] if parts[:1] == ["apis"] and len(parts) > 1 else ""
+    rest = parts[2:] if parts[:1] == ["api"] else parts[3:]
+    ns = None
+    if len(rest) >= 2 and rest[0] == "namespaces" and len(rest) > 2:
+        ns, rest = rest[1], rest[2:]
+    resource = rest[0] if rest else ""
+    if verb == "get" and len(rest) == 1:
+        verb = "list"
+    where = 'in the namespace "%s"' % ns if ns else "at the cluster scope"
+    return '%s is forbidden: User "wukong-test" cannot %s resource "%s" in API group "%s" %s' % (
+        (resource + "." + group if group else resource), verb, resource, group, where)
 
 
 def openapi_v3(gv_path):
