@@ -63,6 +63,29 @@ final class SourceLoweringTests: XCTestCase {
         }
         """
 
+    /// LANGUAGE.md §7 v2: `eviction` maps to KubeVirt's strategy; a VM with a macvtap NIC and no
+    /// `eviction` gets `None`; the image record's `network_config` and `cluster_cidrs` reach the IR.
+    func testEvictionImagesAndClusterCIDRs() throws {
+        let source = """
+            import std.images
+            topology t { cluster_cidrs = [10.96.0.0/12, 10.244.0.0/16] }
+            nic ens160
+            network mv { macvlan = ens160 }
+            vm a { cpu = 1, memory = 1Gi, image = images.ubuntu_2404, eviction = "live-migrate", nic d on pod }
+            vm b { cpu = 1, memory = 1Gi, image = images.fedora, eviction = "if-possible", nic d on pod }
+            vm c { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", eviction = "shutdown", nic d on pod }
+            vm d { cpu = 1, memory = 1Gi, image = { ref = "quay.io/x/y:1", network_config = "none" }, eviction = "external", nic d on pod }
+            vm e { cpu = 1, memory = 1Gi, image = images.cirros, nic m on mv }
+            vm f { cpu = 1, memory = 1Gi, image = images.cirros, nic d on pod }
+            """
+        let t = try XCTUnwrap(lower(source, name: "t"))
+        XCTAssertEqual(t.vms.map(\.evictionStrategy), ["LiveMigrate", "LiveMigrateIfPossible", "None", "External", "None", nil])
+        XCTAssertEqual(t.vms.map(\.networkConfig), [.netplan, .cloudInit, .cloudInit, NetworkConfigMode.none, NetworkConfigMode.none, NetworkConfigMode.none])
+        XCTAssertEqual(t.vms.map(\.image)[0], "quay.io/containerdisks/ubuntu:24.04")
+        XCTAssertEqual(t.vms.map(\.image)[3], "quay.io/x/y:1")
+        XCTAssertEqual(t.clusterCIDRs.map(\.description), ["10.96.0.0/12", "10.244.0.0/16"])
+    }
+
     func testFirstLookExample() throws {
         let t = try XCTUnwrap(lower(Self.firstLook, name: "first-look"))
         XCTAssertEqual(t.name, "lab")

@@ -144,6 +144,65 @@ final class BackendTests: XCTestCase {
         XCTAssertEqual(dig(dd, "ethernets", "direct", "routes", 0, "metric") as? Int, 50)
     }
 
+    /// LANGUAGE.md §7 v2: a pod NIC whose VM's default route leaves by another NIC gets routes to
+    /// the cluster's CIDRs (IPv4 only: masquerade's gateway is 10.0.2.1) and, on netplan guests
+    /// only, source-policy routing; DHCP NICs on bridges with their own `dns` ignore DHCP's DNS;
+    /// nameservers of a family the NIC has no address of are left out.
+    func testPodReplyPathAndNameservers() throws {
+        var t = Fixtures.lab()
+        t.clusterCIDRs = [Fixtures.cidr("10.96.0.0/12"), Fixtures.cidr("10.244.0.0/16"), Fixtures.cidr("fd00:10:96::/112")]
+        t.networks[0].dns = [Fixtures.ip("192.168.0.1"), Fixtures.ip("fd00::53"), Fixtures.ip("8.8.8.8")]
+        t.vms[0].nics[2].address = .dhcp   // mgmt: macvtap, not bridged: no use-dns override
+        func networkData(_ vm: VM) throws -> [String: Any] {
+            let text = YAMLOutput.document(CloudInit.networkData(vm, networks: { n in t.networks.first { $0.name == n } },
+                                                                 clusterCIDRs: t.clusterCIDRs))
+            return try XCTUnwrap(try Yams.load(yaml: text) as? [String: Any])
+        }
+        var vm = t.vms[0]
+        vm.networkConfig = .netplan
+        var d = try networkData(vm)
+        XCTAssertEqual(dig(d, "ethernets", "default", "routes") as? [[String: AnyHashable]], [
+            ["to": "10.96.0.0/12", "via": "10.0.2.1"],
+            ["to": "10.244.0.0/16", "via": "10.0.2.1"],
+            ["to": "0.0.0.0/0", "via": "10.0.2.1", "table": 100],
+        ])
+        XCTAssertEqual(dig(d, "ethernets", "default", "routing-policy") as? [[String: AnyHashable]],
+                       [["from": "10.0.2.2/32", "table": 100]])
+        XCTAssertEqual(dig(d, "ethernets", "ext", "nameservers", "addresses") as? [String], ["192.168.0.1", "8.8.8.8"])
+        XCTAssertNil(dig(d, "ethernets", "mgmt", "dhcp4-overrides", "use-dns"))
+
+        vm.networkConfig = .cloudInit
+        d = try networkData(vm)
+        XCTAssertEqual((dig(d, "ethernets", "default", "routes") as? [Any])?.count, 2, "no table route for cloud-init's renderers")
+        XCTAssertNil(dig(d, "ethernets", "default", "routing-policy"))
+
+        // The pod NIC keeps the default route: nothing added to it.
+        vm.nics[0].defaultRoute = true
+        vm.nics[1].defaultRoute = false
+        vm.networkConfig = .netplan
+        d = try networkData(vm)
+        XCTAssertNil(dig(d, "ethernets", "default", "routes"))
+        XCTAssertNil(dig(d, "ethernets", "default", "routing-policy"))
+
+        // A DHCP NIC on a bridge whose network declares dns: DHCP's (cluster) DNS is ignored.
+        vm.nics[1].address = .dhcp
+        d = try networkData(vm)
+        XCTAssertEqual(dig(d, "ethernets", "ext", "dhcp4-overrides", "use-dns") as? Bool, false)
+        XCTAssertEqual(dig(d, "ethernets", "ext", "nameservers", "addresses") as? [String], ["192.168.0.1", "8.8.8.8"])
+    }
+
+    /// LANGUAGE.md §7 v2: `evictionStrategy` in the VM template when the IR carries one.
+    func testEvictionStrategy() throws {
+        var t = Fixtures.lab()
+        t.vms[0].evictionStrategy = "None"
+        let objs = try parsed(KubernetesBackend.objects(for: t))
+        let vm = try XCTUnwrap(objs.first { $0["kind"] as? String == "VirtualMachine" })
+        XCTAssertEqual(dig(vm, "spec", "template", "spec", "evictionStrategy") as? String, "None")
+        t.vms[0].evictionStrategy = nil
+        let plain = try parsed(KubernetesBackend.objects(for: t))
+        XCTAssertNil(dig(plain.first { $0["kind"] as? String == "VirtualMachine" }, "spec", "template", "spec", "evictionStrategy"))
+    }
+
     func testUserDataMergesCloudConfigKeepingItsStyles() throws {
         let vm = Fixtures.datacenter().vms[0]
         let text = CloudInit.userData(vm)
