@@ -15,6 +15,7 @@ struct Checker {
     var networkHosts: [Set<Int>?] = []
     /// V-PASS / V-SSHKEY results by text.
     var hashProblems: [String: String?] = [:]
+    var imageProblems: [String: String?] = [:]
     var keyProblems: [String: String?] = [:]
 
     let hostIndex: [String: Int]

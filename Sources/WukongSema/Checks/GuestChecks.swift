@@ -20,7 +20,7 @@ extension Checker {
 
     mutating func checkImage(_ vm: VMDecl) {
         guard let image = vm.image else { return }
-        if let problem = imageTagProblem(image.value) {
+        if let problem = Checker.cached(image.value, in: &imageProblems, Checker.imageTagProblem) {
             add(Diagnostic(.imageTagWarning, "image `\(image.value)` of VM `\(vm.decl.name)` \(problem)", at: image.span,
                            help: "pin a version tag or a digest (`…@sha256:…`): otherwise the VM changes at every restart"))
         }
@@ -54,7 +54,7 @@ extension Checker {
     }
 
     /// "uses the tag `latest`" / "has neither a tag nor a digest"; nil when pinned.
-    func imageTagProblem(_ ref: String) -> String? {
+    static func imageTagProblem(_ ref: String) -> String? {
         if ref.contains("@") { return nil }
         let last = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(ref)
         guard let colon = last.lastIndex(of: ":") else { return "has neither a tag nor a digest" }
