@@ -1,0 +1,112 @@
+import WukongDiagnostics
+import WukongSema
+import WukongSyntax
+
+// Feature: completion (`textDocument/completion`). What may be typed at the cursor, from the
+// recovering parser's tree (`SyntaxSite`) of the buffer with a placeholder name inserted at
+// the cursor — so `images.|`, `import std.|` and an empty line in an unclosed block parse as a
+// member, an import path and an item like any other:
+// - where an item starts inside a block: the block's attributes (a VM's `nic` has its own),
+//   the declarations it may hold, `let`/`for`/`if`/`assert`;
+// - where an item starts at top level: the resource and statement keywords;
+// - after `name.`: a module's definitions, or a declared resource's attributes;
+// - after `import std.`: the standard-library modules;
+// - in an expression: the declared names, built-in functions and value keywords;
+// - nothing where a name is being declared, in a record key, a string's text or a comment.
+// The word before the cursor is the prefix the labels must start with.
+
+/// The cursor's context for completion.
+struct CompletionContext {
+    /// The part of the word before the cursor.
+    var prefix: String
+    /// Nil when the cursor is in a comment, a string's text or a literal.
+    var site: SyntaxSite?
+
+    /// A name that no file contains, inserted at the cursor so the parser sees a name there.
+    static let placeholder: [UInt8] = Array("wukongCompletionCursor".utf8)
+
+    init(_ bytes: [UInt8], offset: Int) {
+        var patched = bytes
+        patched.insert(contentsOf: CompletionContext.placeholder, at: offset)
+        let source = SourceFile(id: FileID(0), path: "", bytes: patched)
+        let end = offset + CompletionContext.placeholder.count
+        let lexed = Lexer.lex(source)
+        // the token holding the placeholder: an identifier, unless the cursor is in a comment
+        // (no token), a string's text or a number
+        guard let token = lexed.tokens.first(where: { $0.startOffset <= offset && end <= $0.endOffset }),
+              token.kind == .identifier else {
+            prefix = ""
+            site = nil
+            return
+        }
+        prefix = String(decoding: patched[token.startOffset..<offset], as: UTF8.self)
+        let (tree, _) = Parser.parse(source)
+        site = SyntaxSite.locate(token.startOffset..<token.endOffset, in: tree.items)
+    }
+}
+
+extension LanguageServer {
+    static let resourceKeywords: [String] = ["topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm"]
+    static let statementKeywords: [String] = ["let", "fn", "for", "if", "assert", "import"]
+    static let blockStatementKeywords: [String] = ["let", "for", "if", "assert"]
+    static let valueKeywords: [String] = ["true", "false", "auto", "dhcp", "pod", "if"]
+
+    func completion(_ p: LSP.TextDocumentPositionParams) -> LSP.CompletionList {
+        guard let text = documents[p.textDocument.uri]?.text else { return LSP.CompletionList(isIncomplete: false, items: []) }
+        let bytes = Array(text.utf8)
+        let ctx = CompletionContext(bytes, offset: Positions.offset(p.position, in: bytes))
+        return LSP.CompletionList(isIncomplete: false, items: completionItems(ctx, uri: p.textDocument.uri))
+    }
+
+    func completionItems(_ ctx: CompletionContext, uri: String) -> [LSP.CompletionItem] {
+        guard let site = ctx.site else { return [] }
+        var items: [LSP.CompletionItem] = []
+        func add(_ label: String, _ kind: LSP.CompletionItemKind, detail: String? = nil) {
+            guard ctx.prefix.isEmpty || label.hasPrefix(ctx.prefix) else { return }
+            items.append(LSP.CompletionItem(label: label, kind: kind, detail: detail))
+        }
+        switch site.role {
+        case .declaredName, .noCode:
+            break
+        case .importPath(let before):
+            if before.isEmpty {
+                add("std", .module, detail: "the standard library")
+            } else if before == ["std"] {
+                for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
+            }
+        case .member(let base?):
+            // a module's definitions, or a resource's members
+            if base == "std" {
+                for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
+                break
+            }
+            let declared = declarations(uri: uri)
+            if let imported = declared.first(where: { $0.name == base && $0.kind == .module }),
+               let m = LanguageFacts.stdlibModules.first(where: { $0.name == imported.module }) {
+                for d in m.definitions { add(d, .variable, detail: "std.\(m.name)") }
+            } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
+                add("name", .property, detail: "String")
+                for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
+            }
+        case .member(nil):
+            break
+        case .attributeName, .itemHead:
+            guard let block = site.block else {
+                for k in LanguageServer.resourceKeywords + LanguageServer.statementKeywords { add(k, .keyword) }
+                break
+            }
+            for a in LanguageFacts.attributes(of: block, nestedIn: site.parentBlock) {
+                add(a.name, .property, detail: a.type + (a.required ? " (required)" : ""))
+            }
+            for c in LanguageFacts.children(of: block) { add(c.rawValue, .keyword) }
+            for k in LanguageServer.blockStatementKeywords { add(k, .keyword) }
+        case .value:
+            for d in declarations(uri: uri) {
+                add(d.name, d.kind == .function ? .function : d.kind == .module ? .module : .variable, detail: d.detail)
+            }
+            for f in LanguageFacts.builtinFunctions { add(f, .function, detail: "built-in") }
+            for k in LanguageServer.valueKeywords { add(k, .keyword) }
+        }
+        return items
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+// The Language Server Protocol types this server reads and writes, as Codable structs under
+// the `LSP` namespace (`LSP.Range` is not `Swift.Range`). Only the members the server uses are
+// declared: decoding ignores the others. Member names are the protocol's (camelCase), so the
+// synthesized coding keys are the JSON keys; optional members are left out when nil.
+
+enum LSP {
+    // MARK: Basic structures
+
+    /// 0-based line and UTF-16 code unit offset.
+    struct Position: Codable, Equatable, Comparable, Sendable {
+        var line: Int
+        var character: Int
+        static func < (a: Position, b: Position) -> Bool {
+            (a.line, a.character) < (b.line, b.character)
+        }
+    }
+
+    struct Range: Codable, Equatable, Sendable {
+        var start: Position
+        var end: Position
+        static let zero = Range(start: Position(line: 0, character: 0), end: Position(line: 0, character: 0))
+        /// Whether the two ranges share a position (touching counts).
+        func overlaps(_ other: Range) -> Bool { !(end < other.start) && !(other.end < start) }
+    }
+
+    struct Location: Codable, Equatable, Sendable {
+        var uri: String
+        var range: Range
+    }
+
+    struct TextEdit: Codable, Equatable, Sendable {
+        var range: Range
+        var newText: String
+    }
+
+    struct WorkspaceEdit: Codable, Equatable, Sendable {
+        /// Edits per document URI.
+        var changes: [String: [TextEdit]]
+    }
+
+    struct TextDocumentIdentifier: Codable, Equatable, Sendable {
+        var uri: String
+    }
+
+    struct VersionedTextDocumentIdentifier: Codable, Equatable, Sendable {
+        var uri: String
+        var version: Int?
+    }
+
+    struct TextDocumentItem: Codable, Equatable, Sendable {
+        var uri: String
+        var languageId: String?
+        var version: Int?
+        var text: String
+    }
+
+    // MARK: Diagnostics
+
+    enum DiagnosticSeverity: Int, Codable, Sendable {
+        case error = 1, warning = 2, information = 3, hint = 4
+    }
+
+    struct DiagnosticRelatedInformation: Codable, Equatable, Sendable {
+        var location: Location
+        var message: String
+    }
+
+    struct Diagnostic: Codable, Equatable, Sendable {
+        var range: Range
+        var severity: DiagnosticSeverity?
+        var code: String?
+        var source: String?
+        var message: String
+        var relatedInformation: [DiagnosticRelatedInformation]?
+    }
+
+    struct PublishDiagnosticsParams: Codable, Equatable, Sendable {
+        var uri: String
+        var version: Int?
+        var diagnostics: [Diagnostic]
+    }
+
+    // MARK: Lifecycle
+
+    struct InitializeResult: Codable, Equatable, Sendable {
+        var capabilities: ServerCapabilities
+        var serverInfo: ServerInfo?
+    }
+
+    struct ServerInfo: Codable, Equatable, Sendable {
+        var name: String
+        var version: String?
+    }
+
+    enum TextDocumentSyncKind: Int, Codable, Sendable {
+        case none = 0, full = 1, incremental = 2
+    }
+
+    struct SaveOptions: Codable, Equatable, Sendable {
+        var includeText: Bool
+    }
+
+    struct TextDocumentSyncOptions: Codable, Equatable, Sendable {
+        var openClose: Bool
+        var change: TextDocumentSyncKind
+        var save: SaveOptions?
+    }
+
+    struct CompletionOptions: Codable, Equatable, Sendable {
+        var triggerCharacters: [String]?
+    }
+
+    struct ServerCapabilities: Codable, Equatable, Sendable {
+        var textDocumentSync: TextDocumentSyncOptions?
+        var documentFormattingProvider: Bool?
+        var definitionProvider: Bool?
+        var hoverProvider: Bool?
+        var codeActionProvider: Bool?
+        var documentSymbolProvider: Bool?
+        var referencesProvider: Bool?
+        var renameProvider: Bool?
+        var completionProvider: CompletionOptions?
+    }
+
+    // MARK: Document synchronization params
+
+    struct DidOpenTextDocumentParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentItem
+    }
+
+    struct TextDocumentContentChangeEvent: Codable, Equatable, Sendable {
+        /// Full sync: the whole text (`range` would be set by an incremental client; not supported).
+        var range: Range?
+        var text: String
+    }
+
+    struct DidChangeTextDocumentParams: Codable, Equatable, Sendable {
+        var textDocument: VersionedTextDocumentIdentifier
+        var contentChanges: [TextDocumentContentChangeEvent]
+    }
+
+    struct DidSaveTextDocumentParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+        var text: String?
+    }
+
+    struct DidCloseTextDocumentParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+    }
+
+    // MARK: Request params
+
+    /// Completion, hover, definition.
+    struct TextDocumentPositionParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+        var position: Position
+    }
+
+    struct ReferenceContext: Codable, Equatable, Sendable {
+        var includeDeclaration: Bool
+    }
+
+    struct ReferenceParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+        var position: Position
+        var context: ReferenceContext?
+    }
+
+    struct RenameParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+        var position: Position
+        var newName: String
+    }
+
+    /// `options` (tab size, spaces) are not read: the format is the language's.
+    struct DocumentFormattingParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+    }
+
+    struct DocumentSymbolParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+    }
+
+    /// `context` (the client's diagnostics) is not read: the fixes come from the server's own.
+    struct CodeActionParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+        var range: Range
+    }
+
+    // MARK: Results
+
+    enum CompletionItemKind: Int, Codable, Sendable {
+        case text = 1, method, function, constructor, field, variable, `class`, interface, module, property
+        case unit, value, `enum`, keyword, snippet, color, file, reference, folder, enumMember
+        case constant, `struct`, event, `operator`, typeParameter
+    }
+
+    struct CompletionItem: Codable, Equatable, Sendable {
+        var label: String
+        var kind: CompletionItemKind?
+        var detail: String?
+    }
+
+    struct CompletionList: Codable, Equatable, Sendable {
+        var isIncomplete: Bool
+        var items: [CompletionItem]
+    }
+
+    struct MarkupContent: Codable, Equatable, Sendable {
+        /// "plaintext" or "markdown".
+        var kind: String
+        var value: String
+        static func markdown(_ value: String) -> MarkupContent { MarkupContent(kind: "markdown", value: value) }
+    }
+
+    struct Hover: Codable, Equatable, Sendable {
+        var contents: MarkupContent
+        var range: Range?
+    }
+
+    enum SymbolKind: Int, Codable, Sendable {
+        case file = 1, module, namespace, package, `class`, method, property, field, constructor, `enum`
+        case interface, function, variable, constant, string, number, boolean, array, object, key
+        case null, enumMember, `struct`, event, `operator`, typeParameter
+    }
+
+    struct DocumentSymbol: Codable, Equatable, Sendable {
+        var name: String
+        var detail: String?
+        var kind: SymbolKind
+        var range: Range
+        var selectionRange: Range
+        var children: [DocumentSymbol]?
+    }
+
+    struct CodeAction: Codable, Equatable, Sendable {
+        var title: String
+        /// "quickfix", …
+        var kind: String?
+        var diagnostics: [Diagnostic]?
+        var isPreferred: Bool?
+        var edit: WorkspaceEdit?
+    }
+}
