@@ -2,7 +2,8 @@ import WukongDiagnostics
 import WukongSyntax
 
 // Feature: references and rename (`textDocument/references`, `textDocument/rename`) of the
-// top-level name under the cursor, across the files of the document's topology. Rename
+// top-level name under the cursor, across the files of the document's topology, found in the
+// recovering parser's trees (no token walk of its own). Rename
 // refuses modules (renamed in their `import … as`), invalid names, keywords and names already
 // declared.
 
@@ -44,33 +45,21 @@ extension LanguageServer {
     }
 
     /// Every place the top-level name `name` stands in the files of the topology: its
-    /// declaration and its references, from tokens. Not counted: members (`x.name`), attribute
-    /// names and record keys (`name =`), parameter and field names (`name:`), a VM's NIC and
-    /// user names, and names inside strings (`on "net-${i}"` is text).
+    /// declarations and its references, read from the parser's trees. Counted: the names of
+    /// resources (not a VM's NICs and users), `let`, `fn` and import aliases, and names in
+    /// expressions, interpolations included (`"${lan.name}"`). Not counted: members (`x.name`),
+    /// attribute names, record keys, string text, and the body of a `for` or `fn` whose loop
+    /// variable or parameter has the same name (it shadows the top-level one).
     func occurrences(of name: String, uri: String) -> [Occurrence] {
         let (_, files, _) = documents.topology(of: uri)
         var out: [Occurrence] = []
         for f in files {
             let source = SourceFile(id: FileID(0), path: f.path, bytes: f.bytes)
-            let lexed = Lexer.lex(source)
-            let tokens = lexed.tokens
-            var blocks: [Bool] = []  // per open `{`: inside a VM
-            var lineHead: TokenKind? = nil
-            for (i, t) in tokens.enumerated() {
-                let previous = i > 0 ? tokens[i - 1].kind : nil
-                if t.newlineBefore || previous == nil || previous == .lBrace || previous == .comma { lineHead = t.kind }
-                switch t.kind {
-                case .lBrace: blocks.append(lineHead == .kwVm || (blocks.last ?? false))
-                case .rBrace: _ = blocks.popLast()
-                default: break
-                }
-                guard t.kind == .identifier, lexed.text(of: t) == name else { continue }
-                let next = i + 1 < tokens.count ? tokens[i + 1].kind : nil
-                if previous == .dot { continue }
-                if (next == .assign || next == .colon) && previous != .kwLet { continue }
-                if (previous == .kwNic || previous == .kwUser) && (blocks.last ?? false) { continue }
-                out.append(Occurrence(uri: DocumentStore.reportingURI(for: f.path, from: uri), path: f.path,
-                                      span: Span(file: FileID(0), start: t.startOffset, end: t.endOffset), source: source))
+            let (tree, _) = Parser.parse(source)
+            var finder = OccurrenceFinder(name: name)
+            finder.items(tree.items, inVM: false)
+            for span in finder.spans.sorted(by: { $0.startOffset < $1.startOffset }) {
+                out.append(Occurrence(uri: DocumentStore.reportingURI(for: f.path, from: uri), path: f.path, span: span, source: source))
             }
         }
         return out
@@ -83,5 +72,95 @@ extension LanguageServer {
             return false
         }
         return bytes.last != UInt8(ascii: "-") && !TokenKind.keywords.contains(s)
+    }
+}
+
+/// Collects the spans where a name is declared or referenced (see `occurrences(of:uri:)`).
+private struct OccurrenceFinder {
+    let name: String
+    var spans: [Span] = []
+
+    mutating func identifier(_ id: Identifier) {
+        if id.name == name { spans.append(id.span) }
+    }
+
+    mutating func items(_ items: [Item], inVM: Bool) {
+        for item in items { self.item(item, inVM: inVM) }
+    }
+
+    mutating func item(_ item: Item, inVM: Bool) {
+        switch item.kind {
+        case .attribute(_, let value):
+            expr(value)
+        case .spread(let e):
+            expr(e)
+        case .resource(let r):
+            switch r.name {
+            case .identifier(let id)?: if !(inVM && (r.kind == .nic || r.kind == .user)) { identifier(id) }
+            case .string(let s)?: string(s)
+            case nil: break
+            }
+            if let on = r.on { expr(on) }
+            if let body = r.body { items(body.items, inVM: inVM || r.kind == .vm) }
+        case .importDecl(let path, let alias):
+            if let declared = alias ?? path.last { identifier(declared) }
+        case .letDecl(let id, _, let value):
+            identifier(id)
+            expr(value)
+        case .fnDecl(let d):
+            identifier(d.name)
+            if !d.parameters.contains(where: { $0.name.name == name }) { expr(d.body) }
+        case .assertDecl(let condition, let message):
+            expr(condition)
+            if let message { expr(message) }
+        case .forLoop(let variable, let sequence, let body):
+            expr(sequence)
+            if variable.name != name { items(body.items, inVM: inVM) }
+        case .ifStatement(let condition, let then, let elseBranch):
+            expr(condition)
+            items(then.items, inVM: inVM)
+            switch elseBranch {
+            case .block(let b)?: items(b.items, inVM: inVM)
+            case .elseIf(let i)?: self.item(i, inVM: inVM)
+            case nil: break
+            }
+        case .error:
+            break
+        }
+    }
+
+    mutating func expr(_ e: Expr) {
+        switch e.kind {
+        case .name(let id): identifier(id)
+        case .member(let base, _): expr(base)
+        case .string(let s): string(s)
+        case .list(let elements): for x in elements { expr(x) }
+        case .record(let entries):
+            for entry in entries {
+                switch entry.kind {
+                case .field(_, _, let value): expr(value)
+                case .spread(let v): expr(v)
+                }
+            }
+        case .call(let callee, let arguments):
+            expr(callee)
+            for a in arguments { expr(a) }
+        case .unary(_, let operand): expr(operand)
+        case .binary(_, let lhs, let rhs):
+            expr(lhs)
+            expr(rhs)
+        case .conditional(let condition, let then, let otherwise):
+            expr(condition)
+            expr(then)
+            expr(otherwise)
+        case .parenthesized(let inner): expr(inner)
+        case .integer, .quantity, .ipv4, .ipv4Prefix, .bool, .keyword, .error: break
+        }
+    }
+
+    mutating func string(_ s: StringLiteral) {
+        for part in s.parts {
+            if case .interpolation(let e) = part { expr(e) }
+        }
     }
 }

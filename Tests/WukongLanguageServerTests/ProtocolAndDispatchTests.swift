@@ -239,6 +239,33 @@ final class ProtocolAndDispatchTests: XCTestCase {
         XCTAssertEqual(complete("vm a { }\nne|\n"), ["network"])
     }
 
+    // MARK: References from the tree
+
+    func testReferencesRespectShadowingAndInterpolation() {
+        let s = LanguageServer()
+        let uri = "untitled:refs"
+        let text = """
+            nic ens192
+            bridge lan { ports = [ens192] }
+            fn f(lan: Int) -> Int = lan + 1
+            for lan in [1, 2] { assert lan > 0 }
+            network n { bridge = lan, subnet = 10.0.0.0/24 }
+            let s = "lan ${lan.name} ${ {lan = 1}.lan }"
+            vm a { cpu = 1, memory = 1Gi, image = "x"
+              nic lan on n
+            }
+
+            """
+        s.documents[uri] = DocumentStore.Document(text: text, version: 1)
+        let refs = s.references(LSP.ReferenceParams(textDocument: .init(uri: uri), position: .init(line: 1, character: 8),
+                                                    context: .init(includeDeclaration: true)))
+        XCTAssertEqual(refs.map(\.range.start.line), [1, 4, 5], "not the parameter, the loop variable, string text, keys or the VM NIC")
+        XCTAssertEqual(refs.map(\.range.start.character), [7, 21, 15])
+        let withoutDeclaration = s.references(LSP.ReferenceParams(textDocument: .init(uri: uri), position: .init(line: 4, character: 22),
+                                                                  context: .init(includeDeclaration: false)))
+        XCTAssertEqual(withoutDeclaration.map(\.range.start.line), [4, 5])
+    }
+
     // MARK: Speed
 
     /// A `didChange` of a 200-line file is re-checked and answered in well under 20 ms (in an
