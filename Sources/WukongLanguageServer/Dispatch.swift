@@ -17,8 +17,6 @@ struct DispatchTable {
 
     subscript(method: String) -> Handler? { handlers[method] }
 
-    var methods: [String] { handlers.keys.sorted() }
-
     /// Registers a request: `handle` is an unapplied method (`LanguageServer.hover`) taking the
     /// decoded params and returning the result, or throwing a `ResponseError`.
     mutating func request<P: Decodable, R: Encodable>(_ method: String,

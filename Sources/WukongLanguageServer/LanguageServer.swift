@@ -10,21 +10,22 @@ import WukongIR
 /// 1. **Diagnostics** (`Diagnostics.swift`): on every open/change/save, checks the topology the
 ///    document belongs to — with the editor's unsaved buffers — and publishes the diagnostics of
 ///    every file of it (an empty list clears a file that became clean).
-/// 2. **Completion** (`Completion.swift`, `CompletionContext.swift`): attributes of the block
-///    around the cursor, child declarations, top-level keywords, names in value positions,
-///    members after `.`, modules after `import std.` — from the recovering parser's tree.
+/// 2. **Completion** (`Completion.swift`): attributes of the block around the cursor (a VM's
+///    `nic` has its own), child declarations, top-level keywords, names in value positions,
+///    members after `.`, modules after `import std.` — read from the recovering parser's tree.
 /// 3. **Hover** (`Hover.swift`): an attribute's type and allowed values; a top-level name's
 ///    declaring line, and a VM's resolved NIC addresses and MACs.
 /// 4. **Go to definition** (`Definition.swift`) of top-level names, across the topology's files.
-/// 5. **References and rename** (`References.swift`) of top-level names, across the files.
+/// 5. **References and rename** (`References.swift`) of top-level names, across the files,
+///    found in the parser's trees.
 /// 6. **Document symbols** (`Symbols.swift`): the outline of the top-level declarations.
 /// 7. **Formatting** (`Formatting.swift`): `wukongc fmt` as one whole-document edit.
 /// 8. **Code actions** (`CodeActions.swift`): quick fixes from the fix-its of the diagnostics.
 ///
 /// Underneath: `Protocol.swift` (the LSP types), `JSONRPC.swift` (envelopes, error codes),
 /// `Dispatch.swift` (method → handler), `Transport.swift` (framing), `DocumentStore.swift`
-/// (buffers and topologies), `Declarations.swift` (the top-level names), `Positions.swift`
-/// (UTF-16 positions).
+/// (buffers and topologies), `Declarations.swift` (the top-level names), `SyntaxSite.swift`
+/// (where a name stands in the tree: its blocks and role), `Positions.swift` (UTF-16 positions).
 ///
 /// Transport-free: `handle` takes one message body and returns the bodies to send back; the
 /// CLI frames them (`Content-Length`) on stdio.
