@@ -57,11 +57,17 @@ final class StdlibTests: XCTestCase {
 
     func testImages() {
         let (e, _) = evaluateModule("images")
-        for n in ["ubuntu_2204", "ubuntu_2404", "fedora", "centos_stream9", "debian_12", "cirros"] {
-            guard case .string(let s)? = value(e, "images", n) else { return XCTFail("images.\(n)") }
-            XCTAssertTrue(s.hasPrefix("quay.io/"), s)
+        let modes = ["ubuntu_2204": "netplan", "ubuntu_2404": "netplan", "fedora": "cloud-init",
+                     "centos_stream9": "cloud-init", "debian_12": "cloud-init", "cirros": "none"]
+        for (n, mode) in modes {
+            guard case .record(let r)? = value(e, "images", n), case .string(let ref)? = r["ref"]?.value,
+                  case .string(let m)? = r["network_config"]?.value else { return XCTFail("images.\(n)") }
+            XCTAssertTrue(ref.hasPrefix("quay.io/"), ref)
+            XCTAssertNil(Checker.imageTagProblem(ref), "\(ref) is pinned")
+            XCTAssertEqual(m, mode, n)
         }
-        XCTAssertEqual(value(e, "images", "ubuntu_2204"), .string("quay.io/containerdisks/ubuntu:22.04"))
+        guard case .record(let u)? = value(e, "images", "ubuntu_2204") else { return XCTFail("ubuntu_2204") }
+        XCTAssertEqual(u["ref"]?.value, .string("quay.io/containerdisks/ubuntu:22.04"))
     }
 
     func testSizes() {

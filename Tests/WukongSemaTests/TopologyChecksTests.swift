@@ -32,7 +32,7 @@ final class TopologyChecksTests: XCTestCase {
                          ifname: ifname.map { loc($0) }, metric: metric.map { loc($0) }, defaultRoute: defaultRoute.map { loc($0) })
     }
     func vm(_ name: String, _ nics: [VMNicDecl], users: [UserDecl] = []) -> VMDecl {
-        VMDecl(decl: decl(name), cpu: loc(1), memory: loc(Quantity(bytes: 1 << 30)), image: loc("x"), users: users, nics: nics)
+        VMDecl(decl: decl(name), cpu: loc(1), memory: loc(Quantity(bytes: 1 << 30)), image: loc("x:1"), users: users, nics: nics)
     }
     /// A base program: NIC ens192 under bridge br, network `ext` 192.168.0.0/24 gw .1 on it.
     func base() -> CheckedProgram {
@@ -549,7 +549,7 @@ final class TopologyChecksTests: XCTestCase {
                                   address: Located(.ip(IPAddress(v4: 0xAC10_0100 + UInt32(i))), sp),
                                   mac: Located(MACAddress(0x0E00_0000_0000 + UInt64(i)), sp))]
             p.vms.append(VMDecl(decl: d, cpu: Located(1, sp), memory: Located(Quantity(bytes: 1 << 30), sp),
-                                image: Located("x", sp), nics: nics))
+                                image: Located("x:1", sp), nics: nics))
         }
         let start = ContinuousClock.now
         let ds = TopologyChecks.check(p)
