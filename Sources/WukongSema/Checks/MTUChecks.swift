@@ -99,7 +99,7 @@ extension Checker {
             : "set `mtu = \(least)` on \(larger.keyword) `\(larger.name)`"
         add(Diagnostic(.mtu, "\(larger.what) \(has), larger than \(theirs) of \(relation) \(joinList(described))",
                        at: larger.declared?.span ?? larger.nameSpan, notes: notes,
-                       help: "set `mtu = \(larger.value)` on \(joinList(hints)), or \(alternative) (frames larger than a port's mtu are dropped)"))
+                       help: "set `mtu = \(larger.value)` on \(joinList(hints)), or \(alternative) (frames above the smaller mtu are dropped)"))
     }
 
     /// A managed bridge against each of its ports, on the hosts it is built on.
@@ -123,7 +123,7 @@ extension Checker {
         switch attachment[i] {
         case .bridge(let b)?, .ovs(let b)?:
             guard let br = bridge(b), br.managed?.value != false, let bs = mtuSide(of: br) else { return }
-            compareMTU(side, over: [bs], relation: "its bridge")
+            compareMTU(side, over: [bs], relation: "its")
         case .macvlan(let link)?:
             compareMTU(side, over: mtuSides(of: link), relation: "its link")
         default: break
