@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case vlanWarning = "W0404"
     case nodeAddressWarning = "W0405"
     case ipamWarning = "W0406"
+    case macvtapWarning = "W0407"
     case migrateWarning = "W0408"
     // VM / cloud-init
     case podNetwork = "E0501"
@@ -116,6 +117,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .route, .routeWarning: return "N-ROUTE"
         case .ipam, .ipamWarning: return "N-IPAM"
         case .overlapWarning: return "N-OVERLAP"
+        case .macvtapWarning: return "N-MACVTAP"
         case .unusedWarning: return "N-UNUSED"
         case .podNetwork: return "V-POD"
         case .resources: return "V-RES"

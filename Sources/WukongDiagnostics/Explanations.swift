@@ -108,7 +108,7 @@ public enum Explanations {
         case .interfaceName:
             return ("invalid interface name", "Linux interface names are at most 15 bytes and contain no `/`, `:` or whitespace. This covers NICs, VLANs (including the derived `<base>.<id>`), bonds and bridges. A guest `ifname` also may not be `default`, `all` or `lo`.", "vlan v on enp129s0f0np0 { id = 1234 }   // enp129s0f0np0.1234 is 18 bytes")
         case .mtu:
-            return ("MTU larger than its lower device", "A network's `mtu` cannot exceed the MTU of its bridge or link, and a VLAN's MTU cannot exceed its base's (checked where both are set).", "bridge br0 { ports = [ens192], mtu = 1500 }\nnetwork n { bridge = br0, mtu = 9000 }")
+            return ("MTU larger than its lower device", "Compared by effective MTU (the declared `mtu`, else 1500): a bridge's MTU cannot exceed any of its ports' (on every host it is built on: a NIC may have its own `mtu` per host), a VLAN's cannot exceed its base's, and a network's `mtu` cannot exceed its bridge's or macvlan link's. Nothing raises a port's MTU for what sits on it; frames above the smaller MTU are dropped. A bond copies its MTU to its ports, so bonds are not compared with their ports; unmanaged bridges and `nad` networks have no known MTU. A node NIC that sets `mtu` is listed in a NodeNetworkConfigurationPolicy: as the base of a VLAN, neither a bridge/bond port nor carrying a node `address`/`dhcp`, that would replace its (undeclared) IP configuration, so it must declare its addressing.", "nic ens192\nbridge br0 { ports = [ens192], mtu = 9000 }   // set `mtu = 9000` on nic ens192")
         case .nodeAddress:
             return ("bridge takes over two node addresses", "When a port NIC carries a node address, the bridge takes it over on that host; a bridge can take over only one port's addressing per host.", "host w1 { nic a { address = 10.0.0.2/24 }\n          nic b { address = 10.0.1.2/24 } }\nbridge br { ports = [a, b] }")
         case .route:
@@ -127,6 +127,8 @@ public enum Explanations {
             return ("VLAN tagging that will not work as intended", "An `ovs` network without `vlan` trunks every VLAN into the VM; a `vlan` on a network over an unmanaged bridge needs VLAN filtering that nobody configures.", "network n { ovs = br-ovs }   // add vlan = N")
         case .nodeAddressWarning:
             return ("DHCP node address moved to a bridge", "A port NIC with `dhcp = true` gives its addressing to the bridge; the bridge has a new MAC and so gets a new lease unless the NIC's MAC is carried over (Wukong copies it).", "")
+        case .macvtapWarning:
+            return ("macvtap lower device the device plugin does not offer", "A `macvlan` network lowers to KubeVirt's macvtap binding, which requests the device-plugin resource `macvtap.network.kubevirt.io/<link>`. Unconfigured, macvtap-cni's device plugin offers only physical NICs and bonds; for a VLAN (or another virtual link) it needs an entry `{\"name\":\"<link>\",\"lowerDevice\":\"<link>\",\"mode\":\"bridge\",\"capacity\":50}` in `DP_MACVTAP_CONF` of its ConfigMap, else no node has the resource and the VM stays Pending.", "vlan v100 on ens160 { id = 100 }\nnetwork n { macvlan = v100 }")
         case .ipamWarning:
             return ("CNI dhcp IPAM", "`ipam = \"dhcp\"` needs the CNI dhcp daemon on every node, and its leases expire under KubeVirt's bridge binding. Prefer `ipam = \"none\"` with DHCP in the guest.", "network n { bridge = br0, ipam = \"dhcp\" }")
         case .podNetwork:

@@ -95,7 +95,7 @@ struct AddressAllocation {
 /// hosts, the hostnames (in host source order) of the hosts that have all of them.
 struct Placement {
     let hostnames: [String]
-    /// Per network (program index): on which hosts its bridge exists; nil = unrestricted.
+    /// Per network (program index): on which hosts its bridge is built (`PolicyGrouping`); nil = unrestricted.
     let masks: [[Bool]?]
     let networkIndex: [String: Int]
 
@@ -110,9 +110,9 @@ struct Placement {
             case .bridge(let name, _), .ovs(let name, _): bridgeName = name
             case .macvlan, .sriov: return nil
             }
-            guard let bi = pass.bridgeIndex[bridgeName], let only = program.bridges[bi].hosts else { return nil }
+            guard let bi = pass.bridgeIndex[bridgeName], let only = pass.plan.bridgeHosts[bi] else { return nil }
             var mask = [Bool](repeating: false, count: program.hosts.count)
-            for h in only { if let hi = pass.hostIndex[h.value] { mask[hi] = true } }
+            for h in only { mask[h] = true }
             return mask
         }
     }

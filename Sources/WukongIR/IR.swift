@@ -306,7 +306,7 @@ public struct NodePolicy: Codable, Sendable, Equatable {
     /// Per-host policy: that host's name (selector `kubernetes.io/hostname: <hostname>`); nil = topology's node_selector.
     public var host: String?
     public var nodeSelector: [KeyValue]
-    /// The interfaces it configures, in this order: bonds, VLANs, NICs whose address moves, bridges —
+    /// The interfaces it configures, in this order: bonds, VLANs, NICs (released or listed for their mtu), bridges —
     /// each in source order (nmstate resolves dependencies itself).
     public var interfaces: [PolicyInterface]
     public init(name: String, host: String?, nodeSelector: [KeyValue], interfaces: [PolicyInterface]) {
@@ -319,6 +319,9 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
     case vlan(String)
     /// A port NIC whose node address moved to a bridge (listed with IPv4 disabled).
     case releasedNic(String)
+    /// A node NIC listed for its `mtu` (LANGUAGE.md §7 v2): IPv4 disabled when it is a bridge or bond
+    /// port, else with its own node addressing (address or DHCP, default route and DNS).
+    case nic(String)
     case bridge(String)
 }
 
@@ -326,7 +329,7 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
 // Enums with payloads encode as small, readable objects instead of Swift's default `_0` keys:
 //   Attachment       {"bridge": {"name", "ifname"}} | {"ovs": {…}} | {"macvlan": {"kind","name","ifname"}} | {"sriov": {"resource"}}
 //   NicAddress       "dhcp" | "10.0.0.5/24"
-//   PolicyInterface  {"kind": "bond|vlan|releasedNic|bridge", "name": "…"}
+//   PolicyInterface  {"kind": "bond|vlan|releasedNic|nic|bridge", "name": "…"}
 
 extension Attachment {
     private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov }
@@ -382,6 +385,7 @@ extension PolicyInterface {
         case .bond(let n): try c.encode("bond", forKey: .kind); try c.encode(n, forKey: .name)
         case .vlan(let n): try c.encode("vlan", forKey: .kind); try c.encode(n, forKey: .name)
         case .releasedNic(let n): try c.encode("releasedNic", forKey: .kind); try c.encode(n, forKey: .name)
+        case .nic(let n): try c.encode("nic", forKey: .kind); try c.encode(n, forKey: .name)
         case .bridge(let n): try c.encode("bridge", forKey: .kind); try c.encode(n, forKey: .name)
         }
     }
@@ -393,6 +397,7 @@ extension PolicyInterface {
         case "bond": self = .bond(name)
         case "vlan": self = .vlan(name)
         case "releasedNic": self = .releasedNic(name)
+        case "nic": self = .nic(name)
         case "bridge": self = .bridge(name)
         case let k: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown interface kind \(k)"))
         }

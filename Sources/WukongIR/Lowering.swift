@@ -63,11 +63,14 @@ struct LoweringPass {
     var networks: [Network?] = []
     /// Per-NIC NADs (`<vm>-<network>-nad`) and the NIC declarations that produce them.
     var ownNADs: [(name: String, span: Span)] = []
+    /// The NodeNetworkConfigurationPolicy grouping (policies, and where bridges are built).
+    var plan: PolicyGrouping.Plan
 
     init(_ program: CheckedProgram) {
         self.program = program
         topologyName = program.topologyName.value
         namespace = program.namespace?.value ?? "default"
+        plan = PolicyGrouping.plan(program)
     }
 
     mutating func run() -> (topology: Topology, diagnostics: [Diagnostic]) {
@@ -226,8 +229,10 @@ struct LoweringPass {
     /// Bridges. A managed bridge takes over the node addressing of its port NICs, per host
     /// (only on the hosts it is built on).
     mutating func lowerBridges() {
-        for b in program.bridges {
+        for (i, b) in program.bridges.enumerated() {
             let hostList = b.hosts?.map(\.value)
+            // where it is built: its `hosts`, or its policy component's hosts (PolicyGrouping)
+            let builtOn = plan.bridgeHosts[i].map { $0.map { program.hosts[$0].decl.name } }
             let managed = b.managed?.value ?? true
             var nodeAddresses: [BridgeNodeAddress] = []
             if managed {
@@ -243,7 +248,7 @@ struct LoweringPass {
             }
             bridges.append(Bridge(
                 name: b.decl.name, ifname: b.ifname?.value ?? b.decl.name, kind: b.kind == .ovs ? .ovs : .linux,
-                ports: b.ports.map(linkRef), stp: b.stp?.value ?? false, mtu: b.mtu?.value, hosts: hostList,
+                ports: b.ports.map(linkRef), stp: b.stp?.value ?? false, mtu: b.mtu?.value, hosts: builtOn,
                 managed: managed, nodeAddresses: nodeAddresses))
         }
     }

@@ -7,7 +7,6 @@ import WukongSema
 /// report these first).
 extension LoweringPass {
     mutating func buildPolicies() -> [NodePolicy] {
-        let plan = PolicyGrouping.plan(program)
         var policies: [NodePolicy] = []
         policies.reserveCapacity(plan.policies.count)
         var names: [String: Span] = [:]
@@ -21,7 +20,7 @@ extension LoweringPass {
                 switch m.kind {
                 case .bond: return .bond(m.name)
                 case .vlan: return .vlan(m.name)
-                case .nic: return .releasedNic(m.name)
+                case .nic: return planned.releasedNics.contains(m.name) ? .releasedNic(m.name) : .nic(m.name)
                 case .bridge: return .bridge(m.name)
                 }
             }

@@ -40,6 +40,8 @@ struct Builder {
     var vlanIndex: [String: Int] = [:]
     var bridgeIndex: [String: Int] = [:]
     var nicIndex: [String: Int] = [:]
+    /// NICs that are ports of a managed bridge or of a bond (enslaved: no IP of their own).
+    var portNics: Set<String> = []
     let topologyLabels: KubeValue
 
     init(_ t: Topology) {
@@ -49,6 +51,8 @@ struct Builder {
         for (i, n) in t.vlans.enumerated() where vlanIndex[n.name] == nil { vlanIndex[n.name] = i }
         for (i, n) in t.bridges.enumerated() where bridgeIndex[n.name] == nil { bridgeIndex[n.name] = i }
         for (i, n) in t.nics.enumerated() where nicIndex[n.name] == nil { nicIndex[n.name] = i }
+        for b in t.bridges where b.managed { for l in b.ports where l.kind == .nic { portNics.insert(l.name) } }
+        for b in t.bonds { for l in b.ports where l.kind == .nic { portNics.insert(l.name) } }
         topologyLabels = Builder.labels(t.labels, [])
     }
 
@@ -308,6 +312,20 @@ struct Builder {
         var routes: [KubeValue] = []
         var dns: [String] = []
         var dnsSeen: Set<String> = []
+        /// The node's default route through `ifname` and its resolvers (first occurrence order).
+        func addRouteAndDNS(gateway: IPAddress?, dns servers: [IPAddress], via ifname: String) {
+            if let gw = gateway {
+                routes.append(.map([
+                    KubeField("destination", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
+                    KubeField("next-hop-address", .string(gw.description)),
+                    KubeField("next-hop-interface", .string(ifname)),
+                ]))
+            }
+            for d in servers {
+                let s = d.description
+                if dnsSeen.insert(s).inserted { dns.append(s) }
+            }
+        }
         for pi in p.interfaces {
             switch pi {
             case .bond(let name):
@@ -327,21 +345,31 @@ struct Builder {
                                                  KubeField("id", .int(v.id))])))
                 interfaces.append(.map(f))
             case .releasedNic(let name):
-                let nic = nicIndex[name].map { t.nics[$0] }
-                let settings = nic.flatMap { n in
-                    n.settings.first { $0.host == p.host } ?? n.settings.first { $0.host == nil }
-                }
-                var f = head(name, "ethernet", mtu: settings?.mtu)
+                var f = head(name, "ethernet", mtu: nicSettings(name, host: p.host)?.mtu)
                 f.append(KubeField("ipv4", disabled))
+                interfaces.append(.map(f))
+            case .nic(let name):
+                // Listed for its mtu: a bridge/bond port has IPv4 disabled (it is enslaved);
+                // otherwise it keeps its declared node addressing, default route and DNS.
+                let settings = nicSettings(name, host: p.host)
+                var f = head(name, "ethernet", mtu: settings?.mtu)
+                if portNics.contains(name) || !(settings?.carriesNodeAddress ?? false) {
+                    f.append(KubeField("ipv4", disabled))
+                } else if let settings {
+                    f.append(contentsOf: nodeIP(address: settings.address, dhcp: settings.dhcp))
+                    addRouteAndDNS(gateway: settings.gateway, dns: settings.dns, via: name)
+                }
                 interfaces.append(.map(f))
             case .bridge(let name):
                 guard let br = bridgeIndex[name].map({ t.bridges[$0] }) else { continue }
                 let na = br.nodeAddresses.first { $0.host == p.host } ?? br.nodeAddresses.first { $0.host == nil }
-                let ip = nodeIP(na)
+                // Taking a node address over (DOMAIN.md §8): the port's MAC, its whole IP
+                // configuration, its default route re-pointed at the bridge, its DNS servers.
+                let ip = na.map { nodeIP(address: $0.address, dhcp: $0.dhcp) } ?? [KubeField("ipv4", disabled)]
                 switch br.kind {
                 case .linux:
                     var f = head(br.ifname, "linux-bridge", mtu: br.mtu)
-                    if let na, na.dhcp { f.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
+                    if let na { f.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
                     f.append(contentsOf: ip)
                     f.append(KubeField("bridge", .map([
                         KubeField("options", .map([KubeField("stp", .map([KubeField("enabled", .bool(br.stp))]))])),
@@ -364,25 +392,13 @@ struct Builder {
                     ])))
                     if internalPort {
                         var g = head(br.ifname, "ovs-interface", mtu: br.mtu)
-                        if let na, na.dhcp { g.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
+                        if let na { g.append(KubeField("copy-mac-from", .string(na.fromIfname))) }
                         g.append(contentsOf: ip)
                         interfaces.append(.map(g))
                     }
                     interfaces.append(.map(f))
                 }
-                if let na {
-                    if let gw = na.gateway {
-                        routes.append(.map([
-                            KubeField("destination", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
-                            KubeField("next-hop-address", .string(gw.description)),
-                            KubeField("next-hop-interface", .string(br.ifname)),
-                        ]))
-                    }
-                    for d in na.dns {
-                        let s = d.description
-                        if dnsSeen.insert(s).inserted { dns.append(s) }
-                    }
-                }
+                if let na { addRouteAndDNS(gateway: na.gateway, dns: na.dns, via: br.ifname) }
             }
         }
         var desired = [KubeField("interfaces", .list(interfaces))]
@@ -414,10 +430,10 @@ struct Builder {
         return f
     }
 
-    /// `ipv4` (and `ipv6` for an IPv6 node address) of an interface that carries the node address.
-    func nodeIP(_ na: BridgeNodeAddress?) -> [KubeField] {
-        guard let na else { return [KubeField("ipv4", disabled)] }
-        if let a = na.address {
+    /// `ipv4` and `ipv6` of an interface that carries a node address (static or DHCP): the family
+    /// without an address is explicitly disabled (nmstate reads an absent block as "disable" too).
+    func nodeIP(address: IfAddr?, dhcp: Bool) -> [KubeField] {
+        if let a = address {
             let block = KubeValue.map([
                 KubeField("enabled", .bool(true)),
                 KubeField("dhcp", .bool(false)),
@@ -427,12 +443,20 @@ struct Builder {
             if a.address.isV6 {
                 return [KubeField("ipv4", disabled), KubeField("ipv6", block)]
             }
-            return [KubeField("ipv4", block)]
+            return [KubeField("ipv4", block), KubeField("ipv6", disabled)]
         }
-        if na.dhcp {
-            return [KubeField("ipv4", .map([KubeField("enabled", .bool(true)), KubeField("dhcp", .bool(true))]))]
+        if dhcp {
+            return [KubeField("ipv4", .map([KubeField("enabled", .bool(true)), KubeField("dhcp", .bool(true))])),
+                    KubeField("ipv6", disabled)]
         }
         return [KubeField("ipv4", disabled)]
+    }
+
+    /// A node NIC's settings on a host (its declaration there, else the top-level one).
+    func nicSettings(_ name: String, host: String?) -> NodeNicSettings? {
+        nicIndex[name].flatMap { i in
+            t.nics[i].settings.first { $0.host == host } ?? t.nics[i].settings.first { $0.host == nil }
+        }
     }
 
     // MARK: NetworkAttachmentDefinition

@@ -5,16 +5,19 @@ import WukongDiagnostics
 /// (WukongIR/Policies.swift) emits them.
 ///
 /// nmstate wants every interface in exactly one policy and dependent configuration together, so
-/// the managed node-side interfaces — managed bridges and ovs-bridges, VLANs, bonds, and port NICs
-/// whose node address moves to a bridge ("released" NICs) — are split into connected components
-/// along bridge→port, vlan→base and bond→port. Plain port NICs are not interfaces of any policy
-/// (nmstate enslaves them) and do not connect components.
+/// the managed node-side interfaces — managed bridges and ovs-bridges, VLANs, bonds, port NICs
+/// whose node address moves to a bridge ("released" NICs), and NICs listed for their `mtu` (a
+/// bridge/bond port, VLAN base or node-address carrier that sets `mtu`; LANGUAGE.md §7 v2) — are
+/// split into connected components along bridge→port, vlan→base and bond→port. Plain port NICs
+/// are not interfaces of any policy (nmstate enslaves them) and do not connect components.
 ///
 /// One policy per component, named `<topology>-<first bridge of the component>` (a component
 /// without a bridge — a VLAN or bond under a macvlan network — is named after its topmost VLAN
-/// or bond, first in source order). A component is split per host (`-<host>` suffix) when one of
-/// its bridges is restricted to hosts or takes over a per-host node address; each host's policy
-/// then lists what is built there.
+/// or bond, first in source order; a NIC listed on its own after the NIC). A component is split
+/// per host (`-<host>` suffix) when one of its members exists only on some hosts: a bridge with
+/// `hosts`, a NIC declared inside hosts (released or listed there), a VLAN or bond over such NICs
+/// (it exists where all its links exist). Each host's policy then lists what is built there, and
+/// the component's bridges exist on those hosts only (`Plan.bridgeHosts`, used for VM placement).
 public enum PolicyGrouping {
     /// Member kinds, in the order a policy lists them.
     public enum Kind: Int, Sendable { case bond = 0, vlan = 1, nic = 2, bridge = 3 }
@@ -50,8 +53,11 @@ public enum PolicyGrouping {
         public let host: Int?
         /// Index into `Plan.components`.
         public let component: Int
-        /// The interfaces built on that host, in policy order (a NIC only where it is released).
+        /// The interfaces built on that host, in policy order (a NIC only where it is released or
+        /// its declaration there is listed for its `mtu`).
         public let interfaces: [Member]
+        /// The NICs among `interfaces` whose node address moves to a bridge on that host.
+        public let releasedNics: [String]
     }
 
     public struct Plan: Sendable {
@@ -59,6 +65,10 @@ public enum PolicyGrouping {
         public let components: [Component]
         /// The policies, in output order.
         public let policies: [PlannedPolicy]
+        /// Per `program.bridges` index: the hosts (ascending indices into `program.hosts`) it is
+        /// built on — its `hosts`, or its component's hosts when that is split per host; nil = every
+        /// node. VM placement and N-HOST follow it.
+        public let bridgeHosts: [[Int]?]
     }
 
     /// `<topology>-<anchor>[-<host>]`.
@@ -84,6 +94,59 @@ public enum PolicyGrouping {
             if nicDecls[n.decl.name] == nil { nicOrder.append(n.decl.name) }
             nicDecls[n.decl.name, default: []].append(i)
         }
+        func mask(_ names: [String]) -> [Bool] {
+            var m = [Bool](repeating: false, count: hostCount)
+            for h in names { if let hi = hostIndex[h] { m[hi] = true } }
+            return m
+        }
+
+        // Where each link exists (LANGUAGE.md §7 v2): a NIC declared inside hosts only there, a
+        // VLAN where its base exists, a bond where all its ports exist. nil = every node.
+        func nicHosts(_ name: String) -> [Bool]? {
+            guard hostCount > 0, let ds = nicDecls[name] else { return nil }
+            var hs: [String] = []
+            for d in ds {
+                guard let h = p.nics[d].host else { return nil }
+                hs.append(h)
+            }
+            return mask(hs)
+        }
+        var linkMemo: [String: [Bool]?] = [:]
+        var linkVisiting = Set<String>()
+        func exists(_ use: LinkUse) -> [Bool]? {
+            guard hostCount > 0 else { return nil }
+            let key = use.kind.rawValue + ":" + use.name
+            if let known = linkMemo[key] { return known }
+            guard linkVisiting.insert(key).inserted else { return nil }   // a cycle (N-PORT): everywhere
+            var result: [Bool]? = nil
+            switch use.kind {
+            case .nic: result = nicHosts(use.name)
+            case .vlan:
+                if let i = vlanIndex[use.name], let base = p.vlans[i].base { result = exists(base) }
+            case .bond:
+                if let i = bondIndex[use.name] {
+                    for port in p.bonds[i].ports { result = intersect(result, exists(port)) }
+                }
+            }
+            linkVisiting.remove(key)
+            linkMemo[key] = result
+            return result
+        }
+
+        // NICs a policy lists for their `mtu` (LANGUAGE.md §7 v2): ports of managed bridges and of
+        // bonds, VLAN bases, and NICs carrying a node address — per declaration (per host).
+        var portNics = Set<String>()
+        var vlanBases = Set<String>()
+        for b in p.bridges where b.managed?.value ?? true {
+            for port in b.ports where port.kind == .nic { portNics.insert(port.name) }
+        }
+        for b in p.bonds { for port in b.ports where port.kind == .nic { portNics.insert(port.name) } }
+        for v in p.vlans { if let base = v.base, base.kind == .nic { vlanBases.insert(base.name) } }
+        func listedForMTU(_ d: NodeNicDecl) -> Bool {
+            guard d.mtu != nil else { return false }
+            let name = d.decl.name
+            return portNics.contains(name) || vlanBases.contains(name) || d.address != nil || d.dhcp?.value == true
+        }
 
         struct Node {
             let member: Member
@@ -96,18 +159,11 @@ public enum PolicyGrouping {
         // Managed bridges, with the node addresses they take over: (NIC, its host) per declaration.
         var bridgeNode = [Int?](repeating: nil, count: p.bridges.count)
         var releases = [[(nic: String, host: String?)]](repeating: [], count: p.bridges.count)
-        var perHostBridge = [Bool](repeating: false, count: p.bridges.count)
         var released = Set<String>()
         for (i, b) in p.bridges.enumerated() where b.managed?.value ?? true {
             bridgeNode[i] = nodes.count
-            var mask: [Bool]? = nil
-            if let only = b.hosts {
-                var m = [Bool](repeating: false, count: hostCount)
-                for h in only { if let hi = hostIndex[h.value] { m[hi] = true } }
-                mask = m
-            }
-            nodes.append(Node(member: Member(kind: .bridge, index: i, name: b.decl.name, nameSpan: b.decl.nameSpan), hostMask: mask))
-            if b.hosts != nil { perHostBridge[i] = true }
+            let m: [Bool]? = hostCount > 0 ? b.hosts.map { mask($0.map(\.value)) } : nil
+            nodes.append(Node(member: Member(kind: .bridge, index: i, name: b.decl.name, nameSpan: b.decl.nameSpan), hostMask: m))
             let only = b.hosts?.map(\.value)
             for port in b.ports where port.kind == .nic {
                 for d in nicDecls[port.name] ?? [] {
@@ -116,28 +172,36 @@ public enum PolicyGrouping {
                     if let h = n.host, let only, !only.contains(h) { continue }
                     releases[i].append((port.name, n.host))
                     released.insert(port.name)
-                    if n.host != nil { perHostBridge[i] = true }
                 }
             }
         }
         var vlanNode = [Int?](repeating: nil, count: p.vlans.count)
         for (i, v) in p.vlans.enumerated() where v.base != nil && v.id != nil {
             vlanNode[i] = nodes.count
-            nodes.append(Node(member: Member(kind: .vlan, index: i, name: v.decl.name, nameSpan: v.decl.nameSpan)))
+            nodes.append(Node(member: Member(kind: .vlan, index: i, name: v.decl.name, nameSpan: v.decl.nameSpan),
+                              hostMask: exists(LinkUse(kind: .vlan, name: v.decl.name, span: v.decl.nameSpan))))
         }
         var bondNode = [Int?](repeating: nil, count: p.bonds.count)
         for (i, b) in p.bonds.enumerated() {
             bondNode[i] = nodes.count
-            nodes.append(Node(member: Member(kind: .bond, index: i, name: b.decl.name, nameSpan: b.decl.nameSpan)))
+            nodes.append(Node(member: Member(kind: .bond, index: i, name: b.decl.name, nameSpan: b.decl.nameSpan),
+                              hostMask: exists(LinkUse(kind: .bond, name: b.decl.name, span: b.decl.nameSpan))))
         }
-        // Released NICs, in NIC order (first declaration).
+        // Listed NICs (released, or listed for their mtu), in NIC order (first declaration); built
+        // on the hosts of the declarations that list them.
         var nicNode: [String: Int] = [:]
-        for name in nicOrder where released.contains(name) {
-            guard let d = nicDecls[name]?.first else { continue }
+        for name in nicOrder {
+            guard let ds = nicDecls[name], let first = ds.first else { continue }
+            let listing = ds.filter { released.contains(name) || listedForMTU(p.nics[$0]) }
+            guard !listing.isEmpty else { continue }
+            var m: [Bool]? = nil
+            if hostCount > 0, !listing.contains(where: { p.nics[$0].host == nil }) {
+                m = mask(listing.compactMap { p.nics[$0].host })
+            }
             nicNode[name] = nodes.count
-            nodes.append(Node(member: Member(kind: .nic, index: d, name: name, nameSpan: p.nics[d].decl.nameSpan)))
+            nodes.append(Node(member: Member(kind: .nic, index: first, name: name, nameSpan: p.nics[first].decl.nameSpan), hostMask: m))
         }
-        guard !nodes.isEmpty else { return Plan(components: [], policies: []) }
+        guard !nodes.isEmpty else { return Plan(components: [], policies: [], bridgeHosts: bridgeHostsDeclared(p, mask: mask)) }
 
         func node(of use: LinkUse) -> Int? {
             switch use.kind {
@@ -174,25 +238,24 @@ public enum PolicyGrouping {
             for port in b.ports { if let pn = node(of: port) { link(bn, pn) } }
         }
 
-        // Host presence: a bridge's own hosts; anything else is built wherever one of its parents
-        // is (everywhere when it has no parent, or a parent that is everywhere).
+        // Host presence: a bridge's own hosts; anything else is built where it exists and, when it
+        // has parents, only where one of them is built (everywhere when a parent is).
         var state = [UInt8](repeating: 0, count: nodes.count)  // 0 new, 1 visiting, 2 done
         func resolveMask(_ m: Int) -> [Bool]? {
             if nodes[m].member.kind == .bridge || state[m] == 2 { return nodes[m].hostMask }
-            if state[m] == 1 { return nil }  // a cycle (reported by the checks): everywhere
+            if state[m] == 1 { return nodes[m].hostMask }  // a cycle (reported by the checks)
             state[m] = 1
-            var mask: [Bool]? = [Bool](repeating: false, count: hostCount)
-            if nodes[m].parents.isEmpty { mask = nil }
-            for parent in nodes[m].parents {
-                guard let pm = resolveMask(parent) else { mask = nil; break }
-                if var acc = mask {
-                    for h in acc.indices where pm[h] { acc[h] = true }
-                    mask = acc
+            var above: [Bool]? = nil
+            if !nodes[m].parents.isEmpty {
+                above = [Bool](repeating: false, count: hostCount)
+                for parent in nodes[m].parents {
+                    guard let pm = resolveMask(parent) else { above = nil; break }
+                    for h in pm.indices where pm[h] { above![h] = true }
                 }
             }
-            nodes[m].hostMask = mask
+            nodes[m].hostMask = intersect(nodes[m].hostMask, above)
             state[m] = 2
-            return mask
+            return nodes[m].hostMask
         }
         for m in nodes.indices { _ = resolveMask(m) }
 
@@ -212,20 +275,20 @@ public enum PolicyGrouping {
             var anchor = ms.first { nodes[$0].member.kind == .bridge }
             if anchor == nil {
                 func key(_ m: Int) -> (Int32, Int32, Int) { (nodes[m].member.nameSpan.file.raw, nodes[m].member.nameSpan.start, m) }
-                anchor = ms.filter { nodes[$0].parents.isEmpty && nodes[$0].member.kind != .nic }.min { key($0) < key($1) }
+                let tops = ms.filter { nodes[$0].parents.isEmpty }
+                anchor = tops.filter { nodes[$0].member.kind != .nic }.min { key($0) < key($1) }
+                    ?? tops.min { key($0) < key($1) }   // a NIC listed on its own (its mtu and address)
             }
-            // The hosts: every host where a member is built — a bridge's hosts; anything without a
-            // bridge above it is everywhere.
+            // Restricted to hosts when a member is (a bridge's `hosts`, a host-only NIC, a bond or VLAN
+            // over one): one policy per host where some member is built.
             var hosts: [Int]? = nil
-            let bridgesIn = ms.filter { nodes[$0].member.kind == .bridge }
-            if hostCount > 0 && bridgesIn.contains(where: { perHostBridge[nodes[$0].member.index] }) {
+            if hostCount > 0 && ms.contains(where: { nodes[$0].hostMask != nil }) {
                 var any = [Bool](repeating: false, count: hostCount)
-                var everywhere = ms.contains { nodes[$0].parents.isEmpty && nodes[$0].member.kind != .bridge }
-                for b in bridgesIn {
-                    guard let mask = nodes[b].hostMask else { everywhere = true; break }
+                for m in ms {
+                    guard let mask = nodes[m].hostMask else { any = [Bool](repeating: true, count: hostCount); break }
                     for h in mask.indices where mask[h] { any[h] = true }
                 }
-                hosts = (0..<hostCount).filter { everywhere || any[$0] }
+                hosts = (0..<hostCount).filter { any[$0] }
             }
             let component = Component(members: ms.map { nodes[$0].member }, anchor: anchor.map { nodes[$0].member },
                                       hosts: hosts, discoveryRank: rank)
@@ -237,6 +300,16 @@ public enum PolicyGrouping {
             let kx = (x.nameSpan.file.raw, x.nameSpan.start, x.kind == .bridge ? 0 : 1)
             let ky = (y.nameSpan.file.raw, y.nameSpan.start, y.kind == .bridge ? 0 : 1)
             return kx != ky ? kx < ky : a.namedAfter < b.namedAfter
+        }
+
+        // Where each bridge is built: its `hosts`, within its component's hosts when that is split.
+        var bridgeHosts = bridgeHostsDeclared(p, mask: mask)
+        for draft in drafts {
+            guard let hs = draft.component.hosts else { continue }
+            for m in draft.nodes where nodes[m].member.kind == .bridge {
+                let own = nodes[m].hostMask
+                bridgeHosts[nodes[m].member.index] = hs.filter { own?[$0] ?? true }
+            }
         }
 
         var policies: [PlannedPolicy] = []
@@ -251,6 +324,7 @@ public enum PolicyGrouping {
                     return mask[t]
                 }
                 var interfaces: [Member] = []
+                var releasedHere: [String] = []
                 for m in draft.nodes where present(m) {
                     let member = nodes[m].member
                     if member.kind == .nic {
@@ -259,15 +333,41 @@ public enum PolicyGrouping {
                                 $0.nic == member.name && ($0.host == nil || $0.host == hostName)
                             }
                         }
-                        if !isReleased { continue }
+                        if isReleased {
+                            releasedHere.append(member.name)
+                        } else {
+                            // listed for its mtu where this host's declaration sets one
+                            let decl = (nicDecls[member.name] ?? []).map { p.nics[$0] }.first {
+                                $0.host == nil || $0.host == hostName
+                            }
+                            guard let decl, listedForMTU(decl) else { continue }
+                        }
                     }
                     interfaces.append(member)
                 }
                 guard !interfaces.isEmpty else { continue }
                 let name = policyName(topology: topology, anchor: draft.component.namedAfter.name, host: hostName)
-                policies.append(PlannedPolicy(name: name, host: target, component: ci, interfaces: interfaces))
+                policies.append(PlannedPolicy(name: name, host: target, component: ci, interfaces: interfaces,
+                                              releasedNics: releasedHere))
             }
         }
-        return Plan(components: drafts.map(\.component), policies: policies)
+        return Plan(components: drafts.map(\.component), policies: policies, bridgeHosts: bridgeHosts)
     }
+
+    /// Every bridge's declared `hosts` as host indices (nil = every node).
+    static func bridgeHostsDeclared(_ p: CheckedProgram, mask: ([String]) -> [Bool]) -> [[Int]?] {
+        p.bridges.map { b in
+            guard !p.hosts.isEmpty, let hs = b.hosts else { return nil }
+            let m = mask(hs.map(\.value))
+            return m.indices.filter { m[$0] }
+        }
+    }
+}
+
+/// Hosts in both (nil = every host).
+@inline(__always)
+func intersect(_ a: [Bool]?, _ b: [Bool]?) -> [Bool]? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return zip(a, b).map { $0 && $1 }
 }

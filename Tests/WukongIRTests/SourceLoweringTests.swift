@@ -278,7 +278,9 @@ final class SourceLoweringTests: XCTestCase {
         XCTAssertEqual(t.policies[3].interfaces, [.releasedNic("ens192"), .bridge("br-ext")])
         XCTAssertEqual(t.policies[4].interfaces, [.bridge("br-storage")])
         XCTAssertEqual(t.vms[0].nics[2].address, .static(IfAddr("10.10.0.2/24")!))  // .11/.12 are node addresses, .1 the gateway
-        XCTAssertNil(t.vms[0].affinityHostnames)
+        // br-ext is built per host (it takes over per-host node addresses), so only on w1 and w2
+        XCTAssertEqual(t.bridges.map(\.hosts), [nil, nil, ["w1", "w2"], ["w2"]])
+        XCTAssertEqual(t.vms[0].affinityHostnames, ["w1", "w2"])
         XCTAssertEqual(t.vms[1].affinityHostnames, ["w2"])
     }
 

@@ -11,8 +11,10 @@ struct Checker {
     var addressOwners: [AddressKey: AddressOwner] = [:]
     /// Per network: its L2 domain (N-DUP-IP).
     var networkDomain: [Int] = []
-    /// Per network: the hosts where it is available (its bridge's `hosts`); nil = every host.
+    /// Per network: the hosts where it is available (where its bridge is built, `PolicyGrouping`); nil = every host.
     var networkHosts: [Set<Int>?] = []
+    /// The NodeNetworkConfigurationPolicy plan (computed once: placement and K-NAME use it).
+    var plan: PolicyGrouping.Plan? = nil
     /// V-PASS / V-SSHKEY results by text.
     var hashProblems: [String: String?] = [:]
     var imageProblems: [String: String?] = [:]

@@ -253,7 +253,7 @@ extension Checker {
     /// The nmstate policies lowering will emit (PolicyGrouping), in discovery order, each with
     /// what names it (components without a name source — VLAN/bond cycles, reported elsewhere — are left out).
     func policyComponents() -> [(name: String, span: Span, what: String, hosts: [Int])] {
-        PolicyGrouping.plan(p).components.sorted { $0.discoveryRank < $1.discoveryRank }.compactMap { c in
+        (plan ?? PolicyGrouping.plan(p)).components.sorted { $0.discoveryRank < $1.discoveryRank }.compactMap { c in
             guard let a = c.anchor else { return nil }
             let what: String
             switch a.kind {

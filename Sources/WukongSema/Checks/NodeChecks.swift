@@ -61,12 +61,8 @@ extension Checker {
                     } else { ids[key] = i }
                 }
             }
-            if let m = v.mtu, checkMTURange(m, of: "VLAN `\(v.decl.name)`"), let base = v.base,
-               let (bm, what) = smallestMTU(of: base), bm.value < m.value {
-                add(Diagnostic(.mtu, "VLAN `\(v.decl.name)` has mtu \(m.value), larger than the mtu \(bm.value) of its base \(what)",
-                               at: m.span, notes: [DiagnosticNote("mtu of `\(base.name)` set here", at: bm.span)],
-                               help: "lower the VLAN's mtu to at most \(bm.value), or raise the base's"))
-            }
+            if let m = v.mtu { _ = checkMTURange(m, of: "VLAN `\(v.decl.name)`") }
+            checkVlanMTU(v)
         }
         for b in p.bonds {
             if let m = b.mtu { _ = checkMTURange(m, of: "bond `\(b.decl.name)`") }
@@ -77,7 +73,9 @@ extension Checker {
         }
         for b in p.bridges {
             if let m = b.mtu { _ = checkMTURange(m, of: "bridge `\(b.decl.name)`") }
+            checkBridgeMTU(b)
         }
+        checkMTUNicAddressing()
     }
 
     /// N-IFNAME for node interfaces, and two node interfaces with one Linux name.
@@ -281,7 +279,11 @@ extension Checker {
         switch attachment[ni] {
         case .bridge(let b)?, .ovs(let b)?:
             guard let br = bridge(b) else { return [] }
-            guard let hs = br.hosts, let first = hs.first, let last = hs.last else { return [] }
+            guard let hs = br.hosts, let first = hs.first, let last = hs.last else {
+                guard let built = networkHosts[ni] else { return [] }
+                return [DiagnosticNote("bridge `\(b)` is built only on \(hostList(built)), where its ports exist",
+                                       at: br.portsSpan ?? br.decl.nameSpan)]
+            }
             return [DiagnosticNote("bridge `\(b)` is built only on \(hostList(Set(hs.compactMap { hostIndex[$0.value] })))",
                                    at: first.span.to(last.span))]
         case .macvlan(let l)?:
@@ -379,11 +381,14 @@ extension Checker {
     }
 
     mutating func computeNetworkHosts() {
+        let plan = PolicyGrouping.plan(p)
+        self.plan = plan
         networkHosts = p.networks.indices.map { i -> Set<Int>? in
             guard !p.hosts.isEmpty else { return nil }
             switch attachment[i] {
-            // only bridges restrict placement (LANGUAGE.md §6/§7; lowering's affinity does the same)
-            case .bridge(let b)?, .ovs(let b)?: return bridge(b).flatMap { hostsOf(bridge: $0) }
+            // only bridges restrict placement (LANGUAGE.md §6/§7; lowering's affinity does the same),
+            // on the hosts where the policy grouping builds them
+            case .bridge(let b)?, .ovs(let b)?: return bridgeIndex[b].flatMap { plan.bridgeHosts[$0] }.map(Set.init)
             default: return nil
             }
         }
