@@ -127,40 +127,34 @@ class Twin:
             extra = [Host("extra", "twin-extra-node", list(self.topo.top_nics), False)]
         else:
             extra = [Host("node-%d" % i, "twin-node-%d" % i, list(self.topo.top_nics), False) for i in (1, 2)]
-        for i, h in enumerate(hosts + extra):
-            n = Node(i, h, self.topo.node_labels)
-            n.ns = self.nsm.add("node%d" % i)
-            self.nodes.append(n)
-            lines = []
-            for ifname, settings in n.nics:
-                seg = self.segment(ifname)
-                under = "n%d" % i
-                run(["ip", "link", "add", ifname, "netns", n.ns, "type", "veth", "peer", "name", under, "netns", seg,
-                     "mtu", "65535"])
-                self.nsm.batch(seg, ["link set %s master sw" % under, "link set %s up" % under])
-                lines.append("link set %s up" % ifname)
-                n.links.add(ifname)
-                if settings.get("mtu"):
-                    pass  # a NIC's declared mtu reaches the node only through a policy that lists it
-            self.nsm.batch(n.ns, lines)
-            # the node's own addressing before any policy (inventory: address, gateway)
-            lines = []
-            for ifname, s in n.nics:
-                if s.get("address"):
-                    lines.append("addr add %s dev %s" % (s["address"], ifname))
-            for ifname, s in n.nics:
-                if s.get("address") and s.get("gateway"):
-                    lines.append("route add default via %s dev %s" % (s["gateway"], ifname))
-            if lines:
-                self.nsm.batch(n.ns, lines)
-
-    def segment(self, ifname):
-        if ifname not in self.segments:
-            ns = self.nsm.add("seg%d" % len(self.segments))
-            self.nsm.batch(ns, ["link add sw mtu 65535 type bridge", "link set sw type bridge stp_state 0",
-                                "link set sw up"])
+        all_hosts = hosts + extra
+        names = self.nsm.add_many(["node%d" % i for i in range(len(all_hosts))])
+        seg_names = sorted({ifname for h in all_hosts for ifname, _ in h.nics})
+        for ifname, ns in zip(seg_names, self.nsm.add_many(["seg%d" % i for i in range(len(seg_names))])):
             self.segments[ifname] = ns
-        return self.segments[ifname]
+            self.nsm.batch(ns, ["link add name sw mtu 65535 type bridge", "link set dev sw type bridge stp_state 0",
+                                "link set dev sw up"])
+        veths, seg_lines = [], {}
+        for i, h in enumerate(all_hosts):
+            n = Node(i, h, self.topo.node_labels)
+            n.ns = names[i]
+            self.nodes.append(n)
+            for ifname, _ in n.nics:
+                seg = self.segments[ifname]
+                veths.append("link add name %s netns %s type veth peer name n%d netns %s mtu 65535" % (ifname, n.ns, i, seg))
+                seg_lines.setdefault(seg, []).extend(["link set dev n%d master sw" % i, "link set dev n%d up" % i])
+                n.links.add(ifname)
+        self.nsm.batch(None, veths)
+        for seg, lines in seg_lines.items():
+            self.nsm.batch(seg, lines)
+        for n in self.nodes:
+            # the node's own addressing before any policy (inventory: address, gateway); a NIC's declared mtu
+            # reaches the node only through a policy that lists it
+            lines = ["link set dev %s up" % ifname for ifname, _ in n.nics]
+            lines += ["addr add %s dev %s" % (s["address"], ifname) for ifname, s in n.nics if s.get("address")]
+            lines += ["route add default via %s dev %s" % (s["gateway"], ifname)
+                      for ifname, s in n.nics if s.get("address") and s.get("gateway")]
+            self.nsm.batch(n.ns, lines)
 
     def policy_bridges(self):
         """linux-bridge name -> (port names, {port: type}) over all policies (what nmstate builds)."""
@@ -237,12 +231,12 @@ class Twin:
                 continue
             if state == "absent":
                 if name in node.links and typ == "linux-bridge":
-                    lines.append("link del %s" % name)
+                    lines.append("link del dev %s" % name)
                     node.links.discard(name)
                 continue
             if typ == "linux-bridge":
                 if name not in node.links:
-                    lines.append("link add %s type bridge" % name)
+                    lines.append("link add name %s type bridge" % name)
                     node.links.add(name)
                 stp = ((i.get("bridge") or {}).get("options") or {}).get("stp")
                 if isinstance(stp, dict) and stp.get("enabled"):
@@ -252,16 +246,16 @@ class Twin:
                     if p in node.virtual:
                         node.bridge_gaps.setdefault(name, []).append(node.virtual[p])
                     else:
-                        lines.append("link set %s master %s" % (p, name))
-                        lines.append("link set %s up" % p)
+                        lines.append("link set dev %s master %s" % (p, name))
+                        lines.append("link set dev %s up" % p)
                 if i.get("mtu"):
-                    lines.append("link set %s mtu %d" % (name, int(i["mtu"])))
-                lines.append("link set %s %s" % (name, "down" if state == "down" else "up"))
+                    lines.append("link set dev %s mtu %d" % (name, int(i["mtu"])))
+                lines.append("link set dev %s %s" % (name, "down" if state == "down" else "up"))
                 built.append("linux-bridge %s [%s]%s" % (name, ", ".join(ports), (" mtu %s" % i["mtu"]) if i.get("mtu") else ""))
             elif typ == "ethernet":
                 if i.get("mtu"):
-                    lines.append("link set %s mtu %d" % (name, int(i["mtu"])))
-                lines.append("link set %s %s" % (name, "down" if state == "down" else "up"))
+                    lines.append("link set dev %s mtu %d" % (name, int(i["mtu"])))
+                lines.append("link set dev %s %s" % (name, "down" if state == "down" else "up"))
                 built.append("ethernet %s%s" % (name, (" mtu %s" % i["mtu"]) if i.get("mtu") else ""))
             else:
                 skipped.append("%s %s (type not emulated)" % (typ, name))
@@ -294,11 +288,9 @@ class Twin:
             if r.get("table-id"):
                 cmd += " table %s" % r["table-id"]
             route_lines.append(cmd)
-        for group in (lines, addr_lines, route_lines):
-            for line in group:
-                res = self.nsm.batch(node.ns, [line], check=False)
-                if res.returncode != 0:
-                    errors.append("ip %s: %s" % (line, (res.stderr or "").strip().splitlines()[-1:] or ""))
+        allcmds = lines + addr_lines + route_lines
+        for k, err in sorted(self.nsm.forced(node.ns, allcmds).items()):
+            errors.append("ip %s: %s" % (allcmds[k] if 0 <= k < len(allcmds) else "-batch", err))
         for s in skipped:
             self.report.add("SKIP", "%s: %s" % (where, s))
         if errors:
@@ -330,7 +322,7 @@ class Twin:
         p = self.pod_net
         self.router = ipaddress.ip_interface("%s/%d" % (p.network_address + 1, p.prefixlen))
         self.client = ipaddress.ip_interface("%s/%d" % (p.network_address + 2, p.prefixlen))
-        self.nsm.batch(self.cluster, ["link add pods type bridge", "link set pods up",
+        self.nsm.batch(self.cluster, ["link add name pods type bridge", "link set dev pods up",
                                       "addr add %s dev pods" % self.router, "addr add %s dev pods" % self.client])
         if self.topo.service_cidr is not None and not self.topo.service_cidr.subnet_of(self.pod_net):
             # Service addresses are virtual: routed towards the pod network, DNATed (kube-proxy) on the way out
@@ -393,6 +385,10 @@ class Twin:
         return best
 
     def build_vms(self):
+        """Plans every VM's attachment first, then creates all namespaces, all veth pairs and all addresses in a
+        handful of `ip -batch` runs (a few hundred VMs in seconds)."""
+        self.cmds = {}          # namespace (None = here) -> [(line, (guest, nic) or None)]
+        self.launchers = []     # (guest, nft rules)
         for idx, vm in enumerate(self.topo.vms):
             g = GuestVM(idx, vm)
             self.guests.append(g)
@@ -400,84 +396,112 @@ class Twin:
             if g.node is None:
                 g.unschedulable = "no node matches its nodeSelector/affinity"
                 self.report.add("FAIL", "vm %s: unschedulable: %s" % (vm.name, g.unschedulable))
-                continue
-            g.ns = self.nsm.add("vm%d" % idx)
-            self.nsm.sysctl(g.ns, {"net.ipv4.conf.all.rp_filter": 2, "net.ipv4.conf.default.rp_filter": 2})
-            for k, itf in enumerate(vm.interfaces, start=1):
+        placed = [g for g in self.guests if g.node is not None]
+        for g, ns in zip(placed, self.nsm.add_many(["vm%d" % g.idx for g in placed], lo=False)):
+            g.ns = ns
+            self.cmd(ns, "link set dev lo up")
+        pods = [g for g in placed if any("pod" in (i.source or {}) and i.binding == "masquerade" for i in g.vm.interfaces)]
+        for g, ns in zip(pods, self.nsm.add_many(["launcher%d" % g.idx for g in pods], lo=False)):
+            g.launcher = ns
+            self.cmd(ns, "link set dev lo up")
+        for g in placed:
+            for k, itf in enumerate(g.vm.interfaces, start=1):
                 nic = GuestNic(g, itf, k)
                 g.nics.append(nic)
                 if itf.network:
                     nic.network = self.topo.networks.get(itf.network)
-                try:
-                    self.attach(g, nic, k)
-                except CommandError as exc:
-                    nic.fail = str(exc)
-                    self.report.add("FAIL", "vm %s nic %s: attach failed: %s" % (vm.name, itf.name, exc))
+                self.plan_nic(g, nic, k)
+        # veth pairs straight into their two namespaces, then each namespace's own configuration
+        order = [None] + [ns for ns in self.cmds if ns is not None]
+        for ns in order:
+            entries = self.cmds.get(ns, [])
+            errors = self.nsm.forced(ns, [line for line, _ in entries])
+            for k, err in sorted(errors.items()):
+                tag = entries[k][1] if 0 <= k < len(entries) else None
+                line = entries[k][0] if 0 <= k < len(entries) else "-batch"
+                if tag is not None:
+                    g, nic = tag
+                    if not nic.fail:
+                        nic.fail = "ip %s: %s" % (line, err)
+                        self.report.add("FAIL", "vm %s nic %s: attach failed: %s" % (g.name, nic.itf.name, nic.fail))
+                else:
+                    self.report.add("FAIL", "setup: ip %s: %s" % (line, err))
+        for g, rules in self.launchers:
+            r = run(["ip", "netns", "exec", g.launcher, "sh", "-c", "sysctl -qw net.ipv4.ip_forward=1 && nft -f -"],
+                    input=rules, check=False)
+            if r.returncode != 0:
+                nic = g.pod["nic"]
+                nic.fail = "launcher NAT: %s" % (r.stderr or r.stdout).strip()
+                self.report.add("FAIL", "vm %s nic %s: %s" % (g.name, nic.itf.name, nic.fail))
 
-    def attach(self, g, nic, k):
+    def cmd(self, ns, line, tag=None):
+        self.cmds.setdefault(ns, []).append((line, tag))
+
+    def plan_nic(self, g, nic, k):
         itf = nic.itf
+        tag = (g, nic)
         src = itf.source or {}
-        mac_args = ["address", nic.mac] if nic.mac else []
+        mac = (" address %s" % nic.mac) if nic.mac else ""
         if "pod" in src:
             if itf.binding != "masquerade":
                 nic.skip = "%s binding on the pod network not emulated (only masquerade)" % itf.binding
-                return self.stub(g, nic, k, mac_args)
+                return self.plan_stub(g, nic, k)
             nic.kind = "pod"
             cidr = ipaddress.ip_network((src.get("pod") or {}).get("vmNetworkCIDR") or "10.0.2.0/24")
             gw, guest = cidr.network_address + 1, cidr.network_address + 2
             pod_ip = self.pod_address(g.idx)
             g.pod = {"cidr": cidr, "gw": gw, "guest": guest, "pod_ip": pod_ip, "service_ip": self.service_address(g.idx),
                      "nic": nic}
-            g.launcher = self.nsm.add("launcher%d" % g.idx)
-            self.nsm.sysctl(g.launcher, {"net.ipv4.ip_forward": 1})
-            run(["ip", "link", "add", nic.name, "netns", g.ns] + mac_args +
-                ["type", "veth", "peer", "name", "k6t-eth0", "netns", g.launcher])
-            run(["ip", "link", "add", "eth0", "netns", g.launcher, "type", "veth", "peer", "name", "p%d" % g.idx,
-                 "netns", self.cluster])
-            self.nsm.batch(self.cluster, ["link set p%d master pods" % g.idx, "link set p%d up" % g.idx])
-            self.nsm.batch(g.launcher, [
-                "addr add %s/%d dev k6t-eth0" % (gw, cidr.prefixlen), "link set k6t-eth0 up",
-                "addr add %s/%d dev eth0" % (pod_ip, self.pod_net.prefixlen), "link set eth0 up",
-                "route add default via %s dev eth0" % self.router.ip])
-            run(["ip", "netns", "exec", g.launcher, "nft", "-f", "-"], input=MASQ_NFT % {"vm": guest, "gw": gw})
-            self.nsm.batch(g.ns, ["link set %s up" % nic.name])
+            L = g.launcher
+            self.cmd(None, "link add name %s netns %s%s type veth peer name k6t-eth0 netns %s" % (nic.name, g.ns, mac, L), tag)
+            self.cmd(None, "link add name eth0 netns %s type veth peer name p%d netns %s" % (L, g.idx, self.cluster), tag)
+            self.cmd(self.cluster, "link set dev p%d master pods" % g.idx, tag)
+            self.cmd(self.cluster, "link set dev p%d up" % g.idx, tag)
+            for line in ("addr add %s/%d dev k6t-eth0" % (gw, cidr.prefixlen), "link set dev k6t-eth0 up",
+                         "addr add %s/%d dev eth0" % (pod_ip, self.pod_net.prefixlen), "link set dev eth0 up",
+                         "route add default via %s dev eth0" % self.router.ip):
+                self.cmd(L, line, tag)
+            self.cmd(g.ns, "link set dev %s up" % nic.name, tag)
+            self.launchers.append((g, MASQ_NFT % {"vm": guest, "gw": gw}))
             return
         if itf.binding != "bridge":
             what = {"sriov": "SR-IOV VF passthrough", "macvtap": "macvtap binding", "passt": "passt binding",
                     "passtBinding": "passt binding"}.get(itf.binding, "%s binding" % itf.binding)
             nic.skip = "%s not emulated" % what
-            return self.stub(g, nic, k, mac_args)
+            return self.plan_stub(g, nic, k)
         nad = self.topo.nads.get(itf.nad) if itf.nad else None
         if nad is None:
             nic.fail = "NetworkAttachmentDefinition %s not in the objects" % ("/".join(itf.nad) if itf.nad else "?")
             self.report.add("FAIL", "vm %s nic %s: %s (virt-launcher cannot start)" % (g.name, itf.name, nic.fail))
-            return self.stub(g, nic, k, mac_args)
+            return self.plan_stub(g, nic, k)
         typ = nad.get("type")
-        mtu = int(nad.get("mtu") or 1500)
-        nic.mtu = mtu
+        try:
+            nic.mtu = int(nad.get("mtu") or 1500)
+        except (TypeError, ValueError):
+            nic.mtu = 1500
         if typ != "bridge":
             nic.skip = {"ovs": "ovs-cni NAD (no Open vSwitch in this kernel)", "macvtap": "macvtap NAD not emulated",
                         "sriov": "SR-IOV NAD not emulated"}.get(typ, "CNI type %s not emulated" % typ)
-            return self.stub(g, nic, k, mac_args)
+            return self.plan_stub(g, nic, k)
         if nad.get("vlan") or nad.get("vlanTrunk"):
-            nic.skip = "NAD %s sets vlan %s: needs bridge VLAN filtering (not in this kernel)" % (itf.nad[1], nad.get("vlan") or nad.get("vlanTrunk"))
-            return self.stub(g, nic, k, mac_args)
-        if isinstance(nad.get("ipam"), dict) and nad["ipam"].get("type") in ("dhcp", "whereabouts"):
-            pass  # the guest runs DHCP on it: reported when its networkData asks for DHCP
+            nic.skip = "NAD %s sets vlan %s: needs bridge VLAN filtering (not in this kernel)" % (
+                itf.nad[1], nad.get("vlan") or nad.get("vlanTrunk"))
+            return self.plan_stub(g, nic, k)
         br = nad.get("bridge") or "cni0"
         node = g.node
         if br in node.bridge_gaps:
             nic.skip = "bridge %s on node %s rides on %s (not built)" % (br, node.name, ", ".join(node.bridge_gaps[br]))
-            return self.stub(g, nic, k, mac_args)
+            return self.plan_stub(g, nic, k)
         if br in node.virtual:
             nic.skip = "bridge %s on node %s is %s (not built)" % (br, node.name, node.virtual[br])
-            return self.stub(g, nic, k, mac_args)
+            return self.plan_stub(g, nic, k)
         if br not in node.links:
-            if not any(br == b for b in self.policy_bridges()) and self.unmanaged_bridge(br):
+            if br not in self.policy_bridges() and self.unmanaged_bridge(br):
                 nic.skip = "bridge %s is not built by any policy (managed = false): its uplink is unknown" % br
-                return self.stub(g, nic, k, mac_args)
+                return self.plan_stub(g, nic, k)
             # the bridge CNI creates a missing bridge, without uplink (DOMAIN.md §6)
-            self.nsm.batch(node.ns, ["link add %s type bridge" % br, "link set %s up" % br])
+            self.cmd(node.ns, "link add name %s type bridge" % br)
+            self.cmd(node.ns, "link set dev %s up" % br)
             node.links.add(br)
             node.cni_bridges.add(br)
         if br in node.cni_bridges:
@@ -485,10 +509,11 @@ class Twin:
         nic.kind = "bridge"
         nic.node_bridge = br
         host_end = "v%dk%d" % (g.idx, k)
-        run(["ip", "link", "add", nic.name, "netns", g.ns, "mtu", str(mtu)] + mac_args +
-            ["type", "veth", "peer", "name", host_end, "netns", node.ns, "mtu", str(mtu)])
-        self.nsm.batch(node.ns, ["link set %s master %s" % (host_end, br), "link set %s up" % host_end])
-        self.nsm.batch(g.ns, ["link set %s up" % nic.name])
+        self.cmd(None, "link add name %s netns %s mtu %d%s type veth peer name %s netns %s mtu %d" % (
+            nic.name, g.ns, nic.mtu, mac, host_end, node.ns, nic.mtu), tag)
+        self.cmd(node.ns, "link set dev %s master %s" % (host_end, br), tag)
+        self.cmd(node.ns, "link set dev %s up" % host_end, tag)
+        self.cmd(g.ns, "link set dev %s up" % nic.name, tag)
 
     def unmanaged_bridge(self, br):
         for b in self.topo.ir.get("bridges") or []:
@@ -496,14 +521,16 @@ class Twin:
                 return b.get("managed") is False
         return False
 
-    def stub(self, g, nic, k, mac_args):
+    def plan_stub(self, g, nic, k):
         """A NIC whose data path is not emulated still exists in the guest (networkData may route through it): a
         veth whose peer sits, unattached, in the `void` namespace — traffic sent into it is lost."""
         nic.kind = "stub"
-        run(["ip", "link", "add", nic.name, "netns", g.ns, "mtu", str(nic.mtu)] + mac_args +
-            ["type", "veth", "peer", "name", "s%dk%d" % (g.idx, k), "netns", self.void])
-        self.nsm.batch(self.void, ["link set s%dk%d up" % (g.idx, k)])
-        self.nsm.batch(g.ns, ["link set %s up" % nic.name])
+        tag = (g, nic)
+        mac = (" address %s" % nic.mac) if nic.mac else ""
+        self.cmd(None, "link add name %s netns %s mtu %d%s type veth peer name s%dk%d netns %s" % (
+            nic.name, g.ns, nic.mtu, mac, g.idx, k, self.void), tag)
+        self.cmd(self.void, "link set dev s%dk%d up" % (g.idx, k), tag)
+        self.cmd(g.ns, "link set dev %s up" % nic.name, tag)
 
     # ------------------------------------------------------------------ guest configuration
     def configure_guest(self, g, gc):
@@ -511,23 +538,23 @@ class Twin:
         if gc is None:
             return
         g.config_notes += gc.notes
-        by_mac = {n.mac: n for n in g.nics if n.kind}
+        nics = [n for n in g.nics if n.kind and not n.fail]
+        by_mac = {n.mac: n for n in nics}
         # .link files: udev renames and MTU before networkd
+        cmds = []
         for lf in gc.links:
             nic = next((by_mac[m] for m in lf.match_macs if m in by_mac), None)
             if nic is None:
                 continue
-            cmds = []
             if lf.name and lf.name != nic.name:
-                cmds += ["link set %s down" % nic.name, "link set %s name %s" % (nic.name, lf.name), "link set %s up" % lf.name]
-            if lf.mtu:
-                cmds.append("link set %s mtu %d" % (lf.name or nic.name, lf.mtu))
-            if self.guest_cmds(g, cmds) and lf.name:
+                cmds += ["link set dev %s down" % nic.name, "link set dev %s name %s" % (nic.name, lf.name),
+                         "link set dev %s up" % lf.name]
                 nic.name = lf.name
+            if lf.mtu:
+                cmds.append("link set dev %s mtu %d" % (nic.name, lf.mtu))
+        self.guest_cmds(g, cmds)
         # .network files: the first file (lexical order) that matches a link configures it
-        for nic in g.nics:
-            if not nic.kind:
-                continue
+        for nic in nics:
             for nf in gc.networks:
                 if not nf.match_macs and not nf.match_names:
                     continue
@@ -539,33 +566,30 @@ class Twin:
                 break
         if gc.dhcp_first_nic:
             first = next((n for n in g.nics if n.kind), None)
-            if first is not None:
-                self.dhcp(g, first, 0, True)
+            if first is not None and not first.fail:
+                self.guest_cmds(g, self.dhcp(g, first, 0, True))
             return
-        for nic in g.nics:
+        cmds = []
+        for nic in nics:
             nf = nic.config
             if nf is None:
                 continue
-            cmds = []
             if nf.mtu:
-                cmds.append("link set %s mtu %d" % (nic.name, nf.mtu))
+                cmds.append("link set dev %s mtu %d" % (nic.name, nf.mtu))
+                nic.mtu = nf.mtu
             for a in nf.addresses:
                 if ":" in a:
                     nic.notes.append("IPv6 address %s not configured (IPv6 not probed)" % a)
                     continue
                 cmds.append("addr add %s dev %s" % (a, nic.name))
-            self.guest_cmds(g, cmds)
-            if nf.mtu:
-                nic.mtu = nf.mtu
             for u in nf.unsupported:
                 nic.notes.append("networkd setting not applied: %s" % u)
             if nf.dhcp4:
-                self.dhcp(g, nic, nf.dhcp_route_metric, nf.dhcp_use_routes)
-        for nic in g.nics:
+                cmds += self.dhcp(g, nic, nf.dhcp_route_metric, nf.dhcp_use_routes)
+        for nic in nics:
             nf = nic.config
             if nf is None:
                 continue
-            cmds = []
             for gw in nf.gateways:
                 cmds.append("route add default via %s dev %s" % (gw, nic.name))
             for r in nf.routes:
@@ -574,10 +598,11 @@ class Twin:
                     nic.notes.append("IPv6 route %s not configured" % dst)
                     continue
                 typ = r.get("Type")
-                cmd = "route add %s%s" % ((typ + " ") if typ in ("blackhole", "unreachable", "prohibit") else "", dst)
-                if r.get("Gateway") and typ not in ("blackhole", "unreachable", "prohibit"):
+                special = typ in ("blackhole", "unreachable", "prohibit")
+                cmd = "route add %s%s" % ((typ + " ") if special else "", dst)
+                if r.get("Gateway") and not special:
                     cmd += " via %s" % r["Gateway"]
-                if typ not in ("blackhole", "unreachable", "prohibit"):
+                if not special:
                     cmd += " dev %s" % nic.name
                 if r.get("Metric"):
                     cmd += " metric %s" % r["Metric"]
@@ -606,32 +631,27 @@ class Twin:
                     cmd += " priority %s" % rule["Priority"]
                 cmd += " table %s" % rule.get("Table", "main")
                 cmds.append(cmd)
-            self.guest_cmds(g, cmds)
+        self.guest_cmds(g, cmds)
 
     def dhcp(self, g, nic, metric, use_routes):
         """DHCP: only the pod NIC has a DHCP server the twin emulates (masquerade: KubeVirt's in-pod server hands out
-        the vmNetworkCIDR's .2 with router .1)."""
+        the vmNetworkCIDR's .2 with router .1). Returns the commands."""
+        nic.dhcp = True
         if nic.kind != "pod":
-            nic.dhcp = True
             if not nic.skip:
                 nic.skip = "DHCP on a secondary NIC not emulated"
-            return
+            return []
         p = g.pod
         cmds = ["addr add %s/%d dev %s" % (p["guest"], p["cidr"].prefixlen, nic.name)]
         if use_routes:
             cmds.append("route add default via %s dev %s metric %d" % (p["gw"], nic.name, 1024 if metric is None else metric))
-        nic.dhcp = True
-        self.guest_cmds(g, cmds)
+        return cmds
 
     def guest_cmds(self, g, cmds):
-        ok = True
-        for c in cmds:
-            r = self.nsm.batch(g.ns, [c], check=False)
-            if r.returncode != 0:
-                ok = False
-                err = (r.stderr or "").strip().splitlines()
-                g.config_errors.append("ip %s: %s" % (c, err[-1] if err else "exit %d" % r.returncode))
-        return ok
+        errors = self.nsm.forced(g.ns, cmds)
+        for k, err in sorted(errors.items()):
+            g.config_errors.append("ip %s: %s" % (cmds[k] if 0 <= k < len(cmds) else "-batch", err))
+        return not errors
 
     def read_addresses(self, g):
         r = run(["ip", "-n", g.ns, "-j", "addr", "show"], check=False)

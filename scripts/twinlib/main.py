@@ -118,6 +118,13 @@ def main(argv=None):
         report.info("%s: topology %s — %d hosts, %d policies, %d NADs, %d VMs; namespaces %s-*" % (
             label, topo.name, len(topo.hosts), len(topo.policies), len(topo.nads), len(topo.vms), nsm.prefix))
         report.info("masquerade: the launcher's nftables NAT (KubeVirt's rules) in the launcher namespace, kernel netfilter")
+        phases = []
+        mark = [time.time()]
+
+        def phase(name):
+            now = time.time()
+            phases.append("%s %.1f s" % (name, now - mark[0]))
+            mark[0] = now
         twin = Twin(topo, nsm, report)
         twin.build_nodes()
         twin.place_gateways()
@@ -126,13 +133,16 @@ def main(argv=None):
         report.info("cluster: client pod %s (pod CIDR %s), Services in %s%s" % (
             twin.client.ip, topo.pod_cidr, topo.service_cidr or topo.pod_cidr,
             "" if topo.cluster_cidrs_declared else " (defaults: the topology declares no cluster_cidrs)"))
+        phase("nodes+policies")
         twin.build_vms()
         twin.program_services()
+        phase("vms")
         items = {}
         for g in twin.guests:
             if g.ns is not None:
                 items["g%d" % g.idx] = (g.vm.network_config, g.vm.network_data)
         rendered = render.render_all(items)
+        phase("netplan")
         for g in twin.guests:
             if g.ns is None:
                 continue
@@ -150,7 +160,10 @@ def main(argv=None):
                     report.add("SKIP", "vm %s nic %s%s: %s" % (g.name, nic.itf.name, net, nic.skip))
             for n in g.config_notes:
                 report.info("vm %s (%s): %s" % (g.name, g.vm.network_config, n))
+        phase("guest config")
         Probes(twin, report).run()
+        phase("probes")
+        report.info("timing: " + ", ".join(phases))
         if args.keep:
             input("twin: namespaces kept (%s-*); Enter deletes them " % nsm.prefix)
     except CommandError as exc:

@@ -153,7 +153,8 @@ class Topology:
     def __init__(self, objects_text, ir):
         self.ir = ir
         try:
-            docs = [d for d in yaml.safe_load_all(objects_text) if isinstance(d, dict)]
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: 10x faster
+            docs = [d for d in yaml.load_all(objects_text, Loader=loader) if isinstance(d, dict)]
         except yaml.YAMLError as exc:
             raise InputError("objects are not YAML: %s" % exc)
         # a v1 List (kubectl style) is flattened

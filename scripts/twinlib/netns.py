@@ -32,14 +32,20 @@ class Namespaces:
         return "%s-%s" % (self.prefix, role)
 
     def add(self, role):
-        ns = self.name(role)
-        run(["ip", "netns", "add", ns])
-        self.created.append(ns)
-        # loopback up; rp_filter loose (what systemd ships: 50-default.conf), no forwarding unless asked
-        self.sysctl(ns, {"net.ipv4.conf.all.rp_filter": 2, "net.ipv4.conf.default.rp_filter": 2,
-                         "net.ipv6.conf.all.disable_ipv6": 1, "net.ipv6.conf.default.disable_ipv6": 1})
-        run(["ip", "-n", ns, "link", "set", "lo", "up"])
-        return ns
+        return self.add_many([role])[0]
+
+    def add_many(self, roles, lo=True):
+        """Creates namespaces (one `ip -batch` for all), with loopback up unless lo=False (then the caller's
+        configuration batch must bring it up). Kernel defaults otherwise: no forwarding, rp_filter 0."""
+        names = [self.name(r) for r in roles]
+        if not names:
+            return []
+        self.created += names     # recorded first: a partial failure is still cleaned up
+        run(["ip", "-batch", "-"], input="".join("netns add %s\n" % n for n in names))
+        if lo:
+            for n in names:
+                self.batch(n, ["link set dev lo up"])
+        return names
 
     def sysctl(self, ns, values):
         args = []
@@ -48,10 +54,32 @@ class Namespaces:
         run(["ip", "netns", "exec", ns, "sysctl", "-q"] + args)
 
     def batch(self, ns, lines, check=True):
-        """Runs `ip -n ns -batch -` with the given command lines (without the leading `ip`)."""
+        """Runs `ip -n ns -batch -` with the given command lines (without the leading `ip`); ns None = this
+        namespace (used to create veth pairs straight into two namespaces)."""
         if not lines:
             return None
-        return run(["ip", "-n", ns, "-batch", "-"], input="\n".join(lines) + "\n", check=check)
+        cmd = ["ip"] + (["-n", ns] if ns else []) + ["-batch", "-"]
+        return run(cmd, input="\n".join(lines) + "\n", check=check)
+
+    def forced(self, ns, lines):
+        """Runs all lines even when some fail (`ip -force -batch`); returns {line index: error message}."""
+        if not lines:
+            return {}
+        cmd = ["ip"] + (["-n", ns] if ns else []) + ["-force", "-batch", "-"]
+        r = subprocess.run(cmd, input="\n".join(lines) + "\n", capture_output=True, text=True)
+        errors, pending = {}, []
+        for line in (r.stderr or "").splitlines():
+            if line.startswith("Command failed -:"):
+                try:
+                    errors[int(line.split(":")[-1]) - 1] = " ".join(pending) or "failed"
+                except ValueError:
+                    pass
+                pending = []
+            elif line.strip():
+                pending.append(line.strip())
+        if r.returncode != 0 and not errors:
+            errors[-1] = (r.stderr or "ip exited %d" % r.returncode).strip()
+        return errors
 
     def exec(self, ns, cmd, check=False, timeout=30):
         return run(["ip", "netns", "exec", ns] + cmd, check=check, timeout=timeout)
@@ -61,11 +89,16 @@ class Namespaces:
         for s in old:
             signal.signal(s, signal.SIG_IGN)
         try:
+            mine = [ns for ns in reversed(self.created) if os.path.exists("/run/netns/" + ns)]
+            if mine:
+                subprocess.run(["ip", "-force", "-batch", "-"], input="".join("netns del %s\n" % n for n in mine),
+                               capture_output=True, text=True)
             left = []
-            for ns in reversed(self.created):
-                r = subprocess.run(["ip", "netns", "del", ns], capture_output=True, text=True)
-                if r.returncode != 0 and os.path.exists("/run/netns/" + ns):
-                    left.append(ns)
+            for ns in mine:
+                if os.path.exists("/run/netns/" + ns):
+                    r = subprocess.run(["ip", "netns", "del", ns], capture_output=True, text=True)
+                    if r.returncode != 0 and os.path.exists("/run/netns/" + ns):
+                        left.append(ns)
             self.created = []
             return left
         finally:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from .netns import run
 
 
-def ping(ns, dst, size=None, df=False, src=None, wait=2):
+def ping(ns, dst, size=None, df=False, src=None, wait=1):
     cmd = ["ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", "1", "-W", str(wait)]
     if df:
         cmd += ["-M", "do"]
@@ -28,6 +28,35 @@ def ping(ns, dst, size=None, df=False, src=None, wait=2):
     if r.returncode != 0:   # one retry, so a lost first packet never decides a probe
         r = run(cmd, check=False)
     return r.returncode == 0, (r.stdout + r.stderr).strip()
+
+
+def forget(*entries):
+    """Deletes the neighbour (ARP) entries a probe created. The kernel's ARP table is one table for every
+    namespace of the machine (gc_thresh3 = 1024 entries by default): a few hundred guests probing at once would
+    overflow it — for this machine's own networking too — so each probe removes what it added."""
+    for ns, what in entries:
+        if what is None:
+            run(["ip", "-n", ns, "neigh", "flush", "all"], check=False)
+        else:
+            ip, dev = what
+            run(["ip", "-n", ns, "neigh", "del", str(ip), "dev", dev], check=False)
+
+
+def probe(ns, dst, size=None, df=False, flush=True):
+    """In one process chain inside `ns`: the route to dst, a ping (one retry), then the namespace's ARP entries
+    flushed (see forget). Returns (route dict, replied, ping output)."""
+    p = "ping -n -q -c 1 -W 1%s%s %s" % (" -M do" if df else "", (" -s %d" % size) if size is not None else "", dst)
+    script = "ip -j route get %s; echo '@@'; %s || %s; echo \"@@$?\"%s" % (dst, p, p, "; ip neigh flush all" if flush else "")
+    r = run(["ip", "netns", "exec", ns, "sh", "-c", script], check=False)
+    parts = (r.stdout or "").split("@@")
+    try:
+        rt = json.loads(parts[0] or "[]")
+        rt = rt[0] if rt else {}
+    except ValueError:
+        rt = {"error": (r.stderr or "").strip().splitlines()[0] if r.stderr else "route get failed"}
+    ok = len(parts) >= 3 and parts[2].strip() == "0"
+    out = parts[1].strip() if len(parts) >= 2 else (r.stderr or "").strip()
+    return rt, ok, out
 
 
 def route_get(ns, dst, src=None):
@@ -103,7 +132,7 @@ class Probes:
                 jobs.append(lambda g=g: self.client(g))
         return jobs
 
-    def run(self, workers=16):
+    def run(self, workers=int(__import__("os").environ.get("TWIN_WORKERS", "16"))):
         jobs = self.plan()
         with ThreadPoolExecutor(max_workers=workers) as ex:
             results = list(ex.map(lambda j: j(), jobs))
@@ -124,10 +153,12 @@ class Probes:
             return "FAIL", "%s: no IPv4 address configured in the guest%s" % (head, self.why_no_address(g, nic))
         if nic.kind == "pod" and not nic.dhcp:
             return "FAIL", "%s: the guest does not run DHCP on its pod NIC%s" % (head, self.why_no_address(g, nic))
-        rt = route_get(g.ns, gw)
+        rt, ok, out = probe(g.ns, gw)
+        far = [(g.launcher, None)] if nic.kind == "pod" else [
+            (self.twin.segments[s], (a.ip, "sw")) for s in self.twin.gateways.get(nic.network.name, []) for a in nic.addresses]
+        forget(*far)
         if rt.get("dev") != nic.name:
             return "FAIL", "%s: the route to it leaves by %s, not %s" % (head, describe_route(rt), nic.name)
-        ok, out = ping(g.ns, gw)
         extra = ("; " + "; ".join(nic.notes)) if nic.notes else ""
         if ok:
             return "PASS", "%s via %s" % (head, nic.name)
@@ -136,10 +167,10 @@ class Probes:
     def ring(self, net, a, b):
         (ga, na, aa), (gb, nb, ab) = a, b
         head = "network %s ring: %s (%s) reaches %s (%s)" % (net.name, ga.name, aa.ip, gb.name, ab.ip)
-        rt = route_get(ga.ns, ab.ip)
+        rt, ok, _ = probe(ga.ns, ab.ip)
+        forget((gb.ns, (aa.ip, nb.name)))
         if rt.get("dev") != na.name:
             return "FAIL", "%s: the route leaves by %s, not %s" % (head, describe_route(rt), na.name)
-        ok, _ = ping(ga.ns, ab.ip)
         if ok:
             return "PASS", "%s via %s (nodes %s → %s)" % (head, na.name, ga.node.name, gb.node.name)
         notes = na.notes + nb.notes
@@ -162,7 +193,11 @@ class Probes:
                 ga.name, ga.node.name, net.gateway)
         else:
             return "SKIP", "%s: needs two VMs on different nodes (or a gateway on the underlay)" % head
-        ok, out = ping(ga.ns, dst, size=size, df=True)
+        _, ok, out = probe(ga.ns, dst, size=size, df=True)
+        if b is not None:
+            forget((gb.ns, (aa.ip, nb.name)))
+        else:
+            forget(*[(self.twin.segments[s], (aa.ip, "sw")) for s in self.twin.gateways.get(net.name, [])])
         if ok:
             return "PASS", "%s from %s" % (head, what)
         detail = out.splitlines()[-1] if out else "no reply"
@@ -193,6 +228,7 @@ class Probes:
         if not nic.dhcp:
             return "FAIL", "%s: the guest has no address on its pod NIC%s" % (head, self.why_no_address(g, nic))
         ok, _ = ping(t.cluster, p["service_ip"], src=t.client.ip)
+        forget((t.cluster, (p["pod_ip"], "pods")), (g.launcher, None), (g.ns, None))
         if ok:
             return "PASS", "%s and gets the reply" % head
         rt = route_get(g.ns, t.client.ip, src=p["guest"])
