@@ -20,7 +20,7 @@ import time
 from . import render
 from .build import Twin
 from .model import InputError, Topology
-from .netns import CommandError, Namespaces, install_signal_handlers, run
+from .netns import CommandError, Interrupted, Namespaces, install_signal_handlers, run
 from .probes import Probes
 
 
@@ -169,9 +169,11 @@ def main(argv=None):
     except CommandError as exc:
         report.add("FAIL", "setup: %s" % exc)
         code = 2
-    except KeyboardInterrupt:
-        print("twin: interrupted", file=sys.stderr)
-        code = 130
+    except (KeyboardInterrupt, Interrupted) as exc:
+        signum = getattr(exc, "signum", 2)
+        print("twin: interrupted by signal %d: deleting the namespaces" % signum, file=sys.stderr)
+        report.add("FAIL", "interrupted by signal %d before the probes finished" % signum)
+        code = 128 + signum
     finally:
         left = nsm.cleanup()
         if left:

@@ -106,9 +106,16 @@ class Namespaces:
                 signal.signal(s, h)
 
 
+class Interrupted(BaseException):
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
 def install_signal_handlers():
-    """Turns SIGTERM/SIGHUP into SystemExit (SIGINT already raises KeyboardInterrupt) so `finally` blocks run."""
+    """SIGINT/SIGTERM/SIGHUP raise Interrupted in the main thread, so `finally` deletes the namespaces. SIGINT is
+    set explicitly: a shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT."""
     def handler(signum, _frame):
-        raise SystemExit(128 + signum)
-    for s in (signal.SIGTERM, signal.SIGHUP):
+        raise Interrupted(signum)
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, handler)

@@ -134,8 +134,12 @@ class Probes:
 
     def run(self, workers=int(__import__("os").environ.get("TWIN_WORKERS", "16"))):
         jobs = self.plan()
-        with ThreadPoolExecutor(max_workers=workers) as ex:
+        ex = ThreadPoolExecutor(max_workers=workers)
+        try:
             results = list(ex.map(lambda j: j(), jobs))
+        finally:
+            # on Ctrl-C / SIGTERM: drop the queued probes at once, so the namespaces are deleted without delay
+            ex.shutdown(wait=False, cancel_futures=True)
         for status, text in results:
             self.report.add(status, text)
 
