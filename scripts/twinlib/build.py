@@ -251,7 +251,8 @@ class Twin:
                 if i.get("mtu"):
                     lines.append("link set dev %s mtu %d" % (name, int(i["mtu"])))
                 lines.append("link set dev %s %s" % (name, "down" if state == "down" else "up"))
-                built.append("linux-bridge %s [%s]%s" % (name, ", ".join(ports), (" mtu %s" % i["mtu"]) if i.get("mtu") else ""))
+                shown = ["%s (%s, not built)" % (p, node.virtual[p].split()[0]) if p in node.virtual else p for p in ports]
+                built.append("linux-bridge %s [%s]%s" % (name, ", ".join(shown), (" mtu %s" % i["mtu"]) if i.get("mtu") else ""))
             elif typ == "ethernet":
                 if i.get("mtu"):
                     lines.append("link set dev %s mtu %d" % (name, int(i["mtu"])))
