@@ -252,6 +252,8 @@ class Topology:
         if v4:
             svc = next((c for c in v4 if ipaddress.ip_address("10.96.0.1") in c), v4[-1] if len(v4) > 1 else None)
             pods = next((c for c in v4 if c is not svc), v4[0])
+            if svc is pods:     # one CIDR for both: Services take its upper half (build.service_address)
+                svc = None
             self.pod_cidr, self.service_cidr = pods, svc
         else:
             self.pod_cidr = ipaddress.ip_network(DEFAULT_POD_CIDR)

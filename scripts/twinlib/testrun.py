@@ -48,6 +48,12 @@ def main(argv):
     if os.geteuid() != 0:
         print("twin-test: SKIPPED: needs root (network namespaces)")
         return 3
+    import shutil
+    missing = [t for t in ("ip", "ping", "nft", "netplan") if not shutil.which(t) and not os.path.exists("/usr/sbin/" + t)]
+    if missing:
+        print("twin-test: SKIPPED: missing %s (scripts/install-deps installs iproute2, iputils-ping, nftables, netplan.io)"
+              % ", ".join(missing))
+        return 3
     probe = "twin-test-probe-%d" % os.getpid()
     if subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode != 0:
         print("twin-test: SKIPPED: cannot create network namespaces here")
