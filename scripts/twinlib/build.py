@@ -17,7 +17,7 @@ import fnmatch
 import ipaddress
 import json
 
-from .netns import CommandError, run
+from .netns import run
 
 UNSUPPORTED_KINDS = {
     "bond": "no bonding driver in this kernel",

@@ -20,7 +20,7 @@ import time
 from . import render
 from .build import Twin
 from .model import InputError, Topology
-from .netns import CommandError, Interrupted, Namespaces, install_signal_handlers, run
+from .netns import CommandError, Interrupted, Namespaces, install_signal_handlers
 from .probes import Probes
 
 

@@ -8,7 +8,6 @@
 - jumbo: on a network with mtu > 1500, `ping -M do -s <mtu − 28>` passes between two VMs on different nodes (with
   only one node holding VMs: from a VM to the network's gateway on the underlay, across the uplink)."""
 
-import ipaddress
 import json
 from concurrent.futures import ThreadPoolExecutor
 

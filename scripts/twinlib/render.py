@@ -11,7 +11,6 @@
 Many guests are rendered in one `netplan generate` run (ids prefixed per guest) — netplan costs ~0.3 s a run;
 when a batch fails, each guest is rendered alone so the error is attributed to its VM."""
 
-import configparser
 import copy
 import os
 import shutil
