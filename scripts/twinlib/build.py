@@ -568,7 +568,7 @@ class Twin:
         if gc.dhcp_first_nic:
             first = next((n for n in g.nics if n.kind), None)
             if first is not None and not first.fail:
-                self.guest_cmds(g, self.dhcp(g, first, 0, True))
+                self.guest_cmds(g, self.dhcp(g, first, gc.dhcp_first_metric, True))
             return
         cmds = []
         for nic in nics:

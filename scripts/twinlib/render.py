@@ -59,7 +59,8 @@ class GuestConfig:
     def __init__(self):
         self.networks = []   # [NetworkFile], lexical file order (networkd uses the first match per link)
         self.links = []      # [LinkFile]
-        self.dhcp_first_nic = False   # CirrOS-style: DHCP on the first NIC, nothing else
+        self.dhcp_first_nic = False   # CirrOS, or cloud-init's fallback: DHCP on the first NIC, nothing else
+        self.dhcp_first_metric = 0
         self.notes = []
 
 
@@ -246,7 +247,7 @@ def prepare(mode, text):
     if mode == "none":
         return None, ["image applies no networkData (its own init runs DHCP on the first NIC)"], None
     if text is None:
-        return None, ["no networkData"], None
+        return None, ["no networkData: cloud-init's fallback, DHCP on the first NIC"], None
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -271,7 +272,8 @@ def render_all(items):
         if doc is None:
             gc = GuestConfig()
             gc.notes = notes
-            gc.dhcp_first_nic = mode == "none"
+            gc.dhcp_first_nic = True
+            gc.dhcp_first_metric = 0 if mode == "none" else 100   # udhcpc: metric 0; netplan/networkd: 100
             results[g] = (gc, None)
             continue
         (docs if _batchable(doc) else single)[g] = (doc, notes)
