@@ -162,7 +162,10 @@ public enum PolicyGrouping {
         var released = Set<String>()
         for (i, b) in p.bridges.enumerated() where b.managed?.value ?? true {
             bridgeNode[i] = nodes.count
-            let m: [Bool]? = hostCount > 0 ? b.hosts.map { mask($0.map(\.value)) } : nil
+            var m: [Bool]? = hostCount > 0 ? b.hosts.map { mask($0.map(\.value)) } : nil
+            // Without `hosts`, a bridge can be built only where all its ports exist (a bridge over a
+            // NIC declared in one host is that host's alone; the cluster has other nodes).
+            if hostCount > 0 && b.hosts == nil { for port in b.ports { m = intersect(m, exists(port)) } }
             nodes.append(Node(member: Member(kind: .bridge, index: i, name: b.decl.name, nameSpan: b.decl.nameSpan), hostMask: m))
             let only = b.hosts?.map(\.value)
             for port in b.ports where port.kind == .nic {

@@ -91,6 +91,40 @@ final class NodeSideV2Tests: XCTestCase {
 
     /// A NIC that sets `mtu` is listed: as a bridge port with IPv4 disabled and its per-host mtu,
     /// as a VLAN base or on its own with its node addressing, default route and DNS.
+    /// A bridge without `hosts` straight over a NIC declared in one host exists there only: its
+    /// policy is that host's (the twin's per-host-policy fixture), and its VMs follow it.
+    func testBridgeOverHostOnlyNicIsPerHost() throws {
+        let t = try compile("""
+            host worker-1 {
+              nic ens161
+              nic ens162
+            }
+            host worker-2 {
+              nic ens161
+              nic ens162
+            }
+            nic ens192
+            nic ens193
+            bridge br-data { ports = [ens161] }
+            bridge br-both { ports = [ens162, ens193] }
+            bridge br-lan { ports = [ens192] }
+            network data { bridge = br-data }
+            network both { bridge = br-both }
+            network lan { bridge = br-lan }
+            vm db { cpu = 1, memory = 1Gi, image = "x:1"
+              nic d on data
+            }
+            vm web { cpu = 1, memory = 1Gi, image = "x:1"
+              nic b on both
+              nic l on lan
+            }
+            """)
+        XCTAssertEqual(t.policies.map(\.name), ["lab-br-data-worker-1", "lab-br-data-worker-2",
+                                                "lab-br-both-worker-1", "lab-br-both-worker-2", "lab-br-lan"])
+        XCTAssertEqual(t.policies.map(\.nodeSelector.first?.value), ["worker-1", "worker-2", "worker-1", "worker-2", nil])
+        XCTAssertEqual(t.vms.map(\.affinityHostnames), [["worker-1", "worker-2"], ["worker-1", "worker-2"]])
+    }
+
     func testNicWithMtuIsListedWithItsAddressing() throws {
         let t = try compile("""
             host w1 { nic ens224 { mtu = 9000 } }
