@@ -48,25 +48,7 @@ extension Engine {
             guard let xs = materialise(r, span: span) else { return .error(span) }
             return coerce(LValue(.list(xs), span), to: .list(et))
         case (.record(let fields), .record(let r)):
-            var out = RecordValue()
-            var failed = false
-            for (i, k) in r.keys.enumerated() where !fields.contains(where: { $0.name == k }) {
-                error(.unknownAttribute, "unknown field `\(k)`", at: r.keySpans[i],
-                      help: Suggest.didYouMean(k, among: fields.map(\.name)))
-                failed = true
-            }
-            for f in fields {
-                guard let x = r[f.name], let i = r.index(of: f.name) else {
-                    error(.missingAttribute, "missing field `\(f.name)`", at: span,
-                          help: "add `\(f.name) = …` (a `\(f.type.description)`)")
-                    failed = true
-                    continue
-                }
-                let c = coerce(x, to: f.type)
-                if c.value.isError { failed = true }
-                out.set(f.name, c, keySpan: r.keySpans[i])
-            }
-            return failed ? .error(span) : LValue(.record(out), span)
+            return coerceRecord(r, fields: fields, span: span)
         case (.map(let et), .record(let r)):
             var out = r
             var failed = false
@@ -119,38 +101,42 @@ extension Engine {
         }
     }
 
-    /// An image record (LANGUAGE.md §5.1): `ref` required, `network_config` optional (a plain
-    /// string means "cloud-init") and one of `Schema.networkConfigModes`.
-    func coerceImage(_ r: RecordValue, span: Span) -> LValue {
-        let fields = Schema.imageRecord
+    /// A record literal against known fields: unknown fields and missing ones (unless `optional`)
+    /// are errors; `what` names the record in messages (" of an image record").
+    func coerceRecord(_ r: RecordValue, fields: [RecordFieldType], optional: Set<String> = [], what: String = "",
+                      span: Span) -> LValue {
         var out = RecordValue()
         var failed = false
         for (i, k) in r.keys.enumerated() where !fields.contains(where: { $0.name == k }) {
-            error(.unknownAttribute, "unknown field `\(k)` of an image record", at: r.keySpans[i],
+            error(.unknownAttribute, "unknown field `\(k)`\(what)", at: r.keySpans[i],
                   help: Suggest.didYouMean(k, among: fields.map(\.name)))
             failed = true
         }
         for f in fields {
             guard let x = r[f.name], let i = r.index(of: f.name) else {
-                if f.name == "ref" {
-                    error(.missingAttribute, "missing field `ref` of an image record", at: span,
-                          help: "add `ref = \"<image reference>\"`")
-                    failed = true
-                }
-                continue
-            }
-            let c = coerce(x, to: f.type)
-            if c.value.isError { failed = true; continue }
-            if f.name == "network_config", case .string(let mode) = c.value, !Schema.networkConfigModes.contains(mode) {
-                error(.unknownEnumValue, "`\(mode)` is not a valid `network_config` value", at: c.span,
-                      help: Suggest.didYouMean(mode, among: Schema.networkConfigModes)
-                        ?? "expected one of \(Schema.networkConfigModes.map { "`\($0)`" }.joined(separator: ", "))")
+                if optional.contains(f.name) { continue }
+                error(.missingAttribute, "missing field `\(f.name)`\(what)", at: span,
+                      help: "add `\(f.name) = …` (a `\(f.type.description)`)")
                 failed = true
                 continue
             }
+            let c = coerce(x, to: f.type)
+            if c.value.isError { failed = true }
             out.set(f.name, c, keySpan: r.keySpans[i])
         }
         return failed ? .error(span) : LValue(.record(out), span)
+    }
+
+    /// An image record (LANGUAGE.md §5.1): `ref` required, `network_config` optional (a plain
+    /// string means "cloud-init") and one of `Schema.networkConfigModes`.
+    func coerceImage(_ r: RecordValue, span: Span) -> LValue {
+        let v = coerceRecord(r, fields: Schema.imageRecord, optional: ["network_config"], what: " of an image record", span: span)
+        guard case .record(let rec) = v.value, let mode = rec["network_config"], case .string(let m) = mode.value,
+              !Schema.networkConfigModes.contains(m) else { return v }
+        error(.unknownEnumValue, "`\(m)` is not a valid `network_config` value", at: mode.span,
+              help: Suggest.didYouMean(m, among: Schema.networkConfigModes)
+                ?? "expected one of \(Schema.networkConfigModes.map { "`\($0)`" }.joined(separator: ", "))")
+        return .error(span)
     }
 
     func conversionHint(_ t: VType) -> String {

@@ -19,20 +19,7 @@ final class KubectlTests: XCTestCase {
         kubectl = found
         server = try TestAPIServer.shared()
         try server.reset()
-        kubeconfig = try server.writeKubeconfig("kubectl.yaml", """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster: {server: "\(server.server)", certificate-authority: pki/ca.crt}
-            users:
-            - name: cert
-              user: {client-certificate: pki/client.crt, client-key: pki/client.key}
-            contexts:
-            - name: test
-              context: {cluster: test, user: cert, namespace: lab}
-            current-context: test
-            """)
+        kubeconfig = try server.writeClientCertKubeconfig("kubectl.yaml", namespace: "lab")
         home = server.dir + "/kubectl-home"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     }

@@ -416,20 +416,7 @@ final class PreflightCLITests: XCTestCase {
         guard let bin = binary else { throw XCTSkip("wukongc binary not found next to the test runner (build it: swift build)") }
         let server = try TestAPIServer.shared()
         try server.reset()
-        let kubeconfig = try server.writeKubeconfig("preflight-cli.yaml", """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: test
-              cluster: {server: "\(server.server)", certificate-authority: pki/ca.crt}
-            users:
-            - name: cert
-              user: {client-certificate: pki/client.crt, client-key: pki/client.key}
-            contexts:
-            - name: test
-              context: {cluster: test, user: cert}
-            current-context: test
-            """)
+        let kubeconfig = try server.writeClientCertKubeconfig("preflight-cli.yaml")
         let lab = repoRoot + "/examples/lab.wk"   // a macvtap NIC on ens160, namespace `vms` (not created by it)
         func apply(_ extra: String...) throws -> (Int32, String, String) {
             try runProcess([bin, "apply", lab, "--kubeconfig", kubeconfig] + extra)

@@ -149,6 +149,24 @@ final class TestAPIServer: @unchecked Sendable {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+
+    /// A kubeconfig that reaches this server with the test client certificate.
+    func writeClientCertKubeconfig(_ name: String, namespace: String? = nil) throws -> String {
+        try writeKubeconfig(name, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster: {server: "\(server)", certificate-authority: pki/ca.crt}
+            users:
+            - name: cert
+              user: {client-certificate: pki/client.crt, client-key: pki/client.key}
+            contexts:
+            - name: test
+              context: {cluster: test, user: cert\(namespace.map { ", namespace: \($0)" } ?? "")}
+            current-context: test
+            """)
+    }
 }
 
 /// Small builders for KubeValue objects in tests.
