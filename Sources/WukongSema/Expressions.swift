@@ -6,7 +6,8 @@ import WukongSyntax
 // Every function returns an `LValue`; `.error` values propagate silently.
 
 extension Engine {
-    static let builtinFunctions: Set<String> = ["len", "str", "ip", "cidr", "mac", "min", "max"]
+    /// The names of the built-in functions (`BuiltinTable`).
+    static let builtinFunctions: Set<String> = BuiltinTable.names
     static let typeNames: [String: VType] = [
         "Int": .int, "Bool": .bool, "String": .string, "Quantity": .quantity, "IP": .ip, "CIDR": .cidr,
         "IfAddr": .ifaddr, "MAC": .mac, "Host": .ref(.host), "Nic": .ref(.nic), "Vlan": .ref(.vlan),
@@ -80,7 +81,7 @@ extension Engine {
                 return LValue(branch.value, branch.span)
             case .error: return .error(span)
             default:
-                error(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(cv.value.type.description)`", at: cv.span)
+                error(.typeMismatch, LanguageMessages.conditionNotBool(cv.value.type.description), at: cv.span)
                 return .error(span)
             }
         case .parenthesized(let x):
@@ -403,7 +404,7 @@ extension Engine {
         case .range(let r): return materialise(r, span: v.span)
         case .error: return nil
         default:
-            error(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(v.value.type.description)`", at: v.span)
+            error(.typeMismatch, LanguageMessages.notIterable(v.value.type.description), at: v.span)
             return nil
         }
     }

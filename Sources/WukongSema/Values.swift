@@ -313,9 +313,8 @@ extension Value {
 
 /// Names that are valid declaration names (LANGUAGE.md §2): `[A-Za-z_][A-Za-z0-9_-]*`, not ending in `-`, not a keyword.
 enum NameRules {
-    static let keywords: Set<String> = [
-        "import", "topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm", "user", "on",
-        "let", "fn", "for", "in", "if", "else", "assert", "true", "false", "auto", "dhcp", "pod"]
+    /// The reserved words (the lexer's, `TokenKind.keywords`).
+    static let keywords: Set<String> = Set(TokenKind.keywords)
 
     static func isValidName(_ s: String) -> Bool {
         // straight over the UTF-8 view (no array per name: `for` loops name thousands of resources)
