@@ -41,8 +41,10 @@ extension Engine {
         default: break
         }
         let l = eval(le, env), r = eval(re, env)
-        guard let ls = l.value.shape, let rs = r.value.shape else { return .error(span) }
-        guard let rule = OperatorTable.rule(op, ls, rs) else { return cannotApply(op, l, r, span: span) }
+        if l.value.isError || r.value.isError { return .error(span) }
+        guard let ls = l.value.shape, let rs = r.value.shape, let rule = OperatorTable.rule(op, ls, rs) else {
+            return cannotApply(op, l, r, span: span)
+        }
         return rule.eval(self, op, l, r, span)
     }
 

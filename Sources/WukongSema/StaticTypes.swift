@@ -3,6 +3,9 @@ import WukongNet
 import WukongSyntax
 
 // Static typing: the type of an expression found without evaluating it (LANGUAGE.md §4).
+// What operators, built-in functions and members take and yield comes from the rules of
+// `LanguageTable.swift`, the ones evaluation runs (`LanguageTableTests` checks that both passes
+// report the same type errors).
 // Evaluation checks what it runs; two things it does not run are typed here:
 //   - the body of every `fn`, at its definition, with its parameters typed by their
 //     annotations (a function that is never called, or a branch no call takes, still gets

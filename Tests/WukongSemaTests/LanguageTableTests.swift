@@ -205,6 +205,39 @@ final class LanguageTableTests: XCTestCase {
         XCTAssertEqual(mismatches(cases), [])
     }
 
+    // MARK: - Decisions the table made
+
+    func testARangeIsAListForEveryOperator() {
+        var sources = SourceMap()
+        let text = """
+            let a = "x" in 1..5
+            let b = 3 in 1..5
+            let c = [0] + (1..3)
+            let d = (1..3) + [9]
+            let e = 10.0.0.2 in 10.0.0.1..=10.0.0.3
+            let f = 4 in 10.0.0.1..=10.0.0.3
+            let g = [1, 2] == 1..3
+            let h = (1..3).contains(2)
+            """
+        let id = sources.add(path: "main.wk", bytes: Array(text.utf8))
+        let (tree, _) = Parser.parse(sources[id]!)
+        let engine = Engine(files: [tree], sources: sources, defaultName: "t")
+        _ = engine.run()
+        XCTAssertEqual(engine.diagnostics.map { "\($0.code.rawValue) \($0.message)" }, [])
+        func value(_ name: String) -> Value? {
+            guard case .letSlot(let s)? = engine.globals[name]?.entry else { return nil }
+            return engine.force(s).value
+        }
+        XCTAssertEqual(value("a"), .bool(false))
+        XCTAssertEqual(value("b"), .bool(true))
+        XCTAssertEqual(value("c").map(\.text), "[0, 1, 2]")
+        XCTAssertEqual(value("d").map(\.text), "[1, 2, 9]")
+        XCTAssertEqual(value("e"), .bool(true))
+        XCTAssertEqual(value("f"), .bool(false))
+        XCTAssertEqual(value("g"), .bool(true))
+        XCTAssertEqual(value("h"), .bool(true))
+    }
+
     // MARK: - The table's own consistency
 
     func testTablesHaveNoDuplicatesAndDeriveTheirLists() {
