@@ -325,12 +325,13 @@ extension Engine {
             let v = force(s)
             return LValue(v.value, span)
         case .binding(.fn), .global(.fn), .builtin:
-            error(.notAValue, "function `\(id.name)` is not a value", at: span, help: "call it: `\(id.name)(…)`")
+            let (message, help) = LanguageMessages.functionNotAValue(id.name)
+            error(.notAValue, message, at: span, help: help)
             return .error(span)
         case .global(.module(let m)):
             if allowModule { return LValue(.module(m), span) }
-            error(.notAValue, "module `\(id.name)` is not a value", at: span,
-                  help: "use one of its definitions: `\(id.name).<name>`")
+            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
+            error(.notAValue, message, at: span, help: help)
             return .error(span)
         case .global(let entry):
             return refValue(entry, span: span) ?? .error(span)

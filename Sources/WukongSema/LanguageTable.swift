@@ -506,4 +506,15 @@ enum LanguageMessages {
     static func notSpreadable(_ t: String) -> String { "mismatched types: `...` spreads a record, found `\(t)`" }
     static func notIterable(_ t: String) -> String { "mismatched types: `for` walks a list or a range, found `\(t)`" }
     static func notAFunction(_ name: String, _ t: String) -> String { "mismatched types: `\(name)` is a `\(t)`, not a function" }
+    static func assertNotBool(_ t: String) -> String { "mismatched types: an `assert` condition must be `Bool`, found `\(t)`" }
+    static func ifNotBool(_ t: String) -> String { "mismatched types: an `if` condition must be `Bool`, found `\(t)`" }
+    static func expected(_ t: String, found: String) -> String { "mismatched types: expected `\(t)`, found `\(found)`" }
+    static func unknownAttribute(_ name: String, in block: String) -> String { "unknown attribute `\(name)` in a `\(block)` block" }
+    /// `f` or `module.f` used as a value.
+    static func functionNotAValue(_ name: String) -> (message: String, help: String) {
+        ("function `\(name)` is not a value", "call it: `\(name)(…)`")
+    }
+    static func moduleNotAValue(_ name: String) -> (message: String, help: String) {
+        ("module `\(name)` is not a value", "use one of its definitions: `\(name).<name>`")
+    }
 }

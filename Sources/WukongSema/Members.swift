@@ -23,7 +23,8 @@ extension Engine {
             case .letSlot(let s): return LValue(force(s).value, span)
             case .module(let other): return LValue(.module(other), span)
             case .fn:
-                error(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
+                error(.notAValue, message, at: m.span, help: help)
                 return .error(span)
             default: return .error(span)
             }

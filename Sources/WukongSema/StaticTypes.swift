@@ -262,12 +262,13 @@ extension Engine {
             guard s.state == .done, !s.value.value.isError else { return .unknown }
             return SType(s.value.value.type)
         case .binding(.fn), .global(.fn), .builtin:
-            staticError(.notAValue, "function `\(id.name)` is not a value", at: id.span, help: "call it: `\(id.name)(…)`")
+            let (message, help) = LanguageMessages.functionNotAValue(id.name)
+            staticError(.notAValue, message, at: id.span, help: help)
             return .unknown
         case .global(.module(let m)):
             if allowModule { return .module(m) }
-            staticError(.notAValue, "module `\(id.name)` is not a value", at: id.span,
-                        help: "use one of its definitions: `\(id.name).<name>`")
+            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
+            staticError(.notAValue, message, at: id.span, help: help)
             return .unknown
         case .global(.resource(let i)):
             guard let k = RefKind(instances[i].kind) else { return .unknown }
@@ -295,7 +296,8 @@ extension Engine {
                 return SType(s.value.value.type)
             case .module(let other): return .module(other)
             case .fn:
-                staticError(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
+                staticError(.notAValue, message, at: m.span, help: help)
                 return .unknown
             default: return .unknown
             }
@@ -596,7 +598,7 @@ extension Engine {
             default: break
             }
         }
-        staticError(.typeMismatch, "mismatched types: expected `\(t.description)`, found `\(s.settled.description)`", at: span)
+        staticError(.typeMismatch, LanguageMessages.expected(t.description, found: s.settled.description), at: span)
     }
 
     /// Drops the static diagnostics that evaluation also reported (same code and span) and
@@ -658,7 +660,7 @@ extension Engine {
             guard let block else { return }
             if block == .user && name.name == "password" { return }
             guard let a = Schema.attribute(name.name, of: block) else {
-                staticError(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(block.keyword)` block", at: name.span,
+                staticError(.unknownAttribute, LanguageMessages.unknownAttribute(name.name, in: block.keyword), at: name.span,
                             help: Suggest.didYouMean(name.name, among: Schema.attributes(of: block).map(\.name)))
                 return
             }
@@ -707,7 +709,7 @@ extension Engine {
         case .assertDecl(let c, let m):
             let t = staticType(c, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(t.description)`", at: c.span)
+                staticError(.typeMismatch, LanguageMessages.assertNotBool(t.description), at: c.span)
             }
             if let m { _ = staticType(m, env, scope) }
         case .forLoop(let variable, let sequence, let body):
@@ -726,7 +728,7 @@ extension Engine {
         case .ifStatement(let cond, let then, let elseBranch):
             let t = staticType(cond, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(t.description)`", at: cond.span)
+                staticError(.typeMismatch, LanguageMessages.ifNotBool(t.description), at: cond.span)
             }
             var inside = scope
             typeItems(then.items, env, &inside, block: block)
