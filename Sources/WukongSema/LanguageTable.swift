@@ -387,8 +387,8 @@ enum MemberTable {
 // MARK: - Built-in functions
 
 enum BuiltinArguments: Sendable {
-    /// One argument of one of these shapes.
-    case one([Shape])
+    /// One argument of one of these shapes; `takes` says which in messages ("a `String`").
+    case one([Shape], takes: String)
     /// One argument of any type.
     case any
     /// Two arguments that `<` orders (the rules of `OperatorTable`).
@@ -421,7 +421,7 @@ struct BuiltinFunction: Sendable {
     func accepts(_ shapes: [Shape]) -> Bool {
         switch arguments {
         case .any: return true
-        case .one(let ok): return ok.contains(shapes[0])
+        case .one(let ok, _): return ok.contains(shapes[0])
         case .ordered: return OperatorTable.rule(.less, shapes[0], shapes[1]) != nil
         }
     }
@@ -431,16 +431,15 @@ struct BuiltinFunction: Sendable {
     func mismatch(_ types: [String]) -> (message: String, atCall: Bool) {
         switch arguments {
         case .ordered: return (LanguageMessages.cannotCompare(name, types[0], types[1]), true)
-        case .one(let ok) where ok.contains(.list):
-            return ("mismatched types: `\(name)` takes a list, string or record, found `\(types[0])`", false)
-        default: return ("mismatched types: `\(name)` takes a `String`, found `\(types[0])`", false)
+        case .one(_, let takes): return ("mismatched types: `\(name)` takes \(takes), found `\(types[0])`", false)
+        case .any: return ("", false)  // never: anything is accepted
         }
     }
 }
 
 enum BuiltinTable {
     static let functions: [BuiltinFunction] = [
-        BuiltinFunction(name: "len", arguments: .one([.list, .string, .record]), expected: nil, result: .type(.int),
+        BuiltinFunction(name: "len", arguments: .one([.list, .string, .record], takes: "a list, string or record"), expected: nil, result: .type(.int),
                         signature: "len(x: [T] | String | record) -> Int",
                         doc: "the number of elements of a list or range, characters of a string, fields of a record") { e, a, s in
             e.length(a[0], span: s)
@@ -449,15 +448,15 @@ enum BuiltinTable {
                         signature: "str(x) -> String", doc: "the value as text (as `${x}` writes it)") { _, a, s in
             LValue(.string(a[0].value.text), s)
         },
-        BuiltinFunction(name: "ip", arguments: .one([.string, .ip, .ifaddr]), expected: .ip, result: .type(.ip),
+        BuiltinFunction(name: "ip", arguments: .one([.string, .ip, .ifaddr], takes: "a `String`"), expected: .ip, result: .type(.ip),
                         signature: "ip(s: String) -> IP", doc: "the address a string spells (or an IfAddr's address)") { e, a, s in
             e.convert(a[0], to: .ip, span: s)
         },
-        BuiltinFunction(name: "cidr", arguments: .one([.string, .cidr, .ifaddr]), expected: .cidr, result: .type(.cidr),
+        BuiltinFunction(name: "cidr", arguments: .one([.string, .cidr, .ifaddr], takes: "a `String`"), expected: .cidr, result: .type(.cidr),
                         signature: "cidr(s: String) -> CIDR", doc: "the network a string spells") { e, a, s in
             e.convert(a[0], to: .cidr, span: s)
         },
-        BuiltinFunction(name: "mac", arguments: .one([.string, .mac]), expected: .mac, result: .type(.mac),
+        BuiltinFunction(name: "mac", arguments: .one([.string, .mac], takes: "a `String`"), expected: .mac, result: .type(.mac),
                         signature: "mac(s: String) -> MAC", doc: "the MAC address a string spells") { e, a, s in
             e.convert(a[0], to: .mac, span: s)
         },
