@@ -41,7 +41,7 @@ extension Engine {
             }
             error(.assertionFailed, text, at: a.span)
         default:
-            error(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(c.value.type.description)`", at: c.span)
+            error(.typeMismatch, LanguageMessages.assertNotBool(c.value.type.description), at: c.span)
         }
     }
 

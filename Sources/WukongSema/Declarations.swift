@@ -525,7 +525,7 @@ extension Engine {
                 }
             case .error: break
             default:
-                error(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(c.value.type.description)`", at: c.span)
+                error(.typeMismatch, LanguageMessages.ifNotBool(c.value.type.description), at: c.span)
             }
         case .error:
             break
@@ -561,7 +561,7 @@ extension Engine {
         }
         guard Schema.hasAttribute(name.name, of: inst.block) else {
             let similar = Suggest.similar(to: name.name, among: Schema.attributes(of: inst.block).map(\.name))
-            error(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(inst.block.keyword)` block", at: name.span,
+            error(.unknownAttribute, LanguageMessages.unknownAttribute(name.name, in: inst.block.keyword), at: name.span,
                   help: Suggest.didYouMean(name.name, among: similar), fixIts: similar.map { FixIt(replace: name.span, with: $0) })
             return
         }

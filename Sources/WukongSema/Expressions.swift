@@ -6,7 +6,8 @@ import WukongSyntax
 // Every function returns an `LValue`; `.error` values propagate silently.
 
 extension Engine {
-    static let builtinFunctions: Set<String> = ["len", "str", "ip", "cidr", "mac", "min", "max"]
+    /// The names of the built-in functions (`BuiltinTable`).
+    static let builtinFunctions: Set<String> = BuiltinTable.names
     static let typeNames: [String: VType] = [
         "Int": .int, "Bool": .bool, "String": .string, "Quantity": .quantity, "IP": .ip, "CIDR": .cidr,
         "IfAddr": .ifaddr, "MAC": .mac, "Host": .ref(.host), "Nic": .ref(.nic), "Vlan": .ref(.vlan),
@@ -80,7 +81,7 @@ extension Engine {
                 return LValue(branch.value, branch.span)
             case .error: return .error(span)
             default:
-                error(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(cv.value.type.description)`", at: cv.span)
+                error(.typeMismatch, LanguageMessages.conditionNotBool(cv.value.type.description), at: cv.span)
                 return .error(span)
             }
         case .parenthesized(let x):
@@ -324,12 +325,13 @@ extension Engine {
             let v = force(s)
             return LValue(v.value, span)
         case .binding(.fn), .global(.fn), .builtin:
-            error(.notAValue, "function `\(id.name)` is not a value", at: span, help: "call it: `\(id.name)(…)`")
+            let (message, help) = LanguageMessages.functionNotAValue(id.name)
+            error(.notAValue, message, at: span, help: help)
             return .error(span)
         case .global(.module(let m)):
             if allowModule { return LValue(.module(m), span) }
-            error(.notAValue, "module `\(id.name)` is not a value", at: span,
-                  help: "use one of its definitions: `\(id.name).<name>`")
+            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
+            error(.notAValue, message, at: span, help: help)
             return .error(span)
         case .global(let entry):
             return refValue(entry, span: span) ?? .error(span)
@@ -403,7 +405,7 @@ extension Engine {
         case .range(let r): return materialise(r, span: v.span)
         case .error: return nil
         default:
-            error(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(v.value.type.description)`", at: v.span)
+            error(.typeMismatch, LanguageMessages.notIterable(v.value.type.description), at: v.span)
             return nil
         }
     }

@@ -2,8 +2,9 @@ import WukongDiagnostics
 import WukongSyntax
 
 /// What editors need to know of the language without compiling anything: the attributes of
-/// each block with their types, the built-in functions, the standard-library modules. Read
-/// from the same tables the checker uses (`Schema`, `Stdlib`).
+/// each block with their types, the built-in functions and members with their signatures, the
+/// keywords, the standard-library modules. Read from the same tables the checker uses
+/// (`Schema`, `LanguageTable.swift`, `TokenKind.keywords`, `Stdlib`).
 public enum LanguageFacts {
     public struct Attribute: Sendable, Equatable {
         public var name: String
@@ -29,7 +30,41 @@ public enum LanguageFacts {
         return ResourceKind.allCases.filter { Schema.allowsChild($0, in: block) }
     }
 
-    public static let builtinFunctions: [String] = ["len", "str", "ip", "cidr", "mac", "min", "max"]
+    /// The built-in functions' names, in `BuiltinTable` order.
+    public static let builtinFunctions: [String] = BuiltinTable.functions.map(\.name)
+
+    /// A built-in function or member as hover and completion show it.
+    public struct Builtin: Sendable, Equatable {
+        public var name: String
+        /// `len(x: [T] | String | record) -> Int`, `.host(n: Int) -> IP`, `.prefix: Int`.
+        public var signature: String
+        public var doc: String
+        public var isMethod: Bool
+    }
+
+    /// The built-in functions with their signatures (from `BuiltinTable`).
+    public static var builtinFunctionFacts: [Builtin] {
+        BuiltinTable.functions.map { Builtin(name: $0.name, signature: $0.signature, doc: $0.doc, isMethod: false) }
+    }
+
+    /// The built-in members and methods of values of a type, by the type's name as annotations
+    /// and messages write it (`CIDR`, `IfAddr`, `IP`, `[Int]`, `Network`, `VM NIC` …), from
+    /// `MemberTable`; a resource's attributes are `attributes(of:)`.
+    public static func members(ofType typeName: String) -> [Builtin] {
+        let shape: Shape?
+        if typeName.hasPrefix("[") { shape = .list }
+        else if typeName == "VM NIC" { shape = .vmNic }
+        else if let t = Engine.typeNames[typeName] { shape = Shape(t) ?? (t == .link ? .ref : nil) }
+        else { shape = nil }
+        guard let shape else { return [] }
+        return MemberTable.rules(of: shape).map { Builtin(name: $0.name, signature: $0.signature, doc: $0.doc, isMethod: $0.isMethod) }
+    }
+
+    /// Every built-in member name (any type): what a VM NIC cannot be named.
+    public static var builtinMemberNames: Set<String> { Schema.builtinMembers }
+
+    /// The reserved words (the lexer's list).
+    public static var keywords: [String] { TokenKind.keywords }
 
     /// The standard-library modules (`std.<name>`) and the names each defines, in source order.
     public static var stdlibModules: [(name: String, definitions: [String])] {

@@ -2,14 +2,15 @@ import WukongDiagnostics
 import WukongNet
 import WukongSyntax
 
-// Member access `x.y` (LANGUAGE.md §4 "Built-in members") and the on-demand `auto`
-// allocation behind `vm.nic.address`.
+// Member access `x.y` (LANGUAGE.md §4 "Built-in members"): modules and records, the built-in
+// members of `MemberTable` (LanguageTable.swift), the attributes of resources and VM NICs
+// (`Schema`), and the on-demand `auto` allocation behind `vm.nic.address`.
 
 extension Engine {
     func member(of b: LValue, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
         func unknown(_ what: String, _ candidates: [String]) -> LValue {
-            error(.unknownMember, "\(what) has no member `\(name)`", at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            error(.unknownMember, LanguageMessages.noMember(what, name), at: m.span, help: Suggest.didYouMean(name, among: candidates))
             return .error(span)
         }
         switch b.value {
@@ -22,61 +23,37 @@ extension Engine {
             case .letSlot(let s): return LValue(force(s).value, span)
             case .module(let other): return LValue(.module(other), span)
             case .fn:
-                error(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
+                error(.notAValue, message, at: m.span, help: help)
                 return .error(span)
             default: return .error(span)
             }
         case .record(let r):
             guard let v = r[name] else { return unknown("the record", r.keys) }
             return LValue(v.value, v.value.isCompound ? v.span : span)
-        case .cidr(let c):
-            switch name {
-            case "network": return LValue(.ip(c.network), span)
-            case "prefix": return LValue(.int(c.prefix), span)
-            case "broadcast":
-                if c.isV6 {
-                    error(.valueOutOfRange, "IPv6 networks have no broadcast address", at: m.span)
-                    return .error(span)
-                }
-                return LValue(.ip(c.broadcast), span)
-            case "size":
-                guard let s = c.size else {
-                    error(.integerOverflow, "integer overflow: `\(c)` has more addresses than fit in 64 bits", at: span)
-                    return .error(span)
-                }
-                return LValue(.int(s), span)
-            case "host", "contains":
-                error(.unknownMember, "`\(name)` is a method of `CIDR`", at: m.span,
-                      help: name == "host" ? "call it: `.host(n)`" : "call it: `.contains(ip)`")
-                return .error(span)
-            default:
-                return unknown("`CIDR`", ["network", "broadcast", "prefix", "size", "host", "contains"])
-            }
-        case .ifaddr(let a):
-            switch name {
-            case "address": return LValue(.ip(a.address), span)
-            case "prefix": return LValue(.int(a.prefix), span)
-            case "network": return LValue(.cidr(a.network), span)
-            default: return unknown("`IfAddr`", ["address", "prefix", "network"])
-            }
-        case .ip(let a):
-            switch name {
-            case "is_v4": return LValue(.bool(a.isV4), span)
-            case "is_v6": return LValue(.bool(a.isV6), span)
-            default: return unknown("`IP`", ["is_v4", "is_v6"])
-            }
-        case .ref(let r):
-            return resourceMember(r, m, span: span)
-        case .vmNic(let vm, let nic):
-            return nicMember(vm: vm, nic: nic, m, span: span)
         default:
-            return unknown("`\(b.value.type.description)`", [])
+            break
+        }
+        // the built-in members of `MemberTable`
+        guard let shape = b.value.shape else { return unknown("`\(b.value.type.description)`", []) }
+        if let rule = MemberTable.rule(shape, name) {
+            if rule.isMethod {
+                let (message, help) = LanguageMessages.isAMethod(rule, of: b.value.type.description)
+                error(.unknownMember, message, at: m.span, help: help)
+                return .error(span)
+            }
+            return rule.eval(self, b, [], m, span)
+        }
+        // the attributes of resources and VM NICs (`Schema`)
+        switch b.value {
+        case .ref(let r): return resourceMember(r, m, span: span)
+        case .vmNic(let vm, let nic): return nicMember(vm: vm, nic: nic, m, span: span)
+        default: return unknown("`\(b.value.type.description)`", MemberTable.names(of: shape))
         }
     }
 
     func resourceMember(_ r: Ref, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
-        if name == "name" { return LValue(.string(r.name), span) }
         guard r.instance >= 0, r.instance < instances.count else { return .error(span) }
         let idx = r.instance
         let inst = instances[idx]
@@ -90,7 +67,7 @@ extension Engine {
             return LValue(force(inst, on).value, span)
         }
         guard Schema.attribute(name, of: inst.block) != nil else {
-            var candidates = ["name"] + Schema.attributes(of: inst.block).map(\.name)
+            var candidates = MemberTable.names(of: .ref) + Schema.attributes(of: inst.block).map(\.name)
             if inst.kind == .vm {
                 candidates += inst.children.compactMap { instances[$0].kind == .nic ? instances[$0].name : nil }
             }
@@ -122,48 +99,54 @@ extension Engine {
         return nil
     }
 
+    /// `vm.nic.network`.
+    func nicNetwork(vm: Int, nic: String, span: Span) -> LValue {
+        guard let idx = vmNicInstance(vm: vm, nic: nic), let on = instances[idx].onSlot else { return .error(span) }
+        return LValue(force(instances[idx], on).value, span)
+    }
+
+    /// `vm.nic.address`: the NIC's address, allocated when it is `auto`.
+    func nicAddress(vm: Int, nic: String, span: Span) -> LValue {
+        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
+        let inst = instances[idx]
+        let full = "\(instances[vm].name).\(nic)"
+        guard let slot = inst.attr("address") else {
+            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
+                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            return .error(span)
+        }
+        let v = force(inst, slot)
+        switch v.value {
+        case .ip(let a): return LValue(.ip(a), span)
+        case .ifaddr(let a): return LValue(.ip(a.address), span)
+        case .dhcp:
+            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
+                  notes: [DiagnosticNote("declared here", at: inst.attrs[slot].nameSpan)])
+            return .error(span)
+        case .auto:
+            return allocated(idx, span: span)
+        default:
+            return .error(span)
+        }
+    }
+
+    /// The `Schema.vmNic` attributes of `vm.nic` (its built-in members are in `MemberTable`).
     func nicMember(vm: Int, nic: String, _ m: Identifier, span: Span) -> LValue {
         guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
         let inst = instances[idx]
         let full = "\(instances[vm].name).\(nic)"
-        switch m.name {
-        case "name": return LValue(.string(nic), span)
-        case "network":
-            guard let on = inst.onSlot else { return .error(span) }
-            return LValue(force(inst, on).value, span)
-        case "address":
-            guard let slot = inst.attr("address") else {
-                error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                      notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
-                return .error(span)
-            }
-            let v = force(inst, slot)
-            switch v.value {
-            case .ip(let a): return LValue(.ip(a), span)
-            case .ifaddr(let a): return LValue(.ip(a.address), span)
-            case .dhcp:
-                error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                      notes: [DiagnosticNote("declared here", at: inst.attrs[slot].nameSpan)])
-                return .error(span)
-            case .auto:
-                return allocated(idx, span: span)
-            default:
-                return .error(span)
-            }
-        default:
-            guard Schema.attribute(m.name, of: .vmNic) != nil else {
-                error(.unknownMember, "nic `\(full)` has no member `\(m.name)`", at: m.span,
-                      help: Suggest.didYouMean(m.name, among: ["name", "network"] + Schema.vmNic.map(\.name)))
-                return .error(span)
-            }
-            guard let slot = inst.attr(m.name) else {
-                error(.unsetAttribute, "nic `\(full)` has no `\(m.name)`", at: span,
-                      notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
-                return .error(span)
-            }
-            let v = force(inst, slot)
-            return LValue(v.value, span)
+        guard Schema.attribute(m.name, of: .vmNic) != nil else {
+            error(.unknownMember, "nic `\(full)` has no member `\(m.name)`", at: m.span,
+                  help: Suggest.didYouMean(m.name, among: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name)))
+            return .error(span)
         }
+        guard let slot = inst.attr(m.name) else {
+            error(.unsetAttribute, "nic `\(full)` has no `\(m.name)`", at: span,
+                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            return .error(span)
+        }
+        let v = force(inst, slot)
+        return LValue(v.value, span)
     }
 
     // MARK: - auto

@@ -2,27 +2,29 @@ import WukongDiagnostics
 import WukongNet
 import WukongSyntax
 
-// Operators, calls and built-in functions (LANGUAGE.md §4).
+// Operators, calls and built-in functions (LANGUAGE.md §4): the evaluator's dispatch to the
+// rules of `LanguageTable.swift`, and the evaluation functions those rules name (value errors —
+// overflow, division by zero, address families, sizes — are reported here, never statically).
 
 extension Engine {
     func unary(_ op: UnaryOperator, _ v: LValue, span: Span) -> LValue {
-        switch (op, v.value) {
-        case (_, .error): return .error(span)
-        case (.negate, .int(let i)):
-            let (r, o) = (0 as Int).subtractingReportingOverflow(i)
-            if o { error(.integerOverflow, "integer overflow: `-(\(i))` does not fit in 64 bits", at: span); return .error(span) }
-            return LValue(.int(r), span)
-        case (.not, .bool(let b)):
-            return LValue(.bool(!b), span)
-        default:
-            error(.typeMismatch, "mismatched types: cannot apply `\(op.rawValue)` to `\(v.value.type.description)`", at: span)
-            return .error(span)
-        }
+        if v.value.isError { return .error(span) }
+        if let shape = v.value.shape, let rule = OperatorTable.unaryRule(op, shape) { return rule.eval(self, op, v, span) }
+        error(.typeMismatch, LanguageMessages.cannotApply(op, v.value.type.description), at: span)
+        return .error(span)
+    }
+
+    func negate(_ v: LValue, span: Span) -> LValue {
+        guard case .int(let i) = v.value else { return .error(span) }
+        let (r, o) = (0 as Int).subtractingReportingOverflow(i)
+        if o { error(.integerOverflow, "integer overflow: `-(\(i))` does not fit in 64 bits", at: span); return .error(span) }
+        return LValue(.int(r), span)
     }
 
     func binary(_ op: BinaryOperator, _ le: Expr, _ re: Expr, _ env: Env, span: Span) -> LValue {
         switch op {
         case .and, .or:
+            // lazy: the rule (`Bool && Bool`) says what each side must be
             let l = eval(le, env)
             guard case .bool(let a) = l.value else {
                 if !l.value.isError { mismatchOperand(op, l) }
@@ -40,54 +42,22 @@ extension Engine {
         }
         let l = eval(le, env), r = eval(re, env)
         if l.value.isError || r.value.isError { return .error(span) }
-        switch op {
-        case .range, .rangeInclusive: return range(l, r, inclusive: op == .rangeInclusive, span: span)
-        case .equal, .notEqual:
-            guard comparable(l.value, r.value) else { return cannotApply(op, l, r, span: span) }
-            let eq = l.value == r.value
-            return LValue(.bool(op == .equal ? eq : !eq), span)
-        case .less, .lessEqual, .greater, .greaterEqual:
-            guard let c = order(l.value, r.value) else { return cannotApply(op, l, r, span: span) }
-            let b: Bool
-            switch op {
-            case .less: b = c < 0
-            case .lessEqual: b = c <= 0
-            case .greater: b = c > 0
-            default: b = c >= 0
-            }
-            return LValue(.bool(b), span)
-        case .in:
-            return membership(l, r, span: span)
-        case .add, .subtract, .multiply, .divide, .remainder:
-            return arithmetic(op, l, r, span: span)
-        case .and, .or:
-            return .error(span)
+        guard let ls = l.value.shape, let rs = r.value.shape, let rule = OperatorTable.rule(op, ls, rs) else {
+            return cannotApply(op, l, r, span: span)
         }
+        return rule.eval(self, op, l, r, span)
     }
 
     func mismatchOperand(_ op: BinaryOperator, _ v: LValue) {
-        error(.typeMismatch, "mismatched types: `\(op.rawValue)` expects `Bool`, found `\(v.value.type.description)`", at: v.span)
+        error(.typeMismatch, LanguageMessages.expectsBool(op, v.value.type.description), at: v.span)
     }
 
     func cannotApply(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
-        error(.typeMismatch,
-              "mismatched types: cannot apply `\(op.rawValue)` to `\(l.value.type.description)` and `\(r.value.type.description)`",
-              at: span)
+        error(.typeMismatch, LanguageMessages.cannotApply(op, l.value.type.description, r.value.type.description), at: span)
         return .error(span)
     }
 
-    func comparable(_ a: Value, _ b: Value) -> Bool {
-        switch (a, b) {
-        case (.int, .int), (.bool, .bool), (.string, .string), (.quantity, .quantity), (.ip, .ip), (.cidr, .cidr),
-             (.ifaddr, .ifaddr), (.mac, .mac), (.list, .list), (.record, .record), (.range, .range), (.vmNic, .vmNic),
-             (.list, .range), (.range, .list): return true
-        case (.auto, .auto), (.auto, .dhcp), (.dhcp, .auto), (.dhcp, .dhcp), (.pod, .pod): return true
-        case (.ref, .ref): return true
-        default: return false
-        }
-    }
-
-    /// -1/0/1, nil when the values have no order.
+    /// -1/0/1, nil when the values have no order (no rule, or addresses of two families).
     func order(_ a: Value, _ b: Value) -> Int? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
@@ -99,14 +69,28 @@ extension Engine {
         }
     }
 
-    func membership(_ l: LValue, _ r: LValue, span: Span) -> LValue {
+    /// `< <= > >=` on values of one ordered shape.
+    func ordering(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        guard let c = order(l.value, r.value) else { return cannotApply(op, l, r, span: span) }
+        let b: Bool
+        switch op {
+        case .less: b = c < 0
+        case .lessEqual: b = c <= 0
+        case .greater: b = c > 0
+        default: b = c >= 0
+        }
+        return LValue(.bool(b), span)
+    }
+
+    /// `x in list`, `x in range`, `list.contains(x)`. A value of another type than the
+    /// elements is not one of them (`false`), for a range as for a list.
+    func elementOf(_ l: LValue, _ r: LValue, span: Span) -> LValue {
         switch (l.value, r.value) {
-        case (.ip(let a), .cidr(let c)): return LValue(.bool(c.contains(a)), span)
         case (_, .list(let xs)): return LValue(.bool(xs.contains { $0.value == l.value }), span)
         case (.int(let i), .range(.int(let f, let t))): return LValue(.bool(i >= f && i <= t), span)
         case (.ip(let a), .range(.ip(let f, let t))): return LValue(.bool(a.isV6 == f.isV6 && a >= f && a <= t), span)
-        case (.ip, .range(.emptyIP)): return LValue(.bool(false), span)
-        default: return cannotApply(.in, l, r, span: span)
+        case (_, .range): return LValue(.bool(false), span)
+        default: return .error(span)
         }
     }
 
@@ -152,29 +136,47 @@ extension Engine {
         return .error(span)
     }
 
-    func arithmetic(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
-        switch (op, l.value, r.value) {
-        case (_, .int(let a), .int(let b)):
-            let (v, o): (Int, Bool)
-            switch op {
-            case .add: (v, o) = a.addingReportingOverflow(b)
-            case .subtract: (v, o) = a.subtractingReportingOverflow(b)
-            case .multiply: (v, o) = a.multipliedReportingOverflow(by: b)
-            case .divide:
-                if b == 0 { return divisionByZero(op, span: span, rhs: r) }
-                (v, o) = a.dividedReportingOverflow(by: b)
-            default:
-                if b == 0 { return divisionByZero(op, span: span, rhs: r) }
-                (v, o) = a.remainderReportingOverflow(dividingBy: b)
-            }
-            if o { return overflow(op, l, r, span: span) }
-            return LValue(.int(v), span)
-        case (.add, .string(let a), .string(let b)):
+    func intArithmetic(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        guard case .int(let a) = l.value, case .int(let b) = r.value else { return .error(span) }
+        let (v, o): (Int, Bool)
+        switch op {
+        case .add: (v, o) = a.addingReportingOverflow(b)
+        case .subtract: (v, o) = a.subtractingReportingOverflow(b)
+        case .multiply: (v, o) = a.multipliedReportingOverflow(by: b)
+        case .divide:
+            if b == 0 { return divisionByZero(op, span: span, rhs: r) }
+            (v, o) = a.dividedReportingOverflow(by: b)
+        default:
+            if b == 0 { return divisionByZero(op, span: span, rhs: r) }
+            (v, o) = a.remainderReportingOverflow(dividingBy: b)
+        }
+        if o { return overflow(op, l, r, span: span) }
+        return LValue(.int(v), span)
+    }
+
+    /// `String + String`, `[T] + [T]` (a range is a list here too).
+    func concatenate(_ l: LValue, _ r: LValue, span: Span) -> LValue {
+        switch (l.value, r.value) {
+        case (.string(let a), .string(let b)):
             guard a.utf8.count + b.utf8.count <= Engine.maxStringBytes else { return tooLarge("string", span: span) }
             return LValue(.string(a + b), span)
-        case (.add, .list(let a), .list(let b)):
+        default:
+            let a: [LValue], b: [LValue]
+            if case .list(let xs) = l.value { a = xs } else {
+                guard case .range(let rg) = l.value, let xs = materialise(rg, span: l.span) else { return .error(span) }
+                a = xs
+            }
+            if case .list(let xs) = r.value { b = xs } else {
+                guard case .range(let rg) = r.value, let xs = materialise(rg, span: r.span) else { return .error(span) }
+                b = xs
+            }
             guard a.count + b.count <= Engine.rangeCap else { return tooLarge("list", span: span) }
             return LValue(.list(a + b), span)
+        }
+    }
+
+    func quantityArithmetic(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        switch (op, l.value, r.value) {
         case (.add, .quantity(let a), .quantity(let b)), (.subtract, .quantity(let a), .quantity(let b)):
             let (v, o) = op == .add ? a.bytes.addingReportingOverflow(b.bytes) : a.bytes.subtractingReportingOverflow(b.bytes)
             if o { return overflow(op, l, r, span: span) }
@@ -203,28 +205,36 @@ extension Engine {
                 return .error(span)
             }
             return LValue(.quantity(Quantity(bytes: q.bytes / Int64(n))), span)
-        case (.add, .ip(let a), .int(let n)), (.subtract, .ip(let a), .int(let n)):
-            var delta = n
-            if op == .subtract {
-                let (d, o) = (0 as Int).subtractingReportingOverflow(n)
-                if o { return overflow(op, l, r, span: span) }
-                delta = d
-            }
-            guard let res = a.adding(delta) else {
-                error(.valueOutOfRange, "`\(a) \(op.rawValue) \(n)` leaves the \(a.isV6 ? "IPv6" : "IPv4") address space", at: span)
-                return .error(span)
-            }
-            return LValue(.ip(res), span)
-        case (.subtract, .ip(let a), .ip(let b)):
-            guard a.isV6 == b.isV6 else {
-                error(.typeMismatch, "mismatched types: cannot subtract addresses of different families", at: span)
-                return .error(span)
-            }
-            guard let d = a.distance(from: b) else { return overflow(op, l, r, span: span) }
-            return LValue(.int(d), span)
         default:
             return cannotApply(op, l, r, span: span)
         }
+    }
+
+    /// `IP + Int`, `IP - Int`.
+    func addressOffset(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        guard case .ip(let a) = l.value, case .int(let n) = r.value else { return .error(span) }
+        var delta = n
+        if op == .subtract {
+            let (d, o) = (0 as Int).subtractingReportingOverflow(n)
+            if o { return overflow(op, l, r, span: span) }
+            delta = d
+        }
+        guard let res = a.adding(delta) else {
+            error(.valueOutOfRange, "`\(a) \(op.rawValue) \(n)` leaves the \(a.isV6 ? "IPv6" : "IPv4") address space", at: span)
+            return .error(span)
+        }
+        return LValue(.ip(res), span)
+    }
+
+    /// `IP - IP`.
+    func addressDistance(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
+        guard case .ip(let a) = l.value, case .ip(let b) = r.value else { return .error(span) }
+        guard a.isV6 == b.isV6 else {
+            error(.typeMismatch, "mismatched types: cannot subtract addresses of different families", at: span)
+            return .error(span)
+        }
+        guard let d = a.distance(from: b) else { return overflow(op, l, r, span: span) }
+        return LValue(.int(d), span)
     }
 
     // MARK: - Calls
@@ -247,7 +257,7 @@ extension Engine {
             default:
                 let v = evalName(id, env, expected: nil, allowModule: false)
                 if !v.value.isError {
-                    error(.typeMismatch, "mismatched types: `\(id.name)` is a `\(v.value.type.description)`, not a function", at: id.span)
+                    error(.typeMismatch, LanguageMessages.notAFunction(id.name, v.value.type.description), at: id.span)
                 }
                 return .error(span)
             }
@@ -281,7 +291,7 @@ extension Engine {
 
     func argumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
         if n == found { return true }
-        error(.wrongArgumentCount, "`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+        error(.wrongArgumentCount, LanguageMessages.argumentCount(name, expected: n, found: found), at: span)
         return false
     }
 
@@ -321,99 +331,97 @@ extension Engine {
         return LValue(v.value, span)
     }
 
+
+    /// A call of a built-in function: arity and argument types from its `BuiltinTable` entry.
     func callBuiltin(_ name: String, _ args: [Expr], _ env: Env, span: Span) -> LValue {
-        switch name {
-        case "min", "max":
-            guard argumentCount(name, expected: 2, found: args.count, span: span) else { return .error(span) }
-            let a = eval(args[0], env), b = eval(args[1], env)
-            if a.value.isError || b.value.isError { return .error(span) }
-            guard let c = order(a.value, b.value) else {
-                error(.typeMismatch, "mismatched types: `\(name)` cannot compare `\(a.value.type.description)` and `\(b.value.type.description)`", at: span)
-                return .error(span)
-            }
-            let pick = name == "min" ? (c <= 0 ? a : b) : (c >= 0 ? a : b)
-            return LValue(pick.value, span)
-        default: break
+        guard let f = BuiltinTable.function(name) else { return .error(span) }
+        guard argumentCount(name, expected: f.arity, found: args.count, span: span) else { return .error(span) }
+        var values: [LValue] = []
+        values.reserveCapacity(args.count)
+        var shapes: [Shape] = []
+        var failed = false
+        for a in args {
+            let v = eval(a, env, expected: f.expected)
+            if let s = v.value.shape { shapes.append(s) } else { failed = true }
+            values.append(v)
         }
-        guard argumentCount(name, expected: 1, found: args.count, span: span) else { return .error(span) }
-        let arg = args[0]
-        switch name {
-        case "len":
-            let v = eval(arg, env)
-            switch v.value {
-            case .list(let xs): return LValue(.int(xs.count), span)
-            case .string(let s): return LValue(.int(s.count), span)
-            case .record(let r): return LValue(.int(r.keys.count), span)
-            case .range(let r):
-                guard let n = r.count else {
-                    error(.integerOverflow, "integer overflow: the range has more elements than fit in 64 bits", at: span)
-                    return .error(span)
-                }
-                return LValue(.int(n), span)
-            case .error: return .error(span)
-            default:
-                error(.typeMismatch, "mismatched types: `len` takes a list, string or record, found `\(v.value.type.description)`", at: v.span)
+        if failed {
+            // a module or function name as an argument is a value of no type
+            if let v = values.first(where: { !$0.value.isError && $0.value.shape == nil }) {
+                let (message, atCall) = f.mismatch(values.map { $0.value.type.description })
+                error(.typeMismatch, message, at: atCall ? span : v.span)
+            }
+            return .error(span)
+        }
+        guard f.accepts(shapes) else {
+            let (message, atCall) = f.mismatch(values.map { $0.value.type.description })
+            error(.typeMismatch, message, at: atCall ? span : values[0].span)
+            return .error(span)
+        }
+        return f.eval(self, values, span)
+    }
+
+    /// `len(x)`.
+    func length(_ v: LValue, span: Span) -> LValue {
+        switch v.value {
+        case .list(let xs): return LValue(.int(xs.count), span)
+        case .string(let s): return LValue(.int(s.count), span)
+        case .record(let r): return LValue(.int(r.keys.count), span)
+        case .range(let r):
+            guard let n = r.count else {
+                error(.integerOverflow, "integer overflow: the range has more elements than fit in 64 bits", at: span)
                 return .error(span)
             }
-        case "str":
-            let v = eval(arg, env)
-            if v.value.isError { return .error(span) }
-            return LValue(.string(v.value.text), span)
-        case "ip", "cidr", "mac":
-            let target: VType = name == "ip" ? .ip : name == "cidr" ? .cidr : .mac
-            let v = eval(arg, env, expected: target)
-            switch (target, v.value) {
-            case (_, .error): return .error(span)
-            case (.ip, .ip), (.cidr, .cidr), (.mac, .mac): return LValue(v.value, span)
-            case (.ip, .ifaddr(let a)): return LValue(.ip(a.address), span)
-            case (.cidr, .ifaddr(let a)):
-                reportHostBits(a, span: v.span, quoted: false)
-                return .error(span)
-            case (_, .string(let s)):
-                let c = convertLiteral(s, to: target, span: v.span) ?? .error(span)
-                return LValue(c.value, span)
-            default:
-                error(.typeMismatch, "mismatched types: `\(name)` takes a `String`, found `\(v.value.type.description)`", at: v.span)
-                return .error(span)
-            }
+            return LValue(.int(n), span)
+        default: return .error(span)
+        }
+    }
+
+    /// `ip(x)`, `cidr(x)`, `mac(x)`: the argument was evaluated against `target`.
+    func convert(_ v: LValue, to target: VType, span: Span) -> LValue {
+        switch (target, v.value) {
+        case (.ip, .ip), (.cidr, .cidr), (.mac, .mac): return LValue(v.value, span)
+        case (.ip, .ifaddr(let a)): return LValue(.ip(a.address), span)
+        case (.cidr, .ifaddr(let a)):
+            reportHostBits(a, span: v.span, quoted: false)
+            return .error(span)
+        case (_, .string(let s)):
+            let c = convertLiteral(s, to: target, span: v.span) ?? .error(span)
+            return LValue(c.value, span)
         default:
             return .error(span)
         }
     }
 
+    /// `min(a, b)`, `max(a, b)`.
+    func pick(_ a: LValue, _ b: LValue, smaller: Bool, span: Span) -> LValue {
+        guard let c = order(a.value, b.value) else {
+            error(.typeMismatch, LanguageMessages.cannotCompare(smaller ? "min" : "max", a.value.type.description,
+                                                               b.value.type.description), at: span)
+            return .error(span)
+        }
+        let p = smaller ? (c <= 0 ? a : b) : (c >= 0 ? a : b)
+        return LValue(p.value, span)
+    }
+
+    /// `x.name(args)`: a method of the `MemberTable`; its arguments are evaluated against the
+    /// parameter types and coerced to them.
     func method(_ b: LValue, _ m: Identifier, _ args: [Expr], _ env: Env, span: Span) -> LValue {
-        switch (b.value, m.name) {
-        case (.cidr(let c), "host"):
-            guard argumentCount("host", expected: 1, found: args.count, span: span) else { return .error(span) }
-            let n = coerce(eval(args[0], env, expected: .int), to: .int)
-            guard case .int(let i) = n.value else { return .error(span) }
-            guard let a = c.host(i) else {
-                let size = c.size.map { "\($0) addresses" } ?? "addresses"
-                error(.valueOutOfRange, "`host(\(i))` is outside the network `\(c)` (\(size))", at: span,
-                      help: "`.host(n)` takes 0 ≤ n < `.size`")
-                return .error(span)
-            }
-            return LValue(.ip(a), span)
-        case (.cidr(let c), "contains"):
-            guard argumentCount("contains", expected: 1, found: args.count, span: span) else { return .error(span) }
-            let v = coerce(eval(args[0], env, expected: .ip), to: .ip)
-            guard case .ip(let a) = v.value else { return .error(span) }
-            return LValue(.bool(c.contains(a)), span)
-        case (.list, "contains"), (.range, "contains"):
-            guard argumentCount("contains", expected: 1, found: args.count, span: span) else { return .error(span) }
-            let v = eval(args[0], env)
-            if v.value.isError { return .error(span) }
-            return membership(v, b, span: span)
-        default:
-            let candidates: [String]
-            switch b.value {
-            case .cidr: candidates = ["host", "contains"]
-            case .list, .range: candidates = ["contains"]
-            default: candidates = []
-            }
-            error(.unknownMember, "`\(b.value.type.description)` has no method `\(m.name)`", at: m.span,
+        guard let shape = b.value.shape, let rule = MemberTable.rule(shape, m.name), let params = rule.params else {
+            let candidates = b.value.shape.map { MemberTable.methodNames(of: $0) } ?? []
+            error(.unknownMember, LanguageMessages.noMethod(b.value.type.description, m.name), at: m.span,
                   help: Suggest.didYouMean(m.name, among: candidates))
             return .error(span)
         }
+        guard argumentCount(m.name, expected: params.count, found: args.count, span: span) else { return .error(span) }
+        var values: [LValue] = []
+        values.reserveCapacity(args.count)
+        for (i, a) in args.enumerated() {
+            let t = params[i].type
+            let v = t == .any ? eval(a, env) : coerce(eval(a, env, expected: t), to: t)
+            if v.value.isError { return .error(span) }
+            values.append(v)
+        }
+        return rule.eval(self, b, values, m, span)
     }
 }

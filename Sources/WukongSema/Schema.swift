@@ -179,8 +179,7 @@ enum Schema {
         }
     }
 
-    /// Built-in member names (a VM NIC cannot be reached under these names).
-    static let builtinMembers: Set<String> = ["name", "address", "network", "subnet", "gateway", "prefix", "size",
-                                              "broadcast", "host", "contains", "is_v4", "is_v6", "mac", "metric",
-                                              "ifname", "default_route"]
+    /// Built-in member names (LANGUAGE.md §4: they cannot be NIC names): every member of
+    /// `MemberTable`, and the attributes `vm.x` and `vm.nic.x` read.
+    static let builtinMembers: Set<String> = Set(MemberTable.rules.map(\.name) + vm.map(\.name) + vmNic.map(\.name))
 }

@@ -3,6 +3,9 @@ import WukongNet
 import WukongSyntax
 
 // Static typing: the type of an expression found without evaluating it (LANGUAGE.md §4).
+// What operators, built-in functions and members take and yield comes from the rules of
+// `LanguageTable.swift`, the ones evaluation runs (`LanguageTableTests` checks that both passes
+// report the same type errors).
 // Evaluation checks what it runs; two things it does not run are typed here:
 //   - the body of every `fn`, at its definition, with its parameters typed by their
 //     annotations (a function that is never called, or a branch no call takes, still gets
@@ -206,7 +209,7 @@ extension Engine {
                         for f in fs where !fields.contains(where: { $0.name == f.name }) { fields.append(f) }
                     case .unknown: complete = false
                     default:
-                        staticError(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t.settled.description)`", at: x.span)
+                        staticError(.typeMismatch, LanguageMessages.notSpreadable(t.settled.description), at: x.span)
                         complete = false
                     }
                 }
@@ -219,20 +222,19 @@ extension Engine {
             return staticCall(callee, args, env, scope, span: e.span)
         case .unary(let op, let x):
             let t = staticType(x, env, scope).settled
-            switch (op, t) {
-            case (_, .unknown): return op == .not ? .known(.bool) : .unknown
-            case (.negate, .known(.int)): return .known(.int)
-            case (.not, .known(.bool)): return .known(.bool)
-            default:
-                staticError(.typeMismatch, "mismatched types: cannot apply `\(op.rawValue)` to `\(t.description)`", at: e.span)
-                return .unknown
+            guard let shape = t.shape else {
+                // one rule per unary operator: its result is known whatever the operand
+                return OperatorTable.unaryRules.first { $0.op == op }.map { .known($0.result) } ?? .unknown
             }
+            if let rule = OperatorTable.unaryRule(op, shape) { return .known(rule.result) }
+            staticError(.typeMismatch, LanguageMessages.cannotApply(op, t.description), at: e.span)
+            return .unknown
         case .binary(let op, let l, let r):
             return staticBinary(op, l, r, env, scope, span: e.span)
         case .conditional(let c, let t, let o):
             let ct = staticType(c, env, scope).settled
             if !ct.isUnknown && ct != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(ct.description)`", at: c.span)
+                staticError(.typeMismatch, LanguageMessages.conditionNotBool(ct.description), at: c.span)
             }
             let tt = staticType(t, env, scope), ot = staticType(o, env, scope)
             return unifyBranches(tt, ot, then: t, otherwise: o, expected: nil)
@@ -260,12 +262,13 @@ extension Engine {
             guard s.state == .done, !s.value.value.isError else { return .unknown }
             return SType(s.value.value.type)
         case .binding(.fn), .global(.fn), .builtin:
-            staticError(.notAValue, "function `\(id.name)` is not a value", at: id.span, help: "call it: `\(id.name)(…)`")
+            let (message, help) = LanguageMessages.functionNotAValue(id.name)
+            staticError(.notAValue, message, at: id.span, help: help)
             return .unknown
         case .global(.module(let m)):
             if allowModule { return .module(m) }
-            staticError(.notAValue, "module `\(id.name)` is not a value", at: id.span,
-                        help: "use one of its definitions: `\(id.name).<name>`")
+            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
+            staticError(.notAValue, message, at: id.span, help: help)
             return .unknown
         case .global(.resource(let i)):
             guard let k = RefKind(instances[i].kind) else { return .unknown }
@@ -278,7 +281,7 @@ extension Engine {
     func staticMember(_ b: SType, _ m: Identifier) -> SType {
         let name = m.name
         func unknown(_ what: String, _ candidates: [String]) -> SType {
-            staticError(.unknownMember, "\(what) has no member `\(name)`", at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            staticError(.unknownMember, LanguageMessages.noMember(what, name), at: m.span, help: Suggest.didYouMean(name, among: candidates))
             return .unknown
         }
         switch b.settled {
@@ -293,135 +296,79 @@ extension Engine {
                 return SType(s.value.value.type)
             case .module(let other): return .module(other)
             case .fn:
-                staticError(.notAValue, "function `\(mod.name).\(name)` is not a value", at: m.span, help: "call it: `\(mod.name).\(name)(…)`")
+                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
+                staticError(.notAValue, message, at: m.span, help: help)
                 return .unknown
             default: return .unknown
             }
         case .record(let fs):
             guard let f = fs.first(where: { $0.name == name }) else { return unknown("the record", fs.map(\.name)) }
             return f.type
-        case .known(.cidr):
-            switch name {
-            case "network", "broadcast": return .known(.ip)
-            case "prefix", "size": return .known(.int)
-            case "host", "contains":
-                staticError(.unknownMember, "`\(name)` is a method of `CIDR`", at: m.span,
-                            help: name == "host" ? "call it: `.host(n)`" : "call it: `.contains(ip)`")
+        default:
+            break
+        }
+        // the built-in members of `MemberTable`
+        let t = b.settled
+        guard let shape = t.shape else { return .unknown }  // a String or a record (`image`) …
+        if let rule = MemberTable.rule(shape, name) {
+            if rule.isMethod {
+                let (message, help) = LanguageMessages.isAMethod(rule, of: t.description)
+                staticError(.unknownMember, message, at: m.span, help: help)
                 return .unknown
-            default: return unknown("`CIDR`", ["network", "broadcast", "prefix", "size", "host", "contains"])
             }
-        case .known(.ifaddr):
-            switch name {
-            case "address": return .known(.ip)
-            case "prefix": return .known(.int)
-            case "network": return .known(.cidr)
-            default: return unknown("`IfAddr`", ["address", "prefix", "network"])
-            }
-        case .known(.ip):
-            switch name {
-            case "is_v4", "is_v6": return .known(.bool)
-            default: return unknown("`IP`", ["is_v4", "is_v6"])
-            }
+            return SType(rule.result)
+        }
+        // the attributes of resources and VM NICs (`Schema`)
+        switch t {
         case .known(.ref(let k)):
-            if name == "name" { return .known(.string) }
             let block = Schema.blockKind(k.resourceKind, nested: nil)  // a `nic` reference is a node NIC
             if k == .vlan && name == "base" { return .known(.link) }
             if let a = Schema.attribute(name, of: block) { return SType(a.type) }
             if k == .vm { return .unknown }  // a NIC of the VM, by name
-            return unknown("`\(k.typeName)`", ["name"] + Schema.attributes(of: block).map(\.name))
+            return unknown("`\(k.typeName)`", MemberTable.names(of: .ref) + Schema.attributes(of: block).map(\.name))
         case .known(.vmNic):
-            switch name {
-            case "name": return .known(.string)
-            case "address": return .known(.ip)
-            case "network": return .unknown
-            default:
-                if let a = Schema.attribute(name, of: .vmNic) { return SType(a.type) }
-                return unknown("a VM NIC", ["name", "network"] + Schema.vmNic.map(\.name))
-            }
-        case let t:
-            return unknown("`\(t.description)`", [])
+            if let a = Schema.attribute(name, of: .vmNic) { return SType(a.type) }
+            return unknown("a VM NIC", MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name))
+        default:
+            return unknown("`\(t.description)`", MemberTable.names(of: shape))
         }
     }
 
     // MARK: - Operators
 
+    /// The type of `l op r` from the rules of `OperatorTable`. An unknown operand reports
+    /// nothing; the result is then known when every rule the known operand allows agrees on it.
     func staticBinary(_ op: BinaryOperator, _ le: Expr, _ re: Expr, _ env: Env, _ scope: StaticScope, span: Span) -> SType {
         let l = staticType(le, env, scope).settled, r = staticType(re, env, scope).settled
+        let ls = l.shape, rs = r.shape
         switch op {
         case .and, .or:
-            for (t, x) in [(l, le), (r, re)] where !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: `\(op.rawValue)` expects `Bool`, found `\(t.description)`", at: x.span)
+            // lazy: each side is checked on its own, as evaluation does
+            for (t, s, x) in [(l, ls, le), (r, rs, re)] {
+                if let s, OperatorTable.rules(op, lhs: s, rhs: nil).isEmpty {
+                    staticError(.typeMismatch, LanguageMessages.expectsBool(op, t.description), at: x.span)
+                }
             }
             return .known(.bool)
         default: break
         }
-        func cannot() -> SType {
-            staticError(.typeMismatch,
-                        "mismatched types: cannot apply `\(op.rawValue)` to `\(l.description)` and `\(r.description)`", at: span)
+        guard let ls, let rs else {
+            var result: SType? = nil
+            for rule in OperatorTable.rules(op, lhs: ls, rhs: rs) {
+                guard case .type(let t) = rule.result else { return .unknown }
+                if result == nil { result = SType(t) } else if result != SType(t) { return .unknown }
+            }
+            return result ?? .unknown
+        }
+        guard let rule = OperatorTable.rule(op, ls, rs) else {
+            staticError(.typeMismatch, LanguageMessages.cannotApply(op, l.description, r.description), at: span)
             return .unknown
         }
-        let unknownOperand = l.isUnknown || r.isUnknown
-        switch op {
-        case .equal, .notEqual:
-            if unknownOperand || Engine.staticComparable(l, r) { return .known(.bool) }
-            return cannot()
-        case .less, .lessEqual, .greater, .greaterEqual:
-            if unknownOperand { return .known(.bool) }
-            switch (l, r) {
-            case (.known(.int), .known(.int)), (.known(.quantity), .known(.quantity)), (.known(.string), .known(.string)),
-                 (.known(.ip), .known(.ip)):
-                return .known(.bool)
-            default: return cannot()
-            }
-        case .in:
-            if unknownOperand { return .known(.bool) }
-            switch (l, r) {
-            case (.known(.ip), .known(.cidr)), (_, .list): return .known(.bool)
-            default: return cannot()
-            }
-        case .range, .rangeInclusive:
-            switch (l, r) {
-            case (.known(.int), .known(.int)), (.known(.int), .unknown), (.unknown, .known(.int)): return .list(.known(.int))
-            case (.known(.ip), .known(.ip)), (.known(.ip), .unknown), (.unknown, .known(.ip)): return .list(.known(.ip))
-            case (.unknown, _), (_, .unknown): return .unknown
-            default: return cannot()
-            }
-        case .add, .subtract, .multiply, .divide, .remainder:
-            if unknownOperand {
-                // the result is known when one operand decides it
-                switch (op, l, r) {
-                case (.add, .known(.string), _), (.add, _, .known(.string)): return .known(.string)
-                case (_, .known(.quantity), _), (.multiply, _, .known(.quantity)): return .known(.quantity)
-                default: return .unknown
-                }
-            }
-            switch (op, l, r) {
-            case (_, .known(.int), .known(.int)): return .known(.int)
-            case (.add, .known(.string), .known(.string)): return .known(.string)
-            case (.add, .list(let a), .list(let b)): return .list(unify(a, b) ?? .unknown)
-            case (.add, .known(.quantity), .known(.quantity)), (.subtract, .known(.quantity), .known(.quantity)),
-                 (.multiply, .known(.quantity), .known(.int)), (.multiply, .known(.int), .known(.quantity)),
-                 (.divide, .known(.quantity), .known(.int)):
-                return .known(.quantity)
-            case (.add, .known(.ip), .known(.int)), (.subtract, .known(.ip), .known(.int)): return .known(.ip)
-            case (.subtract, .known(.ip), .known(.ip)): return .known(.int)
-            default: return cannot()
-            }
-        case .and, .or:
-            return .known(.bool)
-        }
-    }
-
-    static func staticComparable(_ a: SType, _ b: SType) -> Bool {
-        switch (a, b) {
-        case (.list, .list), (.record, .record): return true
-        case (.known(let x), .known(let y)):
-            switch (x, y) {
-            case (.ref, .ref), (.addressMode, .addressMode): return true
-            case (.ref, _), (_, .ref): return false
-            default: return x == y
-            }
-        default: return false
+        switch rule.result {
+        case .type(let t): return SType(t)
+        case .joinedList:
+            guard case .list(let a) = l, case .list(let b) = r else { return .unknown }
+            return .list(unify(a, b) ?? .unknown)
         }
     }
 
@@ -432,7 +379,7 @@ extension Engine {
         case .name(let id):
             if let t = scope.type(of: id.name) {
                 if !t.isUnknown {
-                    staticError(.typeMismatch, "mismatched types: `\(id.name)` is a `\(t.settled.description)`, not a function", at: id.span)
+                    staticError(.typeMismatch, LanguageMessages.notAFunction(id.name, t.settled.description), at: id.span)
                 }
                 for a in args { _ = staticType(a, env, scope) }
                 return .unknown
@@ -477,7 +424,7 @@ extension Engine {
 
     func staticArgumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
         if n == found { return true }
-        staticError(.wrongArgumentCount, "`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+        staticError(.wrongArgumentCount, LanguageMessages.argumentCount(name, expected: n, found: found), at: span)
         return false
     }
 
@@ -494,77 +441,35 @@ extension Engine {
         return def.returnType.map { SType($0) } ?? .unknown
     }
 
+    /// A call of a built-in function, typed by its `BuiltinTable` entry.
     func staticBuiltin(_ name: String, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
-        let argTypes = args.map { staticType($0, env, scope) }
-        switch name {
-        case "min", "max":
-            guard staticArgumentCount(name, expected: 2, found: args.count, span: span) else { return .unknown }
-            let a = argTypes[0].settled, b = argTypes[1].settled
-            if a.isUnknown { return b }
-            if b.isUnknown { return a }
-            switch (a, b) {
-            case (.known(.int), .known(.int)), (.known(.quantity), .known(.quantity)), (.known(.string), .known(.string)),
-                 (.known(.ip), .known(.ip)):
-                return a
-            default:
-                staticError(.typeMismatch, "mismatched types: `\(name)` cannot compare `\(a.description)` and `\(b.description)`", at: span)
-                return .unknown
-            }
-        default: break
-        }
-        guard staticArgumentCount(name, expected: 1, found: args.count, span: span) else { return .unknown }
-        let t = argTypes[0]
-        switch name {
-        case "len":
-            switch t.settled {
-            case .unknown, .known(.string), .list, .record: break
-            default:
-                staticError(.typeMismatch, "mismatched types: `len` takes a list, string or record, found `\(t.settled.description)`", at: args[0].span)
-            }
-            return .known(.int)
-        case "str":
-            return .known(.string)
-        case "ip", "cidr", "mac":
-            let target: VType = name == "ip" ? .ip : name == "cidr" ? .cidr : .mac
-            switch t {
-            case .unknown, .stringLiteral, .known(.string), .known(target): break
-            case .prefixLiteral where target != .mac: break
-            case .known(.ifaddr) where target == .ip: break
-            case .known(.ifaddr) where target == .cidr: break  // host bits: evaluation reports them
-            default:
-                staticError(.typeMismatch, "mismatched types: `\(name)` takes a `String`, found `\(t.settled.description)`", at: args[0].span)
-            }
-            return .known(target)
-        default:
+        let argTypes = args.map { staticType($0, env, scope).settled }
+        guard let f = BuiltinTable.function(name) else { return .unknown }
+        guard staticArgumentCount(name, expected: f.arity, found: args.count, span: span) else { return .unknown }
+        let shapes = argTypes.compactMap(\.shape)
+        if shapes.count == args.count, !f.accepts(shapes) {
+            let (message, atCall) = f.mismatch(argTypes.map(\.description))
+            staticError(.typeMismatch, message, at: atCall ? span : args[0].span)
             return .unknown
+        }
+        switch f.result {
+        case .type(let t): return .known(t)
+        case .firstArgument: return argTypes.first { !$0.isUnknown } ?? .unknown
         }
     }
 
+    /// `x.name(args)`: a method of the `MemberTable`, its arguments checked against the parameters.
     func staticMethod(_ b: SType, _ m: Identifier, _ args: [Expr], _ env: Env, _ scope: StaticScope, span: Span) -> SType {
         let argTypes = args.map { staticType($0, env, scope) }
-        switch (b, m.name) {
-        case (.known(.cidr), "host"):
-            guard staticArgumentCount("host", expected: 1, found: args.count, span: span) else { return .unknown }
-            checkAssignable(argTypes[0], to: .int, at: args[0].span)
-            return .known(.ip)
-        case (.known(.cidr), "contains"):
-            guard staticArgumentCount("contains", expected: 1, found: args.count, span: span) else { return .unknown }
-            checkAssignable(argTypes[0], to: .ip, at: args[0].span)
-            return .known(.bool)
-        case (.list, "contains"):
-            _ = staticArgumentCount("contains", expected: 1, found: args.count, span: span)
-            return .known(.bool)
-        default:
-            let candidates: [String]
-            switch b {
-            case .known(.cidr): candidates = ["host", "contains"]
-            case .list: candidates = ["contains"]
-            default: candidates = []
-            }
-            staticError(.unknownMember, "`\(b.description)` has no method `\(m.name)`", at: m.span,
+        guard let shape = b.shape, let rule = MemberTable.rule(shape, m.name), let params = rule.params else {
+            let candidates = b.shape.map { MemberTable.methodNames(of: $0) } ?? []
+            staticError(.unknownMember, LanguageMessages.noMethod(b.description, m.name), at: m.span,
                         help: Suggest.didYouMean(m.name, among: candidates))
             return .unknown
         }
+        guard staticArgumentCount(m.name, expected: params.count, found: args.count, span: span) else { return .unknown }
+        for (i, p) in params.enumerated() where p.type != .any { checkAssignable(argTypes[i], to: p.type, at: args[i].span) }
+        return SType(rule.result)
     }
 
     // MARK: - One type from two
@@ -693,7 +598,7 @@ extension Engine {
             default: break
             }
         }
-        staticError(.typeMismatch, "mismatched types: expected `\(t.description)`, found `\(s.settled.description)`", at: span)
+        staticError(.typeMismatch, LanguageMessages.expected(t.description, found: s.settled.description), at: span)
     }
 
     /// Drops the static diagnostics that evaluation also reported (same code and span) and
@@ -755,7 +660,7 @@ extension Engine {
             guard let block else { return }
             if block == .user && name.name == "password" { return }
             guard let a = Schema.attribute(name.name, of: block) else {
-                staticError(.unknownAttribute, "unknown attribute `\(name.name)` in a `\(block.keyword)` block", at: name.span,
+                staticError(.unknownAttribute, LanguageMessages.unknownAttribute(name.name, in: block.keyword), at: name.span,
                             help: Suggest.didYouMean(name.name, among: Schema.attributes(of: block).map(\.name)))
                 return
             }
@@ -765,7 +670,7 @@ extension Engine {
             switch t {
             case .record, .unknown: break
             default:
-                staticError(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t.description)`", at: x.span)
+                staticError(.typeMismatch, LanguageMessages.notSpreadable(t.description), at: x.span)
             }
         case .resource(let r):
             let inner = Schema.blockKind(r.kind, nested: block)
@@ -804,7 +709,7 @@ extension Engine {
         case .assertDecl(let c, let m):
             let t = staticType(c, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(t.description)`", at: c.span)
+                staticError(.typeMismatch, LanguageMessages.assertNotBool(t.description), at: c.span)
             }
             if let m { _ = staticType(m, env, scope) }
         case .forLoop(let variable, let sequence, let body):
@@ -814,7 +719,7 @@ extension Engine {
             case .list(let e): element = e
             case .unknown: break
             default:
-                staticError(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(seq.description)`", at: sequence.span)
+                staticError(.typeMismatch, LanguageMessages.notIterable(seq.description), at: sequence.span)
             }
             var inside = scope
             inside.names.append(variable.name)
@@ -823,7 +728,7 @@ extension Engine {
         case .ifStatement(let cond, let then, let elseBranch):
             let t = staticType(cond, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(t.description)`", at: cond.span)
+                staticError(.typeMismatch, LanguageMessages.ifNotBool(t.description), at: cond.span)
             }
             var inside = scope
             typeItems(then.items, env, &inside, block: block)

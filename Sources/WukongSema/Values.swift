@@ -165,7 +165,18 @@ enum Value: Sendable, Equatable {
                 guard let v = y[k], v.value == x.values[i].value else { return false }
             }
             return true
-        case (.range(let x), .range(let y)): return x == y
+        case (.range(let x), .range(let y)): return x == y || (x.count == 0 && y.count == 0)
+        case (.list(let xs), .range(let r)), (.range(let r), .list(let xs)):
+            // a range is the list of its elements
+            guard r.count == xs.count else { return false }
+            for (i, x) in xs.enumerated() {
+                switch (r, x.value) {
+                case (.int(let f, _), .int(let v)): if v != f + i { return false }
+                case (.ip(let f, _), .ip(let a)): if f.adding(i) != a { return false }
+                default: return false
+                }
+            }
+            return true
         case (.ref(let x), .ref(let y)): return x == y
         case (.vmNic(let v1, let n1), .vmNic(let v2, let n2)): return v1 == v2 && n1 == n2
         case (.auto, .auto), (.dhcp, .dhcp), (.pod, .pod): return true
@@ -313,9 +324,8 @@ extension Value {
 
 /// Names that are valid declaration names (LANGUAGE.md §2): `[A-Za-z_][A-Za-z0-9_-]*`, not ending in `-`, not a keyword.
 enum NameRules {
-    static let keywords: Set<String> = [
-        "import", "topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm", "user", "on",
-        "let", "fn", "for", "in", "if", "else", "assert", "true", "false", "auto", "dhcp", "pod"]
+    /// The reserved words (the lexer's, `TokenKind.keywords`).
+    static let keywords: Set<String> = Set(TokenKind.keywords)
 
     static func isValidName(_ s: String) -> Bool {
         // straight over the UTF-8 view (no array per name: `for` loops name thousands of resources)

@@ -131,10 +131,9 @@ public enum TokenKind: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// All reserved words, in the order of LANGUAGE.md §2.
-    public static let keywords: [String] = [
-        "import", "topology", "host", "nic", "vlan", "bond", "bridge", "ovs-bridge", "network", "vm", "user",
-        "on", "let", "fn", "for", "in", "if", "else", "assert", "true", "false", "auto", "dhcp", "pod"]
+    /// All reserved words, in the order of LANGUAGE.md §2: the spellings of the keyword tokens
+    /// (the one list; `Lexer.keyword` recognises exactly these, as `LexerTests` checks).
+    public static let keywords: [String] = allCases.filter(\.isKeyword).compactMap(\.spelling)
 }
 
 /// One token: its kind, byte range, and a literal payload (see `TokenKind`).
