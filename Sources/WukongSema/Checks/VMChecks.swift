@@ -3,9 +3,7 @@ import WukongNet
 
 /// NIC names that would shadow a built-in member of a VM (`vm.name`, `vm.nic.address`) or one of
 /// its attributes; V-NIC rejects them.
-public let reservedNicNames: Set<String> = [
-    "name", "address", "cpu", "memory", "image", "host", "running", "labels", "run", "cloud_config",
-]
+public let reservedNicNames: Set<String> = Set(["name", "address"] + Schema.vm.map(\.name))
 
 /// Guest interface names the kernel refuses or that already exist (N-IFNAME on a VM NIC's `ifname`).
 let reservedGuestIfnames: Set<String> = ["default", "all", "lo", ".", ".."]
