@@ -426,11 +426,10 @@ struct LoweringPass {
 
     /// LANGUAGE.md §5.6, through the one rule the checks use too.
     func applyDefaultRouteRule(_ nics: inout [VMNic], explicit: [Bool?], infos: [NetInfo?]) {
-        let rule = nics.indices.map { k in
-            DefaultRouteRule.Nic(isPod: nics[k].network == nil, explicit: explicit[k],
-                                 networkHasGateway: nics[k].network.flatMap { networkIndex[$0] }.flatMap { infos[$0]?.hasGateway } ?? false)
-        }
-        for (k, carries) in DefaultRouteRule.carriers(rule).enumerated() { nics[k].defaultRoute = carries }
+        DefaultRouteRule.forEachCarrier(
+            count: nics.count, isPod: { nics[$0].network == nil }, explicit: { explicit[$0] },
+            networkHasGateway: { k in nics[k].network.flatMap { networkIndex[$0] }.flatMap { infos[$0]?.hasGateway } ?? false }
+        ) { nics[$0].defaultRoute = true }
     }
 
     /// LANGUAGE.md §7: `eviction` as KubeVirt's strategy; when absent, `None` for a VM with a NIC

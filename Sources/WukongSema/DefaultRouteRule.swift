@@ -16,17 +16,27 @@ public enum DefaultRouteRule {
     /// first NIC in source order not set to false whose network has a gateway.
     public static func carriers(_ nics: [Nic]) -> [Bool] {
         var out = [Bool](repeating: false, count: nics.count)
-        if nics.contains(where: { $0.explicit == true }) {
-            for k in nics.indices { out[k] = nics[k].explicit == true }
-            return out
-        }
-        if let k = nics.firstIndex(where: { $0.isPod }), nics[k].explicit != false {
-            out[k] = true
-            return out
-        }
-        if let k = nics.firstIndex(where: { !$0.isPod && $0.explicit != false && $0.networkHasGateway }) {
-            out[k] = true
-        }
+        forEachCarrier(count: nics.count, isPod: { nics[$0].isPod }, explicit: { nics[$0].explicit },
+                       networkHasGateway: { nics[$0].networkHasGateway }) { out[$0] = true }
         return out
+    }
+
+    /// The rule without allocating (lowering runs it for every VM): calls `carries` with the
+    /// index of each NIC that carries a default route; `networkHasGateway` only when needed.
+    public static func forEachCarrier(count: Int, isPod: (Int) -> Bool, explicit: (Int) -> Bool?,
+                                      networkHasGateway: (Int) -> Bool, _ carries: (Int) -> Void) {
+        var anyExplicit = false
+        for k in 0..<count where explicit(k) == true {
+            anyExplicit = true
+            carries(k)
+        }
+        if anyExplicit { return }
+        if let k = (0..<count).first(where: { isPod($0) }), explicit(k) != false {
+            carries(k)
+            return
+        }
+        if let k = (0..<count).first(where: { !isPod($0) && explicit($0) != false && networkHasGateway($0) }) {
+            carries(k)
+        }
     }
 }

@@ -29,6 +29,9 @@ struct Checker {
     let networkIndex: [String: Int]
     /// Per network: the resolved attachment when there is exactly one and the network is not poisoned.
     let attachment: [AttachmentUse?]
+    /// Whether a VM NIC's network must be looked up for the guest checks (a poisoned network, or
+    /// one with more nameservers than a guest uses).
+    let guestChecksReadNetworks: Bool
 
     init(_ program: CheckedProgram) {
         p = program
@@ -47,6 +50,7 @@ struct Checker {
         bridgeIndex = index(program.bridges.map(\.decl.name))
         networkIndex = index(program.networks.map(\.decl.name))
         addressOwners.reserveCapacity(program.vms.count)
+        guestChecksReadNetworks = program.networks.contains { $0.poisoned || $0.dns.count > 3 }
         attachment = program.networks.map { n in
             n.poisoned || n.attachments.count != 1 ? nil : n.attachments[0].value
         }

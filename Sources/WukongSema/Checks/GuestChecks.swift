@@ -9,8 +9,7 @@ import WukongNet
 let ipamModesWithLeases: Set<String> = ["whereabouts", "dhcp"]
 
 extension Checker {
-    mutating func checkGuest(_ v: Int) {
-        let vm = p.vms[v]
+    mutating func checkGuest(_ vm: VMDecl) {
         checkImage(vm)
         checkEviction(vm)
         checkGuestRoutes(vm)
@@ -80,20 +79,42 @@ extension Checker {
     // MARK: - N-ROUTE: reply path, metrics, nameservers
 
     mutating func checkGuestRoutes(_ vm: VMDecl) {
-        var rule: [DefaultRouteRule.Nic] = []
-        var nets: [NetworkDecl?] = []
-        rule.reserveCapacity(vm.nics.count)
+        // A first pass without allocating: most VMs (the pod NIC keeps the default route, no
+        // `metric`, few nameservers) have nothing to report, and the rule need not run for them.
+        var hasPod = false, moved = false, anyMetric = false, manyServers = false
         for nic in vm.nics {
             // an unresolved network was reported: say nothing that depends on it
             guard let use = nic.network, !nic.poisoned else { return }
             switch use.value {
             case .pod:
-                rule.append(.init(isPod: true, explicit: nic.defaultRoute?.value, networkHasGateway: false))
-                nets.append(nil)
+                hasPod = true
+                if nic.defaultRoute?.value == false { moved = true }
             case .network(let n):
-                guard let (_, net) = network(n), !net.poisoned else { return }
-                rule.append(.init(isPod: false, explicit: nic.defaultRoute?.value, networkHasGateway: net.gateway != nil))
-                nets.append(net)
+                guard guestChecksReadNetworks else { break }
+                guard let ni = networkIndex[n], !p.networks[ni].poisoned else { return }
+                if p.networks[ni].dns.count > 3 { manyServers = true }
+            }
+            if nic.defaultRoute?.value == true { moved = true }
+            if nic.metric != nil { anyMetric = true }
+        }
+        guard (hasPod && moved) || anyMetric || manyServers else { return }
+        if !guestChecksReadNetworks {
+            for nic in vm.nics {
+                if case .network(let n)? = nic.network?.value, networkIndex[n] == nil { return }
+            }
+        }
+
+        var rule: [DefaultRouteRule.Nic] = []
+        var nets: [Int] = []    // network index; -1 for the pod NIC
+        rule.reserveCapacity(vm.nics.count)
+        nets.reserveCapacity(vm.nics.count)
+        for nic in vm.nics {
+            if case .network(let n)? = nic.network?.value, let ni = networkIndex[n] {
+                rule.append(.init(isPod: false, explicit: nic.defaultRoute?.value, networkHasGateway: p.networks[ni].gateway != nil))
+                nets.append(ni)
+            } else {
+                rule.append(.init(isPod: true, explicit: nic.defaultRoute?.value, networkHasGateway: false))
+                nets.append(-1)
             }
         }
         let carriers = DefaultRouteRule.carriers(rule)
@@ -116,24 +137,25 @@ extension Checker {
             }
         }
         for (k, nic) in vm.nics.enumerated() {
-            let net = nets[k]
-            let leases = net.map { ipamModesWithLeases.contains($0.ipam?.value ?? "none") } ?? true
+            let ni = nets[k]
+            let leases = ni < 0 || ipamModesWithLeases.contains(p.networks[ni].ipam?.value ?? "none")
             let isStatic = !leases && (nic.address?.value.needsSubnet ?? false)
-            if let m = nic.metric, isStatic, !carriers[k], net?.routes.isEmpty ?? true {
+            if let m = nic.metric, isStatic, !carriers[k], ni < 0 || p.networks[ni].routes.isEmpty {
                 add(Diagnostic(.routeWarning, "`metric` of NIC `\(nic.decl.name)` has no effect: the NIC carries no route", at: m.span,
                                help: "drop `metric`, or give the NIC a route (`default_route = true`, or `routes` on its network)"))
             }
-            guard let net else { continue }
+            guard ni >= 0, p.networks[ni].dns.count > 3 else { continue }
             let v6: Bool
             if isStatic, case .ip(let a)? = nic.address?.value { v6 = a.isV6 }
             else if isStatic, case .ifaddr(let a)? = nic.address?.value { v6 = a.address.isV6 }
-            else { v6 = net.subnet?.value.isV6 ?? false }
-            let servers = net.dns.filter { $0.value.isV6 == v6 }
+            else { v6 = p.networks[ni].subnet?.value.isV6 ?? false }
+            let servers = p.networks[ni].dns.filter { $0.value.isV6 == v6 }
             if servers.count > 3 {
+                let netName = p.networks[ni].decl.name
                 add(Diagnostic(.routeWarning, "NIC `\(nic.decl.name)` gets \(servers.count) nameservers; the guest's resolver uses the first three",
                                at: nic.decl.nameSpan,
-                               notes: [DiagnosticNote("the fourth nameserver of network `\(net.decl.name)`", at: servers[3].span)],
-                               help: "keep at most three servers in the `dns` of network `\(net.decl.name)`"))
+                               notes: [DiagnosticNote("the fourth nameserver of network `\(netName)`", at: servers[3].span)],
+                               help: "keep at most three servers in the `dns` of network `\(netName)`"))
             }
         }
     }

@@ -22,7 +22,7 @@ extension Checker {
             checkVMNics(v, macs: &macs)
             checkVMNetworking(v)
             checkPlacement(v)
-            checkGuest(v)
+            checkGuest(vm)
         }
     }
 
