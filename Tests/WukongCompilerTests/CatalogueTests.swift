@@ -36,7 +36,7 @@ final class CatalogueTests: XCTestCase {
         "WukongSema/Members.swift",
         "WukongSema/Operators.swift",
         "WukongSema/StaticTypes.swift",
-        "WukongSyntax/Lexer.swift",
+        // `expected("…", help: "…")`: the grammar descriptions and help of E0110 still live at the call sites.
         "WukongSyntax/Parser.swift",
     ]
 

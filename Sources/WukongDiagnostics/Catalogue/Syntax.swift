@@ -37,3 +37,204 @@ extension Explanations {
         }
     }
 }
+
+/// What is wrong with an IPv4 literal (E0108).
+public enum IPv4LiteralProblem: Sendable, Equatable {
+    /// Letters or more digits run on after the address.
+    case trailingText
+    /// Not four octets.
+    case octetCount(Int)
+    case underscore
+    case leadingZero(octet: String)
+    case outOfRange(octet: String)
+}
+
+extension Diagnostic {
+    // MARK: lexer
+
+    public static func unterminatedBlockComment(at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedComment, "unterminated block comment", at: span,
+                   help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
+    }
+
+    public static func nulByte(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidCharacter, "unexpected NUL byte", at: span, help: "remove it; is this a binary file?")
+    }
+
+    public static func invalidUTF8(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidUTF8, "invalid UTF-8 byte sequence", at: span,
+                   help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+    }
+
+    public static func singleQuote(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidCharacter, "unexpected character `'`", at: span,
+                   help: "strings are written in double quotes: `\"…\"`")
+    }
+
+    /// Characters that start no token (`text` is the run of them).
+    public static func unexpectedCharacters(_ text: String, at span: Span) -> Diagnostic {
+        var help: String? = nil
+        switch text {
+        case "&": help = "did you mean `&&`?"
+        case "|": help = "did you mean `||`?"
+        case ";": help = "separate attributes with a newline or `,`"
+        default: break
+        }
+        let plural = text.unicodeScalars.count > 1 ? "characters" : "character"
+        return Diagnostic(.invalidCharacter, "unexpected \(plural) `\(text)`", at: span, help: help)
+    }
+
+    public static func invalidName(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", at: span,
+                   help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
+    }
+
+    public static func numberTrailingUnderscore(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", at: span,
+                   help: "remove the trailing `_`")
+    }
+
+    /// An integer literal beyond Int64; `hexadecimal` picks how the largest one is written.
+    public static func integerLiteralOutOfRange(_ text: String, hexadecimal: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", at: span,
+                   help: hexadecimal ? "the largest integer is 0x7fffffffffffffff" : "the largest integer is 9223372036854775807")
+    }
+
+    public static func invalidHexLiteral(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "invalid hexadecimal literal `\(text)`", at: span,
+                   help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
+    }
+
+    /// `digits` as written, `written` without underscores; `suggestions` are suffixes close to
+    /// `suffix`, the first one offered as a fix-it at `suffixSpan`.
+    public static func invalidQuantitySuffix(_ suffix: String, digits: String, written: String, suggestions: [String],
+                                             at span: Span, suffixSpan: Span) -> Diagnostic {
+        var help = "quantity suffixes are `Ki Mi Gi Ti Pi Ei` (powers of 1024) and `k M G T P E` (powers of 1000)"
+        var fixIts: [FixIt] = []
+        if !suggestions.isEmpty {
+            let list = suggestions.map { "`\(written)\($0)`" }
+            help = "did you mean \(list.joined(separator: " or "))? " + help
+            fixIts = [FixIt(replace: suffixSpan, with: suggestions[0])]
+        }
+        return Diagnostic(.invalidQuantity, "invalid quantity suffix `\(suffix)` in `\(digits)\(suffix)`", at: span,
+                          help: help, fixIts: fixIts)
+    }
+
+    public static func quantityOutOfRange(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "quantity `\(text)` is out of range for a 64-bit signed number of bytes", at: span,
+                   help: "the largest quantity is 7Ei")
+    }
+
+    public static func invalidPrefixLength(_ prefix: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidPrefix, "invalid prefix length `/\(prefix)`: an IPv4 prefix is 0–32", at: span,
+                   help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
+    }
+
+    /// `corrected`: the address without leading zeros, offered as a fix-it when that is the only problem.
+    public static func invalidIPv4(_ text: String, _ problem: IPv4LiteralProblem, corrected: String? = nil,
+                                   at span: Span) -> Diagnostic {
+        let message: String
+        var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
+        switch problem {
+        case .trailingText: message = "invalid IPv4 address `\(text)`"
+        case .octetCount(let n):
+            message = "invalid IPv4 address `\(text)`: expected four octets, found \(n)"
+            if n == 2 { help = "numbers have no fraction; " + help }
+        case .underscore: message = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"
+        case .leadingZero(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
+        case .outOfRange(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"
+        }
+        var fixIts: [FixIt] = []
+        if let corrected {
+            help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
+            fixIts = [FixIt(replace: span, with: corrected)]
+        }
+        return Diagnostic(.invalidIPv4, message, at: span, help: help, fixIts: fixIts)
+    }
+
+    /// `interpolation`: the line ended inside a `${…}` of the string.
+    public static func unterminatedString(inInterpolation interpolation: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedString, "unterminated string literal", at: span,
+                   help: interpolation ? "close the interpolation with `}` and the string with `\"` on the same line"
+                       : "add the closing `\"` on the same line, or use `\"\"\"` for a multi-line string")
+    }
+
+    public static func unterminatedMultilineString(inInterpolation interpolation: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedString, "unterminated multi-line string literal", at: span,
+                   help: interpolation ? "close the interpolation with `}` and the string with `\"\"\"` on a line of its own"
+                       : "close it with `\"\"\"` on a line of its own")
+    }
+
+    public static func interpolationTooDeep(limit: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "string interpolations nested too deeply (more than \(limit) levels)", at: span,
+                   help: "split the expression with `let`")
+    }
+
+    public static func invalidUnicodeEscape(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidEscape, "invalid unicode escape `\(text)`", at: span,
+                   help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
+    }
+
+    public static func invalidEscape(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidEscape, "invalid escape sequence `\(text)`", at: span,
+                   help: text == "\\$" ? "write `$${` for a literal `${`; a lone `$` needs no escape"
+                       : "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash")
+    }
+
+    /// Text after the opening `"""`; `blanks`: only spaces or tabs, which can simply be removed.
+    public static func multilineTextOnOpeningLine(blanks: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", at: span,
+                   help: blanks ? "remove the spaces or tabs after the opening `\"\"\"`"
+                       : "start the text on the next line, or use `\"…\"` for a one-line string")
+    }
+
+    public static func multilineTrailingBackslash(at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "a `\\` at the end of the last line of a multi-line string is not allowed", at: span,
+                   help: "remove the `\\`: the newline before the closing `\"\"\"` is never part of the string")
+    }
+
+    public static func multilineClosingNotAlone(at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "the closing `\"\"\"` of a multi-line string must stand on a line of its own",
+                   at: span, help: "put the closing `\"\"\"` on the next line")
+    }
+
+    /// A line indented less than (or differently from) the closing `"""` at `closing`.
+    public static func multilineIndentation(mixed: Bool, indentation: Int, at span: Span, closing: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation,
+                   mixed ? "indentation of line in multi-line string mixes tabs and spaces differently from the closing `\"\"\"`"
+                       : "insufficient indentation of line in multi-line string",
+                   at: span,
+                   notes: [DiagnosticNote("the closing delimiter's indentation is removed from every line", at: closing)],
+                   help: "indent every line at least as far as the closing `\"\"\"` (\(indentation) spaces or tabs, the same ones)")
+    }
+
+    // MARK: parser
+
+    /// E0110 `expected X, found Y`; `what` and `found` describe the grammar, not the user's values.
+    public static func expected(_ what: String, found: String, at span: Span, help: String? = nil,
+                                notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "expected \(what), found \(found)", at: span, notes: notes, help: help, fixIts: fixIts)
+    }
+
+    public static func nestingTooDeep(limit: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "nesting too deep (more than \(limit) levels)", at: span,
+                   help: "split the expression into smaller ones with `let`")
+    }
+
+    /// `value`: the chain is an `if` expression (not an `if` statement).
+    public static func elseIfChainTooLong(limit: Int, value: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "`else if` chain too long (more than \(limit) branches)", at: span,
+                   help: value ? "split the chain into smaller ones with `let`" : "split the chain, or use a list and `in`")
+    }
+
+    /// `what`: "operators", "calls", … — what the chain is made of.
+    public static func expressionTooDeep(limit: Int, of what: String, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "expression too deeply nested (more than \(limit) \(what))", at: span,
+                   help: "split the expression into smaller ones with `let`")
+    }
+
+    public static func interpolatedRecordKey(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: span,
+                   help: "write the key as a plain string")
+    }
+}
