@@ -41,7 +41,7 @@ extension Engine {
             }
             error(.assertionFailed, text, at: a.span)
         default:
-            error(.typeMismatch, LanguageMessages.assertNotBool(c.value.type.description), at: c.span)
+            report(.assertNotBool(found: c.value.type.description, at: c.span))
         }
     }
 

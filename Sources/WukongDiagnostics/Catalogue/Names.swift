@@ -33,3 +33,26 @@ extension Explanations {
         }
     }
 }
+
+// Shared by the static pass and the evaluator (see Types.swift).
+extension Diagnostic {
+    /// `what` describes the value ("`CIDR`", "module `std.images`"); `candidates` feed "did you mean".
+    public static func noMember(_ name: String, of what: String, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownMember, "\(what) has no member `\(name)`", at: span,
+                   help: Suggest.didYouMean(name, among: candidates))
+    }
+    public static func noMethod(_ name: String, of type: String, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownMember, "`\(type)` has no method `\(name)`", at: span,
+                   help: Suggest.didYouMean(name, among: candidates))
+    }
+    /// A method read like a property; `callHint` shows how to call it.
+    public static func methodNotCalled(_ name: String, of type: String, callHint: String, at span: Span) -> Diagnostic {
+        Diagnostic(.unknownMember, "`\(name)` is a method of `\(type)`", at: span, help: "call it: `\(callHint)`")
+    }
+    /// `candidates` feed "did you mean"; each of `fixIts` is offered as a replacement of the name.
+    public static func unknownAttribute(_ name: String, in block: String, candidates: [String], fixIts: [String] = [],
+                                        at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute, "unknown attribute `\(name)` in a `\(block)` block", at: span,
+                   help: Suggest.didYouMean(name, among: candidates), fixIts: fixIts.map { FixIt(replace: span, with: $0) })
+    }
+}

@@ -35,3 +35,72 @@ extension Explanations {
         }
     }
 }
+
+// Shared by the static pass (StaticTypes.swift) and the evaluator: one constructor each, so
+// both say the same thing and the static duplicate is dropped (same code and span).
+// Types are passed as their descriptions (`VType.description`), operators as their spelling.
+extension Diagnostic {
+    public static func cannotApply(_ op: String, to l: String, and r: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: cannot apply `\(op)` to `\(l)` and `\(r)`", at: span)
+    }
+    public static func cannotApply(_ op: String, to t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: cannot apply `\(op)` to `\(t)`", at: span)
+    }
+    public static func operatorExpectsBool(_ op: String, found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(op)` expects `Bool`, found `\(t)`", at: span)
+    }
+    /// `min`/`max` (`function`) of two values with no order between them.
+    public static func cannotCompare(_ function: String, _ a: String, _ b: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(function)` cannot compare `\(a)` and `\(b)`", at: span)
+    }
+    /// A one-argument built-in given an argument it does not take; `takes` is the built-in's table entry.
+    public static func builtinArgument(_ function: String, takes: String, found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(function)` takes \(takes), found `\(t)`", at: span)
+    }
+    public static func argumentCount(_ function: String, expected n: Int, found: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.wrongArgumentCount, "`\(function)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+    }
+    public static func conditionNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func notSpreadable(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t)`", at: span)
+    }
+    public static func notIterable(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(t)`", at: span)
+    }
+    public static func notAFunction(_ name: String, type t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(name)` is a `\(t)`, not a function", at: span)
+    }
+    public static func assertNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func ifNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func typeMismatch(expected t: String, found: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: expected `\(t)`, found `\(found)`", at: span)
+    }
+    /// `f` or `module.f` used as a value.
+    public static func functionNotAValue(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "function `\(name)` is not a value", at: span, help: "call it: `\(name)(…)`")
+    }
+    public static func moduleNotAValue(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "module `\(name)` is not a value", at: span, help: "use one of its definitions: `\(name).<name>`")
+    }
+}
+
+// Static pass only (StaticTypes.swift).
+extension Diagnostic {
+    /// The branches of an `if` expression disagree; the note points at the first branch.
+    public static func incompatibleBranches(first: String, other: String, at span: Span, firstBranch: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch,
+                   "mismatched types: `if` and `else` have incompatible types: expected `\(first)`, found `\(other)`",
+                   at: span, notes: [DiagnosticNote("the first branch is `\(first)`", at: firstBranch)],
+                   help: "both branches of an `if` expression must have one type")
+    }
+    /// A reference to a resource of another kind; `expected` is the kind phrase ("a bridge").
+    public static func wrongResourceKind(expected: String, foundType: String, at span: Span) -> Diagnostic {
+        Diagnostic(.wrongResourceKind, "expected \(expected), found `\(foundType)`", at: span)
+    }
+}
