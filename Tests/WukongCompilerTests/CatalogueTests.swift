@@ -15,13 +15,9 @@ final class CatalogueTests: XCTestCase {
     /// empty as call sites move to catalogue constructors; a listed file that no longer
     /// offends fails the test, so the list cannot go stale.
     static let notYetMigrated: Set<String> = [
+        // `tooManyErrors`: `Diagnostic.tooManyErrors(dropped:at:)` is ready; Driver.swift is edited elsewhere.
         "WukongCompiler/Driver.swift",
-        "WukongFormat/Formatter.swift",
-        "WukongIR/Allocation.swift",
-        "WukongIR/Lowering.swift",
         "WukongIR/Policies.swift",
-        "WukongSema/Build.swift",
-        "WukongSema/Checks/CloudConfig.swift",
         "WukongSema/Checks/GuestChecks.swift",
         "WukongSema/Checks/MTUChecks.swift",
         "WukongSema/Checks/NamingChecks.swift",

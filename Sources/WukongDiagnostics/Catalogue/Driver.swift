@@ -15,3 +15,11 @@ extension Explanations {
         }
     }
 }
+
+extension Diagnostic {
+    /// The last line of a capped list: `dropped` errors were not shown.
+    public static func tooManyErrors(dropped: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.tooManyErrors, "\(dropped) more error\(dropped == 1 ? "" : "s") not shown", at: span,
+                   help: "fix the errors above and run again")
+    }
+}

@@ -19,3 +19,12 @@ extension Explanations {
         }
     }
 }
+
+extension Diagnostic {
+    /// Lowering: two networks of VMs derive one NetworkAttachmentDefinition name.
+    public static func duplicateNetworkAttachmentDefinition(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateObject, "two NetworkAttachmentDefinitions would be named `\(name)`", at: span,
+                   notes: [DiagnosticNote("the other one comes from here", at: first)],
+                   help: "rename the network or the VM so that the derived names differ")
+    }
+}

@@ -56,3 +56,13 @@ extension Diagnostic {
                    help: Suggest.didYouMean(name, among: candidates), fixIts: fixIts.map { FixIt(replace: span, with: $0) })
     }
 }
+
+// Evaluator (Build.swift).
+extension Diagnostic {
+    /// `keyword`, `name`: the declaration; `attribute` of type `type` is required.
+    public static func missingAttribute(_ attribute: String, type: String, of keyword: String, _ name: String,
+                                        at span: Span) -> Diagnostic {
+        Diagnostic(.missingAttribute, "`\(keyword)` `\(name)` is missing the required attribute `\(attribute)`", at: span,
+                   help: "add `\(attribute) = …` (a `\(type)`)")
+    }
+}

@@ -57,3 +57,21 @@ extension Explanations {
         }
     }
 }
+
+// Lowering: address allocation (WukongIR/Allocation.swift).
+extension Diagnostic {
+    /// `auto` found no free address; `pool` (if the network has one) or `subnet` is where addresses come from.
+    public static func poolExhausted(network: String, vm: String, nic: String, at span: Span,
+                                     pool: Span?, subnet: Span?) -> Diagnostic {
+        var notes: [DiagnosticNote] = []
+        if let pool {
+            notes.append(DiagnosticNote("`auto` addresses of `\(network)` come from this pool", at: pool))
+        } else if let subnet {
+            notes.append(DiagnosticNote("`auto` addresses of `\(network)` come from this subnet", at: subnet))
+        }
+        return Diagnostic(.poolExhausted, "no free address left on network `\(network)` for `\(vm).\(nic)`",
+                          at: span, notes: notes,
+                          help: pool != nil ? "widen the pool, or give some NICs a static address"
+                                            : "use a larger subnet, or give some NICs a static address")
+    }
+}

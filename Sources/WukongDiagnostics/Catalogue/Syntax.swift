@@ -238,3 +238,12 @@ extension Diagnostic {
                    help: "write the key as a plain string")
     }
 }
+
+// Formatter.
+extension Diagnostic {
+    /// The formatter's own check failed: its output lexes differently from the input.
+    public static func formatterChangedMeaning(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "internal error: formatting would change the meaning of this file; it was left as it is",
+                   at: span, help: "please report this file to the Wukong developers")
+    }
+}

@@ -104,3 +104,11 @@ extension Diagnostic {
         Diagnostic(.wrongResourceKind, "expected \(expected), found `\(foundType)`", at: span)
     }
 }
+
+// Evaluator (Build.swift).
+extension Diagnostic {
+    /// `message`: the text of the assert's own message, if it has one.
+    public static func assertionFailed(message: String?, at span: Span) -> Diagnostic {
+        Diagnostic(.assertionFailed, "assertion failed" + (message.map { ": " + $0 } ?? ""), at: span)
+    }
+}

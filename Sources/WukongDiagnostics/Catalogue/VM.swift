@@ -29,3 +29,31 @@ extension Explanations {
         }
     }
 }
+
+// cloud_config (WukongSema/Checks/CloudConfig.swift).
+extension Diagnostic {
+    /// `problem`: the YAML parser's message.
+    public static func cloudConfigInvalidYAML(vm: String, problem: String, at span: Span) -> Diagnostic {
+        Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` \(problem)", at: span,
+                   help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+    }
+    /// `what`: what the document is instead ("a list", …).
+    public static func cloudConfigNotMapping(vm: String, is what: String, at span: Span) -> Diagnostic {
+        Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` is \(what), not a mapping", at: span,
+                   help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+    }
+    /// `key` (`users` or `runcmd`) collides with the generated user data; `source` is the first
+    /// user block (for `users`) or the `run` attribute (for `runcmd`) that generates it.
+    public static func cloudConfigGeneratedKey(vm: String, key: String, at span: Span, source: Span?) -> Diagnostic {
+        let note: DiagnosticNote?, help: String
+        if key == "users" {
+            note = source.map { DiagnosticNote("user declared here", at: $0) }
+            help = "declare the users with `user NAME { ... }` blocks only, or drop them from `cloud_config`"
+        } else {
+            note = source.map { DiagnosticNote("`run` set here", at: $0) }
+            help = "put the commands into `run`, or move `run` into `cloud_config`'s `runcmd`"
+        }
+        return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` sets `\(key)`, which the generated user data sets too",
+                          at: span, notes: note.map { [$0] } ?? [], help: help)
+    }
+}
