@@ -32,9 +32,7 @@ public enum Formatter {
         let text = Layout(lexed: lexed).render()
         let check = SourceFile(id: file.id, path: file.path, bytes: Array(text.utf8))
         if !sameTokens(lexed, Lexer.lex(check)) {
-            let d = Diagnostic(.unexpectedToken, "internal error: formatting would change the meaning of this file; it was left as it is",
-                               at: Span(file: file.id, start: 0, end: 0),
-                               help: "please report this file to the Wukong developers")
+            let d = Diagnostic.formatterChangedMeaning(at: Span(file: file.id, start: 0, end: 0))
             return Result(text: nil, diagnostics: [d])
         }
         return Result(text: text, diagnostics: [])

@@ -78,16 +78,8 @@ struct AddressAllocation {
     }
 
     func exhausted(network: NetworkDecl, vm: String, nic: String, at span: Span) -> Diagnostic {
-        var notes: [DiagnosticNote] = []
-        if let pool = network.pool {
-            notes.append(DiagnosticNote("`auto` addresses of `\(network.decl.name)` come from this pool", at: pool.span))
-        } else if let subnet = network.subnet {
-            notes.append(DiagnosticNote("`auto` addresses of `\(network.decl.name)` come from this subnet", at: subnet.span))
-        }
-        return Diagnostic(.poolExhausted, "no free address left on network `\(network.decl.name)` for `\(vm).\(nic)`",
-                          at: span, notes: notes,
-                          help: network.pool != nil ? "widen the pool, or give some NICs a static address"
-                                                    : "use a larger subnet, or give some NICs a static address")
+        .poolExhausted(network: network.decl.name, vm: vm, nic: nic, at: span,
+                       pool: network.pool?.span, subnet: network.subnet?.span)
     }
 }
 

@@ -476,8 +476,6 @@ struct LoweringPass {
     }
 
     func duplicateNAD(_ name: String, at span: Span, first: Span) -> Diagnostic {
-        Diagnostic(.duplicateObject, "two NetworkAttachmentDefinitions would be named `\(name)`", at: span,
-                   notes: [DiagnosticNote("the other one comes from here", at: first)],
-                   help: "rename the network or the VM so that the derived names differ")
+        .duplicateNetworkAttachmentDefinition(name, at: span, first: first)
     }
 }

@@ -30,18 +30,18 @@ extension Engine {
         switch c.value {
         case .bool(true), .error: return
         case .bool(false):
-            var text = "assertion failed"
+            var text: String? = nil
             if let m = a.message {
                 let v = eval(m, a.env)
                 switch v.value {
-                case .string(let s): text += ": " + s
+                case .string(let s): text = s
                 case .error: break
-                default: text += ": " + v.value.text
+                default: text = v.value.text
                 }
             }
-            error(.assertionFailed, text, at: a.span)
+            report(.assertionFailed(message: text, at: a.span))
         default:
-            error(.typeMismatch, LanguageMessages.assertNotBool(c.value.type.description), at: c.span)
+            report(.assertNotBool(found: c.value.type.description, at: c.span))
         }
     }
 
@@ -113,8 +113,7 @@ extension Engine {
         if let on = inst.onSlot { _ = force(inst, on) }
         for s in inst.attrs.indices { _ = force(inst, s) }
         for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil {
-            error(.missingAttribute, "`\(inst.block.keyword)` `\(inst.name)` is missing the required attribute `\(a.name)`",
-                  at: inst.nameSpan, help: "add `\(a.name) = …` (a `\(a.type.description)`)")
+            report(.missingAttribute(a.name, type: a.type.description, of: inst.block.keyword, inst.name, at: inst.nameSpan))
         }
         for c in inst.children { forceAll(c) }
     }

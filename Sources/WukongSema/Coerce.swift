@@ -148,7 +148,7 @@ extension Engine {
     }
 
     func mismatch(expected t: VType, _ v: LValue) -> LValue {
-        error(.typeMismatch, LanguageMessages.expected(t.description, found: v.value.type.description), at: v.span)
+        report(.typeMismatch(expected: t.description, found: v.value.type.description, at: v.span))
         return .error(v.span)
     }
 

@@ -525,7 +525,7 @@ extension Engine {
                 }
             case .error: break
             default:
-                error(.typeMismatch, LanguageMessages.ifNotBool(c.value.type.description), at: c.span)
+                report(.ifNotBool(found: c.value.type.description, at: c.span))
             }
         case .error:
             break
@@ -561,8 +561,7 @@ extension Engine {
         }
         guard Schema.hasAttribute(name.name, of: inst.block) else {
             let similar = Suggest.similar(to: name.name, among: Schema.attributes(of: inst.block).map(\.name))
-            error(.unknownAttribute, LanguageMessages.unknownAttribute(name.name, in: inst.block.keyword), at: name.span,
-                  help: Suggest.didYouMean(name.name, among: similar), fixIts: similar.map { FixIt(replace: name.span, with: $0) })
+            report(.unknownAttribute(name.name, in: inst.block.keyword, candidates: similar, fixIts: similar, at: name.span))
             return
         }
         if let i = inst.attr(name.name) {

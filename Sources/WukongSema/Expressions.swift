@@ -81,7 +81,7 @@ extension Engine {
                 return LValue(branch.value, branch.span)
             case .error: return .error(span)
             default:
-                error(.typeMismatch, LanguageMessages.conditionNotBool(cv.value.type.description), at: cv.span)
+                report(.conditionNotBool(found: cv.value.type.description, at: cv.span))
                 return .error(span)
             }
         case .parenthesized(let x):
@@ -325,13 +325,11 @@ extension Engine {
             let v = force(s)
             return LValue(v.value, span)
         case .binding(.fn), .global(.fn), .builtin:
-            let (message, help) = LanguageMessages.functionNotAValue(id.name)
-            error(.notAValue, message, at: span, help: help)
+            report(.functionNotAValue(id.name, at: span))
             return .error(span)
         case .global(.module(let m)):
             if allowModule { return LValue(.module(m), span) }
-            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
-            error(.notAValue, message, at: span, help: help)
+            report(.moduleNotAValue(id.name, at: span))
             return .error(span)
         case .global(let entry):
             return refValue(entry, span: span) ?? .error(span)
@@ -405,7 +403,7 @@ extension Engine {
         case .range(let r): return materialise(r, span: v.span)
         case .error: return nil
         default:
-            error(.typeMismatch, LanguageMessages.notIterable(v.value.type.description), at: v.span)
+            report(.notIterable(found: v.value.type.description, at: v.span))
             return nil
         }
     }

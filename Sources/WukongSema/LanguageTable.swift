@@ -13,7 +13,8 @@ import WukongSyntax
 //     takes its result type (an unknown operand gives an unknown answer, never an error);
 //   - editors (`LanguageFacts`) list names, signatures and documentation from it;
 //   - `Schema.builtinMembers` (the names a VM NIC cannot take) is derived from it.
-// Messages both passes report come from `LanguageMessages`, one function each.
+// Messages both passes report are constructors of the diagnostic catalogue
+// (`Sources/WukongDiagnostics/Catalogue/`), one each.
 // `LanguageTableTests` walks every rule over a value of every type and checks that the static
 // pass reports exactly the type errors evaluation reports.
 //
@@ -426,13 +427,13 @@ struct BuiltinFunction: Sendable {
         }
     }
 
-    /// The type error for arguments not accepted, and where it goes (`true`: the whole call,
-    /// else the first argument).
-    func mismatch(_ types: [String]) -> (message: String, atCall: Bool) {
+    /// The type error for arguments not accepted: at the whole `call` for an ordered pair, else
+    /// at the first `argument`.
+    func mismatch(_ types: [String], call: Span, argument: Span) -> Diagnostic {
         switch arguments {
-        case .ordered: return (LanguageMessages.cannotCompare(name, types[0], types[1]), true)
-        case .one(_, let takes): return ("mismatched types: `\(name)` takes \(takes), found `\(types[0])`", false)
-        case .any: return ("", false)  // never: anything is accepted
+        case .ordered: return .cannotCompare(name, types[0], types[1], at: call)
+        case .one(_, let takes): return .builtinArgument(name, takes: takes, found: types[0], at: argument)
+        case .any: preconditionFailure("`\(name)` accepts anything")  // never: anything is accepted
         }
     }
 }
@@ -475,45 +476,5 @@ enum BuiltinTable {
     static func function(_ name: String) -> BuiltinFunction? {
         for f in functions where f.name == name { return f }
         return nil
-    }
-}
-
-// MARK: - Messages both passes report
-
-enum LanguageMessages {
-    static func cannotApply(_ op: BinaryOperator, _ l: String, _ r: String) -> String {
-        "mismatched types: cannot apply `\(op.rawValue)` to `\(l)` and `\(r)`"
-    }
-    static func cannotApply(_ op: UnaryOperator, _ t: String) -> String {
-        "mismatched types: cannot apply `\(op.rawValue)` to `\(t)`"
-    }
-    static func expectsBool(_ op: BinaryOperator, _ t: String) -> String {
-        "mismatched types: `\(op.rawValue)` expects `Bool`, found `\(t)`"
-    }
-    static func cannotCompare(_ name: String, _ a: String, _ b: String) -> String {
-        "mismatched types: `\(name)` cannot compare `\(a)` and `\(b)`"
-    }
-    static func argumentCount(_ name: String, expected n: Int, found: Int) -> String {
-        "`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)"
-    }
-    static func noMember(_ what: String, _ name: String) -> String { "\(what) has no member `\(name)`" }
-    static func noMethod(_ type: String, _ name: String) -> String { "`\(type)` has no method `\(name)`" }
-    static func isAMethod(_ rule: MemberRule, of type: String) -> (message: String, help: String) {
-        ("`\(rule.name)` is a method of `\(type)`", "call it: `\(rule.callHint)`")
-    }
-    static func conditionNotBool(_ t: String) -> String { "mismatched types: a condition must be `Bool`, found `\(t)`" }
-    static func notSpreadable(_ t: String) -> String { "mismatched types: `...` spreads a record, found `\(t)`" }
-    static func notIterable(_ t: String) -> String { "mismatched types: `for` walks a list or a range, found `\(t)`" }
-    static func notAFunction(_ name: String, _ t: String) -> String { "mismatched types: `\(name)` is a `\(t)`, not a function" }
-    static func assertNotBool(_ t: String) -> String { "mismatched types: an `assert` condition must be `Bool`, found `\(t)`" }
-    static func ifNotBool(_ t: String) -> String { "mismatched types: an `if` condition must be `Bool`, found `\(t)`" }
-    static func expected(_ t: String, found: String) -> String { "mismatched types: expected `\(t)`, found `\(found)`" }
-    static func unknownAttribute(_ name: String, in block: String) -> String { "unknown attribute `\(name)` in a `\(block)` block" }
-    /// `f` or `module.f` used as a value.
-    static func functionNotAValue(_ name: String) -> (message: String, help: String) {
-        ("function `\(name)` is not a value", "call it: `\(name)(…)`")
-    }
-    static func moduleNotAValue(_ name: String) -> (message: String, help: String) {
-        ("module `\(name)` is not a value", "use one of its definitions: `\(name).<name>`")
     }
 }

@@ -10,7 +10,7 @@ extension Engine {
     func member(of b: LValue, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
         func unknown(_ what: String, _ candidates: [String]) -> LValue {
-            error(.unknownMember, LanguageMessages.noMember(what, name), at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            report(.noMember(name, of: what, candidates: candidates, at: m.span))
             return .error(span)
         }
         switch b.value {
@@ -23,8 +23,7 @@ extension Engine {
             case .letSlot(let s): return LValue(force(s).value, span)
             case .module(let other): return LValue(.module(other), span)
             case .fn:
-                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
-                error(.notAValue, message, at: m.span, help: help)
+                report(.functionNotAValue("\(mod.name).\(name)", at: m.span))
                 return .error(span)
             default: return .error(span)
             }
@@ -38,8 +37,7 @@ extension Engine {
         guard let shape = b.value.shape else { return unknown("`\(b.value.type.description)`", []) }
         if let rule = MemberTable.rule(shape, name) {
             if rule.isMethod {
-                let (message, help) = LanguageMessages.isAMethod(rule, of: b.value.type.description)
-                error(.unknownMember, message, at: m.span, help: help)
+                report(.methodNotCalled(rule.name, of: b.value.type.description, callHint: rule.callHint, at: m.span))
                 return .error(span)
             }
             return rule.eval(self, b, [], m, span)

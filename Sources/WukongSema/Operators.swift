@@ -10,7 +10,7 @@ extension Engine {
     func unary(_ op: UnaryOperator, _ v: LValue, span: Span) -> LValue {
         if v.value.isError { return .error(span) }
         if let shape = v.value.shape, let rule = OperatorTable.unaryRule(op, shape) { return rule.eval(self, op, v, span) }
-        error(.typeMismatch, LanguageMessages.cannotApply(op, v.value.type.description), at: span)
+        report(.cannotApply(op.rawValue, to: v.value.type.description, at: span))
         return .error(span)
     }
 
@@ -49,11 +49,11 @@ extension Engine {
     }
 
     func mismatchOperand(_ op: BinaryOperator, _ v: LValue) {
-        error(.typeMismatch, LanguageMessages.expectsBool(op, v.value.type.description), at: v.span)
+        report(.operatorExpectsBool(op.rawValue, found: v.value.type.description, at: v.span))
     }
 
     func cannotApply(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
-        error(.typeMismatch, LanguageMessages.cannotApply(op, l.value.type.description, r.value.type.description), at: span)
+        report(.cannotApply(op.rawValue, to: l.value.type.description, and: r.value.type.description, at: span))
         return .error(span)
     }
 
@@ -257,7 +257,7 @@ extension Engine {
             default:
                 let v = evalName(id, env, expected: nil, allowModule: false)
                 if !v.value.isError {
-                    error(.typeMismatch, LanguageMessages.notAFunction(id.name, v.value.type.description), at: id.span)
+                    report(.notAFunction(id.name, type: v.value.type.description, at: id.span))
                 }
                 return .error(span)
             }
@@ -291,7 +291,7 @@ extension Engine {
 
     func argumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
         if n == found { return true }
-        error(.wrongArgumentCount, LanguageMessages.argumentCount(name, expected: n, found: found), at: span)
+        report(.argumentCount(name, expected: n, found: found, at: span))
         return false
     }
 
@@ -348,14 +348,12 @@ extension Engine {
         if failed {
             // a module or function name as an argument is a value of no type
             if let v = values.first(where: { !$0.value.isError && $0.value.shape == nil }) {
-                let (message, atCall) = f.mismatch(values.map { $0.value.type.description })
-                error(.typeMismatch, message, at: atCall ? span : v.span)
+                report(f.mismatch(values.map { $0.value.type.description }, call: span, argument: v.span))
             }
             return .error(span)
         }
         guard f.accepts(shapes) else {
-            let (message, atCall) = f.mismatch(values.map { $0.value.type.description })
-            error(.typeMismatch, message, at: atCall ? span : values[0].span)
+            report(f.mismatch(values.map { $0.value.type.description }, call: span, argument: values[0].span))
             return .error(span)
         }
         return f.eval(self, values, span)
@@ -396,8 +394,7 @@ extension Engine {
     /// `min(a, b)`, `max(a, b)`.
     func pick(_ a: LValue, _ b: LValue, smaller: Bool, span: Span) -> LValue {
         guard let c = order(a.value, b.value) else {
-            error(.typeMismatch, LanguageMessages.cannotCompare(smaller ? "min" : "max", a.value.type.description,
-                                                               b.value.type.description), at: span)
+            report(.cannotCompare(smaller ? "min" : "max", a.value.type.description, b.value.type.description, at: span))
             return .error(span)
         }
         let p = smaller ? (c <= 0 ? a : b) : (c >= 0 ? a : b)
@@ -409,8 +406,7 @@ extension Engine {
     func method(_ b: LValue, _ m: Identifier, _ args: [Expr], _ env: Env, span: Span) -> LValue {
         guard let shape = b.value.shape, let rule = MemberTable.rule(shape, m.name), let params = rule.params else {
             let candidates = b.value.shape.map { MemberTable.methodNames(of: $0) } ?? []
-            error(.unknownMember, LanguageMessages.noMethod(b.value.type.description, m.name), at: m.span,
-                  help: Suggest.didYouMean(m.name, among: candidates))
+            report(.noMethod(m.name, of: b.value.type.description, candidates: candidates, at: m.span))
             return .error(span)
         }
         guard argumentCount(m.name, expected: params.count, found: args.count, span: span) else { return .error(span) }

@@ -164,10 +164,7 @@ extension Engine {
         }
     }
 
-    func staticError(_ code: DiagnosticCode, _ message: String, at span: Span, notes: [DiagnosticNote] = [],
-                     help: String? = nil) {
-        staticDiagnostics.append(Diagnostic(code, message, at: span, notes: notes, help: help))
-    }
+    func staticReport(_ d: Diagnostic) { staticDiagnostics.append(d) }
 
     func staticType(_ e: Expr, _ env: Env, _ scope: StaticScope, allowModule: Bool = false) -> SType {
         switch e.kind {
@@ -209,7 +206,7 @@ extension Engine {
                         for f in fs where !fields.contains(where: { $0.name == f.name }) { fields.append(f) }
                     case .unknown: complete = false
                     default:
-                        staticError(.typeMismatch, LanguageMessages.notSpreadable(t.settled.description), at: x.span)
+                        staticReport(.notSpreadable(found: t.settled.description, at: x.span))
                         complete = false
                     }
                 }
@@ -227,14 +224,14 @@ extension Engine {
                 return OperatorTable.unaryRules.first { $0.op == op }.map { .known($0.result) } ?? .unknown
             }
             if let rule = OperatorTable.unaryRule(op, shape) { return .known(rule.result) }
-            staticError(.typeMismatch, LanguageMessages.cannotApply(op, t.description), at: e.span)
+            staticReport(.cannotApply(op.rawValue, to: t.description, at: e.span))
             return .unknown
         case .binary(let op, let l, let r):
             return staticBinary(op, l, r, env, scope, span: e.span)
         case .conditional(let c, let t, let o):
             let ct = staticType(c, env, scope).settled
             if !ct.isUnknown && ct != .known(.bool) {
-                staticError(.typeMismatch, LanguageMessages.conditionNotBool(ct.description), at: c.span)
+                staticReport(.conditionNotBool(found: ct.description, at: c.span))
             }
             let tt = staticType(t, env, scope), ot = staticType(o, env, scope)
             return unifyBranches(tt, ot, then: t, otherwise: o, expected: nil)
@@ -262,13 +259,11 @@ extension Engine {
             guard s.state == .done, !s.value.value.isError else { return .unknown }
             return SType(s.value.value.type)
         case .binding(.fn), .global(.fn), .builtin:
-            let (message, help) = LanguageMessages.functionNotAValue(id.name)
-            staticError(.notAValue, message, at: id.span, help: help)
+            staticReport(.functionNotAValue(id.name, at: id.span))
             return .unknown
         case .global(.module(let m)):
             if allowModule { return .module(m) }
-            let (message, help) = LanguageMessages.moduleNotAValue(id.name)
-            staticError(.notAValue, message, at: id.span, help: help)
+            staticReport(.moduleNotAValue(id.name, at: id.span))
             return .unknown
         case .global(.resource(let i)):
             guard let k = RefKind(instances[i].kind) else { return .unknown }
@@ -281,7 +276,7 @@ extension Engine {
     func staticMember(_ b: SType, _ m: Identifier) -> SType {
         let name = m.name
         func unknown(_ what: String, _ candidates: [String]) -> SType {
-            staticError(.unknownMember, LanguageMessages.noMember(what, name), at: m.span, help: Suggest.didYouMean(name, among: candidates))
+            staticReport(.noMember(name, of: what, candidates: candidates, at: m.span))
             return .unknown
         }
         switch b.settled {
@@ -296,8 +291,7 @@ extension Engine {
                 return SType(s.value.value.type)
             case .module(let other): return .module(other)
             case .fn:
-                let (message, help) = LanguageMessages.functionNotAValue("\(mod.name).\(name)")
-                staticError(.notAValue, message, at: m.span, help: help)
+                staticReport(.functionNotAValue("\(mod.name).\(name)", at: m.span))
                 return .unknown
             default: return .unknown
             }
@@ -312,8 +306,7 @@ extension Engine {
         guard let shape = t.shape else { return .unknown }  // a String or a record (`image`) …
         if let rule = MemberTable.rule(shape, name) {
             if rule.isMethod {
-                let (message, help) = LanguageMessages.isAMethod(rule, of: t.description)
-                staticError(.unknownMember, message, at: m.span, help: help)
+                staticReport(.methodNotCalled(rule.name, of: t.description, callHint: rule.callHint, at: m.span))
                 return .unknown
             }
             return SType(rule.result)
@@ -346,7 +339,7 @@ extension Engine {
             // lazy: each side is checked on its own, as evaluation does
             for (t, s, x) in [(l, ls, le), (r, rs, re)] {
                 if let s, OperatorTable.rules(op, lhs: s, rhs: nil).isEmpty {
-                    staticError(.typeMismatch, LanguageMessages.expectsBool(op, t.description), at: x.span)
+                    staticReport(.operatorExpectsBool(op.rawValue, found: t.description, at: x.span))
                 }
             }
             return .known(.bool)
@@ -361,7 +354,7 @@ extension Engine {
             return result ?? .unknown
         }
         guard let rule = OperatorTable.rule(op, ls, rs) else {
-            staticError(.typeMismatch, LanguageMessages.cannotApply(op, l.description, r.description), at: span)
+            staticReport(.cannotApply(op.rawValue, to: l.description, and: r.description, at: span))
             return .unknown
         }
         switch rule.result {
@@ -379,7 +372,7 @@ extension Engine {
         case .name(let id):
             if let t = scope.type(of: id.name) {
                 if !t.isUnknown {
-                    staticError(.typeMismatch, LanguageMessages.notAFunction(id.name, t.settled.description), at: id.span)
+                    staticReport(.notAFunction(id.name, type: t.settled.description, at: id.span))
                 }
                 for a in args { _ = staticType(a, env, scope) }
                 return .unknown
@@ -424,7 +417,7 @@ extension Engine {
 
     func staticArgumentCount(_ name: String, expected n: Int, found: Int, span: Span) -> Bool {
         if n == found { return true }
-        staticError(.wrongArgumentCount, LanguageMessages.argumentCount(name, expected: n, found: found), at: span)
+        staticReport(.argumentCount(name, expected: n, found: found, at: span))
         return false
     }
 
@@ -448,8 +441,7 @@ extension Engine {
         guard staticArgumentCount(name, expected: f.arity, found: args.count, span: span) else { return .unknown }
         let shapes = argTypes.compactMap(\.shape)
         if shapes.count == args.count, !f.accepts(shapes) {
-            let (message, atCall) = f.mismatch(argTypes.map(\.description))
-            staticError(.typeMismatch, message, at: atCall ? span : args[0].span)
+            staticReport(f.mismatch(argTypes.map(\.description), call: span, argument: args[0].span))
             return .unknown
         }
         switch f.result {
@@ -463,8 +455,7 @@ extension Engine {
         let argTypes = args.map { staticType($0, env, scope) }
         guard let shape = b.shape, let rule = MemberTable.rule(shape, m.name), let params = rule.params else {
             let candidates = b.shape.map { MemberTable.methodNames(of: $0) } ?? []
-            staticError(.unknownMember, LanguageMessages.noMethod(b.description, m.name), at: m.span,
-                        help: Suggest.didYouMean(m.name, among: candidates))
+            staticReport(.noMethod(m.name, of: b.description, candidates: candidates, at: m.span))
             return .unknown
         }
         guard staticArgumentCount(m.name, expected: params.count, found: args.count, span: span) else { return .unknown }
@@ -538,11 +529,8 @@ extension Engine {
         if let u = unify(t, o) { return u }
         // both convert to the type expected where the `if` stands (an attribute's union type)
         if let x = expected, assignable(t, to: x), assignable(o, to: x) { return SType(x) }
-        staticError(.typeMismatch,
-                    "mismatched types: `if` and `else` have incompatible types: expected `\(t.settled.description)`, found `\(o.settled.description)`",
-                    at: otherwise.span,
-                    notes: [DiagnosticNote("the first branch is `\(t.settled.description)`", at: then.span)],
-                    help: "both branches of an `if` expression must have one type")
+        staticReport(.incompatibleBranches(first: t.settled.description, other: o.settled.description,
+                                           at: otherwise.span, firstBranch: then.span))
         return .unknown
     }
 
@@ -593,12 +581,12 @@ extension Engine {
         if case .known(.ref(let k)) = s {
             switch t {
             case .ref, .link, .nicNetwork:
-                staticError(.wrongResourceKind, "expected \(Engine.kindPhrase(t)), found `\(k.typeName)`", at: span)
+                staticReport(.wrongResourceKind(expected: Engine.kindPhrase(t), foundType: k.typeName, at: span))
                 return
             default: break
             }
         }
-        staticError(.typeMismatch, LanguageMessages.expected(t.description, found: s.settled.description), at: span)
+        staticReport(.typeMismatch(expected: t.description, found: s.settled.description, at: span))
     }
 
     /// Drops the static diagnostics that evaluation also reported (same code and span) and
@@ -660,8 +648,8 @@ extension Engine {
             guard let block else { return }
             if block == .user && name.name == "password" { return }
             guard let a = Schema.attribute(name.name, of: block) else {
-                staticError(.unknownAttribute, LanguageMessages.unknownAttribute(name.name, in: block.keyword), at: name.span,
-                            help: Suggest.didYouMean(name.name, among: Schema.attributes(of: block).map(\.name)))
+                staticReport(.unknownAttribute(name.name, in: block.keyword,
+                                                candidates: Schema.attributes(of: block).map(\.name), at: name.span))
                 return
             }
             checkAssignable(t, to: a.type, at: value.span)
@@ -670,7 +658,7 @@ extension Engine {
             switch t {
             case .record, .unknown: break
             default:
-                staticError(.typeMismatch, LanguageMessages.notSpreadable(t.description), at: x.span)
+                staticReport(.notSpreadable(found: t.description, at: x.span))
             }
         case .resource(let r):
             let inner = Schema.blockKind(r.kind, nested: block)
@@ -709,7 +697,7 @@ extension Engine {
         case .assertDecl(let c, let m):
             let t = staticType(c, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, LanguageMessages.assertNotBool(t.description), at: c.span)
+                staticReport(.assertNotBool(found: t.description, at: c.span))
             }
             if let m { _ = staticType(m, env, scope) }
         case .forLoop(let variable, let sequence, let body):
@@ -719,7 +707,7 @@ extension Engine {
             case .list(let e): element = e
             case .unknown: break
             default:
-                staticError(.typeMismatch, LanguageMessages.notIterable(seq.description), at: sequence.span)
+                staticReport(.notIterable(found: seq.description, at: sequence.span))
             }
             var inside = scope
             inside.names.append(variable.name)
@@ -728,7 +716,7 @@ extension Engine {
         case .ifStatement(let cond, let then, let elseBranch):
             let t = staticType(cond, env, scope).settled
             if !t.isUnknown && t != .known(.bool) {
-                staticError(.typeMismatch, LanguageMessages.ifNotBool(t.description), at: cond.span)
+                staticReport(.ifNotBool(found: t.description, at: cond.span))
             }
             var inside = scope
             typeItems(then.items, env, &inside, block: block)

@@ -67,10 +67,7 @@ struct LexerImpl {
         tokens.append(Token(kind: kind, start: s, end: e, payload: payload, flags: flags))
     }
 
-    mutating func error(_ code: DiagnosticCode, _ message: String, _ s: Int, _ e: Int,
-                        help: String? = nil, notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) {
-        diags.append(Diagnostic(code, message, at: span(s, e), notes: notes, help: help, fixIts: fixIts))
-    }
+    mutating func report(_ d: Diagnostic) { diags.append(d) }
 
     mutating func run() {
         if i == 0, n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
@@ -185,8 +182,7 @@ struct LexerImpl {
         }
         if depth > 0 {
             endSwallowed = true
-            error(.unterminatedComment, "unterminated block comment", s, s + 2,
-                  help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
+            report(.unterminatedBlockComment(at: span(s, s + 2)))
         }
         if sawNewline { pendingNewline = true }
         comments.append(span(s, i))
@@ -200,7 +196,7 @@ struct LexerImpl {
         if c == 0 {
             let s = i
             while i < n && b[i] == 0 { i += 1 }
-            error(.invalidCharacter, "unexpected NUL byte", s, i, help: "remove it; is this a binary file?")
+            report(.nulByte(at: span(s, i)))
             return nil
         }
         let len = utf8Length(at: i)
@@ -208,7 +204,7 @@ struct LexerImpl {
         let s = i
         i += 1
         while i < n, b[i] >= 0x80, utf8Length(at: i) == 0 { i += 1 }
-        error(.invalidUTF8, "invalid UTF-8 byte sequence", s, i, help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+        report(.invalidUTF8(at: span(s, i)))
         return nil
     }
 
@@ -238,8 +234,7 @@ struct LexerImpl {
             while i < n && b[i] != 0x27 && b[i] != 0x0A { i += 1 }
             if at(i) == 0x27 { i += 1 }
             emit(.invalid, s, i)
-            error(.invalidCharacter, "unexpected character `'`", s, s + 1,
-                  help: "strings are written in double quotes: `\"…\"`")
+            report(.singleQuote(at: span(s, s + 1)))
             return
         }
         while i < n {
@@ -266,20 +261,12 @@ struct LexerImpl {
         emit(.invalid, s, i)
         if glued && !invalidUTF8 && !sawNul { return }
         if invalidUTF8 {
-            error(.invalidUTF8, "invalid UTF-8 byte sequence", s, i, help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+            report(.invalidUTF8(at: span(s, i)))
         } else if sawNul {
-            error(.invalidCharacter, "unexpected NUL byte", s, i, help: "remove it; is this a binary file?")
+            report(.nulByte(at: span(s, i)))
         } else {
             let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
-            var help: String? = nil
-            switch text {
-            case "&": help = "did you mean `&&`?"
-            case "|": help = "did you mean `||`?"
-            case ";": help = "separate attributes with a newline or `,`"
-            default: break
-            }
-            let plural = text.unicodeScalars.count > 1 ? "characters" : "character"
-            error(.invalidCharacter, "unexpected \(plural) `\(text)`", s, i, help: help)
+            report(.unexpectedCharacters(text, at: span(s, i)))
         }
     }
 
@@ -308,8 +295,7 @@ struct LexerImpl {
             }
             while b[i - 1] == 0x2D { i -= 1 }
             let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
-            error(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", s, i,
-                  help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
+            report(.invalidName(text, at: span(s, i)))
             emit(.invalid, s, i)
             return
         }
@@ -374,13 +360,11 @@ struct LexerImpl {
         if !lastUnderscore && !overflow { return v }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
         if lastUnderscore {
-            error(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", s, e,
-                  help: "remove the trailing `_`")
+            report(.numberTrailingUnderscore(text, at: span(s, e)))
             return nil
         }
         if overflow {
-            error(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", s, e,
-                  help: "the largest integer is 9223372036854775807")
+            report(.integerLiteralOutOfRange(text, at: span(s, e)))
             return nil
         }
         return v
@@ -408,12 +392,10 @@ struct LexerImpl {
         while i < n && (isIdentPart(b[i]) && b[i] != 0x2D) { i += 1; badTail = true }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self)
         if digits == 0 || badTail || at(i - 1) == 0x5F || (i > ds && b[ds] == 0x5F) {
-            error(.invalidNumber, "invalid hexadecimal literal `\(text)`", s, i,
-                  help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
+            report(.invalidHexLiteral(text, at: span(s, i)))
             emit(.badLiteral, s, i)
         } else if overflow {
-            error(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", s, i,
-                  help: "the largest integer is 0x7fffffffffffffff")
+            report(.integerLiteralOutOfRange(text, hexadecimal: true, at: span(s, i)))
             emit(.badLiteral, s, i)
         } else {
             emit(.integer, s, i, payload: v)
@@ -427,24 +409,15 @@ struct LexerImpl {
         var digits: String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<digitsEnd]), as: UTF8.self) }
         guard let mult = Quantity.multiplier(of: suffix) else {
             let suggestions = quantitySuggestions(for: suffix)
-            let written = digits.replacingUnderscores()
-            var help = "quantity suffixes are `Ki Mi Gi Ti Pi Ei` (powers of 1024) and `k M G T P E` (powers of 1000)"
-            var fixIts: [FixIt] = []
-            if !suggestions.isEmpty {
-                let list = suggestions.map { "`\(written)\($0)`" }
-                help = "did you mean \(list.joined(separator: " or "))? " + help
-                fixIts = [FixIt(replace: span(sufStart, i), with: suggestions[0])]
-            }
-            error(.invalidQuantity, "invalid quantity suffix `\(suffix)` in `\(digits)\(suffix)`", s, i,
-                  help: help, fixIts: fixIts)
+            report(.invalidQuantitySuffix(suffix, digits: digits, written: digits.replacingUnderscores(),
+                                          suggestions: suggestions, at: span(s, i), suffixSpan: span(sufStart, i)))
             emit(.badLiteral, s, i)
             return
         }
         guard let v = decimalValue(s, digitsEnd) else { emit(.badLiteral, s, i); return }
         let (r, o) = v.multipliedReportingOverflow(by: mult)
         if o {
-            error(.invalidNumber, "quantity `\(digits)\(suffix)` is out of range for a 64-bit signed number of bytes",
-                  s, i, help: "the largest quantity is 7Ei")
+            report(.quantityOutOfRange(digits + suffix, at: span(s, i)))
             emit(.badLiteral, s, i)
             return
         }
@@ -500,38 +473,34 @@ struct LexerImpl {
         while i < n && isIdentPart(b[i]) && b[i] != 0x2D { i += 1; tail = true }
         if tail { addrEnd = i }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<addrEnd]), as: UTF8.self)
-        var problem: String? = nil
-        var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
+        var problem: IPv4LiteralProblem? = nil
+        var corrected: String? = nil
         var value: UInt32 = 0
-        var ipFix: [FixIt] = []
         if tail {
-            problem = "invalid IPv4 address `\(text)`"
+            problem = .trailingText
         } else if octets.count != 4 {
-            problem = "invalid IPv4 address `\(text)`: expected four octets, found \(octets.count)"
-            if octets.count == 2 { help = "numbers have no fraction; " + help }
+            problem = .octetCount(octets.count)
         } else {
             var fixed: [String] = []
             for (os, oe) in octets {
                 let o = String(decoding: UnsafeBufferPointer(rebasing: b[os..<oe]), as: UTF8.self)
                 if o.utf8.contains(0x5F) {
-                    problem = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"; break
+                    problem = .underscore; break
                 }
                 if o.utf8.count > 1 && o.utf8.first == 0x30 {
                     let stripped = String(o.drop { $0 == "0" })
                     fixed.append(stripped.isEmpty ? "0" : stripped)
-                    problem = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
+                    problem = .leadingZero(octet: o)
                     continue
                 }
                 guard o.utf8.count <= 3, let v = UInt32(o), v <= 255 else {
-                    problem = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"; break
+                    problem = .outOfRange(octet: o); break
                 }
                 fixed.append(o)
                 value = value << 8 | v
             }
             if problem != nil && fixed.count == 4 {
-                let corrected = fixed.joined(separator: ".")
-                help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
-                ipFix = [FixIt(replace: span(s, addrEnd), with: corrected)]
+                corrected = fixed.joined(separator: ".")
             }
         }
         var prefix: Int? = nil
@@ -547,12 +516,11 @@ struct LexerImpl {
                 prefix = v
             } else {
                 prefixBad = true
-                error(.invalidPrefix, "invalid prefix length `/\(p)`: an IPv4 prefix is 0–32", ps, i,
-                      help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
+                report(.invalidPrefixLength(p, at: span(ps, i)))
             }
         }
         if let problem {
-            error(.invalidIPv4, problem, s, addrEnd, help: help, fixIts: ipFix)
+            report(.invalidIPv4(text, problem, corrected: corrected, at: span(s, addrEnd)))
             emit(.badLiteral, s, i)
         } else if prefixBad {
             emit(.badLiteral, s, i)
@@ -575,8 +543,7 @@ struct LexerImpl {
             if i >= n || b[i] == 0x0A || (b[i] == 0x0D && at(i + 1) == 0x0A) {
                 if i >= n { endSwallowed = true }
                 flush(&seg, end: i, force: false)
-                error(.unterminatedString, "unterminated string literal", s, s + 1,
-                      help: "add the closing `\"` on the same line, or use `\"\"\"` for a multi-line string")
+                report(.unterminatedString(at: span(s, s + 1)))
                 emit(.stringEnd, i, i, synthetic: true)
                 return
             }
@@ -604,8 +571,7 @@ struct LexerImpl {
                         emit(.stringEnd, i, i, synthetic: true)
                         return
                     case .newline, .endOfFile:
-                        error(.unterminatedString, "unterminated string literal", s, s + 1,
-                              help: "close the interpolation with `}` and the string with `\"` on the same line")
+                        report(.unterminatedString(inInterpolation: true, at: span(s, s + 1)))
                         emit(.stringEnd, i, i, synthetic: true)
                         return
                     }
@@ -627,8 +593,7 @@ struct LexerImpl {
         interpolationDepth += 1
         defer { interpolationDepth -= 1 }
         if interpolationDepth > Lexer.maxInterpolationDepth {
-            error(.nestingTooDeep, "string interpolations nested too deeply (more than \(Lexer.maxInterpolationDepth) levels)",
-                  s, s + 2, help: "split the expression with `let`")
+            report(.interpolationTooDeep(limit: Lexer.maxInterpolationDepth, at: span(s, s + 2)))
             aborted = true
             endSwallowed = true
             emit(.interpolationEnd, i, i, synthetic: true)
@@ -662,17 +627,14 @@ struct LexerImpl {
             } else {
                 let e = at(k) == 0x7D ? k + 1 : k
                 let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
-                error(.invalidEscape, "invalid unicode escape `\(text)`", s, e,
-                      help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
+                report(.invalidUnicodeEscape(text, at: span(s, e)))
                 i = e
             }
         default:
             var e = i + 2
             if c >= 0x80 { e = i + 1 + max(1, utf8Length(at: i + 1)) }
             let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<min(e, n)]), as: UTF8.self)
-            var help = "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash"
-            if c == 0x24 { help = "write `$${` for a literal `${`; a lone `$` needs no escape" }
-            error(.invalidEscape, "invalid escape sequence `\(text)`", s, min(e, n), help: help)
+            report(.invalidEscape(text, at: span(s, min(e, n))))
             i = min(e, n)
         }
     }
@@ -723,14 +685,12 @@ struct LexerImpl {
         var k = i
         while k < n && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
         if k < n && !(b[k] == 0x0A || (b[k] == 0x0D && at(k + 1) == 0x0A)) {
-            error(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", k, k + 1,
-                  help: "start the text on the next line, or use `\"…\"` for a one-line string")
+            report(.multilineTextOnOpeningLine(blanks: false, at: span(k, k + 1)))
             reportedLayout = true
         } else if k < n {
             if k > i {
                 // Swift rejects even invisible trailing blanks after the opening delimiter
-                error(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", i, k,
-                      help: "remove the spaces or tabs after the opening `\"\"\"`")
+                report(.multilineTextOnOpeningLine(blanks: true, at: span(i, k)))
                 reportedLayout = true
             }
             i = k + (b[k] == 0x0D ? 2 : 1)
@@ -750,8 +710,7 @@ struct LexerImpl {
                 while j < n && (b[j] == 0x20 || b[j] == 0x09) { j += 1 }
                 if at(j) == 0x22 && at(j + 1) == 0x22 && at(j + 2) == 0x22 {
                     if let bs = continuedAt {
-                        error(.multilineIndentation, "a `\\` at the end of the last line of a multi-line string is not allowed",
-                              bs, bs + 1, help: "remove the `\\`: the newline before the closing `\"\"\"` is never part of the string")
+                        report(.multilineTrailingBackslash(at: span(bs, bs + 1)))
                     }
                     emit(.stringEnd, j, j + 3)
                     finishMultiline(indent: (i, j), lines: lines, lastNewline: lastNewline, closing: j)
@@ -765,8 +724,7 @@ struct LexerImpl {
             if i >= n {
                 flush(&seg, end: i, force: lineTokenPending)
                 endSwallowed = true
-                error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
-                      help: "close it with `\"\"\"` on a line of its own")
+                report(.unterminatedMultilineString(at: span(s, s + 3)))
                 emit(.stringEnd, i, i, synthetic: true)
                 return
             }
@@ -786,8 +744,7 @@ struct LexerImpl {
             case 0x22 where at(i + 1) == 0x22 && at(i + 2) == 0x22:
                 flush(&seg, end: i, force: lineTokenPending)
                 if !reportedLayout {
-                    error(.multilineIndentation, "the closing `\"\"\"` of a multi-line string must stand on a line of its own",
-                          i, i + 3, help: "put the closing `\"\"\"` on the next line")
+                    report(.multilineClosingNotAlone(at: span(i, i + 3)))
                 }
                 emit(.stringEnd, i, i + 3)
                 i += 3
@@ -819,8 +776,7 @@ struct LexerImpl {
                         return
                     case .newline, .endOfFile:
                         endSwallowed = true
-                        error(.unterminatedString, "unterminated multi-line string literal", s, s + 3,
-                              help: "close the interpolation with `}` and the string with `\"\"\"` on a line of its own")
+                        report(.unterminatedMultilineString(inInterpolation: true, at: span(s, s + 3)))
                         emit(.stringEnd, i, i, synthetic: true)
                         return
                     }
@@ -856,13 +812,8 @@ struct LexerImpl {
             } else {
                 if !reported {
                     reported = true
-                    let message = ws >= indLen
-                        ? "indentation of line in multi-line string mixes tabs and spaces differently from the closing `\"\"\"`"
-                        : "insufficient indentation of line in multi-line string"
-                    error(.multilineIndentation, message, raw, raw + max(ws, 1),
-                          help: "indent every line at least as far as the closing `\"\"\"` (\(indLen) spaces or tabs, the same ones)",
-                          notes: [DiagnosticNote("the closing delimiter's indentation is removed from every line",
-                                                 at: span(closing, closing + 3))])
+                    report(.multilineIndentation(mixed: ws >= indLen, indentation: indLen, at: span(raw, raw + max(ws, 1)),
+                                                 closing: span(closing, closing + 3)))
                 }
                 strip = min(ws, indLen)
             }

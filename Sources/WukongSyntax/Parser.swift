@@ -107,16 +107,15 @@ struct ParserImpl {
         let t = cur
         if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
         if t.kind == .endOfFile && lexed.endSwallowed { return }
-        report(.unexpectedToken, "expected \(what), found \(describeCurrent(sameLine: sameLine))",
-               at: foundSpan(sameLine: sameLine), help: help, notes: notes, fixIts: fixIts)
+        report(.expected(what, found: describeCurrent(sameLine: sameLine), at: foundSpan(sameLine: sameLine),
+                         help: help, notes: notes, fixIts: fixIts))
     }
 
-    mutating func report(_ code: DiagnosticCode, _ message: String, at sp: Span, help: String? = nil,
-                         notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) {
-        let line = line(of: sp.startOffset)
-        if code == .unexpectedToken && (errorLines.contains(line) || sp.startOffset <= suppressUntil) { return }
+    mutating func report(_ d: Diagnostic) {
+        let line = line(of: d.span.startOffset)
+        if d.code == .unexpectedToken && (errorLines.contains(line) || d.span.startOffset <= suppressUntil) { return }
         errorLines.insert(line)
-        diags.append(Diagnostic(code, message, at: sp, notes: notes, help: help, fixIts: fixIts))
+        diags.append(d)
     }
 
     // MARK: Nesting
@@ -126,8 +125,7 @@ struct ParserImpl {
         depth += 1
         if depth <= Parser.maxNesting { return true }
         depth -= 1
-        report(.nestingTooDeep, "nesting too deep (more than \(Parser.maxNesting) levels)", at: span(cur),
-               help: "split the expression into smaller ones with `let`")
+        report(.nestingTooDeep(limit: Parser.maxNesting, at: span(cur)))
         skipConstruct()
         suppressUntil = previousEnd
         return false
@@ -494,8 +492,7 @@ struct ParserImpl {
             let elseTok = advance()
             if at == .kwIf {
                 if depth + clauses.count >= Parser.maxNesting {
-                    report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
-                           at: span(elseTok), help: "split the chain, or use a list and `in`")
+                    report(.elseIfChainTooLong(limit: Parser.maxNesting, value: false, at: span(elseTok)))
                     skipIfChainRest() // the rest of the chain is skipped flat; later items survive
                     break
                 }
@@ -629,8 +626,7 @@ struct ParserImpl {
     /// E0112 for an over-long chain of operators, calls or prefix operators; skips the rest.
     @inline(never)
     mutating func chainTooDeep(_ what: String, from start: Span) -> Expr {
-        report(.nestingTooDeep, "expression too deeply nested (more than \(Parser.maxNesting) \(what))", at: span(cur),
-               help: "split the expression into smaller ones with `let`")
+        report(.expressionTooDeep(limit: Parser.maxNesting, of: what, at: span(cur)))
         while at == .minus || at == .bang { advance() }
         skipConstruct()
         suppressUntil = previousEnd
@@ -860,8 +856,7 @@ struct ParserImpl {
     mutating func parseQuotedKey() -> (String, Span) {
         let s = parseStringLiteral()
         if let plain = s.plainText { return (plain, s.span) }
-        report(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: s.span,
-               help: "write the key as a plain string")
+        report(.interpolatedRecordKey(at: s.span))
         return ("", s.span)
     }
 
@@ -890,8 +885,7 @@ struct ParserImpl {
                 let elseTok = advance()
                 if at == .kwIf {
                     if depth + clauses.count >= Parser.maxNesting {
-                        report(.nestingTooDeep, "`else if` chain too long (more than \(Parser.maxNesting) branches)",
-                               at: span(elseTok), help: "split the chain into smaller ones with `let`")
+                        report(.elseIfChainTooLong(limit: Parser.maxNesting, value: true, at: span(elseTok)))
                         skipIfChainRest()
                         otherwise = Expr(.error, span: span(elseTok))
                         break

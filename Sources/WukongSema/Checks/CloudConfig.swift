@@ -81,25 +81,15 @@ extension Checker {
         }
         switch parsed {
         case .error(let message, let line, let column):
-            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` \(message)", at: span(line: line, column: column),
-                           help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"))
+            add(.cloudConfigInvalidYAML(vm: vm.decl.name, problem: message, at: span(line: line, column: column)))
         case .notMapping(let what):
-            add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` is \(what), not a mapping", at: cc.span,
-                           help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"))
+            add(.cloudConfigNotMapping(vm: vm.decl.name, is: what, at: cc.span))
         case .keys(let keys):
             let generated = CloudConfig.generatedKeys(for: vm)
             guard !generated.isEmpty else { return }
             for (key, line, column) in keys where generated.contains(key) {
-                let (note, help): (DiagnosticNote?, String)
-                if key == "users" {
-                    note = vm.users.first.map { DiagnosticNote("user declared here", at: $0.decl.nameSpan) }
-                    help = "declare the users with `user NAME { ... }` blocks only, or drop them from `cloud_config`"
-                } else {
-                    note = vm.run.first.map { DiagnosticNote("`run` set here", at: $0.span) }
-                    help = "put the commands into `run`, or move `run` into `cloud_config`'s `runcmd`"
-                }
-                add(Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm.decl.name)` sets `\(key)`, which the generated user data sets too",
-                               at: span(line: line, column: column), notes: note.map { [$0] } ?? [], help: help))
+                let source = key == "users" ? vm.users.first?.decl.nameSpan : vm.run.first?.span
+                add(.cloudConfigGeneratedKey(vm: vm.decl.name, key: key, at: span(line: line, column: column), source: source))
             }
         }
     }

@@ -1,0 +1,249 @@
+// Syntax (E01xx): the lexer and the parser.
+// Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
+// Call sites pass values and spans only; no message text lives outside `Catalogue/`.
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func syntaxEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .invalidCharacter:
+            return ("invalid character", "The source contains a character that cannot start any token (a NUL byte, a control character, a stray symbol such as `@` or `#`). Remove it.", "let x = 1 @ 2   // `@` is not an operator")
+        case .invalidUTF8:
+            return ("invalid UTF-8", "Source files must be UTF-8. A byte sequence that is not valid UTF-8 was found; re-save the file as UTF-8.", "")
+        case .unterminatedString:
+            return ("unterminated string", "A string literal was opened with `\"` (or `\"\"\"`) but never closed before the end of the line (or file). Add the closing quote.", "image = \"quay.io/containerdisks/fedora:41   // missing \"")
+        case .unterminatedComment:
+            return ("unterminated block comment", "A `/*` comment was never closed by `*/`. Block comments nest, so every `/*` inside needs its own `*/`.", "/* outer /* inner */   // outer still open")
+        case .invalidEscape:
+            return ("invalid escape sequence", "Strings support the escapes `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}` (a Unicode scalar in hex). Any other backslash sequence is an error; write `\\\\` for a literal backslash.", "run = [\"echo a\\qb\"]   // `\\q` is not an escape")
+        case .invalidNumber:
+            return ("invalid number", "An integer literal is malformed or does not fit in a 64-bit signed integer. Integers are written `42`, `0x2a` or `1_000`.", "let big = 9223372036854775808")
+        case .invalidQuantity:
+            return ("invalid quantity suffix", "A number directly followed by letters is a quantity; its suffix must be exactly one of `Ki Mi Gi Ti Pi Ei` (powers of 1024) or `k M G T P E` (powers of 1000). Suffixes are case-sensitive: `4Gi`, not `4GB` or `4gi`.", "memory = 4GB   // write 4Gi (binary) or 4G (decimal)")
+        case .invalidIPv4:
+            return ("invalid IPv4 literal", "A digit run followed by `.digit` starts an IPv4 literal, which must have exactly four decimal octets from 0 to 255 without leading zeros. IPv6 addresses are written as strings.", "gateway = 192.168.0    // three octets\ngateway = 010.0.0.1    // leading zero")
+        case .invalidPrefix:
+            return ("invalid prefix length", "An IPv4 literal directly followed by `/` takes a prefix length from 0 to 32.", "subnet = 10.0.0.0/33")
+        case .unexpectedToken:
+            return ("syntax error", "The parser expected something else at this point. The message names what was expected and what was found; parsing resumes at the next declaration or attribute, so later errors are still reported.", "vm web { cpu = }   // expected an expression, found `}`")
+        case .multilineIndentation:
+            return ("bad indentation in multi-line string", "In a `\"\"\"` string the indentation of the closing `\"\"\"` is removed from every line; a line indented less than the closing delimiter is an error. The opening `\"\"\"` must end its line and the closing one must stand on a line of its own.", "cloud_config = \"\"\"\n    packages: [nginx]\n  bad: line\n    \"\"\"")
+        case .nestingTooDeep:
+            return ("nesting too deep", "Brackets, braces, parentheses or string interpolations are nested deeper than the compiler accepts. Such input is not a realistic topology; flatten it with `let`.", "")
+        case .invalidIdentifier:
+            return ("invalid identifier", "Identifiers are `[A-Za-z_][A-Za-z0-9_-]*` and may not end in `-`. Dashes belong to names, so subtraction needs spaces: `a - 1`.", "let web- = 1")
+        default:
+            return nil
+        }
+    }
+}
+
+/// What is wrong with an IPv4 literal (E0108).
+public enum IPv4LiteralProblem: Sendable, Equatable {
+    /// Letters or more digits run on after the address.
+    case trailingText
+    /// Not four octets.
+    case octetCount(Int)
+    case underscore
+    case leadingZero(octet: String)
+    case outOfRange(octet: String)
+}
+
+extension Diagnostic {
+    // MARK: lexer
+
+    public static func unterminatedBlockComment(at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedComment, "unterminated block comment", at: span,
+                   help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
+    }
+
+    public static func nulByte(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidCharacter, "unexpected NUL byte", at: span, help: "remove it; is this a binary file?")
+    }
+
+    public static func invalidUTF8(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidUTF8, "invalid UTF-8 byte sequence", at: span,
+                   help: "the file must be UTF-8; re-save it with UTF-8 encoding")
+    }
+
+    public static func singleQuote(at span: Span) -> Diagnostic {
+        Diagnostic(.invalidCharacter, "unexpected character `'`", at: span,
+                   help: "strings are written in double quotes: `\"…\"`")
+    }
+
+    /// Characters that start no token (`text` is the run of them).
+    public static func unexpectedCharacters(_ text: String, at span: Span) -> Diagnostic {
+        var help: String? = nil
+        switch text {
+        case "&": help = "did you mean `&&`?"
+        case "|": help = "did you mean `||`?"
+        case ";": help = "separate attributes with a newline or `,`"
+        default: break
+        }
+        let plural = text.unicodeScalars.count > 1 ? "characters" : "character"
+        return Diagnostic(.invalidCharacter, "unexpected \(plural) `\(text)`", at: span, help: help)
+    }
+
+    public static func invalidName(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", at: span,
+                   help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
+    }
+
+    public static func numberTrailingUnderscore(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", at: span,
+                   help: "remove the trailing `_`")
+    }
+
+    /// An integer literal beyond Int64; `hexadecimal` picks how the largest one is written.
+    public static func integerLiteralOutOfRange(_ text: String, hexadecimal: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "integer literal `\(text)` is out of range for a 64-bit signed integer", at: span,
+                   help: hexadecimal ? "the largest integer is 0x7fffffffffffffff" : "the largest integer is 9223372036854775807")
+    }
+
+    public static func invalidHexLiteral(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "invalid hexadecimal literal `\(text)`", at: span,
+                   help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
+    }
+
+    /// `digits` as written, `written` without underscores; `suggestions` are suffixes close to
+    /// `suffix`, the first one offered as a fix-it at `suffixSpan`.
+    public static func invalidQuantitySuffix(_ suffix: String, digits: String, written: String, suggestions: [String],
+                                             at span: Span, suffixSpan: Span) -> Diagnostic {
+        var help = "quantity suffixes are `Ki Mi Gi Ti Pi Ei` (powers of 1024) and `k M G T P E` (powers of 1000)"
+        var fixIts: [FixIt] = []
+        if !suggestions.isEmpty {
+            let list = suggestions.map { "`\(written)\($0)`" }
+            help = "did you mean \(list.joined(separator: " or "))? " + help
+            fixIts = [FixIt(replace: suffixSpan, with: suggestions[0])]
+        }
+        return Diagnostic(.invalidQuantity, "invalid quantity suffix `\(suffix)` in `\(digits)\(suffix)`", at: span,
+                          help: help, fixIts: fixIts)
+    }
+
+    public static func quantityOutOfRange(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidNumber, "quantity `\(text)` is out of range for a 64-bit signed number of bytes", at: span,
+                   help: "the largest quantity is 7Ei")
+    }
+
+    public static func invalidPrefixLength(_ prefix: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidPrefix, "invalid prefix length `/\(prefix)`: an IPv4 prefix is 0–32", at: span,
+                   help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
+    }
+
+    /// `corrected`: the address without leading zeros, offered as a fix-it when that is the only problem.
+    public static func invalidIPv4(_ text: String, _ problem: IPv4LiteralProblem, corrected: String? = nil,
+                                   at span: Span) -> Diagnostic {
+        let message: String
+        var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
+        switch problem {
+        case .trailingText: message = "invalid IPv4 address `\(text)`"
+        case .octetCount(let n):
+            message = "invalid IPv4 address `\(text)`: expected four octets, found \(n)"
+            if n == 2 { help = "numbers have no fraction; " + help }
+        case .underscore: message = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"
+        case .leadingZero(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
+        case .outOfRange(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"
+        }
+        var fixIts: [FixIt] = []
+        if let corrected {
+            help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
+            fixIts = [FixIt(replace: span, with: corrected)]
+        }
+        return Diagnostic(.invalidIPv4, message, at: span, help: help, fixIts: fixIts)
+    }
+
+    /// `interpolation`: the line ended inside a `${…}` of the string.
+    public static func unterminatedString(inInterpolation interpolation: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedString, "unterminated string literal", at: span,
+                   help: interpolation ? "close the interpolation with `}` and the string with `\"` on the same line"
+                       : "add the closing `\"` on the same line, or use `\"\"\"` for a multi-line string")
+    }
+
+    public static func unterminatedMultilineString(inInterpolation interpolation: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.unterminatedString, "unterminated multi-line string literal", at: span,
+                   help: interpolation ? "close the interpolation with `}` and the string with `\"\"\"` on a line of its own"
+                       : "close it with `\"\"\"` on a line of its own")
+    }
+
+    public static func interpolationTooDeep(limit: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "string interpolations nested too deeply (more than \(limit) levels)", at: span,
+                   help: "split the expression with `let`")
+    }
+
+    public static func invalidUnicodeEscape(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidEscape, "invalid unicode escape `\(text)`", at: span,
+                   help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
+    }
+
+    public static func invalidEscape(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidEscape, "invalid escape sequence `\(text)`", at: span,
+                   help: text == "\\$" ? "write `$${` for a literal `${`; a lone `$` needs no escape"
+                       : "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash")
+    }
+
+    /// Text after the opening `"""`; `blanks`: only spaces or tabs, which can simply be removed.
+    public static func multilineTextOnOpeningLine(blanks: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "multi-line string content must start on a new line after `\"\"\"`", at: span,
+                   help: blanks ? "remove the spaces or tabs after the opening `\"\"\"`"
+                       : "start the text on the next line, or use `\"…\"` for a one-line string")
+    }
+
+    public static func multilineTrailingBackslash(at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "a `\\` at the end of the last line of a multi-line string is not allowed", at: span,
+                   help: "remove the `\\`: the newline before the closing `\"\"\"` is never part of the string")
+    }
+
+    public static func multilineClosingNotAlone(at span: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation, "the closing `\"\"\"` of a multi-line string must stand on a line of its own",
+                   at: span, help: "put the closing `\"\"\"` on the next line")
+    }
+
+    /// A line indented less than (or differently from) the closing `"""` at `closing`.
+    public static func multilineIndentation(mixed: Bool, indentation: Int, at span: Span, closing: Span) -> Diagnostic {
+        Diagnostic(.multilineIndentation,
+                   mixed ? "indentation of line in multi-line string mixes tabs and spaces differently from the closing `\"\"\"`"
+                       : "insufficient indentation of line in multi-line string",
+                   at: span,
+                   notes: [DiagnosticNote("the closing delimiter's indentation is removed from every line", at: closing)],
+                   help: "indent every line at least as far as the closing `\"\"\"` (\(indentation) spaces or tabs, the same ones)")
+    }
+
+    // MARK: parser
+
+    /// E0110 `expected X, found Y`; `what` and `found` describe the grammar, not the user's values.
+    public static func expected(_ what: String, found: String, at span: Span, help: String? = nil,
+                                notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "expected \(what), found \(found)", at: span, notes: notes, help: help, fixIts: fixIts)
+    }
+
+    public static func nestingTooDeep(limit: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "nesting too deep (more than \(limit) levels)", at: span,
+                   help: "split the expression into smaller ones with `let`")
+    }
+
+    /// `value`: the chain is an `if` expression (not an `if` statement).
+    public static func elseIfChainTooLong(limit: Int, value: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "`else if` chain too long (more than \(limit) branches)", at: span,
+                   help: value ? "split the chain into smaller ones with `let`" : "split the chain, or use a list and `in`")
+    }
+
+    /// `what`: "operators", "calls", … — what the chain is made of.
+    public static func expressionTooDeep(limit: Int, of what: String, at span: Span) -> Diagnostic {
+        Diagnostic(.nestingTooDeep, "expression too deeply nested (more than \(limit) \(what))", at: span,
+                   help: "split the expression into smaller ones with `let`")
+    }
+
+    public static func interpolatedRecordKey(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a record key cannot contain `${…}` interpolation", at: span,
+                   help: "write the key as a plain string")
+    }
+}
+
+// Formatter.
+extension Diagnostic {
+    /// The formatter's own check failed: its output lexes differently from the input.
+    public static func formatterChangedMeaning(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "internal error: formatting would change the meaning of this file; it was left as it is",
+                   at: span, help: "please report this file to the Wukong developers")
+    }
+}

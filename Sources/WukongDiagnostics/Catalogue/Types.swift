@@ -1,0 +1,114 @@
+// Types and evaluation (E03xx): the static pass and the evaluator.
+// Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
+// Call sites pass values and spans only; no message text lives outside `Catalogue/`.
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func typesEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .typeMismatch:
+            return ("type mismatch", "The value has another type than the place where it stands expects. The message names both. There are no implicit conversions except string literals where an IP, CIDR, interface address, MAC or quantity is expected.", "vm web { cpu = \"2\" }   // expected Int, found String")
+        case .wrongResourceKind:
+            return ("reference to the wrong kind of resource", "A reference names a declared resource of another kind than the attribute needs — typically `bridge = ens192` (a node NIC where a bridge is needed: declare a `bridge` with the NIC as a port, or use `macvlan = ens192`), `macvlan = br-x` (a bridge where a NIC, VLAN or bond is needed) or `ovs =` naming a Linux bridge.", "nic ens192\nnetwork wrong { bridge = ens192 }")
+        case .integerOverflow:
+            return ("integer overflow", "Int arithmetic is 64-bit signed and checked at compile time; the result of this operation does not fit.", "let x = 9223372036854775807 + 1")
+        case .divisionByZero:
+            return ("division by zero", "Division or remainder by zero, found at compile time.", "let x = 10 / 0")
+        case .invalidLiteralConversion:
+            return ("string does not convert to the expected type", "A string literal stands where an IP, CIDR, interface address, MAC or quantity is expected, and its text is not a valid value of that type.", "mac = \"0e:00:00:aa:bb\"   // five octets")
+        case .cidrHostBits:
+            return ("network with host bits set", "Where a network (CIDR) is expected, the host bits of the address must be zero. The fix-it gives the network the address belongs to. Use an interface address (with host bits) only for NIC and node addresses.", "subnet = 192.168.0.1/24   // did you mean 192.168.0.0/24?")
+        case .unknownEnumValue:
+            return ("value not in the allowed set", "Enumerated settings are strings checked against their allowed values: bond `mode` (balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb) and network `ipam` (none static host-local whereabouts dhcp).", "network n { ipam = \"hostlocal\" }   // did you mean \"host-local\"?")
+        case .unsetAttribute:
+            return ("optional attribute read but not set", "There is no null: reading an optional attribute that the declaration does not set is an error at the access.", "network lan { bridge = br0 }\nlet gw = lan.gateway   // `lan` has no gateway")
+        case .wrongArgumentCount:
+            return ("wrong number of arguments", "A function or method was called with more or fewer arguments than it takes.", "let x = min(1)")
+        case .valueOutOfRange:
+            return ("value out of range", "An operation produced a value outside its domain: an address leaving its family (`255.255.255.255 + 1`), `.host(n)` outside the network, an oversized range.", "let a = 10.0.0.0/24.host(300)")
+        case .notAValue:
+            return ("not a value", "An imported module is a namespace, not a value: use its members (`images.fedora`), not the module itself.", "import std.sizes\nvm web { ...sizes }")
+        case .assertionFailed:
+            return ("assertion failed", "An `assert cond, \"message\"` evaluated to false. The message is the assert's own.", "assert len(vms) <= 100, \"too many VMs\"")
+        default:
+            return nil
+        }
+    }
+}
+
+// Shared by the static pass (StaticTypes.swift) and the evaluator: one constructor each, so
+// both say the same thing and the static duplicate is dropped (same code and span).
+// Types are passed as their descriptions (`VType.description`), operators as their spelling.
+extension Diagnostic {
+    public static func cannotApply(_ op: String, to l: String, and r: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: cannot apply `\(op)` to `\(l)` and `\(r)`", at: span)
+    }
+    public static func cannotApply(_ op: String, to t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: cannot apply `\(op)` to `\(t)`", at: span)
+    }
+    public static func operatorExpectsBool(_ op: String, found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(op)` expects `Bool`, found `\(t)`", at: span)
+    }
+    /// `min`/`max` (`function`) of two values with no order between them.
+    public static func cannotCompare(_ function: String, _ a: String, _ b: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(function)` cannot compare `\(a)` and `\(b)`", at: span)
+    }
+    /// A one-argument built-in given an argument it does not take; `takes` is the built-in's table entry.
+    public static func builtinArgument(_ function: String, takes: String, found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(function)` takes \(takes), found `\(t)`", at: span)
+    }
+    public static func argumentCount(_ function: String, expected n: Int, found: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.wrongArgumentCount, "`\(function)` takes \(n) argument\(n == 1 ? "" : "s"), found \(found)", at: span)
+    }
+    public static func conditionNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: a condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func notSpreadable(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `...` spreads a record, found `\(t)`", at: span)
+    }
+    public static func notIterable(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `for` walks a list or a range, found `\(t)`", at: span)
+    }
+    public static func notAFunction(_ name: String, type t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(name)` is a `\(t)`, not a function", at: span)
+    }
+    public static func assertNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: an `assert` condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func ifNotBool(found t: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: an `if` condition must be `Bool`, found `\(t)`", at: span)
+    }
+    public static func typeMismatch(expected t: String, found: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: expected `\(t)`, found `\(found)`", at: span)
+    }
+    /// `f` or `module.f` used as a value.
+    public static func functionNotAValue(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "function `\(name)` is not a value", at: span, help: "call it: `\(name)(…)`")
+    }
+    public static func moduleNotAValue(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "module `\(name)` is not a value", at: span, help: "use one of its definitions: `\(name).<name>`")
+    }
+}
+
+// Static pass only (StaticTypes.swift).
+extension Diagnostic {
+    /// The branches of an `if` expression disagree; the note points at the first branch.
+    public static func incompatibleBranches(first: String, other: String, at span: Span, firstBranch: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch,
+                   "mismatched types: `if` and `else` have incompatible types: expected `\(first)`, found `\(other)`",
+                   at: span, notes: [DiagnosticNote("the first branch is `\(first)`", at: firstBranch)],
+                   help: "both branches of an `if` expression must have one type")
+    }
+    /// A reference to a resource of another kind; `expected` is the kind phrase ("a bridge").
+    public static func wrongResourceKind(expected: String, foundType: String, at span: Span) -> Diagnostic {
+        Diagnostic(.wrongResourceKind, "expected \(expected), found `\(foundType)`", at: span)
+    }
+}
+
+// Evaluator (Build.swift).
+extension Diagnostic {
+    /// `message`: the text of the assert's own message, if it has one.
+    public static func assertionFailed(message: String?, at span: Span) -> Diagnostic {
+        Diagnostic(.assertionFailed, "assertion failed" + (message.map { ": " + $0 } ?? ""), at: span)
+    }
+}
