@@ -74,25 +74,39 @@ package enum Parallel {
         return out
     }
 
+    /// `body(0)`, …, `body(count - 1)`, the indices handed out to up to `workers` threads.
+    package static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 { if count == 1 { body(0) }; return }
+        let next = Counter()
+        run(min(count, max(workers, 2))) { _ in
+            while let i = next.take(below: count) { body(i) }
+        }
+    }
+
     /// `body` of each range, the ranges taken by up to `workers` threads; results in range order.
+    /// Inlinable, like the other generic helpers, so that it is specialized where it is used.
+    @inlinable
     package static func map<T>(_ ranges: [Range<Int>], _ body: (Range<Int>) -> T) -> [T] {
         if ranges.count <= 1 { return ranges.map(body) }
-        let results = UnsafeMutablePointer<T?>.allocate(capacity: ranges.count)
-        results.initialize(repeating: nil, count: ranges.count)
-        defer { results.deinitialize(count: ranges.count); results.deallocate() }
-        let slots = Unchecked(results)
-        let next = Counter()
-        run(min(ranges.count, max(workers, 2))) { _ in
-            while let i = next.take(below: ranges.count) { slots.value[i] = body(ranges[i]) }
+        return [T](unsafeUninitializedCapacity: ranges.count) { buffer, initialized in
+            let out = Unchecked(buffer.baseAddress!)
+            forEach(ranges.count) { i in (out.value + i).initialize(to: body(ranges[i])) }
+            initialized = ranges.count
         }
-        return (0..<ranges.count).map { results[$0]! }
     }
 
     /// `(0..<count).map(body)`, in `chunks(count, minimum:)` on several threads.
+    @inlinable
     package static func map<T>(_ count: Int, minimum: Int = threshold, _ body: (Int) -> T) -> [T] {
         let ranges = chunks(count, minimum: minimum)
         if ranges.count <= 1 { return (0..<count).map(body) }
-        return Array(map(ranges) { $0.map(body) }.joined())
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = Unchecked(buffer.baseAddress!)
+            forEach(ranges.count) { c in
+                for i in ranges[c] { (out.value + i).initialize(to: body(i)) }
+            }
+            initialized = count
+        }
     }
 
     /// Runs `render` on jobs `0..<count` on worker threads and hands each result to `each` in
@@ -249,7 +263,8 @@ private final class PipelineState<T>: @unchecked Sendable {
     }
 }
 
-private struct Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+@usableFromInline
+struct Unchecked<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
 }
