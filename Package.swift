@@ -1,12 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds on Linux link the Swift runtime and Foundation statically into a
-// position-dependent `wukongc`: `check` of a keystroke-sized file is mostly process start-up,
-// and loading a dozen shared libraries and relocating a PIE cost most of it. Every module is
-// compiled with `-static-stdlib` too, so it asks the linker for the static libraries' own
-// dependencies (what `swift build --static-swift-stdlib` does, without having to say so).
-let staticRelease: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
+// No unsafe flags: a package that has them cannot be depended on at a version. The static,
+// position-dependent release `wukongc` is linked by scripts/release (see docs/performance.md).
 
 let package = Package(
     name: "Wukong",
@@ -23,33 +19,31 @@ let package = Package(
         // libcurl's header only: the library is opened on first use (Sources/CCurl/shim.h),
         // so commands that never talk HTTP do not load it. Header: libcurl4-openssl-dev.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
-        .target(name: "WukongDiagnostics", swiftSettings: staticRelease),
-        .target(name: "WukongNet", swiftSettings: staticRelease),
-        .target(name: "WukongSyntax", dependencies: ["WukongDiagnostics", "WukongNet"], swiftSettings: staticRelease),
-        .target(name: "WukongSema", dependencies: ["WukongSyntax", "WukongDiagnostics", "WukongNet", "Yams"], swiftSettings: staticRelease),
-        .target(name: "WukongFormat", dependencies: ["WukongSyntax", "WukongDiagnostics"], swiftSettings: staticRelease),
-        .target(name: "WukongIR", dependencies: ["WukongSema", "WukongDiagnostics", "WukongNet"], swiftSettings: staticRelease),
-        .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "Yams"], swiftSettings: staticRelease),
-        .target(name: "WukongApply", dependencies: ["WukongKubernetes", "CCurl", "Yams"], swiftSettings: staticRelease),
+        // The one concurrency helper (fork-join on threads, chunked map, ordered pipeline).
+        .target(name: "WukongParallel"),
+        .target(name: "WukongDiagnostics"),
+        .target(name: "WukongNet"),
+        .target(name: "WukongSyntax", dependencies: ["WukongDiagnostics", "WukongNet", "WukongParallel"]),
+        .target(name: "WukongSema", dependencies: ["WukongSyntax", "WukongDiagnostics", "WukongNet", "WukongParallel", "Yams"]),
+        .target(name: "WukongFormat", dependencies: ["WukongSyntax", "WukongDiagnostics"]),
+        .target(name: "WukongIR", dependencies: ["WukongSema", "WukongDiagnostics", "WukongNet", "WukongParallel"]),
+        .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "WukongParallel", "Yams"]),
+        .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongParallel", "CCurl", "Yams"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",
-                                                       "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat"],
-                swiftSettings: staticRelease),
+                                                       "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat",
+                                                       "WukongParallel"]),
         .target(name: "WukongLanguageServer", dependencies: ["WukongCompiler", "WukongFormat", "WukongSyntax", "WukongDiagnostics",
-                                                             "WukongSema", "WukongIR"],
-                swiftSettings: staticRelease),
+                                                             "WukongSema", "WukongIR"]),
         .executableTarget(name: "wukongc", dependencies: [
-            "WukongCompiler", "WukongLanguageServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: staticRelease,
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"],
-                                          .when(platforms: [.linux], configuration: .release))]),
+            "WukongCompiler", "WukongLanguageServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "WukongNetTests", dependencies: ["WukongNet"]),
-        .testTarget(name: "WukongSyntaxTests", dependencies: ["WukongSyntax", "WukongCompiler"]),
+        .testTarget(name: "WukongSyntaxTests", dependencies: ["WukongSyntax", "WukongCompiler", "WukongParallel"]),
         .testTarget(name: "WukongSemaTests", dependencies: ["WukongCompiler"]),
         .testTarget(name: "WukongCompilerTests", dependencies: ["WukongCompiler"]),
         .testTarget(name: "WukongLanguageServerTests", dependencies: ["WukongLanguageServer", "WukongCompiler"]),
         .testTarget(name: "WukongFormatTests", dependencies: ["WukongFormat", "WukongCompiler"]),
-        .testTarget(name: "WukongIRTests", dependencies: ["WukongCompiler"]),
-        .testTarget(name: "WukongKubernetesTests", dependencies: ["WukongCompiler"]),
+        .testTarget(name: "WukongIRTests", dependencies: ["WukongCompiler", "WukongParallel"]),
+        .testTarget(name: "WukongKubernetesTests", dependencies: ["WukongCompiler", "WukongParallel"]),
         .testTarget(name: "WukongApplyTests", dependencies: ["WukongApply", "WukongCompiler"]),
     ]
 )

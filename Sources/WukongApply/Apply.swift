@@ -52,6 +52,7 @@
 //   reverse apply order (VMs first). Honours dry run.
 import Foundation
 import WukongKubernetes
+import WukongParallel
 
 public struct ApplyOptions: Sendable {
     public var fieldManager = "wukongc"
@@ -311,30 +312,22 @@ public final class Applier: Sendable {
         -> [Result<T, APIError>] {
         let state = Locked(RunState<T>(results: Array(repeating: nil, count: count)))
         let workers = max(1, min(options.concurrency, count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread {
-                while true {
-                    let index: Int? = state.withLock { s in
-                        guard !s.stop, s.next < count else { return nil }
-                        s.next += 1
-                        return s.next - 1
-                    }
-                    guard let index else { break }
-                    let r = work(index)
-                    state.withLock { s in
-                        s.results[index] = r
-                        if case .failure = r { s.stop = true }
-                    }
-                    completed(index, r)
+        Parallel.run(workers, stackSize: 1 << 20) { _ in
+            while true {
+                let index: Int? = state.withLock { s in
+                    guard !s.stop, s.next < count else { return nil }
+                    s.next += 1
+                    return s.next - 1
                 }
-                group.leave()
+                guard let index else { break }
+                let r = work(index)
+                state.withLock { s in
+                    s.results[index] = r
+                    if case .failure = r { s.stop = true }
+                }
+                completed(index, r)
             }
-            thread.stackSize = 1 << 20
-            thread.start()
         }
-        group.wait()
         return state.withLock { s in
             var out: [Result<T, APIError>] = []
             for r in s.results { guard let r else { break }; out.append(r) }
@@ -617,19 +610,13 @@ public final class Applier: Sendable {
         let nsCount = items.prefix { $0.type.kind == "Namespace" }.count
         for range in [0..<nsCount, nsCount..<items.count] where !range.isEmpty {
             let slice = Array(items[range])
-            let group = DispatchGroup()
             let next = Locked(0)
-            for _ in 0..<max(1, min(options.concurrency, slice.count)) {
-                group.enter()
-                Thread {
-                    while let i = next.withLock({ n -> Int? in n < slice.count ? { n += 1; return n - 1 }() : nil }) {
-                        let r = self.diffOne(slice[i], newNamespaces: newNamespaces)
-                        results.withLock { $0[range.lowerBound + i] = r }
-                    }
-                    group.leave()
-                }.start()
+            Parallel.run(max(1, min(options.concurrency, slice.count)), stackSize: 1 << 20) { _ in
+                while let i = next.withLock({ n -> Int? in n < slice.count ? { n += 1; return n - 1 }() : nil }) {
+                    let r = self.diffOne(slice[i], newNamespaces: newNamespaces)
+                    results.withLock { $0[range.lowerBound + i] = r }
+                }
             }
-            group.wait()
         }
         for (i, r) in results.withLock({ $0 }).enumerated() {
             switch r {

@@ -3,6 +3,7 @@
 import Foundation
 import Yams
 import WukongKubernetes
+import WukongParallel
 
 public struct KubeconfigError: Error, Sendable, CustomStringConvertible {
     public var message: String
@@ -362,15 +363,14 @@ final class CredentialSource: Sendable {
             throw KubeconfigError("exec credential plugin `\(exec.command)` could not be started: \(error.localizedDescription)")
         }
         // Read both pipes fully before waiting (a chatty plugin would block on a full pipe).
-        let errData = Locked<Data>(Data())
-        let errDone = DispatchSemaphore(value: 0)
-        Thread { let d = err.fileHandleForReading.readDataToEndOfFile(); errData.withLock { $0 = d }; errDone.signal() }.start()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        var data = Data(), errData = Data()
+        Parallel.run(2, stackSize: 1 << 20) { i in
+            if i == 0 { data = out.fileHandleForReading.readDataToEndOfFile() } else { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        }
         process.waitUntilExit()
-        errDone.wait()
         if process.terminationStatus != 0 {
             // stderr is the plugin's message for the user; stdout may hold a credential, so it is not shown.
-            let msg = String(decoding: errData.withLock { $0 }, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let msg = String(decoding: errData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw KubeconfigError("exec credential plugin `\(exec.command)` failed with exit code \(process.terminationStatus)" +
                                   (msg.isEmpty ? "" : ": \(msg.prefix(300))"))
         }

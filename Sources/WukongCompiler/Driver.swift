@@ -1,9 +1,9 @@
-import Dispatch
 import Foundation
 import WukongDiagnostics
 import WukongSyntax
 import WukongSema
 import WukongIR
+import WukongParallel
 
 /// One source file handed to the driver: its path as shown to the user (relative to the
 /// topology root for directories) and its bytes.
@@ -22,12 +22,27 @@ public struct Compilation: Sendable {
     public var program: CheckedProgram?
     /// The IR, present when there were no errors.
     public var topology: Topology?
-    /// The parsed files, in source order. Kept with the compilation so that freeing the trees
-    /// (hundreds of thousands of nodes for a large topology) is not part of compiling it.
-    public var syntax: [FileSyntax]
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// How the command-line tool runs a compilation: choices that make it faster and never change
+/// its diagnostics. Package-level, so the library's API has no speed switches; `wukongc` (same
+/// package) uses them.
+package struct CompileOptions {
+    /// `wukongc check`: lowering still runs for its diagnostics, but skips what only the output
+    /// needs (derived MACs, firmware UUIDs); the compilation's `topology` is then nil.
+    package var diagnosticsOnly = false
+    /// Receives what compiling no longer needs (the evaluator's object graph, the syntax trees:
+    /// hundreds of thousands of objects for a large topology) instead of having it freed, for
+    /// a process that keeps everything until it exits (`wukongc`'s `Output.keepAlive`). Nil:
+    /// it is freed on another thread.
+    package var keepAlive: ((Any) -> Void)? = nil
+    package init(diagnosticsOnly: Bool = false, keepAlive: ((Any) -> Void)? = nil) {
+        self.diagnosticsOnly = diagnosticsOnly
+        self.keepAlive = keepAlive
+    }
 }
 
 public enum DriverError: Error, CustomStringConvertible {
@@ -42,14 +57,13 @@ public enum Driver {
 
     /// Loads a `.wk` file, or every `.wk` file of a directory (recursively, sorted bytewise by
     /// path relative to the root), and compiles them as one topology.
-    ///
-    /// `oneShot`: the process exits once it has used the compilation (the CLI), so state that
-    /// only evaluation needed is never freed (see `Evaluator.evaluate`).
-    /// `diagnosticsOnly` (`wukongc check`): lowering still runs for its diagnostics, but skips
-    /// what only the output needs (derived MACs, firmware UUIDs); `topology` is then nil.
-    public static func compile(path: String, oneShot: Bool = false, diagnosticsOnly: Bool = false) throws -> Compilation {
+    public static func compile(path: String) throws -> Compilation {
+        try compile(path: path, options: CompileOptions())
+    }
+
+    package static func compile(path: String, options: CompileOptions) throws -> Compilation {
         let (files, name) = try load(path: path)
-        return compile(files: files, defaultName: name, oneShot: oneShot, diagnosticsOnly: diagnosticsOnly)
+        return compile(files: files, defaultName: name, options: options)
     }
 
     /// Reads the inputs of one topology. The default name is the file or directory name without extension.
@@ -115,8 +129,12 @@ public enum Driver {
     }
 
     /// Compiles in-memory files as one topology. `files` are sorted by path here, so the caller's order never matters.
-    public static func compile(files input: [InputFile], defaultName: String, oneShot: Bool = false,
-                               diagnosticsOnly: Bool = false) -> Compilation {
+    public static func compile(files: [InputFile], defaultName: String) -> Compilation {
+        compile(files: files, defaultName: defaultName, options: CompileOptions())
+    }
+
+    package static func compile(files input: [InputFile], defaultName: String, options: CompileOptions) -> Compilation {
+        let diagnosticsOnly = options.diagnosticsOnly
         let files = input.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var sources = SourceMap()
         var bag = DiagnosticBag()
@@ -127,8 +145,12 @@ public enum Driver {
             trees.append(tree)
             bag.add(contentsOf: diags)
         }
-        let (program, evalDiags) = Evaluator.evaluate(files: trees, sources: sources, defaultName: defaultName,
-                                                        oneShot: oneShot)
+        let (program, evalDiags, state) = Evaluator.evaluateKeepingState(files: trees, sources: sources,
+                                                                          defaultName: defaultName)
+        // What only evaluation needed: kept for the caller, or freed on another thread.
+        let leftovers: (AnyObject, [FileSyntax]) = (state, trees)
+        trees = []
+        if let keep = options.keepAlive { keep(leftovers) } else { Disposal.release(leftovers) }
         // The embedded standard library's files come right after the topology's, so a
         // diagnostic inside a module renders with its source.
         for f in Evaluator.stdlibFiles { sources.add(path: f.path, bytes: Array(f.text.utf8)) }
@@ -144,16 +166,11 @@ public enum Driver {
                 if !bag.hasErrors && !diagnosticsOnly { topology = lowered.topology }
             }
         }
-        return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology,
-                           syntax: trees)
+        return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology)
     }
 
     /// Programs with at least this many VMs are checked and lowered on two threads.
     static let parallelLoweringVMs = 256
-
-    final class LoweringResult: @unchecked Sendable {
-        var value: (topology: Topology, diagnostics: [Diagnostic])?
-    }
 
     /// The topology checks and lowering of a program that evaluated without errors. Both only
     /// read the program, so on a large one lowering runs on a second thread beside the checks;
@@ -167,15 +184,12 @@ public enum Driver {
             if checks.contains(where: { $0.severity == .error }) { return (checks, nil) }
             return (checks, Lowering.lower(program, deriveIdentities: deriveIdentities))
         }
-        let result = LoweringResult()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global(qos: .userInitiated).async {
-            result.value = Lowering.lower(program, deriveIdentities: deriveIdentities)
-            done.signal()
+        var checks: [Diagnostic] = []
+        var lowered: (topology: Topology, diagnostics: [Diagnostic])? = nil
+        Parallel.run(2) { i in
+            if i == 0 { checks = TopologyChecks.check(program) } else { lowered = Lowering.lower(program, deriveIdentities: deriveIdentities) }
         }
-        let checks = TopologyChecks.check(program)
-        done.wait()
-        return (checks, result.value)
+        return (checks, lowered)
     }
 
     /// At most `maxErrors` errors, then one `E0002` line counting the rest. Warnings are kept.

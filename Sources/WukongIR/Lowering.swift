@@ -1,6 +1,7 @@
 import WukongDiagnostics
 import WukongNet
 import WukongSema
+import WukongParallel
 
 /// Lowering: checked program → IR. Allocates `auto` addresses, derives MACs, default routes,
 /// Kubernetes names, placement and the NodeNetworkConfigurationPolicy grouping. Reports what
@@ -19,11 +20,14 @@ public enum Lowering {
     public static let topologyKey = "wukong.dev/topology"
     public static let hostnameKey = "kubernetes.io/hostname"
 
-    ///
+    public static func lower(_ program: CheckedProgram) -> (topology: Topology, diagnostics: [Diagnostic]) {
+        lower(program, deriveIdentities: true)
+    }
+
     /// `deriveIdentities: false` (for `wukongc check`, which only wants the diagnostics) skips
     /// what no diagnostic depends on — the derived MACs and firmware UUIDs, hashed per VM — and
     /// leaves them zero/empty in the returned topology, which must then not be emitted.
-    public static func lower(_ program: CheckedProgram, deriveIdentities: Bool = true)
+    package static func lower(_ program: CheckedProgram, deriveIdentities: Bool)
         -> (topology: Topology, diagnostics: [Diagnostic]) {
         var lowering = LoweringPass(program)
         lowering.deriveIdentities = deriveIdentities
@@ -336,7 +340,7 @@ struct LoweringPass {
         var placement = Placement(pass: self)
         let uuidPrefix = "wukong://\(namespace)/"
         let uuids = deriveIdentities
-            ? Concurrent.map(program.vms.count) { Hash.uuidV5URL(prefix: uuidPrefix, name: program.vms[$0].decl.name) }
+            ? Parallel.map(program.vms.count) { Hash.uuidV5URL(prefix: uuidPrefix, name: program.vms[$0].decl.name) }
             : [String](repeating: "", count: program.vms.count)
 
         for (index, vm) in program.vms.enumerated() {

@@ -1,5 +1,6 @@
 import WukongNet
 import WukongSema
+import WukongParallel
 
 /// Derived MACs (LANGUAGE.md §5.6): the `mac_prefix` octets followed by the first bytes of
 /// SHA-256 of `"<topology>/<vm>/<nic>"`. On a collision — with an explicit MAC, with an earlier
@@ -46,7 +47,7 @@ struct MACDerivation {
     /// Gives the NICs of `derived` (source order) their MACs; `explicit` holds every written `mac`.
     func assign(_ derived: [NicRef], explicit: Set<UInt64>, vms: inout [VM]) {
         let named = vms
-        let first = Concurrent.map(derived.count) { i in
+        let first = Parallel.map(derived.count) { i in
             derive(vm: named[derived[i].vm].name, nic: named[derived[i].vm].nics[derived[i].nic].name, counter: 0).value
         }
         var seen = Set<UInt64>(minimumCapacity: derived.count)

@@ -1,4 +1,5 @@
 import WukongIR
+import WukongParallel
 import WukongNet
 
 /// IR → Kubernetes objects (LANGUAGE.md §7). Everything derived (names, MACs, addresses,

@@ -1,5 +1,6 @@
 import Foundation
 import WukongIR
+import WukongParallel
 import Yams
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import CYaml
 import WukongIR
+import WukongParallel
 import WukongNet
 #if canImport(Glibc)
 import Glibc

@@ -1,21 +1,17 @@
-import Dispatch
 import WukongDiagnostics
 import WukongSyntax
+import WukongParallel
 
-/// Frees the evaluator's object graph (hundreds of thousands of small objects for a large
-/// topology) on a background queue, so the caller does not wait for it.
-enum Disposal {
-    final class Box: @unchecked Sendable {
-        var engine: Engine?
-        init(_ e: Engine) { engine = e }
+/// Frees an object graph (the evaluator's: hundreds of thousands of small objects for a large
+/// topology) on another thread, so the caller does not wait for it.
+package enum Disposal {
+    private final class Box: @unchecked Sendable {
+        var value: Any?
+        init(_ value: Any) { self.value = value }
     }
-    static func release(_ engine: Engine) {
-        let box = Box(engine)
-        DispatchQueue.global(qos: .utility).async { box.engine = nil }
-    }
-    /// Never frees it: for a process that exits once it has used the result.
-    static func keep(_ engine: Engine) {
-        _ = Unmanaged.passRetained(engine)
+    package static func release(_ value: Any) {
+        let box = Box(value)
+        Parallel.detach { box.value = nil }
     }
 }
 
@@ -29,17 +25,22 @@ public enum Evaluator {
     /// Standard-library modules get the `FileID`s that follow `sources`' files, in the order of
     /// `stdlibFiles`; a diagnostic inside a module points there (add `stdlibFiles` to the
     /// `SourceMap` after the topology's files to render it).
-    ///
-    /// `oneShot`: the process exits once it has used the result, so the evaluator's own object
-    /// graph is never freed (freeing it, even on another thread, cost ≈ 10 % of the CPU of
-    /// `check` on 100 000 VMs). Otherwise it is freed on a background queue.
-    public static func evaluate(files: [FileSyntax], sources: SourceMap, defaultName: String, oneShot: Bool = false)
+    /// The evaluator's own object graph is freed on another thread.
+    public static func evaluate(files: [FileSyntax], sources: SourceMap, defaultName: String)
         -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
+        let (program, diagnostics, state) = evaluateKeepingState(files: files, sources: sources, defaultName: defaultName)
+        Disposal.release(state)
+        return (program, diagnostics)
+    }
+
+    /// `evaluate`, handing the evaluator's object graph to the caller (`state`), which decides
+    /// when it is freed: `wukongc` never frees it (freeing it, even on another thread, cost
+    /// ≈ 10 % of the CPU of `check` on 100 000 VMs).
+    package static func evaluateKeepingState(files: [FileSyntax], sources: SourceMap, defaultName: String)
+        -> (program: CheckedProgram, diagnostics: [Diagnostic], state: AnyObject) {
         let engine = Engine(files: files, sources: sources, defaultName: defaultName)
         let program = engine.run()
-        let diagnostics = engine.diagnostics
-        if oneShot { Disposal.keep(engine) } else { Disposal.release(engine) }
-        return (program, diagnostics)
+        return (program, engine.diagnostics, engine)
     }
 
     /// The embedded standard library as source files (`<stdlib>/images.wk` …), sorted by module name.

@@ -1,4 +1,5 @@
 import WukongDiagnostics
+import WukongParallel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -84,50 +85,12 @@ public enum Parser {
             half.clean = p.diags.isEmpty
         }
         let first = Half(), second = Half()
-        let worker = BigStackThread { parse(split..<file.bytes.count, into: second) }
-        parse(0..<split, into: first)
-        worker.join()
+        // Large stacks: the parser recurses up to `Parser.maxNesting` levels, and debug frames are big.
+        Parallel.run(2, stackSize: 64 << 20) { half in
+            if half == 0 { parse(0..<split, into: first) } else { parse(split..<file.bytes.count, into: second) }
+        }
         guard first.clean && second.clean else { return nil }
         return (FileSyntax(file: file.id, items: first.items + second.items, comments: first.comments + second.comments), [])
     }
 }
 
-
-/// A thread with a large stack (the parser recurses up to `Parser.maxNesting` levels, and debug
-/// frames are big), started at once and joined by `join()`.
-final class BigStackThread: @unchecked Sendable {
-    private let body: () -> Void
-    #if canImport(Glibc)
-    private var thread = pthread_t()
-    #else
-    private var thread: pthread_t? = nil
-    #endif
-    private var started = false
-
-    init(_ body: @escaping () -> Void) {
-        self.body = body
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        pthread_attr_setstacksize(&attr, 64 << 20)
-        let me = Unmanaged.passRetained(self).toOpaque()
-        started = pthread_create(&thread, &attr, { arg in
-            let t = Unmanaged<BigStackThread>.fromOpaque(arg!).takeRetainedValue()
-            t.body()
-            return nil
-        }, me) == 0
-        pthread_attr_destroy(&attr)
-        if !started {
-            Unmanaged<BigStackThread>.fromOpaque(me).release()
-            body()   // no thread: run it here
-        }
-    }
-
-    func join() {
-        guard started else { return }
-        #if canImport(Glibc)
-        pthread_join(thread, nil)
-        #else
-        if let thread { pthread_join(thread, nil) }
-        #endif
-    }
-}

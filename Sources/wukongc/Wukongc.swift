@@ -116,16 +116,18 @@ enum Output {
         return nil
     }
 
-    /// Compilations are kept alive until the process exits: freeing a graph of 100 000 VMs
-    /// object by object only to exit right after costs a noticeable share of the run.
-    nonisolated(unsafe) static var keepAlive: [Compilation] = []
+    /// The one "never free" of the package: compilations, and what compiling them no longer
+    /// needed (`CompileOptions.keepAlive`), stay here until the process exits. Freeing a graph
+    /// of 100 000 VMs object by object only to exit right after costs a noticeable share of the run.
+    nonisolated(unsafe) static var keepAlive: [Any] = []
 
     /// Loads and compiles; IO problems exit 2. `diagnosticsOnly` (`check`): no IR is kept.
     static func compile(_ path: String, diagnosticsOnly: Bool = false) throws -> Compilation {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { prepareHeap(forInputBytes: Int(st.st_size)) }
         do {
-            let c = try Driver.compile(path: path, oneShot: true, diagnosticsOnly: diagnosticsOnly)
+            let c = try Driver.compile(path: path, options: CompileOptions(diagnosticsOnly: diagnosticsOnly,
+                                                                          keepAlive: { keepAlive.append($0) }))
             keepAlive.append(c)
             return c
         } catch {

@@ -50,7 +50,8 @@ final class CheckAndLowerTests: XCTestCase {
         var lowered = 0
         for (name, bytes) in inputs {
             let full = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "t")
-            let quick = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "t", diagnosticsOnly: true)
+            let quick = Driver.compile(files: [InputFile(path: name, bytes: bytes)], defaultName: "t",
+                                         options: CompileOptions(diagnosticsOnly: true))
             XCTAssertEqual(full.diagnostics, quick.diagnostics, name)
             XCTAssertNil(quick.topology, name)
             if full.topology != nil { lowered += 1 }

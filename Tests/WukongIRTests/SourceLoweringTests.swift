@@ -1,4 +1,5 @@
 import XCTest
+import WukongParallel
 import WukongCompiler
 import WukongDiagnostics
 import WukongNet
@@ -306,6 +307,6 @@ final class SourceLoweringTests: XCTestCase {
                 XCTAssertEqual(nic.mac, derivation.derive(vm: vm.name, nic: nic.name, counter: 0), "\(vm.name)/\(nic.name)")
             }
         }
-        XCTAssertEqual(Concurrent.map(5000) { $0 * 3 }, (0..<5000).map { $0 * 3 })
+        XCTAssertEqual(Parallel.map(5000) { $0 * 3 }, (0..<5000).map { $0 * 3 })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WukongParallel
 import Yams
 @testable import WukongKubernetes
 
