@@ -156,16 +156,6 @@ public enum Attachment: Codable, Sendable, Equatable {
     case sriov(resource: String)
 }
 
-extension Attachment {
-    /// Bridge or OVS: the VM NIC uses KubeVirt's bridge binding (and its in-pod DHCP server).
-    public var isBridged: Bool {
-        switch self {
-        case .bridge, .ovs: return true
-        case .macvlan, .sriov: return false
-        }
-    }
-}
-
 public enum IPAM: String, Codable, Sendable {
     case none, `static`, hostLocal = "host-local", whereabouts, dhcp
 }

@@ -68,7 +68,7 @@ public enum CloudInit {
                 else { metric = nil }
                 // KubeVirt's DHCP on a bridge hands out the launcher pod's cluster DNS,
                 // unreachable from the bridge: the network's own servers replace it.
-                let ownDNS = net.map { n in n.dns.contains { $0.isV6 == v6 } && n.attachment.isBridged } ?? false
+                let ownDNS = nic.binding == .bridge && (net?.dns.contains { $0.isV6 == v6 } ?? false)
                 if metric != nil || ownDNS {
                     if v6 { s.word("dhcp6-overrides") } else { s.word("dhcp4-overrides") }
                     s.mapStart()

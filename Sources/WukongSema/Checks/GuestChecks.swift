@@ -5,9 +5,6 @@ import WukongNet
 // V-IMAGE, V-IMAGE-TAG, N-MIGRATE, and the N-ROUTE warnings about the reply path, metrics and
 // nameservers.
 
-/// IPAM modes whose NICs get their address by DHCP whatever `address` says.
-let ipamModesWithLeases: Set<String> = ["whereabouts", "dhcp"]
-
 extension Checker {
     mutating func checkGuest(_ vm: VMDecl) {
         checkImage(vm)
@@ -98,11 +95,6 @@ extension Checker {
             if nic.metric != nil { anyMetric = true }
         }
         guard (hasPod && moved) || anyMetric || manyServers else { return }
-        if !guestChecksReadNetworks {
-            for nic in vm.nics {
-                if case .network(let n)? = nic.network?.value, networkIndex[n] == nil { return }
-            }
-        }
 
         var rule: [DefaultRouteRule.Nic] = []
         var nets: [Int] = []    // network index; -1 for the pod NIC
@@ -138,7 +130,7 @@ extension Checker {
         }
         for (k, nic) in vm.nics.enumerated() {
             let ni = nets[k]
-            let leases = ni < 0 || ipamModesWithLeases.contains(p.networks[ni].ipam?.value ?? "none")
+            let leases = ni < 0 || ipamModesWithoutAddresses.contains(p.networks[ni].ipam?.value ?? "none")
             let isStatic = !leases && (nic.address?.value.needsSubnet ?? false)
             if let m = nic.metric, isStatic, !carriers[k], ni < 0 || p.networks[ni].routes.isEmpty {
                 add(Diagnostic(.routeWarning, "`metric` of NIC `\(nic.decl.name)` has no effect: the NIC carries no route", at: m.span,
