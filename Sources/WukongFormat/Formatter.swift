@@ -69,9 +69,9 @@ public enum Formatter {
     static func normalizedComment(_ s: String) -> String {
         s.split(separator: "\n", omittingEmptySubsequences: false)
             .map { line -> Substring in
+                // trailing blanks and carriage returns in any order (`// x\r \n` ends in `\r `)
                 var l = line
-                if l.last == "\r" { l = l.dropLast() }
-                while let c = l.last, c == " " || c == "\t" { l = l.dropLast() }
+                while let c = l.last, c == " " || c == "\t" || c == "\r" { l = l.dropLast() }
                 return l.drop { $0 == " " || $0 == "\t" }
             }
             .joined(separator: "\n")
@@ -264,7 +264,14 @@ struct Layout {
         var prev: Atom? = nil
         var prevPrev: Atom? = nil
         var prevWasUnary = false
-        for a in atoms {
+        var rangeSpaced = false
+        for (n, a) in atoms.enumerated() {
+            if a.tokenKind == .dotDot || a.tokenKind == .dotDotEqual {
+                // the author's spacing of a range operator is read on a side without a comment,
+                // since a comment always gets a space (else a second pass would read it back)
+                let before = n > 0 ? atoms[n - 1] : nil
+                rangeSpaced = before == nil || before!.isComment ? (n + 1 < atoms.count && atoms[n + 1].spaceBefore) : a.spaceBefore
+            }
             if a.kind == .lineComment {
                 comment = a
                 continue
@@ -274,7 +281,7 @@ struct Layout {
                 if a.tokenKind == .minus || a.tokenKind == .bang {
                     isUnary = Layout.unaryPosition(after: p)
                 }
-                if needsSpace(p, a, beforePrev: prevPrev, prevUnary: prevWasUnary) { s += " " }
+                if needsSpace(p, a, beforePrev: prevPrev, prevUnary: prevWasUnary, rangeSpaced: rangeSpaced) { s += " " }
             } else if a.tokenKind == .minus || a.tokenKind == .bang {
                 isUnary = true
             }
@@ -297,14 +304,14 @@ struct Layout {
         }
     }
 
-    func needsSpace(_ p: Atom, _ a: Atom, beforePrev pp: Atom?, prevUnary: Bool) -> Bool {
+    /// `rangeSpaced`: the author's spacing of the range operator `p` or `a` (when one is).
+    func needsSpace(_ p: Atom, _ a: Atom, beforePrev pp: Atom?, prevUnary: Bool, rangeSpaced: Bool) -> Bool {
         if a.isComment || p.kind == .blockComment { return true }
         let pk = p.tokenKind, ak = a.tokenKind
         if prevUnary { return false }
         if pk == .dotDot || pk == .dotDotEqual || ak == .dotDot || ak == .dotDotEqual {
             // the author's choice, kept symmetric: spaces on both sides or none
-            if ak == .dotDot || ak == .dotDotEqual { return a.spaceBefore }
-            return p.spaceBefore
+            return rangeSpaced
         }
         if pk == .lParen || pk == .lBracket { return false }
         if ak == .rParen || ak == .rBracket || ak == .comma || ak == .colon { return false }
@@ -376,9 +383,11 @@ struct Layout {
     /// style (and its own output is stable).
     func alignAssignments(_ rs: inout [Rendered]) {
         func attribute(_ r: Rendered) -> (width: Int, column: Int)? {
+            // a comment between the name and `=` takes the line out of alignment: padding the
+            // name would move the `=` off the column that groups the lines on the next pass
             let code = r.atoms.filter { !$0.isComment }
-            guard code.count >= 3, let first = code[0].tokenKind, first == .identifier || first.isKeyword,
-                  code[1].tokenKind == .assign, !r.code.contains("\n") else { return nil }
+            guard code.count >= 3, r.atoms.count >= 2, let first = code[0].tokenKind, first == .identifier || first.isKeyword,
+                  r.atoms[1].tokenKind == .assign, !r.code.contains("\n") else { return nil }
             return (text(code[0]).count, code[1].column)
         }
         var i = 0

@@ -44,6 +44,20 @@ final class FormatterTests: XCTestCase {
         check("let p = 10.0.0.1  ..=10.0.0.9\n", "let p = 10.0.0.1 ..= 10.0.0.9\n")
     }
 
+    /// Issue #13 (6–8): found by fuzzing; `check` asserts idempotence too.
+    func testFuzzFindingsCommentsBesideRangesAndAssignments() {
+        // a line comment ending in CR + space is not a change of meaning
+        check("// x\r \nlet a = 1\n", "// x\nlet a = 1\n")
+        // a block comment before or after a range operator: the other side says the style
+        check("let a = 1 /*c*/..=1\n", "let a = 1 /*c*/ ..=1\n")
+        check("let a = 1 /*c*/ ..= 1\n", "let a = 1 /*c*/ ..= 1\n")
+        check("let a = 1../*c*/2\n", "let a = 1.. /*c*/ 2\n")
+        // a comment between name and `=` keeps the line out of an aligned group
+        check("user u {\n  password_hash = \"h\"\n  ssh_keys/*c*/ = []\n}\n",
+              "user u {\n  password_hash = \"h\"\n  ssh_keys /*c*/ = []\n}\n")
+        check("network n {\n  bridge = br0\n  dns/*c*/    = []\n}\n", "network n {\n  bridge = br0\n  dns /*c*/ = []\n}\n")
+    }
+
     func testStringsAreKeptByteForByte() {
         check("let s = \"a  ${ x+1 }  b\"\n", "let s = \"a  ${ x+1 }  b\"\n")
         check("vm \"web-${i}\"{ }\n", "vm \"web-${i}\" {}\n")
