@@ -8,11 +8,8 @@ import WukongSyntax
 extension Engine {
     /// The names of the built-in functions (`BuiltinTable`).
     static let builtinFunctions: Set<String> = BuiltinTable.names
-    static let typeNames: [String: VType] = [
-        "Int": .int, "Bool": .bool, "String": .string, "Quantity": .quantity, "IP": .ip, "CIDR": .cidr,
-        "IfAddr": .ifaddr, "MAC": .mac, "Host": .ref(.host), "Nic": .ref(.nic), "Vlan": .ref(.vlan),
-        "Bond": .ref(.bond), "Bridge": .ref(.bridge), "OvsBridge": .ref(.ovsBridge), "Network": .ref(.network),
-        "VM": .ref(.vm), "Link": .link, "AddressMode": .addressMode]
+    /// The types an annotation may name, by the name their description gives them.
+    static let typeNames: [String: VType] = Dictionary(uniqueKeysWithValues: VType.nameable.map { ($0.description, $0) })
     /// The most elements a `for` (or a list position) materialises from a range.
     static let rangeCap = 1_000_000
 

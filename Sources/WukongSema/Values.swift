@@ -7,9 +7,10 @@ import WukongSyntax
 // `.error` is the poisoned value: every operation on it yields `.error` again without a
 // diagnostic, which is how "no cascades" falls out of the design.
 
-/// The kinds of resources a name can refer to.
-enum RefKind: String, Sendable {
-    case host, nic, vlan, bond, bridge, ovsBridge, network, vm
+/// The kinds of resources a name can refer to: the resource kinds but `topology` and `user`,
+/// spelled as their keywords (the raw values of `ResourceKind`).
+enum RefKind: String, Sendable, CaseIterable {
+    case host, nic, vlan, bond, bridge, ovsBridge = "ovs-bridge", network, vm
 
     init?(_ kind: ResourceKind) {
         switch kind {
@@ -28,40 +29,19 @@ enum RefKind: String, Sendable {
     /// The type name used in messages and annotations.
     var typeName: String {
         switch self {
-        case .host: return "Host"
-        case .nic: return "Nic"
-        case .vlan: return "Vlan"
-        case .bond: return "Bond"
-        case .bridge: return "Bridge"
         case .ovsBridge: return "OvsBridge"
-        case .network: return "Network"
         case .vm: return "VM"
+        default: return rawValue.prefix(1).uppercased() + rawValue.dropFirst()
         }
     }
 
     /// The keyword that declares it.
-    var keyword: String {
-        switch self {
-        case .ovsBridge: return "ovs-bridge"
-        default: return rawValue
-        }
-    }
+    var keyword: String { rawValue }
 
     var isLink: Bool { self == .nic || self == .vlan || self == .bond }
 
-    /// The keyword that declares it, as the syntax names it.
-    var resourceKind: ResourceKind {
-        switch self {
-        case .host: return .host
-        case .nic: return .nic
-        case .vlan: return .vlan
-        case .bond: return .bond
-        case .bridge: return .bridge
-        case .ovsBridge: return .ovsBridge
-        case .network: return .network
-        case .vm: return .vm
-        }
-    }
+    /// The kind of the declaration, as the syntax names it.
+    var resourceKind: ResourceKind { ResourceKind(rawValue: rawValue)! }
 }
 
 /// A reference to a declared resource: its kind, name and the index of its (first) instance.
@@ -222,6 +202,10 @@ indirect enum VType: Sendable, Equatable {
     /// Anything (the element type of `[]`).
     case any
     case error
+
+    /// The types written by name in annotations (`let x: CIDR`, `fn f(n: Network)`).
+    static let nameable: [VType] = [.int, .bool, .string, .quantity, .ip, .cidr, .ifaddr, .mac, .link, .addressMode]
+        + RefKind.allCases.map { .ref($0) }
 
     var description: String {
         switch self {
