@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "WukongCompiler", targets: ["WukongCompiler"]),
+        // The server behind `wukongc lsp`, for tools that embed it (and the LSP fuzz target).
+        .library(name: "WukongLanguageServer", targets: ["WukongLanguageServer"]),
         .executable(name: "wukongc", targets: ["wukongc"]),
     ],
     dependencies: [
