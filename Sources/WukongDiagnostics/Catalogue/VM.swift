@@ -107,6 +107,14 @@ public enum SSHKeyProblem: Sendable, Equatable {
     }
 }
 
+/// Why a VM NIC cannot have its name.
+public enum NICNameProblem: Sendable, Equatable {
+    /// Another NIC of the VM, declared at `first`, has the name.
+    case taken(first: Span)
+    /// The name is a built-in member of VMs (`name`, `address`, an attribute).
+    case builtInMember
+}
+
 /// What is wrong with an explicit MAC of a VM NIC (other than being taken).
 public enum MACProblem: Sendable, Equatable {
     case allZeros
@@ -156,16 +164,17 @@ extension Diagnostic {
                    help: "add `nic default on pod` (or a NIC on a declared network); without one the VM has no network")
     }
 
-    /// `first`: the NIC of that name declared first.
-    public static func duplicateNICName(_ nic: String, vm: String, at span: Span, first: Span) -> Diagnostic {
-        Diagnostic(.vmNic, "VM `\(vm)` has two NICs named `\(nic)`", at: span,
-                   notes: [DiagnosticNote("first declared here", at: first)],
-                   help: "give every NIC of a VM its own name")
-    }
-
-    public static func reservedNICName(_ nic: String, at span: Span) -> Diagnostic {
-        Diagnostic(.vmNic, "`\(nic)` is a built-in member name and cannot name a NIC", at: span,
-                   help: "rename the NIC (e.g. `\(nic)0` or `nic-\(nic)`)")
+    /// NIC `nic` of VM `vm` cannot have its name, because of `problem`.
+    public static func badNICName(_ nic: String, vm: String, _ problem: NICNameProblem, at span: Span) -> Diagnostic {
+        switch problem {
+        case .taken(let first):
+            return Diagnostic(.vmNic, "VM `\(vm)` has two NICs named `\(nic)`", at: span,
+                              notes: [DiagnosticNote("first declared here", at: first)],
+                              help: "give every NIC of a VM its own name")
+        case .builtInMember:
+            return Diagnostic(.vmNic, "`\(nic)` is a built-in member name and cannot name a NIC", at: span,
+                              help: "rename the NIC (e.g. `\(nic)0` or `nic-\(nic)`)")
+        }
     }
 
     /// `ifname` of NIC `nic` is not a name the guest can give an interface.

@@ -77,11 +77,11 @@ extension Checker {
                 firstNamed = names[name]
             }
             if let first = firstNamed {
-                add(.duplicateNICName(name, vm: vm.decl.name, at: nic.decl.nameSpan, first: vm.nics[first].decl.nameSpan))
+                add(.badNICName(name, vm: vm.decl.name, .taken(first: vm.nics[first].decl.nameSpan), at: nic.decl.nameSpan))
             } else {
                 if !scan { names[name] = k }
                 if reservedNicNames.contains(name) {
-                    add(.reservedNICName(name, at: nic.decl.nameSpan))
+                    add(.badNICName(name, vm: vm.decl.name, .builtInMember, at: nic.decl.nameSpan))
                 }
             }
             if let mac = nic.mac { checkMAC(mac, v, k, nic, &macs) }
