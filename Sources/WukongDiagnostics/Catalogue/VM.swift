@@ -57,3 +57,170 @@ extension Diagnostic {
                           at: span, notes: note.map { [$0] } ?? [], help: help)
     }
 }
+
+/// Why a `password_hash` is not a crypt(3) hash `$id$[rounds=N$]salt$hash`.
+public enum PasswordHashProblem: Sendable, Equatable {
+    case noDollar
+    case noMethod
+    case unknownMethod(String)
+    case malformedRounds
+    /// Not the fields method `id` takes (`$y$params$salt$hash` for yescrypt, else `$id$salt$hash`).
+    case fields(method: String)
+    case emptySalt, emptyHash
+    /// A character outside `./0-9A-Za-z`.
+    case character(String)
+
+    var text: String {
+        switch self {
+        case .noDollar: return "does not start with `$`"
+        case .noMethod: return "has no method id"
+        case .unknownMethod(let id): return "uses unknown method `$\(id)$`"
+        case .malformedRounds: return "has a malformed `rounds=`"
+        case .fields(let id): return id == "y" ? "is not `$y$params$salt$hash`" : "is not `$\(id)$salt$hash`"
+        case .emptySalt: return "has an empty salt"
+        case .emptyHash: return "has an empty hash"
+        case .character(let c): return "contains `\(c)`, which is not a crypt character (`./0-9A-Za-z`)"
+        }
+    }
+}
+
+/// Why an SSH public key is not `<type> <base64> [comment]` with a key body of that type.
+public enum SSHKeyProblem: Sendable, Equatable {
+    case severalLines
+    case notTypeAndBody
+    case unsupportedType(String, allowed: [String])
+    case bodyNotBase64
+    case bodyTooShort
+    /// The key says `declared`, its body is a `body` key.
+    case typeMismatch(declared: String, body: String)
+
+    var text: String {
+        switch self {
+        case .severalLines: return "spans several lines (one key per string)"
+        case .notTypeAndBody: return "is not `<type> <base64> [comment]`"
+        case .unsupportedType(let t, let allowed):
+            return "has unsupported type `\(t)` (allowed: " + allowed.map { "`\($0)`" }.joined(separator: ", ") + ")"
+        case .bodyNotBase64: return "has a key body that is not valid base64"
+        case .bodyTooShort: return "has a key body too short to name its type"
+        case .typeMismatch(let declared, let body): return "says `\(declared)`, but its key body is a `\(body)` key"
+        }
+    }
+}
+
+/// Why a VM NIC cannot have its name.
+public enum NICNameProblem: Sendable, Equatable {
+    /// Another NIC of the VM, declared at `first`, has the name.
+    case taken(first: Span)
+    /// The name is a built-in member of VMs (`name`, `address`, an attribute).
+    case builtInMember
+}
+
+/// What is wrong with an explicit MAC of a VM NIC (other than being taken).
+public enum MACProblem: Sendable, Equatable {
+    case allZeros
+    case multicast
+    /// `02:00:00:00:00:00` on a pod NIC: KubeVirt's masquerade binding uses it inside the pod.
+    case reservedOnPod
+}
+
+/// What is wrong with the topology's `mac_prefix`.
+public enum MACPrefixProblem: Sendable, Equatable {
+    case notOneOrTwoOctets
+    case multicast
+    case notLocallyAdministered
+}
+
+// Resources, users, credentials (WukongSema/Checks/VMChecks.swift).
+extension Diagnostic {
+    public static func tooFewCPUs(vm: String, cpus: Int, at span: Span) -> Diagnostic {
+        Diagnostic(.resources, "VM `\(vm)` has \(cpus) CPUs", at: span, help: "set `cpu` to at least 1")
+    }
+
+    public static func tooLittleMemory(vm: String, memory: String, at span: Span) -> Diagnostic {
+        Diagnostic(.resources, "VM `\(vm)` has \(memory) of memory, less than 128Mi", at: span,
+                   help: "set `memory` to at least `128Mi`")
+    }
+
+    public static func plainPassword(user: String, at span: Span) -> Diagnostic {
+        Diagnostic(.password, "user `\(user)` sets a plain `password`", at: span,
+                   help: "set `password_hash` to a crypt(3) hash instead, e.g. the output of `openssl passwd -6`")
+    }
+
+    public static func malformedPasswordHash(user: String, _ problem: PasswordHashProblem, at span: Span) -> Diagnostic {
+        Diagnostic(.password, "`password_hash` of user `\(user)` \(problem.text)", at: span,
+                   help: "use a crypt(3) hash `$id$[rounds=N$]salt$hash` (id 1, 5, 6, y or 2b), e.g. from `openssl passwd -6`")
+    }
+
+    public static func malformedSSHKey(user: String, _ problem: SSHKeyProblem, at span: Span) -> Diagnostic {
+        Diagnostic(.sshKey, "ssh key of user `\(user)` \(problem.text)", at: span,
+                   help: "paste one line of a `.pub` file, e.g. `ssh-ed25519 AAAAC3Nza... user@host`")
+    }
+}
+
+// A VM's NICs: names, guest interface names, MACs.
+extension Diagnostic {
+    public static func vmWithoutNIC(_ vm: String, at span: Span) -> Diagnostic {
+        Diagnostic(.vmNicWarning, "VM `\(vm)` has no NIC", at: span,
+                   help: "add `nic default on pod` (or a NIC on a declared network); without one the VM has no network")
+    }
+
+    /// NIC `nic` of VM `vm` cannot have its name, because of `problem`.
+    public static func badNICName(_ nic: String, vm: String, _ problem: NICNameProblem, at span: Span) -> Diagnostic {
+        switch problem {
+        case .taken(let first):
+            return Diagnostic(.vmNic, "VM `\(vm)` has two NICs named `\(nic)`", at: span,
+                              notes: [DiagnosticNote("first declared here", at: first)],
+                              help: "give every NIC of a VM its own name")
+        case .builtInMember:
+            return Diagnostic(.vmNic, "`\(nic)` is a built-in member name and cannot name a NIC", at: span,
+                              help: "rename the NIC (e.g. `\(nic)0` or `nic-\(nic)`)")
+        }
+    }
+
+    /// `ifname` of NIC `nic` is not a name the guest can give an interface.
+    public static func invalidGuestInterfaceName(_ ifname: String, nic: String, _ problem: InterfaceNameProblem,
+                                                 at span: Span) -> Diagnostic {
+        Diagnostic(.interfaceName, "guest interface name `\(ifname)` of NIC `\(nic)` \(problem.text)", at: span,
+                   help: "use a name of at most 15 bytes without `/`, `:` or whitespace, other than `default`, `all` and `lo` (e.g. `\(nic == "default" ? "pod0" : "eth-" + nic)`)")
+    }
+
+    /// NIC `first` of the same VM has `ifname` too, written at `firstSpan`.
+    public static func duplicateGuestInterfaceName(_ ifname: String, usedBy first: String, at span: Span,
+                                                   firstSpan: Span) -> Diagnostic {
+        Diagnostic(.interfaceName, "guest interface name `\(ifname)` is already used by NIC `\(first)`", at: span,
+                   notes: [DiagnosticNote("first used here", at: firstSpan)],
+                   help: "give every NIC of a VM its own `ifname`")
+    }
+
+    public static func badMAC(_ mac: String, _ problem: MACProblem, at span: Span) -> Diagnostic {
+        switch problem {
+        case .allZeros:
+            return Diagnostic(.duplicateMAC, "MAC `\(mac)` is all zeros", at: span,
+                              help: "use a unicast, locally administered MAC such as `0e:00:00:00:00:01`, or drop `mac` to derive one")
+        case .multicast:
+            return Diagnostic(.duplicateMAC, "MAC `\(mac)` is a multicast address", at: span,
+                              help: "clear the lowest bit of the first octet (e.g. `0e:…`), or drop `mac` to derive one")
+        case .reservedOnPod:
+            return Diagnostic(.duplicateMAC, "MAC `\(mac)` is reserved on the pod NIC", at: span,
+                              help: "KubeVirt's masquerade binding uses it inside the pod: pick another MAC, or drop `mac` to derive one")
+        }
+    }
+
+    /// NIC `nic` of VM `vm` has `mac` first, written at `first`.
+    public static func duplicateMAC(_ mac: String, nic: String, vm: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateMAC, "MAC `\(mac)` is already used by NIC `\(nic)` of VM `\(vm)`", at: span,
+                   notes: [DiagnosticNote("first used here", at: first)],
+                   help: "give every NIC its own MAC, or drop `mac` to derive one")
+    }
+
+    public static func badMACPrefix(_ prefix: String, _ problem: MACPrefixProblem, at span: Span) -> Diagnostic {
+        let what: String
+        switch problem {
+        case .notOneOrTwoOctets: what = "is not one or two octets"
+        case .multicast: what = "makes multicast MACs"
+        case .notLocallyAdministered: what = "is not locally administered"
+        }
+        return Diagnostic(.duplicateMAC, "`mac_prefix` \"\(prefix)\" \(what)", at: span,
+                          help: "use one or two hex octets whose first is unicast and locally administered (second hex digit 2, 6, a or e), e.g. `\"0e\"` or `\"0e:5a\"`")
+    }
+}

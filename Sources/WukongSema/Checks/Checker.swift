@@ -16,9 +16,9 @@ struct Checker {
     /// The NodeNetworkConfigurationPolicy plan (computed once: placement and K-NAME use it).
     var plan: PolicyGrouping.Plan? = nil
     /// V-PASS / V-SSHKEY results by text.
-    var hashProblems: [String: String?] = [:]
+    var hashProblems: [String: PasswordHashProblem?] = [:]
     var imageProblems: [String: String?] = [:]
-    var keyProblems: [String: String?] = [:]
+    var keyProblems: [String: SSHKeyProblem?] = [:]
 
     let hostIndex: [String: Int]
     /// Node NIC name → indices into `p.nics` (one logical NIC may be declared in several hosts).
@@ -138,11 +138,8 @@ struct Checker {
         return b + "." + String(id.value)
     }
 
-    func hostList(_ hs: Set<Int>, limit: Int = 3) -> String {
-        let names = hs.sorted().map { "`\(p.hosts[$0].decl.name)`" }
-        if names.count <= limit { return joinList(names) }
-        return names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more"
-    }
+    /// The names of hosts `hs`, in declaration order.
+    func hostNames(_ hs: Set<Int>) -> [String] { hs.sorted().map { p.hosts[$0].decl.name } }
 }
 
 // MARK: - Small helpers shared by the areas

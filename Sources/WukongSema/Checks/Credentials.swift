@@ -1,31 +1,29 @@
+import WukongDiagnostics
+
 /// Syntax of crypt(3) password hashes and OpenSSH public keys (V-PASS, V-SSHKEY). No Foundation.
 
 enum PasswordHash {
     static let methods: Set<String> = ["1", "5", "6", "y", "2b"]
 
     /// Why `text` is not `$id$[rounds=N$]salt$hash` (yescrypt: `$y$params$salt$hash`), or nil.
-    static func problem(_ text: String) -> String? {
-        guard text.hasPrefix("$") else { return "does not start with `$`" }
+    static func problem(_ text: String) -> PasswordHashProblem? {
+        guard text.hasPrefix("$") else { return .noDollar }
         let fields = text.utf8.dropFirst().split(separator: UInt8(ascii: "$"), omittingEmptySubsequences: false)
             .map { Array($0) }
-        guard let idBytes = fields.first else { return "has no method id" }
+        guard let idBytes = fields.first else { return .noMethod }
         let id = String(decoding: idBytes, as: UTF8.self)
-        guard methods.contains(id) else { return "uses unknown method `$\(id)$`" }
+        guard methods.contains(id) else { return .unknownMethod(id) }
         var rest = Array(fields.dropFirst())
         if id == "5" || id == "6", let f = rest.first, f.starts(with: Array("rounds=".utf8)) {
             let digits = f.dropFirst(7)
-            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return "has a malformed `rounds=`" }
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .malformedRounds }
             rest.removeFirst()
         }
         let expected = id == "y" ? 3 : 2
-        guard rest.count == expected else {
-            return id == "y" ? "is not `$y$params$salt$hash`" : "is not `$\(id)$salt$hash`"
-        }
+        guard rest.count == expected else { return .fields(method: id) }
         for (i, f) in rest.enumerated() {
-            if f.isEmpty { return i == rest.count - 1 ? "has an empty hash" : "has an empty salt" }
-            if let bad = f.first(where: { !isCryptChar($0) }) {
-                return "contains `\(String(decoding: [bad], as: UTF8.self))`, which is not a crypt character (`./0-9A-Za-z`)"
-            }
+            if f.isEmpty { return i == rest.count - 1 ? .emptyHash : .emptySalt }
+            if let bad = f.first(where: { !isCryptChar($0) }) { return .character(String(decoding: [bad], as: UTF8.self)) }
         }
         return nil
     }
@@ -41,20 +39,18 @@ enum SSHKey {
                                   "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"]
 
     /// Why `text` is not `<type> <base64> [comment]` with a blob naming the same type, or nil.
-    static func problem(_ text: String) -> String? {
-        if text.contains(where: { $0 == "\n" || $0 == "\r" }) { return "spans several lines (one key per string)" }
+    static func problem(_ text: String) -> SSHKeyProblem? {
+        if text.contains(where: { $0 == "\n" || $0 == "\r" }) { return .severalLines }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 2 else { return "is not `<type> <base64> [comment]`" }
+        guard parts.count >= 2 else { return .notTypeAndBody }
         let type = String(parts[0])
-        guard types.contains(type) else {
-            return "has unsupported type `\(type)` (allowed: " + types.map { "`\($0)`" }.joined(separator: ", ") + ")"
-        }
-        guard let blob = Base64.decode(Array(parts[1].utf8)) else { return "has a key body that is not valid base64" }
-        guard blob.count >= 4 else { return "has a key body too short to name its type" }
+        guard types.contains(type) else { return .unsupportedType(type, allowed: types) }
+        guard let blob = Base64.decode(Array(parts[1].utf8)) else { return .bodyNotBase64 }
+        guard blob.count >= 4 else { return .bodyTooShort }
         let n = Int(blob[0]) << 24 | Int(blob[1]) << 16 | Int(blob[2]) << 8 | Int(blob[3])
-        guard n <= blob.count - 4 else { return "has a key body too short to name its type" }
+        guard n <= blob.count - 4 else { return .bodyTooShort }
         let inner = String(decoding: blob[4..<(4 + n)], as: UTF8.self)
-        guard inner == type else { return "says `\(type)`, but its key body is a `\(inner)` key" }
+        guard inner == type else { return .typeMismatch(declared: type, body: inner) }
         return nil
     }
 }

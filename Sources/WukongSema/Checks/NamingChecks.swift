@@ -1,61 +1,71 @@
 import WukongDiagnostics
 
-/// Kubernetes name and label syntax (K-NAME). Each returns why the text is invalid, or nil.
+/// Kubernetes name and label syntax (K-NAME). Each returns what is wrong with the text, or nil.
 public enum KubeName {
     @inline(__always) static func isLowerAlnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
     @inline(__always) static func isAlnum(_ c: UInt8) -> Bool { isLowerAlnum(c) || (c >= 0x41 && c <= 0x5A) }
 
-    static func badChar(_ c: UInt8) -> String {
-        if c >= 0x41 && c <= 0x5A { return "contains uppercase letters" }
-        if c < 0x80 { return "contains `\(String(decoding: [c], as: UTF8.self))`" }
-        return "contains non-ASCII characters"
+    static func badChar(_ c: UInt8) -> KubeNameProblem {
+        if c >= 0x41 && c <= 0x5A { return .uppercase }
+        if c < 0x80 { return .character(String(decoding: [c], as: UTF8.self)) }
+        return .nonASCII
     }
 
     /// RFC 1123 label: ≤ 63, `[a-z0-9-]`, starting and ending with a letter or digit.
-    public static func dnsLabelProblem(_ s: String) -> String? {
+    public static func dnsLabelProblem(_ s: String) -> KubeNameProblem? {
         let b = Array(s.utf8)
-        if b.isEmpty { return "is empty" }
+        if b.isEmpty { return .empty }
         if let c = b.first(where: { !isLowerAlnum($0) && $0 != 0x2D }) { return badChar(c) }
-        if b.count > 63 { return "is longer than 63 characters (\(b.count))" }
-        if !isLowerAlnum(b[0]) || !isLowerAlnum(b[b.count - 1]) { return "must start and end with a lowercase letter or digit" }
+        if b.count > 63 { return .tooLong(count: b.count, max: 63) }
+        if !isLowerAlnum(b[0]) || !isLowerAlnum(b[b.count - 1]) { return .lowercaseEnds }
         return nil
     }
 
     /// RFC 1123 subdomain: ≤ `max` (253), dot-separated labels of `[a-z0-9-]` starting and ending alphanumeric.
-    public static func subdomainProblem(_ s: String, max: Int = 253) -> String? {
+    public static func subdomainProblem(_ s: String, max: Int = 253) -> KubeNameProblem? {
         let b = Array(s.utf8)
-        if b.isEmpty { return "is empty" }
+        if b.isEmpty { return .empty }
         if let c = b.first(where: { !isLowerAlnum($0) && $0 != 0x2D && $0 != 0x2E }) { return badChar(c) }
-        if b.count > max { return "is longer than \(max) characters (\(b.count))" }
+        if b.count > max { return .tooLong(count: b.count, max: max) }
         for part in b.split(separator: 0x2E, omittingEmptySubsequences: false) {
             guard let f = part.first, let l = part.last, isLowerAlnum(f), isLowerAlnum(l) else {
-                return "must start and end with a lowercase letter or digit (also around each `.`)"
+                return .lowercaseEndsAroundDots
             }
         }
         return nil
     }
 
     /// Label value: empty, or ≤ 63 of `[A-Za-z0-9_.-]` starting and ending alphanumeric.
-    public static func labelValueProblem(_ s: String) -> String? {
+    public static func labelValueProblem(_ s: String) -> KubeNameProblem? {
         let b = Array(s.utf8)
         if b.isEmpty { return nil }
         if let c = b.first(where: { !isAlnum($0) && $0 != 0x2D && $0 != 0x2E && $0 != 0x5F }) {
-            return c >= 0x80 ? "contains non-ASCII characters" : "contains `\(String(decoding: [c], as: UTF8.self))`"
+            return c >= 0x80 ? .nonASCII : .character(String(decoding: [c], as: UTF8.self))
         }
-        if b.count > 63 { return "is longer than 63 characters (\(b.count))" }
-        if !isAlnum(b[0]) || !isAlnum(b[b.count - 1]) { return "must start and end with a letter or digit" }
+        if b.count > 63 { return .tooLong(count: b.count, max: 63) }
+        if !isAlnum(b[0]) || !isAlnum(b[b.count - 1]) { return .alphanumericEnds }
         return nil
     }
 
     /// Label key: `[prefix/]name`, prefix a DNS subdomain ≤ 253, name a non-empty label value.
-    public static func labelKeyProblem(_ s: String) -> String? {
+    public static func labelKeyProblem(_ s: String) -> KubeNameProblem? {
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return "has more than one `/`" }
-        if parts.count == 2, let p = subdomainProblem(String(parts[0])) { return "has a prefix that \(p)" }
+        guard parts.count <= 2 else { return .moreThanOneSlash }
+        if parts.count == 2, let p = subdomainProblem(String(parts[0])) { return .prefix(p) }
         let name = String(parts[parts.count - 1])
-        if name.isEmpty { return "has an empty name" }
-        if let p = labelValueProblem(name) { return parts.count == 2 ? "has a name that \(p)" : p }
+        if name.isEmpty { return .emptyName }
+        if let p = labelValueProblem(name) { return parts.count == 2 ? .name(p) : p }
         return nil
+    }
+
+    /// A `nad` reference: `name` or `namespace/name`, the namespace a DNS label, the name a subdomain.
+    public static func nadReferenceProblem(_ s: String) -> KubeNameProblem? {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return subdomainProblem(s)
+        case 2: return dnsLabelProblem(String(parts[0])).map { .namespace($0) } ?? subdomainProblem(String(parts[1])).map { .name($0) }
+        default: return .moreThanOneSlash
+        }
     }
 
     /// A corrected form for help texts: lowercase, invalid runs → `-`, trimmed, cut to `max`.
@@ -75,28 +85,25 @@ public enum KubeName {
 extension Checker {
     mutating func checkKubernetesNames() {
         if let ns = p.namespace, let problem = KubeName.dnsLabelProblem(ns.value) {
-            add(Diagnostic(.namespaceName, "namespace `\(ns.value)` is not a DNS label: it \(problem)", at: ns.span,
-                           help: "use at most 63 lowercase letters, digits and `-`, e.g. `\"\(KubeName.suggestion(ns.value))\"`"))
+            add(.invalidKubernetesName(ns.value, as: .namespace(suggestion: KubeName.suggestion(ns.value)), problem, at: ns.span))
         }
         let topo = p.topologyName
         var topoOK = true
         if let problem = KubeName.labelValueProblem(topo.value) {
             topoOK = false
-            add(Diagnostic(.kubernetesName, "topology name `\(topo.value)` is not a valid label value: it \(problem)", at: topo.span,
-                           help: "name the topology with at most 63 lowercase letters, digits and `-` (`topology \(KubeName.suggestion(topo.value)) { ... }`)"))
+            add(.invalidKubernetesName(topo.value, as: .topologyLabel(suggestion: KubeName.suggestion(topo.value)), problem,
+                                       at: topo.span))
         }
         for l in p.labels { checkLabel(l, reservedCheck: true) }
         for l in p.nodeSelector { checkLabel(l, reservedCheck: false) }
         for vm in p.vms { for l in vm.labels { checkLabel(l, reservedCheck: true) } }
         for h in p.hosts {
             if let hn = h.hostname {
-                if let problem = KubeName.labelValueProblem(hn.value) ?? (hn.value.isEmpty ? "is empty" : nil) {
-                    add(Diagnostic(.label, "hostname `\(hn.value)` of host `\(h.decl.name)` cannot be a `kubernetes.io/hostname` label value: it \(problem)",
-                                   at: hn.span, help: "use the node's name as shown by `kubectl get nodes`"))
+                if let problem = KubeName.labelValueProblem(hn.value) ?? (hn.value.isEmpty ? .empty : nil) {
+                    add(.invalidKubernetesName(hn.value, as: .hostname(ofHost: h.decl.name), problem, at: hn.span))
                 }
             } else if let problem = KubeName.labelValueProblem(h.decl.name) {
-                add(Diagnostic(.label, "host `\(h.decl.name)` cannot be a `kubernetes.io/hostname` label value: it \(problem)",
-                               at: h.decl.nameSpan, help: "set `hostname = \"<node name>\"` in the host"))
+                add(.invalidKubernetesName(h.decl.name, as: .hostAsHostname, problem, at: h.decl.nameSpan))
             }
         }
         checkNNCPNames(topoOK: topoOK)
@@ -106,29 +113,25 @@ extension Checker {
     mutating func checkLabel(_ l: LabelEntry, reservedCheck: Bool) {
         let key = l.key.value
         if let problem = KubeName.labelKeyProblem(key) {
-            add(Diagnostic(.label, "label key `\(key)` \(problem)", at: l.key.span,
-                           help: "a key is `[prefix/]name`: the name at most 63 letters, digits, `-`, `_` or `.`, the optional prefix a DNS subdomain"))
+            add(.invalidLabelKey(key, problem, at: l.key.span))
         } else if reservedCheck {
             let prefix = key.split(separator: "/", omittingEmptySubsequences: false).count == 2
                 ? String(key.split(separator: "/", omittingEmptySubsequences: false)[0]) : ""
             if prefix == "kubevirt.io" {
-                add(Diagnostic(.label, "label key `\(key)` uses the reserved prefix `kubevirt.io/`", at: l.key.span,
-                               help: "KubeVirt owns `kubevirt.io/` labels: use your own prefix"))
+                add(.reservedLabelPrefix(key, at: l.key.span))
             }
         }
         if let problem = KubeName.labelValueProblem(l.value.value) {
-            add(Diagnostic(.label, "label value `\(l.value.value)` of `\(key)` \(problem)", at: l.value.span,
-                           help: "a value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit"))
+            add(.invalidLabelValue(l.value.value, key: key, problem, at: l.value.span))
         }
     }
 
     mutating func checkNADAndVMNames() {
         var nads: [String: Span] = [:]
-        func register(_ name: String, _ span: Span, what: String, into out: inout [Diagnostic]) {
+        /// `network`: the network named like the NAD; nil for a name derived from a VM and a network.
+        func register(_ name: String, _ span: Span, network: String?, into out: inout [Diagnostic]) {
             if let first = nads[name] {
-                out.append(Diagnostic(.duplicateObject, "two NetworkAttachmentDefinitions would be named `\(name)`", at: span,
-                                      notes: [DiagnosticNote("the other one comes from here", at: first)],
-                                      help: "rename \(what) so the generated names differ"))
+                out.append(.networkAttachmentDefinitionNameClash(name, network: network, at: span, first: first))
             } else {
                 nads[name] = span
             }
@@ -138,22 +141,16 @@ extension Checker {
             let ipam = n.ipam?.value ?? "none"
             let name = n.decl.name
             if let nad = n.nad {
-                let parts = nad.value.split(separator: "/", omittingEmptySubsequences: false)
-                let problem: String? = parts.count > 2 ? "has more than one `/`"
-                    : parts.count == 2 ? (KubeName.dnsLabelProblem(String(parts[0])).map { "has a namespace that \($0)" }
-                                          ?? KubeName.subdomainProblem(String(parts[1])).map { "has a name that \($0)" })
-                    : KubeName.subdomainProblem(nad.value)
-                if let problem {
-                    add(Diagnostic(.kubernetesName, "`nad` \"\(nad.value)\" \(problem)", at: nad.span,
-                                   help: "name an existing NetworkAttachmentDefinition as `\"name\"` or `\"namespace/name\"`"))
+                if let problem = KubeName.nadReferenceProblem(nad.value) {
+                    add(.invalidNADReference(nad.value, problem, at: nad.span))
                 }
                 perNicNetworkOK.append(false)
                 continue
             }
             if ipamModesPerNic.contains(ipam) {
                 if let problem = KubeName.subdomainProblem(name) {
-                    add(Diagnostic(.kubernetesName, "network name `\(name)` cannot be part of the NetworkAttachmentDefinition names `<vm>-\(name)-nad`: it \(problem)",
-                                   at: n.decl.nameSpan, help: "rename the network, e.g. `\(KubeName.suggestion(name, max: 253))`"))
+                    add(.invalidKubernetesName(name, as: .networkInNADNames(suggestion: KubeName.suggestion(name, max: 253)), problem,
+                                               at: n.decl.nameSpan))
                     perNicNetworkOK.append(false)
                 } else {
                     perNicNetworkOK.append(true)
@@ -161,10 +158,10 @@ extension Checker {
             } else {
                 perNicNetworkOK.append(false)
                 if let problem = KubeName.subdomainProblem(name) {
-                    add(Diagnostic(.kubernetesName, "network name `\(name)` is not a valid NetworkAttachmentDefinition name: it \(problem)",
-                                   at: n.decl.nameSpan, help: "rename the network, e.g. `\(KubeName.suggestion(name, max: 253))`"))
+                    add(.invalidKubernetesName(name, as: .networkAsNAD(suggestion: KubeName.suggestion(name, max: 253)), problem,
+                                               at: n.decl.nameSpan))
                 } else {
-                    register(name, n.decl.nameSpan, what: "network `\(name)`", into: &out)
+                    register(name, n.decl.nameSpan, network: name, into: &out)
                 }
             }
         }
@@ -172,9 +169,7 @@ extension Checker {
         for v in p.vms.indices {
             let name = p.vms[v].decl.name
             if let problem = KubeName.subdomainProblem(name, max: 63) {
-                add(Diagnostic(.kubernetesName, "VM name `\(name)` is not a valid VirtualMachine name: it \(problem)",
-                               at: p.vms[v].decl.nameSpan,
-                               help: "VM names become label values and host names: use at most 63 lowercase letters, digits, `-` and `.`, e.g. `\(KubeName.suggestion(name))`"))
+                add(.invalidKubernetesName(name, as: .vm(suggestion: KubeName.suggestion(name)), problem, at: p.vms[v].decl.nameSpan))
                 continue
             }
             // the first network is remembered without a Set (one allocation per VM saved)
@@ -190,10 +185,9 @@ extension Checker {
                 }
                 let nad = name + "-" + netName + "-nad"
                 if nad.utf8.count > 253 {
-                    add(Diagnostic(.kubernetesName, "NetworkAttachmentDefinition name `\(nad)` is longer than 253 characters", at: use.span,
-                                   help: "shorten the VM or the network name"))
+                    add(.networkAttachmentDefinitionNameTooLong(nad, at: use.span))
                 } else {
-                    register(nad, use.span, what: "the VM or the network", into: &out)
+                    register(nad, use.span, network: nil, into: &out)
                 }
             }
         }
@@ -206,8 +200,8 @@ extension Checker {
         guard !comps.isEmpty else { return }
         let topo = p.topologyName
         if topoOK, let problem = KubeName.subdomainProblem(topo.value, max: 63) {
-            add(Diagnostic(.kubernetesName, "topology name `\(topo.value)` cannot start NodeNetworkConfigurationPolicy names: it \(problem)",
-                           at: topo.span, help: "name the topology with lowercase letters, digits and `-` (`topology \(KubeName.suggestion(topo.value)) { ... }`)"))
+            add(.invalidKubernetesName(topo.value, as: .topologyInPolicyNames(suggestion: KubeName.suggestion(topo.value)), problem,
+                                       at: topo.span))
             return
         }
         guard topoOK else { return }
@@ -215,8 +209,8 @@ extension Checker {
         var badHosts = Set<Int>()
         for c in comps {
             if let problem = KubeName.subdomainProblem(c.name, max: 63) {
-                add(Diagnostic(.kubernetesName, "the name `\(c.name)` of \(c.what) cannot be part of NodeNetworkConfigurationPolicy names: it \(problem)",
-                               at: c.span, help: "rename it with lowercase letters, digits and `-`, e.g. `\(KubeName.suggestion(c.name))`"))
+                add(.invalidKubernetesName(c.name, as: .policyAnchor(c.what, suggestion: KubeName.suggestion(c.name)), problem,
+                                           at: c.span))
                 continue
             }
             var policies: [(String, Span)] = []
@@ -227,8 +221,8 @@ extension Checker {
                     let hn = p.hosts[h].decl.name
                     if let problem = KubeName.subdomainProblem(hn, max: 63) {
                         if badHosts.insert(h).inserted {
-                            add(Diagnostic(.kubernetesName, "host name `\(hn)` cannot be part of NodeNetworkConfigurationPolicy names: it \(problem)",
-                                           at: p.hosts[h].decl.nameSpan, help: "rename the host, e.g. `\(KubeName.suggestion(hn))`, and set `hostname` to the node name"))
+                            add(.invalidKubernetesName(hn, as: .hostInPolicyNames(suggestion: KubeName.suggestion(hn)), problem,
+                                                       at: p.hosts[h].decl.nameSpan))
                         }
                         continue
                     }
@@ -237,12 +231,9 @@ extension Checker {
             }
             for (name, span) in policies {
                 if name.utf8.count > 63 {
-                    add(Diagnostic(.kubernetesName, "NodeNetworkConfigurationPolicy name `\(name)` is longer than 63 characters (\(name.utf8.count))",
-                                   at: span, help: "shorten the topology, \(c.what) or host name"))
+                    add(.policyNameTooLong(name, anchor: c.what, at: span))
                 } else if let first = names[name] {
-                    add(Diagnostic(.duplicateObject, "two NodeNetworkConfigurationPolicies would be named `\(name)`", at: span,
-                                   notes: [DiagnosticNote("the other one comes from here", at: first)],
-                                   help: "rename one of the bridges or hosts so the generated names differ"))
+                    add(.policyNameClash(name, at: span, first: first))
                 } else {
                     names[name] = span
                 }
@@ -252,15 +243,15 @@ extension Checker {
 
     /// The nmstate policies lowering will emit (PolicyGrouping), in discovery order, each with
     /// what names it (components without a name source — VLAN/bond cycles, reported elsewhere — are left out).
-    func policyComponents() -> [(name: String, span: Span, what: String, hosts: [Int])] {
+    func policyComponents() -> [(name: String, span: Span, what: NodeInterface, hosts: [Int])] {
         (plan ?? PolicyGrouping.plan(p)).components.sorted { $0.discoveryRank < $1.discoveryRank }.compactMap { c in
             guard let a = c.anchor else { return nil }
-            let what: String
+            let what: NodeInterface
             switch a.kind {
-            case .bridge: what = "\(p.bridges[a.index].kind == .ovs ? "ovs-bridge" : "bridge") `\(a.name)`"
-            case .vlan: what = "VLAN `\(a.name)`"
-            case .bond: what = "bond `\(a.name)`"
-            case .nic: what = "NIC `\(a.name)`"
+            case .bridge: what = .bridge(a.name, ovs: p.bridges[a.index].kind == .ovs)
+            case .vlan: what = .vlan(a.name)
+            case .bond: what = .bond(a.name)
+            case .nic: what = .nic(a.name)
             }
             return (a.name, a.nameSpan, what, c.hosts ?? [])
         }

@@ -7,35 +7,28 @@ extension Checker {
     mutating func checkNodeNics() {
         var seen: [IPAddress: Int] = [:]
         for (i, nic) in p.nics.enumerated() {
-            let on = nic.host.map { " on host `\($0)`" } ?? ""
-            if let m = nic.mtu { _ = checkMTURange(m, of: "NIC `\(nic.decl.name)`\(on)") }
+            if let m = nic.mtu { _ = checkMTURange(m, of: NodeInterface.nic(nic.decl.name, host: nic.host).description) }
             if let dhcp = nic.dhcp, dhcp.value, let a = nic.address {
-                add(Diagnostic(.nodeAddress, "NIC `\(nic.decl.name)`\(on) has both a static `address` and `dhcp = true`",
-                               at: dhcp.span, notes: [DiagnosticNote("static address here", at: a.span)],
-                               help: "keep either `address` or `dhcp = true`"))
+                add(.nodeAddressWithDHCP(nic: nic.decl.name, host: nic.host, at: dhcp.span, address: a.span))
             }
             guard let a = nic.address else { continue }
             let net = a.value.network
             if let gw = nic.gateway, !net.contains(gw.value) {
-                add(Diagnostic(.subnet, "gateway `\(gw.value)` is outside `\(net)`, the subnet of node address `\(a.value)`",
-                               at: gw.span, notes: [DiagnosticNote("node address here", at: a.span)],
-                               help: "use a gateway inside `\(net)`, or correct the address's prefix"))
+                add(.nodeGatewayOutsideSubnet(gateway: gw.value.description, subnet: net.description,
+                                              address: a.value.description, at: gw.span, addressSpan: a.span))
             }
-            if let what = net.reservedRole(of: a.value.address) {
+            if let role = net.reservedRole(of: a.value.address) {
                 let (f, l) = net.usableRange
-                add(Diagnostic(.reservedAddress, "node address `\(a.value)` is the \(what) address of `\(net)`", at: a.span,
-                               help: "use an address between `\(f)` and `\(l)`"))
+                add(.reservedNodeAddress(a.value.description, role: role, subnet: net.description,
+                                         usable: (f.description, l.description), at: a.span))
                 continue
             }
             if let gw = nic.gateway, gw.value == a.value.address {
-                add(Diagnostic(.reservedAddress, "node address `\(a.value)` is its own gateway", at: a.span,
-                               notes: [DiagnosticNote("gateway here", at: gw.span)], help: "use the router's address as `gateway`"))
+                add(.nodeAddressIsOwnGateway(a.value.description, at: a.span, gateway: gw.span))
                 continue
             }
             if let first = seen[a.value.address] {
-                add(Diagnostic(.duplicateIP, "node address `\(a.value.address)` is already used", at: a.span,
-                               notes: [ownerNote(.node(nicDecl: first))],
-                               help: "give every node NIC its own address"))
+                add(.duplicateNodeAddress(a.value.address.description, at: a.span, owner: ownerNote(.node(nicDecl: first))))
             } else {
                 seen[a.value.address] = i
             }
@@ -49,30 +42,27 @@ extension Checker {
         for (i, v) in p.vlans.enumerated() {
             if let id = v.id {
                 if !(1...4094).contains(id.value) {
-                    add(Diagnostic(.vlan, "VLAN id \(id.value) of `\(v.decl.name)` is outside 1–4094", at: id.span,
-                                   help: "use a VLAN id between 1 and 4094"))
+                    add(.vlanIDOutOfRange(id.value, of: v.decl.name, at: id.span))
                 } else if let base = v.base {
                     let key = base.kind.rawValue + ":" + base.name + "#" + String(id.value)
                     if let first = ids[key] {
                         let f = p.vlans[first]
-                        add(Diagnostic(.vlan, "VLAN id \(id.value) on `\(base.name)` is already used by `\(f.decl.name)`", at: id.span,
-                                       notes: [DiagnosticNote("`\(f.decl.name)` declared here", at: f.id?.span ?? f.decl.nameSpan)],
-                                       help: "use one VLAN declaration for id \(id.value) on `\(base.name)`"))
+                        add(.duplicateVLANID(id.value, on: base.name, usedBy: f.decl.name, at: id.span,
+                                             firstSpan: f.id?.span ?? f.decl.nameSpan))
                     } else { ids[key] = i }
                 }
             }
-            if let m = v.mtu { _ = checkMTURange(m, of: "VLAN `\(v.decl.name)`") }
+            if let m = v.mtu { _ = checkMTURange(m, of: NodeInterface.vlan(v.decl.name).description) }
             checkVlanMTU(v)
         }
         for b in p.bonds {
-            if let m = b.mtu { _ = checkMTURange(m, of: "bond `\(b.decl.name)`") }
+            if let m = b.mtu { _ = checkMTURange(m, of: NodeInterface.bond(b.decl.name).description) }
             if b.ports.isEmpty && !b.poisoned, let ps = b.portsSpan {
-                add(Diagnostic(.port, "bond `\(b.decl.name)` has no ports", at: ps,
-                               help: "list at least one NIC, VLAN or bond in `ports`"))
+                add(.bondWithoutPorts(b.decl.name, at: ps))
             }
         }
         for b in p.bridges {
-            if let m = b.mtu { _ = checkMTURange(m, of: "bridge `\(b.decl.name)`") }
+            if let m = b.mtu { _ = checkMTURange(m, of: NodeInterface.bridge(b.decl.name, ovs: false).description) }
             checkBridgeMTU(b)
         }
         checkMTUNicAddressing()
@@ -80,44 +70,39 @@ extension Checker {
 
     /// N-IFNAME for node interfaces, and two node interfaces with one Linux name.
     mutating func checkNodeInterfaceNames() {
-        struct Item { let name: String; let span: Span; let what: String; let written: Bool; var derived = false }
+        struct Item { let name: String; let span: Span; let what: NodeInterface; let written: Bool; var derived = false }
         var items: [Item] = []
         var seenNic = Set<String>()
         for nic in p.nics where seenNic.insert(nic.decl.name).inserted {
-            items.append(Item(name: nic.decl.name, span: nic.decl.nameSpan, what: "NIC `\(nic.decl.name)`", written: false))
+            items.append(Item(name: nic.decl.name, span: nic.decl.nameSpan, what: .nic(nic.decl.name), written: false))
         }
         for v in p.vlans {
             if let n = v.ifname {
-                items.append(Item(name: n.value, span: n.span, what: "VLAN `\(v.decl.name)`", written: true))
+                items.append(Item(name: n.value, span: n.span, what: .vlan(v.decl.name), written: true))
             } else if let n = vlanLinuxName(v) {
-                items.append(Item(name: n, span: v.decl.nameSpan, what: "VLAN `\(v.decl.name)`", written: true, derived: true))
+                items.append(Item(name: n, span: v.decl.nameSpan, what: .vlan(v.decl.name), written: true, derived: true))
             }
         }
         for b in p.bonds {
             items.append(Item(name: b.ifname?.value ?? b.decl.name, span: b.ifname?.span ?? b.decl.nameSpan,
-                              what: "bond `\(b.decl.name)`", written: b.ifname != nil))
+                              what: .bond(b.decl.name), written: b.ifname != nil))
         }
         for b in p.bridges {
-            let kind = b.kind == .ovs ? "ovs-bridge" : "bridge"
             items.append(Item(name: b.ifname?.value ?? b.decl.name, span: b.ifname?.span ?? b.decl.nameSpan,
-                              what: "\(kind) `\(b.decl.name)`", written: b.ifname != nil))
+                              what: b.interface, written: b.ifname != nil))
         }
         items.sort { precedes($0.span, $1.span) }
         var byName: [String: Int] = [:]
         for (i, it) in items.enumerated() {
             if let problem = linuxNameProblem(it.name) {
-                let subject = it.derived ? "derived interface name `\(it.name)` of \(it.what)" : "interface name `\(it.name)` of \(it.what)"
-                add(Diagnostic(.interfaceName, "\(subject) \(problem)", at: it.span,
-                               help: "set `ifname = \"...\"` to a name of at most 15 bytes without `/`, `:` or whitespace"))
+                add(.invalidInterfaceName(it.name, of: it.what, derived: it.derived, problem, at: it.span))
                 continue
             }
             if let first = byName[it.name] {
                 let f = items[first]
                 guard f.written || it.written else { continue }   // two declarations with one name: a names error
                 if f.derived && it.derived { continue }           // one VLAN id twice on one base: N-VLAN
-                add(Diagnostic(.interfaceName, "interface name `\(it.name)` of \(it.what) is already used by \(f.what)", at: it.span,
-                               notes: [DiagnosticNote("\(f.what) declared here", at: f.span)],
-                               help: "give every node interface its own `ifname`"))
+                add(.duplicateInterfaceName(it.name, of: it.what, usedBy: f.what, at: it.span, firstSpan: f.span))
             } else {
                 byName[it.name] = i
             }
@@ -125,14 +110,13 @@ extension Checker {
     }
 
     mutating func checkPorts() {
-        struct Use { let owner: String; let ownerName: String; let link: LinkUse }
+        struct Use { let owner: NodeInterface; let link: LinkUse }
         var uses: [Use] = []
         for b in p.bridges {
-            let kind = b.kind == .ovs ? "ovs-bridge" : "bridge"
-            for l in b.ports { uses.append(Use(owner: "\(kind) `\(b.decl.name)`", ownerName: kind + ":" + b.decl.name, link: l)) }
+            for l in b.ports { uses.append(Use(owner: b.interface, link: l)) }
         }
         for b in p.bonds {
-            for l in b.ports { uses.append(Use(owner: "bond `\(b.decl.name)`", ownerName: "bond:" + b.decl.name, link: l)) }
+            for l in b.ports { uses.append(Use(owner: .bond(b.decl.name), link: l)) }
         }
         uses.sort { precedes($0.link.span, $1.link.span) }
         var first: [String: Int] = [:]
@@ -140,13 +124,7 @@ extension Checker {
             let key = u.link.kind.rawValue + ":" + u.link.name
             if let f = first[key] {
                 let prev = uses[f]
-                let message = prev.ownerName == u.ownerName
-                    ? "`\(u.link.name)` is listed twice in the ports of \(u.owner)"
-                    : "`\(u.link.name)` is already a port of \(prev.owner)"
-                add(Diagnostic(.port, message, at: u.link.span,
-                               notes: [DiagnosticNote("first used as a port here", at: prev.link.span)],
-                               help: prev.ownerName == u.ownerName ? "remove the second `\(u.link.name)`"
-                                   : "a link can be a port of one bridge or bond only: put a VLAN on it for the second"))
+                add(.portUsedTwice(u.link.name, by: u.owner, firstBy: prev.owner, at: u.link.span, firstSpan: prev.link.span))
             } else {
                 first[key] = i
             }
@@ -156,9 +134,7 @@ extension Checker {
             for a in n.attachments {
                 guard case .macvlan(let l) = a.value, let f = first[l.kind.rawValue + ":" + l.name] else { continue }
                 let u = uses[f]
-                add(Diagnostic(.port, "macvlan network `\(n.decl.name)` sits on `\(l.name)`, which is a port of \(u.owner)",
-                               at: a.span, notes: [DiagnosticNote("`\(l.name)` enslaved here", at: u.link.span)],
-                               help: "the kernel refuses macvlan on an enslaved link: attach the network to the bridge instead, or use another link"))
+                add(.macvlanOnPort(network: n.decl.name, link: l.name, portOf: u.owner, at: a.span, port: u.link.span))
             }
         }
         checkLinkCycles()
@@ -176,7 +152,7 @@ extension Checker {
             case .bond: return bondIndex[l.name].map { nv + $0 }
             }
         }
-        func name(_ n: Int) -> String { n < nv ? p.vlans[n].decl.name : p.bonds[n - nv].decl.name }
+        func interface(_ n: Int) -> NodeInterface { n < nv ? .vlan(p.vlans[n].decl.name) : .bond(p.bonds[n - nv].decl.name) }
         func span(_ n: Int) -> Span { n < nv ? p.vlans[n].decl.span : p.bonds[n - nv].decl.span }
         func edges(_ n: Int) -> [LinkUse] {
             if n < nv { return p.vlans[n].base.map { [$0] } ?? [] }
@@ -200,15 +176,7 @@ extension Checker {
                     stack.append((m, 0))
                 } else if color[m] == 1 {
                     let from = stack.lastIndex { $0.node == m } ?? top
-                    let path = stack[from...].map { "`\(name($0.node))`" } + ["`\(name(m))`"]
-                    let message: String
-                    if m == n {
-                        message = n < nv ? "VLAN `\(name(n))` sits on itself" : "bond `\(name(n))` is among its own ports"
-                    } else {
-                        message = "link cycle: " + path.joined(separator: " → ")
-                    }
-                    add(Diagnostic(.port, message, at: es[e].span,
-                                   help: "a VLAN's base and a bond's ports must lead down to node NICs, never back"))
+                    add(.linkCycle(stack[from...].map { interface($0.node) }, at: es[e].span))
                 }
             }
         }
@@ -225,11 +193,9 @@ extension Checker {
                     guard let has = hostsHaving(nic: nic) else { continue }
                     let missing = targets.subtracting(has)
                     guard let h = missing.min() else { continue }
-                    let via = port.name == nic ? "" : " (under `\(port.name)`)"
-                    let noun = missing.count == 1 ? "host" : "hosts"
-                    add(Diagnostic(.host, "bridge `\(b.decl.name)` is built on \(noun) \(hostList(missing)), which \(missing.count == 1 ? "has" : "have") no NIC `\(nic)`\(via)",
-                                   at: port.span, notes: [DiagnosticNote("host `\(p.hosts[h].decl.name)` declared here", at: p.hosts[h].decl.nameSpan)],
-                                   help: "declare `nic \(nic)` inside \(hostList(missing)), or restrict the bridge with `hosts = [...]`"))
+                    add(.bridgeHostLacksNic(bridge: b.decl.name, hosts: hostNames(missing), nic: nic,
+                                            under: port.name == nic ? nil : port.name,
+                                            at: port.span, hostSpan: p.hosts[h].decl.nameSpan))
                     break
                 }
             }
@@ -245,10 +211,8 @@ extension Checker {
             for nic in vm.nics {
                 guard let use = nic.network, case .network(let n) = use.value, let ni = networkIndex[n],
                       let hs = networkHosts[ni], !hs.contains(h) else { continue }
-                add(Diagnostic(.host, "network `\(n)` is not available on host `\(pin.value)`, where VM `\(vm.decl.name)` is pinned",
-                               at: use.span, notes: [DiagnosticNote("pinned here", at: pin.span)] + availabilityNote(ni),
-                               help: hs.isEmpty ? "network `\(n)` exists on no host: fix its bridge's `hosts` or its link's NICs"
-                                   : "pin the VM to \(hostList(hs)), or build the network's bridge on `\(pin.value)` too"))
+                add(.networkNotOnPinnedHost(network: n, host: pin.value, vm: vm.decl.name, networkHosts: hostNames(hs),
+                                            at: use.span, pin: pin.span, availability: availability(ni)))
             }
             return
         }
@@ -260,14 +224,12 @@ extension Checker {
                   let hs = networkHosts[ni] else { continue }
             let next = common.map { $0.intersection(hs) } ?? hs
             if next.isEmpty {
-                var notes: [DiagnosticNote] = []
+                var restrictedBy: (nic: String, hosts: [String], span: Span)? = nil
                 if let f = firstRestricted, f != k, let fu = vm.nics[f].network {
-                    notes.append(DiagnosticNote("NIC `\(vm.nics[f].decl.name)` restricts the VM to \(hostList(common ?? []))", at: fu.span))
+                    restrictedBy = (vm.nics[f].decl.name, hostNames(common ?? []), fu.span)
                 }
-                add(Diagnostic(.host, hs.isEmpty ? "network `\(n)` of VM `\(vm.decl.name)` is available on no host"
-                                   : "the networks of VM `\(vm.decl.name)` share no host: `\(n)` is only on \(hostList(hs))",
-                               at: use.span, notes: notes + availabilityNote(ni),
-                               help: "build the bridges of the VM's networks on at least one common host"))
+                add(.networksShareNoHost(vm: vm.decl.name, network: n, networkHosts: hostNames(hs), restrictedBy: restrictedBy,
+                                         at: use.span, availability: availability(ni)))
                 return
             }
             if firstRestricted == nil { firstRestricted = k }
@@ -275,20 +237,20 @@ extension Checker {
         }
     }
 
-    func availabilityNote(_ ni: Int) -> [DiagnosticNote] {
+    /// Where network `ni` is available, for a note at its attachment.
+    func availability(_ ni: Int) -> NetworkAvailability? {
         switch attachment[ni] {
         case .bridge(let b)?, .ovs(let b)?:
-            guard let br = bridge(b) else { return [] }
+            guard let br = bridge(b) else { return nil }
             guard let hs = br.hosts, let first = hs.first, let last = hs.last else {
-                guard let built = networkHosts[ni] else { return [] }
-                return [DiagnosticNote("bridge `\(b)` is built only on \(hostList(built)), where its ports exist",
-                                       at: br.portsSpan ?? br.decl.nameSpan)]
+                guard let built = networkHosts[ni] else { return nil }
+                return .bridgeWherePortsExist(bridge: b, hosts: hostNames(built), span: br.portsSpan ?? br.decl.nameSpan)
             }
-            return [DiagnosticNote("bridge `\(b)` is built only on \(hostList(Set(hs.compactMap { hostIndex[$0.value] })))",
-                                   at: first.span.to(last.span))]
+            return .bridgeHosts(bridge: b, hosts: hostNames(Set(hs.compactMap { hostIndex[$0.value] })),
+                                span: first.span.to(last.span))
         case .macvlan(let l)?:
-            return [DiagnosticNote("`\(l.name)` exists only on some hosts", at: l.span)]
-        default: return []
+            return .macvlanLink(l.name, span: l.span)
+        default: return nil
         }
     }
 
@@ -304,11 +266,9 @@ extension Checker {
                     nicDecls(port.name, onHost: h).contains { $0.address != nil || $0.dhcp?.value == true }
                 }
                 if carriers.count >= 2 {
-                    let on = h.map { " on host `\(p.hosts[$0].decl.name)`" } ?? ""
-                    add(Diagnostic(.nodeAddress, "bridge `\(b.decl.name)` would take over the node addresses of both `\(carriers[0].name)` and `\(carriers[1].name)`\(on)",
-                                   at: carriers[1].span,
-                                   notes: [DiagnosticNote("`\(carriers[0].name)` carries a node address too", at: carriers[0].span)],
-                                   help: "a bridge can carry one node address: move the other NIC's address elsewhere, or use two bridges"))
+                    add(.bridgeTakesTwoNodeAddresses(bridge: b.decl.name, first: carriers[0].name, second: carriers[1].name,
+                                                     host: h.map { p.hosts[$0].decl.name },
+                                                     at: carriers[1].span, firstSpan: carriers[0].span))
                     break
                 }
             }
@@ -317,10 +277,8 @@ extension Checker {
                     let nic = p.nics[d]
                     guard let dhcp = nic.dhcp, dhcp.value, nic.address == nil else { continue }   // both: E0413
                     if let owner = nic.host, let hs = hostsOf(bridge: b), let hi = hostIndex[owner], !hs.contains(hi) { continue }
-                    let on = nic.host.map { " on host `\($0)`" } ?? ""
-                    add(Diagnostic(.nodeAddressWarning, "`\(nic.decl.name)`\(on) gets its node address by DHCP, and bridge `\(b.decl.name)` takes the lease over",
-                                   at: dhcp.span, notes: [DiagnosticNote("port of `\(b.decl.name)` here", at: port.span)],
-                                   help: "the bridge gets the NIC's MAC (`copy-mac-from`), but a DHCP server that keys leases on the client id may still hand out a new address: prefer a static `address`, or reserve the address on the server"))
+                    add(.dhcpNodeAddressOnBridgePort(nic: nic.decl.name, host: nic.host, bridge: b.decl.name,
+                                                     at: dhcp.span, port: port.span))
                 }
             }
         }
@@ -342,8 +300,7 @@ extension Checker {
             || p.bonds.contains(where: \.poisoned) || p.vlans.contains(where: \.poisoned)
         if !networkRefFailed {
             for n in p.networks where !n.poisoned && !usedNetworks.contains(n.decl.name) {
-                add(Diagnostic(.unusedWarning, "network `\(n.decl.name)` is not used by any NIC", at: n.decl.nameSpan,
-                               help: "attach a VM NIC to it (`nic <name> on \(n.decl.name)`) or remove it"))
+                add(.unusedNetwork(n.decl.name, at: n.decl.nameSpan))
             }
         }
         guard !linkRefFailed else { return }
@@ -362,21 +319,17 @@ extension Checker {
             }
         }
         for v in p.vlans where !v.poisoned && !usedLinks.contains("vlan:" + v.decl.name) {
-            add(Diagnostic(.unusedWarning, "VLAN `\(v.decl.name)` is not used", at: v.decl.nameSpan,
-                           help: "use it as a bridge port or a macvlan link, or remove it"))
+            add(.unusedLink(.vlan(v.decl.name), at: v.decl.nameSpan))
         }
         for b in p.bonds where !b.poisoned && !usedLinks.contains("bond:" + b.decl.name) {
-            add(Diagnostic(.unusedWarning, "bond `\(b.decl.name)` is not used", at: b.decl.nameSpan,
-                           help: "use it as a bridge port, a VLAN base or a macvlan link, or remove it"))
+            add(.unusedLink(.bond(b.decl.name), at: b.decl.nameSpan))
         }
         for b in p.bridges where !b.poisoned && !usedBridges.contains(b.decl.name) {
             let carriesNodeAddress = b.ports.contains { port in
                 port.kind == .nic && (nicDecls[port.name] ?? []).contains { p.nics[$0].address != nil || p.nics[$0].dhcp?.value == true }
             }
             if carriesNodeAddress { continue }
-            let kind = b.kind == .ovs ? "ovs-bridge" : "bridge"
-            add(Diagnostic(.unusedWarning, "\(kind) `\(b.decl.name)` is not used by any network", at: b.decl.nameSpan,
-                           help: "attach a network to it (`network <name> { \(b.kind == .ovs ? "ovs" : "bridge") = \(b.decl.name) }`) or remove it"))
+            add(.unusedLink(b.interface, at: b.decl.nameSpan))
         }
     }
 
@@ -396,14 +349,19 @@ extension Checker {
 }
 
 /// Why a Linux interface name is invalid (N-IFNAME), or nil.
-func linuxNameProblem(_ name: String) -> String? {
-    if name.isEmpty { return "is empty" }
-    if name.utf8.count > 15 { return "is longer than 15 bytes (\(name.utf8.count))" }
+func linuxNameProblem(_ name: String) -> InterfaceNameProblem? {
+    if name.isEmpty { return .empty }
+    if name.utf8.count > 15 { return .tooLong(bytes: name.utf8.count) }
     for s in name.unicodeScalars {
-        if s == "/" { return "contains `/`" }
-        if s == ":" { return "contains `:`" }
-        if s.properties.isWhitespace || s.value < 0x20 { return "contains whitespace" }
+        if s == "/" { return .slash }
+        if s == ":" { return .colon }
+        if s.properties.isWhitespace || s.value < 0x20 { return .whitespace }
     }
-    if name == "." || name == ".." { return "is `\(name)`" }
+    if name == "." || name == ".." { return .dots(name) }
     return nil
+}
+
+extension BridgeDecl {
+    /// How messages name this bridge.
+    var interface: NodeInterface { .bridge(decl.name, ovs: kind == .ovs) }
 }
