@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:5.4
 import PackageDescription
 import Foundation
 
@@ -6,7 +6,9 @@ import Foundation
 // libFuzzer's `main`, which clashes with the compiler's executable target, so these are built one
 // `--product` at a time by scripts/fuzz:
 //   swift build -c release --product fuzz-check -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-// The project is a dependency by path; its identity is the name of its directory.
+// The project is a dependency by path; its identity is the name of its directory. Tools version
+// 5.4: from 5.5 on, SwiftPM renames an executable's `main` (to test it) and links `main` to
+// the renamed symbol, which libFuzzer's `main` cannot satisfy.
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let project = root.lastPathComponent.lowercased()
 
