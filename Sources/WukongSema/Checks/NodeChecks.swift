@@ -8,7 +8,7 @@ extension Checker {
         var seen: [IPAddress: Int] = [:]
         for (i, nic) in p.nics.enumerated() {
             let on = nic.host.map { " on host `\($0)`" } ?? ""
-            if let m = nic.mtu { _ = checkMTURange(m, of: "NIC `\(nic.decl.name)`\(on)") }
+            if let m = nic.mtu { _ = checkMTURange(m, of: MTUInterface(.nic, nic.decl.name, host: nic.host)) }
             if let dhcp = nic.dhcp, dhcp.value, let a = nic.address {
                 add(Diagnostic(.nodeAddress, "NIC `\(nic.decl.name)`\(on) has both a static `address` and `dhcp = true`",
                                at: dhcp.span, notes: [DiagnosticNote("static address here", at: a.span)],
@@ -61,18 +61,18 @@ extension Checker {
                     } else { ids[key] = i }
                 }
             }
-            if let m = v.mtu { _ = checkMTURange(m, of: "VLAN `\(v.decl.name)`") }
+            if let m = v.mtu { _ = checkMTURange(m, of: MTUInterface(.vlan, v.decl.name)) }
             checkVlanMTU(v)
         }
         for b in p.bonds {
-            if let m = b.mtu { _ = checkMTURange(m, of: "bond `\(b.decl.name)`") }
+            if let m = b.mtu { _ = checkMTURange(m, of: MTUInterface(.bond, b.decl.name)) }
             if b.ports.isEmpty && !b.poisoned, let ps = b.portsSpan {
                 add(Diagnostic(.port, "bond `\(b.decl.name)` has no ports", at: ps,
                                help: "list at least one NIC, VLAN or bond in `ports`"))
             }
         }
         for b in p.bridges {
-            if let m = b.mtu { _ = checkMTURange(m, of: "bridge `\(b.decl.name)`") }
+            if let m = b.mtu { _ = checkMTURange(m, of: MTUInterface(.bridge, b.decl.name)) }
             checkBridgeMTU(b)
         }
         checkMTUNicAddressing()
