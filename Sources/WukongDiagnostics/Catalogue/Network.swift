@@ -76,6 +76,13 @@ extension Diagnostic {
     }
 }
 
+/// What lies in a subnet: a network's gateway or a VM NIC's address.
+public enum SubnetMember: Sendable {
+    case gateway, address
+    var noun: String { self == .gateway ? "gateway" : "address" }
+    var withArticle: String { self == .gateway ? "a gateway" : "an address" }
+}
+
 // Network declarations (WukongSema/Checks/NetworkChecks.swift). Addresses and subnets are passed
 // as their text; `usable` is the first and last address a host may take in the subnet (for help).
 extension Diagnostic {
@@ -104,18 +111,21 @@ extension Diagnostic {
         Diagnostic(.subnet, "`ipam = \"\(ipam)\"` needs a `subnet` on network `\(network)`", at: span,
                    help: "add `subnet = <network>/<prefix>` to network `\(network)`")
     }
-    public static func gatewayOutsideSubnet(_ gateway: String, subnet: String, network: String, at span: Span,
-                                            subnetDecl: Span, usable: (String, String)) -> Diagnostic {
-        Diagnostic(.subnet, "gateway `\(gateway)` is outside the subnet `\(subnet)` of network `\(network)`",
+    /// A network's gateway or a NIC's address outside the network's subnet.
+    public static func outsideSubnet(_ member: SubnetMember, _ address: String, subnet: String, network: String,
+                                     at span: Span, subnetDecl: Span, usable: (String, String)) -> Diagnostic {
+        Diagnostic(.subnet, "\(member.noun) `\(address)` is outside the subnet `\(subnet)` of network `\(network)`",
                    at: span, notes: [subnetDeclared(network, at: subnetDecl)],
-                   help: "use a gateway between `\(usable.0)` and `\(usable.1)`, or correct the subnet")
+                   help: "use \(member.withArticle) between `\(usable.0)` and `\(usable.1)`, "
+                       + (member == .gateway ? "or correct the subnet" : "or put the NIC on another network"))
     }
-    /// `role`: which reserved address of the subnet it is (`network`, `broadcast`, …).
-    public static func gatewayIsReserved(_ gateway: String, role: String, subnet: String, network: String, at span: Span,
-                                         subnetDecl: Span, usable: (String, String)) -> Diagnostic {
-        Diagnostic(.reservedAddress, "gateway `\(gateway)` is the \(role) address of `\(subnet)`",
+    /// A network's gateway or a NIC's address that the subnet reserves; `role`: which reserved
+    /// address it is (`network`, `broadcast`, …).
+    public static func reservedAddress(_ member: SubnetMember, _ address: String, role: String, subnet: String,
+                                       network: String, at span: Span, subnetDecl: Span, usable: (String, String)) -> Diagnostic {
+        Diagnostic(.reservedAddress, "\(member.noun) `\(address)` is the \(role) address of `\(subnet)`",
                    at: span, notes: [subnetDeclared(network, at: subnetDecl)],
-                   help: "use a gateway between `\(usable.0)` and `\(usable.1)`")
+                   help: "use \(member.withArticle) between `\(usable.0)` and `\(usable.1)`")
     }
     /// `first ..= last`: the pool; `outside`: its bound that lies outside the subnet.
     public static func poolOutsideSubnet(first: String, last: String, outside: String, subnet: String, network: String,
@@ -228,12 +238,6 @@ extension Diagnostic {
                    at: span, notes: [DiagnosticNote("network `\(network)` declared here", at: networkDecl)],
                    help: "add `subnet = <network>/<prefix>` to network `\(network)`, or use `address = dhcp`")
     }
-    public static func addressOutsideSubnet(_ address: String, subnet: String, network: String, at span: Span,
-                                            subnetDecl: Span, usable: (String, String)) -> Diagnostic {
-        Diagnostic(.subnet, "address `\(address)` is outside the subnet `\(subnet)` of network `\(network)`",
-                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
-                   help: "use an address between `\(usable.0)` and `\(usable.1)`, or put the NIC on another network")
-    }
     /// `written` (an address with `prefix`) on a subnet of `subnetPrefix`; the fix-it writes `address`
     /// with the subnet's prefix (quoted for IPv6, which is written as a string).
     public static func prefixMismatch(written: String, prefix: Int, address: String, isV6: Bool, subnet: String,
@@ -243,13 +247,6 @@ extension Diagnostic {
                           at: span, notes: [subnetDeclared(network, at: subnetDecl)],
                           help: "write `\(address)` (the prefix comes from the subnet) or `\(address)/\(subnetPrefix)`",
                           fixIts: [FixIt(replace: span, with: fixed)])
-    }
-    /// `role`: which reserved address of the subnet it is (`network`, `broadcast`, …).
-    public static func addressIsReserved(_ address: String, role: String, subnet: String, network: String, at span: Span,
-                                         subnetDecl: Span, usable: (String, String)) -> Diagnostic {
-        Diagnostic(.reservedAddress, "address `\(address)` is the \(role) address of `\(subnet)`",
-                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
-                   help: "use an address between `\(usable.0)` and `\(usable.1)`")
     }
     public static func addressIsGateway(_ address: String, network: String, at span: Span, gatewayDecl: Span,
                                         usable: (String, String)) -> Diagnostic {

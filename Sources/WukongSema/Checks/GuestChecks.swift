@@ -60,7 +60,7 @@ extension Checker {
         guard let e = vm.eviction, EvictionMode(rawValue: e.value) == .liveMigrate else { return }
         for nic in vm.nics {
             guard case .network(let n)? = nic.network?.value, let (_, net) = network(n), net.attachments.count == 1,
-                  case .macvlan = net.attachments[0].value else { continue }
+                  !net.attachments[0].value.binding.canLiveMigrate else { continue }
             add(.cannotLiveMigrate(vm: vm.decl.name, nic: nic.decl.name, network: n, at: e.span,
                                    nicAt: nic.network?.span ?? nic.decl.nameSpan))
             return
@@ -118,9 +118,10 @@ extension Checker {
         }
         for (k, nic) in vm.nics.enumerated() {
             let ni = nets[k]
-            let leases = ni < 0 || ipamModesWithoutAddresses.contains(p.networks[ni].ipam?.value ?? "none")
-            let isStatic = !leases && (nic.address?.value.needsSubnet ?? false)
-            if let m = nic.metric, isStatic, !carriers[k], ni < 0 || p.networks[ni].routes.isEmpty {
+            let isStatic = GuestNic.hasStaticAddress(writesAddress: nic.address?.value.needsSubnet ?? false,
+                                                     ipam: ni < 0 ? nil : p.networks[ni].ipamMode)
+            if let m = nic.metric, isStatic,
+               !GuestNic.carriesRoute(defaultRoute: carriers[k], networkRoutes: ni >= 0 && !p.networks[ni].routes.isEmpty) {
                 add(.metricWithoutRoute(nic: nic.decl.name, at: m.span))
             }
             guard ni >= 0, p.networks[ni].dns.count > 3 else { continue }

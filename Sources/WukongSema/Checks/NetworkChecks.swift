@@ -14,7 +14,6 @@ struct AddressKey: Hashable {
     let ip: IPAddress
 }
 
-let ipamModesWithoutAddresses: Set<String> = ["whereabouts", "dhcp"]
 let ipamModesPerNic: Set<String> = ["static", "host-local"]
 let ipamModesNeedingSubnet: Set<String> = ["static", "host-local", "whereabouts"]
 
@@ -70,11 +69,11 @@ extension Checker {
         let cidr = subnet.value, cidrText = cidr.description
         if let gw = n.gateway {
             if !cidr.contains(gw.value) {
-                add(.gatewayOutsideSubnet(gw.value.description, subnet: cidrText, network: name, at: gw.span,
-                                          subnetDecl: subnet.span, usable: cidr.usableText))
+                add(.outsideSubnet(.gateway, gw.value.description, subnet: cidrText, network: name, at: gw.span,
+                                   subnetDecl: subnet.span, usable: cidr.usableText))
             } else if let role = cidr.reservedRole(of: gw.value) {
-                add(.gatewayIsReserved(gw.value.description, role: role, subnet: cidrText, network: name, at: gw.span,
-                                       subnetDecl: subnet.span, usable: cidr.usableText))
+                add(.reservedAddress(.gateway, gw.value.description, role: role, subnet: cidrText, network: name, at: gw.span,
+                                     subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
         if let pool = n.pool {
@@ -292,7 +291,7 @@ extension Checker {
             }
             return
         }
-        if ipamModesWithoutAddresses.contains(ipam) && addr.value.needsSubnet {
+        if addr.value.needsSubnet && !GuestNic.hasStaticAddress(writesAddress: true, ipam: net.ipamMode) {
             add(.addressOnLeasingIPAM(nic: nic.decl.name, ipam: ipam, network: netName, at: addr.span, ipamAt: net.ipam?.span))
             return
         }
@@ -312,8 +311,8 @@ extension Checker {
         let cidr = subnet.value
         // The texts are only made for a diagnostic (this runs for every static address).
         if !cidr.contains(ip) {
-            add(.addressOutsideSubnet(ip.description, subnet: cidr.description, network: netName, at: addr.span,
-                                      subnetDecl: subnet.span, usable: cidr.usableText))
+            add(.outsideSubnet(.address, ip.description, subnet: cidr.description, network: netName, at: addr.span,
+                               subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
         if case .ifaddr(let ia) = addr.value, ia.prefix != cidr.prefix {
@@ -323,8 +322,8 @@ extension Checker {
             return
         }
         if let role = cidr.reservedRole(of: ip) {
-            add(.addressIsReserved(ip.description, role: role, subnet: cidr.description, network: netName, at: addr.span,
-                                   subnetDecl: subnet.span, usable: cidr.usableText))
+            add(.reservedAddress(.address, ip.description, role: role, subnet: cidr.description, network: netName,
+                                 at: addr.span, subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
         if let gw = net.gateway, gw.value == ip {
