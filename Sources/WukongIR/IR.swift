@@ -156,10 +156,6 @@ public enum Attachment: Codable, Sendable, Equatable {
     case sriov(resource: String)
 }
 
-public enum IPAM: String, Codable, Sendable {
-    case none, `static`, hostLocal = "host-local", whereabouts, dhcp
-}
-
 public struct Route: Codable, Sendable, Equatable {
     public var to: CIDR
     public var via: IPAddress
@@ -179,14 +175,14 @@ public struct Network: Codable, Sendable, Equatable {
     public var poolFirst: IPAddress?
     public var poolLast: IPAddress?
     public var routes: [Route]
-    public var ipam: IPAM
+    public var ipam: IPAMMode
     /// `nad = "…"`: an existing NAD ("name" or "ns/name"); nothing is emitted for this network.
     public var existingNAD: String?
     /// The NAD generated for the whole network (ipam none/whereabouts/dhcp, no existingNAD); nil otherwise.
     public var nadName: String?
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
                 dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
-                poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAM = .none, existingNAD: String? = nil,
+                poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAMMode = .none, existingNAD: String? = nil,
                 nadName: String? = nil) {
         self.name = name; self.attachment = attachment; self.vlan = vlan; self.subnet = subnet; self.gateway = gateway
         self.dns = dns; self.search = search; self.mtu = mtu; self.poolFirst = poolFirst; self.poolLast = poolLast
@@ -208,16 +204,6 @@ public struct User: Codable, Sendable, Equatable {
     }
 }
 
-public enum Binding: String, Codable, Sendable {
-    /// pod network, `masquerade: {}`
-    case masquerade
-    /// bridge / ovs networks, `bridge: {}`
-    case bridge
-    /// macvlan networks, `binding: {name: macvtap}`
-    case macvtap
-    case sriov
-}
-
 public enum NicAddress: Codable, Sendable, Equatable {
     /// DHCP in the guest (`dhcp4: true`).
     case dhcp
@@ -225,17 +211,11 @@ public enum NicAddress: Codable, Sendable, Equatable {
     case `static`(IfAddr)
 }
 
-extension VMNic {
-    /// Whether KubeVirt can live-migrate a VM with this NIC (macvtap cannot; the pod network is
-    /// always masquerade here, never the bridge binding).
-    public var canLiveMigrate: Bool { binding != .macvtap }
-}
-
 public struct VMNic: Codable, Sendable, Equatable {
     public var name: String
     /// Network name; nil for the pod network.
     public var network: String?
-    public var binding: Binding
+    public var binding: NicBinding
     public var mac: MACAddress
     public var address: NicAddress
     public var ifname: String?
@@ -247,7 +227,7 @@ public struct VMNic: Codable, Sendable, Equatable {
     public var networkName: String?
     /// For ipam static/host-local: the per-NIC NAD this NIC owns (`<vm>-<network>-nad`).
     public var ownNAD: String?
-    public init(name: String, network: String?, binding: Binding, mac: MACAddress, address: NicAddress,
+    public init(name: String, network: String?, binding: NicBinding, mac: MACAddress, address: NicAddress,
                 ifname: String? = nil, metric: Int? = nil, defaultRoute: Bool = false, networkName: String? = nil,
                 ownNAD: String? = nil) {
         self.name = name; self.network = network; self.binding = binding; self.mac = mac; self.address = address

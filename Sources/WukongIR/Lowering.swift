@@ -274,7 +274,7 @@ struct LoweringPass {
             case .macvlan(let use): attachment = .macvlan(linkRef(use))
             case .sriov(let resource): attachment = .sriov(resource: resource)
             }
-            let ipam = n.ipam.flatMap { IPAM(rawValue: $0.value) } ?? .none
+            let ipam = n.ipamMode
             let existing = n.nad?.value
             let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp)
             return Network(
@@ -292,14 +292,12 @@ struct LoweringPass {
     /// shares the strings of the first).
     struct NetInfo {
         let name: String
-        let binding: Binding
-        let ipam: IPAM
+        let binding: NicBinding
+        let ipam: IPAMMode
         /// `<namespace>/<nad>` for every NIC, unless each NIC owns its NAD (static/host-local).
         let sharedNetworkName: String?
         let hasGateway: Bool
         let prefix: Int?
-        /// `auto` draws addresses here (not on whereabouts/dhcp networks, which hand out their own).
-        let allocates: Bool
     }
 
     /// Lowered VMs plus what the later passes need, gathered in the same walk.
@@ -312,23 +310,16 @@ struct LoweringPass {
     }
 
     func netInfos() -> [NetInfo?] {
-        networks.map { net in
-            guard let net else { return nil }
-            let binding: Binding
-            switch net.attachment {
-            case .bridge, .ovs: binding = .bridge
-            case .macvlan: binding = .macvtap
-            case .sriov: binding = .sriov
-            }
+        zip(program.networks, networks).map { decl, net in
+            guard let net, let attached = decl.attachments.first else { return nil }
             var shared: String? = "\(namespace)/\(net.name)"
             if let existing = net.existingNAD {
                 shared = existing.contains("/") ? existing : "\(namespace)/\(existing)"
             } else if net.ipam == .static || net.ipam == .hostLocal {
                 shared = nil
             }
-            return NetInfo(name: net.name, binding: binding, ipam: net.ipam, sharedNetworkName: shared,
-                           hasGateway: net.gateway != nil, prefix: net.subnet?.prefix,
-                           allocates: net.ipam != .whereabouts && net.ipam != .dhcp)
+            return NetInfo(name: net.name, binding: attached.value.binding, ipam: net.ipam, sharedNetworkName: shared,
+                           hasGateway: net.gateway != nil, prefix: net.subnet?.prefix)
         }
     }
 
@@ -406,7 +397,8 @@ struct LoweringPass {
                 work.ownNADs.append((nad, nic.decl.nameSpan))
             }
             var address = NicAddress.dhcp
-            if info.allocates, let spec = nic.address {
+            // `auto` draws its address in AddressAllocation; whereabouts/dhcp hand out their own.
+            if let spec = nic.address, GuestNic.hasStaticAddress(writesAddress: spec.value.needsSubnet, ipam: info.ipam) {
                 switch spec.value {
                 case .ip(let ip): address = .static(IfAddr(address: ip, prefix: min(info.prefix ?? ip.bitWidth, ip.bitWidth)))
                 case .ifaddr(let a): address = .static(a)
@@ -440,7 +432,7 @@ struct LoweringPass {
     /// that cannot live-migrate (macvtap), else nil (the cluster's default).
     static func evictionStrategy(_ mode: EvictionMode?, nics: [VMNic]) -> String? {
         if let mode { return mode.kubevirtStrategy }
-        return nics.contains(where: { !$0.canLiveMigrate }) ? EvictionMode.shutdown.kubevirtStrategy : nil
+        return nics.contains(where: { !$0.binding.canLiveMigrate }) ? EvictionMode.shutdown.kubevirtStrategy : nil
     }
 
     /// `mac_prefix` as octets ("0e", "0e:12"); the default when absent or malformed (checks report it).

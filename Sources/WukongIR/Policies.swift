@@ -27,17 +27,11 @@ extension LoweringPass {
             let selector = planned.host.map { [KeyValue(Lowering.hostnameKey, hosts[$0].hostname)] } ?? topologySelector
             if !reported[planned.component], let problem = KubeNames.labelNameProblem(name) {
                 reported[planned.component] = true
-                diagnostics.append(Diagnostic(
-                    .kubernetesName,
-                    "NodeNetworkConfigurationPolicy name `\(name)` derived from `\(anchor.name)` \(problem)",
-                    at: anchor.nameSpan,
-                    help: "shorten or rename the topology, `\(anchor.name)`\(hostName == nil ? "" : " or the host") (policy names are label values: at most 63 lowercase letters, digits, `-` and `.`)"))
+                diagnostics.append(.invalidPolicyName(name, problem: problem, derivedFrom: anchor.name, perHost: hostName != nil,
+                                                      at: anchor.nameSpan))
             }
             if let first = names[name] {
-                diagnostics.append(Diagnostic(
-                    .duplicateObject, "two NodeNetworkConfigurationPolicies would be named `\(name)`",
-                    at: anchor.nameSpan, notes: [DiagnosticNote("the other policy is derived from here", at: first)],
-                    help: "rename `\(anchor.name)` so that the derived policy names differ"))
+                diagnostics.append(.duplicatePolicyName(name, derivedFrom: anchor.name, at: anchor.nameSpan, first: first))
             } else {
                 names[name] = anchor.nameSpan
             }
@@ -52,15 +46,15 @@ public enum KubeNames {
     /// Why `name` is not usable as a name that is also a label value (≤ 63, DNS-1123 subdomain
     /// syntax: lowercase letters, digits, `-`, `.`, alphanumeric at both ends of every part);
     /// nil when it is fine.
-    public static func labelNameProblem(_ name: String) -> String? {
+    public static func labelNameProblem(_ name: String) -> LabelNameProblem? {
         let bytes = Array(name.utf8)
-        if bytes.isEmpty { return "is empty" }
-        if bytes.count > 63 { return "is longer than 63 characters (\(bytes.count))" }
+        if bytes.isEmpty { return .empty }
+        if bytes.count > 63 { return .tooLong(bytes.count) }
         func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
         for part in bytes.split(separator: 0x2E, omittingEmptySubsequences: false) {
             guard let f = part.first, let l = part.last, alnum(f), alnum(l),
                   part.allSatisfy({ alnum($0) || $0 == 0x2D }) else {
-                return "is not a valid Kubernetes name (lowercase letters, digits, `-` and `.` only, alphanumeric at both ends)"
+                return .invalid
             }
         }
         return nil

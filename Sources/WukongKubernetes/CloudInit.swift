@@ -85,7 +85,7 @@ public enum CloudInit {
             }
             if let net {
                 let defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
-                if defaultVia != nil || !net.routes.isEmpty {
+                if GuestNic.carriesRoute(defaultRoute: defaultVia != nil, networkRoutes: !net.routes.isEmpty) {
                     s.word("routes")
                     s.listStart()
                     if let gw = defaultVia {

@@ -159,6 +159,17 @@ public enum AttachmentUse: Sendable, Equatable {
     case sriov(resource: String)
 }
 
+extension AttachmentUse {
+    /// The KubeVirt binding of the VM NICs on a network attached this way (LANGUAGE.md §7).
+    public var binding: NicBinding {
+        switch self {
+        case .bridge, .ovs: return .bridge
+        case .macvlan: return .macvtap
+        case .sriov: return .sriov
+        }
+    }
+}
+
 public struct RouteDecl: Sendable, Equatable {
     public var to: Located<CIDR>
     public var via: Located<IPAddress>
@@ -192,6 +203,11 @@ public struct NetworkDecl: Sendable {
         self.dns = dns; self.search = search; self.mtu = mtu; self.pool = pool; self.routes = routes; self.ipam = ipam
         self.nad = nad; self.poisoned = poisoned
     }
+}
+
+extension NetworkDecl {
+    /// `ipam` as written, `none` when absent (or not one of the modes: reported).
+    public var ipamMode: IPAMMode { ipam.flatMap { IPAMMode(rawValue: $0.value) } ?? .none }
 }
 
 public struct ClosedInterval: Sendable, Equatable {

@@ -34,7 +34,7 @@ enum BlockKind: Sendable, Equatable {
 
 enum Schema {
     static let bondModes = ["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]
-    static let ipamModes = ["none", "static", "host-local", "whereabouts", "dhcp"]
+    static let ipamModes = IPAMMode.allCases.map(\.rawValue)
     static let evictionModes = EvictionMode.allCases.map(\.rawValue)
     /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
     static let networkConfigModes = NetworkConfigMode.allCases.map(\.rawValue)

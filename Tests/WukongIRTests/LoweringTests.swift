@@ -125,7 +125,7 @@ final class LoweringTests: XCTestCase {
         XCTAssertEqual(t.networks[0].attachment, .bridge(name: "br-ext", ifname: "brx"))
         XCTAssertEqual(t.networks[0].poolFirst, IPAddress("192.168.0.100"))
         XCTAssertEqual(t.networks[0].poolLast, IPAddress("192.168.0.199"))
-        XCTAssertEqual(t.networks[0].ipam, IPAM.none)
+        XCTAssertEqual(t.networks[0].ipam, IPAMMode.none)
         XCTAssertEqual(t.networks[1].attachment, .macvlan(LinkRef(kind: .vlan, name: "v100", ifname: "ens160.100")))
         XCTAssertEqual(t.networks[2].attachment, .sriov(resource: "intel.com/sriov"))
         XCTAssertEqual(t.networks[3].attachment, .ovs(name: "br-ovs", ifname: "br-ovs"))

@@ -75,3 +75,347 @@ extension Diagnostic {
                                             : "use a larger subnet, or give some NICs a static address")
     }
 }
+
+/// What lies in a subnet: a network's gateway or a VM NIC's address.
+public enum SubnetMember: Sendable {
+    case gateway, address
+    var noun: String { self == .gateway ? "gateway" : "address" }
+    var withArticle: String { self == .gateway ? "a gateway" : "an address" }
+}
+
+// Network declarations (WukongSema/Checks/NetworkChecks.swift). Addresses and subnets are passed
+// as their text; `usable` is the first and last address a host may take in the subnet (for help).
+extension Diagnostic {
+    static func subnetDeclared(_ network: String, at span: Span) -> DiagnosticNote {
+        DiagnosticNote("subnet of `\(network)` declared here", at: span)
+    }
+
+    /// A `macvlan` network on VLAN `vlan`, whose interface name is `device`; `vlanDecl`: the VLAN's declaration.
+    public static func macvtapLowerDeviceNotOffered(network: String, vlan: String, device: String, at span: Span,
+                                                    vlanDecl: Span?) -> Diagnostic {
+        let entry = "{\"name\":\"\(device)\",\"lowerDevice\":\"\(device)\",\"mode\":\"bridge\",\"capacity\":50}"
+        return Diagnostic(.macvtapWarning, "macvlan network `\(network)` sits on VLAN `\(vlan)`: macvtap-cni's device plugin exposes no resource `macvtap.network.kubevirt.io/\(device)` for it unless configured, and its VMs stay Pending",
+                          at: span, notes: vlanDecl.map { [DiagnosticNote("VLAN `\(vlan)` (`\(device)`) declared here", at: $0)] } ?? [],
+                          help: "add `\(entry)` to `DP_MACVTAP_CONF` in macvtap-cni's device-plugin ConfigMap, or use a NIC or bond as the link")
+    }
+    public static func moreThanOneAttachment(network: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.attachment, "network `\(network)` has more than one attachment", at: span,
+                   notes: [DiagnosticNote("first attachment here", at: first)],
+                   help: "keep exactly one of `bridge`, `ovs`, `macvlan` or `sriov`")
+    }
+    public static func noAttachment(network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.attachment, "network `\(network)` has no attachment", at: span,
+                   help: "set exactly one of `bridge = <bridge>`, `ovs = <ovs-bridge>`, `macvlan = <nic, vlan or bond>` or `sriov = \"<resource>\"`")
+    }
+    public static func ipamNeedsSubnet(ipam: String, network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.subnet, "`ipam = \"\(ipam)\"` needs a `subnet` on network `\(network)`", at: span,
+                   help: "add `subnet = <network>/<prefix>` to network `\(network)`")
+    }
+    /// A network's gateway or a NIC's address outside the network's subnet.
+    public static func outsideSubnet(_ member: SubnetMember, _ address: String, subnet: String, network: String,
+                                     at span: Span, subnetDecl: Span, usable: (String, String)) -> Diagnostic {
+        Diagnostic(.subnet, "\(member.noun) `\(address)` is outside the subnet `\(subnet)` of network `\(network)`",
+                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
+                   help: "use \(member.withArticle) between `\(usable.0)` and `\(usable.1)`, "
+                       + (member == .gateway ? "or correct the subnet" : "or put the NIC on another network"))
+    }
+    /// A network's gateway or a NIC's address that the subnet reserves; `role`: which reserved
+    /// address it is (`network`, `broadcast`, …).
+    public static func reservedAddress(_ member: SubnetMember, _ address: String, role: String, subnet: String,
+                                       network: String, at span: Span, subnetDecl: Span, usable: (String, String)) -> Diagnostic {
+        Diagnostic(.reservedAddress, "\(member.noun) `\(address)` is the \(role) address of `\(subnet)`",
+                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
+                   help: "use \(member.withArticle) between `\(usable.0)` and `\(usable.1)`")
+    }
+    /// `first ..= last`: the pool; `outside`: its bound that lies outside the subnet.
+    public static func poolOutsideSubnet(first: String, last: String, outside: String, subnet: String, network: String,
+                                         at span: Span, subnetDecl: Span, usable: (String, String)) -> Diagnostic {
+        Diagnostic(.subnet, "pool `\(first) ..= \(last)` leaves the subnet `\(subnet)` of network `\(network)` (`\(outside)`)",
+                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
+                   help: "keep the pool between `\(usable.0)` and `\(usable.1)`")
+    }
+    public static func routeViaOutsideSubnet(_ via: String, subnet: String, network: String, at span: Span,
+                                             subnetDecl: Span) -> Diagnostic {
+        Diagnostic(.subnet, "route via `\(via)` is outside the subnet `\(subnet)` of network `\(network)`",
+                   at: span, notes: [subnetDeclared(network, at: subnetDecl)],
+                   help: "a route's `via` must be reachable on the network: use an address in `\(subnet)`")
+    }
+    public static func vlanIdOutOfRange(_ id: Int, network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.vlan, "VLAN id \(id) of network `\(network)` is outside 1–4094", at: span,
+                   help: "use a VLAN id between 1 and 4094, or remove `vlan` for untagged traffic")
+    }
+    /// `link`: the macvlan network's link, which a VLAN `id` would sit on.
+    public static func vlanOnMacvlan(network: String, id: Int, link: String, at span: Span, attachment: Span) -> Diagnostic {
+        Diagnostic(.vlan, "`vlan` is not supported on macvlan network `\(network)`", at: span,
+                   notes: [DiagnosticNote("macvlan attachment here", at: attachment)],
+                   help: "declare `vlan <name> on \(link) { id = \(id) }` and use `macvlan = <name>`")
+    }
+    public static func ovsNetworkTrunksEveryVlan(network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.vlanWarning, "ovs network `\(network)` has no `vlan`: its ports trunk every VLAN into the VM",
+                   at: span, help: "set `vlan = <id>` to give the VM an access port")
+    }
+    /// `unmanaged`: where the bridge says `managed = false`.
+    public static func vlanOnUnmanagedBridge(network: String, bridge: String, at span: Span, unmanaged: Span) -> Diagnostic {
+        Diagnostic(.vlanWarning, "`vlan` on network `\(network)` over unmanaged bridge `\(bridge)`: the tag needs VLAN filtering that nobody configures",
+                   at: span, notes: [DiagnosticNote("bridge `\(bridge)` is unmanaged here", at: unmanaged)],
+                   help: "enable VLAN filtering on `\(bridge)` yourself, or let wukongc manage the bridge")
+    }
+    /// `attachment`: the attribute that rules out IPAM (`macvlan` or `sriov`).
+    public static func ipamOnDirectAttachment(ipam: String, attachment: String, network: String, at span: Span,
+                                              attachmentAt: Span) -> Diagnostic {
+        Diagnostic(.ipam, "`ipam = \"\(ipam)\"` cannot be used on \(attachment) network `\(network)`", at: span,
+                   notes: [DiagnosticNote("\(attachment) attachment here", at: attachmentAt)],
+                   help: "remove `ipam` (the default `none`): the guest gets its address from cloud-init")
+    }
+    public static func ipamNeedsGateway(ipam: String, network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.ipam, "`ipam = \"\(ipam)\"` needs a `gateway` on network `\(network)`", at: span,
+                   help: "add `gateway = <address>` to network `\(network)`")
+    }
+    public static func nadWithPerNicIPAM(ipam: String, network: String, at span: Span, ipamAt: Span) -> Diagnostic {
+        Diagnostic(.ipam, "`nad` cannot be combined with `ipam = \"\(ipam)\"` on network `\(network)`", at: span,
+                   notes: [DiagnosticNote("`ipam` set here", at: ipamAt)],
+                   help: "remove `nad` (wukongc generates one NAD per NIC), or use `ipam = \"none\"`")
+    }
+    public static func cniDHCPLeasesExpire(network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.ipamWarning, "`ipam = \"dhcp\"` on network `\(network)`: leases expire under KubeVirt's bridge binding",
+                   at: span,
+                   help: "use the default `ipam = \"none\"` and `address = dhcp` on the NICs, so the guest runs DHCP itself")
+    }
+}
+
+// A VM's NICs (NetworkChecks.swift): addresses, IPAM, default routes, overlapping subnets, V-POD.
+extension Diagnostic {
+    /// `first`: the NIC already on `pod`, at `firstAt`.
+    public static func secondPodNic(vm: String, at span: Span, first: String, firstAt: Span) -> Diagnostic {
+        Diagnostic(.podNetwork, "VM `\(vm)` has more than one NIC on `pod`", at: span,
+                   notes: [DiagnosticNote("NIC `\(first)` is already on `pod`", at: firstAt)],
+                   help: "keep one pod NIC; put the others on declared networks")
+    }
+    /// `first`: the NIC already on the network, at `firstAt`.
+    public static func twoNicsOnPerNicIPAM(vm: String, ipam: String, network: String, at span: Span,
+                                           first: String, firstAt: Span) -> Diagnostic {
+        Diagnostic(.ipam, "VM `\(vm)` has two NICs on `ipam = \"\(ipam)\"` network `\(network)`", at: span,
+                   notes: [DiagnosticNote("NIC `\(first)` is already on `\(network)`", at: firstAt)],
+                   help: "their NetworkAttachmentDefinitions would share the name `\(vm)-\(network)-nad`: keep one NIC on `\(network)`")
+    }
+    public static func defaultRouteWithoutGateway(nic: String, network: String, at span: Span, networkDecl: Span) -> Diagnostic {
+        Diagnostic(.route, "`default_route = true` on NIC `\(nic)`, but network `\(network)` has no `gateway`",
+                   at: span, notes: [DiagnosticNote("network `\(network)` declared here", at: networkDecl)],
+                   help: "add `gateway = <address>` to network `\(network)`, or remove `default_route = true`")
+    }
+    /// `other`: the NIC with the earlier default route of the same family and metric, at `otherAt`.
+    public static func sameDefaultRouteMetric(vm: String, metric: Int, at span: Span, other: String, otherAt: Span) -> Diagnostic {
+        Diagnostic(.routeWarning, "VM `\(vm)` has two default routes with metric \(metric)", at: span,
+                   notes: [DiagnosticNote("NIC `\(other)` also carries a default route with metric \(metric)", at: otherAt)],
+                   help: "give one of them another `metric` (the lower one wins), or set `default_route = false`")
+    }
+    /// The subnet `mine` of NIC `nic` overlaps `theirs` of NIC `other` (at `otherAt`); `theirsIsPod`:
+    /// `theirs` is the pod network's.
+    public static func overlappingSubnets(_ mine: String, nic: String, theirs: String, theirsIsPod: Bool, other: String,
+                                          vm: String, at span: Span, otherAt: Span) -> Diagnostic {
+        let desc = theirsIsPod ? "the pod network `\(theirs)`" : "`\(theirs)`"
+        return Diagnostic(.overlapWarning, "subnet `\(mine)` of NIC `\(nic)` overlaps \(desc) of NIC `\(other)` in VM `\(vm)`",
+                          at: span, notes: [DiagnosticNote("NIC `\(other)` here", at: otherAt)],
+                          help: "the guest cannot route both: use non-overlapping subnets")
+    }
+    /// A NIC on a per-NIC IPAM network (static/host-local) without a static or `auto` address;
+    /// `writesDHCP`: it says `address = dhcp` (else it has no address); `ipamAt`: the network's `ipam`.
+    public static func perNicIPAMNeedsAddress(nic: String, ipam: String, network: String, writesDHCP: Bool,
+                                              at span: Span, ipamAt: Span?) -> Diagnostic {
+        Diagnostic(.ipam, "NIC `\(nic)` on `ipam = \"\(ipam)\"` network `\(network)` needs a static or `auto` address",
+                   at: span, notes: ipamAt.map { [DiagnosticNote("`ipam` set here", at: $0)] } ?? [],
+                   help: writesDHCP ? "set `address = <ip>` or `address = auto`, or use `ipam = \"whereabouts\"` for dynamic addresses"
+                                    : "set `address = <ip>` or `address = auto` on NIC `\(nic)`")
+    }
+    /// A static or `auto` address on a network whose IPAM leases addresses; `ipamAt`: the network's `ipam`.
+    public static func addressOnLeasingIPAM(nic: String, ipam: String, network: String, at span: Span, ipamAt: Span?) -> Diagnostic {
+        Diagnostic(.ipam, "network `\(network)` assigns addresses by `ipam = \"\(ipam)\"`; NIC `\(nic)` cannot have a static or `auto` address",
+                   at: span, notes: ipamAt.map { [DiagnosticNote("`ipam` set here", at: $0)] } ?? [],
+                   help: "remove the address (or write `address = dhcp`), or use `ipam = \"none\"` with static addresses")
+    }
+    public static func staticAddressWithoutSubnet(nic: String, network: String, at span: Span, networkDecl: Span) -> Diagnostic {
+        Diagnostic(.subnet, "NIC `\(nic)` has a static address, but network `\(network)` has no `subnet`",
+                   at: span, notes: [DiagnosticNote("network `\(network)` declared here", at: networkDecl)],
+                   help: "add `subnet = <network>/<prefix>` to network `\(network)`, or use `address = dhcp`")
+    }
+    /// `written` (an address with `prefix`) on a subnet of `subnetPrefix`; the fix-it writes `address`
+    /// with the subnet's prefix (quoted for IPv6, which is written as a string).
+    public static func prefixMismatch(written: String, prefix: Int, address: String, isV6: Bool, subnet: String,
+                                      subnetPrefix: Int, network: String, at span: Span, subnetDecl: Span) -> Diagnostic {
+        let fixed = isV6 ? "\"\(address)/\(subnetPrefix)\"" : "\(address)/\(subnetPrefix)"
+        return Diagnostic(.prefixMismatch, "address `\(written)` has prefix /\(prefix), but the subnet `\(subnet)` of network `\(network)` is /\(subnetPrefix)",
+                          at: span, notes: [subnetDeclared(network, at: subnetDecl)],
+                          help: "write `\(address)` (the prefix comes from the subnet) or `\(address)/\(subnetPrefix)`",
+                          fixIts: [FixIt(replace: span, with: fixed)])
+    }
+    public static func addressIsGateway(_ address: String, network: String, at span: Span, gatewayDecl: Span,
+                                        usable: (String, String)) -> Diagnostic {
+        Diagnostic(.reservedAddress, "address `\(address)` is the gateway of network `\(network)`",
+                   at: span, notes: [DiagnosticNote("gateway of `\(network)` declared here", at: gatewayDecl)],
+                   help: "use another address between `\(usable.0)` and `\(usable.1)`")
+    }
+    /// `sharedWith`: the holder's network when it is another one on the same layer 2; `holder`: the
+    /// note `DiagnosticNote.addressOfVMNic` or `.nodeAddress` built.
+    public static func addressInUse(_ address: String, network: String, sharedWith: String?, nic: String,
+                                    at span: Span, holder: DiagnosticNote) -> Diagnostic {
+        let on = sharedWith.map { "network `\(network)`, which shares its layer 2 with `\($0)`" } ?? "network `\(network)`"
+        return Diagnostic(.duplicateIP, "address `\(address)` is already used on \(on)", at: span, notes: [holder],
+                          help: "give NIC `\(nic)` another address, or `address = auto`")
+    }
+}
+
+// Who holds an address already (N-DUP-IP notes, shared with the node address checks).
+extension DiagnosticNote {
+    public static func addressOfVMNic(nic: String, vm: String, at span: Span) -> DiagnosticNote {
+        DiagnosticNote("also the address of NIC `\(nic)` of VM `\(vm)`", at: span)
+    }
+    /// `host`: the host the NIC is declared in, if any.
+    public static func nodeAddress(of nic: String, host: String?, at span: Span) -> DiagnosticNote {
+        DiagnosticNote("node address of `\(nic)`" + (host.map { " on host `\($0)`" } ?? ""), at: span)
+    }
+}
+
+// N-MTU (WukongSema/Checks/MTUChecks.swift, NodeChecks.swift).
+
+/// An interface (or network) as the MTU diagnostics name it; `host`: the host of a NIC declared in one.
+public struct MTUInterface: Sendable, Equatable {
+    /// How it is declared; the raw value is the keyword help texts use.
+    public enum Kind: String, Sendable {
+        case nic, vlan, bond, bridge, ovsBridge = "ovs-bridge", network
+    }
+    public let kind: Kind
+    public let name: String
+    public let host: String?
+    public init(_ kind: Kind, _ name: String, host: String? = nil) { self.kind = kind; self.name = name; self.host = host }
+
+    /// The node interface it is (nil for a network), which says how messages name it.
+    var node: NodeInterface? {
+        switch kind {
+        case .nic: return .nic(name, host: host)
+        case .vlan: return .vlan(name)
+        case .bond: return .bond(name)
+        case .bridge, .ovsBridge: return .bridge(name, ovs: kind == .ovsBridge)
+        case .network: return nil
+        }
+    }
+    var noun: String { node?.noun ?? "network" }
+    /// "NIC `ens192` on host `w1`", "bridge `br0`", "network `lan`".
+    var described: String { node?.description ?? "network `\(name)`" }
+}
+
+/// One side of an MTU comparison: the interface, its effective MTU, where its `mtu` is set (nil:
+/// not set, the default applies) and its name.
+public struct MTUSide: Sendable {
+    public let interface: MTUInterface
+    public let value: Int
+    public let declared: Span?
+    public let nameSpan: Span
+    public init(_ interface: MTUInterface, value: Int, declared: Span?, nameSpan: Span) {
+        self.interface = interface; self.value = value; self.declared = declared; self.nameSpan = nameSpan
+    }
+}
+
+/// What the lower devices are to the larger side of an MTU comparison.
+public enum MTURelation: Sendable {
+    /// a bridge's ports, a VLAN's base, a network's bridge, a macvlan network's link
+    case port, base, bridge, link
+    var phrase: String {
+        switch self {
+        case .port: return "its port"
+        case .base: return "its base"
+        case .bridge: return "its"
+        case .link: return "its link"
+        }
+    }
+}
+
+extension Diagnostic {
+    public static func mtuOutOfRange(_ mtu: Int, of interface: MTUInterface, at span: Span) -> Diagnostic {
+        Diagnostic(.mtu, "mtu \(mtu) of \(interface.described) is outside 68–65535", at: span,
+                   help: "use an mtu between 68 and 65535 (1500 is the Ethernet default)")
+    }
+
+    /// `larger` has a larger MTU than each of `smaller` (non-empty), its lower devices: one
+    /// diagnostic at `larger`, a note at each smaller one; a NIC declared on several hosts is
+    /// named once with its hosts.
+    public static func mtuAboveLowerDevice(_ larger: MTUSide, _ relation: MTURelation, smaller: [MTUSide]) -> Diagnostic {
+        let least = smaller.map(\.value).min() ?? larger.value
+        var groups: [(side: MTUInterface, hosts: [String])] = []
+        for s in smaller.map(\.interface) {
+            if let g = groups.firstIndex(where: { $0.side.kind == s.kind && $0.side.name == s.name }) {
+                if let h = s.host { groups[g].hosts.append(h) }
+            } else {
+                groups.append((s, s.host.map { [$0] } ?? []))
+            }
+        }
+        func onHosts(_ hs: [String], _ preposition: String) -> String {
+            hs.isEmpty ? "" : " \(preposition) host\(hs.count == 1 ? "" : "s") " + joinedWithAnd(hs.map { "`\($0)`" })
+        }
+        let described = groups.map { "\($0.side.noun) `\($0.side.name)`" + onHosts($0.hosts, "on") }
+        let hints = groups.map { "\($0.side.kind.rawValue) `\($0.side.name)`" + onHosts($0.hosts, "in") }
+        let theirs = Set(smaller.map(\.value)).count == 1 ? "the mtu \(least)" : "mtus down to \(least)"
+        let top = larger.interface
+        let has = larger.declared == nil ? "has the default mtu \(larger.value)" : "has mtu \(larger.value)"
+        let notes = smaller.map { s -> DiagnosticNote in
+            if let d = s.declared { return DiagnosticNote("mtu of \(s.interface.described) set here", at: d) }
+            return DiagnosticNote("\(s.interface.described) sets no `mtu`: \(s.value)", at: s.nameSpan)
+        }
+        let alternative = larger.declared != nil
+            ? "lower the mtu of \(top.kind.rawValue) `\(top.name)` to \(least)"
+            : "set `mtu = \(least)` on \(top.kind.rawValue) `\(top.name)`"
+        return Diagnostic(.mtu, "\(top.described) \(has), larger than \(theirs) of \(relation.phrase) \(joinedWithAnd(described))",
+                          at: larger.declared ?? larger.nameSpan, notes: notes,
+                          help: "set `mtu = \(larger.value)` on \(joinedWithAnd(hints)), or \(alternative) (frames above the smaller mtu are dropped)")
+    }
+
+    /// A node NIC (declared in `host`, if any) whose `mtu` lists it in a policy while it is the base
+    /// of VLAN `vlan` (at `vlanBase`) and declares no node addressing.
+    public static func mtuPolicyDropsNodeAddressing(nic: String, host: String?, vlan: String, at span: Span, vlanBase: Span) -> Diagnostic {
+        let on = host.map { " on host `\($0)`" } ?? ""
+        return Diagnostic(.mtu, "NIC `\(nic)`\(on) sets `mtu` but no node `address` or `dhcp`: the policy that sets its mtu would take over its IP configuration and remove it",
+                          at: span, notes: [DiagnosticNote("VLAN `\(vlan)` sits on it", at: vlanBase)],
+                          help: "declare the node's own addressing on `\(nic)`: its `address` (with `gateway`/`dns` if it carries them) or `dhcp = true`")
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+private func joinedWithAnd(_ items: [String]) -> String {
+    items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+}
+
+// NodeNetworkConfigurationPolicy names in lowering (WukongIR/Policies.swift): a safety net behind
+// the K-NAME checks, which report these first.
+
+/// Why a name cannot be a Kubernetes name that is also a label value.
+public enum LabelNameProblem: Sendable, Equatable {
+    case empty
+    /// Longer than 63 characters; the length in bytes.
+    case tooLong(Int)
+    /// Not lowercase letters, digits, `-` and `.`, alphanumeric at both ends of every part.
+    case invalid
+
+    var phrase: String {
+        switch self {
+        case .empty: return "is empty"
+        case .tooLong(let n): return "is longer than 63 characters (\(n))"
+        case .invalid: return "is not a valid Kubernetes name (lowercase letters, digits, `-` and `.` only, alphanumeric at both ends)"
+        }
+    }
+}
+
+extension Diagnostic {
+    /// The policy name `name`, derived from `anchor` (a bridge, or the topology) and, when
+    /// `perHost`, a host's name.
+    public static func invalidPolicyName(_ name: String, problem: LabelNameProblem, derivedFrom anchor: String,
+                                         perHost: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.kubernetesName, "NodeNetworkConfigurationPolicy name `\(name)` derived from `\(anchor)` \(problem.phrase)",
+                   at: span,
+                   help: "shorten or rename the topology, `\(anchor)`\(perHost ? " or the host" : "") (policy names are label values: at most 63 lowercase letters, digits, `-` and `.`)")
+    }
+    /// Two policies derived from `anchor` (at `span`) and from `first`.
+    public static func duplicatePolicyName(_ name: String, derivedFrom anchor: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateObject, "two NodeNetworkConfigurationPolicies would be named `\(name)`",
+                   at: span, notes: [DiagnosticNote("the other policy is derived from here", at: first)],
+                   help: "rename `\(anchor)` so that the derived policy names differ")
+    }
+}

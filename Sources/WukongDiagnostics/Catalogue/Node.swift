@@ -17,13 +17,20 @@ public enum NodeInterface: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// How messages call the kind: "NIC", "VLAN", "bond", "bridge", "ovs-bridge".
+    var noun: String {
         switch self {
-        case .nic(let n, let host): return "NIC `\(n)`" + onHost(host)
-        case .vlan(let n): return "VLAN `\(n)`"
-        case .bond(let n): return "bond `\(n)`"
-        case .bridge(let n, let ovs): return "\(ovs ? "ovs-bridge" : "bridge") `\(n)`"
+        case .nic: return "NIC"
+        case .vlan: return "VLAN"
+        case .bond: return "bond"
+        case .bridge(_, let ovs): return ovs ? "ovs-bridge" : "bridge"
         }
+    }
+
+    /// "NIC `ens192` on host `w1`", "ovs-bridge `br-ovs`".
+    public var description: String {
+        if case .nic(let n, let host) = self { return "NIC `\(n)`" + onHost(host) }
+        return "\(noun) `\(name)`"
     }
 }
 

@@ -168,7 +168,7 @@ extension AddressSpec {
         }
     }
     /// A static or `auto` address (needs a subnet).
-    var needsSubnet: Bool {
+    public var needsSubnet: Bool {
         switch self {
         case .ip, .ifaddr, .auto: return true
         case .dhcp: return false

@@ -16,45 +16,42 @@ extension Checker {
 
     mutating func checkImage(_ vm: VMDecl) {
         guard let image = vm.image else { return }
-        if let problem = Checker.cached(image.value, in: &imageProblems, Checker.imageTagProblem) {
-            add(Diagnostic(.imageTagWarning, "image `\(image.value)` of VM `\(vm.decl.name)` \(problem)", at: image.span,
-                           help: "pin a version tag or a digest (`…@sha256:…`): otherwise the VM changes at every restart"))
+        if let problem = Checker.imageTagProblem(image.value) {
+            add(.imageNotPinned(image.value, vm: vm.decl.name, problem: problem, at: image.span))
         }
         guard vm.networkConfig == .none else { return }
-        let note = DiagnosticNote("this image applies no cloud-init configuration (`network_config = \"none\"`)", at: image.span)
-        func report(_ what: String, at span: Span, help: String) {
-            add(Diagnostic(.image, "\(what) of VM `\(vm.decl.name)` would never be applied: its image does not run cloud-init",
-                           at: span, notes: [note], help: help))
+        func unapplied(_ setting: CloudInitSetting, at span: Span) {
+            add(.neverApplied(setting, vm: vm.decl.name, at: span, image: image.span))
         }
-        let otherImage = "use an image that applies cloud-init (e.g. `images.fedora`)"
         for nic in vm.nics {
             if let a = nic.address, a.value.needsSubnet {
-                report("the address of NIC `\(nic.decl.name)`", at: a.span, help: otherImage + ", or let the NIC use DHCP (drop `address`)")
+                unapplied(.address(nic: nic.decl.name), at: a.span)
             }
             if let i = nic.ifname {
-                report("`ifname` of NIC `\(nic.decl.name)`", at: i.span, help: otherImage + ", or drop `ifname`")
+                unapplied(.ifname(nic: nic.decl.name), at: i.span)
             }
             if case .network(let n)? = nic.network?.value, let (_, net) = network(n), !net.routes.isEmpty, let use = nic.network {
-                report("the `routes` of network `\(n)` on NIC `\(nic.decl.name)`", at: use.span, help: otherImage)
+                unapplied(.routes(network: n, nic: nic.decl.name), at: use.span)
             }
         }
         for u in vm.users {
-            report("user `\(u.decl.name)`", at: u.decl.nameSpan, help: otherImage + ", or drop the user")
+            unapplied(.user(u.decl.name), at: u.decl.nameSpan)
         }
         if let r = vm.run.first {
-            report("`run`", at: r.span, help: otherImage + ", or drop `run`")
+            unapplied(.run, at: r.span)
         }
         if let c = vm.cloudConfig {
-            report("`cloud_config`", at: c.span, help: otherImage + ", or drop `cloud_config`")
+            unapplied(.cloudConfig, at: c.span)
         }
     }
 
-    /// "uses the tag `latest`" / "has neither a tag nor a digest"; nil when pinned.
-    static func imageTagProblem(_ ref: String) -> String? {
+    /// Why `ref` is not pinned; nil when it has a digest or a tag other than `latest`. Scans
+    /// without allocating (fleets repeat one image thousands of times).
+    static func imageTagProblem(_ ref: String) -> ImageTagProblem? {
         if ref.contains("@") { return nil }
-        let last = ref.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(ref)
-        guard let colon = last.lastIndex(of: ":") else { return "has neither a tag nor a digest" }
-        return last[last.index(after: colon)...] == "latest" ? "uses the tag `latest`" : nil
+        let last = ref[(ref.lastIndex(of: "/").map { ref.index(after: $0) } ?? ref.startIndex)...]
+        guard let colon = last.lastIndex(of: ":") else { return .untagged }
+        return last[last.index(after: colon)...] == "latest" ? .latest : nil
     }
 
     // MARK: - N-MIGRATE
@@ -63,12 +60,9 @@ extension Checker {
         guard let e = vm.eviction, EvictionMode(rawValue: e.value) == .liveMigrate else { return }
         for nic in vm.nics {
             guard case .network(let n)? = nic.network?.value, let (_, net) = network(n), net.attachments.count == 1,
-                  case .macvlan = net.attachments[0].value else { continue }
-            add(Diagnostic(.migrateWarning, "VM `\(vm.decl.name)` cannot live-migrate: NIC `\(nic.decl.name)` uses the macvtap binding",
-                           at: e.span,
-                           notes: [DiagnosticNote("network `\(n)` attaches with `macvlan` (KubeVirt's macvtap binding)",
-                                                  at: nic.network?.span ?? nic.decl.nameSpan)],
-                           help: "node drains would wait for a migration that never happens: set `eviction = \"shutdown\"`, or drop `eviction`"))
+                  !net.attachments[0].value.binding.canLiveMigrate else { continue }
+            add(.cannotLiveMigrate(vm: vm.decl.name, nic: nic.decl.name, network: n, at: e.span,
+                                   nicAt: nic.network?.span ?? nic.decl.nameSpan))
             return
         }
     }
@@ -113,28 +107,22 @@ extension Checker {
         if let pod = rule.firstIndex(where: { $0.isPod }), !carriers[pod], let out = carriers.firstIndex(of: true) {
             let outNic = vm.nics[out]
             let at = outNic.defaultRoute?.span ?? outNic.decl.nameSpan
-            let podNote = DiagnosticNote("cluster traffic arrives on the pod NIC `\(vm.nics[pod].decl.name)`",
-                                         at: vm.nics[pod].network?.span ?? vm.nics[pod].decl.nameSpan)
+            let podNic = vm.nics[pod].decl.name, podAt = vm.nics[pod].network?.span ?? vm.nics[pod].decl.nameSpan
             if p.clusterCIDRs.isEmpty {
-                add(Diagnostic(.routeWarning,
-                               "the default route of VM `\(vm.decl.name)` leaves by NIC `\(outNic.decl.name)`, and the topology has no `cluster_cidrs`: cluster Services and DNS become unreachable",
-                               at: at, notes: [podNote],
-                               help: "add `cluster_cidrs = [<service CIDR>, <pod CIDR>]` to the topology (e.g. `[10.96.0.0/12, 10.244.0.0/16]`), or keep the default route on the pod NIC"))
+                add(.defaultRouteWithoutClusterCIDRs(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt))
             }
             if vm.networkConfig != .netplan, let image = vm.image {
-                add(Diagnostic(.routeWarning,
-                               "the default route of VM `\(vm.decl.name)` leaves by NIC `\(outNic.decl.name)`: replies to clients outside `cluster_cidrs` (e.g. through a NodePort) leave by it too",
-                               at: at, notes: [podNote, DiagnosticNote("this image renders networkData without routing policy (`network_config = \"\(vm.networkConfig.rawValue)\"`)", at: image.span)],
-                               help: "use a netplan image (e.g. `images.ubuntu_2404`), which gets source-policy routing for the pod NIC, or keep the default route on the pod NIC"))
+                add(.replyPathWithoutPolicy(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt,
+                                            networkConfig: vm.networkConfig.rawValue, image: image.span))
             }
         }
         for (k, nic) in vm.nics.enumerated() {
             let ni = nets[k]
-            let leases = ni < 0 || ipamModesWithoutAddresses.contains(p.networks[ni].ipam?.value ?? "none")
-            let isStatic = !leases && (nic.address?.value.needsSubnet ?? false)
-            if let m = nic.metric, isStatic, !carriers[k], ni < 0 || p.networks[ni].routes.isEmpty {
-                add(Diagnostic(.routeWarning, "`metric` of NIC `\(nic.decl.name)` has no effect: the NIC carries no route", at: m.span,
-                               help: "drop `metric`, or give the NIC a route (`default_route = true`, or `routes` on its network)"))
+            let isStatic = GuestNic.hasStaticAddress(writesAddress: nic.address?.value.needsSubnet ?? false,
+                                                     ipam: ni < 0 ? nil : p.networks[ni].ipamMode)
+            if let m = nic.metric, isStatic,
+               !GuestNic.carriesRoute(defaultRoute: carriers[k], networkRoutes: ni >= 0 && !p.networks[ni].routes.isEmpty) {
+                add(.metricWithoutRoute(nic: nic.decl.name, at: m.span))
             }
             guard ni >= 0, p.networks[ni].dns.count > 3 else { continue }
             let v6: Bool
@@ -143,11 +131,8 @@ extension Checker {
             else { v6 = p.networks[ni].subnet?.value.isV6 ?? false }
             let servers = p.networks[ni].dns.filter { $0.value.isV6 == v6 }
             if servers.count > 3 {
-                let netName = p.networks[ni].decl.name
-                add(Diagnostic(.routeWarning, "NIC `\(nic.decl.name)` gets \(servers.count) nameservers; the guest's resolver uses the first three",
-                               at: nic.decl.nameSpan,
-                               notes: [DiagnosticNote("the fourth nameserver of network `\(netName)`", at: servers[3].span)],
-                               help: "keep at most three servers in the `dns` of network `\(netName)`"))
+                add(.tooManyNameservers(nic: nic.decl.name, count: servers.count, network: p.networks[ni].decl.name,
+                                        at: nic.decl.nameSpan, fourth: servers[3].span))
             }
         }
     }

@@ -10,31 +10,11 @@ import WukongDiagnostics
 extension Checker {
     static let defaultMTU = 1500
 
-    /// One side of a comparison: an interface (on one host, for a host's NIC) and its effective MTU.
-    struct MTUSide {
-        let value: Int
-        let declared: Located<Int>?
-        /// `nic`, `vlan`, `bond`, `bridge`, `ovs-bridge`, `network`.
-        let keyword: String
-        let name: String
-        let host: String?
-        let nameSpan: Span
-
-        var noun: String {
-            switch keyword {
-            case "nic": return "NIC"
-            case "vlan": return "VLAN"
-            default: return keyword
-            }
-        }
-        var what: String { "\(noun) `\(name)`" + (host.map { " on host `\($0)`" } ?? "") }
-    }
-
     /// The effective MTU of a declared `mtu` (nil when out of range: reported by `checkMTURange`).
-    func mtuSide(_ declared: Located<Int>?, _ keyword: String, _ name: String, host: String? = nil, at nameSpan: Span) -> MTUSide? {
+    func mtuSide(_ declared: Located<Int>?, _ kind: MTUInterface.Kind, _ name: String, host: String? = nil, at nameSpan: Span) -> MTUSide? {
         if let d = declared, !(68...65535).contains(d.value) { return nil }
-        return MTUSide(value: declared?.value ?? Checker.defaultMTU, declared: declared, keyword: keyword, name: name,
-                       host: host, nameSpan: nameSpan)
+        return MTUSide(MTUInterface(kind, name, host: host), value: declared?.value ?? Checker.defaultMTU,
+                       declared: declared?.span, nameSpan: nameSpan)
     }
 
     /// The effective MTUs of a link: one per declaration of a NIC that applies on `hosts` (nil:
@@ -51,55 +31,28 @@ extension Checker {
             }
             return idx.compactMap { i in
                 let d = p.nics[i]
-                return mtuSide(d.mtu, "nic", d.decl.name, host: d.host, at: d.decl.nameSpan)
+                return mtuSide(d.mtu, .nic, d.decl.name, host: d.host, at: d.decl.nameSpan)
             }
         case .vlan:
             guard let i = vlanIndex[link.name] else { return [] }
             let v = p.vlans[i]
-            return mtuSide(v.mtu, "vlan", v.decl.name, at: v.decl.nameSpan).map { [$0] } ?? []
+            return mtuSide(v.mtu, .vlan, v.decl.name, at: v.decl.nameSpan).map { [$0] } ?? []
         case .bond:
             guard let i = bondIndex[link.name] else { return [] }
             let b = p.bonds[i]
-            return mtuSide(b.mtu, "bond", b.decl.name, at: b.decl.nameSpan).map { [$0] } ?? []
+            return mtuSide(b.mtu, .bond, b.decl.name, at: b.decl.nameSpan).map { [$0] } ?? []
         }
     }
 
     func mtuSide(of b: BridgeDecl) -> MTUSide? {
-        mtuSide(b.mtu, b.kind == .ovs ? "ovs-bridge" : "bridge", b.decl.name, at: b.decl.nameSpan)
+        mtuSide(b.mtu, b.kind == .ovs ? .ovsBridge : .bridge, b.decl.name, at: b.decl.nameSpan)
     }
 
-    /// Reports `larger` when it exceeds any of `below` (`relation`: "its port", "its base", …).
-    mutating func compareMTU(_ larger: MTUSide, over below: [MTUSide], relation: String) {
+    /// Reports `larger` when it exceeds any of `below`.
+    mutating func compareMTU(_ larger: MTUSide, over below: [MTUSide], relation: MTURelation) {
         let smaller = below.filter { $0.value < larger.value }
-        guard let first = smaller.first else { return }
-        let least = smaller.map(\.value).min() ?? first.value
-        // Group the smaller sides by interface, with their hosts, for the message and the help.
-        var groups: [(side: MTUSide, hosts: [String])] = []
-        for s in smaller {
-            if let g = groups.firstIndex(where: { $0.side.keyword == s.keyword && $0.side.name == s.name }) {
-                if let h = s.host { groups[g].hosts.append(h) }
-            } else {
-                groups.append((s, s.host.map { [$0] } ?? []))
-            }
-        }
-        func onHosts(_ hs: [String], _ preposition: String) -> String {
-            hs.isEmpty ? "" : " \(preposition) host\(hs.count == 1 ? "" : "s") " + joinList(hs.map { "`\($0)`" })
-        }
-        let described = groups.map { "\($0.side.noun) `\($0.side.name)`" + onHosts($0.hosts, "on") }
-        let hints = groups.map { "\($0.side.keyword) `\($0.side.name)`" + onHosts($0.hosts, "in") }
-        let values = Set(smaller.map(\.value))
-        let theirs = values.count == 1 ? "the mtu \(least)" : "mtus down to \(least)"
-        let has = larger.declared == nil ? "has the default mtu \(larger.value)" : "has mtu \(larger.value)"
-        let notes = smaller.map { s -> DiagnosticNote in
-            if let d = s.declared { return DiagnosticNote("mtu of \(s.what) set here", at: d.span) }
-            return DiagnosticNote("\(s.what) sets no `mtu`: \(Checker.defaultMTU)", at: s.nameSpan)
-        }
-        let alternative = larger.declared != nil
-            ? "lower the mtu of \(larger.keyword) `\(larger.name)` to \(least)"
-            : "set `mtu = \(least)` on \(larger.keyword) `\(larger.name)`"
-        add(Diagnostic(.mtu, "\(larger.what) \(has), larger than \(theirs) of \(relation) \(joinList(described))",
-                       at: larger.declared?.span ?? larger.nameSpan, notes: notes,
-                       help: "set `mtu = \(larger.value)` on \(joinList(hints)), or \(alternative) (frames above the smaller mtu are dropped)"))
+        guard !smaller.isEmpty else { return }
+        add(.mtuAboveLowerDevice(larger, relation, smaller: smaller))
     }
 
     /// A managed bridge against each of its ports, on the hosts it is built on.
@@ -107,25 +60,25 @@ extension Checker {
         guard b.managed?.value != false, let side = mtuSide(of: b) else { return }
         let hosts = hostsOf(bridge: b)
         for port in b.ports {
-            compareMTU(side, over: mtuSides(of: port, onHosts: hosts), relation: "its port")
+            compareMTU(side, over: mtuSides(of: port, onHosts: hosts), relation: .port)
         }
     }
 
     /// A VLAN against its base link (every declaration of a base NIC).
     mutating func checkVlanMTU(_ v: VlanDecl) {
-        guard let base = v.base, let side = mtuSide(v.mtu, "vlan", v.decl.name, at: v.decl.nameSpan) else { return }
-        compareMTU(side, over: mtuSides(of: base), relation: "its base")
+        guard let base = v.base, let side = mtuSide(v.mtu, .vlan, v.decl.name, at: v.decl.nameSpan) else { return }
+        compareMTU(side, over: mtuSides(of: base), relation: .base)
     }
 
     /// A network's `mtu` against its bridge (managed) or macvlan link; `nad` networks are skipped.
     mutating func checkNetworkMTUAgainstAttachment(_ i: Int, _ n: NetworkDecl) {
-        guard n.nad == nil, let mtu = n.mtu, let side = mtuSide(mtu, "network", n.decl.name, at: n.decl.nameSpan) else { return }
+        guard n.nad == nil, let mtu = n.mtu, let side = mtuSide(mtu, .network, n.decl.name, at: n.decl.nameSpan) else { return }
         switch attachment[i] {
         case .bridge(let b)?, .ovs(let b)?:
             guard let br = bridge(b), br.managed?.value != false, let bs = mtuSide(of: br) else { return }
-            compareMTU(side, over: [bs], relation: "its")
+            compareMTU(side, over: [bs], relation: .bridge)
         case .macvlan(let link)?:
-            compareMTU(side, over: mtuSides(of: link), relation: "its link")
+            compareMTU(side, over: mtuSides(of: link), relation: .link)
         default: break
         }
     }
@@ -143,10 +96,8 @@ extension Checker {
         for nic in p.nics {
             guard let mtu = nic.mtu, let v = bases[nic.decl.name], !ports.contains(nic.decl.name),
                   nic.address == nil, nic.dhcp?.value != true else { continue }
-            let on = nic.host.map { " on host `\($0)`" } ?? ""
-            add(Diagnostic(.mtu, "NIC `\(nic.decl.name)`\(on) sets `mtu` but no node `address` or `dhcp`: the policy that sets its mtu would take over its IP configuration and remove it",
-                           at: mtu.span, notes: [DiagnosticNote("VLAN `\(v.decl.name)` sits on it", at: v.base!.span)],
-                           help: "declare the node's own addressing on `\(nic.decl.name)`: its `address` (with `gateway`/`dns` if it carries them) or `dhcp = true`"))
+            add(.mtuPolicyDropsNodeAddressing(nic: nic.decl.name, host: nic.host, vlan: v.decl.name, at: mtu.span,
+                                              vlanBase: v.base!.span))
         }
     }
 }

@@ -14,7 +14,6 @@ struct AddressKey: Hashable {
     let ip: IPAddress
 }
 
-let ipamModesWithoutAddresses: Set<String> = ["whereabouts", "dhcp"]
 let ipamModesPerNic: Set<String> = ["static", "host-local"]
 let ipamModesNeedingSubnet: Set<String> = ["static", "host-local", "whereabouts"]
 
@@ -42,23 +41,16 @@ extension Checker {
         guard n.nad == nil, case .macvlan(let link)? = attachment[i], link.kind == .vlan,
               let dev = linuxName(link) else { return }
         // the resource the NAD requests is `macvtap.network.kubevirt.io/<link ifname>` (WukongKubernetes)
-        let entry = "{\"name\":\"\(dev)\",\"lowerDevice\":\"\(dev)\",\"mode\":\"bridge\",\"capacity\":50}"
-        var notes: [DiagnosticNote] = []
-        if let v = vlanIndex[link.name] { notes.append(DiagnosticNote("VLAN `\(link.name)` (`\(dev)`) declared here", at: p.vlans[v].decl.nameSpan)) }
-        add(Diagnostic(.macvtapWarning, "macvlan network `\(n.decl.name)` sits on VLAN `\(link.name)`: macvtap-cni's device plugin exposes no resource `macvtap.network.kubevirt.io/\(dev)` for it unless configured, and its VMs stay Pending",
-                       at: link.span, notes: notes,
-                       help: "add `\(entry)` to `DP_MACVTAP_CONF` in macvtap-cni's device-plugin ConfigMap, or use a NIC or bond as the link"))
+        add(.macvtapLowerDeviceNotOffered(network: n.decl.name, vlan: link.name, device: dev, at: link.span,
+                                          vlanDecl: vlanIndex[link.name].map { p.vlans[$0].decl.nameSpan }))
     }
 
     mutating func checkAttachment(_ n: NetworkDecl) {
         let name = n.decl.name
         if n.attachments.count > 1 {
-            add(Diagnostic(.attachment, "network `\(name)` has more than one attachment", at: n.attachments[1].span,
-                           notes: [DiagnosticNote("first attachment here", at: n.attachments[0].span)],
-                           help: "keep exactly one of `bridge`, `ovs`, `macvlan` or `sriov`"))
+            add(.moreThanOneAttachment(network: name, at: n.attachments[1].span, first: n.attachments[0].span))
         } else if n.attachments.isEmpty && !n.poisoned {
-            add(Diagnostic(.attachment, "network `\(name)` has no attachment", at: n.decl.nameSpan,
-                           help: "set exactly one of `bridge = <bridge>`, `ovs = <ovs-bridge>`, `macvlan = <nic, vlan or bond>` or `sriov = \"<resource>\"`"))
+            add(.noAttachment(network: name, at: n.decl.nameSpan))
         }
     }
 
@@ -70,63 +62,52 @@ extension Checker {
             var ipamFitsAttachment = true   // else N-IPAM reports the mode itself
             switch attachment[i] { case .macvlan?, .sriov?: ipamFitsAttachment = false; default: break }
             if let ipamAttr = n.ipam, ipamModesNeedingSubnet.contains(ipam), ipamFitsAttachment {
-                add(Diagnostic(.subnet, "`ipam = \"\(ipam)\"` needs a `subnet` on network `\(name)`", at: ipamAttr.span,
-                               help: "add `subnet = <network>/<prefix>` to network `\(name)`"))
+                add(.ipamNeedsSubnet(ipam: ipam, network: name, at: ipamAttr.span))
             }
             return
         }
-        let subnetNote = DiagnosticNote("subnet of `\(name)` declared here", at: subnet.span)
-        let (first, last) = subnet.value.usableRange
+        let cidr = subnet.value, cidrText = cidr.description
         if let gw = n.gateway {
-            if !subnet.value.contains(gw.value) {
-                add(Diagnostic(.subnet, "gateway `\(gw.value)` is outside the subnet `\(subnet.value)` of network `\(name)`",
-                               at: gw.span, notes: [subnetNote],
-                               help: "use a gateway between `\(first)` and `\(last)`, or correct the subnet"))
-            } else if let what = subnet.value.reservedRole(of: gw.value) {
-                add(Diagnostic(.reservedAddress, "gateway `\(gw.value)` is the \(what) address of `\(subnet.value)`",
-                               at: gw.span, notes: [subnetNote],
-                               help: "use a gateway between `\(first)` and `\(last)`"))
+            if !cidr.contains(gw.value) {
+                add(.outsideSubnet(.gateway, gw.value.description, subnet: cidrText, network: name, at: gw.span,
+                                   subnetDecl: subnet.span, usable: cidr.usableText))
+            } else if let role = cidr.reservedRole(of: gw.value) {
+                add(.reservedAddress(.gateway, gw.value.description, role: role, subnet: cidrText, network: name, at: gw.span,
+                                     subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
         if let pool = n.pool {
-            let outside = [pool.value.first, pool.value.last].filter { !subnet.value.contains($0) }
+            let outside = [pool.value.first, pool.value.last].filter { !cidr.contains($0) }
             if let bad = outside.first {
-                add(Diagnostic(.subnet, "pool `\(pool.value.first) ..= \(pool.value.last)` leaves the subnet `\(subnet.value)` of network `\(name)` (`\(bad)`)",
-                               at: pool.span, notes: [subnetNote],
-                               help: "keep the pool between `\(first)` and `\(last)`"))
+                add(.poolOutsideSubnet(first: pool.value.first.description, last: pool.value.last.description,
+                                       outside: bad.description, subnet: cidrText, network: name, at: pool.span,
+                                       subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
-        for r in n.routes where !subnet.value.contains(r.via.value) {
-            add(Diagnostic(.subnet, "route via `\(r.via.value)` is outside the subnet `\(subnet.value)` of network `\(name)`",
-                           at: r.via.span, notes: [subnetNote],
-                           help: "a route's `via` must be reachable on the network: use an address in `\(subnet.value)`"))
+        for r in n.routes where !cidr.contains(r.via.value) {
+            add(.routeViaOutsideSubnet(r.via.value.description, subnet: cidrText, network: name, at: r.via.span,
+                                       subnetDecl: subnet.span))
         }
     }
 
     mutating func checkNetworkVlan(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
         if let v = n.vlan, !(1...4094).contains(v.value) {
-            add(Diagnostic(.vlan, "VLAN id \(v.value) of network `\(name)` is outside 1–4094", at: v.span,
-                           help: "use a VLAN id between 1 and 4094, or remove `vlan` for untagged traffic"))
+            add(.vlanIdOutOfRange(v.value, network: name, at: v.span))
             return
         }
         switch attachment[i] {
         case .macvlan(let link)?:
             if let v = n.vlan {
-                add(Diagnostic(.vlan, "`vlan` is not supported on macvlan network `\(name)`", at: v.span,
-                               notes: [DiagnosticNote("macvlan attachment here", at: n.attachments[0].span)],
-                               help: "declare `vlan <name> on \(link.name) { id = \(v.value) }` and use `macvlan = <name>`"))
+                add(.vlanOnMacvlan(network: name, id: v.value, link: link.name, at: v.span, attachment: n.attachments[0].span))
             }
         case .ovs?:
             if n.vlan == nil && n.nad == nil {
-                add(Diagnostic(.vlanWarning, "ovs network `\(name)` has no `vlan`: its ports trunk every VLAN into the VM",
-                               at: n.decl.nameSpan, help: "set `vlan = <id>` to give the VM an access port"))
+                add(.ovsNetworkTrunksEveryVlan(network: name, at: n.decl.nameSpan))
             }
         case .bridge(let bname)?:
             if let v = n.vlan, let b = bridge(bname), let managed = b.managed, !managed.value {
-                add(Diagnostic(.vlanWarning, "`vlan` on network `\(name)` over unmanaged bridge `\(bname)`: the tag needs VLAN filtering that nobody configures",
-                               at: v.span, notes: [DiagnosticNote("bridge `\(bname)` is unmanaged here", at: managed.span)],
-                               help: "enable VLAN filtering on `\(bname)` yourself, or let wukongc manage the bridge"))
+                add(.vlanOnUnmanagedBridge(network: name, bridge: bname, at: v.span, unmanaged: managed.span))
             }
         default: break
         }
@@ -134,15 +115,14 @@ extension Checker {
 
     mutating func checkNetworkMTU(_ i: Int, _ n: NetworkDecl) {
         guard let mtu = n.mtu else { return }
-        guard checkMTURange(mtu, of: "network `\(n.decl.name)`") else { return }
+        guard checkMTURange(mtu, of: MTUInterface(.network, n.decl.name)) else { return }
         checkNetworkMTUAgainstAttachment(i, n)
     }
 
     /// 68–65535 (the kernel's limits for an IPv4-capable interface). Returns whether in range.
-    mutating func checkMTURange(_ mtu: Located<Int>, of what: String) -> Bool {
+    mutating func checkMTURange(_ mtu: Located<Int>, of interface: MTUInterface) -> Bool {
         guard (68...65535).contains(mtu.value) else {
-            add(Diagnostic(.mtu, "mtu \(mtu.value) of \(what) is outside 68–65535", at: mtu.span,
-                           help: "use an mtu between 68 and 65535 (1500 is the Ethernet default)"))
+            add(.mtuOutOfRange(mtu.value, of: interface, at: mtu.span))
             return false
         }
         return true
@@ -159,27 +139,21 @@ extension Checker {
                 attachmentError = true
                 let kind: String
                 if case .macvlan? = attachment[i] { kind = "macvlan" } else { kind = "sriov" }
-                add(Diagnostic(.ipam, "`ipam = \"\(ipam)\"` cannot be used on \(kind) network `\(name)`", at: ipamAttr.span,
-                               notes: [DiagnosticNote("\(kind) attachment here", at: n.attachments[0].span)],
-                               help: "remove `ipam` (the default `none`): the guest gets its address from cloud-init"))
+                add(.ipamOnDirectAttachment(ipam: ipam, attachment: kind, network: name, at: ipamAttr.span,
+                                            attachmentAt: n.attachments[0].span))
             }
         default: break
         }
         if ipamModesPerNic.contains(ipam) {
             if n.gateway == nil && !n.poisoned {
-                add(Diagnostic(.ipam, "`ipam = \"\(ipam)\"` needs a `gateway` on network `\(name)`", at: ipamAttr.span,
-                               help: "add `gateway = <address>` to network `\(name)`"))
+                add(.ipamNeedsGateway(ipam: ipam, network: name, at: ipamAttr.span))
             }
             if let nad = n.nad {
-                add(Diagnostic(.ipam, "`nad` cannot be combined with `ipam = \"\(ipam)\"` on network `\(name)`", at: nad.span,
-                               notes: [DiagnosticNote("`ipam` set here", at: ipamAttr.span)],
-                               help: "remove `nad` (wukongc generates one NAD per NIC), or use `ipam = \"none\"`"))
+                add(.nadWithPerNicIPAM(ipam: ipam, network: name, at: nad.span, ipamAt: ipamAttr.span))
             }
         }
         if ipam == "dhcp" && !attachmentError {
-            add(Diagnostic(.ipamWarning, "`ipam = \"dhcp\"` on network `\(name)`: leases expire under KubeVirt's bridge binding",
-                           at: ipamAttr.span,
-                           help: "use the default `ipam = \"none\"` and `address = dhcp` on the NICs, so the guest runs DHCP itself"))
+            add(.cniDHCPLeasesExpire(network: name, at: ipamAttr.span))
         }
     }
 
@@ -224,12 +198,10 @@ extension Checker {
         switch o {
         case .vmNic(let v, let k):
             let vm = p.vms[v], nic = vm.nics[k]
-            return DiagnosticNote("also the address of NIC `\(nic.decl.name)` of VM `\(vm.decl.name)`",
-                                  at: nic.address?.span ?? nic.decl.nameSpan)
+            return .addressOfVMNic(nic: nic.decl.name, vm: vm.decl.name, at: nic.address?.span ?? nic.decl.nameSpan)
         case .node(let d):
             let nic = p.nics[d]
-            let on = nic.host.map { " on host `\($0)`" } ?? ""
-            return DiagnosticNote("node address of `\(nic.decl.name)`\(on)", at: nic.address?.span ?? nic.decl.nameSpan)
+            return .nodeAddress(of: nic.decl.name, host: nic.host, at: nic.address?.span ?? nic.decl.nameSpan)
         }
     }
 
@@ -246,10 +218,8 @@ extension Checker {
             switch use.value {
             case .pod:
                 if let first = podNic {
-                    add(Diagnostic(.podNetwork, "VM `\(vm.decl.name)` has more than one NIC on `pod`", at: use.span,
-                                   notes: [DiagnosticNote("NIC `\(vm.nics[first].decl.name)` is already on `pod`",
-                                                          at: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan)],
-                                   help: "keep one pod NIC; put the others on declared networks"))
+                    add(.secondPodNic(vm: vm.decl.name, at: use.span, first: vm.nics[first].decl.name,
+                                      firstAt: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan))
                 } else {
                     podNic = k
                     if !subnets.contains(where: { $0.network == -1 }) {
@@ -266,11 +236,9 @@ extension Checker {
                 let ipam = net.ipam?.value ?? "none"
                 if ipamModesPerNic.contains(ipam) {
                     if let first = staticNets[ni] {
-                        add(Diagnostic(.ipam, "VM `\(vm.decl.name)` has two NICs on `ipam = \"\(ipam)\"` network `\(netName)`",
-                                       at: use.span,
-                                       notes: [DiagnosticNote("NIC `\(vm.nics[first].decl.name)` is already on `\(netName)`",
-                                                              at: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan)],
-                                       help: "their NetworkAttachmentDefinitions would share the name `\(vm.decl.name)-\(netName)-nad`: keep one NIC on `\(netName)`"))
+                        add(.twoNicsOnPerNicIPAM(vm: vm.decl.name, ipam: ipam, network: netName, at: use.span,
+                                                 first: vm.nics[first].decl.name,
+                                                 firstAt: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan))
                     } else { staticNets[ni] = k }
                 }
                 if let cidr = net.subnet?.value, !subnets.contains(where: { $0.network == ni }) {
@@ -280,9 +248,8 @@ extension Checker {
                 if let dr = nic.defaultRoute, dr.value {
                     let isStatic = nic.address?.value.needsSubnet ?? false
                     if isStatic && net.gateway == nil && !net.poisoned {
-                        add(Diagnostic(.route, "`default_route = true` on NIC `\(nic.decl.name)`, but network `\(netName)` has no `gateway`",
-                                       at: dr.span, notes: [DiagnosticNote("network `\(netName)` declared here", at: net.decl.nameSpan)],
-                                       help: "add `gateway = <address>` to network `\(netName)`, or remove `default_route = true`"))
+                        add(.defaultRouteWithoutGateway(nic: nic.decl.name, network: netName, at: dr.span,
+                                                        networkDecl: net.decl.nameSpan))
                     } else {
                         let v6 = net.subnet?.value.isV6 ?? net.gateway?.value.isV6 ?? false
                         defaultRoutes.append((k, v6, nic.metric?.value ?? 50))
@@ -299,11 +266,8 @@ extension Checker {
                 guard let pi = firstRoute[key] else { firstRoute[key] = j; continue }
                 let prev = defaultRoutes[pi]
                 let nic = vm.nics[r.nic], other = vm.nics[prev.nic]
-                add(Diagnostic(.routeWarning, "VM `\(vm.decl.name)` has two default routes with metric \(r.metric)",
-                               at: nic.defaultRoute?.span ?? nic.decl.nameSpan,
-                               notes: [DiagnosticNote("NIC `\(other.decl.name)` also carries a default route with metric \(prev.metric)",
-                                                      at: other.defaultRoute?.span ?? other.decl.nameSpan)],
-                               help: "give one of them another `metric` (the lower one wins), or set `default_route = false`"))
+                add(.sameDefaultRouteMetric(vm: vm.decl.name, metric: r.metric, at: nic.defaultRoute?.span ?? nic.decl.nameSpan,
+                                            other: other.decl.name, otherAt: other.defaultRoute?.span ?? other.decl.nameSpan))
             }
         }
     }
@@ -311,10 +275,8 @@ extension Checker {
     mutating func warnOverlap(_ vm: VMDecl, _ k: Int, _ span: Span, _ other: Int, _ mine: CIDR, _ theirs: CIDR) {
         let o = vm.nics[other]
         let pod = theirs == podNetworkCIDR && o.network?.value == .pod
-        let desc = pod ? "the pod network `\(theirs)`" : "`\(theirs)`"
-        add(Diagnostic(.overlapWarning, "subnet `\(mine)` of NIC `\(vm.nics[k].decl.name)` overlaps \(desc) of NIC `\(o.decl.name)` in VM `\(vm.decl.name)`",
-                       at: span, notes: [DiagnosticNote("NIC `\(o.decl.name)` here", at: o.network?.span ?? o.decl.nameSpan)],
-                       help: "the guest cannot route both: use non-overlapping subnets"))
+        add(.overlappingSubnets(mine.description, nic: vm.nics[k].decl.name, theirs: theirs.description, theirsIsPod: pod,
+                                other: o.decl.name, vm: vm.decl.name, at: span, otherAt: o.network?.span ?? o.decl.nameSpan))
     }
 
     /// Address checks of one NIC. One finding per NIC, the most specific first:
@@ -322,79 +284,70 @@ extension Checker {
     mutating func checkNicAddress(_ v: Int, _ k: Int, _ ni: Int, _ net: NetworkDecl) {
         let nic = p.vms[v].nics[k], netName = net.decl.name
         let ipam = net.ipam?.value ?? "none"
-        let ipamNote = net.ipam.map { [DiagnosticNote("`ipam` set here", at: $0.span)] } ?? []
         guard let addr = nic.address else {
             if ipamModesPerNic.contains(ipam) && !nic.poisoned {
-                add(Diagnostic(.ipam, "NIC `\(nic.decl.name)` on `ipam = \"\(ipam)\"` network `\(netName)` needs a static or `auto` address",
-                               at: nic.decl.nameSpan, notes: ipamNote,
-                               help: "set `address = <ip>` or `address = auto` on NIC `\(nic.decl.name)`"))
+                add(.perNicIPAMNeedsAddress(nic: nic.decl.name, ipam: ipam, network: netName, writesDHCP: false,
+                                            at: nic.decl.nameSpan, ipamAt: net.ipam?.span))
             }
             return
         }
-        if ipamModesWithoutAddresses.contains(ipam) && addr.value.needsSubnet {
-            add(Diagnostic(.ipam, "network `\(netName)` assigns addresses by `ipam = \"\(ipam)\"`; NIC `\(nic.decl.name)` cannot have a static or `auto` address",
-                           at: addr.span, notes: ipamNote,
-                           help: "remove the address (or write `address = dhcp`), or use `ipam = \"none\"` with static addresses"))
+        if addr.value.needsSubnet && !GuestNic.hasStaticAddress(writesAddress: true, ipam: net.ipamMode) {
+            add(.addressOnLeasingIPAM(nic: nic.decl.name, ipam: ipam, network: netName, at: addr.span, ipamAt: net.ipam?.span))
             return
         }
         if ipamModesPerNic.contains(ipam) && !addr.value.needsSubnet {
-            add(Diagnostic(.ipam, "NIC `\(nic.decl.name)` on `ipam = \"\(ipam)\"` network `\(netName)` needs a static or `auto` address",
-                           at: addr.span, notes: ipamNote,
-                           help: "set `address = <ip>` or `address = auto`, or use `ipam = \"whereabouts\"` for dynamic addresses"))
+            add(.perNicIPAMNeedsAddress(nic: nic.decl.name, ipam: ipam, network: netName, writesDHCP: true,
+                                        at: addr.span, ipamAt: net.ipam?.span))
             return
         }
         guard addr.value.needsSubnet else { return }
         guard let subnet = net.subnet else {
             if ipamModesNeedingSubnet.contains(ipam) { return }   // reported once at the network's `ipam`
             if net.poisoned { return }                            // the subnet may be what failed
-            add(Diagnostic(.subnet, "NIC `\(nic.decl.name)` has a static address, but network `\(netName)` has no `subnet`",
-                           at: addr.span, notes: [DiagnosticNote("network `\(netName)` declared here", at: net.decl.nameSpan)],
-                           help: "add `subnet = <network>/<prefix>` to network `\(netName)`, or use `address = dhcp`"))
+            add(.staticAddressWithoutSubnet(nic: nic.decl.name, network: netName, at: addr.span, networkDecl: net.decl.nameSpan))
             return
         }
         guard let ip = addr.value.staticAddress else { return }   // `auto`: allocated by lowering
         let cidr = subnet.value
-        // only built for a diagnostic (this runs for every static address)
-        var subnetNote: DiagnosticNote { DiagnosticNote("subnet of `\(netName)` declared here", at: subnet.span) }
-        var first: IPAddress { cidr.usableRange.0 }
-        var last: IPAddress { cidr.usableRange.1 }
+        // The texts are only made for a diagnostic (this runs for every static address).
         if !cidr.contains(ip) {
-            add(Diagnostic(.subnet, "address `\(ip)` is outside the subnet `\(cidr)` of network `\(netName)`",
-                           at: addr.span, notes: [subnetNote],
-                           help: "use an address between `\(first)` and `\(last)`, or put the NIC on another network"))
+            add(.outsideSubnet(.address, ip.description, subnet: cidr.description, network: netName, at: addr.span,
+                               subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
         if case .ifaddr(let ia) = addr.value, ia.prefix != cidr.prefix {
-            let fixed = ip.isV6 ? "\"\(ip)/\(cidr.prefix)\"" : "\(ip)/\(cidr.prefix)"
-            add(Diagnostic(.prefixMismatch, "address `\(ia)` has prefix /\(ia.prefix), but the subnet `\(cidr)` of network `\(netName)` is /\(cidr.prefix)",
-                           at: addr.span, notes: [subnetNote],
-                           help: "write `\(ip)` (the prefix comes from the subnet) or `\(ip)/\(cidr.prefix)`",
-                           fixIts: [FixIt(replace: addr.span, with: fixed)]))
+            add(.prefixMismatch(written: ia.description, prefix: ia.prefix, address: ip.description, isV6: ip.isV6,
+                                subnet: cidr.description, subnetPrefix: cidr.prefix, network: netName, at: addr.span,
+                                subnetDecl: subnet.span))
             return
         }
-        if let what = cidr.reservedRole(of: ip) {
-            add(Diagnostic(.reservedAddress, "address `\(ip)` is the \(what) address of `\(cidr)`",
-                           at: addr.span, notes: [subnetNote],
-                           help: "use an address between `\(first)` and `\(last)`"))
+        if let role = cidr.reservedRole(of: ip) {
+            add(.reservedAddress(.address, ip.description, role: role, subnet: cidr.description, network: netName,
+                                 at: addr.span, subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
         if let gw = net.gateway, gw.value == ip {
-            add(Diagnostic(.reservedAddress, "address `\(ip)` is the gateway of network `\(netName)`",
-                           at: addr.span, notes: [DiagnosticNote("gateway of `\(netName)` declared here", at: gw.span)],
-                           help: "use another address between `\(first)` and `\(last)`"))
+            add(.addressIsGateway(ip.description, network: netName, at: addr.span, gatewayDecl: gw.span, usable: cidr.usableText))
             return
         }
         let key = AddressKey(domain: networkDomain[ni], ip: ip)
         if let owner = addressOwners[key] {
-            var on = "network `\(netName)`"
+            var sharedWith: String? = nil
             if case .vmNic(let ov, let ok) = owner, case .network(let other)? = p.vms[ov].nics[ok].network?.value, other != netName {
-                on = "network `\(netName)`, which shares its layer 2 with `\(other)`"
+                sharedWith = other
             }
-            add(Diagnostic(.duplicateIP, "address `\(ip)` is already used on \(on)",
-                           at: addr.span, notes: [ownerNote(owner)],
-                           help: "give NIC `\(nic.decl.name)` another address, or `address = auto`"))
+            add(.addressInUse(ip.description, network: netName, sharedWith: sharedWith, nic: nic.decl.name, at: addr.span,
+                              holder: ownerNote(owner)))
         } else {
             addressOwners[key] = .vmNic(vm: v, nic: k)
         }
+    }
+}
+
+extension CIDR {
+    /// The first and last address a host may use, as help texts show them.
+    var usableText: (String, String) {
+        let (first, last) = usableRange
+        return (first.description, last.description)
     }
 }

@@ -7,7 +7,7 @@ extension Checker {
     mutating func checkNodeNics() {
         var seen: [IPAddress: Int] = [:]
         for (i, nic) in p.nics.enumerated() {
-            if let m = nic.mtu { _ = checkMTURange(m, of: NodeInterface.nic(nic.decl.name, host: nic.host).description) }
+            if let m = nic.mtu { _ = checkMTURange(m, of: MTUInterface(.nic, nic.decl.name, host: nic.host)) }
             if let dhcp = nic.dhcp, dhcp.value, let a = nic.address {
                 add(.nodeAddressWithDHCP(nic: nic.decl.name, host: nic.host, at: dhcp.span, address: a.span))
             }
@@ -52,17 +52,17 @@ extension Checker {
                     } else { ids[key] = i }
                 }
             }
-            if let m = v.mtu { _ = checkMTURange(m, of: NodeInterface.vlan(v.decl.name).description) }
+            if let m = v.mtu { _ = checkMTURange(m, of: MTUInterface(.vlan, v.decl.name)) }
             checkVlanMTU(v)
         }
         for b in p.bonds {
-            if let m = b.mtu { _ = checkMTURange(m, of: NodeInterface.bond(b.decl.name).description) }
+            if let m = b.mtu { _ = checkMTURange(m, of: MTUInterface(.bond, b.decl.name)) }
             if b.ports.isEmpty && !b.poisoned, let ps = b.portsSpan {
                 add(.bondWithoutPorts(b.decl.name, at: ps))
             }
         }
         for b in p.bridges {
-            if let m = b.mtu { _ = checkMTURange(m, of: NodeInterface.bridge(b.decl.name, ovs: false).description) }
+            if let m = b.mtu { _ = checkMTURange(m, of: MTUInterface(.bridge, b.decl.name)) }
             checkBridgeMTU(b)
         }
         checkMTUNicAddressing()
