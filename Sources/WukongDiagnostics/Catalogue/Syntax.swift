@@ -277,6 +277,11 @@ public enum ExpressionChain: Sendable {
 extension Diagnostic {
     // MARK: lexer
 
+    /// How the lexer words a malformed literal: "invalid WHAT `TEXT`", then ": WHY" when given.
+    private static func invalid(_ what: String, _ text: String, _ why: String? = nil) -> String {
+        "invalid \(what) `\(text)`" + (why.map { ": " + $0 } ?? "")
+    }
+
     public static func unterminatedBlockComment(at span: Span) -> Diagnostic {
         Diagnostic(.unterminatedComment, "unterminated block comment", at: span,
                    help: "close it with `*/` (block comments nest: every `/*` needs its own `*/`)")
@@ -310,12 +315,12 @@ extension Diagnostic {
     }
 
     public static func invalidName(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", at: span,
+        Diagnostic(.invalidIdentifier, invalid("name", text, "names are ASCII letters, digits, `_` and `-`"), at: span,
                    help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
     }
 
     public static func numberTrailingUnderscore(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", at: span,
+        Diagnostic(.invalidNumber, invalid("number", text, "`_` may only stand between digits"), at: span,
                    help: "remove the trailing `_`")
     }
 
@@ -326,7 +331,7 @@ extension Diagnostic {
     }
 
     public static func invalidHexLiteral(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidNumber, "invalid hexadecimal literal `\(text)`", at: span,
+        Diagnostic(.invalidNumber, invalid("hexadecimal literal", text), at: span,
                    help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
     }
 
@@ -351,30 +356,30 @@ extension Diagnostic {
     }
 
     public static func invalidPrefixLength(_ prefix: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidPrefix, "invalid prefix length `/\(prefix)`: an IPv4 prefix is 0–32", at: span,
+        Diagnostic(.invalidPrefix, invalid("prefix length", "/" + prefix, "an IPv4 prefix is 0–32"), at: span,
                    help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
     }
 
     /// `corrected`: the address without leading zeros, offered as a fix-it when that is the only problem.
     public static func invalidIPv4(_ text: String, _ problem: IPv4LiteralProblem, corrected: String? = nil,
                                    at span: Span) -> Diagnostic {
-        let message: String
+        let why: String?
         var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
         switch problem {
-        case .trailingText: message = "invalid IPv4 address `\(text)`"
+        case .trailingText: why = nil
         case .octetCount(let n):
-            message = "invalid IPv4 address `\(text)`: expected four octets, found \(n)"
+            why = "expected four octets, found \(n)"
             if n == 2 { help = "numbers have no fraction; " + help }
-        case .underscore: message = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"
-        case .leadingZero(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
-        case .outOfRange(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"
+        case .underscore: why = "`_` is not allowed in an octet"
+        case .leadingZero(let o): why = "octet `\(o)` has a leading zero"
+        case .outOfRange(let o): why = "octet `\(o)` is out of range 0–255"
         }
         var fixIts: [FixIt] = []
         if let corrected {
             help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
             fixIts = [FixIt(replace: span, with: corrected)]
         }
-        return Diagnostic(.invalidIPv4, message, at: span, help: help, fixIts: fixIts)
+        return Diagnostic(.invalidIPv4, invalid("IPv4 address", text, why), at: span, help: help, fixIts: fixIts)
     }
 
     /// `interpolation`: the line ended inside a `${…}` of the string.
@@ -396,12 +401,12 @@ extension Diagnostic {
     }
 
     public static func invalidUnicodeEscape(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidEscape, "invalid unicode escape `\(text)`", at: span,
+        Diagnostic(.invalidEscape, invalid("unicode escape", text), at: span,
                    help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
     }
 
     public static func invalidEscape(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidEscape, "invalid escape sequence `\(text)`", at: span,
+        Diagnostic(.invalidEscape, invalid("escape sequence", text), at: span,
                    help: text == "\\$" ? "write `$${` for a literal `${`; a lone `$` needs no escape"
                        : "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash")
     }
@@ -435,6 +440,9 @@ extension Diagnostic {
 
     // MARK: parser
 
+    /// The help of an expression nested too deeply.
+    private static let splitWithLet = "split the expression into smaller ones with `let`"
+
     /// E0110 `expected X, found Y`: the parser names what it expected and what stands there instead.
     public static func expected(_ expectation: ParserExpectation, found: FoundToken, at span: Span) -> Diagnostic {
         Diagnostic(.unexpectedToken, "expected \(expectation.description), found \(found.description)", at: span,
@@ -443,7 +451,7 @@ extension Diagnostic {
 
     public static func nestingTooDeep(limit: Int, at span: Span) -> Diagnostic {
         Diagnostic(.nestingTooDeep, "nesting too deep (more than \(limit) levels)", at: span,
-                   help: "split the expression into smaller ones with `let`")
+                   help: splitWithLet)
     }
 
     /// `value`: the chain is an `if` expression (not an `if` statement).
@@ -460,7 +468,7 @@ extension Diagnostic {
         case .memberAccessesOrCalls: what = "member accesses or calls"
         }
         return Diagnostic(.nestingTooDeep, "expression too deeply nested (more than \(limit) \(what))", at: span,
-                          help: "split the expression into smaller ones with `let`")
+                          help: splitWithLet)
     }
 
     public static func interpolatedRecordKey(at span: Span) -> Diagnostic {
