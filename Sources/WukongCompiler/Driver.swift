@@ -50,7 +50,7 @@ public enum DriverError: Error, CustomStringConvertible {
     public var description: String { switch self { case .io(let m): return m } }
 }
 
-/// The one pipeline shared by the CLI and (later) the language server:
+/// The one pipeline shared by the CLI and the language server (`WukongLanguageServer`):
 /// source → tokens → AST → checked program → IR. Nothing here prints.
 public enum Driver {
     public static let maxErrors = 100
@@ -206,8 +206,7 @@ public enum Driver {
             out.append(d)
         }
         if dropped > 0 {
-            out.append(Diagnostic(.tooManyErrors, "\(dropped) more error\(dropped == 1 ? "" : "s") not shown", at: last,
-                                  help: "fix the errors above and run again"))
+            out.append(.tooManyErrors(dropped: dropped, at: last))
         }
         return out
     }

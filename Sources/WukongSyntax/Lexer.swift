@@ -564,17 +564,7 @@ struct LexerImpl {
                     seg.appendLiteral(0x24, 0x7B); i += 3
                 } else if at(i + 1) == 0x7B {
                     flush(&seg, end: i, force: false)
-                    switch lexInterpolation(stopAtNewline: true) {
-                    case .closed:
-                        seg = TextSegment(start: i, source: b)
-                    case .aborted:
-                        emit(.stringEnd, i, i, synthetic: true)
-                        return
-                    case .newline, .endOfFile:
-                        report(.unterminatedString(inInterpolation: true, at: span(s, s + 1)))
-                        emit(.stringEnd, i, i, synthetic: true)
-                        return
-                    }
+                    if !lexInterpolationInString(&seg, startingAt: s, multiline: false) { return }
                 } else {
                     seg.appendSource(i, i + 1); i += 1
                 }
@@ -602,6 +592,29 @@ struct LexerImpl {
         let r = lexCode(inInterpolation: true, stopAtNewline: stopAtNewline)
         if r != .closed { emit(.interpolationEnd, i, i, synthetic: true) }
         return r
+    }
+
+    /// At `${` in the string starting at `s`, its text so far flushed. True when the
+    /// interpolation closed and the string goes on in a new `seg`; otherwise the string has been
+    /// ended (with a synthetic token), and reported when its line or the file ended inside the
+    /// interpolation.
+    private mutating func lexInterpolationInString(_ seg: inout TextSegment, startingAt s: Int, multiline: Bool) -> Bool {
+        switch lexInterpolation(stopAtNewline: !multiline) {
+        case .closed:
+            seg = TextSegment(start: i, source: b)
+            return true
+        case .aborted:
+            break
+        case .newline, .endOfFile:
+            if multiline {
+                endSwallowed = true
+                report(.unterminatedMultilineString(inInterpolation: true, at: span(s, s + 3)))
+            } else {
+                report(.unterminatedString(inInterpolation: true, at: span(s, s + 1)))
+            }
+        }
+        emit(.stringEnd, i, i, synthetic: true)
+        return false
     }
 
     private mutating func lexEscape(_ seg: inout TextSegment) {
@@ -768,18 +781,7 @@ struct LexerImpl {
                     flush(&seg, end: i, force: lineTokenPending)
                     lineTokenPending = false
                     lastNewline = nil
-                    switch lexInterpolation(stopAtNewline: false) {
-                    case .closed:
-                        seg = TextSegment(start: i, source: b)
-                    case .aborted:
-                        emit(.stringEnd, i, i, synthetic: true)
-                        return
-                    case .newline, .endOfFile:
-                        endSwallowed = true
-                        report(.unterminatedMultilineString(inInterpolation: true, at: span(s, s + 3)))
-                        emit(.stringEnd, i, i, synthetic: true)
-                        return
-                    }
+                    if !lexInterpolationInString(&seg, startingAt: s, multiline: true) { return }
                 } else {
                     seg.appendSource(i, i + 1); i += 1
                 }

@@ -77,19 +77,16 @@ struct ParserImpl {
 
     // MARK: Diagnostics
 
-    /// How the current token reads in "found …".
-    func describeCurrent(sameLine: Bool = true) -> String {
+    /// What the current token is, for "found …".
+    func describeCurrent(sameLine: Bool = true) -> FoundToken {
         let t = cur
-        if t.kind == .endOfFile { return "end of file" }
-        if sameLine && atLineBreak { return "end of line" }
+        if t.kind == .endOfFile { return .endOfFile }
+        if sameLine && atLineBreak { return .endOfLine }
         switch t.kind {
-        case .stringStart: return t.payload == 1 ? "multi-line string" : "string literal"
-        case .stringEnd, .stringText: return "end of string"
-        case .interpolationEnd: return "`}`"
-        default:
-            var s = text(t)
-            if s.unicodeScalars.count > 40 { s = String(s.unicodeScalars.prefix(40)) + "…" }
-            return "`\(s)`"
+        case .stringStart: return t.payload == 1 ? .multilineString : .stringLiteral
+        case .stringEnd, .stringText: return .endOfString
+        case .interpolationEnd: return .token("}")
+        default: return .token(text(t))
         }
     }
 
@@ -102,13 +99,11 @@ struct ParserImpl {
     /// Reports E0110 "expected X, found Y" at the current token, unless the current token is the
     /// lexer's (already reported) or its line already has an error.
     /// `sameLine`: the construct wants more on this line, so a line break reads "found end of line".
-    mutating func expected(_ what: String, help: String? = nil, notes: [DiagnosticNote] = [], sameLine: Bool = true,
-                           fixIts: [FixIt] = []) {
+    mutating func expected(_ expectation: ParserExpectation, sameLine: Bool = true) {
         let t = cur
         if t.kind == .invalid || t.kind == .badLiteral || t.isSynthetic { return }
         if t.kind == .endOfFile && lexed.endSwallowed { return }
-        report(.expected(what, found: describeCurrent(sameLine: sameLine), at: foundSpan(sameLine: sameLine),
-                         help: help, notes: notes, fixIts: fixIts))
+        report(.expected(expectation, found: describeCurrent(sameLine: sameLine), at: foundSpan(sameLine: sameLine)))
     }
 
     mutating func report(_ d: Diagnostic) {
@@ -175,7 +170,7 @@ struct ParserImpl {
             if at == .endOfFile { break }
             if at.isCloser {
                 if !topLevel && at == .rBrace { break }
-                expected(topLevel ? "a declaration" : "an attribute or declaration", sameLine: false)
+                expected(topLevel ? .declaration : .attributeOrDeclaration, sameLine: false)
                 advance()
                 continue
             }
@@ -193,8 +188,7 @@ struct ParserImpl {
             let isError: Bool
             if case .error = item.kind { isError = true } else { isError = false }
             if !isError {
-                expected("a newline or `,` after \(itemDescription(item))",
-                         help: "put each attribute or declaration on its own line, or separate them with `,`")
+                expected(.separator(after: separatedItem(item)))
             }
             if pos > before && startsItem() { continue }
             skipConstruct(itemLevel: true)
@@ -203,11 +197,11 @@ struct ParserImpl {
         return Array(itemStack[base...])
     }
 
-    func itemDescription(_ item: Item) -> String {
+    func separatedItem(_ item: Item) -> ParserExpectation.Item {
         switch item.kind {
-        case .attribute(let name, _): return "attribute `\(name.name)`"
-        case .resource(let r): return "`\(r.kind.rawValue)` declaration"
-        default: return "this item"
+        case .attribute(let name, _): return .attribute(name.name)
+        case .resource(let r): return .declaration(keyword: r.kind.rawValue)
+        default: return .other
         }
     }
 
@@ -216,7 +210,7 @@ struct ParserImpl {
         if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign {
             let name = advanceIdentifier()
             advance()
-            let value = parseValue(after: name.name)
+            let value = parseValue(missing: .valueAfter(name.name))
             return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
         }
         if let kind = t.kind.resourceKind { return parseResource(kind) }
@@ -237,7 +231,7 @@ struct ParserImpl {
             advance()
             return Item(.error, span: span(t))
         default:
-            expected("a declaration or attribute", sameLine: false)
+            expected(.declarationOrAttribute, sameLine: false)
             return Item(.error, span: foundSpan(sameLine: false))
         }
     }
@@ -252,22 +246,20 @@ struct ParserImpl {
         let sameLine = !next.newlineBefore
         if sameLine && next.kind == .colon {
             // `cpu: 2` (YAML habit): report, then read it as `cpu = 2`
-            expected("`=` after `\(name)`", help: "attributes are written `\(name) = value`, not `\(name): value`",
-                     fixIts: [FixIt(replace: span(next), with: " =")])
+            expected(.equalsNotColonAfterAttribute(name, colon: span(next)))
             advance()
             let value = parseExpr()
             let id = Identifier(name, span: span(t))
             return Item(.attribute(name: id, value: value), span: id.span.to(value.span))
         }
-        var help = "an attribute is written `\(name) = value`"
-        var keywordTypo = false
-        if sameLine && (next.kind == .identifier || next.kind == .stringStart),
-           let s = Suggest.didYouMean(name, among: ResourceKind.allCases.map(\.rawValue) + ["let", "fn", "for", "import", "assert"]) {
-            help = "`\(name)` is not a declaration keyword; \(s)"
-            keywordTypo = true
+        let keywords = ResourceKind.allCases.map(\.rawValue) + ["let", "fn", "for", "import", "assert"]
+        let keywordTypo = sameLine && (next.kind == .identifier || next.kind == .stringStart)
+            && !Suggest.similar(to: name, among: keywords).isEmpty
+        if keywordTypo {
+            expected(.equalsAfterMisspelledKeyword(name, keywords: keywords))
+        } else {
+            expected(.equalsAfterAttribute(name, insertAt: span(t.endOffset, t.endOffset)))
         }
-        let insertEquals = keywordTypo ? [] : [FixIt(replace: span(t.endOffset, t.endOffset), with: " =")]
-        expected("`=` after `\(name)`", help: help, fixIts: insertEquals)
         guard sameLine, !keywordTypo, next.kind != .identifier, next.kind != .lBrace, startsExpression(next.kind) else {
             return Item(.error, span: span(t))
         }
@@ -278,10 +270,10 @@ struct ParserImpl {
 
     /// The value after `name =`. A newline after `=` is insignificant, except when the next
     /// line plainly starts another item (`cpu =` then `memory = 4Gi`): then the value is
-    /// missing, reported here, and the next line is left alone.
-    mutating func parseValue(after name: String) -> Expr {
+    /// missing, reported here as `missing`, and the next line is left alone.
+    mutating func parseValue(missing: ParserExpectation) -> Expr {
         if cur.newlineBefore && newlinesSignificant && (startsItem() || at == .rBrace) {
-            expected("a value after `\(name) =`")
+            expected(missing)
             return Expr(.error, span: span(previousEnd, previousEnd))
         }
         return parseExpr()
@@ -309,11 +301,10 @@ struct ParserImpl {
             break
         default:
             if cur.kind.isKeyword && cur.kind != .kwOn && !atLineBreak {
-                let word = text(cur)
-                expected("a name after `\(kind.rawValue)`", help: "`\(word)` is a reserved word; choose another name")
+                expected(.name(afterDeclarationKeyword: kind.rawValue, reservedWord: text(cur)))
                 let id = advanceIdentifier(); name = .identifier(id); end = id.span
             } else {
-                expected("a name after `\(kind.rawValue)`", help: "write `\(kind.rawValue) NAME { … }`")
+                expected(.name(afterDeclarationKeyword: kind.rawValue, reservedWord: nil))
                 // Only a topology may be nameless (AST contract): read the rest for its syntax
                 // errors, then drop the declaration so nothing downstream reports on it.
                 if at == .kwOn { advance(); end = parseExpr().span }
@@ -346,14 +337,14 @@ struct ParserImpl {
         if at == .rBrace {
             endOffset = advance().endOffset
         } else {
-            expected("`}` to close the block", notes: [DiagnosticNote("block opened here", at: span(open))])
+            expected(.blockEnd(openedAt: span(open)))
         }
         newlinesSignificant = saved
         return Block(items: items, span: span(open.startOffset, max(endOffset, open.endOffset)))
     }
 
     /// A name token: an identifier, or (where keywords are allowed) a keyword.
-    mutating func expectName(_ what: String, allowKeyword: Bool = false) -> Identifier? {
+    mutating func expectName(_ what: ParserExpectation, allowKeyword: Bool = false) -> Identifier? {
         if at == .identifier || (allowKeyword && at.isKeyword), !atLineBreak { return advanceIdentifier() }
         expected(what)
         return nil
@@ -362,13 +353,13 @@ struct ParserImpl {
     mutating func parseImport() -> Item {
         let kw = advance()
         var path: [Identifier] = []
-        guard let first = expectName("a module path after `import`", allowKeyword: true) else {
+        guard let first = expectName(.modulePath, allowKeyword: true) else {
             return Item(.error, span: span(kw))
         }
         path.append(first)
         while at == .dot && !atLineBreak {
             advance()
-            guard let next = expectName("a module name after `.`", allowKeyword: true) else {
+            guard let next = expectName(.moduleName, allowKeyword: true) else {
                 return Item(.error, span: span(kw).to(path.last!.span))
             }
             path.append(next)
@@ -376,7 +367,7 @@ struct ParserImpl {
         var alias: Identifier? = nil
         if at == .identifier && !atLineBreak && text(cur) == "as" {
             advance()
-            guard let a = expectName("a name after `as`") else { return Item(.error, span: span(kw).to(path.last!.span)) }
+            guard let a = expectName(.aliasName) else { return Item(.error, span: span(kw).to(path.last!.span)) }
             alias = a
         }
         return Item(.importDecl(path: path, alias: alias), span: span(kw).to(alias?.span ?? path.last!.span))
@@ -384,26 +375,25 @@ struct ParserImpl {
 
     mutating func parseLet() -> Item {
         let kw = advance()
-        guard let name = expectName("a name after `let`") else { return Item(.error, span: span(kw)) }
+        guard let name = expectName(.letName) else { return Item(.error, span: span(kw)) }
         var type: TypeExpr? = nil
         if at == .colon { advance(); type = parseType() }
         if at == .assign {
             advance()
         } else {
-            expected("`=` after `let \(name.name)`", help: "write `let \(name.name) = value`",
-                     fixIts: [FixIt(replace: span(name.span.endOffset, name.span.endOffset), with: " =")])
+            expected(.equalsAfterLet(name.name, insertAt: span(name.span.endOffset, name.span.endOffset)))
             // `let b 2`: parse the value anyway, so later uses of `b` do not cascade
             guard !atLineBreak, at != .lBrace, startsExpression(at) else { return Item(.error, span: span(kw).to(name.span)) }
         }
-        let value = parseValue(after: "let \(name.name)")
+        let value = parseValue(missing: .valueAfterLet(name.name))
         return Item(.letDecl(name: name, type: type, value: value), span: span(kw).to(value.span))
     }
 
     mutating func parseFn() -> Item {
         let kw = advance()
-        guard let name = expectName("a function name after `fn`") else { return Item(.error, span: span(kw)) }
+        guard let name = expectName(.functionName) else { return Item(.error, span: span(kw)) }
         guard at == .lParen else {
-            expected("`(` after `fn \(name.name)`", help: "write `fn \(name.name)(p: Type) -> Type = expression`")
+            expected(.parameterList(function: name.name))
             return Item(.error, span: span(kw).to(name.span))
         }
         let saved = newlinesSignificant
@@ -413,27 +403,27 @@ struct ParserImpl {
         while at != .rParen {
             if at == .endOfFile || at.isCloser { break }
             let before = pos
-            if let pName = expectName("a parameter name") {
+            if let pName = expectName(.parameterName) {
                 if at == .colon {
                     advance()
                     params.append(Parameter(name: pName, type: parseType()))
                 } else {
-                    expected("`:` and a type after parameter `\(pName.name)`", help: "parameters are written `name: Type`")
+                    expected(.parameterType(parameter: pName.name))
                     params.append(Parameter(name: pName, type: TypeExpr(.error, span: pName.span)))
                 }
             }
             if at == .comma { advance(); continue }
             if at == .rParen { break }
-            expected("`,` or `)` in the parameter list")
+            expected(.parameterSeparator)
             skipConstruct()
             if at == .comma { advance() } else if pos == before { advance() }
         }
-        if at == .rParen { advance() } else { expected("`)` to close the parameter list") }
+        if at == .rParen { advance() } else { expected(.parameterListEnd) }
         newlinesSignificant = saved
         var returnType: TypeExpr? = nil
         if at == .arrow { advance(); returnType = parseType() }
         guard at == .assign else {
-            expected("`=` and the function body", help: "a function is `fn \(name.name)(…) -> Type = expression`")
+            expected(.functionBody(function: name.name))
             return Item(.error, span: span(kw).to(name.span))
         }
         advance()
@@ -460,15 +450,15 @@ struct ParserImpl {
 
     mutating func parseFor() -> Item {
         let kw = advance()
-        guard let variable = expectName("a loop variable after `for`") else { return Item(.error, span: span(kw)) }
+        guard let variable = expectName(.loopVariable) else { return Item(.error, span: span(kw)) }
         guard at == .kwIn else {
-            expected("`in` after `for \(variable.name)`", help: "write `for \(variable.name) in list { … }`")
+            expected(.in(afterLoopVariable: variable.name))
             return Item(.error, span: span(kw).to(variable.span))
         }
         advance()
         let seq = parseExpr()
         guard at == .lBrace else {
-            expected("`{` to start the loop body")
+            expected(.loopBody)
             return Item(.error, span: span(kw).to(seq.span))
         }
         let body = parseBlock()
@@ -483,7 +473,7 @@ struct ParserImpl {
             let kw = advance()
             let cond = parseExpr()
             guard at == .lBrace else {
-                expected("`{` after the `if` condition", help: at == .assign ? "compare with `==`; `=` sets an attribute" : nil)
+                expected(.ifBody(afterAssign: at == .assign))
                 clauses.append((span(kw), cond, Block(items: [], span: span(previousEnd, previousEnd))))
                 break
             }
@@ -498,7 +488,7 @@ struct ParserImpl {
                 }
                 continue
             }
-            guard at == .lBrace else { expected("`{` or `if` after `else`"); break }
+            guard at == .lBrace else { expected(.elseBody); break }
             finalElse = parseBlock()
             break
         }
@@ -547,7 +537,7 @@ struct ParserImpl {
             newlinesSignificant = false
             let inner = parseType()
             var end = inner.span.endOffset
-            if at == .rBracket { end = advance().endOffset } else { expected("`]` to close the list type") }
+            if at == .rBracket { end = advance().endOffset } else { expected(.listTypeEnd) }
             newlinesSignificant = saved
             return TypeExpr(.list(inner), span: span(open.startOffset, end))
         case .lBrace:
@@ -568,22 +558,22 @@ struct ParserImpl {
                         advance()
                         fields.append((name, parseType()))
                     } else {
-                        expected("`:` after field `\(name.name)`", help: "record types are written `{name: Type}`")
+                        expected(.fieldType(field: name.name))
                     }
                 } else {
-                    expected("a field name")
+                    expected(.fieldName)
                 }
                 if pos > before && (at == .comma || at == .rBrace || cur.newlineBefore) { continue }
-                if pos > before { expected("`,` or `}` in the record type") }
+                if pos > before { expected(.recordTypeSeparator) }
                 skipConstruct()
                 if pos == before { advance() }
             }
             var end = previousEnd
-            if at == .rBrace { end = advance().endOffset } else { expected("`}` to close the record type") }
+            if at == .rBrace { end = advance().endOffset } else { expected(.recordTypeEnd) }
             newlinesSignificant = saved
             return TypeExpr(.record(fields), span: span(open.startOffset, end))
         default:
-            expected("a type", help: "types are names (`Int`, `IP`, `Bridge`), lists `[T]` and records `{a: T}`")
+            expected(.type)
             return TypeExpr(.error, span: foundSpan())
         }
     }
@@ -625,8 +615,8 @@ struct ParserImpl {
 
     /// E0112 for an over-long chain of operators, calls or prefix operators; skips the rest.
     @inline(never)
-    mutating func chainTooDeep(_ what: String, from start: Span) -> Expr {
-        report(.expressionTooDeep(limit: Parser.maxNesting, of: what, at: span(cur)))
+    mutating func chainTooDeep(_ chain: ExpressionChain, from start: Span) -> Expr {
+        report(.expressionTooDeep(limit: Parser.maxNesting, of: chain, at: span(cur)))
         while at == .minus || at == .bang { advance() }
         skipConstruct()
         suppressUntil = previousEnd
@@ -638,7 +628,7 @@ struct ParserImpl {
         var chain = 0
         while let (op, prec) = ParserImpl.binaryOperator(at), prec >= minPrecedence, !atLineBreak {
             chain += 1
-            if depth + chain > Parser.maxNesting { return chainTooDeep("operators in a chain", from: lhs.span) }
+            if depth + chain > Parser.maxNesting { return chainTooDeep(.binaryOperators, from: lhs.span) }
             advance()
             let rhs = parseBinary(minPrecedence: prec + 1)
             lhs = makeBinary(op, lhs, rhs)
@@ -656,7 +646,7 @@ struct ParserImpl {
         var ops: [Token] = []
         while at == .minus || at == .bang {
             ops.append(advance())
-            if depth + ops.count > Parser.maxNesting { return chainTooDeep("prefix operators", from: span(ops[0])) }
+            if depth + ops.count > Parser.maxNesting { return chainTooDeep(.prefixOperators, from: span(ops[0])) }
         }
         let operand = parsePostfix()
         return applyUnary(ops, operand)
@@ -674,7 +664,7 @@ struct ParserImpl {
         var chain = 0
         while (at == .dot || at == .lParen) && !atLineBreak {
             chain += 1
-            if depth + chain > Parser.maxNesting { return chainTooDeep("member accesses or calls", from: e.span) }
+            if depth + chain > Parser.maxNesting { return chainTooDeep(.memberAccessesOrCalls, from: e.span) }
             if at == .dot {
                 guard let m = parseMember(e) else { return Expr(.error, span: e.span.to(span(previousEnd, previousEnd))) }
                 e = m
@@ -690,7 +680,7 @@ struct ParserImpl {
     mutating func parseMember(_ base: Expr) -> Expr? {
         advance()
         guard (at == .identifier || at.isKeyword) && !atLineBreak else {
-            expected("a member name after `.`")
+            expected(.memberName)
             return nil
         }
         let name = advanceIdentifier()
@@ -724,12 +714,12 @@ struct ParserImpl {
     mutating func unclosed(_ open: Token) {
         let o = text(open)
         let c = o == "(" ? ")" : o == "[" ? "]" : "}"
-        expected("`\(c)`", notes: [DiagnosticNote("`\(o)` opened here", at: span(open))])
+        expected(.closer(c, opener: o, openedAt: span(open)))
     }
 
     @inline(never)
     mutating func listSeparatorMissing(closer: TokenKind, before: Int) {
-        expected("`,` or `\(closer.spelling ?? "")`", help: "separate the elements with `,`")
+        expected(.listSeparator(closer: closer.spelling ?? ""))
         skipConstruct()
         if at == .comma { advance() } else if pos == before { advance() }
     }
@@ -766,11 +756,7 @@ struct ParserImpl {
         case .kwPod: advance(); return Expr(.keyword(.pod), span: sp)
         case .identifier: advance(); return Expr(.name(Identifier(text(t), span: sp)), span: sp)
         default:
-            var help: String? = nil
-            if t.kind.isKeyword && !atLineBreak {
-                help = "`\(text(t))` is a reserved word and cannot be used as a value"
-            }
-            expected("an expression", help: help)
+            expected(.expression(reservedWord: t.kind.isKeyword && !atLineBreak ? text(t) : nil))
             return Expr(.error, span: foundSpan())
         }
     }
@@ -819,7 +805,7 @@ struct ParserImpl {
 
     @inline(never)
     mutating func recordSeparatorMissing(before: Int) {
-        if pos > before { expected("`,`, a newline or `}` after the record field") }
+        if pos > before { expected(.recordFieldSeparator) }
         skipConstruct()
         if pos == before { advance() }
     }
@@ -839,7 +825,7 @@ struct ParserImpl {
         } else if t.kind == .stringStart {
             (key, keySpan) = parseQuotedKey()
         } else {
-            expected("a record field `key = value`")
+            expected(.recordField)
             return nil
         }
         if at == .colon && !atLineBreak {
@@ -848,7 +834,7 @@ struct ParserImpl {
             recordKeyWithoutValue(key); return nil
         }
         advance()
-        let value = parseValue(after: key)
+        let value = parseValue(missing: .valueAfter(key))
         return RecordEntry(.field(key: key, keySpan: keySpan, value: value), span: keySpan.to(value.span))
     }
 
@@ -863,13 +849,12 @@ struct ParserImpl {
     /// `{ key: value }` (JSON/YAML habit): reported; the `:` is then read as `=`.
     @inline(never)
     mutating func recordKeyWithColon(_ key: String) {
-        expected("`=` after record key `\(key)`", help: "record fields are written `key = value`, not `key: value`",
-                 fixIts: [FixIt(replace: span(cur), with: " =")])
+        expected(.equalsNotColonAfterRecordKey(key, colon: span(cur)))
     }
 
     @inline(never)
     mutating func recordKeyWithoutValue(_ key: String) {
-        expected("`=` after record key `\(key)`", help: "record fields are written `key = value`")
+        expected(.equalsAfterRecordKey(key))
     }
 
     /// `if c { a } else if d { b } else { c }` as a value; built without recursion.
@@ -894,7 +879,7 @@ struct ParserImpl {
                 }
                 otherwise = parseBranch()
             } else {
-                expected("`else`", help: "an `if` that gives a value needs an `else` branch")
+                expected(.else)
                 otherwise = Expr(.error, span: span(previousEnd, previousEnd))
             }
             break
@@ -909,8 +894,7 @@ struct ParserImpl {
     /// `{ expr }` of a conditional expression.
     mutating func parseBranch() -> Expr {
         guard at == .lBrace else {
-            expected("`{`", help: at == .assign ? "compare with `==`; `=` sets an attribute"
-                                                : "each branch of an `if` is written `{ value }`")
+            expected(.branch(afterAssign: at == .assign))
             return Expr(.error, span: foundSpan())
         }
         let open = advance()
@@ -919,8 +903,7 @@ struct ParserImpl {
         defer { newlinesSignificant = saved }
         let e = parseExpr()
         if at == .rBrace { advance() } else {
-            expected("`}` to close the branch", help: "each branch of an `if` value is a single expression",
-                     notes: [DiagnosticNote("`{` opened here", at: span(open))])
+            expected(.branchEnd(openedAt: span(open)))
             skipConstruct()
             if at == .rBrace { advance() }
         }
@@ -949,7 +932,7 @@ struct ParserImpl {
                 if at == .interpolationEnd {
                     advance()
                 } else {
-                    expected("`}` to close the interpolation")
+                    expected(.interpolationEnd)
                     skipToInterpolationEnd()
                 }
             case .stringEnd:

@@ -49,8 +49,238 @@ public enum IPv4LiteralProblem: Sendable, Equatable {
     case outOfRange(octet: String)
 }
 
+/// What the parser expected where it reported E0110 (`expected …, found …`). The parser names the
+/// place in the grammar; the description, help, notes and fix-its are worded here. Names are
+/// passed as written in the source.
+public enum ParserExpectation: Sendable, Equatable {
+    // Items.
+    /// At a stray closer at the top level.
+    case declaration
+    /// At a stray closer inside a block.
+    case attributeOrDeclaration
+    /// At a token that starts no item.
+    case declarationOrAttribute
+    /// Two items on one line.
+    case separator(after: Item)
+    /// `name: value` (YAML habit); the fix-it replaces the `:` at `colon`.
+    case equalsNotColonAfterAttribute(String, colon: Span)
+    /// `name value`; the fix-it inserts ` =` at `insertAt`.
+    case equalsAfterAttribute(String, insertAt: Span)
+    /// `vn web { }`: a name that resembles one of `keywords`, followed by a name or string.
+    case equalsAfterMisspelledKeyword(String, keywords: [String])
+    /// `name =` (an attribute or a record key) and nothing more on the line.
+    case valueAfter(String)
+    case valueAfterLet(String)
+    /// `vm { }`; `reservedWord`: the keyword written where the name goes.
+    case name(afterDeclarationKeyword: String, reservedWord: String?)
+    case blockEnd(openedAt: Span)
+    case modulePath
+    case moduleName
+    case aliasName
+    case letName
+    case functionName
+    case parameterName
+    case loopVariable
+    /// `let x 2`; the fix-it inserts ` =` at `insertAt`.
+    case equalsAfterLet(String, insertAt: Span)
+    case parameterList(function: String)
+    case parameterType(parameter: String)
+    case parameterSeparator
+    case parameterListEnd
+    case functionBody(function: String)
+    case `in`(afterLoopVariable: String)
+    case loopBody
+    /// `afterAssign`: the condition was followed by `=` (an assignment meant as a comparison).
+    case ifBody(afterAssign: Bool)
+    case elseBody
+
+    // Types.
+    case fieldType(field: String)
+    case fieldName
+    case recordTypeSeparator
+    case recordTypeEnd
+    case listTypeEnd
+    case type
+
+    // Expressions.
+    case memberName
+    /// `closer` and `opener` as written: `)` for a `(` at `openedAt`.
+    case closer(String, opener: String, openedAt: Span)
+    case listSeparator(closer: String)
+    /// `reservedWord`: the keyword written where the value goes.
+    case expression(reservedWord: String?)
+    case recordFieldSeparator
+    case recordField
+    /// `{ key: value }` (JSON/YAML habit); the fix-it replaces the `:` at `colon`.
+    case equalsNotColonAfterRecordKey(String, colon: Span)
+    case equalsAfterRecordKey(String)
+    case `else`
+    /// The `{` of an `if` value's branch; `afterAssign` as for `ifBody`.
+    case branch(afterAssign: Bool)
+    case branchEnd(openedAt: Span)
+    case interpolationEnd
+
+    /// The item a separator is missing after.
+    public enum Item: Sendable, Equatable {
+        case attribute(String)
+        /// A resource declaration, by its keyword.
+        case declaration(keyword: String)
+        case other
+    }
+
+    /// The "expected …" part of the message.
+    var description: String {
+        switch self {
+        case .declaration: return "a declaration"
+        case .attributeOrDeclaration: return "an attribute or declaration"
+        case .declarationOrAttribute: return "a declaration or attribute"
+        case .separator(after: .attribute(let name)): return "a newline or `,` after attribute `\(name)`"
+        case .separator(after: .declaration(let keyword)): return "a newline or `,` after `\(keyword)` declaration"
+        case .separator(after: .other): return "a newline or `,` after this item"
+        case .equalsNotColonAfterAttribute(let name, _), .equalsAfterAttribute(let name, _),
+             .equalsAfterMisspelledKeyword(let name, _):
+            return "`=` after `\(name)`"
+        case .valueAfter(let name): return "a value after `\(name) =`"
+        case .valueAfterLet(let name): return "a value after `let \(name) =`"
+        case .name(afterDeclarationKeyword: let keyword, _): return "a name after `\(keyword)`"
+        case .blockEnd: return "`}` to close the block"
+        case .modulePath: return "a module path after `import`"
+        case .moduleName: return "a module name after `.`"
+        case .aliasName: return "a name after `as`"
+        case .letName: return "a name after `let`"
+        case .functionName: return "a function name after `fn`"
+        case .parameterName: return "a parameter name"
+        case .loopVariable: return "a loop variable after `for`"
+        case .equalsAfterLet(let name, _): return "`=` after `let \(name)`"
+        case .parameterList(let function): return "`(` after `fn \(function)`"
+        case .parameterType(let parameter): return "`:` and a type after parameter `\(parameter)`"
+        case .parameterSeparator: return "`,` or `)` in the parameter list"
+        case .parameterListEnd: return "`)` to close the parameter list"
+        case .functionBody: return "`=` and the function body"
+        case .in(let variable): return "`in` after `for \(variable)`"
+        case .loopBody: return "`{` to start the loop body"
+        case .ifBody: return "`{` after the `if` condition"
+        case .elseBody: return "`{` or `if` after `else`"
+        case .fieldType(let field): return "`:` after field `\(field)`"
+        case .fieldName: return "a field name"
+        case .recordTypeSeparator: return "`,` or `}` in the record type"
+        case .recordTypeEnd: return "`}` to close the record type"
+        case .listTypeEnd: return "`]` to close the list type"
+        case .type: return "a type"
+        case .memberName: return "a member name after `.`"
+        case .closer(let closer, _, _): return "`\(closer)`"
+        case .listSeparator(let closer): return "`,` or `\(closer)`"
+        case .expression: return "an expression"
+        case .recordFieldSeparator: return "`,`, a newline or `}` after the record field"
+        case .recordField: return "a record field `key = value`"
+        case .equalsNotColonAfterRecordKey(let key, _), .equalsAfterRecordKey(let key):
+            return "`=` after record key `\(key)`"
+        case .else: return "`else`"
+        case .branch: return "`{`"
+        case .branchEnd: return "`}` to close the branch"
+        case .interpolationEnd: return "`}` to close the interpolation"
+        }
+    }
+
+    /// `if x = 1 { … }`: the help of both kinds of `if`.
+    static let comparisonNotAssignment = "compare with `==`; `=` sets an attribute"
+
+    var help: String? {
+        switch self {
+        case .separator: return "put each attribute or declaration on its own line, or separate them with `,`"
+        case .equalsNotColonAfterAttribute(let name, _): return "attributes are written `\(name) = value`, not `\(name): value`"
+        case .equalsAfterAttribute(let name, _): return "an attribute is written `\(name) = value`"
+        case .equalsAfterMisspelledKeyword(let name, let keywords):
+            return "`\(name)` is not a declaration keyword; " + (Suggest.didYouMean(name, among: keywords) ?? "")
+        case .name(_, reservedWord: let word?): return "`\(word)` is a reserved word; choose another name"
+        case .name(afterDeclarationKeyword: let keyword, reservedWord: nil): return "write `\(keyword) NAME { … }`"
+        case .equalsAfterLet(let name, _): return "write `let \(name) = value`"
+        case .parameterList(let function): return "write `fn \(function)(p: Type) -> Type = expression`"
+        case .parameterType: return "parameters are written `name: Type`"
+        case .functionBody(let function): return "a function is `fn \(function)(…) -> Type = expression`"
+        case .in(let variable): return "write `for \(variable) in list { … }`"
+        case .ifBody(let afterAssign): return afterAssign ? Self.comparisonNotAssignment : nil
+        case .fieldType: return "record types are written `{name: Type}`"
+        case .type: return "types are names (`Int`, `IP`, `Bridge`), lists `[T]` and records `{a: T}`"
+        case .listSeparator: return "separate the elements with `,`"
+        case .expression(reservedWord: let word?): return "`\(word)` is a reserved word and cannot be used as a value"
+        case .equalsNotColonAfterRecordKey: return "record fields are written `key = value`, not `key: value`"
+        case .equalsAfterRecordKey: return "record fields are written `key = value`"
+        case .else: return "an `if` that gives a value needs an `else` branch"
+        case .branch(let afterAssign):
+            return afterAssign ? Self.comparisonNotAssignment : "each branch of an `if` is written `{ value }`"
+        case .branchEnd: return "each branch of an `if` value is a single expression"
+        default: return nil
+        }
+    }
+
+    var notes: [DiagnosticNote] {
+        switch self {
+        case .blockEnd(let open): return [DiagnosticNote("block opened here", at: open)]
+        case .closer(_, let opener, let open): return [.opened(opener, at: open)]
+        case .branchEnd(let open): return [.opened("{", at: open)]
+        default: return []
+        }
+    }
+
+    var fixIts: [FixIt] {
+        switch self {
+        case .equalsNotColonAfterAttribute(_, let colon), .equalsNotColonAfterRecordKey(_, let colon):
+            return [FixIt(replace: colon, with: " =")]
+        case .equalsAfterAttribute(_, let insertAt), .equalsAfterLet(_, let insertAt):
+            return [FixIt(replace: insertAt, with: " =")]
+        default: return []
+        }
+    }
+}
+
+extension DiagnosticNote {
+    /// "`(` opened here" at the opening bracket of something left unclosed.
+    static func opened(_ opener: String, at span: Span) -> DiagnosticNote {
+        DiagnosticNote("`\(opener)` opened here", at: span)
+    }
+}
+
+/// How the token the parser found instead reads in "found …".
+public enum FoundToken: Sendable, Equatable {
+    case endOfFile
+    /// The construct wants more on this line.
+    case endOfLine
+    case multilineString
+    case stringLiteral
+    /// The end of a string (or of a piece of its text) where an expression should go on.
+    case endOfString
+    /// Any other token, as written (shortened to 40 characters).
+    case token(String)
+
+    var description: String {
+        switch self {
+        case .endOfFile: return "end of file"
+        case .endOfLine: return "end of line"
+        case .multilineString: return "multi-line string"
+        case .stringLiteral: return "string literal"
+        case .endOfString: return "end of string"
+        case .token(var text):
+            if text.unicodeScalars.count > 40 { text = String(text.unicodeScalars.prefix(40)) + "…" }
+            return "`\(text)`"
+        }
+    }
+}
+
+/// What an over-long chain in an expression (E0112) is made of.
+public enum ExpressionChain: Sendable {
+    case binaryOperators
+    case prefixOperators
+    case memberAccessesOrCalls
+}
+
 extension Diagnostic {
     // MARK: lexer
+
+    /// How the lexer words a malformed literal: "invalid WHAT `TEXT`", then ": WHY" when given.
+    private static func invalid(_ what: String, _ text: String, _ why: String? = nil) -> String {
+        "invalid \(what) `\(text)`" + (why.map { ": " + $0 } ?? "")
+    }
 
     public static func unterminatedBlockComment(at span: Span) -> Diagnostic {
         Diagnostic(.unterminatedComment, "unterminated block comment", at: span,
@@ -85,12 +315,12 @@ extension Diagnostic {
     }
 
     public static func invalidName(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidIdentifier, "invalid name `\(text)`: names are ASCII letters, digits, `_` and `-`", at: span,
+        Diagnostic(.invalidIdentifier, invalid("name", text, "names are ASCII letters, digits, `_` and `-`"), at: span,
                    help: "write names as [A-Za-z_][A-Za-z0-9_-]*; other text belongs in a string")
     }
 
     public static func numberTrailingUnderscore(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidNumber, "invalid number `\(text)`: `_` may only stand between digits", at: span,
+        Diagnostic(.invalidNumber, invalid("number", text, "`_` may only stand between digits"), at: span,
                    help: "remove the trailing `_`")
     }
 
@@ -101,7 +331,7 @@ extension Diagnostic {
     }
 
     public static func invalidHexLiteral(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidNumber, "invalid hexadecimal literal `\(text)`", at: span,
+        Diagnostic(.invalidNumber, invalid("hexadecimal literal", text), at: span,
                    help: "write `0x` followed by hexadecimal digits, e.g. `0x2a`")
     }
 
@@ -126,30 +356,30 @@ extension Diagnostic {
     }
 
     public static func invalidPrefixLength(_ prefix: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidPrefix, "invalid prefix length `/\(prefix)`: an IPv4 prefix is 0–32", at: span,
+        Diagnostic(.invalidPrefix, invalid("prefix length", "/" + prefix, "an IPv4 prefix is 0–32"), at: span,
                    help: "write the prefix as a number from 0 to 32 without leading zeros, e.g. `/24`")
     }
 
     /// `corrected`: the address without leading zeros, offered as a fix-it when that is the only problem.
     public static func invalidIPv4(_ text: String, _ problem: IPv4LiteralProblem, corrected: String? = nil,
                                    at span: Span) -> Diagnostic {
-        let message: String
+        let why: String?
         var help = "write four decimal octets 0–255 without leading zeros, e.g. `192.168.0.1`"
         switch problem {
-        case .trailingText: message = "invalid IPv4 address `\(text)`"
+        case .trailingText: why = nil
         case .octetCount(let n):
-            message = "invalid IPv4 address `\(text)`: expected four octets, found \(n)"
+            why = "expected four octets, found \(n)"
             if n == 2 { help = "numbers have no fraction; " + help }
-        case .underscore: message = "invalid IPv4 address `\(text)`: `_` is not allowed in an octet"
-        case .leadingZero(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` has a leading zero"
-        case .outOfRange(let o): message = "invalid IPv4 address `\(text)`: octet `\(o)` is out of range 0–255"
+        case .underscore: why = "`_` is not allowed in an octet"
+        case .leadingZero(let o): why = "octet `\(o)` has a leading zero"
+        case .outOfRange(let o): why = "octet `\(o)` is out of range 0–255"
         }
         var fixIts: [FixIt] = []
         if let corrected {
             help = "leading zeros are not allowed (other tools read them as octal); write `\(corrected)`"
             fixIts = [FixIt(replace: span, with: corrected)]
         }
-        return Diagnostic(.invalidIPv4, message, at: span, help: help, fixIts: fixIts)
+        return Diagnostic(.invalidIPv4, invalid("IPv4 address", text, why), at: span, help: help, fixIts: fixIts)
     }
 
     /// `interpolation`: the line ended inside a `${…}` of the string.
@@ -171,12 +401,12 @@ extension Diagnostic {
     }
 
     public static func invalidUnicodeEscape(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidEscape, "invalid unicode escape `\(text)`", at: span,
+        Diagnostic(.invalidEscape, invalid("unicode escape", text), at: span,
                    help: "write `\\u{` followed by 1–8 hexadecimal digits of a Unicode scalar and `}`, e.g. `\\u{1F600}`")
     }
 
     public static func invalidEscape(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidEscape, "invalid escape sequence `\(text)`", at: span,
+        Diagnostic(.invalidEscape, invalid("escape sequence", text), at: span,
                    help: text == "\\$" ? "write `$${` for a literal `${`; a lone `$` needs no escape"
                        : "the escapes are `\\\"` `\\\\` `\\n` `\\t` `\\u{…}`; write `\\\\` for a backslash")
     }
@@ -210,15 +440,18 @@ extension Diagnostic {
 
     // MARK: parser
 
-    /// E0110 `expected X, found Y`; `what` and `found` describe the grammar, not the user's values.
-    public static func expected(_ what: String, found: String, at span: Span, help: String? = nil,
-                                notes: [DiagnosticNote] = [], fixIts: [FixIt] = []) -> Diagnostic {
-        Diagnostic(.unexpectedToken, "expected \(what), found \(found)", at: span, notes: notes, help: help, fixIts: fixIts)
+    /// The help of an expression nested too deeply.
+    private static let splitWithLet = "split the expression into smaller ones with `let`"
+
+    /// E0110 `expected X, found Y`: the parser names what it expected and what stands there instead.
+    public static func expected(_ expectation: ParserExpectation, found: FoundToken, at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "expected \(expectation.description), found \(found.description)", at: span,
+                   notes: expectation.notes, help: expectation.help, fixIts: expectation.fixIts)
     }
 
     public static func nestingTooDeep(limit: Int, at span: Span) -> Diagnostic {
         Diagnostic(.nestingTooDeep, "nesting too deep (more than \(limit) levels)", at: span,
-                   help: "split the expression into smaller ones with `let`")
+                   help: splitWithLet)
     }
 
     /// `value`: the chain is an `if` expression (not an `if` statement).
@@ -227,10 +460,15 @@ extension Diagnostic {
                    help: value ? "split the chain into smaller ones with `let`" : "split the chain, or use a list and `in`")
     }
 
-    /// `what`: "operators", "calls", … — what the chain is made of.
-    public static func expressionTooDeep(limit: Int, of what: String, at span: Span) -> Diagnostic {
-        Diagnostic(.nestingTooDeep, "expression too deeply nested (more than \(limit) \(what))", at: span,
-                   help: "split the expression into smaller ones with `let`")
+    public static func expressionTooDeep(limit: Int, of chain: ExpressionChain, at span: Span) -> Diagnostic {
+        let what: String
+        switch chain {
+        case .binaryOperators: what = "operators in a chain"
+        case .prefixOperators: what = "prefix operators"
+        case .memberAccessesOrCalls: what = "member accesses or calls"
+        }
+        return Diagnostic(.nestingTooDeep, "expression too deeply nested (more than \(limit) \(what))", at: span,
+                          help: splitWithLet)
     }
 
     public static func interpolatedRecordKey(at span: Span) -> Diagnostic {
