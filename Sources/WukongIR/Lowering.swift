@@ -315,7 +315,7 @@ struct LoweringPass {
             var shared: String? = "\(namespace)/\(net.name)"
             if let existing = net.existingNAD {
                 shared = existing.contains("/") ? existing : "\(namespace)/\(existing)"
-            } else if net.ipam == .static || net.ipam == .hostLocal {
+            } else if net.ipam.nadPerNic {
                 shared = nil
             }
             return NetInfo(name: net.name, binding: attached.value.binding, ipam: net.ipam, sharedNetworkName: shared,

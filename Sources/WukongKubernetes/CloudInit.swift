@@ -4,9 +4,6 @@ import WukongNet
 /// cloud-init payloads of one VM (LANGUAGE.md §7): netplan v2 networkData and `#cloud-config`
 /// userData. Both are YAML written through the same libyaml emitter as the objects.
 public enum CloudInit {
-    /// The default-route metric when a NIC carrying the default route sets none.
-    public static let defaultRouteMetric = 50
-
     /// netplan v2 (`version: 2`, one `ethernets` entry per NIC, keyed by the NIC name, matched by MAC).
     public static func networkData(_ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR] = []) -> KubeValue {
         TreeSink.build { networkData(&$0, vm, networks: networks, clusterCIDRs: clusterCIDRs) }
@@ -26,7 +23,7 @@ public enum CloudInit {
         for nic in vm.nics where nic.defaultRoute && nic.network != nil {
             defaultElsewhere = true
             if case .static = nic.address {
-                let m = nic.metric ?? defaultRouteMetric
+                let m = nic.metric ?? GuestNic.defaultRouteMetric
                 worstDefault = max(worstDefault ?? m, m)
             }
         }
@@ -64,7 +61,7 @@ public enum CloudInit {
                 learnsRoutes = true
                 let metric: Int?
                 if let m = nic.metric { metric = m }
-                else if !nic.defaultRoute, let w = worstDefault { metric = w + 100 }
+                else if !nic.defaultRoute, let w = worstDefault { metric = GuestNic.demotedMetric(below: w) }
                 else { metric = nil }
                 // KubeVirt's DHCP on a bridge hands out the launcher pod's cluster DNS,
                 // unreachable from the bridge: the network's own servers replace it.
@@ -95,7 +92,7 @@ public enum CloudInit {
                         s.word("via")
                         s.string(gw.description)
                         s.word("metric")
-                        s.int(nic.metric ?? defaultRouteMetric)
+                        s.int(nic.metric ?? GuestNic.defaultRouteMetric)
                         s.mapEnd()
                     }
                     for r in net.routes {

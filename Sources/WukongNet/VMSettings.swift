@@ -34,6 +34,11 @@ public enum IPAMMode: String, Sendable, Codable, CaseIterable {
 
     /// whereabouts and the CNI dhcp plugin lease every NIC on the network its address.
     public var leasesAddresses: Bool { self == .whereabouts || self == .dhcp }
+    /// `static` and `host-local` write each NIC's address into the IPAM config of a
+    /// NetworkAttachmentDefinition of its own: every NIC on the network needs an address.
+    public var nadPerNic: Bool { self == .static || self == .hostLocal }
+    /// The modes whose IPAM config is built from the network's `subnet`.
+    public var needsSubnet: Bool { nadPerNic || self == .whereabouts }
 }
 
 /// KubeVirt's interface binding of a VM NIC (LANGUAGE.md §7).
@@ -67,5 +72,17 @@ public enum GuestNic {
     /// without one N-ROUTE warns that `metric` has no effect (a DHCP NIC's lease takes it instead).
     public static func carriesRoute(defaultRoute: Bool, networkRoutes: Bool) -> Bool {
         defaultRoute || networkRoutes
+    }
+
+    /// The metric of a declared default route whose NIC sets no `metric`.
+    public static let defaultRouteMetric = 50
+    /// Route metrics netplan accepts (an unsigned 32-bit number).
+    public static let metricRange = 0...4_294_967_295
+    /// A DHCP NIC that sets no `metric` and does not carry the declared default route (the pod
+    /// NIC above all) has its learned default route demoted this far below the worst declared one.
+    public static let demotion = 100
+    /// The demoted metric, or nil when it would leave `metricRange` (N-ROUTE reports that).
+    public static func demotedMetric(below worst: Int) -> Int? {
+        worst <= metricRange.upperBound - demotion ? worst + demotion : nil
     }
 }

@@ -81,6 +81,19 @@ extension Diagnostic {
                                      DiagnosticNote("this image renders networkData without routing policy (`network_config = \"\(networkConfig)\"`)", at: image)],
                    help: "use a netplan image (e.g. `images.ubuntu_2404`), which gets source-policy routing for the pod NIC, or keep the default route on the pod NIC")
     }
+    /// `metric` outside what netplan accepts (an unsigned 32-bit number).
+    public static func metricOutOfRange(_ metric: Int, nic: String, at span: Span) -> Diagnostic {
+        Diagnostic(.route, "`metric` \(metric) of NIC `\(nic)` is outside 0–4294967295", at: span,
+                   help: "route metrics are unsigned 32-bit numbers; lower metrics win")
+    }
+    /// The worst declared default route's `metric` leaves no room for the demoted default route
+    /// that NIC `demoted` (DHCP, no `metric`) learns `demotion` below it.
+    public static func metricLeavesNoRoomForDemotion(_ metric: Int, nic: String, at span: Span,
+                                                     demoted: String, demotedAt: Span) -> Diagnostic {
+        Diagnostic(.route, "`metric` \(metric) of NIC `\(nic)` leaves no room below it for the default route NIC `\(demoted)` learns by DHCP",
+                   at: span, notes: [DiagnosticNote("its learned default route gets the metric of the declared one + 100", at: demotedAt)],
+                   help: "use a metric of at most 4294967195, or set `metric` on NIC `\(demoted)`")
+    }
     public static func metricWithoutRoute(nic: String, at span: Span) -> Diagnostic {
         Diagnostic(.routeWarning, "`metric` of NIC `\(nic)` has no effect: the NIC carries no route", at: span,
                    help: "drop `metric`, or give the NIC a route (`default_route = true`, or `routes` on its network)")

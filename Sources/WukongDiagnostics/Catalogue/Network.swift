@@ -33,7 +33,7 @@ extension Explanations {
         case .nodeAddress:
             return ("bridge takes over two node addresses", "When a port NIC carries a node address, the bridge takes it over on that host; a bridge can take over only one port's addressing per host.", "host w1 { nic a { address = 10.0.0.2/24 }\n          nic b { address = 10.0.1.2/24 } }\nbridge br { ports = [a, b] }")
         case .route:
-            return ("default route without gateway", "`default_route = true` on a NIC with a static address needs a `gateway` on its network.", "network n { bridge = br0, subnet = 10.0.0.0/24 }\nnic e on n { address = 10.0.0.5, default_route = true }")
+            return ("route that cannot be written", "`default_route = true` on a NIC with a static address needs a `gateway` on its network. A NIC's `metric` must be a route metric netplan accepts (0–4294967295), and the worst metric of the declared default routes must leave room for the DHCP-learned default route of a NIC without `metric` (the pod NIC above all), which gets that metric + 100.", "network n { bridge = br0, subnet = 10.0.0.0/24 }\nnic e on n { address = 10.0.0.5, default_route = true }")
         case .ipam:
             return ("IPAM mode does not fit", "`ipam` other than `none` is impossible on `macvlan` and `sriov` networks; a static or `auto` address cannot be honoured by `whereabouts`/`dhcp`, and `dhcp` not by `static`/`host-local`; `static`/`host-local` need a `gateway` and cannot be combined with `nad`; one VM cannot have two NICs on one `static`/`host-local` network (their NADs would share a name).", "network n { macvlan = ens160, ipam = \"whereabouts\" }")
         case .overlapWarning:

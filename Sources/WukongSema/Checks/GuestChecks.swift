@@ -70,6 +70,15 @@ extension Checker {
     // MARK: - N-ROUTE: reply path, metrics, nameservers
 
     mutating func checkGuestRoutes(_ vm: VMDecl) {
+        var metricNearLimit = false
+        for nic in vm.nics {
+            guard let m = nic.metric else { continue }
+            if !GuestNic.metricRange.contains(m.value) {
+                add(.metricOutOfRange(m.value, nic: nic.decl.name, at: m.span))
+            } else if GuestNic.demotedMetric(below: m.value) == nil {
+                metricNearLimit = true
+            }
+        }
         // A first pass without allocating: most VMs (the pod NIC keeps the default route, no
         // `metric`, few nameservers) have nothing to report, and the rule need not run for them.
         var hasPod = false, moved = false, anyMetric = false, manyServers = false
@@ -114,6 +123,25 @@ extension Checker {
             if vm.networkConfig != .netplan, let image = vm.image {
                 add(.replyPathWithoutPolicy(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt,
                                             networkConfig: vm.networkConfig.rawValue, image: image.span))
+            }
+        }
+        func isStatic(_ k: Int) -> Bool {
+            GuestNic.hasStaticAddress(writesAddress: vm.nics[k].address?.value.needsSubnet ?? false,
+                                      ipam: nets[k] < 0 ? nil : p.networks[nets[k]].ipamMode)
+        }
+        if metricNearLimit {
+            // the worst declared default route, and a DHCP NIC whose learned default route goes below it
+            var worst: (metric: Int, nic: Int)? = nil
+            for k in vm.nics.indices where carriers[k] && nets[k] >= 0 && isStatic(k) {
+                let m = vm.nics[k].metric?.value ?? GuestNic.defaultRouteMetric
+                if m > worst?.metric ?? Int.min { worst = (m, k) }
+            }
+            if let worst, GuestNic.demotedMetric(below: worst.metric) == nil, GuestNic.metricRange.contains(worst.metric),
+               let demoted = vm.nics.indices.first(where: { !carriers[$0] && !isStatic($0) && vm.nics[$0].metric == nil }),
+               let at = vm.nics[worst.nic].metric?.span {
+                add(.metricLeavesNoRoomForDemotion(worst.metric, nic: vm.nics[worst.nic].decl.name, at: at,
+                                                   demoted: vm.nics[demoted].decl.name,
+                                                   demotedAt: vm.nics[demoted].network?.span ?? vm.nics[demoted].decl.nameSpan))
             }
         }
         for (k, nic) in vm.nics.enumerated() {

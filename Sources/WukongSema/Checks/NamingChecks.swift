@@ -138,7 +138,6 @@ extension Checker {
         }
         var perNicNetworkOK: [Bool] = []
         for n in p.networks {
-            let ipam = n.ipam?.value ?? "none"
             let name = n.decl.name
             if let nad = n.nad {
                 if let problem = KubeName.nadReferenceProblem(nad.value) {
@@ -147,7 +146,7 @@ extension Checker {
                 perNicNetworkOK.append(false)
                 continue
             }
-            if ipamModesPerNic.contains(ipam) {
+            if n.ipamMode.nadPerNic {
                 if let problem = KubeName.subdomainProblem(name) {
                     add(.invalidKubernetesName(name, as: .networkInNADNames(suggestion: KubeName.suggestion(name, max: 253)), problem,
                                                at: n.decl.nameSpan))

@@ -14,8 +14,6 @@ struct AddressKey: Hashable {
     let ip: IPAddress
 }
 
-let ipamModesPerNic: Set<String> = ["static", "host-local"]
-let ipamModesNeedingSubnet: Set<String> = ["static", "host-local", "whereabouts"]
 
 /// The pod network KubeVirt's masquerade binding uses (N-OVERLAP).
 let podNetworkCIDR = CIDR(network: IPAddress(v4: 0x0A00_0200), prefix: 24)!
@@ -56,13 +54,10 @@ extension Checker {
 
     mutating func checkNetworkAddressing(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
-        let ipam = n.ipam?.value ?? "none"
         guard let subnet = n.subnet else {
             guard !n.poisoned else { return }   // the subnet may be what failed: absence proves nothing
-            var ipamFitsAttachment = true   // else N-IPAM reports the mode itself
-            switch attachment[i] { case .macvlan?, .sriov?: ipamFitsAttachment = false; default: break }
-            if let ipamAttr = n.ipam, ipamModesNeedingSubnet.contains(ipam), ipamFitsAttachment {
-                add(.ipamNeedsSubnet(ipam: ipam, network: name, at: ipamAttr.span))
+            if let ipamAttr = n.ipam, effectiveIPAM(i, n).needsSubnet {
+                add(.ipamNeedsSubnet(ipam: ipamAttr.value, network: name, at: ipamAttr.span))
             }
             return
         }
@@ -128,6 +123,16 @@ extension Checker {
         return true
     }
 
+    /// The IPAM mode the checks assume for network `i`: its `ipam`, except on a macvlan or SR-IOV
+    /// attachment, where any mode but `none` is reported once at the `ipam` and then treated as
+    /// absent — so the NICs on the network are not reported for it again (no cascade).
+    func effectiveIPAM(_ i: Int, _ n: NetworkDecl) -> IPAMMode {
+        switch attachment[i] {
+        case .macvlan?, .sriov?: return .none
+        default: return n.ipamMode
+        }
+    }
+
     mutating func checkNetworkIPAM(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
         guard let ipamAttr = n.ipam else { return }
@@ -144,7 +149,7 @@ extension Checker {
             }
         default: break
         }
-        if ipamModesPerNic.contains(ipam) {
+        if effectiveIPAM(i, n).nadPerNic {
             if n.gateway == nil && !n.poisoned {
                 add(.ipamNeedsGateway(ipam: ipam, network: name, at: ipamAttr.span))
             }
@@ -228,13 +233,12 @@ extension Checker {
                     }
                 }
                 if let dr = nic.defaultRoute, dr.value {
-                    defaultRoutes.append((k, false, nic.metric?.value ?? 50))
+                    defaultRoutes.append((k, false, nic.metric?.value ?? GuestNic.defaultRouteMetric))
                 }
             case .network(let netName):
                 guard let (ni, net) = network(netName) else { continue }
                 checkNicAddress(v, k, ni, net)
-                let ipam = net.ipam?.value ?? "none"
-                if ipamModesPerNic.contains(ipam) {
+                if effectiveIPAM(ni, net).nadPerNic, let ipam = net.ipam?.value {
                     if let first = staticNets[ni] {
                         add(.twoNicsOnPerNicIPAM(vm: vm.decl.name, ipam: ipam, network: netName, at: use.span,
                                                  first: vm.nics[first].decl.name,
@@ -252,7 +256,7 @@ extension Checker {
                                                         networkDecl: net.decl.nameSpan))
                     } else {
                         let v6 = net.subnet?.value.isV6 ?? net.gateway?.value.isV6 ?? false
-                        defaultRoutes.append((k, v6, nic.metric?.value ?? 50))
+                        defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
                     }
                 }
             }
@@ -283,26 +287,26 @@ extension Checker {
     /// N-IPAM (the network's IPAM cannot honour it) > N-SUBNET > N-PREFIX > N-RESERVED > N-DUP-IP.
     mutating func checkNicAddress(_ v: Int, _ k: Int, _ ni: Int, _ net: NetworkDecl) {
         let nic = p.vms[v].nics[k], netName = net.decl.name
-        let ipam = net.ipam?.value ?? "none"
+        let ipam = net.ipam?.value ?? "none", mode = effectiveIPAM(ni, net)
         guard let addr = nic.address else {
-            if ipamModesPerNic.contains(ipam) && !nic.poisoned {
+            if mode.nadPerNic && !nic.poisoned {
                 add(.perNicIPAMNeedsAddress(nic: nic.decl.name, ipam: ipam, network: netName, writesDHCP: false,
                                             at: nic.decl.nameSpan, ipamAt: net.ipam?.span))
             }
             return
         }
-        if addr.value.needsSubnet && !GuestNic.hasStaticAddress(writesAddress: true, ipam: net.ipamMode) {
+        if addr.value.needsSubnet && !GuestNic.hasStaticAddress(writesAddress: true, ipam: mode) {
             add(.addressOnLeasingIPAM(nic: nic.decl.name, ipam: ipam, network: netName, at: addr.span, ipamAt: net.ipam?.span))
             return
         }
-        if ipamModesPerNic.contains(ipam) && !addr.value.needsSubnet {
+        if mode.nadPerNic && !addr.value.needsSubnet {
             add(.perNicIPAMNeedsAddress(nic: nic.decl.name, ipam: ipam, network: netName, writesDHCP: true,
                                         at: addr.span, ipamAt: net.ipam?.span))
             return
         }
         guard addr.value.needsSubnet else { return }
         guard let subnet = net.subnet else {
-            if ipamModesNeedingSubnet.contains(ipam) { return }   // reported once at the network's `ipam`
+            if mode.needsSubnet { return }   // reported once at the network's `ipam`
             if net.poisoned { return }                            // the subnet may be what failed
             add(.staticAddressWithoutSubnet(nic: nic.decl.name, network: netName, at: addr.span, networkDecl: net.decl.nameSpan))
             return
