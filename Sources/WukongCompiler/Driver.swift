@@ -5,6 +5,10 @@ import WukongSema
 import WukongIR
 import WukongParallel
 
+// WukongCompiler: the library other Swift packages and tools depend on. The driver runs the
+// stages in order (parse → evaluate → check → lower) for the CLI, the language server and
+// library users, and re-exports nothing: callers import the stage modules they need.
+
 /// One source file handed to the driver: its path as shown to the user (relative to the
 /// topology root for directories) and its bytes.
 public struct InputFile: Sendable {

@@ -1,3 +1,7 @@
+// WukongDiagnostics: what every stage reports with. Source files and spans (byte offsets;
+// line and column computed at the edge), the diagnostic value, the code table, the catalogue of
+// constructors with their `explain` texts (`Catalogue/`), "did you mean" and the renderers.
+
 public enum Severity: String, Sendable, Comparable {
     case error, warning, note
     var rank: Int { switch self { case .error: 0; case .warning: 1; case .note: 2 } }

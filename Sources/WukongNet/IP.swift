@@ -1,3 +1,7 @@
+// WukongNet: the value types of networking shared by every stage — IP addresses, CIDRs,
+// interface addresses, MACs, quantities, hashes — and the enumerated VM settings whose meaning
+// the front end and the back ends must agree on (`VMSettings.swift`).
+
 /// An IPv4 or IPv6 address. IPv4 lives in the low 32 bits of `lo`.
 public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let isV6: Bool
