@@ -60,7 +60,7 @@ extension Engine {
 
     func checkTopLevelKind(_ r: ResourceDecl) -> Bool {
         if r.kind == .user {
-            error(.unexpectedToken, "a `user` can only be declared inside a `vm`", at: r.keywordSpan)
+            report(.userOutsideVM(at: r.keywordSpan))
             return false
         }
         return true
@@ -87,14 +87,12 @@ extension Engine {
         }
         if Engine.precedes(span, existing.span) {
             // the new declaration comes first in source order: the old one is the duplicate
-            error(.duplicateDeclaration, "`\(name)` is declared more than once", at: existing.span,
-                  notes: [DiagnosticNote("first declared here", at: span)], help: "rename one of them")
+            report(.duplicateDeclaration(name, at: existing.span, first: span))
             if case .resource(let i) = existing.entry { instances[i].excluded = true }
             globals[name] = GlobalRecord(entry: entry, span: span)
             return true
         }
-        error(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
-              notes: [DiagnosticNote("first declared here", at: existing.span)], help: "rename one of them")
+        report(.duplicateDeclaration(name, at: span, first: existing.span))
         return false
     }
 
@@ -103,9 +101,7 @@ extension Engine {
         switch inst.kind {
         case .topology:
             if let t = topologyInstance {
-                error(.duplicateDeclaration, "a topology has only one `topology` declaration", at: inst.span,
-                      notes: [DiagnosticNote("first declared here", at: instances[t].span)],
-                      help: "merge the two `topology` blocks")
+                report(.duplicateTopology(at: inst.span, first: instances[t].span))
                 inst.excluded = true
             } else {
                 topologyInstance = idx
@@ -114,9 +110,7 @@ extension Engine {
             if let g = globals[inst.name], case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil,
                nicGroups[gi].hostNics.isEmpty {
                 // pre-registered by a host that declares it: a top-level nic of the same name is a duplicate
-                error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
-                      notes: [DiagnosticNote("first declared here", at: g.span)],
-                      help: "a NIC declared at top level is present on every host; remove the declaration inside the host")
+                report(.topLevelNicDeclaredInHost(inst.name, at: inst.nameSpan, first: g.span))
                 inst.excluded = true
                 return
             }
@@ -132,9 +126,8 @@ extension Engine {
         if let g = globals[inst.name] {
             if case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil {
                 for other in nicGroups[gi].hostNics where instances[other].parent == host {
-                    error(.duplicateDeclaration, "`\(inst.name)` is declared more than once in host `\(instances[host].name)`",
-                          at: inst.nameSpan, notes: [DiagnosticNote("first declared here", at: instances[other].nameSpan)],
-                          help: "remove one of them")
+                    report(.duplicateHostNic(inst.name, host: instances[host].name, at: inst.nameSpan,
+                                             first: instances[other].nameSpan))
                     inst.excluded = true
                     return
                 }
@@ -144,9 +137,7 @@ extension Engine {
             }
             var span = g.span
             if case .nicGroup(let gi) = g.entry, let t = nicGroups[gi].topLevel { span = instances[t].nameSpan }
-            error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
-                  notes: [DiagnosticNote("first declared here", at: span)],
-                  help: "a NIC declared at top level is present on every host; remove one of the declarations")
+            report(.hostNicDeclaredAtTopLevel(inst.name, at: inst.nameSpan, first: span))
             inst.excluded = true
             return
         }
@@ -159,18 +150,15 @@ extension Engine {
         let full = path.map(\.name).joined(separator: ".")
         let pathSpan = path[0].span.to(last.span)
         guard path.count == 2, path[0].name == "std", let mi = moduleIndex[path[1].name] else {
-            let known = Stdlib.orderedModules.map { "std." + $0.name }
-            error(.unknownModule, "unknown module `\(full)`", at: pathSpan,
-                  help: Suggest.didYouMean(full, among: known) ?? "the standard library has \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            report(.unknownModule(full, known: Stdlib.orderedModules.map { "std." + $0.name }, at: pathSpan))
             return
         }
         let name = alias ?? last
         if let existing = globals[name.name], case .module(let other) = existing.entry, other == mi { return }
         if let first = importedAs[mi] {
             // one module, one name across the topology's files
-            error(.duplicateDeclaration, "module `\(full)` is already imported as `\(first.name)`", at: name.span,
-                  notes: [DiagnosticNote("first imported here", at: first.span)],
-                  help: "import it under one name in every file: `import \(full)\(first.name == last.name ? "" : " as " + first.name)`")
+            report(.moduleImportedTwice(full, as: first.name, lastComponent: last.name, at: name.span,
+                                        firstImport: first.span))
             return
         }
         importedAs[mi] = name
@@ -198,14 +186,14 @@ extension Engine {
             case .importDecl(let path, let alias):
                 guard let last = path.last else { continue }
                 guard path.count == 2, path[0].name == "std", let other = moduleIndex[path[1].name] else {
-                    error(.unknownModule, "unknown module `\(path.map(\.name).joined(separator: "."))`", at: item.span)
+                    report(.unknownModule(path.map(\.name).joined(separator: "."), known: nil, at: item.span))
                     continue
                 }
                 addModuleName(m, alias ?? last, .module(other))
                 loadModule(other)
             case .error: continue
             default:
-                error(.unexpectedToken, "a module holds only `let`, `fn` and `import`", at: item.span)
+                report(.itemNotAllowedInModule(at: item.span))
             }
         }
         markRecursive(fns, namespace: m.globals)
@@ -214,8 +202,7 @@ extension Engine {
 
     func addModuleName(_ m: Module, _ id: Identifier, _ entry: GlobalEntry) {
         if let first = m.globals[id.name] {
-            error(.duplicateDeclaration, "`\(id.name)` is declared more than once", at: id.span,
-                  notes: [DiagnosticNote("first declared here", at: first.span)])
+            report(.duplicateModuleDefinition(id.name, at: id.span, first: first.span))
             return
         }
         m.globals[id.name] = GlobalRecord(entry: entry, span: id.span)
@@ -274,12 +261,9 @@ extension Engine {
                             for m in members { fns[m].recursive = true }
                             let first = fns[members[0]].decl
                             if selfLoop {
-                                error(.recursiveFunction, "function `\(first.name.name)` calls itself", at: first.name.span,
-                                      help: "functions are not recursive; compute the value without recursion")
+                                report(.functionCallsItself(first.name.name, at: first.name.span))
                             } else {
-                                let path = (members + [members[0]]).map { "`\(fns[$0].decl.name.name)`" }.joined(separator: " → ")
-                                error(.recursiveFunction, "function `\(first.name.name)` calls itself through \(path)",
-                                      at: first.name.span, help: "functions are not recursive; break the cycle")
+                                report(.functionCallsItselfThrough(members.map { fns[$0].decl.name.name }, at: first.name.span))
                             }
                         }
                     }
@@ -327,16 +311,13 @@ extension Engine {
                 inst.attrs.append(AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false))
                 inst.onSlot = inst.attrs.count - 1
             } else {
-                error(.unknownAttribute, "a `\(block.keyword)` takes no `on`", at: on.span,
-                      help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
+                report(.onNotAllowed(in: block.keyword, at: on.span))
             }
         } else if block == .vlan {
-            error(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: nameSpan,
-                  help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
+            report(.vlanWithoutLink(name, at: nameSpan))
             inst.poisoned = true
         } else if block == .vmNic {
-            error(.missingAttribute, "`nic` `\(name)` needs a network", at: nameSpan,
-                  help: "write `nic \(name) on <network>` (or `on pod`)")
+            report(.vmNicWithoutNetwork(name, at: nameSpan))
             inst.poisoned = true
         }
         instances.append(inst)
@@ -352,8 +333,7 @@ extension Engine {
             let v = stringLiteral(lit, env, expected: nil)
             guard case .string(let s) = v.value else { return nil }
             if NameRules.isValidName(s) { return (s, lit.span, true) }
-            error(.invalidDeclarationName, "`\(s)` is not a valid name", at: lit.span,
-                  help: "a name starts with a letter or `_`, continues with letters, digits, `_` or `-`, and does not end in `-`")
+            report(.invalidDeclarationName(s, at: lit.span))
             return (s, lit.span, false)
         }
     }
@@ -429,22 +409,20 @@ extension Engine {
         let table = root.module < 0 ? globals : modules[root.module].globals
         guard let g = table[id.name] else { return }
         guard reportedShadows.insert(id.span).inserted else { return }
-        error(.shadowedName, "`\(id.name)` shadows a top-level declaration", at: id.span,
-              notes: [DiagnosticNote("declared here", at: g.span)], help: "choose another name")
+        report(.shadowsTopLevel(id.name, at: id.span, declared: g.span))
     }
 
     func expandItem(_ item: Item, _ env: Env, _ target: Target) {
         switch item.kind {
         case .attribute(let name, let value):
             guard case .block(let i) = target else {
-                error(.unknownAttribute, "attribute `\(name.name)` outside of a block", at: name.span,
-                      help: "attributes belong inside a resource's `{ }`")
+                report(.attributeOutsideBlock(name.name, at: name.span))
                 return
             }
             addAttribute(i, name, value, env, itemSpan: item.span)
         case .spread(let e):
             guard case .block(let i) = target else {
-                error(.unknownAttribute, "`...` outside of a block", at: item.span, help: "spreads belong inside a resource's `{ }`")
+                report(.spreadOutsideBlock(at: item.span))
                 return
             }
             addSpread(i, e, env)
@@ -455,8 +433,7 @@ extension Engine {
             case .block(let p):
                 let parent = instances[p]
                 guard Schema.allowsChild(r.kind, in: parent.block) else {
-                    error(.unexpectedToken, "a `\(r.kind.rawValue)` cannot be declared inside a `\(parent.block.keyword)`",
-                          at: r.keywordSpan)
+                    report(.resourceNotAllowed(r.kind.rawValue, inside: parent.block.keyword, at: r.keywordSpan))
                     return
                 }
                 guard let (name, span, valid) = evalDeclName(r, env) else { return }
@@ -467,7 +444,7 @@ extension Engine {
                 ensureExpanded(idx)
             }
         case .importDecl:
-            error(.unexpectedToken, "`import` is only allowed at the top level of a file", at: item.span)
+            report(.importNotAtTopLevel(at: item.span))
         case .letDecl, .fnDecl:
             // top-level ones are registered by `registerStatic`; local ones by `expandBody`
             break
@@ -569,8 +546,7 @@ extension Engine {
                 inst.attrs[i] = AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false)
                 return
             }
-            error(.duplicateAttribute, "attribute `\(name.name)` is set twice", at: name.span,
-                  notes: [DiagnosticNote("first set here", at: inst.attrs[i].nameSpan)], help: "remove one of them")
+            report(.attributeSetTwice(name.name, at: name.span, first: inst.attrs[i].nameSpan))
             return
         }
         inst.attrs.append(AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false))
@@ -584,8 +560,7 @@ extension Engine {
             let known = Schema.attributes(of: inst.block).map(\.name)
             for (i, k) in r.keys.enumerated() {
                 guard known.contains(k) else {
-                    error(.unknownAttribute, "unknown attribute `\(k)` (from this spread) in a `\(inst.block.keyword)` block",
-                          at: e.span, help: Suggest.didYouMean(k, among: known))
+                    report(.unknownAttribute(k, in: inst.block.keyword, candidates: known, fromSpread: true, at: e.span))
                     continue
                 }
                 let slot = AttrSlot(name: k, nameSpan: e.span, expr: nil, env: nil,
@@ -599,7 +574,7 @@ extension Engine {
         case .error:
             inst.poisoned = true
         default:
-            error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+            report(.notSpreadable(found: v.value.type.description, at: v.span))
             inst.poisoned = true
         }
     }
@@ -662,10 +637,7 @@ extension Engine {
                 v = .error(inst.attrs[i].nameSpan)
             }
             if let allowed = schema.allowed, case .string(let s) = v.value, !allowed.contains(s) {
-                let what = name == "mode" ? "bond mode" : "`\(name)` value"
-                error(.unknownEnumValue, "`\(s)` is not a valid \(what)", at: v.span,
-                      help: Suggest.didYouMean(s, among: allowed)
-                        ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+                report(.invalidEnumValue(s, attribute: name, allowed: allowed, at: v.span))
                 v = .error(v.span)
             }
         } else {

@@ -264,10 +264,6 @@ final class Engine {
     // MARK: diagnostics
 
     func report(_ d: Diagnostic) { diagnostics.append(d) }
-    func error(_ code: DiagnosticCode, _ message: String, at span: Span, notes: [DiagnosticNote] = [],
-               help: String? = nil, fixIts: [FixIt] = []) {
-        diagnostics.append(Diagnostic(code, message, at: span, notes: notes, help: help, fixIts: fixIts))
-    }
 
     // MARK: cycle stack
 
@@ -293,14 +289,7 @@ final class Engine {
             for (owner, attr) in activeNames[i...] { chain.append(attr.map { "\(owner).\($0)" } ?? owner) }
             chain.append(name)
         }
-        let path = chain.map { "`\($0)`" }.joined(separator: " → ")
-        if chain.count <= 2 {
-            error(.definitionCycle, "`\(name)` is defined in terms of itself", at: span,
-                  help: "break the cycle: \(path)")
-        } else {
-            error(.definitionCycle, "definition cycle: \(path)", at: span,
-                  help: "one of these definitions must not depend on the others")
-        }
+        report(.definitionCycle(name, chain: chain, at: span))
     }
 
     /// Counts `n` evaluation steps; false (after one diagnostic) once the budget is spent.
@@ -309,8 +298,7 @@ final class Engine {
         if steps <= stepLimit { return true }
         if !stepLimitReported {
             stepLimitReported = true
-            error(.valueOutOfRange, "evaluation takes more than \(stepLimit) steps (loop iterations and calls)", at: span,
-                  help: "make the loops smaller")
+            report(.stepLimitExceeded(limit: stepLimit, at: span))
         }
         return false
     }

@@ -117,10 +117,7 @@ extension Engine {
     }
 
     func reportHostBits(_ ifa: IfAddr, span: Span, quoted: Bool) {
-        let fixed = ifa.network.description
-        let replacement = quoted ? "\"\(fixed)\"" : fixed
-        error(.cidrHostBits, "`\(ifa)` has host bits set; a network address is expected here", at: span,
-              help: "did you mean \(fixed)?", fixIts: [FixIt(replace: span, with: replacement)])
+        report(.cidrHostBits(ifa.description, network: ifa.network.description, quoted: quoted, at: span))
     }
 
     func stringLiteral(_ lit: StringLiteral, _ env: Env, expected: VType?) -> LValue {
@@ -148,38 +145,32 @@ extension Engine {
         switch t {
         case .ip:
             if let a = IPAddress(text) { return LValue(.ip(a), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid IP address", at: span,
-                  help: text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil)
+            report(.invalidIPString(text, at: span))
             return .error(span)
         case .cidr:
             let (c, ifa) = CIDR.parse(text)
             if let c { return LValue(.cidr(c), span) }
             if let ifa { reportHostBits(ifa, span: span, quoted: true); return .error(span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid network (CIDR)", at: span,
-                  help: "write an address and a prefix length, such as \"fd00::/64\"")
+            report(.invalidCIDRString(text, at: span))
             return .error(span)
         case .ifaddr:
             if let a = IfAddr(text) { return LValue(.ifaddr(a), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid interface address", at: span,
-                  help: "write an address and a prefix length, such as \"fd00::10/64\"")
+            report(.invalidIfAddrString(text, at: span))
             return .error(span)
         case .nicAddress:
             if text.contains("/") { return convertLiteral(text, to: .ifaddr, span: span) }
             return convertLiteral(text, to: .ip, span: span)
         case .mac:
             if let m = MACAddress(text) { return LValue(.mac(m), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid MAC address", at: span,
-                  help: "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\"")
+            report(.invalidMACString(text, at: span))
             return .error(span)
         case .quantity:
             switch Quantity.parse(text) {
             case .success(let q): return LValue(.quantity(q), span)
             case .failure(let f):
-                var help: String? = "use a whole number with one of the suffixes Ki Mi Gi Ti Pi Ei k M G T P E"
-                if case .badSuffix(let suf) = f, let d = Suggest.didYouMean(suf, among: Quantity.suffixNames) {
-                    help = d
-                }
-                error(.invalidLiteralConversion, "`\(text)` is not a valid quantity", at: span, help: help)
+                var badSuffix: String? = nil
+                if case .badSuffix(let suf) = f { badSuffix = suf }
+                report(.invalidQuantityString(text, badSuffix: badSuffix, suffixes: Quantity.suffixNames, at: span))
                 return .error(span)
             }
         default:
@@ -201,8 +192,7 @@ extension Engine {
         for entry in entries {
             if case .field(let key, let keySpan, _) = entry.kind {
                 if let first = explicit[key] {
-                    error(.duplicateAttribute, "field `\(key)` is set twice", at: keySpan,
-                          notes: [DiagnosticNote("first set here", at: first)], help: "remove one of them")
+                    report(.fieldSetTwice(key, at: keySpan, first: first))
                 } else {
                     explicit[key] = keySpan
                 }
@@ -227,7 +217,7 @@ extension Engine {
                     }
                 case .error: failed = true
                 default:
-                    error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+                    report(.notSpreadable(found: v.value.type.description, at: v.span))
                     failed = true
                 }
             }
@@ -337,23 +327,22 @@ extension Engine {
     }
 
     func reportUnknownName(_ name: String, span: Span, env: Env, expected: VType?) {
-        var help: String? = nil
         if name.contains("-") {
             let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             if parts.count >= 2, !parts.contains(where: { $0.isEmpty }),
                parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || lookup(p, env) != nil }),
                parts.contains(where: { p in !p.allSatisfy { $0.isASCII && $0.isNumber } }) {
-                help = "did you mean `\(parts.joined(separator: " - "))`?"
+                report(.unknownNameLikeSubtraction(name, parts: parts, at: span))
+                return
             }
         }
-        var fixIts: [FixIt] = []
-        if help == nil, suggestionBudget > 0 {
+        var similar: [String] = []
+        if suggestionBudget > 0 {
             suggestionBudget -= 1
-            let similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
-            help = Suggest.didYouMean(name, among: similar)
-            fixIts = similar.map { FixIt(replace: span, with: $0) }  // quick fixes for editors
+            similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
         }
-        error(.unknownName, "unknown name `\(name)`", at: span, help: help, fixIts: fixIts)
+        // the close names are offered as quick fixes for editors too
+        report(.unknownName(name, candidates: similar, fixIts: similar, at: span))
     }
 
     // MARK: - Lets
@@ -385,8 +374,7 @@ extension Engine {
         switch t.kind {
         case .named(let id):
             if let v = Engine.typeNames[id.name] { return v }
-            error(.unknownName, "unknown type `\(id.name)`", at: id.span,
-                  help: Suggest.didYouMean(id.name, among: Array(Engine.typeNames.keys)))
+            report(.unknownType(id.name, candidates: Array(Engine.typeNames.keys), at: id.span))
             return .error
         case .list(let inner): return .list(resolveType(inner))
         case .record(let fields): return .record(fields.map { RecordFieldType(name: $0.name.name, type: resolveType($0.type)) })
@@ -410,8 +398,7 @@ extension Engine {
 
     func materialise(_ r: RangeValue, span: Span) -> [LValue]? {
         guard let n = r.count, n <= Engine.rangeCap else {
-            error(.valueOutOfRange, "range `\(Value.range(r).text)` has more than \(Engine.rangeCap) elements", at: span,
-                  help: "narrow the range")
+            report(.rangeTooLarge(Value.range(r).text, limit: Engine.rangeCap, at: span))
             return nil
         }
         var out: [LValue] = []

@@ -9,8 +9,8 @@ import WukongSyntax
 extension Engine {
     func member(of b: LValue, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
-        func unknown(_ what: String, _ candidates: [String]) -> LValue {
-            report(.noMember(name, of: what, candidates: candidates, at: m.span))
+        func unknown(_ owner: MemberOwner, _ candidates: [String]) -> LValue {
+            report(.noMember(name, of: owner, candidates: candidates, at: m.span))
             return .error(span)
         }
         switch b.value {
@@ -18,7 +18,7 @@ extension Engine {
             return .error(span)
         case .module(let mi):
             let mod = modules[mi]
-            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            guard let g = mod.globals[name] else { return unknown(.module(mod.name), mod.order) }
             switch g.entry {
             case .letSlot(let s): return LValue(force(s).value, span)
             case .module(let other): return LValue(.module(other), span)
@@ -28,13 +28,13 @@ extension Engine {
             default: return .error(span)
             }
         case .record(let r):
-            guard let v = r[name] else { return unknown("the record", r.keys) }
+            guard let v = r[name] else { return unknown(.record, r.keys) }
             return LValue(v.value, v.value.isCompound ? v.span : span)
         default:
             break
         }
         // the built-in members of `MemberTable`
-        guard let shape = b.value.shape else { return unknown("`\(b.value.type.description)`", []) }
+        guard let shape = b.value.shape else { return unknown(.type(b.value.type.description), []) }
         if let rule = MemberTable.rule(shape, name) {
             if rule.isMethod {
                 report(.methodNotCalled(rule.name, of: b.value.type.description, callHint: rule.callHint, at: m.span))
@@ -46,7 +46,7 @@ extension Engine {
         switch b.value {
         case .ref(let r): return resourceMember(r, m, span: span)
         case .vmNic(let vm, let nic): return nicMember(vm: vm, nic: nic, m, span: span)
-        default: return unknown("`\(b.value.type.description)`", MemberTable.names(of: shape))
+        default: return unknown(.type(b.value.type.description), MemberTable.names(of: shape))
         }
     }
 
@@ -69,8 +69,7 @@ extension Engine {
             if inst.kind == .vm {
                 candidates += inst.children.compactMap { instances[$0].kind == .nic ? instances[$0].name : nil }
             }
-            error(.unknownMember, "\(r.kind.keyword) `\(r.name)` has no member `\(name)`", at: m.span,
-                  help: Suggest.didYouMean(name, among: candidates))
+            report(.noMember(name, of: .resource(keyword: r.kind.keyword, name: r.name), candidates: candidates, at: m.span))
             return .error(span)
         }
         if let slot = inst.attr(name) {
@@ -85,9 +84,7 @@ extension Engine {
         case (_, "dns"), (_, "search"), (_, "routes"), (_, "run"), (_, "ports"), (_, "ssh_keys"), (_, "groups"):
             return LValue(.list([]), span)
         default:
-            error(.unsetAttribute, "\(r.kind.keyword) `\(r.name)` has no `\(name)`", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)],
-                  help: "set `\(name) = …` in `\(r.kind.keyword) \(r.name)`")
+            report(.unsetAttribute(name, of: r.kind.keyword, r.name, at: span, declared: inst.nameSpan))
             return .error(span)
         }
     }
@@ -109,8 +106,7 @@ extension Engine {
         let inst = instances[idx]
         let full = "\(instances[vm].name).\(nic)"
         guard let slot = inst.attr("address") else {
-            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            report(.nicAddressByDHCP(full, at: span, declared: inst.nameSpan))
             return .error(span)
         }
         let v = force(inst, slot)
@@ -118,8 +114,7 @@ extension Engine {
         case .ip(let a): return LValue(.ip(a), span)
         case .ifaddr(let a): return LValue(.ip(a.address), span)
         case .dhcp:
-            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.attrs[slot].nameSpan)])
+            report(.nicAddressByDHCP(full, at: span, declared: inst.attrs[slot].nameSpan))
             return .error(span)
         case .auto:
             return allocated(idx, span: span)
@@ -134,13 +129,12 @@ extension Engine {
         let inst = instances[idx]
         let full = "\(instances[vm].name).\(nic)"
         guard Schema.attribute(m.name, of: .vmNic) != nil else {
-            error(.unknownMember, "nic `\(full)` has no member `\(m.name)`", at: m.span,
-                  help: Suggest.didYouMean(m.name, among: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name)))
+            report(.noMember(m.name, of: .vmNic(full), candidates: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name),
+                             at: m.span))
             return .error(span)
         }
         guard let slot = inst.attr(m.name) else {
-            error(.unsetAttribute, "nic `\(full)` has no `\(m.name)`", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            report(.unsetNicAttribute(m.name, nic: full, at: span, declared: inst.nameSpan))
             return .error(span)
         }
         let v = force(inst, slot)
@@ -154,13 +148,11 @@ extension Engine {
     /// checks report those.
     func allocated(_ nic: Int, span: Span) -> LValue {
         if expanding {
-            error(.definitionCycle, "an `auto` address is allocated after expansion; it cannot decide a `for` or `if`",
-                  at: span, help: "give the NIC a static address, or compute the value from the network's pool")
+            report(.autoAddressDuringExpansion(at: span))
             return .error(span)
         }
         if allocating {
-            error(.definitionCycle, "this `auto` address depends on the allocation it is part of", at: span,
-                  help: "NIC addresses that `auto` must avoid cannot themselves use an `auto` address")
+            report(.autoAddressInOwnAllocation(at: span))
             return .error(span)
         }
         if allocation == nil { allocating = true; runAllocation(); allocating = false }

@@ -275,8 +275,8 @@ extension Engine {
 
     func staticMember(_ b: SType, _ m: Identifier) -> SType {
         let name = m.name
-        func unknown(_ what: String, _ candidates: [String]) -> SType {
-            staticReport(.noMember(name, of: what, candidates: candidates, at: m.span))
+        func unknown(_ owner: MemberOwner, _ candidates: [String]) -> SType {
+            staticReport(.noMember(name, of: owner, candidates: candidates, at: m.span))
             return .unknown
         }
         switch b.settled {
@@ -284,7 +284,7 @@ extension Engine {
             return .unknown
         case .module(let mi):
             let mod = modules[mi]
-            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            guard let g = mod.globals[name] else { return unknown(.module(mod.name), mod.order) }
             switch g.entry {
             case .letSlot(let s):
                 guard s.state == .done, !s.value.value.isError else { return .unknown }
@@ -296,7 +296,7 @@ extension Engine {
             default: return .unknown
             }
         case .record(let fs):
-            guard let f = fs.first(where: { $0.name == name }) else { return unknown("the record", fs.map(\.name)) }
+            guard let f = fs.first(where: { $0.name == name }) else { return unknown(.record, fs.map(\.name)) }
             return f.type
         default:
             break
@@ -318,12 +318,12 @@ extension Engine {
             if k == .vlan && name == "base" { return .known(.link) }
             if let a = Schema.attribute(name, of: block) { return SType(a.type) }
             if k == .vm { return .unknown }  // a NIC of the VM, by name
-            return unknown("`\(k.typeName)`", MemberTable.names(of: .ref) + Schema.attributes(of: block).map(\.name))
+            return unknown(.type(k.typeName), MemberTable.names(of: .ref) + Schema.attributes(of: block).map(\.name))
         case .known(.vmNic):
             if let a = Schema.attribute(name, of: .vmNic) { return SType(a.type) }
-            return unknown("a VM NIC", MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name))
+            return unknown(.someVMNic, MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name))
         default:
-            return unknown("`\(t.description)`", MemberTable.names(of: shape))
+            return unknown(.type(t.description), MemberTable.names(of: shape))
         }
     }
 
@@ -581,7 +581,7 @@ extension Engine {
         if case .known(.ref(let k)) = s {
             switch t {
             case .ref, .link, .nicNetwork:
-                staticReport(.wrongResourceKind(expected: Engine.kindPhrase(t), foundType: k.typeName, at: span))
+                staticReport(.wrongResourceKind(expected: Engine.expectedResource(t), foundType: k.typeName, at: span))
                 return
             default: break
             }
