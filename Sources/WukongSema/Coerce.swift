@@ -70,11 +70,10 @@ extension Engine {
         case (.nicNetwork, .pod):
             return v
         case (.ref, .string(let s)), (.link, .string(let s)), (.nicNetwork, .string(let s)):
-            guard let g = globals[s], let ref = refValue(g.entry, span: span) else {
+            guard let g = namespace.globals[s], let ref = store.refValue(g.entry, span: span) else {
                 var candidates: [String] = []
-                if suggestionBudget > 0 {
-                    suggestionBudget -= 1
-                    candidates = globals.compactMap { entryFits($0.value.entry, t) ? $0.key : nil }
+                if budgets.takeSuggestion() {
+                    candidates = namespace.globals.compactMap { store.entryFits($0.value.entry, t) ? $0.key : nil }
                 }
                 report(.unknownName(s, candidates: candidates, at: span))
                 return .error(span)

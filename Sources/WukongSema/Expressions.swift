@@ -227,84 +227,21 @@ extension Engine {
 
     // MARK: - Names
 
-    enum Resolved {
-        case binding(Binding)
-        case global(GlobalEntry)
-        case builtin(String)
-    }
-
-    func lookup(_ name: String, _ env: Env) -> Resolved? {
-        var e: Env? = env
-        var root = env
-        while let cur = e {
-            if let b = cur.local(name) { return .binding(b) }
-            root = cur
-            e = cur.parent
-        }
-        if root.module < 0 {
-            if let g = globals[name] { return .global(g.entry) }
-        } else if let g = modules[root.module].globals[name] {
-            return .global(g.entry)
-        }
-        if Engine.builtinFunctions.contains(name) { return .builtin(name) }
-        return nil
-    }
-
     /// Every name visible from `env` (for did-you-mean).
     func visibleNames(_ env: Env, expected: VType?) -> [String] {
         var out: [String] = []
         var e: Env? = env
-        var root = env
-        while let cur = e { out += cur.names; root = cur; e = cur.parent }
-        let table = root.module < 0 ? globals : modules[root.module].globals
-        for (k, rec) in table {
-            if let t = expected, !entryFits(rec.entry, t) { continue }
+        while let cur = e { out += cur.names; e = cur.parent }
+        for (k, rec) in namespace.table(of: env) {
+            if let t = expected, !store.entryFits(rec.entry, t) { continue }
             out.append(k)
         }
         return out
     }
 
-    /// Whether a namespace entry could stand where `t` is expected (did-you-mean filter).
-    func entryFits(_ entry: GlobalEntry, _ t: VType) -> Bool {
-        switch t {
-        case .ref(let k):
-            switch entry {
-            case .resource(let i): return RefKind(instances[i].kind) == k
-            case .nicGroup: return k == .nic
-            default: return false
-            }
-        case .link:
-            switch entry {
-            case .resource(let i): return RefKind(instances[i].kind)?.isLink ?? false
-            case .nicGroup: return true
-            default: return false
-            }
-        case .nicNetwork:
-            if case .resource(let i) = entry { return instances[i].kind == .network }
-            return false
-        case .list(let inner):
-            if case .ref = inner { return entryFits(entry, inner) }
-            if case .link = inner { return entryFits(entry, inner) }
-            return true
-        default:
-            return true
-        }
-    }
-
-    func refValue(_ entry: GlobalEntry, span: Span) -> LValue? {
-        switch entry {
-        case .resource(let i):
-            guard let k = RefKind(instances[i].kind) else { return nil }
-            return LValue(.ref(Ref(kind: k, name: instances[i].name, instance: i)), span)
-        case .nicGroup(let g):
-            return LValue(.ref(Ref(kind: .nic, name: nicGroups[g].name, instance: nicGroups[g].first)), span)
-        default: return nil
-        }
-    }
-
     func evalName(_ id: Identifier, _ env: Env, expected: VType?, allowModule: Bool) -> LValue {
         let span = id.span
-        guard let r = lookup(id.name, env) else {
+        guard let r = namespace.lookup(id.name, env) else {
             reportUnknownName(id.name, span: span, env: env, expected: expected)
             return .error(span)
         }
@@ -322,7 +259,7 @@ extension Engine {
             report(.moduleNotAValue(id.name, at: span))
             return .error(span)
         case .global(let entry):
-            return refValue(entry, span: span) ?? .error(span)
+            return store.refValue(entry, span: span) ?? .error(span)
         }
     }
 
@@ -330,15 +267,14 @@ extension Engine {
         if name.contains("-") {
             let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             if parts.count >= 2, !parts.contains(where: { $0.isEmpty }),
-               parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || lookup(p, env) != nil }),
+               parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || namespace.lookup(p, env) != nil }),
                parts.contains(where: { p in !p.allSatisfy { $0.isASCII && $0.isNumber } }) {
                 report(.unknownNameLikeSubtraction(name, parts: parts, at: span))
                 return
             }
         }
         var similar: [String] = []
-        if suggestionBudget > 0 {
-            suggestionBudget -= 1
+        if budgets.takeSuggestion() {
             similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
         }
         // the close names are offered as quick fixes for editors too
@@ -359,12 +295,12 @@ extension Engine {
         case .pending: break
         }
         s.state = .active
-        push(s.name.name, s)
-        let env = s.env ?? rootEnv
+        cycles.push(s.name.name, s)
+        let env = s.env ?? namespace.rootEnv
         let t = s.annotation.map { resolveType($0) }
         var v = eval(s.expr, env, expected: t)
         if let t { v = coerce(v, to: t) }
-        pop()
+        cycles.pop()
         s.value = v
         s.state = .done
         return v

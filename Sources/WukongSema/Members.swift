@@ -17,7 +17,7 @@ extension Engine {
         case .error:
             return .error(span)
         case .module(let mi):
-            let mod = modules[mi]
+            let mod = namespace.modules[mi]
             guard let g = mod.globals[name] else { return unknown(.module(mod.name), mod.order) }
             switch g.entry {
             case .letSlot(let s): return LValue(force(s).value, span)
@@ -52,12 +52,12 @@ extension Engine {
 
     func resourceMember(_ r: Ref, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
-        guard r.instance >= 0, r.instance < instances.count else { return .error(span) }
+        guard r.instance >= 0, r.instance < store.instances.count else { return .error(span) }
         let idx = r.instance
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         ensureExpanded(idx)
         if inst.kind == .vm, Schema.attribute(name, of: .vm) == nil {
-            for c in inst.children where instances[c].kind == .nic && instances[c].name == name {
+            for c in inst.children where store.instances[c].kind == .nic && store.instances[c].name == name {
                 return LValue(.vmNic(vm: idx, nic: name), span)
             }
         }
@@ -67,7 +67,7 @@ extension Engine {
         guard Schema.attribute(name, of: inst.block) != nil else {
             var candidates = MemberTable.names(of: .ref) + Schema.attributes(of: inst.block).map(\.name)
             if inst.kind == .vm {
-                candidates += inst.children.compactMap { instances[$0].kind == .nic ? instances[$0].name : nil }
+                candidates += inst.children.compactMap { store.instances[$0].kind == .nic ? store.instances[$0].name : nil }
             }
             report(.noMember(name, of: .resource(keyword: r.kind.keyword, name: r.name), candidates: candidates, at: m.span))
             return .error(span)
@@ -89,22 +89,17 @@ extension Engine {
         }
     }
 
-    func vmNicInstance(vm: Int, nic: String) -> Int? {
-        for c in instances[vm].children where instances[c].kind == .nic && instances[c].name == nic { return c }
-        return nil
-    }
-
     /// `vm.nic.network`.
     func nicNetwork(vm: Int, nic: String, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic), let on = instances[idx].onSlot else { return .error(span) }
-        return LValue(force(instances[idx], on).value, span)
+        guard let idx = store.vmNic(vm, named: nic), let on = store.instances[idx].onSlot else { return .error(span) }
+        return LValue(force(store.instances[idx], on).value, span)
     }
 
     /// `vm.nic.address`: the NIC's address, allocated when it is `auto`.
     func nicAddress(vm: Int, nic: String, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
-        let inst = instances[idx]
-        let full = "\(instances[vm].name).\(nic)"
+        guard let idx = store.vmNic(vm, named: nic) else { return .error(span) }
+        let inst = store.instances[idx]
+        let full = "\(store.instances[vm].name).\(nic)"
         guard let slot = inst.attr("address") else {
             report(.nicAddressByDHCP(full, at: span, declared: inst.nameSpan))
             return .error(span)
@@ -125,9 +120,9 @@ extension Engine {
 
     /// The `Schema.vmNic` attributes of `vm.nic` (its built-in members are in `MemberTable`).
     func nicMember(vm: Int, nic: String, _ m: Identifier, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
-        let inst = instances[idx]
-        let full = "\(instances[vm].name).\(nic)"
+        guard let idx = store.vmNic(vm, named: nic) else { return .error(span) }
+        let inst = store.instances[idx]
+        let full = "\(store.instances[vm].name).\(nic)"
         guard Schema.attribute(m.name, of: .vmNic) != nil else {
             report(.noMember(m.name, of: .vmNic(full), candidates: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name),
                              at: m.span))
@@ -151,27 +146,27 @@ extension Engine {
             report(.autoAddressDuringExpansion(at: span))
             return .error(span)
         }
-        if allocating {
+        if store.allocating {
             report(.autoAddressInOwnAllocation(at: span))
             return .error(span)
         }
-        if allocation == nil { allocating = true; runAllocation(); allocating = false }
-        if let a = allocation?[nic] { return LValue(.ip(a), span) }
+        if store.allocation == nil { store.allocating = true; runAllocation(); store.allocating = false }
+        if let a = store.allocation?[nic] { return LValue(.ip(a), span) }
         return .error(span)
     }
 
     /// Allocates every `auto` address at once (`AutoAllocation`, the implementation lowering
     /// uses too), from the evaluated networks, statics and node addresses.
     func runAllocation() {
-        allocation = [:]
+        store.allocation = [:]
         var requests: [(nic: Int, network: Int)] = []
         var statics: [(nic: Int, network: Int, address: IPAddress)] = []
         var networkSlot: [Int: Int] = [:]  // network instance → index in `nets`
         var nets: [Int] = []
-        for vm in ordered where instances[vm].kind == .vm && !instances[vm].excluded {
+        for vm in store.ordered where store.instances[vm].kind == .vm && !store.instances[vm].excluded {
             ensureExpanded(vm)
-            for c in instances[vm].children {
-                let nic = instances[c]
+            for c in store.instances[vm].children {
+                let nic = store.instances[c]
                 guard nic.kind == .nic, !nic.excluded, let on = nic.onSlot else { continue }
                 guard case .ref(let r) = force(nic, on).value, r.kind == .network else { continue }
                 let n: Int
@@ -191,14 +186,14 @@ extension Engine {
         }
         guard !requests.isEmpty else { return }
         var nodeAddresses: [IPAddress] = []
-        for inst in instances where inst.block == .nodeNic && !inst.excluded {
+        for inst in store.instances where inst.block == .nodeNic && !inst.excluded {
             if let slot = inst.attr("address"), case .ifaddr(let a) = force(inst, slot).value { nodeAddresses.append(a.address) }
         }
         var domainIDs: [String: Int] = [:]
         var domains: [Int] = []
         var pools: [AutoAllocation.NetworkPool?] = []
         for netIdx in nets {
-            let net = instances[netIdx]
+            let net = store.instances[netIdx]
             ensureExpanded(netIdx)
             var attachments: [AttachmentUse] = []
             var vlan: Int? = nil
@@ -248,6 +243,6 @@ extension Engine {
                                                 requests: requests.map(\.network))
         var result: [Int: IPAddress] = [:]
         for (r, a) in zip(requests, addresses) { if let a { result[r.nic] = a } }
-        allocation = result
+        store.allocation = result
     }
 }

@@ -240,7 +240,7 @@ extension Engine {
     func evalCall(_ callee: Expr, _ args: [Expr], _ env: Env, span: Span, expected: VType?) -> LValue {
         switch callee.kind {
         case .name(let id):
-            guard let r = lookup(id.name, env) else {
+            guard let r = namespace.lookup(id.name, env) else {
                 reportUnknownName(id.name, span: id.span, env: env, expected: nil)
                 return .error(span)
             }
@@ -264,7 +264,7 @@ extension Engine {
             switch b.value {
             case .error: return .error(span)
             case .module(let mi):
-                let mod = modules[mi]
+                let mod = namespace.modules[mi]
                 guard let g = mod.globals[m.name] else {
                     report(.noMember(m.name, of: .module(mod.name), candidates: mod.order, at: m.span))
                     return .error(span)
@@ -294,7 +294,7 @@ extension Engine {
 
     func callUser(_ def: FnDef, _ args: [Expr], _ env: Env, span: Span) -> LValue {
         let decl = def.decl
-        if def.recursive || stepLimitReported { return .error(span) }
+        if def.recursive || budgets.stepLimitReported { return .error(span) }
         if def.paramTypes == nil {
             def.paramTypes = decl.parameters.map { resolveType($0.type) }
             def.returnType = decl.returnType.map { resolveType($0) }
@@ -313,17 +313,17 @@ extension Engine {
         }
         if failed { return .error(span) }
         if !step(at: span) { return .error(span) }
-        if callDepth >= 64 {
+        if budgets.callDepth >= 64 {
             if !def.depthReported {
                 def.depthReported = true
                 report(.functionCallsItself(decl.name.name, at: decl.name.span))
             }
             return .error(span)
         }
-        callDepth += 1
+        budgets.callDepth += 1
         var v = eval(decl.body, callEnv, expected: def.returnType)
         if let t = def.returnType { v = coerce(v, to: t) }
-        callDepth -= 1
+        budgets.callDepth -= 1
         return LValue(v.value, span)
     }
 
