@@ -8,20 +8,20 @@ import WukongSyntax
 extension Engine {
     func run() -> CheckedProgram {
         let statics = registerStatic()
-        markRecursive(topLevelFns, namespace: globals)
-        for f in topLevelFns { for p in f.decl.parameters { checkShadow(p.name, rootEnv) } }
-        for idx in statics where instances[idx].kind == .host { ensureExpanded(idx) }
+        markRecursive(namespace.topLevelFns, table: namespace.globals)
+        for f in namespace.topLevelFns { for p in f.decl.parameters { checkShadow(p.name, namespace.rootEnv) } }
+        for idx in statics where store.instances[idx].kind == .host { ensureExpanded(idx) }
         var cursor = 0
         for file in files { expandFile(file, statics: statics, cursor: &cursor) }
         expanding = false
 
         let program = build()
-        for s in topLevelLets { _ = force(s) }
-        for l in localLets where l.slot.state != .done { _ = force(l.slot) }
+        for s in namespace.topLevelLets { _ = force(s) }
+        for l in namespace.localLets where l.slot.state != .done { _ = force(l.slot) }
         for a in asserts { checkAssert(a) }
         typeFunctionBodies()
         typeUntakenBodies()
-        mergeStaticDiagnostics()
+        typer.merge(into: &diagnostics)
         return program
     }
 
@@ -109,7 +109,7 @@ extension Engine {
     /// Forces every attribute (so each error is reported once, in order) and reports missing required ones.
     func forceAll(_ idx: Int) {
         ensureExpanded(idx)
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         if let on = inst.onSlot { _ = force(inst, on) }
         for s in inst.attrs.indices { _ = force(inst, s) }
         for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil {
@@ -122,12 +122,12 @@ extension Engine {
 
     func build() -> CheckedProgram {
         var program = CheckedProgram(topologyName: Located(defaultName, firstLineSpan()))
-        for idx in ordered { forceAll(idx) }
+        for idx in store.ordered { forceAll(idx) }
         var vmCount = 0
-        for idx in ordered where instances[idx].kind == .vm { vmCount += 1 }
+        for idx in store.ordered where store.instances[idx].kind == .vm { vmCount += 1 }
         program.vms.reserveCapacity(vmCount)
-        for idx in ordered where !instances[idx].excluded {
-            let inst = instances[idx]
+        for idx in store.ordered where !store.instances[idx].excluded {
+            let inst = store.instances[idx]
             switch inst.kind {
             case .topology:
                 if case .identifier? = inst.decl.name { program.topologyName = Located(inst.name, inst.nameSpan) }
@@ -143,8 +143,8 @@ extension Engine {
                 }
             case .host:
                 program.hosts.append(HostDecl(decl: declInfo(inst), hostname: string(inst, "hostname")))
-                for c in inst.children where !instances[c].excluded {
-                    program.nics.append(nodeNic(instances[c], host: inst.name))
+                for c in inst.children where !store.instances[c].excluded {
+                    program.nics.append(nodeNic(store.instances[c], host: inst.name))
                 }
             case .nic:
                 program.nics.append(nodeNic(inst, host: nil))
@@ -225,11 +225,11 @@ extension Engine {
         var users: [UserDecl] = []
         var nics: [VMNicDecl] = []
         var userCount = 0
-        for c in inst.children where instances[c].kind == .user { userCount += 1 }
+        for c in inst.children where store.instances[c].kind == .user { userCount += 1 }
         users.reserveCapacity(userCount)
         nics.reserveCapacity(inst.children.count - userCount)
-        for c in inst.children where !instances[c].excluded {
-            let child = instances[c]
+        for c in inst.children where !store.instances[c].excluded {
+            let child = store.instances[c]
             if child.kind == .user {
                 users.append(UserDecl(decl: declInfo(child), passwordHash: string(child, "password_hash"),
                                       plainPassword: child.plainPassword, sshKeys: strings(child, "ssh_keys"),

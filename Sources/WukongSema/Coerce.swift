@@ -30,7 +30,7 @@ extension Engine {
             switch r {
             case .ip: return v
             case .emptyIP:
-                error(.valueOutOfRange, "the address range is empty", at: span, help: "write `first ..= last` with first ≤ last")
+                report(.emptyAddressRange(at: span))
                 return .error(span)
             case .int: return mismatch(expected: t, v)
             }
@@ -70,13 +70,12 @@ extension Engine {
         case (.nicNetwork, .pod):
             return v
         case (.ref, .string(let s)), (.link, .string(let s)), (.nicNetwork, .string(let s)):
-            guard let g = globals[s], let ref = refValue(g.entry, span: span) else {
-                var help: String? = nil
-                if suggestionBudget > 0 {
-                    suggestionBudget -= 1
-                    help = Suggest.didYouMean(s, among: globals.compactMap { entryFits($0.value.entry, t) ? $0.key : nil })
+            guard let g = namespace.globals[s], let ref = store.refValue(g.entry, span: span) else {
+                var candidates: [String] = []
+                if budgets.takeSuggestion() {
+                    candidates = namespace.globals.compactMap { store.entryFits($0.value.entry, t) ? $0.key : nil }
                 }
-                error(.unknownName, "unknown name `\(s)`", at: span, help: help)
+                report(.unknownName(s, candidates: candidates, at: span))
                 return .error(span)
             }
             return coerce(ref, to: t)
@@ -85,16 +84,14 @@ extension Engine {
         case (.image, .record(let r)):
             return coerceImage(r, span: span)
         case (_, .module):
-            error(.notAValue, "a module is not a value", at: span, help: "use one of its definitions: `module.<name>`")
+            report(.moduleUsedAsValue(at: span))
             return .error(span)
         case (.ifaddr, .ip(let a)):
-            error(.typeMismatch, "mismatched types: expected `IfAddr`, found `IP`", at: span,
-                  help: "an interface address carries its prefix length: write `\(a)/\(a.isV6 ? 64 : 24)` (with the real prefix)")
+            report(.addressWithoutPrefix(a.description, isV6: a.isV6, at: span))
             return .error(span)
         case (.ip, .string), (.cidr, .string), (.ifaddr, .string), (.mac, .string), (.quantity, .string),
              (.nicAddress, .string):
-            error(.typeMismatch, "mismatched types: expected `\(t.description)`, found `String`", at: span,
-                  help: "only a string literal written here converts; use `\(conversionHint(t))`")
+            report(.stringNotConverted(expected: t.description, at: span))
             return .error(span)
         default:
             return mismatch(expected: t, v)
@@ -102,21 +99,19 @@ extension Engine {
     }
 
     /// A record literal against known fields: unknown fields and missing ones (unless `optional`)
-    /// are errors; `what` names the record in messages (" of an image record").
-    func coerceRecord(_ r: RecordValue, fields: [RecordFieldType], optional: Set<String> = [], what: String = "",
+    /// are errors; `imageRecord`: the record is an `image` (messages say so).
+    func coerceRecord(_ r: RecordValue, fields: [RecordFieldType], optional: Set<String> = [], imageRecord: Bool = false,
                       span: Span) -> LValue {
         var out = RecordValue()
         var failed = false
         for (i, k) in r.keys.enumerated() where !fields.contains(where: { $0.name == k }) {
-            error(.unknownAttribute, "unknown field `\(k)`\(what)", at: r.keySpans[i],
-                  help: Suggest.didYouMean(k, among: fields.map(\.name)))
+            report(.unknownField(k, imageRecord: imageRecord, candidates: fields.map(\.name), at: r.keySpans[i]))
             failed = true
         }
         for f in fields {
             guard let x = r[f.name], let i = r.index(of: f.name) else {
                 if optional.contains(f.name) { continue }
-                error(.missingAttribute, "missing field `\(f.name)`\(what)", at: span,
-                      help: "add `\(f.name) = …` (a `\(f.type.description)`)")
+                report(.missingField(f.name, type: f.type.description, imageRecord: imageRecord, at: span))
                 failed = true
                 continue
             }
@@ -130,21 +125,11 @@ extension Engine {
     /// An image record (LANGUAGE.md §5.1): `ref` required, `network_config` optional (a plain
     /// string means "cloud-init") and one of `Schema.networkConfigModes`.
     func coerceImage(_ r: RecordValue, span: Span) -> LValue {
-        let v = coerceRecord(r, fields: Schema.imageRecord, optional: ["network_config"], what: " of an image record", span: span)
+        let v = coerceRecord(r, fields: Schema.imageRecord, optional: ["network_config"], imageRecord: true, span: span)
         guard case .record(let rec) = v.value, let mode = rec["network_config"], case .string(let m) = mode.value,
               !Schema.networkConfigModes.contains(m) else { return v }
-        error(.unknownEnumValue, "`\(m)` is not a valid `network_config` value", at: mode.span,
-              help: Suggest.didYouMean(m, among: Schema.networkConfigModes)
-                ?? "expected one of \(Schema.networkConfigModes.map { "`\($0)`" }.joined(separator: ", "))")
+        report(.invalidEnumValue(m, attribute: "network_config", allowed: Schema.networkConfigModes, at: mode.span))
         return .error(span)
-    }
-
-    func conversionHint(_ t: VType) -> String {
-        switch t {
-        case .cidr: return "cidr(…)"
-        case .mac: return "mac(…)"
-        default: return "ip(…)"
-        }
     }
 
     func mismatch(expected t: VType, _ v: LValue) -> LValue {
@@ -152,37 +137,19 @@ extension Engine {
         return .error(v.span)
     }
 
-    /// A resource of the wrong kind (E0302), with the classic mistakes explained.
+    /// A resource of the wrong kind (E0302); the catalogue explains the classic mistakes.
     func wrongKind(expected t: VType, _ r: Ref, span: Span) -> LValue {
-        var help: String? = nil
-        switch (t, r.kind) {
-        case (.ref(.bridge), .nic), (.ref(.bridge), .vlan), (.ref(.bridge), .bond):
-            help = "declare a bridge over it (`bridge br-\(r.name) { ports = [\(r.name)] }`) and use `bridge = br-\(r.name)`, "
-                + "or attach the network directly with `macvlan = \(r.name)`"
-        case (.ref(.bridge), .ovsBridge):
-            help = "`\(r.name)` is an OVS bridge: use `ovs = \(r.name)`"
-        case (.ref(.ovsBridge), .bridge):
-            help = "`\(r.name)` is a Linux bridge: use `bridge = \(r.name)`, or declare it as `ovs-bridge \(r.name)`"
-        case (.ref(.ovsBridge), .nic), (.ref(.ovsBridge), .vlan), (.ref(.ovsBridge), .bond):
-            help = "declare an OVS bridge over it (`ovs-bridge ovs-\(r.name) { ports = [\(r.name)] }`) and use `ovs = ovs-\(r.name)`"
-        case (.link, .bridge), (.link, .ovsBridge):
-            help = "a bridge is not a link: attach the network with `bridge = \(r.name)`"
-                + (r.kind == .ovsBridge ? " (`ovs = \(r.name)` for an OVS bridge)" : "")
-                + ", or use one of the bridge's ports"
-        default: break
-        }
-        error(.wrongResourceKind, "expected \(Engine.kindPhrase(t)), found \(r.kind.typeName) `\(r.name)`", at: span, help: help)
+        report(.wrongResourceKind(expected: Engine.expectedResource(t), found: r.kind.keyword, type: r.kind.typeName,
+                                  named: r.name, at: span))
         return .error(span)
     }
 
-    /// A resource type as messages name it: "a `Bridge`", "a `Link` (a `nic`, `vlan` or `bond`)".
-    static func kindPhrase(_ t: VType) -> String {
+    /// What a reference position of type `t` takes, as the catalogue names it.
+    static func expectedResource(_ t: VType) -> ExpectedResource {
         switch t {
-        case .link: return "a `Link` (a `nic`, `vlan` or `bond`)"
-        case .nicNetwork: return "a `Network` or `pod`"
-        default:
-            let first = t.description.first ?? "x"
-            return ("AEIOU".contains(first) ? "an" : "a") + " `\(t.description)`"
+        case .link: return .link
+        case .nicNetwork: return .networkOrPod
+        default: return .kind(t.description)
         }
     }
 }

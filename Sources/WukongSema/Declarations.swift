@@ -20,25 +20,25 @@ extension Engine {
         var items = 0
         for file in files { items += file.items.count }
         statics.reserveCapacity(items)
-        instances.reserveCapacity(items)
-        ordered.reserveCapacity(items)
-        globals.reserveCapacity(items)
+        store.instances.reserveCapacity(items)
+        store.ordered.reserveCapacity(items)
+        namespace.globals.reserveCapacity(items)
         for file in files {
             for item in file.items {
                 switch item.kind {
                 case .importDecl(let path, let alias):
                     registerImport(path: path, alias: alias, span: item.span)
                 case .letDecl(let name, let type, let value):
-                    let slot = LetSlot(name: name, annotation: type, expr: value, env: rootEnv)
-                    if registerName(name.name, .letSlot(slot), span: name.span) { topLevelLets.append(slot) }
+                    let slot = LetSlot(name: name, annotation: type, expr: value, env: namespace.rootEnv)
+                    if registerName(name.name, .letSlot(slot), span: name.span) { namespace.topLevelLets.append(slot) }
                 case .fnDecl(let d):
-                    let def = FnDef(decl: d, env: rootEnv)
-                    if registerName(d.name.name, .fn(def), span: d.name.span) { topLevelFns.append(def) }
+                    let def = FnDef(decl: d, env: namespace.rootEnv)
+                    if registerName(d.name.name, .fn(def), span: d.name.span) { namespace.topLevelFns.append(def) }
                 case .resource(let r):
                     if case .string? = r.name { continue }
                     guard checkTopLevelKind(r) else { continue }
                     let (name, nameSpan) = staticName(r)
-                    let idx = newInstance(r, itemSpan: item.span, env: rootEnv, name: name, nameSpan: nameSpan, parent: nil)
+                    let idx = newInstance(r, itemSpan: item.span, env: namespace.rootEnv, name: name, nameSpan: nameSpan, parent: nil)
                     registerResource(idx)
                     statics.append(idx)
                     if r.kind == .host { preregisterHostNics(r, host: idx) }
@@ -60,7 +60,7 @@ extension Engine {
 
     func checkTopLevelKind(_ r: ResourceDecl) -> Bool {
         if r.kind == .user {
-            error(.unexpectedToken, "a `user` can only be declared inside a `vm`", at: r.keywordSpan)
+            report(.userOutsideVM(at: r.keywordSpan))
             return false
         }
         return true
@@ -71,116 +71,104 @@ extension Engine {
         guard let body = r.body else { return }
         for item in body.items {
             guard case .resource(let n) = item.kind, n.kind == .nic, case .identifier(let id)? = n.name else { continue }
-            if case .nicGroup(let g)? = globals[id.name]?.entry, nicGroups[g].topLevel == nil { continue }
-            if globals[id.name] == nil {
-                nicGroups.append(NicGroup(name: id.name, topLevel: nil))
-                globals[id.name] = GlobalRecord(entry: .nicGroup(nicGroups.count - 1), span: id.span)
+            if case .nicGroup(let g)? = namespace.globals[id.name]?.entry, store.nicGroups[g].topLevel == nil { continue }
+            if namespace.globals[id.name] == nil {
+                store.nicGroups.append(NicGroup(name: id.name, topLevel: nil))
+                namespace.globals[id.name] = GlobalRecord(entry: .nicGroup(store.nicGroups.count - 1), span: id.span)
             }
         }
     }
 
     @discardableResult
     func registerName(_ name: String, _ entry: GlobalEntry, span: Span) -> Bool {
-        guard let existing = globals[name] else {
-            globals[name] = GlobalRecord(entry: entry, span: span)
+        guard let existing = namespace.globals[name] else {
+            namespace.globals[name] = GlobalRecord(entry: entry, span: span)
             return true
         }
         if Engine.precedes(span, existing.span) {
             // the new declaration comes first in source order: the old one is the duplicate
-            error(.duplicateDeclaration, "`\(name)` is declared more than once", at: existing.span,
-                  notes: [DiagnosticNote("first declared here", at: span)], help: "rename one of them")
-            if case .resource(let i) = existing.entry { instances[i].excluded = true }
-            globals[name] = GlobalRecord(entry: entry, span: span)
+            report(.duplicateDeclaration(name, at: existing.span, first: span))
+            if case .resource(let i) = existing.entry { store.instances[i].excluded = true }
+            namespace.globals[name] = GlobalRecord(entry: entry, span: span)
             return true
         }
-        error(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
-              notes: [DiagnosticNote("first declared here", at: existing.span)], help: "rename one of them")
+        report(.duplicateDeclaration(name, at: span, first: existing.span))
         return false
     }
 
     func registerResource(_ idx: Int) {
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         switch inst.kind {
         case .topology:
-            if let t = topologyInstance {
-                error(.duplicateDeclaration, "a topology has only one `topology` declaration", at: inst.span,
-                      notes: [DiagnosticNote("first declared here", at: instances[t].span)],
-                      help: "merge the two `topology` blocks")
+            if let t = store.topologyInstance {
+                report(.duplicateTopology(at: inst.span, first: store.instances[t].span))
                 inst.excluded = true
             } else {
-                topologyInstance = idx
+                store.topologyInstance = idx
             }
         case .nic:
-            if let g = globals[inst.name], case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil,
-               nicGroups[gi].hostNics.isEmpty {
+            if let g = namespace.globals[inst.name], case .nicGroup(let gi) = g.entry, store.nicGroups[gi].topLevel == nil,
+               store.nicGroups[gi].hostNics.isEmpty {
                 // pre-registered by a host that declares it: a top-level nic of the same name is a duplicate
-                error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
-                      notes: [DiagnosticNote("first declared here", at: g.span)],
-                      help: "a NIC declared at top level is present on every host; remove the declaration inside the host")
+                report(.topLevelNicDeclaredInHost(inst.name, at: inst.nameSpan, first: g.span))
                 inst.excluded = true
                 return
             }
-            nicGroups.append(NicGroup(name: inst.name, topLevel: idx))
-            if !registerName(inst.name, .nicGroup(nicGroups.count - 1), span: inst.nameSpan) { inst.excluded = true }
+            store.nicGroups.append(NicGroup(name: inst.name, topLevel: idx))
+            if !registerName(inst.name, .nicGroup(store.nicGroups.count - 1), span: inst.nameSpan) { inst.excluded = true }
         default:
             if !registerName(inst.name, .resource(idx), span: inst.nameSpan) { inst.excluded = true }
         }
     }
 
     func registerHostNic(_ idx: Int, host: Int) {
-        let inst = instances[idx]
-        if let g = globals[inst.name] {
-            if case .nicGroup(let gi) = g.entry, nicGroups[gi].topLevel == nil {
-                for other in nicGroups[gi].hostNics where instances[other].parent == host {
-                    error(.duplicateDeclaration, "`\(inst.name)` is declared more than once in host `\(instances[host].name)`",
-                          at: inst.nameSpan, notes: [DiagnosticNote("first declared here", at: instances[other].nameSpan)],
-                          help: "remove one of them")
+        let inst = store.instances[idx]
+        if let g = namespace.globals[inst.name] {
+            if case .nicGroup(let gi) = g.entry, store.nicGroups[gi].topLevel == nil {
+                for other in store.nicGroups[gi].hostNics where store.instances[other].parent == host {
+                    report(.duplicateHostNic(inst.name, host: store.instances[host].name, at: inst.nameSpan,
+                                             first: store.instances[other].nameSpan))
                     inst.excluded = true
                     return
                 }
-                nicGroups[gi].hostNics.append(idx)
-                if nicGroups[gi].hostNics.count == 1 { globals[inst.name]?.span = inst.nameSpan }
+                store.nicGroups[gi].hostNics.append(idx)
+                if store.nicGroups[gi].hostNics.count == 1 { namespace.globals[inst.name]?.span = inst.nameSpan }
                 return
             }
             var span = g.span
-            if case .nicGroup(let gi) = g.entry, let t = nicGroups[gi].topLevel { span = instances[t].nameSpan }
-            error(.duplicateDeclaration, "`\(inst.name)` is declared more than once", at: inst.nameSpan,
-                  notes: [DiagnosticNote("first declared here", at: span)],
-                  help: "a NIC declared at top level is present on every host; remove one of the declarations")
+            if case .nicGroup(let gi) = g.entry, let t = store.nicGroups[gi].topLevel { span = store.instances[t].nameSpan }
+            report(.hostNicDeclaredAtTopLevel(inst.name, at: inst.nameSpan, first: span))
             inst.excluded = true
             return
         }
-        nicGroups.append(NicGroup(name: inst.name, topLevel: nil, hostNics: [idx]))
-        globals[inst.name] = GlobalRecord(entry: .nicGroup(nicGroups.count - 1), span: inst.nameSpan)
+        store.nicGroups.append(NicGroup(name: inst.name, topLevel: nil, hostNics: [idx]))
+        namespace.globals[inst.name] = GlobalRecord(entry: .nicGroup(store.nicGroups.count - 1), span: inst.nameSpan)
     }
 
     func registerImport(path: [Identifier], alias: Identifier?, span: Span) {
         guard let last = path.last else { return }
         let full = path.map(\.name).joined(separator: ".")
         let pathSpan = path[0].span.to(last.span)
-        guard path.count == 2, path[0].name == "std", let mi = moduleIndex[path[1].name] else {
-            let known = Stdlib.orderedModules.map { "std." + $0.name }
-            error(.unknownModule, "unknown module `\(full)`", at: pathSpan,
-                  help: Suggest.didYouMean(full, among: known) ?? "the standard library has \(known.map { "`\($0)`" }.joined(separator: ", "))")
+        guard path.count == 2, path[0].name == "std", let mi = namespace.moduleIndex[path[1].name] else {
+            report(.unknownModule(full, known: Stdlib.orderedModules.map { "std." + $0.name }, at: pathSpan))
             return
         }
         let name = alias ?? last
-        if let existing = globals[name.name], case .module(let other) = existing.entry, other == mi { return }
-        if let first = importedAs[mi] {
+        if let existing = namespace.globals[name.name], case .module(let other) = existing.entry, other == mi { return }
+        if let first = namespace.importedAs[mi] {
             // one module, one name across the topology's files
-            error(.duplicateDeclaration, "module `\(full)` is already imported as `\(first.name)`", at: name.span,
-                  notes: [DiagnosticNote("first imported here", at: first.span)],
-                  help: "import it under one name in every file: `import \(full)\(first.name == last.name ? "" : " as " + first.name)`")
+            report(.moduleImportedTwice(full, as: first.name, lastComponent: last.name, at: name.span,
+                                        firstImport: first.span))
             return
         }
-        importedAs[mi] = name
+        namespace.importedAs[mi] = name
         if registerName(name.name, .module(mi), span: name.span) { loadModule(mi) }
     }
 
     // MARK: - Modules
 
     func loadModule(_ mi: Int) {
-        let m = modules[mi]
+        let m = namespace.modules[mi]
         if m.loaded { return }
         m.loaded = true
         let file = SourceFile(id: m.file, path: "<stdlib>/\(m.name).wk", text: m.source)
@@ -197,25 +185,24 @@ extension Engine {
                 addModuleName(m, d.name, .fn(def))
             case .importDecl(let path, let alias):
                 guard let last = path.last else { continue }
-                guard path.count == 2, path[0].name == "std", let other = moduleIndex[path[1].name] else {
-                    error(.unknownModule, "unknown module `\(path.map(\.name).joined(separator: "."))`", at: item.span)
+                guard path.count == 2, path[0].name == "std", let other = namespace.moduleIndex[path[1].name] else {
+                    report(.unknownModule(path.map(\.name).joined(separator: "."), known: nil, at: item.span))
                     continue
                 }
                 addModuleName(m, alias ?? last, .module(other))
                 loadModule(other)
             case .error: continue
             default:
-                error(.unexpectedToken, "a module holds only `let`, `fn` and `import`", at: item.span)
+                report(.itemNotAllowedInModule(at: item.span))
             }
         }
-        markRecursive(fns, namespace: m.globals)
+        markRecursive(fns, table: m.globals)
         for f in fns { for p in f.decl.parameters { checkShadow(p.name, m.env) } }
     }
 
     func addModuleName(_ m: Module, _ id: Identifier, _ entry: GlobalEntry) {
         if let first = m.globals[id.name] {
-            error(.duplicateDeclaration, "`\(id.name)` is declared more than once", at: id.span,
-                  notes: [DiagnosticNote("first declared here", at: first.span)])
+            report(.duplicateModuleDefinition(id.name, at: id.span, first: first.span))
             return
         }
         m.globals[id.name] = GlobalRecord(entry: entry, span: id.span)
@@ -226,7 +213,7 @@ extension Engine {
 
     /// Marks the functions that call themselves, directly or through others (E0208 at each
     /// cycle's first function in source order).
-    func markRecursive(_ fns: [FnDef], namespace: [String: GlobalRecord]) {
+    func markRecursive(_ fns: [FnDef], table: [String: GlobalRecord]) {
         var index: [ObjectIdentifier: Int] = [:]
         for (i, f) in fns.enumerated() { index[ObjectIdentifier(f)] = i }
         var edges: [[Int]] = Array(repeating: [], count: fns.count)
@@ -235,7 +222,7 @@ extension Engine {
             collectCalls(f.decl.body, into: &called)
             let params = Set(f.decl.parameters.map(\.name.name))
             for name in called where !params.contains(name) {
-                if case .fn(let g)? = namespace[name]?.entry, let j = index[ObjectIdentifier(g)] { edges[i].append(j) }
+                if case .fn(let g)? = table[name]?.entry, let j = index[ObjectIdentifier(g)] { edges[i].append(j) }
             }
         }
         // Tarjan's strongly connected components, iteratively.
@@ -274,12 +261,9 @@ extension Engine {
                             for m in members { fns[m].recursive = true }
                             let first = fns[members[0]].decl
                             if selfLoop {
-                                error(.recursiveFunction, "function `\(first.name.name)` calls itself", at: first.name.span,
-                                      help: "functions are not recursive; compute the value without recursion")
+                                report(.functionCallsItself(first.name.name, at: first.name.span))
                             } else {
-                                let path = (members + [members[0]]).map { "`\(fns[$0].decl.name.name)`" }.joined(separator: " → ")
-                                error(.recursiveFunction, "function `\(first.name.name)` calls itself through \(path)",
-                                      at: first.name.span, help: "functions are not recursive; break the cycle")
+                                report(.functionCallsItselfThrough(members.map { fns[$0].decl.name.name }, at: first.name.span))
                             }
                         }
                     }
@@ -315,7 +299,7 @@ extension Engine {
     // MARK: - Phase 1b: expansion
 
     func newInstance(_ r: ResourceDecl, itemSpan: Span, env: Env, name: String, nameSpan: Span, parent: Int?) -> Int {
-        let parentBlock = parent.map { instances[$0].block }
+        let parentBlock = parent.map { store.instances[$0].block }
         let block = Schema.blockKind(r.kind, nested: parentBlock)
         let inst = Instance(kind: r.kind, block: block, decl: r, span: itemSpan, env: env, name: name, nameSpan: nameSpan)
         inst.parent = parent
@@ -327,20 +311,17 @@ extension Engine {
                 inst.attrs.append(AttrSlot(name: "on", nameSpan: on.span, expr: on, env: env, preset: nil, fromSpread: false))
                 inst.onSlot = inst.attrs.count - 1
             } else {
-                error(.unknownAttribute, "a `\(block.keyword)` takes no `on`", at: on.span,
-                      help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
+                report(.onNotAllowed(in: block.keyword, at: on.span))
             }
         } else if block == .vlan {
-            error(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: nameSpan,
-                  help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
+            report(.vlanWithoutLink(name, at: nameSpan))
             inst.poisoned = true
         } else if block == .vmNic {
-            error(.missingAttribute, "`nic` `\(name)` needs a network", at: nameSpan,
-                  help: "write `nic \(name) on <network>` (or `on pod`)")
+            report(.vmNicWithoutNetwork(name, at: nameSpan))
             inst.poisoned = true
         }
-        instances.append(inst)
-        return instances.count - 1
+        store.instances.append(inst)
+        return store.instances.count - 1
     }
 
     /// The name of a declaration; an interpolated name is evaluated and must still be a valid name.
@@ -352,8 +333,7 @@ extension Engine {
             let v = stringLiteral(lit, env, expected: nil)
             guard case .string(let s) = v.value else { return nil }
             if NameRules.isValidName(s) { return (s, lit.span, true) }
-            error(.invalidDeclarationName, "`\(s)` is not a valid name", at: lit.span,
-                  help: "a name starts with a letter or `_`, continues with letters, digits, `_` or `-`, and does not end in `-`")
+            report(.invalidDeclarationName(s, at: lit.span))
             return (s, lit.span, false)
         }
     }
@@ -363,15 +343,15 @@ extension Engine {
             switch item.kind {
             case .resource(let r):
                 if case .string? = r.name {
-                    createTopLevel(r, itemSpan: item.span, env: rootEnv)
+                    createTopLevel(r, itemSpan: item.span, env: namespace.rootEnv)
                 } else if r.kind != .user {
-                    if cursor < statics.count { ordered.append(statics[cursor]) }
+                    if cursor < statics.count { store.ordered.append(statics[cursor]) }
                     cursor += 1
                 }
             case .importDecl, .letDecl, .fnDecl, .error:
                 continue
             default:
-                expandItem(item, rootEnv, .topLevel)
+                expandItem(item, namespace.rootEnv, .topLevel)
             }
         }
     }
@@ -379,8 +359,8 @@ extension Engine {
     func createTopLevel(_ r: ResourceDecl, itemSpan: Span, env: Env) {
         guard checkTopLevelKind(r), let (name, span, valid) = evalDeclName(r, env) else { return }
         let idx = newInstance(r, itemSpan: itemSpan, env: env, name: name, nameSpan: span, parent: nil)
-        if valid { registerResource(idx) } else { instances[idx].excluded = true }
-        ordered.append(idx)
+        if valid { registerResource(idx) } else { store.instances[idx].excluded = true }
+        store.ordered.append(idx)
         if r.kind == .host { ensureExpanded(idx) }
     }
 
@@ -404,13 +384,13 @@ extension Engine {
                     checkShadow(name, scope)
                     let slot = LetSlot(name: name, annotation: type, expr: value, env: scope)
                     scope.bind(name.name, .letSlot(slot))
-                    localLets.append((slot, scope))
+                    namespace.localLets.append((slot, scope))
                 case .fnDecl(let d):
                     checkShadow(d.name, scope)
                     for p in d.parameters { checkShadow(p.name, scope) }
                     let def = FnDef(decl: d, env: scope)
                     scope.bind(d.name.name, .fn(def))
-                    if localFnDecls.insert(d.name.span).inserted { localFns.append((def, scope)) }
+                    if namespace.localFnDecls.insert(d.name.span).inserted { namespace.localFns.append((def, scope)) }
                 default: continue
                 }
             }
@@ -424,27 +404,22 @@ extension Engine {
     }
 
     func checkShadow(_ id: Identifier, _ env: Env) {
-        var root = env
-        while let p = root.parent { root = p }
-        let table = root.module < 0 ? globals : modules[root.module].globals
-        guard let g = table[id.name] else { return }
-        guard reportedShadows.insert(id.span).inserted else { return }
-        error(.shadowedName, "`\(id.name)` shadows a top-level declaration", at: id.span,
-              notes: [DiagnosticNote("declared here", at: g.span)], help: "choose another name")
+        guard let g = namespace.table(of: env)[id.name] else { return }
+        guard namespace.reportedShadows.insert(id.span).inserted else { return }
+        report(.shadowsTopLevel(id.name, at: id.span, declared: g.span))
     }
 
     func expandItem(_ item: Item, _ env: Env, _ target: Target) {
         switch item.kind {
         case .attribute(let name, let value):
             guard case .block(let i) = target else {
-                error(.unknownAttribute, "attribute `\(name.name)` outside of a block", at: name.span,
-                      help: "attributes belong inside a resource's `{ }`")
+                report(.attributeOutsideBlock(name.name, at: name.span))
                 return
             }
             addAttribute(i, name, value, env, itemSpan: item.span)
         case .spread(let e):
             guard case .block(let i) = target else {
-                error(.unknownAttribute, "`...` outside of a block", at: item.span, help: "spreads belong inside a resource's `{ }`")
+                report(.spreadOutsideBlock(at: item.span))
                 return
             }
             addSpread(i, e, env)
@@ -453,21 +428,20 @@ extension Engine {
             case .topLevel:
                 createTopLevel(r, itemSpan: item.span, env: env)
             case .block(let p):
-                let parent = instances[p]
+                let parent = store.instances[p]
                 guard Schema.allowsChild(r.kind, in: parent.block) else {
-                    error(.unexpectedToken, "a `\(r.kind.rawValue)` cannot be declared inside a `\(parent.block.keyword)`",
-                          at: r.keywordSpan)
+                    report(.resourceNotAllowed(r.kind.rawValue, inside: parent.block.keyword, at: r.keywordSpan))
                     return
                 }
                 guard let (name, span, valid) = evalDeclName(r, env) else { return }
                 let idx = newInstance(r, itemSpan: item.span, env: env, name: name, nameSpan: span, parent: p)
                 parent.children.append(idx)
-                if !valid { instances[idx].excluded = true }
+                if !valid { store.instances[idx].excluded = true }
                 if parent.block == .host && valid { registerHostNic(idx, host: p) }
                 ensureExpanded(idx)
             }
         case .importDecl:
-            error(.unexpectedToken, "`import` is only allowed at the top level of a file", at: item.span)
+            report(.importNotAtTopLevel(at: item.span))
         case .letDecl, .fnDecl:
             // top-level ones are registered by `registerStatic`; local ones by `expandBody`
             break
@@ -484,7 +458,7 @@ extension Engine {
                 return true
             }
             if case .topLevel = target, let n = seq.value.elementCount {
-                globals.reserveCapacity(globals.count + n * max(1, body.items.count))
+                namespace.globals.reserveCapacity(namespace.globals.count + n * max(1, body.items.count))
             }
             if case .range(let r) = seq.value {
                 // ranges are walked lazily, never materialised
@@ -535,7 +509,7 @@ extension Engine {
     // MARK: - Blocks
 
     func ensureExpanded(_ idx: Int) {
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         switch inst.expandState {
         case .done: return
         case .active:
@@ -544,17 +518,17 @@ extension Engine {
         case .pending: break
         }
         inst.expandState = .active
-        push(inst.name, inst)
+        cycles.push(inst.name, inst)
         if let body = inst.decl.body {
             inst.attrs.reserveCapacity(inst.attrs.count + Engine.attributeItemCount(body.items))
             expandBody(body.items, inst.env, .block(idx))
         }
-        pop()
+        cycles.pop()
         inst.expandState = .done
     }
 
     func addAttribute(_ idx: Int, _ name: Identifier, _ value: Expr, _ env: Env, itemSpan: Span) {
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         if inst.block == .user && name.name == "password" {
             if inst.plainPassword == nil { inst.plainPassword = itemSpan }
             return
@@ -569,23 +543,21 @@ extension Engine {
                 inst.attrs[i] = AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false)
                 return
             }
-            error(.duplicateAttribute, "attribute `\(name.name)` is set twice", at: name.span,
-                  notes: [DiagnosticNote("first set here", at: inst.attrs[i].nameSpan)], help: "remove one of them")
+            report(.attributeSetTwice(name.name, at: name.span, first: inst.attrs[i].nameSpan))
             return
         }
         inst.attrs.append(AttrSlot(name: name.name, nameSpan: name.span, expr: value, env: env, preset: nil, fromSpread: false))
     }
 
     func addSpread(_ idx: Int, _ e: Expr, _ env: Env) {
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         let v = eval(e, env)
         switch v.value {
         case .record(let r):
             let known = Schema.attributes(of: inst.block).map(\.name)
             for (i, k) in r.keys.enumerated() {
                 guard known.contains(k) else {
-                    error(.unknownAttribute, "unknown attribute `\(k)` (from this spread) in a `\(inst.block.keyword)` block",
-                          at: e.span, help: Suggest.didYouMean(k, among: known))
+                    report(.unknownAttribute(k, in: inst.block.keyword, candidates: known, fromSpread: true, at: e.span))
                     continue
                 }
                 let slot = AttrSlot(name: k, nameSpan: e.span, expr: nil, env: nil,
@@ -599,7 +571,7 @@ extension Engine {
         case .error:
             inst.poisoned = true
         default:
-            error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+            report(.notSpreadable(found: v.value.type.description, at: v.span))
             inst.poisoned = true
         }
     }
@@ -651,7 +623,7 @@ extension Engine {
         let expr = inst.attrs[i].expr
         // a literal cannot take part in a cycle: no need to track it
         let tracked = expr.map { !Engine.isLiteral($0) } ?? false
-        if tracked { push(inst, attribute: i) }
+        if tracked { cycles.push(inst, attribute: i) }
         var v: LValue
         if let schema = attributeType(inst, name) {
             if inst.attrs[i].fromSpread {
@@ -662,10 +634,7 @@ extension Engine {
                 v = .error(inst.attrs[i].nameSpan)
             }
             if let allowed = schema.allowed, case .string(let s) = v.value, !allowed.contains(s) {
-                let what = name == "mode" ? "bond mode" : "`\(name)` value"
-                error(.unknownEnumValue, "`\(s)` is not a valid \(what)", at: v.span,
-                      help: Suggest.didYouMean(s, among: allowed)
-                        ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+                report(.invalidEnumValue(s, attribute: name, allowed: allowed, at: v.span))
                 v = .error(v.span)
             }
         } else {
@@ -673,7 +642,7 @@ extension Engine {
         }
         v = localize(v, within: inst.attrs[i].valueSpan)
         if v.value.isError { inst.poisoned = true }
-        if tracked { pop() }
+        if tracked { cycles.pop() }
         inst.attrs[i].value = v
         inst.attrs[i].state = .done
         return v

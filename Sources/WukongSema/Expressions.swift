@@ -114,10 +114,7 @@ extension Engine {
     }
 
     func reportHostBits(_ ifa: IfAddr, span: Span, quoted: Bool) {
-        let fixed = ifa.network.description
-        let replacement = quoted ? "\"\(fixed)\"" : fixed
-        error(.cidrHostBits, "`\(ifa)` has host bits set; a network address is expected here", at: span,
-              help: "did you mean \(fixed)?", fixIts: [FixIt(replace: span, with: replacement)])
+        report(.cidrHostBits(ifa.description, network: ifa.network.description, quoted: quoted, at: span))
     }
 
     func stringLiteral(_ lit: StringLiteral, _ env: Env, expected: VType?) -> LValue {
@@ -145,38 +142,32 @@ extension Engine {
         switch t {
         case .ip:
             if let a = IPAddress(text) { return LValue(.ip(a), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid IP address", at: span,
-                  help: text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil)
+            report(.invalidIPString(text, at: span))
             return .error(span)
         case .cidr:
             let (c, ifa) = CIDR.parse(text)
             if let c { return LValue(.cidr(c), span) }
             if let ifa { reportHostBits(ifa, span: span, quoted: true); return .error(span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid network (CIDR)", at: span,
-                  help: "write an address and a prefix length, such as \"fd00::/64\"")
+            report(.invalidCIDRString(text, at: span))
             return .error(span)
         case .ifaddr:
             if let a = IfAddr(text) { return LValue(.ifaddr(a), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid interface address", at: span,
-                  help: "write an address and a prefix length, such as \"fd00::10/64\"")
+            report(.invalidIfAddrString(text, at: span))
             return .error(span)
         case .nicAddress:
             if text.contains("/") { return convertLiteral(text, to: .ifaddr, span: span) }
             return convertLiteral(text, to: .ip, span: span)
         case .mac:
             if let m = MACAddress(text) { return LValue(.mac(m), span) }
-            error(.invalidLiteralConversion, "`\(text)` is not a valid MAC address", at: span,
-                  help: "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\"")
+            report(.invalidMACString(text, at: span))
             return .error(span)
         case .quantity:
             switch Quantity.parse(text) {
             case .success(let q): return LValue(.quantity(q), span)
             case .failure(let f):
-                var help: String? = "use a whole number with one of the suffixes Ki Mi Gi Ti Pi Ei k M G T P E"
-                if case .badSuffix(let suf) = f, let d = Suggest.didYouMean(suf, among: Quantity.suffixNames) {
-                    help = d
-                }
-                error(.invalidLiteralConversion, "`\(text)` is not a valid quantity", at: span, help: help)
+                var badSuffix: String? = nil
+                if case .badSuffix(let suf) = f { badSuffix = suf }
+                report(.invalidQuantityString(text, badSuffix: badSuffix, suffixes: Quantity.suffixNames, at: span))
                 return .error(span)
             }
         default:
@@ -198,8 +189,7 @@ extension Engine {
         for entry in entries {
             if case .field(let key, let keySpan, _) = entry.kind {
                 if let first = explicit[key] {
-                    error(.duplicateAttribute, "field `\(key)` is set twice", at: keySpan,
-                          notes: [DiagnosticNote("first set here", at: first)], help: "remove one of them")
+                    report(.fieldSetTwice(key, at: keySpan, first: first))
                 } else {
                     explicit[key] = keySpan
                 }
@@ -224,7 +214,7 @@ extension Engine {
                     }
                 case .error: failed = true
                 default:
-                    error(.typeMismatch, "mismatched types: `...` spreads a record, found `\(v.value.type.description)`", at: v.span)
+                    report(.notSpreadable(found: v.value.type.description, at: v.span))
                     failed = true
                 }
             }
@@ -234,84 +224,21 @@ extension Engine {
 
     // MARK: - Names
 
-    enum Resolved {
-        case binding(Binding)
-        case global(GlobalEntry)
-        case builtin(String)
-    }
-
-    func lookup(_ name: String, _ env: Env) -> Resolved? {
-        var e: Env? = env
-        var root = env
-        while let cur = e {
-            if let b = cur.local(name) { return .binding(b) }
-            root = cur
-            e = cur.parent
-        }
-        if root.module < 0 {
-            if let g = globals[name] { return .global(g.entry) }
-        } else if let g = modules[root.module].globals[name] {
-            return .global(g.entry)
-        }
-        if Engine.builtinFunctions.contains(name) { return .builtin(name) }
-        return nil
-    }
-
     /// Every name visible from `env` (for did-you-mean).
     func visibleNames(_ env: Env, expected: VType?) -> [String] {
         var out: [String] = []
         var e: Env? = env
-        var root = env
-        while let cur = e { out += cur.names; root = cur; e = cur.parent }
-        let table = root.module < 0 ? globals : modules[root.module].globals
-        for (k, rec) in table {
-            if let t = expected, !entryFits(rec.entry, t) { continue }
+        while let cur = e { out += cur.names; e = cur.parent }
+        for (k, rec) in namespace.table(of: env) {
+            if let t = expected, !store.entryFits(rec.entry, t) { continue }
             out.append(k)
         }
         return out
     }
 
-    /// Whether a namespace entry could stand where `t` is expected (did-you-mean filter).
-    func entryFits(_ entry: GlobalEntry, _ t: VType) -> Bool {
-        switch t {
-        case .ref(let k):
-            switch entry {
-            case .resource(let i): return RefKind(instances[i].kind) == k
-            case .nicGroup: return k == .nic
-            default: return false
-            }
-        case .link:
-            switch entry {
-            case .resource(let i): return RefKind(instances[i].kind)?.isLink ?? false
-            case .nicGroup: return true
-            default: return false
-            }
-        case .nicNetwork:
-            if case .resource(let i) = entry { return instances[i].kind == .network }
-            return false
-        case .list(let inner):
-            if case .ref = inner { return entryFits(entry, inner) }
-            if case .link = inner { return entryFits(entry, inner) }
-            return true
-        default:
-            return true
-        }
-    }
-
-    func refValue(_ entry: GlobalEntry, span: Span) -> LValue? {
-        switch entry {
-        case .resource(let i):
-            guard let k = RefKind(instances[i].kind) else { return nil }
-            return LValue(.ref(Ref(kind: k, name: instances[i].name, instance: i)), span)
-        case .nicGroup(let g):
-            return LValue(.ref(Ref(kind: .nic, name: nicGroups[g].name, instance: nicGroups[g].first)), span)
-        default: return nil
-        }
-    }
-
     func evalName(_ id: Identifier, _ env: Env, expected: VType?, allowModule: Bool) -> LValue {
         let span = id.span
-        guard let r = lookup(id.name, env) else {
+        guard let r = namespace.lookup(id.name, env) else {
             reportUnknownName(id.name, span: span, env: env, expected: expected)
             return .error(span)
         }
@@ -329,28 +256,26 @@ extension Engine {
             report(.moduleNotAValue(id.name, at: span))
             return .error(span)
         case .global(let entry):
-            return refValue(entry, span: span) ?? .error(span)
+            return store.refValue(entry, span: span) ?? .error(span)
         }
     }
 
     func reportUnknownName(_ name: String, span: Span, env: Env, expected: VType?) {
-        var help: String? = nil
         if name.contains("-") {
             let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
             if parts.count >= 2, !parts.contains(where: { $0.isEmpty }),
-               parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || lookup(p, env) != nil }),
+               parts.allSatisfy({ p in p.allSatisfy { $0.isASCII && $0.isNumber } || namespace.lookup(p, env) != nil }),
                parts.contains(where: { p in !p.allSatisfy { $0.isASCII && $0.isNumber } }) {
-                help = "did you mean `\(parts.joined(separator: " - "))`?"
+                report(.unknownNameLikeSubtraction(name, parts: parts, at: span))
+                return
             }
         }
-        var fixIts: [FixIt] = []
-        if help == nil, suggestionBudget > 0 {
-            suggestionBudget -= 1
-            let similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
-            help = Suggest.didYouMean(name, among: similar)
-            fixIts = similar.map { FixIt(replace: span, with: $0) }  // quick fixes for editors
+        var similar: [String] = []
+        if budgets.takeSuggestion() {
+            similar = Suggest.similar(to: name, among: visibleNames(env, expected: expected))
         }
-        error(.unknownName, "unknown name `\(name)`", at: span, help: help, fixIts: fixIts)
+        // the close names are offered as quick fixes for editors too
+        report(.unknownName(name, candidates: similar, fixIts: similar, at: span))
     }
 
     // MARK: - Lets
@@ -367,12 +292,12 @@ extension Engine {
         case .pending: break
         }
         s.state = .active
-        push(s.name.name, s)
-        let env = s.env ?? rootEnv
+        cycles.push(s.name.name, s)
+        let env = s.env ?? namespace.rootEnv
         let t = s.annotation.map { resolveType($0) }
         var v = eval(s.expr, env, expected: t)
         if let t { v = coerce(v, to: t) }
-        pop()
+        cycles.pop()
         s.value = v
         s.state = .done
         return v
@@ -382,8 +307,7 @@ extension Engine {
         switch t.kind {
         case .named(let id):
             if let v = Engine.typeNames[id.name] { return v }
-            error(.unknownName, "unknown type `\(id.name)`", at: id.span,
-                  help: Suggest.didYouMean(id.name, among: Array(Engine.typeNames.keys)))
+            report(.unknownType(id.name, candidates: Array(Engine.typeNames.keys), at: id.span))
             return .error
         case .list(let inner): return .list(resolveType(inner))
         case .record(let fields): return .record(fields.map { RecordFieldType(name: $0.name.name, type: resolveType($0.type)) })
@@ -407,8 +331,7 @@ extension Engine {
 
     func materialise(_ r: RangeValue, span: Span) -> [LValue]? {
         guard let n = r.count, n <= Engine.rangeCap else {
-            error(.valueOutOfRange, "range `\(Value.range(r).text)` has more than \(Engine.rangeCap) elements", at: span,
-                  help: "narrow the range")
+            report(.rangeTooLarge(Value.range(r).text, limit: Engine.rangeCap, at: span))
             return nil
         }
         var out: [LValue] = []

@@ -292,7 +292,7 @@ enum MemberTable {
         MemberRule(receiver: .cidr, name: "broadcast", result: .ip, params: nil, doc: "the broadcast address (IPv4 only)") { e, b, _, m, s in
             guard case .cidr(let c) = b.value else { return .error(s) }
             if c.isV6 {
-                e.error(.valueOutOfRange, "IPv6 networks have no broadcast address", at: m.span)
+                e.report(.ipv6NoBroadcast(at: m.span))
                 return .error(s)
             }
             return LValue(.ip(c.broadcast), s)
@@ -304,7 +304,7 @@ enum MemberTable {
         MemberRule(receiver: .cidr, name: "size", result: .int, params: nil, doc: "the number of addresses") { e, b, _, _, s in
             guard case .cidr(let c) = b.value else { return .error(s) }
             guard let n = c.size else {
-                e.error(.integerOverflow, "integer overflow: `\(c)` has more addresses than fit in 64 bits", at: s)
+                e.report(.networkSizeOverflow(c.description, at: s))
                 return .error(s)
             }
             return LValue(.int(n), s)
@@ -313,9 +313,7 @@ enum MemberTable {
                    doc: "the n-th address (`.host(1)` is the first usable one)") { e, b, args, _, s in
             guard case .cidr(let c) = b.value, case .int(let i) = args[0].value else { return .error(s) }
             guard let a = c.host(i) else {
-                let size = c.size.map { "\($0) addresses" } ?? "addresses"
-                e.error(.valueOutOfRange, "`host(\(i))` is outside the network `\(c)` (\(size))", at: s,
-                        help: "`.host(n)` takes 0 ≤ n < `.size`")
+                e.report(.hostOutsideNetwork(i, network: c.description, size: c.size, at: s))
                 return .error(s)
             }
             return LValue(.ip(a), s)

@@ -9,16 +9,16 @@ import WukongSyntax
 extension Engine {
     func member(of b: LValue, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
-        func unknown(_ what: String, _ candidates: [String]) -> LValue {
-            report(.noMember(name, of: what, candidates: candidates, at: m.span))
+        func unknown(_ owner: MemberOwner, _ candidates: [String]) -> LValue {
+            report(.noMember(name, of: owner, candidates: candidates, at: m.span))
             return .error(span)
         }
         switch b.value {
         case .error:
             return .error(span)
         case .module(let mi):
-            let mod = modules[mi]
-            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            let mod = namespace.modules[mi]
+            guard let g = mod.globals[name] else { return unknown(.module(mod.name), mod.order) }
             switch g.entry {
             case .letSlot(let s): return LValue(force(s).value, span)
             case .module(let other): return LValue(.module(other), span)
@@ -28,13 +28,13 @@ extension Engine {
             default: return .error(span)
             }
         case .record(let r):
-            guard let v = r[name] else { return unknown("the record", r.keys) }
+            guard let v = r[name] else { return unknown(.record, r.keys) }
             return LValue(v.value, v.value.isCompound ? v.span : span)
         default:
             break
         }
         // the built-in members of `MemberTable`
-        guard let shape = b.value.shape else { return unknown("`\(b.value.type.description)`", []) }
+        guard let shape = b.value.shape else { return unknown(.type(b.value.type.description), []) }
         if let rule = MemberTable.rule(shape, name) {
             if rule.isMethod {
                 report(.methodNotCalled(rule.name, of: b.value.type.description, callHint: rule.callHint, at: m.span))
@@ -46,18 +46,18 @@ extension Engine {
         switch b.value {
         case .ref(let r): return resourceMember(r, m, span: span)
         case .vmNic(let vm, let nic): return nicMember(vm: vm, nic: nic, m, span: span)
-        default: return unknown("`\(b.value.type.description)`", MemberTable.names(of: shape))
+        default: return unknown(.type(b.value.type.description), MemberTable.names(of: shape))
         }
     }
 
     func resourceMember(_ r: Ref, _ m: Identifier, span: Span) -> LValue {
         let name = m.name
-        guard r.instance >= 0, r.instance < instances.count else { return .error(span) }
+        guard r.instance >= 0, r.instance < store.instances.count else { return .error(span) }
         let idx = r.instance
-        let inst = instances[idx]
+        let inst = store.instances[idx]
         ensureExpanded(idx)
         if inst.kind == .vm, Schema.attribute(name, of: .vm) == nil {
-            for c in inst.children where instances[c].kind == .nic && instances[c].name == name {
+            for c in inst.children where store.instances[c].kind == .nic && store.instances[c].name == name {
                 return LValue(.vmNic(vm: idx, nic: name), span)
             }
         }
@@ -67,10 +67,9 @@ extension Engine {
         guard Schema.attribute(name, of: inst.block) != nil else {
             var candidates = MemberTable.names(of: .ref) + Schema.attributes(of: inst.block).map(\.name)
             if inst.kind == .vm {
-                candidates += inst.children.compactMap { instances[$0].kind == .nic ? instances[$0].name : nil }
+                candidates += inst.children.compactMap { store.instances[$0].kind == .nic ? store.instances[$0].name : nil }
             }
-            error(.unknownMember, "\(r.kind.keyword) `\(r.name)` has no member `\(name)`", at: m.span,
-                  help: Suggest.didYouMean(name, among: candidates))
+            report(.noMember(name, of: .resource(keyword: r.kind.keyword, name: r.name), candidates: candidates, at: m.span))
             return .error(span)
         }
         if let slot = inst.attr(name) {
@@ -85,32 +84,24 @@ extension Engine {
         case (_, "dns"), (_, "search"), (_, "routes"), (_, "run"), (_, "ports"), (_, "ssh_keys"), (_, "groups"):
             return LValue(.list([]), span)
         default:
-            error(.unsetAttribute, "\(r.kind.keyword) `\(r.name)` has no `\(name)`", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)],
-                  help: "set `\(name) = …` in `\(r.kind.keyword) \(r.name)`")
+            report(.unsetAttribute(name, of: r.kind.keyword, r.name, at: span, declared: inst.nameSpan))
             return .error(span)
         }
     }
 
-    func vmNicInstance(vm: Int, nic: String) -> Int? {
-        for c in instances[vm].children where instances[c].kind == .nic && instances[c].name == nic { return c }
-        return nil
-    }
-
     /// `vm.nic.network`.
     func nicNetwork(vm: Int, nic: String, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic), let on = instances[idx].onSlot else { return .error(span) }
-        return LValue(force(instances[idx], on).value, span)
+        guard let idx = store.vmNic(vm, named: nic), let on = store.instances[idx].onSlot else { return .error(span) }
+        return LValue(force(store.instances[idx], on).value, span)
     }
 
     /// `vm.nic.address`: the NIC's address, allocated when it is `auto`.
     func nicAddress(vm: Int, nic: String, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
-        let inst = instances[idx]
-        let full = "\(instances[vm].name).\(nic)"
+        guard let idx = store.vmNic(vm, named: nic) else { return .error(span) }
+        let inst = store.instances[idx]
+        let full = "\(store.instances[vm].name).\(nic)"
         guard let slot = inst.attr("address") else {
-            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            report(.nicAddressByDHCP(full, at: span, declared: inst.nameSpan))
             return .error(span)
         }
         let v = force(inst, slot)
@@ -118,8 +109,7 @@ extension Engine {
         case .ip(let a): return LValue(.ip(a), span)
         case .ifaddr(let a): return LValue(.ip(a.address), span)
         case .dhcp:
-            error(.unsetAttribute, "`\(full)` has no address: it gets one by DHCP", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.attrs[slot].nameSpan)])
+            report(.nicAddressByDHCP(full, at: span, declared: inst.attrs[slot].nameSpan))
             return .error(span)
         case .auto:
             return allocated(idx, span: span)
@@ -130,17 +120,16 @@ extension Engine {
 
     /// The `Schema.vmNic` attributes of `vm.nic` (its built-in members are in `MemberTable`).
     func nicMember(vm: Int, nic: String, _ m: Identifier, span: Span) -> LValue {
-        guard let idx = vmNicInstance(vm: vm, nic: nic) else { return .error(span) }
-        let inst = instances[idx]
-        let full = "\(instances[vm].name).\(nic)"
+        guard let idx = store.vmNic(vm, named: nic) else { return .error(span) }
+        let inst = store.instances[idx]
+        let full = "\(store.instances[vm].name).\(nic)"
         guard Schema.attribute(m.name, of: .vmNic) != nil else {
-            error(.unknownMember, "nic `\(full)` has no member `\(m.name)`", at: m.span,
-                  help: Suggest.didYouMean(m.name, among: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name)))
+            report(.noMember(m.name, of: .vmNic(full), candidates: MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name),
+                             at: m.span))
             return .error(span)
         }
         guard let slot = inst.attr(m.name) else {
-            error(.unsetAttribute, "nic `\(full)` has no `\(m.name)`", at: span,
-                  notes: [DiagnosticNote("declared here", at: inst.nameSpan)])
+            report(.unsetNicAttribute(m.name, nic: full, at: span, declared: inst.nameSpan))
             return .error(span)
         }
         let v = force(inst, slot)
@@ -154,32 +143,30 @@ extension Engine {
     /// checks report those.
     func allocated(_ nic: Int, span: Span) -> LValue {
         if expanding {
-            error(.definitionCycle, "an `auto` address is allocated after expansion; it cannot decide a `for` or `if`",
-                  at: span, help: "give the NIC a static address, or compute the value from the network's pool")
+            report(.autoAddressDuringExpansion(at: span))
             return .error(span)
         }
-        if allocating {
-            error(.definitionCycle, "this `auto` address depends on the allocation it is part of", at: span,
-                  help: "NIC addresses that `auto` must avoid cannot themselves use an `auto` address")
+        if store.allocating {
+            report(.autoAddressInOwnAllocation(at: span))
             return .error(span)
         }
-        if allocation == nil { allocating = true; runAllocation(); allocating = false }
-        if let a = allocation?[nic] { return LValue(.ip(a), span) }
+        if store.allocation == nil { store.allocating = true; runAllocation(); store.allocating = false }
+        if let a = store.allocation?[nic] { return LValue(.ip(a), span) }
         return .error(span)
     }
 
     /// Allocates every `auto` address at once (`AutoAllocation`, the implementation lowering
     /// uses too), from the evaluated networks, statics and node addresses.
     func runAllocation() {
-        allocation = [:]
+        store.allocation = [:]
         var requests: [(nic: Int, network: Int)] = []
         var statics: [(nic: Int, network: Int, address: IPAddress)] = []
         var networkSlot: [Int: Int] = [:]  // network instance → index in `nets`
         var nets: [Int] = []
-        for vm in ordered where instances[vm].kind == .vm && !instances[vm].excluded {
+        for vm in store.ordered where store.instances[vm].kind == .vm && !store.instances[vm].excluded {
             ensureExpanded(vm)
-            for c in instances[vm].children {
-                let nic = instances[c]
+            for c in store.instances[vm].children {
+                let nic = store.instances[c]
                 guard nic.kind == .nic, !nic.excluded, let on = nic.onSlot else { continue }
                 guard case .ref(let r) = force(nic, on).value, r.kind == .network else { continue }
                 let n: Int
@@ -199,14 +186,14 @@ extension Engine {
         }
         guard !requests.isEmpty else { return }
         var nodeAddresses: [IPAddress] = []
-        for inst in instances where inst.block == .nodeNic && !inst.excluded {
+        for inst in store.instances where inst.block == .nodeNic && !inst.excluded {
             if let slot = inst.attr("address"), case .ifaddr(let a) = force(inst, slot).value { nodeAddresses.append(a.address) }
         }
         var domainIDs: [String: Int] = [:]
         var domains: [Int] = []
         var pools: [AutoAllocation.NetworkPool?] = []
         for netIdx in nets {
-            let net = instances[netIdx]
+            let net = store.instances[netIdx]
             ensureExpanded(netIdx)
             var attachments: [AttachmentUse] = []
             var vlan: Int? = nil
@@ -256,6 +243,6 @@ extension Engine {
                                                 requests: requests.map(\.network))
         var result: [Int: IPAddress] = [:]
         for (r, a) in zip(requests, addresses) { if let a { result[r.nic] = a } }
-        allocation = result
+        store.allocation = result
     }
 }

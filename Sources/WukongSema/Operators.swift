@@ -17,7 +17,7 @@ extension Engine {
     func negate(_ v: LValue, span: Span) -> LValue {
         guard case .int(let i) = v.value else { return .error(span) }
         let (r, o) = (0 as Int).subtractingReportingOverflow(i)
-        if o { error(.integerOverflow, "integer overflow: `-(\(i))` does not fit in 64 bits", at: span); return .error(span) }
+        if o { report(.negationOverflow(of: i, at: span)); return .error(span) }
         return LValue(.int(r), span)
     }
 
@@ -102,7 +102,7 @@ extension Engine {
             return LValue(.range(.int(first: a, last: b - 1)), span)
         case (.ip(let a), .ip(let b)):
             guard a.isV6 == b.isV6 else {
-                error(.valueOutOfRange, "the bounds of an address range must be of one address family", at: span)
+                report(.addressRangeFamilies(at: span))
                 return .error(span)
             }
             var last = b
@@ -119,20 +119,19 @@ extension Engine {
 
     static let maxStringBytes = 16 << 20
 
-    func tooLarge(_ what: String, span: Span) -> LValue {
-        error(.valueOutOfRange, "the \(what) grows beyond what evaluation allows", at: span,
-              help: what == "list" ? "a list holds at most \(Engine.rangeCap) elements" : "a string holds at most 16 MiB")
+    /// A concatenation past `Engine.rangeCap` elements (`list`) or `Engine.maxStringBytes`.
+    func tooLarge(list: Bool, span: Span) -> LValue {
+        report(list ? .listTooLarge(limit: Engine.rangeCap, at: span) : .stringTooLarge(at: span))
         return .error(span)
     }
 
     func overflow(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
-        error(.integerOverflow, "integer overflow: `\(l.value.text) \(op.rawValue) \(r.value.text)` does not fit in 64 bits", at: span)
+        report(.arithmeticOverflow(l.value.text, op.rawValue, r.value.text, at: span))
         return .error(span)
     }
 
     func divisionByZero(_ op: BinaryOperator, span: Span, rhs: LValue) -> LValue {
-        error(.divisionByZero, op == .remainder ? "remainder by zero" : "division by zero", at: span,
-              notes: [DiagnosticNote("this is zero", at: rhs.span)])
+        report(.divisionByZero(remainder: op == .remainder, at: span, zero: rhs.span))
         return .error(span)
     }
 
@@ -158,7 +157,7 @@ extension Engine {
     func concatenate(_ l: LValue, _ r: LValue, span: Span) -> LValue {
         switch (l.value, r.value) {
         case (.string(let a), .string(let b)):
-            guard a.utf8.count + b.utf8.count <= Engine.maxStringBytes else { return tooLarge("string", span: span) }
+            guard a.utf8.count + b.utf8.count <= Engine.maxStringBytes else { return tooLarge(list: false, span: span) }
             return LValue(.string(a + b), span)
         default:
             let a: [LValue], b: [LValue]
@@ -170,7 +169,7 @@ extension Engine {
                 guard case .range(let rg) = r.value, let xs = materialise(rg, span: r.span) else { return .error(span) }
                 b = xs
             }
-            guard a.count + b.count <= Engine.rangeCap else { return tooLarge("list", span: span) }
+            guard a.count + b.count <= Engine.rangeCap else { return tooLarge(list: true, span: span) }
             return LValue(.list(a + b), span)
         }
     }
@@ -181,7 +180,7 @@ extension Engine {
             let (v, o) = op == .add ? a.bytes.addingReportingOverflow(b.bytes) : a.bytes.subtractingReportingOverflow(b.bytes)
             if o { return overflow(op, l, r, span: span) }
             if v < 0 {
-                error(.valueOutOfRange, "`\(a) - \(b)` is a negative quantity", at: span)
+                report(.negativeQuantity(a.description, op.rawValue, b.description, at: span))
                 return .error(span)
             }
             return LValue(.quantity(Quantity(bytes: v)), span)
@@ -189,19 +188,18 @@ extension Engine {
             let (v, o) = q.bytes.multipliedReportingOverflow(by: Int64(n))
             if o { return overflow(op, l, r, span: span) }
             if v < 0 {
-                error(.valueOutOfRange, "`\(l.value.text) * \(r.value.text)` is a negative quantity", at: span)
+                report(.negativeQuantity(l.value.text, op.rawValue, r.value.text, at: span))
                 return .error(span)
             }
             return LValue(.quantity(Quantity(bytes: v)), span)
         case (.divide, .quantity(let q), .int(let n)):
             if n == 0 { return divisionByZero(op, span: span, rhs: r) }
             if n < 0 {
-                error(.valueOutOfRange, "`\(q) / \(n)` is a negative quantity", at: span)
+                report(.negativeQuantity(q.description, op.rawValue, String(n), at: span))
                 return .error(span)
             }
             if q.bytes % Int64(n) != 0 {
-                error(.valueOutOfRange, "`\(q) / \(n)` is not a whole number of bytes", at: span,
-                      help: "a quantity divides only exactly")
+                report(.quantityNotWhole(q.description, dividedBy: n, at: span))
                 return .error(span)
             }
             return LValue(.quantity(Quantity(bytes: q.bytes / Int64(n))), span)
@@ -220,7 +218,7 @@ extension Engine {
             delta = d
         }
         guard let res = a.adding(delta) else {
-            error(.valueOutOfRange, "`\(a) \(op.rawValue) \(n)` leaves the \(a.isV6 ? "IPv6" : "IPv4") address space", at: span)
+            report(.addressLeavesFamily(a.description, op.rawValue, n, isV6: a.isV6, at: span))
             return .error(span)
         }
         return LValue(.ip(res), span)
@@ -230,7 +228,7 @@ extension Engine {
     func addressDistance(_ op: BinaryOperator, _ l: LValue, _ r: LValue, span: Span) -> LValue {
         guard case .ip(let a) = l.value, case .ip(let b) = r.value else { return .error(span) }
         guard a.isV6 == b.isV6 else {
-            error(.typeMismatch, "mismatched types: cannot subtract addresses of different families", at: span)
+            report(.subtractingAddressFamilies(at: span))
             return .error(span)
         }
         guard let d = a.distance(from: b) else { return overflow(op, l, r, span: span) }
@@ -242,7 +240,7 @@ extension Engine {
     func evalCall(_ callee: Expr, _ args: [Expr], _ env: Env, span: Span, expected: VType?) -> LValue {
         switch callee.kind {
         case .name(let id):
-            guard let r = lookup(id.name, env) else {
+            guard let r = namespace.lookup(id.name, env) else {
                 reportUnknownName(id.name, span: id.span, env: env, expected: nil)
                 return .error(span)
             }
@@ -252,7 +250,7 @@ extension Engine {
             case .builtin(let name):
                 return callBuiltin(name, args, env, span: span)
             case .global(.module):
-                error(.notAValue, "module `\(id.name)` is not a function", at: id.span)
+                report(.moduleNotAFunction(id.name, at: id.span))
                 return .error(span)
             default:
                 let v = evalName(id, env, expected: nil, allowModule: false)
@@ -266,14 +264,13 @@ extension Engine {
             switch b.value {
             case .error: return .error(span)
             case .module(let mi):
-                let mod = modules[mi]
+                let mod = namespace.modules[mi]
                 guard let g = mod.globals[m.name] else {
-                    error(.unknownMember, "module `\(mod.name)` has no member `\(m.name)`", at: m.span,
-                          help: Suggest.didYouMean(m.name, among: mod.order))
+                    report(.noMember(m.name, of: .module(mod.name), candidates: mod.order, at: m.span))
                     return .error(span)
                 }
                 if case .fn(let def) = g.entry { return callUser(def, args, env, span: span) }
-                error(.typeMismatch, "mismatched types: `\(mod.name).\(m.name)` is not a function", at: m.span)
+                report(.moduleMemberNotAFunction(mod.name, m.name, at: m.span))
                 return .error(span)
             default:
                 return method(b, m, args, env, span: span)
@@ -283,7 +280,7 @@ extension Engine {
         default:
             let v = eval(callee, env)
             if !v.value.isError {
-                error(.typeMismatch, "mismatched types: a `\(v.value.type.description)` cannot be called", at: callee.span)
+                report(.notCallable(type: v.value.type.description, at: callee.span))
             }
             return .error(span)
         }
@@ -297,7 +294,7 @@ extension Engine {
 
     func callUser(_ def: FnDef, _ args: [Expr], _ env: Env, span: Span) -> LValue {
         let decl = def.decl
-        if def.recursive || stepLimitReported { return .error(span) }
+        if def.recursive || budgets.stepLimitReported { return .error(span) }
         if def.paramTypes == nil {
             def.paramTypes = decl.parameters.map { resolveType($0.type) }
             def.returnType = decl.returnType.map { resolveType($0) }
@@ -316,18 +313,17 @@ extension Engine {
         }
         if failed { return .error(span) }
         if !step(at: span) { return .error(span) }
-        if callDepth >= 64 {
+        if budgets.callDepth >= 64 {
             if !def.depthReported {
                 def.depthReported = true
-                error(.recursiveFunction, "function `\(decl.name.name)` calls itself", at: decl.name.span,
-                      help: "functions are not recursive; compute the value without recursion")
+                report(.functionCallsItself(decl.name.name, at: decl.name.span))
             }
             return .error(span)
         }
-        callDepth += 1
+        budgets.callDepth += 1
         var v = eval(decl.body, callEnv, expected: def.returnType)
         if let t = def.returnType { v = coerce(v, to: t) }
-        callDepth -= 1
+        budgets.callDepth -= 1
         return LValue(v.value, span)
     }
 
@@ -367,7 +363,7 @@ extension Engine {
         case .record(let r): return LValue(.int(r.keys.count), span)
         case .range(let r):
             guard let n = r.count else {
-                error(.integerOverflow, "integer overflow: the range has more elements than fit in 64 bits", at: span)
+                report(.rangeLengthOverflow(at: span))
                 return .error(span)
             }
             return LValue(.int(n), span)

@@ -98,8 +98,8 @@ extension Engine {
     /// Types every function body once (end of evaluation; `let`s are evaluated by then).
     func typeFunctionBodies() {
         var seen = Set<Span>()
-        var defs = topLevelFns + localFns.map(\.def)
-        for m in modules where m.loaded {
+        var defs = namespace.topLevelFns + namespace.localFns.map(\.def)
+        for m in namespace.modules where m.loaded {
             for name in m.order { if case .fn(let d)? = m.globals[name]?.entry { defs.append(d) } }
         }
         for def in defs where seen.insert(def.decl.name.span).inserted {
@@ -129,15 +129,15 @@ extension Engine {
     /// `for` evaluates the expression once per iteration.
     func untakenBranchType(_ e: Expr, tookThen: Bool, _ env: Env, span: Span) -> SType {
         let key = UntakenKey(span: span, tookThen: tookThen)
-        if let known = untakenTypes[key] { return known }
+        if let known = typer.untakenTypes[key] { return known }
         let t = staticType(e, env, StaticScope())
-        untakenTypes[key] = t
+        typer.untakenTypes[key] = t
         return t
     }
 
     /// Both branches of an `if` expression have one type (checked once per expression).
     func checkBranches(then: Expr, otherwise: Expr, tookThen: Bool, taken: LValue, untaken: SType, expected: VType?, span: Span) {
-        guard typedConditionals.insert(span).inserted else { return }
+        guard typer.typedConditionals.insert(span).inserted else { return }
         var takenType: SType = taken.value.isError ? .unknown : SType(taken.value.type)
         if let lit = literalType(tookThen ? then : otherwise) { takenType = lit }
         let (t, o) = tookThen ? (takenType, untaken) : (untaken, takenType)
@@ -164,7 +164,7 @@ extension Engine {
         }
     }
 
-    func staticReport(_ d: Diagnostic) { staticDiagnostics.append(d) }
+    func staticReport(_ d: Diagnostic) { typer.diagnostics.append(d) }
 
     func staticType(_ e: Expr, _ env: Env, _ scope: StaticScope, allowModule: Bool = false) -> SType {
         switch e.kind {
@@ -244,11 +244,11 @@ extension Engine {
 
     func staticName(_ id: Identifier, _ env: Env, _ scope: StaticScope, allowModule: Bool) -> SType {
         if let t = scope.type(of: id.name) { return t }
-        guard let r = lookup(id.name, env) else {
+        guard let r = namespace.lookup(id.name, env) else {
             let before = diagnostics.count
             reportUnknownName(id.name, span: id.span, env: env, expected: nil)
             // keep it with the static diagnostics (dropped when evaluation reports it too)
-            staticDiagnostics.append(contentsOf: diagnostics[before...])
+            typer.diagnostics.append(contentsOf: diagnostics[before...])
             diagnostics.removeSubrange(before...)
             return .unknown
         }
@@ -266,7 +266,7 @@ extension Engine {
             staticReport(.moduleNotAValue(id.name, at: id.span))
             return .unknown
         case .global(.resource(let i)):
-            guard let k = RefKind(instances[i].kind) else { return .unknown }
+            guard let k = RefKind(store.instances[i].kind) else { return .unknown }
             return .known(.ref(k))
         case .global(.nicGroup):
             return .known(.ref(.nic))
@@ -275,16 +275,16 @@ extension Engine {
 
     func staticMember(_ b: SType, _ m: Identifier) -> SType {
         let name = m.name
-        func unknown(_ what: String, _ candidates: [String]) -> SType {
-            staticReport(.noMember(name, of: what, candidates: candidates, at: m.span))
+        func unknown(_ owner: MemberOwner, _ candidates: [String]) -> SType {
+            staticReport(.noMember(name, of: owner, candidates: candidates, at: m.span))
             return .unknown
         }
         switch b.settled {
         case .unknown:
             return .unknown
         case .module(let mi):
-            let mod = modules[mi]
-            guard let g = mod.globals[name] else { return unknown("module `\(mod.name)`", mod.order) }
+            let mod = namespace.modules[mi]
+            guard let g = mod.globals[name] else { return unknown(.module(mod.name), mod.order) }
             switch g.entry {
             case .letSlot(let s):
                 guard s.state == .done, !s.value.value.isError else { return .unknown }
@@ -296,7 +296,7 @@ extension Engine {
             default: return .unknown
             }
         case .record(let fs):
-            guard let f = fs.first(where: { $0.name == name }) else { return unknown("the record", fs.map(\.name)) }
+            guard let f = fs.first(where: { $0.name == name }) else { return unknown(.record, fs.map(\.name)) }
             return f.type
         default:
             break
@@ -318,12 +318,12 @@ extension Engine {
             if k == .vlan && name == "base" { return .known(.link) }
             if let a = Schema.attribute(name, of: block) { return SType(a.type) }
             if k == .vm { return .unknown }  // a NIC of the VM, by name
-            return unknown("`\(k.typeName)`", MemberTable.names(of: .ref) + Schema.attributes(of: block).map(\.name))
+            return unknown(.type(k.typeName), MemberTable.names(of: .ref) + Schema.attributes(of: block).map(\.name))
         case .known(.vmNic):
             if let a = Schema.attribute(name, of: .vmNic) { return SType(a.type) }
-            return unknown("a VM NIC", MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name))
+            return unknown(.someVMNic, MemberTable.names(of: .vmNic) + Schema.vmNic.map(\.name))
         default:
-            return unknown("`\(t.description)`", MemberTable.names(of: shape))
+            return unknown(.type(t.description), MemberTable.names(of: shape))
         }
     }
 
@@ -377,7 +377,7 @@ extension Engine {
                 for a in args { _ = staticType(a, env, scope) }
                 return .unknown
             }
-            guard let r = lookup(id.name, env) else {
+            guard let r = namespace.lookup(id.name, env) else {
                 _ = staticName(id, env, scope, allowModule: false)
                 for a in args { _ = staticType(a, env, scope) }
                 return .unknown
@@ -398,7 +398,7 @@ extension Engine {
                 for a in args { _ = staticType(a, env, scope) }
                 return .unknown
             case .module(let mi):
-                let mod = modules[mi]
+                let mod = namespace.modules[mi]
                 if let g = mod.globals[m.name], case .fn(let def) = g.entry {
                     return staticUserCall(def, args, env, scope, span: span)
                 }
@@ -581,7 +581,7 @@ extension Engine {
         if case .known(.ref(let k)) = s {
             switch t {
             case .ref, .link, .nicNetwork:
-                staticReport(.wrongResourceKind(expected: Engine.kindPhrase(t), foundType: k.typeName, at: span))
+                staticReport(.wrongResourceKind(expected: Engine.expectedResource(t), foundType: k.typeName, at: span))
                 return
             default: break
             }
@@ -589,34 +589,22 @@ extension Engine {
         staticReport(.typeMismatch(expected: t.description, found: s.settled.description, at: span))
     }
 
-    /// Drops the static diagnostics that evaluation also reported (same code and span) and
-    /// adds the rest to the diagnostics.
-    func mergeStaticDiagnostics() {
-        guard !staticDiagnostics.isEmpty else { return }
-        var dynamic = Set<String>()
-        for d in diagnostics { dynamic.insert("\(d.span)|\(d.code.rawValue)") }
-        for d in staticDiagnostics where dynamic.insert("\(d.span)|\(d.code.rawValue)").inserted {
-            diagnostics.append(d)
-        }
-        staticDiagnostics = []
-    }
 }
 
 // MARK: - Bodies expansion did not run
 
 extension Engine {
     func deferUntaken(_ items: [Item], _ env: Env, _ target: Target, key: Span) {
-        guard untakenKeys.insert(key).inserted else { return }
         var block: BlockKind? = nil
-        if case .block(let i) = target { block = instances[i].block }
-        untakenBodies.append(UntakenBody(items: items, env: env, block: block))
+        if case .block(let i) = target { block = store.instances[i].block }
+        typer.deferBody(items, env, block: block, key: key)
     }
 
     /// Types the declarations and attributes of every body expansion skipped (end of
     /// evaluation, so every generated name is known): unknown names, attributes the block does
     /// not have, values of the wrong type — what would be reported if the condition changed.
     func typeUntakenBodies() {
-        for body in untakenBodies {
+        for body in typer.untakenBodies {
             var scope = StaticScope()
             typeItems(body.items, body.env, &scope, block: body.block)
         }

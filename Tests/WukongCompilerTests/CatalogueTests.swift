@@ -11,19 +11,6 @@ final class CatalogueTests: XCTestCase {
             .deletingLastPathComponent().appendingPathComponent("Sources")
     }
 
-    /// Files that still build diagnostics from free text, relative to `Sources/`. Shrinks to
-    /// empty as call sites move to catalogue constructors; a listed file that no longer
-    /// offends fails the test, so the list cannot go stale.
-    static let notYetMigrated: Set<String> = [
-        "WukongSema/Coerce.swift",
-        "WukongSema/Declarations.swift",
-        "WukongSema/Engine.swift",
-        "WukongSema/Expressions.swift",
-        "WukongSema/LanguageTable.swift",
-        "WukongSema/Members.swift",
-        "WukongSema/Operators.swift",
-    ]
-
     /// Shapes of free-text diagnostics: a code followed by a message, a note or help given as text.
     static let patterns: [(String, String)] = [
         (#"(?<![\w.])Diagnostic\(\s*[.\w]+\s*,"#, "Diagnostic(code, message, …)"),
@@ -56,20 +43,12 @@ final class CatalogueTests: XCTestCase {
         let root = Self.sources.path
         guard let walker = fm.enumerator(atPath: root) else { return XCTFail("no \(root)") }
         var failures: [String] = []
-        var offending = Set<String>()
         while let rel = walker.nextObject() as? String {
             guard rel.hasSuffix(".swift") else { continue }
             // The catalogue itself, and the one initializer it builds diagnostics with.
             if rel.hasPrefix("WukongDiagnostics/Catalogue/") || rel == "WukongDiagnostics/Diagnostic.swift" { continue }
             let text = try String(contentsOfFile: root + "/" + rel, encoding: .utf8)
-            let found = Self.offences(in: text)
-            if found.isEmpty { continue }
-            offending.insert(rel)
-            if Self.notYetMigrated.contains(rel) { continue }
-            for f in found { failures.append("Sources/\(rel):\(f.line): \(f.what)") }
-        }
-        for rel in Self.notYetMigrated.subtracting(offending).sorted() {
-            failures.append("Sources/\(rel) is migrated: remove it from CatalogueTests.notYetMigrated")
+            for f in Self.offences(in: text) { failures.append("Sources/\(rel):\(f.line): \(f.what)") }
         }
         if !failures.isEmpty {
             XCTFail("message text outside Sources/WukongDiagnostics/Catalogue/ (\(failures.count)); add a constructor to the catalogue and pass values and spans:\n" + failures.joined(separator: "\n"))

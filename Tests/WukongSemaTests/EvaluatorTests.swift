@@ -16,7 +16,7 @@ final class EvaluatorTests: XCTestCase {
 
         /// The value of a top-level `let`.
         func value(_ name: String) -> Value? {
-            guard case .letSlot(let s)? = engine.globals[name]?.entry else { return nil }
+            guard case .letSlot(let s)? = engine.namespace.globals[name]?.entry else { return nil }
             return engine.force(s).value
         }
         var codes: [String] { diagnostics.map(\.code.rawValue) }
@@ -34,7 +34,7 @@ final class EvaluatorTests: XCTestCase {
             diags += d
         }
         let engine = Engine(files: trees, sources: sources, defaultName: name)
-        if let stepLimit { engine.stepLimit = stepLimit }
+        if let stepLimit { engine.budgets.stepLimit = stepLimit }
         let program = engine.run()
         return Result(program: program, diagnostics: diags + engine.diagnostics, engine: engine, sources: sources)
     }
@@ -399,9 +399,9 @@ final class EvaluatorTests: XCTestCase {
         src += "let r = f40(1)\n"
         let r = evaluate([("main.wk", src)], stepLimit: 10_000)
         XCTAssertEqual(r.codes, ["E0310"])
-        XCTAssertLessThan(r.engine.steps, 100_000)
+        XCTAssertLessThan(r.engine.budgets.steps, 100_000)
         let loops = evaluate([("main.wk", "for i in 1..=1000 { for j in 1..=1000 { assert i > 0, \"x\" } }")], stepLimit: 5_000)
-        XCTAssertEqual(loops.codes, ["E0310"], "steps \(loops.engine.steps) limit \(loops.engine.stepLimit) asserts \(loops.engine.asserts.count) vms \(loops.diagnostics.map(\.message))")
+        XCTAssertEqual(loops.codes, ["E0310"], "steps \(loops.engine.budgets.steps) limit \(loops.engine.budgets.stepLimit) asserts \(loops.engine.asserts.count) vms \(loops.diagnostics.map(\.message))")
     }
 
     func testValuesCannotGrowWithoutBound() {

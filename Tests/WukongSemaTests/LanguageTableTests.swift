@@ -225,7 +225,7 @@ final class LanguageTableTests: XCTestCase {
         _ = engine.run()
         XCTAssertEqual(engine.diagnostics.map { "\($0.code.rawValue) \($0.message)" }, [])
         func value(_ name: String) -> Value? {
-            guard case .letSlot(let s)? = engine.globals[name]?.entry else { return nil }
+            guard case .letSlot(let s)? = engine.namespace.globals[name]?.entry else { return nil }
             return engine.force(s).value
         }
         XCTAssertEqual(value("a"), .bool(false))

@@ -33,8 +33,8 @@ final class StdlibTests: XCTestCase {
         let (tree, d) = Parser.parse(sources[id]!)
         let engine = Engine(files: [tree], sources: sources, defaultName: "t")
         _ = engine.run()
-        guard let mi = engine.moduleIndex[name] else { return (engine, d + engine.diagnostics) }
-        let m = engine.modules[mi]
+        guard let mi = engine.namespace.moduleIndex[name] else { return (engine, d + engine.diagnostics) }
+        let m = engine.namespace.modules[mi]
         for n in m.order {
             if case .letSlot(let s)? = m.globals[n]?.entry { _ = engine.force(s) }
         }
@@ -45,12 +45,12 @@ final class StdlibTests: XCTestCase {
         for name in Stdlib.modules.keys.sorted() {
             let (engine, diags) = evaluateModule(name)
             XCTAssertEqual(diags.map { "\($0.code.rawValue) \($0.message)" }, [], "std.\(name)")
-            XCTAssertFalse(engine.modules[engine.moduleIndex[name]!].order.isEmpty, "std.\(name) is empty")
+            XCTAssertFalse(engine.namespace.modules[engine.namespace.moduleIndex[name]!].order.isEmpty, "std.\(name) is empty")
         }
     }
 
     func value(_ engine: Engine, _ module: String, _ name: String) -> Value? {
-        let m = engine.modules[engine.moduleIndex[module]!]
+        let m = engine.namespace.modules[engine.namespace.moduleIndex[module]!]
         guard case .letSlot(let s)? = m.globals[name]?.entry else { return nil }
         return engine.force(s).value
     }

@@ -35,10 +35,37 @@ extension Explanations {
 }
 
 // Shared by the static pass and the evaluator (see Types.swift).
+
+/// What has no member `y` in "x has no member `y`".
+public enum MemberOwner: Sendable {
+    /// An imported module, by its path (`std.images`).
+    case module(String)
+    case record
+    /// A value known by its type only (`VType.description`: `CIDR`, `Bridge`).
+    case type(String)
+    /// A declared resource: its keyword (`bridge`) and name.
+    case resource(keyword: String, name: String)
+    /// A VM NIC, named `vm.nic`.
+    case vmNic(String)
+    /// A VM NIC whose name the static pass does not know.
+    case someVMNic
+
+    var text: String {
+        switch self {
+        case .module(let m): return "module `\(m)`"
+        case .record: return "the record"
+        case .type(let t): return "`\(t)`"
+        case .resource(let keyword, let name): return "\(keyword) `\(name)`"
+        case .vmNic(let n): return "nic `\(n)`"
+        case .someVMNic: return "a VM NIC"
+        }
+    }
+}
+
 extension Diagnostic {
-    /// `what` describes the value ("`CIDR`", "module `std.images`"); `candidates` feed "did you mean".
-    public static func noMember(_ name: String, of what: String, candidates: [String], at span: Span) -> Diagnostic {
-        Diagnostic(.unknownMember, "\(what) has no member `\(name)`", at: span,
+    /// `candidates` feed "did you mean".
+    public static func noMember(_ name: String, of owner: MemberOwner, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownMember, "\(owner.text) has no member `\(name)`", at: span,
                    help: Suggest.didYouMean(name, among: candidates))
     }
     public static func noMethod(_ name: String, of type: String, candidates: [String], at span: Span) -> Diagnostic {
@@ -50,19 +77,174 @@ extension Diagnostic {
         Diagnostic(.unknownMember, "`\(name)` is a method of `\(type)`", at: span, help: "call it: `\(callHint)`")
     }
     /// `candidates` feed "did you mean"; each of `fixIts` is offered as a replacement of the name.
+    /// `fromSpread`: the attribute came from a spread `...r` (at `span`).
     public static func unknownAttribute(_ name: String, in block: String, candidates: [String], fixIts: [String] = [],
-                                        at span: Span) -> Diagnostic {
-        Diagnostic(.unknownAttribute, "unknown attribute `\(name)` in a `\(block)` block", at: span,
+                                        fromSpread: Bool = false, at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute,
+                   "unknown attribute `\(name)`\(fromSpread ? " (from this spread)" : "") in a `\(block)` block", at: span,
                    help: Suggest.didYouMean(name, among: candidates), fixIts: fixIts.map { FixIt(replace: span, with: $0) })
     }
 }
 
-// Evaluator (Build.swift).
+// Evaluator: registration of declarations, modules, scopes (Declarations.swift).
+extension Diagnostic {
+    /// Two top-level declarations named `name`; `first` is the one that comes first in source order.
+    public static func duplicateDeclaration(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)], help: "rename one of them")
+    }
+    /// Two definitions of one standard-library module.
+    public static func duplicateModuleDefinition(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)])
+    }
+    /// A top-level `nic` whose name a host declared first (at `first`).
+    public static func topLevelNicDeclaredInHost(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)],
+                   help: "a NIC declared at top level is present on every host; remove the declaration inside the host")
+    }
+    /// A `nic` inside a host whose name the topology declares at top level (at `first`).
+    public static func hostNicDeclaredAtTopLevel(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "`\(name)` is declared more than once", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)],
+                   help: "a NIC declared at top level is present on every host; remove one of the declarations")
+    }
+    public static func duplicateHostNic(_ name: String, host: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "`\(name)` is declared more than once in host `\(host)`", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)], help: "remove one of them")
+    }
+    public static func duplicateTopology(at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "a topology has only one `topology` declaration", at: span,
+                   notes: [DiagnosticNote("first declared here", at: first)], help: "merge the two `topology` blocks")
+    }
+    /// `module` (a path, `std.images`) imported as `name` at `span` and as `firstName` at `firstImport`;
+    /// `lastComponent` is the name it gets without `as`.
+    public static func moduleImportedTwice(_ module: String, as firstName: String, lastComponent: String,
+                                           at span: Span, firstImport: Span) -> Diagnostic {
+        Diagnostic(.duplicateDeclaration, "module `\(module)` is already imported as `\(firstName)`", at: span,
+                   notes: [DiagnosticNote("first imported here", at: firstImport)],
+                   help: "import it under one name in every file: `import \(module)\(firstName == lastComponent ? "" : " as " + firstName)`")
+    }
+    /// `known`: the modules that exist (the help lists them or suggests one); nil for an import
+    /// inside the standard library itself.
+    public static func unknownModule(_ path: String, known: [String]?, at span: Span) -> Diagnostic {
+        Diagnostic(.unknownModule, "unknown module `\(path)`", at: span,
+                   help: known.map { known in
+                       Suggest.didYouMean(path, among: known)
+                           ?? "the standard library has \(known.map { "`\($0)`" }.joined(separator: ", "))"
+                   })
+    }
+    public static func itemNotAllowedInModule(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a module holds only `let`, `fn` and `import`", at: span)
+    }
+    public static func importNotAtTopLevel(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "`import` is only allowed at the top level of a file", at: span)
+    }
+    public static func userOutsideVM(at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a `user` can only be declared inside a `vm`", at: span)
+    }
+    /// A resource of keyword `kind` inside a block of keyword `block`.
+    public static func resourceNotAllowed(_ kind: String, inside block: String, at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a `\(kind)` cannot be declared inside a `\(block)`", at: span)
+    }
+    public static func attributeOutsideBlock(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute, "attribute `\(name)` outside of a block", at: span,
+                   help: "attributes belong inside a resource's `{ }`")
+    }
+    public static func spreadOutsideBlock(at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute, "`...` outside of a block", at: span, help: "spreads belong inside a resource's `{ }`")
+    }
+    /// `on` written on a block (keyword `block`) that has no `on` clause.
+    public static func onNotAllowed(in block: String, at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute, "a `\(block)` takes no `on`", at: span,
+                   help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
+    }
+    public static func vlanWithoutLink(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: span,
+                   help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
+    }
+    public static func vmNicWithoutNetwork(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.missingAttribute, "`nic` `\(name)` needs a network", at: span,
+                   help: "write `nic \(name) on <network>` (or `on pod`)")
+    }
+    /// An interpolated declaration name whose value `name` is not a valid name.
+    public static func invalidDeclarationName(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidDeclarationName, "`\(name)` is not a valid name", at: span,
+                   help: "a name starts with a letter or `_`, continues with letters, digits, `_` or `-`, and does not end in `-`")
+    }
+    /// A local `name` (at `span`) that a top-level declaration (at `declared`) has too.
+    public static func shadowsTopLevel(_ name: String, at span: Span, declared: Span) -> Diagnostic {
+        Diagnostic(.shadowedName, "`\(name)` shadows a top-level declaration", at: span,
+                   notes: [DiagnosticNote("declared here", at: declared)], help: "choose another name")
+    }
+    public static func attributeSetTwice(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateAttribute, "attribute `\(name)` is set twice", at: span,
+                   notes: [DiagnosticNote("first set here", at: first)], help: "remove one of them")
+    }
+    /// A record literal that writes the field `name` twice.
+    public static func fieldSetTwice(_ name: String, at span: Span, first: Span) -> Diagnostic {
+        Diagnostic(.duplicateAttribute, "field `\(name)` is set twice", at: span,
+                   notes: [DiagnosticNote("first set here", at: first)], help: "remove one of them")
+    }
+}
+
+// Evaluator: names, cycles and recursion (Expressions.swift, Coerce.swift, Engine.swift, Operators.swift).
+extension Diagnostic {
+    /// `candidates` feed "did you mean"; each of `fixIts` is offered as a replacement of the name.
+    public static func unknownName(_ name: String, candidates: [String], fixIts: [String] = [], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownName, "unknown name `\(name)`", at: span,
+                   help: Suggest.didYouMean(name, among: candidates), fixIts: fixIts.map { FixIt(replace: span, with: $0) })
+    }
+    /// A name with dashes whose `parts` are all known names or numbers: probably a subtraction.
+    public static func unknownNameLikeSubtraction(_ name: String, parts: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownName, "unknown name `\(name)`", at: span,
+                   help: "did you mean `\(parts.joined(separator: " - "))`?")
+    }
+    /// `candidates`: the type names, for "did you mean".
+    public static func unknownType(_ name: String, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownName, "unknown type `\(name)`", at: span, help: Suggest.didYouMean(name, among: candidates))
+    }
+    /// Evaluating `name` needs `name` again. `chain`: the definitions on the way, from the first
+    /// evaluation of `name` to its re-entry (both included); one or two entries: a self-reference.
+    public static func definitionCycle(_ name: String, chain: [String], at span: Span) -> Diagnostic {
+        let path = chain.map { "`\($0)`" }.joined(separator: " → ")
+        if chain.count <= 2 {
+            return Diagnostic(.definitionCycle, "`\(name)` is defined in terms of itself", at: span,
+                              help: "break the cycle: \(path)")
+        }
+        return Diagnostic(.definitionCycle, "definition cycle: \(path)", at: span,
+                          help: "one of these definitions must not depend on the others")
+    }
+    /// A function that calls itself directly (or, found during evaluation, through others).
+    public static func functionCallsItself(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.recursiveFunction, "function `\(name)` calls itself", at: span,
+                   help: "functions are not recursive; compute the value without recursion")
+    }
+    /// `cycle`: the functions that call each other, the first one being `cycle[0]`.
+    public static func functionCallsItselfThrough(_ cycle: [String], at span: Span) -> Diagnostic {
+        let path = (cycle + cycle.prefix(1)).map { "`\($0)`" }.joined(separator: " → ")
+        return Diagnostic(.recursiveFunction, "function `\(cycle[0])` calls itself through \(path)", at: span,
+                          help: "functions are not recursive; break the cycle")
+    }
+}
+
+// Evaluator: attributes (Build.swift, Members.swift, Coerce.swift).
 extension Diagnostic {
     /// `keyword`, `name`: the declaration; `attribute` of type `type` is required.
     public static func missingAttribute(_ attribute: String, type: String, of keyword: String, _ name: String,
                                         at span: Span) -> Diagnostic {
         Diagnostic(.missingAttribute, "`\(keyword)` `\(name)` is missing the required attribute `\(attribute)`", at: span,
                    help: "add `\(attribute) = …` (a `\(type)`)")
+    }
+    /// `imageRecord`: the record is an `image` (`{ref, network_config}`); `candidates` feed "did you mean".
+    public static func unknownField(_ name: String, imageRecord: Bool, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.unknownAttribute, "unknown field `\(name)`\(imageRecord ? " of an image record" : "")", at: span,
+                   help: Suggest.didYouMean(name, among: candidates))
+    }
+    /// The field `name` of type `type` is required; `imageRecord` as for `unknownField`.
+    public static func missingField(_ name: String, type: String, imageRecord: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.missingAttribute, "missing field `\(name)`\(imageRecord ? " of an image record" : "")", at: span,
+                   help: "add `\(name) = …` (a `\(type)`)")
     }
 }

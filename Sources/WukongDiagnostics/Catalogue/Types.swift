@@ -99,9 +99,9 @@ extension Diagnostic {
                    at: span, notes: [DiagnosticNote("the first branch is `\(first)`", at: firstBranch)],
                    help: "both branches of an `if` expression must have one type")
     }
-    /// A reference to a resource of another kind; `expected` is the kind phrase ("a bridge").
-    public static func wrongResourceKind(expected: String, foundType: String, at span: Span) -> Diagnostic {
-        Diagnostic(.wrongResourceKind, "expected \(expected), found `\(foundType)`", at: span)
+    /// A reference to a resource of type `foundType` (`Nic`) where another kind is expected.
+    public static func wrongResourceKind(expected: ExpectedResource, foundType: String, at span: Span) -> Diagnostic {
+        Diagnostic(.wrongResourceKind, "expected \(expected.phrase), found `\(foundType)`", at: span)
     }
 }
 
@@ -110,5 +110,150 @@ extension Diagnostic {
     /// `message`: the text of the assert's own message, if it has one.
     public static func assertionFailed(message: String?, at span: Span) -> Diagnostic {
         Diagnostic(.assertionFailed, "assertion failed" + (message.map { ": " + $0 } ?? ""), at: span)
+    }
+}
+
+/// What a reference position takes (E0302).
+public enum ExpectedResource: Sendable {
+    /// One kind of resource, by its type name (`Bridge`, `OvsBridge`, `Network`).
+    case kind(String)
+    /// A `nic`, `vlan` or `bond`.
+    case link
+    /// A network, or `pod`.
+    case networkOrPod
+
+    /// As messages name it: "a `Bridge`", "a `Link` (a `nic`, `vlan` or `bond`)".
+    var phrase: String {
+        switch self {
+        case .link: return "a `Link` (a `nic`, `vlan` or `bond`)"
+        case .networkOrPod: return "a `Network` or `pod`"
+        case .kind(let t):
+            let first = t.first ?? "x"
+            return ("AEIOU".contains(first) ? "an" : "a") + " `\(t)`"
+        }
+    }
+}
+
+// Evaluator: references, coercion and conversions (Coerce.swift, Expressions.swift, Operators.swift).
+extension Diagnostic {
+    /// A reference to the resource `name`, declared with `keyword` (type `type`), where `expected`
+    /// is needed; the classic mistakes (a NIC as a bridge, a Linux bridge as an OVS bridge, …) get a help.
+    public static func wrongResourceKind(expected: ExpectedResource, found keyword: String, type: String,
+                                         named name: String, at span: Span) -> Diagnostic {
+        let isLink = keyword == "nic" || keyword == "vlan" || keyword == "bond"
+        var help: String? = nil
+        switch expected {
+        case .kind("Bridge") where isLink:
+            help = "declare a bridge over it (`bridge br-\(name) { ports = [\(name)] }`) and use `bridge = br-\(name)`, "
+                + "or attach the network directly with `macvlan = \(name)`"
+        case .kind("Bridge") where keyword == "ovs-bridge":
+            help = "`\(name)` is an OVS bridge: use `ovs = \(name)`"
+        case .kind("OvsBridge") where keyword == "bridge":
+            help = "`\(name)` is a Linux bridge: use `bridge = \(name)`, or declare it as `ovs-bridge \(name)`"
+        case .kind("OvsBridge") where isLink:
+            help = "declare an OVS bridge over it (`ovs-bridge ovs-\(name) { ports = [\(name)] }`) and use `ovs = ovs-\(name)`"
+        case .link where keyword == "bridge" || keyword == "ovs-bridge":
+            help = "a bridge is not a link: attach the network with `bridge = \(name)`"
+                + (keyword == "ovs-bridge" ? " (`ovs = \(name)` for an OVS bridge)" : "")
+                + ", or use one of the bridge's ports"
+        default: break
+        }
+        return Diagnostic(.wrongResourceKind, "expected \(expected.phrase), found \(type) `\(name)`", at: span, help: help)
+    }
+    /// A value of type `String` (not a literal) where `expected` (an `IP`, `CIDR`, `MAC`, … description) is needed.
+    public static func stringNotConverted(expected: String, at span: Span) -> Diagnostic {
+        let conversion: String
+        switch expected {
+        case "CIDR": conversion = "cidr(…)"
+        case "MAC": conversion = "mac(…)"
+        default: conversion = "ip(…)"
+        }
+        return Diagnostic(.typeMismatch, "mismatched types: expected `\(expected)`, found `String`", at: span,
+                          help: "only a string literal written here converts; use `\(conversion)`")
+    }
+    /// An `IP` (`address`) where an `IfAddr` is expected.
+    public static func addressWithoutPrefix(_ address: String, isV6: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: expected `IfAddr`, found `IP`", at: span,
+                   help: "an interface address carries its prefix length: write `\(address)/\(isV6 ? 64 : 24)` (with the real prefix)")
+    }
+    /// A module (imported and read through a `let`) where a value is expected.
+    public static func moduleUsedAsValue(at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "a module is not a value", at: span, help: "use one of its definitions: `module.<name>`")
+    }
+    public static func moduleNotAFunction(_ name: String, at span: Span) -> Diagnostic {
+        Diagnostic(.notAValue, "module `\(name)` is not a function", at: span)
+    }
+    /// `module.member` called, where `member` is not a function.
+    public static func moduleMemberNotAFunction(_ module: String, _ member: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: `\(module).\(member)` is not a function", at: span)
+    }
+    /// A value of type `type` called like a function.
+    public static func notCallable(type: String, at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: a `\(type)` cannot be called", at: span)
+    }
+    public static func subtractingAddressFamilies(at span: Span) -> Diagnostic {
+        Diagnostic(.typeMismatch, "mismatched types: cannot subtract addresses of different families", at: span)
+    }
+    /// `value` (of an attribute `attribute`) is not one of `allowed`.
+    public static func invalidEnumValue(_ value: String, attribute: String, allowed: [String], at span: Span) -> Diagnostic {
+        let what = attribute == "mode" ? "bond mode" : "`\(attribute)` value"
+        return Diagnostic(.unknownEnumValue, "`\(value)` is not a valid \(what)", at: span,
+                          help: Suggest.didYouMean(value, among: allowed)
+                            ?? "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+}
+
+// Evaluator: string literals converted to the expected type (Expressions.swift).
+extension Diagnostic {
+    /// `address` (an IfAddr, as written) where a network is expected; `network` is the network it
+    /// belongs to, offered as a fix-it (in quotes when the value was a string literal: `quoted`).
+    public static func cidrHostBits(_ address: String, network: String, quoted: Bool, at span: Span) -> Diagnostic {
+        Diagnostic(.cidrHostBits, "`\(address)` has host bits set; a network address is expected here", at: span,
+                   help: "did you mean \(network)?", fixIts: [FixIt(replace: span, with: quoted ? "\"\(network)\"" : network)])
+    }
+    public static func invalidIPString(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid IP address", at: span,
+                   help: text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil)
+    }
+    public static func invalidCIDRString(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid network (CIDR)", at: span,
+                   help: "write an address and a prefix length, such as \"fd00::/64\"")
+    }
+    public static func invalidIfAddrString(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid interface address", at: span,
+                   help: "write an address and a prefix length, such as \"fd00::10/64\"")
+    }
+    public static func invalidMACString(_ text: String, at span: Span) -> Diagnostic {
+        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid MAC address", at: span,
+                   help: "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\"")
+    }
+    /// `badSuffix`: the suffix, when only it is wrong (then `suffixes` feed "did you mean").
+    public static func invalidQuantityString(_ text: String, badSuffix: String?, suffixes: [String],
+                                             at span: Span) -> Diagnostic {
+        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid quantity", at: span,
+                   help: badSuffix.flatMap { Suggest.didYouMean($0, among: suffixes) }
+                       ?? "use a whole number with one of the suffixes Ki Mi Gi Ti Pi Ei k M G T P E")
+    }
+}
+
+// Evaluator: optional attributes read but not set (Members.swift).
+extension Diagnostic {
+    /// `keyword` `resource` (declared at `declared`) does not set `attribute`.
+    public static func unsetAttribute(_ attribute: String, of keyword: String, _ resource: String, at span: Span,
+                                      declared: Span) -> Diagnostic {
+        Diagnostic(.unsetAttribute, "\(keyword) `\(resource)` has no `\(attribute)`", at: span,
+                   notes: [DiagnosticNote("declared here", at: declared)],
+                   help: "set `\(attribute) = …` in `\(keyword) \(resource)`")
+    }
+    /// The VM NIC `nic` (`vm.nic`, declared at `declared`) does not set `attribute`.
+    public static func unsetNicAttribute(_ attribute: String, nic: String, at span: Span, declared: Span) -> Diagnostic {
+        Diagnostic(.unsetAttribute, "nic `\(nic)` has no `\(attribute)`", at: span,
+                   notes: [DiagnosticNote("declared here", at: declared)])
+    }
+    /// `vm.nic.address` of a NIC (`nic`: `vm.nic`) without a static or `auto` address; `declared`
+    /// is its declaration or its `address = dhcp`.
+    public static func nicAddressByDHCP(_ nic: String, at span: Span, declared: Span) -> Diagnostic {
+        Diagnostic(.unsetAttribute, "`\(nic)` has no address: it gets one by DHCP", at: span,
+                   notes: [DiagnosticNote("declared here", at: declared)])
     }
 }
