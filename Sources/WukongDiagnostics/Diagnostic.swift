@@ -12,7 +12,8 @@ public enum Severity: String, Sendable, Comparable {
 public struct DiagnosticNote: Sendable, Equatable {
     public let span: Span
     public let message: String
-    public init(_ message: String, at span: Span) { self.span = span; self.message = message }
+    /// Internal: notes are written by the catalogue's constructors only.
+    init(_ message: String, at span: Span) { self.span = span; self.message = message }
 }
 
 /// A suggested replacement of `span` by `replacement`.
@@ -22,7 +23,9 @@ public struct FixIt: Sendable, Equatable {
     public init(replace span: Span, with replacement: String) { self.span = span; self.replacement = replacement }
 }
 
-/// One finding. Built through the constructors of `DiagnosticCode` call sites; never printed below the CLI.
+/// One finding. Built only by the catalogue's constructors (`Catalogue/*.swift`, one per
+/// diagnostic: `Diagnostic.addressOutsideSubnet(…)`), which hold every message text; never
+/// printed below the CLI.
 public struct Diagnostic: Sendable, Equatable {
     public let code: DiagnosticCode
     public var severity: Severity
@@ -32,7 +35,7 @@ public struct Diagnostic: Sendable, Equatable {
     public var help: String?
     public var fixIts: [FixIt]
 
-    public init(_ code: DiagnosticCode, _ message: String, at span: Span,
+    init(_ code: DiagnosticCode, _ message: String, at span: Span,
                 notes: [DiagnosticNote] = [], help: String? = nil, fixIts: [FixIt] = [],
                 severity: Severity? = nil) {
         self.code = code
@@ -44,10 +47,10 @@ public struct Diagnostic: Sendable, Equatable {
         self.fixIts = fixIts
     }
 
-    public func note(_ message: String, at span: Span) -> Diagnostic {
+    func note(_ message: String, at span: Span) -> Diagnostic {
         var d = self; d.notes.append(DiagnosticNote(message, at: span)); return d
     }
-    public func help(_ text: String) -> Diagnostic { var d = self; d.help = text; return d }
+    func help(_ text: String) -> Diagnostic { var d = self; d.help = text; return d }
 }
 
 /// Collects diagnostics; callers decide how to order, cap and render them.

@@ -11,12 +11,12 @@ public enum Explanations {
     }
 
     /// (title, paragraph, example) of one code.
-    typealias Entry = (String, String, String)
+    typealias Entry = (title: String, body: String, example: String)
 
     /// The entry of a code, from the area file of the catalogue it belongs to.
     static func entry(_ c: DiagnosticCode) -> Entry {
-        if let e = syntaxEntry(c) ?? namesEntry(c) ?? typesEntry(c) ?? networkEntry(c) ?? vmEntry(c)
-            ?? kubernetesEntry(c) ?? driverEntry(c) { return e }
+        if let e = syntaxEntry(c) ?? namesEntry(c) ?? typesEntry(c) ?? evaluationEntry(c) ?? networkEntry(c)
+            ?? nodeEntry(c) ?? vmEntry(c) ?? guestEntry(c) ?? kubernetesEntry(c) ?? driverEntry(c) { return e }
         preconditionFailure("no explanation for \(c.rawValue)")
     }
 }

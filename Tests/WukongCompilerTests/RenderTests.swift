@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-import WukongDiagnostics
+@testable import WukongDiagnostics
 
 /// Golden tests of the three diagnostic formats on a hand-made diagnostic (independent of the
 /// front end). Regenerate with WUKONG_UPDATE_GOLDEN=1.

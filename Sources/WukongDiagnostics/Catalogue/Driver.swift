@@ -7,9 +7,17 @@ extension Explanations {
     static func driverEntry(_ c: DiagnosticCode) -> Entry? {
         switch c {
         case .io:
-            return ("cannot read input", "A file or directory could not be read.", "")
+            return (title: "cannot read input",
+                    body: """
+                        A file or directory could not be read.
+                        """,
+                    example: "")
         case .tooManyErrors:
-            return ("too many errors", "At most 100 errors are shown; the rest are counted.", "")
+            return (title: "too many errors",
+                    body: """
+                        At most 100 errors are shown; the rest are counted.
+                        """,
+                    example: "")
         default:
             return nil
         }

@@ -3,7 +3,43 @@
 // addresses read too early.
 // Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
 // Call sites pass values and spans only; no message text lives outside `Catalogue/`.
-// (The `explain` texts of these codes are in Types.swift and Names.swift.)
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func evaluationEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .integerOverflow:
+            return (title: "integer overflow",
+                    body: """
+                        Int arithmetic is 64-bit signed and checked at compile time; the result of
+                        this operation does not fit.
+                        """,
+                    example: """
+                        let x = 9223372036854775807 + 1
+                        """)
+        case .divisionByZero:
+            return (title: "division by zero",
+                    body: """
+                        Division or remainder by zero, found at compile time.
+                        """,
+                    example: """
+                        let x = 10 / 0
+                        """)
+        case .valueOutOfRange:
+            return (title: "value out of range",
+                    body: """
+                        An operation produced a value outside its domain: an address leaving its
+                        family (`255.255.255.255 + 1`), `.host(n)` outside the network, an oversized
+                        range.
+                        """,
+                    example: """
+                        let a = 10.0.0.0/24.host(300)
+                        """)
+        default:
+            return nil
+        }
+    }
+}
 
 // Arithmetic (WukongSema/Operators.swift, LanguageTable.swift).
 extension Diagnostic {

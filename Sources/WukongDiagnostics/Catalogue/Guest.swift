@@ -1,7 +1,54 @@
 // What the guest and KubeVirt do with a VM at run time (WukongSema/Checks/GuestChecks.swift):
 // V-IMAGE, V-IMAGE-TAG, N-MIGRATE, and the N-ROUTE warnings about the reply path, metrics and
-// nameservers. Their `wukongc explain` entries live with their areas (VM.swift, Network.swift).
+// nameservers.
 // Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func guestEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .image:
+            return (title: "configuration the image never applies",
+                    body: """
+                        The VM's image has `network_config = "none"` (CirrOS): it reads no
+                        cloud-init network configuration, so a static or `auto` address, an
+                        `ifname`, network `routes`, a `user`, `run` or `cloud_config` would silently
+                        never take effect. Use an image that applies cloud-init, or drop the
+                        setting.
+                        """,
+                    example: """
+                        vm a { …, image = images.cirros
+                          nic e on lan { address = 10.0.0.5 }   // never set in the guest
+                        }
+                        """)
+        case .imageTagWarning:
+            return (title: "image not pinned",
+                    body: """
+                        The image reference has the tag `latest`, or neither a tag nor a digest: the
+                        VM's disk changes under you at every restart. Pin a version tag or a digest
+                        (`@sha256:…`).
+                        """,
+                    example: """
+                        image = "quay.io/containerdisks/fedora:latest"
+                        """)
+        case .migrateWarning:
+            return (title: "VM that cannot live-migrate asks for live migration",
+                    body: """
+                        `eviction = "live-migrate"` on a VM with a NIC KubeVirt cannot migrate (the
+                        macvtap binding of a `macvlan` network): node drains would wait for a
+                        migration that never happens. Use `eviction = "shutdown"`, or leave
+                        `eviction` out (such a VM gets `evictionStrategy: None`).
+                        """,
+                    example: """
+                        vm a { …, eviction = "live-migrate"
+                          nic m on management   // macvlan network
+                        }
+                        """)
+        default:
+            return nil
+        }
+    }
+}
 
 /// Why an image reference is not pinned (V-IMAGE-TAG).
 public enum ImageTagProblem: Sendable, Equatable {

@@ -7,13 +7,43 @@ extension Explanations {
     static func kubernetesEntry(_ c: DiagnosticCode) -> Entry? {
         switch c {
         case .kubernetesName:
-            return ("invalid Kubernetes name", "Object names must be DNS-1123 subdomains (≤ 253 characters of lower-case letters, digits, `-` and `.`); VirtualMachines, NodeNetworkConfigurationPolicies and everything that becomes a label value must be ≤ 63 characters in label syntax. Derived names (`<topology>-<bridge>`, `<vm>-<network>-nad`, `<vm>-cloudinit`) are checked too; the error points at the declaration that produced them.", "vm Web_1 { … }   // upper case and `_`")
+            return (title: "invalid Kubernetes name",
+                    body: """
+                        Object names must be DNS-1123 subdomains (≤ 253 characters of lower-case
+                        letters, digits, `-` and `.`); VirtualMachines,
+                        NodeNetworkConfigurationPolicies and everything that becomes a label value
+                        must be ≤ 63 characters in label syntax. Derived names
+                        (`<topology>-<bridge>`, `<vm>-<network>-nad`, `<vm>-cloudinit`) are checked
+                        too; the error points at the declaration that produced them.
+                        """,
+                    example: """
+                        vm Web_1 { … }   // upper case and `_`
+                        """)
         case .duplicateObject:
-            return ("two objects with one name", "Two generated objects of one kind would get the same name.", "")
+            return (title: "two objects with one name",
+                    body: """
+                        Two generated objects of one kind would get the same name.
+                        """,
+                    example: "")
         case .namespaceName:
-            return ("invalid namespace", "The topology's `namespace` must be a DNS label: ≤ 63 lower-case letters, digits and `-`.", "topology lab { namespace = \"VMs\" }")
+            return (title: "invalid namespace",
+                    body: """
+                        The topology's `namespace` must be a DNS label: ≤ 63 lower-case letters,
+                        digits and `-`.
+                        """,
+                    example: """
+                        topology lab { namespace = "VMs" }
+                        """)
         case .label:
-            return ("invalid label", "Label keys are an optional DNS-subdomain prefix and `/` plus a name of ≤ 63 characters; values are ≤ 63 characters of letters, digits, `-`, `_`, `.`, starting and ending alphanumeric. Keys under `kubevirt.io/` are reserved.", "labels = { \"kubevirt.io/app\" = \"x\" }")
+            return (title: "invalid label",
+                    body: """
+                        Label keys are an optional DNS-subdomain prefix and `/` plus a name of ≤ 63
+                        characters; values are ≤ 63 characters of letters, digits, `-`, `_`, `.`,
+                        starting and ending alphanumeric. Keys under `kubevirt.io/` are reserved.
+                        """,
+                    example: """
+                        labels = { "kubevirt.io/app" = "x" }
+                        """)
         default:
             return nil
         }

@@ -7,27 +7,117 @@ extension Explanations {
     static func namesEntry(_ c: DiagnosticCode) -> Entry? {
         switch c {
         case .unknownName:
-            return ("unknown name", "The name is not declared in the topology (in any of its files), in an imported module, or in an enclosing `let`/`for`/`fn` scope. A close match is suggested when one exists. Since dashes are part of names, `i-1` is one name: write `i - 1` to subtract.", "bridge br-external { ports = [ens192] }\nnetwork external { bridge = br-externl }   // did you mean `br-external`?")
+            return (title: "unknown name",
+                    body: """
+                        The name is not declared in the topology (in any of its files), in an
+                        imported module, or in an enclosing `let`/`for`/`fn` scope. A close match is
+                        suggested when one exists. Since dashes are part of names, `i-1` is one
+                        name: write `i - 1` to subtract.
+                        """,
+                    example: """
+                        bridge br-external { ports = [ens192] }
+                        network external { bridge = br-externl }   // did you mean `br-external`?
+                        """)
         case .duplicateDeclaration:
-            return ("duplicate declaration", "Two top-level declarations have one name, whatever their kinds (resources, `let`, `fn`, imports and node NICs share one namespace). The note points at the first. A NIC declared inside several hosts is one logical NIC, not a duplicate; declaring it at top level and inside a host is.", "bridge br0 { ports = [ens192] }\nnetwork br0 { bridge = br0 }   // `br0` is already a bridge")
+            return (title: "duplicate declaration",
+                    body: """
+                        Two top-level declarations have one name, whatever their kinds (resources,
+                        `let`, `fn`, imports and node NICs share one namespace). The note points at
+                        the first. A NIC declared inside several hosts is one logical NIC, not a
+                        duplicate; declaring it at top level and inside a host is.
+                        """,
+                    example: """
+                        bridge br0 { ports = [ens192] }
+                        network br0 { bridge = br0 }   // `br0` is already a bridge
+                        """)
         case .unknownAttribute:
-            return ("unknown attribute", "The block does not have an attribute of this name. The help lists the closest attribute this kind of block knows. A record spread `...r` whose field the block does not know is reported at the spread.", "vm web { cpus = 2 }   // did you mean `cpu`?")
+            return (title: "unknown attribute",
+                    body: """
+                        The block does not have an attribute of this name. The help lists the
+                        closest attribute this kind of block knows. A record spread `...r` whose
+                        field the block does not know is reported at the spread.
+                        """,
+                    example: """
+                        vm web { cpus = 2 }   // did you mean `cpu`?
+                        """)
         case .missingAttribute:
-            return ("missing required attribute", "Some attributes are required: `cpu`, `memory` and `image` on `vm`; `id` on `vlan`; `ports` on `bond`.", "vm web { cpu = 1, memory = 2Gi }   // missing `image`")
+            return (title: "missing required attribute",
+                    body: """
+                        Some attributes are required: `cpu`, `memory` and `image` on `vm`; `id` on
+                        `vlan`; `ports` on `bond`.
+                        """,
+                    example: """
+                        vm web { cpu = 1, memory = 2Gi }   // missing `image`
+                        """)
         case .duplicateAttribute:
-            return ("attribute set twice", "An attribute is written twice in one block. (A value from a spread `...r` may be overridden by one written in the block; that is not an error.)", "vm web { cpu = 1, cpu = 2 }")
+            return (title: "attribute set twice",
+                    body: """
+                        An attribute is written twice in one block. (A value from a spread `...r`
+                        may be overridden by one written in the block; that is not an error.)
+                        """,
+                    example: """
+                        vm web { cpu = 1, cpu = 2 }
+                        """)
         case .unknownModule:
-            return ("unknown module", "Only standard-library modules exist (`std.images`, `std.sizes`, `std.dns`). Modules are embedded in the compiler.", "import std.image   // did you mean `std.images`?")
+            return (title: "unknown module",
+                    body: """
+                        Only standard-library modules exist (`std.images`, `std.sizes`, `std.dns`).
+                        Modules are embedded in the compiler.
+                        """,
+                    example: """
+                        import std.image   // did you mean `std.images`?
+                        """)
         case .definitionCycle:
-            return ("cycle between definitions", "Definitions refer to each other in a cycle, so none of them has a value. The message lists the cycle.", "let a = b + 1\nlet b = a + 1")
+            return (title: "cycle between definitions",
+                    body: """
+                        Definitions refer to each other in a cycle, so none of them has a value. The
+                        message lists the cycle.
+                        """,
+                    example: """
+                        let a = b + 1
+                        let b = a + 1
+                        """)
         case .recursiveFunction:
-            return ("recursive function", "Functions are pure and non-recursive so that evaluation always terminates. A function that calls itself, directly or through others, is an error at its definition.", "fn f(n: Int) -> Int = if n == 0 { 0 } else { f(n - 1) }")
+            return (title: "recursive function",
+                    body: """
+                        Functions are pure and non-recursive so that evaluation always terminates. A
+                        function that calls itself, directly or through others, is an error at its
+                        definition.
+                        """,
+                    example: """
+                        fn f(n: Int) -> Int = if n == 0 { 0 } else { f(n - 1) }
+                        """)
         case .shadowedName:
-            return ("local name shadows a topology name", "A `let` or loop variable inside a block, `for` or `if` may not reuse the name of a top-level declaration: rename the local.", "nic ens192\nfor ens192 in 1..=3 { }")
+            return (title: "local name shadows a topology name",
+                    body: """
+                        A `let` or loop variable inside a block, `for` or `if` may not reuse the
+                        name of a top-level declaration: rename the local.
+                        """,
+                    example: """
+                        nic ens192
+                        for ens192 in 1..=3 { }
+                        """)
         case .invalidDeclarationName:
-            return ("invalid declaration name", "A declaration named by an interpolated string must still produce a valid name: letters, digits, `_` and `-`, starting with a letter or `_`, not ending in `-`.", "for i in 1..=3 { vm \"web ${i}\" { … } }   // space in name")
+            return (title: "invalid declaration name",
+                    body: """
+                        A declaration named by an interpolated string must still produce a valid
+                        name: letters, digits, `_` and `-`, starting with a letter or `_`, not
+                        ending in `-`.
+                        """,
+                    example: """
+                        for i in 1..=3 { vm "web ${i}" { … } }   // space in name
+                        """)
         case .unknownMember:
-            return ("unknown member", "The value has no member of this name. CIDRs have `.network .broadcast .prefix .size .host(n) .contains(ip)`, IPs `.is_v4 .is_v6`, networks `.subnet .gateway .name`, resources `.name`, and `vm.nic.address` reads a VM NIC's address.", "let n = external.subnet.netmask")
+            return (title: "unknown member",
+                    body: """
+                        The value has no member of this name. CIDRs have `.network .broadcast
+                        .prefix .size .host(n) .contains(ip)`, IPs `.is_v4 .is_v6`, networks
+                        `.subnet .gateway .name`, resources `.name`, and `vm.nic.address` reads a VM
+                        NIC's address.
+                        """,
+                    example: """
+                        let n = external.subnet.netmask
+                        """)
         default:
             return nil
         }

@@ -1,7 +1,80 @@
 // The node side of the topology (E04xx, W04xx): node NICs and their addresses, VLANs, bonds,
-// bridges, ports, host placement, unused links. Their `explain` entries are in Network.swift.
+// bridges, ports, host placement, unused links.
 // Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
 // Call sites pass values and spans only; no message text lives outside `Catalogue/`.
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func nodeEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .port:
+            return (title: "link used twice as a port",
+                    body: """
+                        A NIC, VLAN or bond can be a port of one bridge or bond only; a bridge or
+                        bond cannot be its own port; a `macvlan` link cannot also be a bridge or
+                        bond port (the kernel refuses it).
+                        """,
+                    example: """
+                        bridge a { ports = [ens192] }
+                        bridge b { ports = [ens192] }
+                        """)
+        case .host:
+            return (title: "host placement impossible",
+                    body: """
+                        A bridge targets a host that lacks one of its port NICs, or a VM is pinned
+                        to a host where the bridge of one of its networks is not built, or the
+                        bridges of a VM's networks share no host.
+                        """,
+                    example: """
+                        host w1 { nic ens192 }
+                        host w2 { }
+                        bridge br { ports = [ens192], hosts = [w2] }
+                        """)
+        case .interfaceName:
+            return (title: "invalid interface name",
+                    body: """
+                        Linux interface names are at most 15 bytes and contain no `/`, `:` or
+                        whitespace. This covers NICs, VLANs (including the derived `<base>.<id>`),
+                        bonds and bridges. A guest `ifname` also may not be `default`, `all` or
+                        `lo`.
+                        """,
+                    example: """
+                        vlan v on enp129s0f0np0 { id = 1234 }   // enp129s0f0np0.1234 is 18 bytes
+                        """)
+        case .nodeAddress:
+            return (title: "bridge takes over two node addresses",
+                    body: """
+                        When a port NIC carries a node address, the bridge takes it over on that
+                        host; a bridge can take over only one port's addressing per host.
+                        """,
+                    example: """
+                        host w1 { nic a { address = 10.0.0.2/24 }
+                                  nic b { address = 10.0.1.2/24 } }
+                        bridge br { ports = [a, b] }
+                        """)
+        case .nodeAddressWarning:
+            return (title: "DHCP node address moved to a bridge",
+                    body: """
+                        A port NIC with `dhcp = true` gives its addressing to the bridge; the bridge
+                        has a new MAC and so gets a new lease unless the NIC's MAC is carried over
+                        (Wukong copies it).
+                        """,
+                    example: "")
+        case .unusedWarning:
+            return (title: "unused declaration",
+                    body: """
+                        A bridge, VLAN, bond or network that nothing uses: a network is used by a VM
+                        NIC, a link by a port list, a VLAN or a network. A bridge that only carries
+                        node addresses counts as used.
+                        """,
+                    example: """
+                        bridge br-old { ports = [ens193] }   // no network uses it
+                        """)
+        default:
+            return nil
+        }
+    }
+}
 
 /// A node interface as messages name it: "NIC `ens192` on host `w1`", "VLAN `v100`", "ovs-bridge `br`".
 public enum NodeInterface: Sendable, Equatable, CustomStringConvertible {

@@ -7,29 +7,94 @@ extension Explanations {
     static func typesEntry(_ c: DiagnosticCode) -> Entry? {
         switch c {
         case .typeMismatch:
-            return ("type mismatch", "The value has another type than the place where it stands expects. The message names both. There are no implicit conversions except string literals where an IP, CIDR, interface address, MAC or quantity is expected.", "vm web { cpu = \"2\" }   // expected Int, found String")
+            return (title: "type mismatch",
+                    body: """
+                        The value has another type than the place where it stands expects. The
+                        message names both. There are no implicit conversions except string literals
+                        where an IP, CIDR, interface address, MAC or quantity is expected.
+                        """,
+                    example: """
+                        vm web { cpu = "2" }   // expected Int, found String
+                        """)
         case .wrongResourceKind:
-            return ("reference to the wrong kind of resource", "A reference names a declared resource of another kind than the attribute needs — typically `bridge = ens192` (a node NIC where a bridge is needed: declare a `bridge` with the NIC as a port, or use `macvlan = ens192`), `macvlan = br-x` (a bridge where a NIC, VLAN or bond is needed) or `ovs =` naming a Linux bridge.", "nic ens192\nnetwork wrong { bridge = ens192 }")
-        case .integerOverflow:
-            return ("integer overflow", "Int arithmetic is 64-bit signed and checked at compile time; the result of this operation does not fit.", "let x = 9223372036854775807 + 1")
-        case .divisionByZero:
-            return ("division by zero", "Division or remainder by zero, found at compile time.", "let x = 10 / 0")
+            return (title: "reference to the wrong kind of resource",
+                    body: """
+                        A reference names a declared resource of another kind than the attribute
+                        needs — typically `bridge = ens192` (a node NIC where a bridge is needed:
+                        declare a `bridge` with the NIC as a port, or use `macvlan = ens192`),
+                        `macvlan = br-x` (a bridge where a NIC, VLAN or bond is needed) or `ovs =`
+                        naming a Linux bridge.
+                        """,
+                    example: """
+                        nic ens192
+                        network wrong { bridge = ens192 }
+                        """)
         case .invalidLiteralConversion:
-            return ("string does not convert to the expected type", "A string literal stands where an IP, CIDR, interface address, MAC or quantity is expected, and its text is not a valid value of that type.", "mac = \"0e:00:00:aa:bb\"   // five octets")
+            return (title: "string does not convert to the expected type",
+                    body: """
+                        A string literal stands where an IP, CIDR, interface address, MAC or
+                        quantity is expected, and its text is not a valid value of that type.
+                        """,
+                    example: """
+                        mac = "0e:00:00:aa:bb"   // five octets
+                        """)
         case .cidrHostBits:
-            return ("network with host bits set", "Where a network (CIDR) is expected, the host bits of the address must be zero. The fix-it gives the network the address belongs to. Use an interface address (with host bits) only for NIC and node addresses.", "subnet = 192.168.0.1/24   // did you mean 192.168.0.0/24?")
+            return (title: "network with host bits set",
+                    body: """
+                        Where a network (CIDR) is expected, the host bits of the address must be
+                        zero. The fix-it gives the network the address belongs to. Use an interface
+                        address (with host bits) only for NIC and node addresses.
+                        """,
+                    example: """
+                        subnet = 192.168.0.1/24   // did you mean 192.168.0.0/24?
+                        """)
         case .unknownEnumValue:
-            return ("value not in the allowed set", "Enumerated settings are strings checked against their allowed values: bond `mode` (balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb) and network `ipam` (none static host-local whereabouts dhcp).", "network n { ipam = \"hostlocal\" }   // did you mean \"host-local\"?")
+            return (title: "value not in the allowed set",
+                    body: """
+                        Enumerated settings are strings checked against their allowed values: bond
+                        `mode` (balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb
+                        balance-alb) and network `ipam` (none static host-local whereabouts dhcp).
+                        """,
+                    example: """
+                        network n { ipam = "hostlocal" }   // did you mean "host-local"?
+                        """)
         case .unsetAttribute:
-            return ("optional attribute read but not set", "There is no null: reading an optional attribute that the declaration does not set is an error at the access.", "network lan { bridge = br0 }\nlet gw = lan.gateway   // `lan` has no gateway")
+            return (title: "optional attribute read but not set",
+                    body: """
+                        There is no null: reading an optional attribute that the declaration does
+                        not set is an error at the access.
+                        """,
+                    example: """
+                        network lan { bridge = br0 }
+                        let gw = lan.gateway   // `lan` has no gateway
+                        """)
         case .wrongArgumentCount:
-            return ("wrong number of arguments", "A function or method was called with more or fewer arguments than it takes.", "let x = min(1)")
-        case .valueOutOfRange:
-            return ("value out of range", "An operation produced a value outside its domain: an address leaving its family (`255.255.255.255 + 1`), `.host(n)` outside the network, an oversized range.", "let a = 10.0.0.0/24.host(300)")
+            return (title: "wrong number of arguments",
+                    body: """
+                        A function or method was called with more or fewer arguments than it takes.
+                        """,
+                    example: """
+                        let x = min(1)
+                        """)
         case .notAValue:
-            return ("not a value", "An imported module is a namespace, not a value: use its members (`images.fedora`), not the module itself.", "import std.sizes\nvm web { ...sizes }")
+            return (title: "not a value",
+                    body: """
+                        An imported module is a namespace, not a value: use its members
+                        (`images.fedora`), not the module itself.
+                        """,
+                    example: """
+                        import std.sizes
+                        vm web { ...sizes }
+                        """)
         case .assertionFailed:
-            return ("assertion failed", "An `assert cond, \"message\"` evaluated to false. The message is the assert's own.", "assert len(vms) <= 100, \"too many VMs\"")
+            return (title: "assertion failed",
+                    body: """
+                        An `assert cond, "message"` evaluated to false. The message is the assert's
+                        own.
+                        """,
+                    example: """
+                        assert len(vms) <= 100, "too many VMs"
+                        """)
         default:
             return nil
         }

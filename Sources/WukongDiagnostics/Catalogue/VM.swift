@@ -7,23 +7,81 @@ extension Explanations {
     static func vmEntry(_ c: DiagnosticCode) -> Entry? {
         switch c {
         case .podNetwork:
-            return ("more than one pod NIC", "A VM can have at most one NIC on `pod`.", "nic a on pod\nnic b on pod")
+            return (title: "more than one pod NIC",
+                    body: """
+                        A VM can have at most one NIC on `pod`.
+                        """,
+                    example: """
+                        nic a on pod
+                        nic b on pod
+                        """)
         case .resources:
-            return ("invalid CPU or memory", "`cpu` must be at least 1 and `memory` at least 128Mi.", "vm tiny { cpu = 0, memory = 64Mi, … }")
+            return (title: "invalid CPU or memory",
+                    body: """
+                        `cpu` must be at least 1 and `memory` at least 128Mi.
+                        """,
+                    example: """
+                        vm tiny { cpu = 0, memory = 64Mi, … }
+                        """)
         case .password:
-            return ("plain or malformed password", "Plain `password` is rejected: write `password_hash` with a crypt(3) hash (`openssl passwd -6`). A hash must look like `$id$[rounds=N$]salt$hash` with id 1, 5, 6, y or 2b.", "user admin { password = \"secret\" }")
+            return (title: "plain or malformed password",
+                    body: """
+                        Plain `password` is rejected: write `password_hash` with a crypt(3) hash
+                        (`openssl passwd -6`). A hash must look like `$id$[rounds=N$]salt$hash` with
+                        id 1, 5, 6, y or 2b.
+                        """,
+                    example: """
+                        user admin { password = "secret" }
+                        """)
         case .sshKey:
-            return ("malformed SSH public key", "An SSH key must be `<type> <base64> [comment]` with a known type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-…), base64 that decodes, and the same type named inside the key blob.", "ssh_keys = [\"ssh-ed25519 not-base64\"]")
+            return (title: "malformed SSH public key",
+                    body: """
+                        An SSH key must be `<type> <base64> [comment]` with a known type
+                        (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-…), base64 that
+                        decodes, and the same type named inside the key blob.
+                        """,
+                    example: """
+                        ssh_keys = ["ssh-ed25519 not-base64"]
+                        """)
         case .cloudConfig:
-            return ("invalid cloud_config", "`cloud_config` must be a YAML mapping; its keys may not collide with keys the generated user data sets (`users`, `runcmd` when `run` is used). For a single string literal the error points at the line inside the string.", "cloud_config = \"\"\"\n  packages: [nginx\n  \"\"\"")
+            return (title: "invalid cloud_config",
+                    body: """
+                        `cloud_config` must be a YAML mapping; its keys may not collide with keys
+                        the generated user data sets (`users`, `runcmd` when `run` is used). For a
+                        single string literal the error points at the line inside the string.
+                        """,
+                    example: """
+                        cloud_config = \"""
+                          packages: [nginx
+                          \"""
+                        """)
         case .vmNic:
-            return ("bad VM NIC name", "Two NICs of one VM share a name, or a NIC is named like a built-in member (`name`, `address`, …).", "nic e on a\nnic e on b")
+            return (title: "bad VM NIC name",
+                    body: """
+                        Two NICs of one VM share a name, or a NIC is named like a built-in member
+                        (`name`, `address`, …).
+                        """,
+                    example: """
+                        nic e on a
+                        nic e on b
+                        """)
         case .vmNicWarning:
-            return ("VM without NIC", "A VM without any NIC has no network at all.", "")
-        case .image:
-            return ("configuration the image never applies", "The VM's image has `network_config = \"none\"` (CirrOS): it reads no cloud-init network configuration, so a static or `auto` address, an `ifname`, network `routes`, a `user`, `run` or `cloud_config` would silently never take effect. Use an image that applies cloud-init, or drop the setting.", "vm a { …, image = images.cirros\n  nic e on lan { address = 10.0.0.5 }   // never set in the guest\n}")
-        case .imageTagWarning:
-            return ("image not pinned", "The image reference has the tag `latest`, or neither a tag nor a digest: the VM's disk changes under you at every restart. Pin a version tag or a digest (`@sha256:…`).", "image = \"quay.io/containerdisks/fedora:latest\"")
+            return (title: "VM without NIC",
+                    body: """
+                        A VM without any NIC has no network at all.
+                        """,
+                    example: "")
+        case .duplicateMAC:
+            return (title: "bad or duplicate MAC address",
+                    body: """
+                        Two NICs have the same explicit MAC, or a MAC is multicast or all zeros, or
+                        `02:00:00:00:00:00` (reserved by KubeVirt's in-pod bridge) is set on a pod
+                        NIC. The topology's `mac_prefix` must be one or two octets, locally
+                        administered and unicast.
+                        """,
+                    example: """
+                        nic a on ext { mac = "01:00:5e:00:00:01" }   // multicast
+                        """)
         default:
             return nil
         }
