@@ -11,7 +11,7 @@ public func fuzzBuild(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     let c = Fuzz.compile(bytes)
     guard !c.hasErrors, let topology = c.topology else { return 0 }
-    let objects = Backend.objects(for: topology)
+    let objects = KubernetesBackend.objects(for: topology)
     let yaml = YAMLOutput.stream(objects)
     let json = JSONOutput.stream(objects)
     do {
@@ -22,7 +22,7 @@ public func fuzzBuild(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     if (try? JSONSerialization.jsonObject(with: Data(json.utf8))) == nil { Fuzz.fail("JSON does not parse", json) }
     guard let again = Fuzz.compile(bytes).topology else { Fuzz.fail("second build has no topology") }
-    let objects2 = Backend.objects(for: again)
+    let objects2 = KubernetesBackend.objects(for: again)
     if YAMLOutput.stream(objects2) != yaml || JSONOutput.stream(objects2) != json { Fuzz.fail("output differs between two builds") }
     return 0
 }
