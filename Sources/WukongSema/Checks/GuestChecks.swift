@@ -48,10 +48,12 @@ extension Checker {
     /// Why `ref` is not pinned; nil when it has a digest or a tag other than `latest`. Scans
     /// without allocating (fleets repeat one image thousands of times).
     static func imageTagProblem(_ ref: String) -> ImageTagProblem? {
-        if ref.contains("@") { return nil }
-        let last = ref[(ref.lastIndex(of: "/").map { ref.index(after: $0) } ?? ref.startIndex)...]
-        guard let colon = last.lastIndex(of: ":") else { return .untagged }
-        return last[last.index(after: colon)...] == "latest" ? .latest : nil
+        // on the UTF-8 bytes: `String.contains(String)` goes through Foundation's string search
+        let bytes = ref.utf8
+        if bytes.contains(UInt8(ascii: "@")) { return nil }
+        let last = bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex)...]
+        guard let colon = last.lastIndex(of: UInt8(ascii: ":")) else { return .untagged }
+        return last[last.index(after: colon)...].elementsEqual("latest".utf8) ? .latest : nil
     }
 
     // MARK: - N-MIGRATE
