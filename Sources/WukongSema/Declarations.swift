@@ -313,11 +313,8 @@ extension Engine {
             } else {
                 report(.onNotAllowed(in: block.keyword, at: on.span))
             }
-        } else if block == .vlan {
-            report(.vlanWithoutLink(name, at: nameSpan))
-            inst.poisoned = true
-        } else if block == .vmNic {
-            report(.vmNicWithoutNetwork(name, at: nameSpan))
+        } else if block == .vlan || block == .vmNic {
+            report(.missingOn(name, vmNic: block == .vmNic, at: nameSpan))
             inst.poisoned = true
         }
         store.instances.append(inst)

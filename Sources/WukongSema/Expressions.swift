@@ -142,24 +142,24 @@ extension Engine {
         switch t {
         case .ip:
             if let a = IPAddress(text) { return LValue(.ip(a), span) }
-            report(.invalidIPString(text, at: span))
+            report(.invalidLiteral(text, as: .ip, at: span))
             return .error(span)
         case .cidr:
             let (c, ifa) = CIDR.parse(text)
             if let c { return LValue(.cidr(c), span) }
             if let ifa { reportHostBits(ifa, span: span, quoted: true); return .error(span) }
-            report(.invalidCIDRString(text, at: span))
+            report(.invalidLiteral(text, as: .cidr, at: span))
             return .error(span)
         case .ifaddr:
             if let a = IfAddr(text) { return LValue(.ifaddr(a), span) }
-            report(.invalidIfAddrString(text, at: span))
+            report(.invalidLiteral(text, as: .ifaddr, at: span))
             return .error(span)
         case .nicAddress:
             if text.contains("/") { return convertLiteral(text, to: .ifaddr, span: span) }
             return convertLiteral(text, to: .ip, span: span)
         case .mac:
             if let m = MACAddress(text) { return LValue(.mac(m), span) }
-            report(.invalidMACString(text, at: span))
+            report(.invalidLiteral(text, as: .mac, at: span))
             return .error(span)
         case .quantity:
             switch Quantity.parse(text) {

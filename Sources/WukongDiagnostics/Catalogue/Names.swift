@@ -250,13 +250,13 @@ extension Diagnostic {
         Diagnostic(.unknownAttribute, "a `\(block)` takes no `on`", at: span,
                    help: "`on` names the link of a `vlan` or the network of a VM's `nic`")
     }
-    public static func vlanWithoutLink(_ name: String, at span: Span) -> Diagnostic {
-        Diagnostic(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: span,
-                   help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
-    }
-    public static func vmNicWithoutNetwork(_ name: String, at span: Span) -> Diagnostic {
-        Diagnostic(.missingAttribute, "`nic` `\(name)` needs a network", at: span,
-                   help: "write `nic \(name) on <network>` (or `on pod`)")
+    /// A `vlan` (`vmNic: false`) or a VM's `nic` (`vmNic: true`) without its `on` clause.
+    public static func missingOn(_ name: String, vmNic: Bool, at span: Span) -> Diagnostic {
+        vmNic
+            ? Diagnostic(.missingAttribute, "`nic` `\(name)` needs a network", at: span,
+                         help: "write `nic \(name) on <network>` (or `on pod`)")
+            : Diagnostic(.missingAttribute, "`vlan` `\(name)` needs the link it sits on", at: span,
+                         help: "write `vlan \(name) on <nic, bond or vlan> { … }`")
     }
     /// An interpolated declaration name whose value `name` is not a valid name.
     public static func invalidDeclarationName(_ name: String, at span: Span) -> Diagnostic {

@@ -268,6 +268,9 @@ extension Diagnostic {
     }
 }
 
+/// The address types a string literal converts to (`invalidLiteral`).
+public enum AddressLiteral: Sendable { case ip, cidr, ifaddr, mac }
+
 // Evaluator: string literals converted to the expected type (Expressions.swift).
 extension Diagnostic {
     /// `address` (an IfAddr, as written) where a network is expected; `network` is the network it
@@ -276,21 +279,18 @@ extension Diagnostic {
         Diagnostic(.cidrHostBits, "`\(address)` has host bits set; a network address is expected here", at: span,
                    help: "did you mean \(network)?", fixIts: [FixIt(replace: span, with: quoted ? "\"\(network)\"" : network)])
     }
-    public static func invalidIPString(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid IP address", at: span,
-                   help: text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil)
-    }
-    public static func invalidCIDRString(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid network (CIDR)", at: span,
-                   help: "write an address and a prefix length, such as \"fd00::/64\"")
-    }
-    public static func invalidIfAddrString(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid interface address", at: span,
-                   help: "write an address and a prefix length, such as \"fd00::10/64\"")
-    }
-    public static func invalidMACString(_ text: String, at span: Span) -> Diagnostic {
-        Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid MAC address", at: span,
-                   help: "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\"")
+    /// A string literal that does not convert to the expected address type.
+    public static func invalidLiteral(_ text: String, as type: AddressLiteral, at span: Span) -> Diagnostic {
+        let noun: String, help: String?
+        switch type {
+        case .ip:
+            noun = "IP address"
+            help = text.contains("/") ? "an address with a prefix is an `IfAddr`; write the address alone" : nil
+        case .cidr: noun = "network (CIDR)"; help = "write an address and a prefix length, such as \"fd00::/64\""
+        case .ifaddr: noun = "interface address"; help = "write an address and a prefix length, such as \"fd00::10/64\""
+        case .mac: noun = "MAC address"; help = "write six hexadecimal octets separated by colons, such as \"0e:00:00:aa:bb:cc\""
+        }
+        return Diagnostic(.invalidLiteralConversion, "`\(text)` is not a valid \(noun)", at: span, help: help)
     }
     /// `badSuffix`: the suffix, when only it is wrong (then `suffixes` feed "did you mean").
     public static func invalidQuantityString(_ text: String, badSuffix: String?, suffixes: [String],
