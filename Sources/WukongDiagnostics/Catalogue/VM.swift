@@ -88,17 +88,47 @@ extension Explanations {
     }
 }
 
+/// Why `cloud_config` is not YAML that cloud-init accepts (`parserMessage`: libyaml's own words).
+public enum CloudConfigProblem: Sendable, Equatable {
+    case invalid(parserMessage: String?)
+    case duplicateKeys([String])
+    /// A tag `yaml.safe_load` has no constructor for (`!!python/object`, a local `!tag`).
+    case unsafeTag(String)
+    /// A sequence or mapping used as a key (Python cannot hash it).
+    case unhashableKey
+}
+
+/// What a `cloud_config` document is when it is not a mapping.
+public enum CloudConfigShape: Sendable, Equatable { case scalar, list, alias }
+
 // cloud_config (WukongSema/Checks/CloudConfig.swift).
 extension Diagnostic {
-    /// `problem`: the YAML parser's message.
-    public static func cloudConfigInvalidYAML(vm: String, problem: String, at span: Span) -> Diagnostic {
-        Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` \(problem)", at: span,
-                   help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+    public static func cloudConfigInvalidYAML(vm: String, _ problem: CloudConfigProblem, at span: Span) -> Diagnostic {
+        let what: String
+        switch problem {
+        case .invalid(let parserMessage?): what = "is not valid YAML: \(parserMessage)"
+        case .invalid(nil): what = "is not valid YAML"
+        case .duplicateKeys(let keys): what = "is not valid YAML: duplicate key " + keys.map { "`\($0)`" }.joined(separator: ", ")
+        case .unsafeTag(let tag):
+            return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` uses the tag `\(tag)`, which cloud-init's YAML loader rejects",
+                              at: span, help: "cloud-init reads user data with `yaml.safe_load`: drop the tag, or write the value as plain YAML")
+        case .unhashableKey:
+            return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` has a list or mapping as a key, which cloud-init's YAML loader rejects",
+                              at: span, help: "cloud-init reads user data with `yaml.safe_load`: keys must be scalars")
+        }
+        return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` \(what)", at: span,
+                          help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
     }
-    /// `what`: what the document is instead ("a list", …).
-    public static func cloudConfigNotMapping(vm: String, is what: String, at span: Span) -> Diagnostic {
-        Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` is \(what), not a mapping", at: span,
-                   help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+    /// `what`: what the document is instead.
+    public static func cloudConfigNotMapping(vm: String, is what: CloudConfigShape, at span: Span) -> Diagnostic {
+        let noun: String
+        switch what {
+        case .scalar: noun = "a scalar"
+        case .list: noun = "a list"
+        case .alias: noun = "an alias"
+        }
+        return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` is \(noun), not a mapping", at: span,
+                          help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
     }
     /// `key` (`users` or `runcmd`) collides with the generated user data; `source` is the first
     /// user block (for `users`) or the `run` attribute (for `runcmd`) that generates it.

@@ -13,11 +13,11 @@ public enum CloudConfig {
         return keys
     }
 
-    /// The result of parsing one text: the top-level keys (with their 1-based lines), or an error at a 1-based line.
+    /// The result of parsing one text: the top-level keys (with their 1-based lines), or a problem at a 1-based line.
     enum Parsed {
         case keys([(key: String, line: Int, column: Int)])
-        case notMapping(String)
-        case error(message: String, line: Int?, column: Int)
+        case notMapping(CloudConfigShape)
+        case error(CloudConfigProblem, line: Int?, column: Int)
     }
 
     static func parse(_ text: String) -> Parsed {
@@ -27,9 +27,10 @@ public enum CloudConfig {
         } catch let e as YamlError {
             return describe(e)
         } catch {
-            return .error(message: "is not valid YAML", line: nil, column: 1)
+            return .error(.invalid(parserMessage: nil), line: nil, column: 1)
         }
         guard let node else { return .keys([]) }   // empty or only comments: nothing to merge
+        if let bad = unsafe(node) { return bad }
         switch node {
         case .mapping(let m):
             var keys: [(String, Int, Int)] = []
@@ -37,10 +38,39 @@ public enum CloudConfig {
                 if let s = k.string { keys.append((s, k.mark?.line ?? 1, k.mark?.column ?? 1)) }
             }
             return .keys(keys)
-        case .scalar: return .notMapping("a scalar")
-        case .sequence: return .notMapping("a list")
-        case .alias: return .notMapping("an alias")
+        case .scalar: return .notMapping(.scalar)
+        case .sequence: return .notMapping(.list)
+        case .alias: return .notMapping(.alias)
         }
+    }
+
+    /// The tags Python's `yaml.safe_load` (cloud-init's loader) constructs; "" and "!" are untagged.
+    static let safeTags: Set<String> = Set(["null", "bool", "int", "float", "binary", "timestamp", "omap", "pairs",
+                                            "set", "str", "seq", "map", "merge", "value"].map { "tag:yaml.org,2002:" + $0 } + ["", "!", "?"])
+
+    /// The first node `yaml.safe_load` would reject: a tag it has no constructor for, or a
+    /// sequence or mapping used as a key (unhashable in Python).
+    static func unsafe(_ node: Node) -> Parsed? {
+        let tag = node.tag.description
+        if !safeTags.contains(tag) {
+            let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : Substring(tag)
+            return .error(.unsafeTag(String(shown)), line: node.mark?.line, column: node.mark?.column ?? 1)
+        }
+        switch node {
+        case .mapping(let m):
+            for (k, v) in m {
+                switch k {
+                case .mapping, .sequence: return .error(.unhashableKey, line: k.mark?.line, column: k.mark?.column ?? 1)
+                default: break
+                }
+                if let bad = unsafe(k) ?? unsafe(v) { return bad }
+            }
+        case .sequence(let items):
+            for item in items { if let bad = unsafe(item) { return bad } }
+        case .scalar, .alias:
+            break
+        }
+        return nil
     }
 
     static func describe(_ e: YamlError) -> Parsed {
@@ -48,14 +78,13 @@ public enum CloudConfig {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let ctx = context.map { " " + $0.text } ?? ""
-            return .error(message: "is not valid YAML: \(problem)\(ctx)", line: mark.line, column: mark.column)
+            return .error(.invalid(parserMessage: problem + ctx), line: mark.line, column: mark.column)
         case .reader(let problem, _, _, _):
-            return .error(message: "is not valid YAML: \(problem)", line: nil, column: 1)
+            return .error(.invalid(parserMessage: problem), line: nil, column: 1)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return .error(message: "is not valid YAML: duplicate key \(keys)", line: context.mark.line, column: context.mark.column)
+            return .error(.duplicateKeys(duplicates.map { "\($0)" }), line: context.mark.line, column: context.mark.column)
         default:
-            return .error(message: "is not valid YAML", line: nil, column: 1)
+            return .error(.invalid(parserMessage: nil), line: nil, column: 1)
         }
     }
 }
@@ -80,8 +109,8 @@ extension Checker {
             return Span(file: lineSpan.file, start: lineSpan.startOffset + offset, end: lineSpan.endOffset)
         }
         switch parsed {
-        case .error(let message, let line, let column):
-            add(.cloudConfigInvalidYAML(vm: vm.decl.name, problem: message, at: span(line: line, column: column)))
+        case .error(let problem, let line, let column):
+            add(.cloudConfigInvalidYAML(vm: vm.decl.name, problem, at: span(line: line, column: column)))
         case .notMapping(let what):
             add(.cloudConfigNotMapping(vm: vm.decl.name, is: what, at: cc.span))
         case .keys(let keys):
