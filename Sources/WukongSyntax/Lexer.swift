@@ -80,16 +80,28 @@ struct LexerImpl {
 
     private mutating func lexCode(inInterpolation: Bool, stopAtNewline: Bool) -> CodeEnd {
         var braceDepth = 0
+        // In the interpolation of a one-line string: `(` and `[` open in it, and where the first
+        // `"` outside them began. Should the line end inside the interpolation, that `"` was
+        // meant to end the string and the interpolation's `}` is missing or mistyped
+        // (`"web-${i" {`, `"web-${i]" {`): lexing resumes there (`closeBeforeQuote`).
+        var groupDepth = 0
+        var quote: Checkpoint? = nil
+        let interpolationToken = tokens.count - 1
         while true {
             if aborted { return .aborted }
-            if skipTrivia(stopAtNewline: stopAtNewline) { return .newline }
-            if i >= n { return .endOfFile }
+            if skipTrivia(stopAtNewline: stopAtNewline) {
+                return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken) } ?? .newline
+            }
+            if i >= n { return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken) } ?? .endOfFile }
             let c = b[i]
             if isIdentStart(c) { lexIdentifier(); continue }
             if isDigit(c) { lexNumber(); continue }
             let s = i
             switch c {
             case 0x22: // "
+                if inInterpolation && stopAtNewline && quote == nil && braceDepth == 0 && groupDepth == 0 {
+                    quote = checkpoint()
+                }
                 lexString()
             case 0x7B: // {
                 braceDepth += 1; i += 1; emit(.lBrace, s, i)
@@ -98,10 +110,10 @@ struct LexerImpl {
                     i += 1; emit(.interpolationEnd, s, i); return .closed
                 }
                 braceDepth = max(0, braceDepth - 1); i += 1; emit(.rBrace, s, i)
-            case 0x5B: i += 1; emit(.lBracket, s, i)
-            case 0x5D: i += 1; emit(.rBracket, s, i)
-            case 0x28: i += 1; emit(.lParen, s, i)
-            case 0x29: i += 1; emit(.rParen, s, i)
+            case 0x5B: groupDepth += 1; i += 1; emit(.lBracket, s, i)
+            case 0x5D: groupDepth = max(0, groupDepth - 1); i += 1; emit(.rBracket, s, i)
+            case 0x28: groupDepth += 1; i += 1; emit(.lParen, s, i)
+            case 0x29: groupDepth = max(0, groupDepth - 1); i += 1; emit(.rParen, s, i)
             case 0x2C: i += 1; emit(.comma, s, i)
             case 0x3A: i += 1; emit(.colon, s, i)
             case 0x2B: i += 1; emit(.plus, s, i)
@@ -130,6 +142,58 @@ struct LexerImpl {
                 lexStray()
             }
         }
+    }
+
+    /// Where the lexer stood, to go back to.
+    struct Checkpoint {
+        let offset: Int
+        let tokens: Int, texts: Int, comments: Int, diags: Int
+        let pendingNewline: Bool, endSwallowed: Bool
+    }
+
+    func checkpoint() -> Checkpoint {
+        Checkpoint(offset: i, tokens: tokens.count, texts: texts.count, comments: comments.count, diags: diags.count,
+                   pendingNewline: pendingNewline, endSwallowed: endSwallowed)
+    }
+
+    /// The line ended inside the interpolation (opened by `tokens[interpolationToken]`) of a
+    /// one-line string: lexing resumes at the `"` of `cp`, which ends the string. The
+    /// interpolation is closed before it by the `]` or `)` just before it when that closes nothing
+    /// in the interpolation (a mistyped `}`), else by a synthetic `}` (a missing one); one error.
+    private mutating func closeBeforeQuote(_ cp: Checkpoint, interpolationToken: Int) -> CodeEnd {
+        tokens.removeSubrange(cp.tokens...)
+        texts.removeSubrange(cp.texts...)
+        comments.removeSubrange(cp.comments...)
+        diags.removeSubrange(cp.diags...)
+        i = cp.offset
+        pendingNewline = cp.pendingNewline
+        endSwallowed = cp.endSwallowed
+        let open = tokens[interpolationToken]
+        if let last = tokens.last, tokens.count - 1 > interpolationToken,
+           last.kind == .rBracket || last.kind == .rParen, closesNothing(tokens.count - 1, after: interpolationToken) {
+            tokens[tokens.count - 1].kind = .interpolationEnd
+            report(.mismatchedCloser(last.kind == .rBracket ? "]" : ")", expected: "}", opener: "${",
+                                     openedAt: span(open.startOffset, open.endOffset),
+                                     at: span(last.startOffset, last.endOffset)))
+        } else {
+            report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1)))
+            emit(.interpolationEnd, i, i, synthetic: true)
+        }
+        return .closed
+    }
+
+    /// Whether the closer `tokens[k]` matches no opener after `tokens[start]`.
+    func closesNothing(_ k: Int, after start: Int) -> Bool {
+        var open: [TokenKind] = []
+        for t in tokens[(start + 1)..<k] {
+            switch t.kind {
+            case .lBracket, .lParen, .lBrace: open.append(t.kind)
+            case .rBracket, .rParen, .rBrace: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        let opener: TokenKind = tokens[k].kind == .rBracket ? .lBracket : .lParen
+        return open.last != opener
     }
 
     /// Skips whitespace and comments. Returns true when it stopped at a newline because `stopAtNewline`.
