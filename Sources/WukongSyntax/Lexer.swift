@@ -99,7 +99,8 @@ struct LexerImpl {
             let s = i
             switch c {
             case 0x22: // "
-                if inInterpolation && stopAtNewline && quote == nil && braceDepth == 0 && groupDepth == 0 {
+                if inInterpolation && stopAtNewline && quote == nil && braceDepth == 0 && groupDepth == 0
+                    && quotesPairToEndOfLine(after: i) {
                     quote = checkpoint()
                 }
                 lexString()
@@ -180,6 +181,20 @@ struct LexerImpl {
             emit(.interpolationEnd, i, i, synthetic: true)
         }
         return .closed
+    }
+
+    /// Whether the `"` after offset `k` up to the end of its line come in pairs (an escaped `\"`
+    /// aside): ending the string at `k` then leaves no string open on the line. In
+    /// `"a${s + "x"` the `"` before `x` is a string of the interpolation, not the end.
+    func quotesPairToEndOfLine(after k: Int) -> Bool {
+        var quotes = 0
+        var j = k + 1
+        while j < n && b[j] != 0x0A {
+            if b[j] == 0x5C { j += 2; continue }
+            if b[j] == 0x22 { quotes += 1 }
+            j += 1
+        }
+        return quotes % 2 == 0
     }
 
     /// Whether the closer `tokens[k]` matches no opener after `tokens[start]`.

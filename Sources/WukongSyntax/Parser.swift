@@ -30,12 +30,15 @@ struct ParserImpl {
     var outdentReportedAt = -1
     /// Whether the file's brackets balance; nil until first needed (`bracketsBalance()`).
     var bracketsBalanced: Bool? = nil
+    /// Tokens the closer decisions may still look ahead at, in all (`mismatchesAfterCurrent`).
+    var lookaheadBudget: Int
 
     init(source: SourceFile, lexed: LexedFile) {
         self.source = source
         self.lexed = lexed
         self.tokens = lexed.tokens
         self.file = source.id
+        self.lookaheadBudget = 4 * lexed.tokens.count + 1024
         for d in lexed.diagnostics { errorLines.insert(line(of: d.span.startOffset)) }
     }
 

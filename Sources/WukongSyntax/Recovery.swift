@@ -149,10 +149,13 @@ extension ParserImpl {
 
     /// How badly the closers after the current token fit if the groups `groups[..<base]` were
     /// the open ones: the closers of the rest of this line and of the following lines that begin
-    /// with a closer (at most 256 tokens, so a decision costs O(1)). A closer that matches no
+    /// with a closer (at most 256 tokens a decision, and `lookaheadBudget` in all, so a file of
+    /// nothing but slips still parses in linear time). A closer that matches no
     /// open group counts 2; one that closes an open group against the layout counts 1 — within a
     /// line, a group opened on an earlier line; at the start of a line, a group whose first line
-    /// is indented differently.
+    /// is indented differently. So does a next line that does not fit the groups left open: one
+    /// at or left of the innermost one's first line (it should be inside), or indented at the
+    /// top level.
     mutating func mismatchesAfterCurrent(openBelow base: Int) -> Int {
         var local: [TokenKind] = []
         var top = base
@@ -161,10 +164,18 @@ extension ParserImpl {
         var budget = 256
         var sameLine = true
         let currentLine = line(of: cur.startOffset)
-        while i < tokens.count && budget > 0 {
+        while i < tokens.count && budget > 0 && lookaheadBudget > 0 {
             let t = tokens[i]
-            if t.kind == .endOfFile || (t.newlineBefore && !t.kind.isCloser) { break }
+            if t.kind == .endOfFile { break }
+            if t.newlineBefore && !t.kind.isCloser {
+                if let column = columnIfFirstOnLine(t) {
+                    if !local.isEmpty { break }
+                    if top == 0 ? column > 0 : column <= indent(ofGroup: top - 1) { misses += 1 }
+                }
+                break
+            }
             if t.newlineBefore { sameLine = false }
+            lookaheadBudget -= 1
             if t.kind.isOpener {
                 local.append(t.kind.matchingCloser)
             } else if t.kind.isCloser {
