@@ -28,8 +28,10 @@ struct ParserImpl {
     /// The token before which an outdent was reported: the enclosing groups that end there too
     /// are not reported again.
     var outdentReportedAt = -1
-    /// Whether the file's brackets balance; nil until first needed (`bracketsBalance()`).
-    var bracketsBalanced: Bool? = nil
+    /// Whether every bracket of the file is matched by one of its kind. Then no group can be
+    /// unclosed and the layout rules of Recovery.swift are off: a legal program parses the same
+    /// whatever its indentation (and pays one pass over the tokens for it).
+    let bracketsBalance: Bool
     /// Tokens the closer decisions may still look ahead at, in all (`mismatchesAfterCurrent`).
     var lookaheadBudget: Int
 
@@ -39,6 +41,7 @@ struct ParserImpl {
         self.tokens = lexed.tokens
         self.file = source.id
         self.lookaheadBudget = 4 * lexed.tokens.count + 1024
+        self.bracketsBalance = ParserImpl.bracketsBalance(lexed.tokens)
         for d in lexed.diagnostics { errorLines.insert(line(of: d.span.startOffset)) }
     }
 
@@ -189,7 +192,7 @@ struct ParserImpl {
                 advance()
                 continue
             }
-            if !topLevel && cur.newlineBefore && endsByOutdent() { blockEnd = .outdent; break }
+            if !topLevel && !bracketsBalance && cur.newlineBefore && endsByOutdent() { blockEnd = .outdent; break }
             let before = pos
             let item = parseItem()
             itemStack.append(item)
@@ -823,7 +826,7 @@ struct ParserImpl {
                 advance()
                 continue
             }
-            if cur.newlineBefore && endsByOutdent() { end = .outdent; break }
+            if !bracketsBalance && cur.newlineBefore && endsByOutdent() { end = .outdent; break }
             let before = pos
             if let entry = parseRecordEntry() { entries.append(entry) }
             if pos > before && (at == .comma || at.isCloser || at == .endOfFile || cur.newlineBefore) { continue }

@@ -76,23 +76,36 @@ extension ParserImpl {
         return t.startOffset - k
     }
 
-    /// Whether every bracket of the file is matched by one of its kind (computed once, on first
-    /// need). In such a file no group can be unclosed, so layout never overrides the brackets:
-    /// a legal program parses the same whatever its indentation.
-    mutating func bracketsBalance() -> Bool {
-        if let known = bracketsBalanced { return known }
-        var open: [TokenKind] = []
-        var balanced = true
-        for t in tokens {
-            if t.kind.isOpener {
-                open.append(t.kind.matchingCloser)
-            } else if t.kind.isCloser {
-                if open.last == t.kind { open.removeLast() } else { balanced = false; break }
+    /// Whether every bracket of `tokens` is matched by one of its kind. (Strings need no check:
+    /// the lexer pairs their tokens, and interpolations are checked.) Beyond 1024 levels only the
+    /// number of brackets is compared: E0112 stops such a file at 128 levels anyway.
+    static func bracketsBalance(_ tokens: [Token]) -> Bool {
+        tokens.withUnsafeBufferPointer { buf in
+            withUnsafeTemporaryAllocation(of: TokenKind.self, capacity: 1024) { open in
+                var depth = 0
+                var deeper = 0
+                for t in buf {
+                    let closer: TokenKind
+                    switch t.kind {
+                    case .lBrace: closer = .rBrace
+                    case .lBracket: closer = .rBracket
+                    case .lParen: closer = .rParen
+                    case .interpolationStart: closer = .interpolationEnd
+                    case .rBrace, .rBracket, .rParen, .interpolationEnd:
+                        if deeper > 0 { deeper -= 1; continue }
+                        guard depth > 0 && open[depth - 1] == t.kind else { return false }
+                        depth -= 1
+                        continue
+                    default:
+                        continue
+                    }
+                    if depth == open.count { deeper += 1; continue }
+                    open.initializeElement(at: depth, to: closer)
+                    depth += 1
+                }
+                return depth == 0 && deeper == 0
             }
         }
-        balanced = balanced && open.isEmpty
-        bracketsBalanced = balanced
-        return balanced
     }
 
     /// What the current token — a closer or the end of the file — does to the innermost group.
@@ -108,7 +121,7 @@ extension ParserImpl {
         // the lexer pairs strings and interpolations itself
         if t.kind == .interpolationEnd || t.kind == .stringEnd { return t.kind == closer ? .closes : .leavesOpen }
         if t.kind == closer {
-            guard t.newlineBefore else { return .closes }
+            guard t.newlineBefore && !bracketsBalance else { return .closes }
             return closerLinesUpWithEnclosingGroup(t) ? .outdent : .closes
         }
         var e = top - 1
@@ -130,21 +143,19 @@ extension ParserImpl {
     /// one (the inner closer is missing) — in a file whose brackets do not balance.
     mutating func closerLinesUpWithEnclosingGroup(_ t: Token) -> Bool {
         let top = groups.count - 1
-        guard top > 0, let column = columnIfFirstOnLine(t), column < indent(ofGroup: top) else { return false }
+        guard !bracketsBalance, top > 0, let column = columnIfFirstOnLine(t), column < indent(ofGroup: top) else { return false }
         var k = top - 1
         while k >= 0 && (groups[k].closer != t.kind || indent(ofGroup: k) > column) { k -= 1 }
-        return k >= 0 && indent(ofGroup: k) == column && !bracketsBalance()
+        return k >= 0 && indent(ofGroup: k) == column
     }
 
     /// Whether the current token, about to begin an item or record field of the innermost group,
-    /// begins a line at or left of the indentation of the group's first line: in a file whose
-    /// brackets do not balance, the group's closer is then missing.
+    /// begins a line at or left of the indentation of the group's first line: the group's closer
+    /// is then missing (asked only in a file whose brackets do not balance).
     @inline(never)
     mutating func endsByOutdent() -> Bool {
-        guard let column = columnIfFirstOnLine(cur), !groups.isEmpty, column <= indent(ofGroup: groups.count - 1) else {
-            return false
-        }
-        return !bracketsBalance()
+        guard let column = columnIfFirstOnLine(cur), !groups.isEmpty else { return false }
+        return column <= indent(ofGroup: groups.count - 1)
     }
 
     /// How badly the closers after the current token fit if the groups `groups[..<base]` were
