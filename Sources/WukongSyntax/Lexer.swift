@@ -87,12 +87,13 @@ struct LexerImpl {
         var groupDepth = 0
         var quote: Checkpoint? = nil
         let interpolationToken = tokens.count - 1
+        let diagsBefore = diags.count
         while true {
             if aborted { return .aborted }
             if skipTrivia(stopAtNewline: stopAtNewline) {
-                return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken) } ?? .newline
+                return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken, diagsBefore: diagsBefore) } ?? .newline
             }
-            if i >= n { return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken) } ?? .endOfFile }
+            if i >= n { return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken, diagsBefore: diagsBefore) } ?? .endOfFile }
             let c = b[i]
             if isIdentStart(c) { lexIdentifier(); continue }
             if isDigit(c) { lexNumber(); continue }
@@ -160,8 +161,9 @@ struct LexerImpl {
     /// The line ended inside the interpolation (opened by `tokens[interpolationToken]`) of a
     /// one-line string: lexing resumes at the `"` of `cp`, which ends the string. The
     /// interpolation is closed before it by the `]` or `)` just before it when that closes nothing
-    /// in the interpolation (a mistyped `}`), else by a synthetic `}` (a missing one); one error.
-    private mutating func closeBeforeQuote(_ cp: Checkpoint, interpolationToken: Int) -> CodeEnd {
+    /// in the interpolation (a mistyped `}`), else by a synthetic `}` (a missing one); one error,
+    /// unless the interpolation already has one (`diagsBefore`: the count before it).
+    private mutating func closeBeforeQuote(_ cp: Checkpoint, interpolationToken: Int, diagsBefore: Int) -> CodeEnd {
         tokens.removeSubrange(cp.tokens...)
         texts.removeSubrange(cp.texts...)
         comments.removeSubrange(cp.comments...)
@@ -173,11 +175,13 @@ struct LexerImpl {
         if let last = tokens.last, tokens.count - 1 > interpolationToken,
            last.kind == .rBracket || last.kind == .rParen, closesNothing(tokens.count - 1, after: interpolationToken) {
             tokens[tokens.count - 1].kind = .interpolationEnd
-            report(.mismatchedCloser(last.kind == .rBracket ? "]" : ")", expected: "}", opener: "${",
-                                     openedAt: span(open.startOffset, open.endOffset),
-                                     at: span(last.startOffset, last.endOffset)))
+            if diags.count == diagsBefore {
+                report(.mismatchedCloser(last.kind == .rBracket ? "]" : ")", expected: "}", opener: "${",
+                                         openedAt: span(open.startOffset, open.endOffset),
+                                         at: span(last.startOffset, last.endOffset)))
+            }
         } else {
-            report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1)))
+            if diags.count == diagsBefore { report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1))) }
             emit(.interpolationEnd, i, i, synthetic: true)
         }
         return .closed

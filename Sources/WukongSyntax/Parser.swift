@@ -28,6 +28,9 @@ struct ParserImpl {
     /// The token before which an outdent was reported: the enclosing groups that end there too
     /// are not reported again.
     var outdentReportedAt = -1
+    /// The token before which a group was last left unclosed: a separator missing there went to
+    /// the group (`{ a = 1,` then `{ …`), so the enclosing list goes on without one.
+    var groupLeftOpenAt = -1
     /// Whether every bracket of the file is matched by one of its kind. Then no group can be
     /// unclosed and the layout rules of Recovery.swift are off: a legal program parses the same
     /// whatever its indentation (and pays one pass over the tokens for it).
@@ -193,6 +196,8 @@ struct ParserImpl {
                 continue
             }
             if !topLevel && !bracketsBalance && cur.newlineBefore && endsByOutdent() { blockEnd = .outdent; break }
+            // `else` starts no item: the `}` before it is missing
+            if !topLevel && at == .kwElse { blockEnd = .leavesOpen; break }
             let before = pos
             let item = parseItem()
             itemStack.append(item)
@@ -728,7 +733,14 @@ struct ParserImpl {
             let before = pos
             items.append(parseExpr())
             if at == .comma { advance(); continue }
-            if at == closer || at == .endOfFile || at.isCloser || startsItem() { continue }
+            if at == closer || at == .endOfFile || at.isCloser || startsItem() || (pos > before && pos == groupLeftOpenAt) {
+                continue
+            }
+            // `for x in [a, b {`: a `{` that ends the line opens a block, not an element
+            if at == .lBrace && !cur.newlineBefore && peek(1).newlineBefore {
+                finishGroup(unclosed: unclosedExpectation(open))
+                return items
+            }
             listSeparatorMissing(closer: closer, before: before)
         }
     }
@@ -827,9 +839,12 @@ struct ParserImpl {
                 continue
             }
             if !bracketsBalance && cur.newlineBefore && endsByOutdent() { end = .outdent; break }
+            if startsNoRecordEntry() { end = .leavesOpen; break }
             let before = pos
             if let entry = parseRecordEntry() { entries.append(entry) }
-            if pos > before && (at == .comma || at.isCloser || at == .endOfFile || cur.newlineBefore) { continue }
+            if pos > before && (at == .comma || at.isCloser || at == .endOfFile || cur.newlineBefore || pos == groupLeftOpenAt) {
+                continue
+            }
             recordSeparatorMissing(before: before)
         }
         endGroup(end, unclosed: unclosedExpectation(open))

@@ -209,6 +209,21 @@ extension ParserImpl {
         return misses
     }
 
+    /// Whether the current token cannot begin a record field, so the record was not closed: a
+    /// bracket, or a declaration keyword not followed by `=` or `:` (`nic d on n`).
+    func startsNoRecordEntry() -> Bool {
+        switch at {
+        case .lBrace, .lBracket, .lParen:
+            return true
+        case .kwImport, .kwLet, .kwFn, .kwFor, .kwIf, .kwAssert:
+            break
+        default:
+            if at.resourceKind == nil { return false }
+        }
+        let next = peek(1).kind
+        return next != .assign && next != .colon
+    }
+
     /// Ends and pops the innermost group at the current token as `end` says. `unclosed`: what is
     /// expected when the group is left open; `isBlock`: the group is a block of items.
     @inline(never)
@@ -223,8 +238,10 @@ extension ParserImpl {
                                      openedAt: span(open), at: span(cur)))
             advance()
         case .leavesOpen, .stray:
+            groupLeftOpenAt = pos
             expected(unclosed)
         case .outdent:
+            groupLeftOpenAt = pos
             guard outdentReportedAt != pos else { return }
             outdentReportedAt = pos
             report(.closerMissingBeforeOutdent(g.closer.spelling ?? "", opener: text(open), isBlock: isBlock,

@@ -110,6 +110,28 @@ final class ClosingBracketRecoveryTests: XCTestCase {
         XCTAssertTrue(T.dump(f.items).hasSuffix("(nic z)"), "the next line is not skipped: \(T.dump(f.items))")
     }
 
+    func testElseEndsTheBlockBeforeIt() {
+        let (f, d) = T.parse("if a {\n  nic x\n else {\n  nic y\n}\nnic z")
+        XCTAssertEqual(d.map(\.message), ["expected `}` to close the block, found end of line"])
+        XCTAssertEqual(T.dump(f.items), "(if a {(nic x)} else {(nic y)}) (nic z)")
+    }
+
+    func testBraceEndingTheLineOpensTheBodyNotAnElement() {
+        let (f, d) = T.parse("for x in [1, 2 {\n  nic y\n}\nnic z")
+        XCTAssertEqual(d.map(\.message), ["expected `]`, found `{`"])
+        XCTAssertEqual(T.dump(f.items), "(for x [1 2] {(nic y)}) (nic z)")
+    }
+
+    func testWhatStartsNoRecordFieldEndsTheRecord() {
+        // the `,` after the unclosed record goes to the list: its next element parses on
+        let (f, d) = T.parse("let l = [\n  { a = 1, { a = 2 },\n  { a = 3 },\n]\nnic z")
+        XCTAssertEqual(d.map(\.message), ["expected `}`, found `{`"])
+        XCTAssertEqual(T.dump(f.items), "(let l [{a=1} {a=2} {a=3}]) (nic z)")
+        let (f2, d2) = T.parse("vm a { image = { ref = \"x\"\n  nic d on n\n}\nnic z")
+        XCTAssertEqual(d2.map(\.message), ["expected `}`, found end of line"])
+        XCTAssertEqual(T.dump(f2.items), "(vm a {(= image {ref=\"x\"}) (nic d on n)}) (nic z)")
+    }
+
     func testSlippedInterpolationEnd() {
         for (text, message) in [("vm \"a-${i\" { cpu = 1 }\nnic z", "expected `}` to close the interpolation, found `\"`"),
                                 ("vm \"a-${i]\" { cpu = 1 }\nnic z", "mismatched closing delimiter: expected `}`, found `]`"),
