@@ -86,14 +86,11 @@ struct LexerImpl {
         // (`"web-${i" {`, `"web-${i]" {`): lexing resumes there (`closeBeforeQuote`).
         var groupDepth = 0
         var quote: Checkpoint? = nil
-        let interpolationToken = tokens.count - 1
-        let diagsBefore = diags.count
+        let interpolationToken = tokens.count - 1, diagsBefore = diags.count
         while true {
             if aborted { return .aborted }
-            if skipTrivia(stopAtNewline: stopAtNewline) {
-                return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken, diagsBefore: diagsBefore) } ?? .newline
-            }
-            if i >= n { return quote.map { closeBeforeQuote($0, interpolationToken: interpolationToken, diagsBefore: diagsBefore) } ?? .endOfFile }
+            if skipTrivia(stopAtNewline: stopAtNewline) { return quote.map { closeBeforeQuote($0) } ?? .newline }
+            if i >= n { return quote.map { closeBeforeQuote($0) } ?? .endOfFile }
             let c = b[i]
             if isIdentStart(c) { lexIdentifier(); continue }
             if isDigit(c) { lexNumber(); continue }
@@ -102,7 +99,7 @@ struct LexerImpl {
             case 0x22: // "
                 if inInterpolation && stopAtNewline && quote == nil && braceDepth == 0 && groupDepth == 0
                     && quotesPairToEndOfLine(after: i) {
-                    quote = checkpoint()
+                    quote = checkpoint(interpolationToken: interpolationToken, diagsBefore: diagsBefore)
                 }
                 lexString()
             case 0x7B: // {
@@ -146,24 +143,26 @@ struct LexerImpl {
         }
     }
 
-    /// Where the lexer stood, to go back to.
+    /// Where the lexer stood at a `"` in an interpolation, to go back to.
     struct Checkpoint {
         let offset: Int
         let tokens: Int, texts: Int, comments: Int, diags: Int
         let pendingNewline: Bool, endSwallowed: Bool
+        /// The index of the interpolation's `${` token, and the number of diagnostics before it.
+        let interpolationToken: Int, diagsBefore: Int
     }
 
-    func checkpoint() -> Checkpoint {
+    func checkpoint(interpolationToken: Int, diagsBefore: Int) -> Checkpoint {
         Checkpoint(offset: i, tokens: tokens.count, texts: texts.count, comments: comments.count, diags: diags.count,
-                   pendingNewline: pendingNewline, endSwallowed: endSwallowed)
+                   pendingNewline: pendingNewline, endSwallowed: endSwallowed,
+                   interpolationToken: interpolationToken, diagsBefore: diagsBefore)
     }
 
-    /// The line ended inside the interpolation (opened by `tokens[interpolationToken]`) of a
-    /// one-line string: lexing resumes at the `"` of `cp`, which ends the string. The
-    /// interpolation is closed before it by the `]` or `)` just before it when that closes nothing
-    /// in the interpolation (a mistyped `}`), else by a synthetic `}` (a missing one); one error,
-    /// unless the interpolation already has one (`diagsBefore`: the count before it).
-    private mutating func closeBeforeQuote(_ cp: Checkpoint, interpolationToken: Int, diagsBefore: Int) -> CodeEnd {
+    /// The line ended inside the interpolation of a one-line string: lexing resumes at the `"`
+    /// of `cp`, which ends the string. The interpolation is closed before it by the `]` or `)`
+    /// just before it when that closes nothing in the interpolation (a mistyped `}`), else by a
+    /// synthetic `}` (a missing one); one error, unless the interpolation already has one.
+    private mutating func closeBeforeQuote(_ cp: Checkpoint) -> CodeEnd {
         tokens.removeSubrange(cp.tokens...)
         texts.removeSubrange(cp.texts...)
         comments.removeSubrange(cp.comments...)
@@ -171,17 +170,17 @@ struct LexerImpl {
         i = cp.offset
         pendingNewline = cp.pendingNewline
         endSwallowed = cp.endSwallowed
-        let open = tokens[interpolationToken]
-        if let last = tokens.last, tokens.count - 1 > interpolationToken,
-           last.kind == .rBracket || last.kind == .rParen, closesNothing(tokens.count - 1, after: interpolationToken) {
+        let open = tokens[cp.interpolationToken]
+        if let last = tokens.last, tokens.count - 1 > cp.interpolationToken,
+           last.kind == .rBracket || last.kind == .rParen, closesNothing(tokens.count - 1, after: cp.interpolationToken) {
             tokens[tokens.count - 1].kind = .interpolationEnd
-            if diags.count == diagsBefore {
+            if diags.count == cp.diagsBefore {
                 report(.mismatchedCloser(last.kind == .rBracket ? "]" : ")", expected: "}", opener: "${",
                                          openedAt: span(open.startOffset, open.endOffset),
                                          at: span(last.startOffset, last.endOffset)))
             }
         } else {
-            if diags.count == diagsBefore { report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1))) }
+            if diags.count == cp.diagsBefore { report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1))) }
             emit(.interpolationEnd, i, i, synthetic: true)
         }
         return .closed

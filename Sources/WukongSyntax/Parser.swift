@@ -719,7 +719,6 @@ struct ParserImpl {
         return Expr(.call(callee: callee, arguments: args), span: callee.span.to(span(previousEnd, previousEnd)))
     }
 
-    /// Elements up to `closer` (consumed when present). Newline handling is the caller's.
     /// Elements up to `closer` (the innermost group; ended here). Newline handling is the caller's.
     /// What plainly starts an item (`name =`, a declaration keyword) cannot be an element: the
     /// list was not closed.

@@ -160,13 +160,12 @@ extension ParserImpl {
 
     /// How badly the closers after the current token fit if the groups `groups[..<base]` were
     /// the open ones: the closers of the rest of this line and of the following lines that begin
-    /// with a closer (at most 256 tokens a decision, and `lookaheadBudget` in all, so a file of
-    /// nothing but slips still parses in linear time). A closer that matches no
-    /// open group counts 2; one that closes an open group against the layout counts 1 — within a
-    /// line, a group opened on an earlier line; at the start of a line, a group whose first line
-    /// is indented differently. So does a next line that does not fit the groups left open: one
-    /// at or left of the innermost one's first line (it should be inside), or indented at the
-    /// top level.
+    /// with a closer (at most 256 tokens a decision, and `lookaheadBudget` in all, so even a file
+    /// of nothing but slips parses in linear time). A closer that matches no open group counts
+    /// 2; one that closes an open group against the layout counts 1 — within a line, a group
+    /// opened on an earlier line; at the start of a line, a group whose first line is indented
+    /// differently. So does a next line that does not fit the groups left open: one at or left
+    /// of the innermost one's first line (it should be inside), or indented at the top level.
     mutating func mismatchesAfterCurrent(openBelow base: Int) -> Int {
         var local: [TokenKind] = []
         var top = base

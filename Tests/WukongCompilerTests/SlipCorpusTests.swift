@@ -55,6 +55,27 @@ final class SlipCorpusTests: XCTestCase {
         return out
     }
 
+    /// The shape fuzzing found (issue #13): with a `vm`'s `}` missing in a `for`, the `for` took
+    /// the rest of the file, and loops after it ran once per iteration of it.
+    func testUnclosedBlockDoesNotSwallowTheLoopsAfterIt() {
+        let text = """
+        for i in 1..=200 {
+          vm "a-${i}" { cpu = 1, memory = 1Gi, image = "x:1"
+            nic default on pod
+        }
+
+        for j in 1..=200 {
+          for k in 1..=200 {
+            let z = j + k
+          }
+        }
+        """
+        let start = Date()
+        let c = Driver.compile(files: [InputFile(path: "loops.wk", text: text)], defaultName: "loops")
+        XCTAssertEqual(c.diagnostics.map(\.message), ["expected `}` to close the block before `}`"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+    }
+
     func testEveryClosingBracketSlipGivesOneDiagnostic() throws {
         let examples = try Self.examples()
         XCTAssertGreaterThanOrEqual(examples.count, 10)
