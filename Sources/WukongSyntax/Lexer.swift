@@ -80,16 +80,27 @@ struct LexerImpl {
 
     private mutating func lexCode(inInterpolation: Bool, stopAtNewline: Bool) -> CodeEnd {
         var braceDepth = 0
+        // In the interpolation of a one-line string: `(` and `[` open in it, and where the first
+        // `"` outside them began. Should the line end inside the interpolation, that `"` was
+        // meant to end the string and the interpolation's `}` is missing or mistyped
+        // (`"web-${i" {`, `"web-${i]" {`): lexing resumes there (`closeBeforeQuote`).
+        var groupDepth = 0
+        var quote: Checkpoint? = nil
+        let interpolationToken = tokens.count - 1, diagsBefore = diags.count
         while true {
             if aborted { return .aborted }
-            if skipTrivia(stopAtNewline: stopAtNewline) { return .newline }
-            if i >= n { return .endOfFile }
+            if skipTrivia(stopAtNewline: stopAtNewline) { return quote.map { closeBeforeQuote($0) } ?? .newline }
+            if i >= n { return quote.map { closeBeforeQuote($0) } ?? .endOfFile }
             let c = b[i]
             if isIdentStart(c) { lexIdentifier(); continue }
             if isDigit(c) { lexNumber(); continue }
             let s = i
             switch c {
             case 0x22: // "
+                if inInterpolation && stopAtNewline && quote == nil && braceDepth == 0 && groupDepth == 0
+                    && quotesPairToEndOfLine(after: i) {
+                    quote = checkpoint(interpolationToken: interpolationToken, diagsBefore: diagsBefore)
+                }
                 lexString()
             case 0x7B: // {
                 braceDepth += 1; i += 1; emit(.lBrace, s, i)
@@ -98,10 +109,10 @@ struct LexerImpl {
                     i += 1; emit(.interpolationEnd, s, i); return .closed
                 }
                 braceDepth = max(0, braceDepth - 1); i += 1; emit(.rBrace, s, i)
-            case 0x5B: i += 1; emit(.lBracket, s, i)
-            case 0x5D: i += 1; emit(.rBracket, s, i)
-            case 0x28: i += 1; emit(.lParen, s, i)
-            case 0x29: i += 1; emit(.rParen, s, i)
+            case 0x5B: groupDepth += 1; i += 1; emit(.lBracket, s, i)
+            case 0x5D: groupDepth = max(0, groupDepth - 1); i += 1; emit(.rBracket, s, i)
+            case 0x28: groupDepth += 1; i += 1; emit(.lParen, s, i)
+            case 0x29: groupDepth = max(0, groupDepth - 1); i += 1; emit(.rParen, s, i)
             case 0x2C: i += 1; emit(.comma, s, i)
             case 0x3A: i += 1; emit(.colon, s, i)
             case 0x2B: i += 1; emit(.plus, s, i)
@@ -130,6 +141,77 @@ struct LexerImpl {
                 lexStray()
             }
         }
+    }
+
+    /// Where the lexer stood at a `"` in an interpolation, to go back to.
+    struct Checkpoint {
+        let offset: Int
+        let tokens: Int, texts: Int, comments: Int, diags: Int
+        let pendingNewline: Bool, endSwallowed: Bool
+        /// The index of the interpolation's `${` token, and the number of diagnostics before it.
+        let interpolationToken: Int, diagsBefore: Int
+    }
+
+    func checkpoint(interpolationToken: Int, diagsBefore: Int) -> Checkpoint {
+        Checkpoint(offset: i, tokens: tokens.count, texts: texts.count, comments: comments.count, diags: diags.count,
+                   pendingNewline: pendingNewline, endSwallowed: endSwallowed,
+                   interpolationToken: interpolationToken, diagsBefore: diagsBefore)
+    }
+
+    /// The line ended inside the interpolation of a one-line string: lexing resumes at the `"`
+    /// of `cp`, which ends the string. The interpolation is closed before it by the `]` or `)`
+    /// just before it when that closes nothing in the interpolation (a mistyped `}`), else by a
+    /// synthetic `}` (a missing one); one error, unless the interpolation already has one.
+    private mutating func closeBeforeQuote(_ cp: Checkpoint) -> CodeEnd {
+        tokens.removeSubrange(cp.tokens...)
+        texts.removeSubrange(cp.texts...)
+        comments.removeSubrange(cp.comments...)
+        diags.removeSubrange(cp.diags...)
+        i = cp.offset
+        pendingNewline = cp.pendingNewline
+        endSwallowed = cp.endSwallowed
+        let open = tokens[cp.interpolationToken]
+        if let last = tokens.last, tokens.count - 1 > cp.interpolationToken,
+           last.kind == .rBracket || last.kind == .rParen, closesNothing(tokens.count - 1, after: cp.interpolationToken) {
+            tokens[tokens.count - 1].kind = .interpolationEnd
+            if diags.count == cp.diagsBefore {
+                report(.mismatchedCloser(last.kind == .rBracket ? "]" : ")", expected: "}", opener: "${",
+                                         openedAt: span(open.startOffset, open.endOffset),
+                                         at: span(last.startOffset, last.endOffset)))
+            }
+        } else {
+            if diags.count == cp.diagsBefore { report(.expected(.interpolationEnd, found: .token("\""), at: span(i, i + 1))) }
+            emit(.interpolationEnd, i, i, synthetic: true)
+        }
+        return .closed
+    }
+
+    /// Whether the `"` after offset `k` up to the end of its line come in pairs (an escaped `\"`
+    /// aside): ending the string at `k` then leaves no string open on the line. In
+    /// `"a${s + "x"` the `"` before `x` is a string of the interpolation, not the end.
+    func quotesPairToEndOfLine(after k: Int) -> Bool {
+        var quotes = 0
+        var j = k + 1
+        while j < n && b[j] != 0x0A {
+            if b[j] == 0x5C { j += 2; continue }
+            if b[j] == 0x22 { quotes += 1 }
+            j += 1
+        }
+        return quotes % 2 == 0
+    }
+
+    /// Whether the closer `tokens[k]` matches no opener after `tokens[start]`.
+    func closesNothing(_ k: Int, after start: Int) -> Bool {
+        var open: [TokenKind] = []
+        for t in tokens[(start + 1)..<k] {
+            switch t.kind {
+            case .lBracket, .lParen, .lBrace: open.append(t.kind)
+            case .rBracket, .rParen, .rBrace: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        let opener: TokenKind = tokens[k].kind == .rBracket ? .lBracket : .lParen
+        return open.last != opener
     }
 
     /// Skips whitespace and comments. Returns true when it stopped at a newline because `stopAtNewline`.

@@ -21,12 +21,30 @@ struct ParserImpl {
     /// The items of the blocks being parsed, innermost last: a block's items are collected here
     /// and copied out once, into an array of their exact count (no growing array per block).
     var itemStack: [Item] = []
+    /// The bracketed groups being parsed, innermost last: what a closer may close (Recovery.swift).
+    var groups: [OpenGroup] = []
+    /// How the items of the innermost block ended (set by `parseItems` for `parseBlock`).
+    var blockEnd: GroupEnd = .closes
+    /// The token before which an outdent was reported: the enclosing groups that end there too
+    /// are not reported again.
+    var outdentReportedAt = -1
+    /// The token before which a group was last left unclosed: a separator missing there went to
+    /// the group (`{ a = 1,` then `{ …`), so the enclosing list goes on without one.
+    var groupLeftOpenAt = -1
+    /// Whether every bracket of the file is matched by one of its kind. Then no group can be
+    /// unclosed and the layout rules of Recovery.swift are off: a legal program parses the same
+    /// whatever its indentation (and pays one pass over the tokens for it).
+    let bracketsBalance: Bool
+    /// Tokens the closer decisions may still look ahead at, in all (`mismatchesAfterCurrent`).
+    var lookaheadBudget: Int
 
     init(source: SourceFile, lexed: LexedFile) {
         self.source = source
         self.lexed = lexed
         self.tokens = lexed.tokens
         self.file = source.id
+        self.lookaheadBudget = 4 * lexed.tokens.count + 1024
+        self.bracketsBalance = ParserImpl.bracketsBalance(lexed.tokens)
         for d in lexed.diagnostics { errorLines.insert(line(of: d.span.startOffset)) }
     }
 
@@ -167,13 +185,19 @@ struct ParserImpl {
         defer { itemStack.removeLast(itemStack.count - base) }
         while true {
             while at == .comma { advance() }
-            if at == .endOfFile { break }
+            if at == .endOfFile { blockEnd = .leavesOpen; break }
             if at.isCloser {
-                if !topLevel && at == .rBrace { break }
+                if !topLevel {
+                    let end = closerFate()
+                    if end != .stray { blockEnd = end; break }
+                }
                 expected(topLevel ? .declaration : .attributeOrDeclaration, sameLine: false)
                 advance()
                 continue
             }
+            if !topLevel && !bracketsBalance && cur.newlineBefore && endsByOutdent() { blockEnd = .outdent; break }
+            // `else` starts no item: the `}` before it is missing
+            if !topLevel && at == .kwElse { blockEnd = .leavesOpen; break }
             let before = pos
             let item = parseItem()
             itemStack.append(item)
@@ -184,7 +208,7 @@ struct ParserImpl {
                 continue
             }
             if at == .comma { advance(); continue }
-            if at == .rBrace || at == .endOfFile || cur.newlineBefore { continue }
+            if at == .rBrace || at == .endOfFile || cur.newlineBefore || (!topLevel && at.isCloser) { continue }
             let isError: Bool
             if case .error = item.kind { isError = true } else { isError = false }
             if !isError {
@@ -329,18 +353,14 @@ struct ParserImpl {
         let open = cur
         guard enter() else { return Block(items: [], span: span(open.startOffset, previousEnd)) }
         defer { leave() }
+        openGroup()
         advance()
         let saved = newlinesSignificant
         newlinesSignificant = true
         let items = parseItems(topLevel: false)
-        var endOffset = previousEnd
-        if at == .rBrace {
-            endOffset = advance().endOffset
-        } else {
-            expected(.blockEnd(openedAt: span(open)))
-        }
+        endGroup(blockEnd, unclosed: .blockEnd(openedAt: span(open)), isBlock: true)
         newlinesSignificant = saved
-        return Block(items: items, span: span(open.startOffset, max(endOffset, open.endOffset)))
+        return Block(items: items, span: span(open.startOffset, max(previousEnd, open.endOffset)))
     }
 
     /// A name token: an identifier, or (where keywords are allowed) a keyword.
@@ -398,10 +418,12 @@ struct ParserImpl {
         }
         let saved = newlinesSignificant
         newlinesSignificant = false
+        openGroup()
         advance()
         var params: [Parameter] = []
         while at != .rParen {
-            if at == .endOfFile || at.isCloser { break }
+            // a closer, or the `->` or `=` after the list: the list ends here
+            if at == .endOfFile || at.isCloser || at == .arrow || at == .assign { break }
             let before = pos
             if let pName = expectName(.parameterName) {
                 if at == .colon {
@@ -413,12 +435,12 @@ struct ParserImpl {
                 }
             }
             if at == .comma { advance(); continue }
-            if at == .rParen { break }
+            if at == .rParen || at == .endOfFile || at.isCloser || at == .arrow || at == .assign { break }
             expected(.parameterSeparator)
             skipConstruct()
             if at == .comma { advance() } else if pos == before { advance() }
         }
-        if at == .rParen { advance() } else { expected(.parameterListEnd) }
+        finishGroup(unclosed: .parameterListEnd)
         newlinesSignificant = saved
         var returnType: TypeExpr? = nil
         if at == .arrow { advance(); returnType = parseType() }
@@ -688,6 +710,7 @@ struct ParserImpl {
     }
 
     mutating func parseCall(_ callee: Expr) -> Expr {
+        openGroup()
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = false
@@ -696,25 +719,36 @@ struct ParserImpl {
         return Expr(.call(callee: callee, arguments: args), span: callee.span.to(span(previousEnd, previousEnd)))
     }
 
-    /// Elements up to `closer` (consumed when present). Newline handling is the caller's.
+    /// Elements up to `closer` (the innermost group; ended here). Newline handling is the caller's.
+    /// What plainly starts an item (`name =`, a declaration keyword) cannot be an element: the
+    /// list was not closed.
     mutating func parseCommaList(closer: TokenKind, open: Token) -> [Expr] {
         var items: [Expr] = []
         while true {
-            if at == closer { advance(); return items }
-            if at == .endOfFile || at.isCloser { unclosed(open); return items }
+            if at.isCloser || at == .endOfFile || startsItem() {
+                finishGroup(unclosed: unclosedExpectation(open))
+                return items
+            }
             let before = pos
             items.append(parseExpr())
             if at == .comma { advance(); continue }
-            if at == closer || at == .endOfFile || at.isCloser { continue }
+            if at == closer || at == .endOfFile || at.isCloser || startsItem() || (pos > before && pos == groupLeftOpenAt) {
+                continue
+            }
+            // `for x in [a, b {`: a `{` that ends the line opens a block, not an element
+            if at == .lBrace && !cur.newlineBefore && peek(1).newlineBefore {
+                finishGroup(unclosed: unclosedExpectation(open))
+                return items
+            }
             listSeparatorMissing(closer: closer, before: before)
         }
     }
 
-    @inline(never)
-    mutating func unclosed(_ open: Token) {
+    /// "expected `)`" (or `]`, `}`) for the group `open` opened.
+    func unclosedExpectation(_ open: Token) -> ParserExpectation {
         let o = text(open)
         let c = o == "(" ? ")" : o == "[" ? "]" : "}"
-        expected(.closer(c, opener: o, openedAt: span(open)))
+        return .closer(c, opener: o, openedAt: span(open))
     }
 
     @inline(never)
@@ -767,16 +801,18 @@ struct ParserImpl {
     }
 
     mutating func parseParenthesized() -> Expr {
+        openGroup()
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = false
         let inner = parseExpr()
-        if at == .rParen { advance() } else { unclosed(open) }
+        finishGroup(unclosed: unclosedExpectation(open))
         newlinesSignificant = saved
         return Expr(.parenthesized(inner), span: span(open.startOffset, previousEnd))
     }
 
     mutating func parseList() -> Expr {
+        openGroup()
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = false
@@ -786,19 +822,31 @@ struct ParserImpl {
     }
 
     mutating func parseRecord() -> Expr {
+        openGroup()
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = true
         var entries: [RecordEntry] = []
+        var end = GroupEnd.leavesOpen
         while true {
             while at == .comma { advance() }
-            if at == .rBrace || at == .endOfFile || at.isCloser { break }
+            if at.isCloser || at == .endOfFile {
+                end = closerFate()
+                if end != .stray { break }
+                expected(.recordField)
+                advance()
+                continue
+            }
+            if !bracketsBalance && cur.newlineBefore && endsByOutdent() { end = .outdent; break }
+            if startsNoRecordEntry() { end = .leavesOpen; break }
             let before = pos
             if let entry = parseRecordEntry() { entries.append(entry) }
-            if pos > before && (at == .comma || at == .rBrace || at == .endOfFile || cur.newlineBefore) { continue }
+            if pos > before && (at == .comma || at.isCloser || at == .endOfFile || cur.newlineBefore || pos == groupLeftOpenAt) {
+                continue
+            }
             recordSeparatorMissing(before: before)
         }
-        if at == .rBrace { advance() } else { unclosed(open) }
+        endGroup(end, unclosed: unclosedExpectation(open))
         newlinesSignificant = saved
         return Expr(.record(entries), span: span(open.startOffset, previousEnd))
     }
@@ -897,15 +945,21 @@ struct ParserImpl {
             expected(.branch(afterAssign: at == .assign))
             return Expr(.error, span: foundSpan())
         }
+        openGroup()
         let open = advance()
         let saved = newlinesSignificant
         newlinesSignificant = false
         defer { newlinesSignificant = saved }
         let e = parseExpr()
-        if at == .rBrace { advance() } else {
+        if at.isCloser || at == .endOfFile || at == .kwElse || (saved && cur.newlineBefore) {
+            // `else`, or a new line where lines matter, right after the value: the `}` is missing
+            finishGroup(unclosed: .branchEnd(openedAt: span(open)))
+        } else {
             expected(.branchEnd(openedAt: span(open)))
+            // the rest of the branch, but not past the end of the line where lines matter
+            newlinesSignificant = saved
             skipConstruct()
-            if at == .rBrace { advance() }
+            if at.isCloser { finishGroup(unclosed: .branchEnd(openedAt: span(open))) } else { groups.removeLast() }
         }
         return e
     }
@@ -923,12 +977,14 @@ struct ParserImpl {
                 let s = lexed.texts[Int(t.payload)]
                 if !s.isEmpty { parts.append(.text(s, span(t))) }
             case .interpolationStart:
+                openGroup()
                 advance()
                 let saved = newlinesSignificant
                 newlinesSignificant = false
                 let e = parseExpr()
                 newlinesSignificant = saved
                 parts.append(.interpolation(e))
+                groups.removeLast()
                 if at == .interpolationEnd {
                     advance()
                 } else {

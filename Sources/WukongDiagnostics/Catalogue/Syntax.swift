@@ -546,6 +546,29 @@ extension Diagnostic {
                    notes: expectation.notes, help: expectation.help, fixIts: expectation.fixIts)
     }
 
+    /// A closing bracket of the wrong kind (`found`) where the group that `opener` opened at
+    /// `openedAt` ends; the parser reads it as the right one (`expected`), as rustc does.
+    public static func mismatchedCloser(_ found: String, expected: String, opener: String, openedAt: Span,
+                                        at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "mismatched closing delimiter: expected `\(expected)`, found `\(found)`", at: span,
+                   notes: [.opened(opener, at: openedAt)], help: "`\(opener)` is closed by `\(expected)`",
+                   fixIts: [FixIt(replace: span, with: expected)])
+    }
+
+    /// `closer` is missing before `next`, which begins a line no further right than the line that
+    /// opened the group (`opener` at `openedAt`; `isBlock`: a block of items); the group is taken to
+    /// end there. `span`: the end of the line before, where the closer belongs.
+    public static func closerMissingBeforeOutdent(_ closer: String, opener: String, isBlock: Bool, next: FoundToken,
+                                                  openedAt: Span, at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken,
+                   isBlock ? "expected `\(closer)` to close the block before \(next.description)"
+                       : "expected `\(closer)` before \(next.description)",
+                   at: span,
+                   notes: [isBlock ? DiagnosticNote("block opened here", at: openedAt) : .opened(opener, at: openedAt)],
+                   help: "a line that starts at or left of the indentation of the line with the opening `\(opener)` ends the "
+                       + (isBlock ? "block" : "group") + "; add the missing `\(closer)`")
+    }
+
     public static func nestingTooDeep(limit: Int, at span: Span) -> Diagnostic {
         Diagnostic(.nestingTooDeep, "nesting too deep (more than \(limit) levels)", at: span,
                    help: splitWithLet)
