@@ -115,8 +115,8 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Address + n; nil when the result leaves the address family.
     public func adding(_ n: Int) -> IPAddress? {
         if !isV6 {
-            let r = Int64(v4) + Int64(n)
-            guard r >= 0, r <= Int64(UInt32.max) else { return nil }
+            let (r, o) = Int64(v4).addingReportingOverflow(Int64(n))
+            guard !o, r >= 0, r <= Int64(UInt32.max) else { return nil }
             return IPAddress(v4: UInt32(r))
         }
         let magnitude = n.magnitude

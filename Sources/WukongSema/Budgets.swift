@@ -10,6 +10,8 @@ struct Budgets {
     /// "Did you mean" scans the namespace; only the first few unknown names get one (large topologies).
     var suggestions = 25
 
+    /// Steps left before the limit (0 once it is passed).
+    var remainingSteps: Int { max(0, stepLimit - steps) }
     /// Counts `n` steps; false once the limit is passed.
     mutating func spend(_ n: Int) -> Bool {
         steps += n

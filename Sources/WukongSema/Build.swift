@@ -36,7 +36,12 @@ extension Engine {
                 switch v.value {
                 case .string(let s): text = s
                 case .error: break
-                default: text = v.value.text
+                default:
+                    guard let t = v.value.text(limit: Engine.maxStringBytes) else {
+                        report(.stringTooLarge(at: v.span))
+                        return
+                    }
+                    text = t
                 }
             }
             report(.assertionFailed(message: text, at: a.span))

@@ -130,10 +130,20 @@ extension Engine {
             case .interpolation(let x):
                 let v = eval(x, env)
                 if v.value.isError { return .error(span) }
-                s += v.value.text
+                guard let t = v.value.text(limit: Engine.maxStringBytes - s.utf8.count) else {
+                    return tooLarge(list: false, span: x.span)
+                }
+                s += t
             }
+            if s.utf8.count > Engine.maxStringBytes { return tooLarge(list: false, span: span) }
         }
         return LValue(.string(s), span)
+    }
+
+    /// `str(x)`: the value as text, stopped at the string cap while it is written.
+    func textOf(_ v: LValue, span: Span) -> LValue {
+        guard let t = v.value.text(limit: Engine.maxStringBytes) else { return tooLarge(list: false, span: span) }
+        return LValue(.string(t), span)
     }
 
     /// A non-interpolated string literal where an IP/CIDR/IfAddr/MAC/Quantity is expected.

@@ -173,8 +173,8 @@ enum OperatorTable {
         }
         // `==`, `!=`: values of one shape (a list and a range are both lists)
         for shape in Shape.allCases {
-            add([.equal, .notEqual], shape, shape, .type(.bool)) { _, op, l, r, s in
-                let eq = l.value == r.value
+            add([.equal, .notEqual], shape, shape, .type(.bool)) { e, op, l, r, s in
+                guard let eq = e.valuesEqual(l, r, span: s) else { return .error(s) }
                 return LValue(.bool(op == .equal ? eq : !eq), s)
             }
         }
@@ -444,8 +444,8 @@ enum BuiltinTable {
             e.length(a[0], span: s)
         },
         BuiltinFunction(name: "str", arguments: .any, expected: nil, result: .type(.string),
-                        signature: "str(x) -> String", doc: "the value as text (as `${x}` writes it)") { _, a, s in
-            LValue(.string(a[0].value.text), s)
+                        signature: "str(x) -> String", doc: "the value as text (as `${x}` writes it)") { e, a, s in
+            e.textOf(a[0], span: s)
         },
         BuiltinFunction(name: "ip", arguments: .one([.string, .ip, .ifaddr], takes: "a `String`"), expected: .ip, result: .type(.ip),
                         signature: "ip(s: String) -> IP", doc: "the address a string spells (or an IfAddr's address)") { e, a, s in

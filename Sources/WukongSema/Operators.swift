@@ -86,11 +86,38 @@ extension Engine {
     /// elements is not one of them (`false`), for a range as for a list.
     func elementOf(_ l: LValue, _ r: LValue, span: Span) -> LValue {
         switch (l.value, r.value) {
-        case (_, .list(let xs)): return LValue(.bool(xs.contains { $0.value == l.value }), span)
+        case (_, .list(let xs)):
+            var budget = budgets.remainingSteps
+            var found = false
+            for x in xs {
+                budget -= 1
+                guard budget >= 0, let e = x.value.equals(l.value, budget: &budget) else {
+                    _ = step(budgets.remainingSteps + 1, at: span)
+                    return .error(span)
+                }
+                if e { found = true; break }
+            }
+            _ = step(budgets.remainingSteps - budget, at: span)
+            return LValue(.bool(found), span)
         case (.int(let i), .range(.int(let f, let t))): return LValue(.bool(i >= f && i <= t), span)
         case (.ip(let a), .range(.ip(let f, let t))): return LValue(.bool(a.isV6 == f.isV6 && a >= f && a <= t), span)
         case (_, .range): return LValue(.bool(false), span)
         default: return .error(span)
+        }
+    }
+
+    /// `l == r`; each list element and record field compared is an evaluation step (nil after
+    /// the step-limit diagnostic once they are spent).
+    func valuesEqual(_ l: LValue, _ r: LValue, span: Span) -> Bool? {
+        switch (l.value, r.value) {
+        case (.list, .list), (.record, .record):
+            var budget = budgets.remainingSteps
+            let eq = l.value.equals(r.value, budget: &budget)
+            // past the budget: one step more than is left, so that `step` reports it
+            guard step(budgets.remainingSteps - (eq == nil ? -1 : budget), at: span) else { return nil }
+            return eq
+        default:
+            return l.value == r.value
         }
     }
 

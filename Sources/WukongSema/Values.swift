@@ -167,6 +167,37 @@ enum Value: Sendable, Equatable {
     }
 }
 
+extension Value {
+    /// `==` as `Value.==` sees it, counting each list element and record field compared
+    /// against `budget`: nil once it is spent (a list that shares its elements, `[l, l]`
+    /// forty times over, has 2^40 leaves).
+    func equals(_ other: Value, budget: inout Int) -> Bool? {
+        switch (self, other) {
+        case (.list(let x), .list(let y)):
+            guard x.count == y.count else { return false }
+            for i in x.indices {
+                budget -= 1
+                if budget < 0 { return nil }
+                guard let e = x[i].value.equals(y[i].value, budget: &budget) else { return nil }
+                if !e { return false }
+            }
+            return true
+        case (.record(let x), .record(let y)):
+            guard x.keys.count == y.keys.count else { return false }
+            for (i, k) in x.keys.enumerated() {
+                budget -= 1
+                if budget < 0 { return nil }
+                guard let v = y[k] else { return false }
+                guard let e = x.values[i].value.equals(v.value, budget: &budget) else { return nil }
+                if !e { return false }
+            }
+            return true
+        default:
+            return self == other
+        }
+    }
+}
+
 /// A value and the span of the expression that produced it.
 struct LValue: Sendable, Equatable {
     var value: Value
@@ -303,6 +334,60 @@ extension Value {
     var quotedText: String {
         if case .string(let s) = self { return "\"" + s + "\"" }
         return text
+    }
+
+    /// `text`, or nil as soon as it passes `limit` UTF-8 bytes. Written piece by piece and
+    /// checked as it goes: a list whose elements share storage (`[l, l]` forty times over)
+    /// stands for 2^40 leaves, far more than could be rendered before checking.
+    func text(limit: Int) -> String? {
+        var w = TextWriter(limit: limit)
+        return w.write(self, quoted: false) ? w.out : nil
+    }
+}
+
+/// Writes values as `Value.text` does, up to a limit. A list's text is remembered by its
+/// storage, so a list shared by several elements is rendered once and then copied.
+private struct TextWriter {
+    let limit: Int
+    var out = ""
+    var rendered: [UnsafeRawPointer: String] = [:]
+    init(limit: Int) { self.limit = limit }
+
+    /// Appends the value's text (quoted: a string in quotes); false once `out` passes `limit`.
+    mutating func write(_ v: Value, quoted: Bool) -> Bool {
+        switch v {
+        case .list(let xs):
+            // the storage stays alive while the value is written (the root value holds it)
+            let key = xs.count > 1 ? xs.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } } : nil
+            if let key, let t = rendered[key] {
+                out += t
+                return out.utf8.count <= limit
+            }
+            let start = out.utf8.count
+            out += "["
+            for (i, x) in xs.enumerated() {
+                if i > 0 { out += ", " }
+                guard write(x.value, quoted: true) else { return false }
+            }
+            out += "]"
+            if let key { rendered[key] = String(out.utf8.dropFirst(start))! }
+        case .record(let r):
+            out += "{ "
+            for i in r.keys.indices {
+                if i > 0 { out += ", " }
+                out += r.keys[i]
+                out += " = "
+                guard write(r.values[i].value, quoted: true) else { return false }
+            }
+            out += " }"
+        case .string(let s) where quoted:
+            out += "\""
+            out += s
+            out += "\""
+        default:
+            out += v.text
+        }
+        return out.utf8.count <= limit
     }
 }
 

@@ -404,6 +404,58 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(loops.codes, ["E0310"], "steps \(loops.engine.budgets.steps) limit \(loops.engine.budgets.stepLimit) asserts \(loops.engine.asserts.count) vms \(loops.diagnostics.map(\.message))")
     }
 
+    /// Issue #13: 5 000 000 iterations of `let z = i` kept every iteration's scope until the end
+    /// (2.6 GiB); a `let` or `assert` that reads only local values is evaluated as its
+    /// iteration ends, so nothing accumulates.
+    func testLoopBodiesDoNotAccumulateScopes() {
+        let r = evaluate([("main.wk", """
+            for i in 1..=100 { for j in 1..=100 { for k in 1..=100 {
+              let z = i
+              let w = "${z}-${j}"
+              assert k > 0, w
+            } } }
+            """)], stepLimit: 50_000)
+        XCTAssertEqual(r.codes, ["E0310"])
+        XCTAssertEqual(r.engine.namespace.localLets.count, 0)
+        XCTAssertEqual(r.engine.asserts.count, 0)
+        // still evaluated when unused, with their diagnostics
+        let unused = evaluate("for i in 0..=2 {\n  let z = 10 / (i - 1)\n  assert i != 2, \"i is ${i}\"\n}")
+        XCTAssertEqual(unused.codes, ["E0304", "E0320"])
+        // a `let` reading a resource waits for the end (an `auto` address is known only then)
+        let late = evaluate("""
+            network n { subnet = 10.0.0.0/24 }
+            vm v {
+              cpu = 1
+              memory = 1Gi
+              image = "quay.io/containerdisks/fedora:40"
+              nic e on n { address = auto }
+            }
+            for i in 0..=1 {
+              let a = v.e.address
+              assert a in 10.0.0.0/24
+            }
+            """)
+        XCTAssertEqual(late.codes, [])
+        XCTAssertEqual(late.engine.namespace.localLets.count, 2)
+    }
+
+    /// Issue #13: `[l, l]` nested forty times stands for 2^40 leaves; `==` and `in` count the
+    /// elements they compare against the step budget, also for two separately built lists.
+    func testEqualityOfSharedListsStopsAtTheStepBudget() {
+        var src = "let l0 = [1]\nlet m0 = [1]\n"
+        for i in 1...40 { src += "let l\(i) = [l\(i - 1), l\(i - 1)]\nlet m\(i) = [m\(i - 1), m\(i - 1)]\n" }
+        let r = evaluate([("main.wk", src + "let e = l40 == m40\n")], stepLimit: 10_000)
+        XCTAssertEqual(r.codes, ["E0310"])
+        XCTAssertLessThanOrEqual(r.engine.budgets.steps, 10_001)
+        let contains = evaluate([("main.wk", src + "let e = [m40].contains(l40)\n")], stepLimit: 10_000)
+        XCTAssertEqual(contains.codes, ["E0310"])
+        let small = evaluate([("main.wk", src + "let e = l4 == m4\nlet f = l3 in [m2, m3]\nlet g = l3 != m3\n")], stepLimit: 10_000)
+        XCTAssertEqual(small.codes, [])
+        XCTAssertEqual(small.value("e"), .bool(true))
+        XCTAssertEqual(small.value("f"), .bool(true))
+        XCTAssertEqual(small.value("g"), .bool(false))
+    }
+
     func testValuesCannotGrowWithoutBound() {
         var src = "let l0 = [1, 2, 3, 4, 5, 6, 7, 8]\nlet s0 = \"0123456789abcdef\"\n"
         for i in 1...30 { src += "let l\(i) = l\(i - 1) + l\(i - 1)\nlet s\(i) = s\(i - 1) + s\(i - 1)\n" }
