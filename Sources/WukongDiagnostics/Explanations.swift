@@ -13,10 +13,13 @@ public enum Explanations {
     /// (title, paragraph, example) of one code.
     typealias Entry = (title: String, body: String, example: String)
 
+    /// The catalogue's area files, each with the entries of its codes.
+    static let areas: [@Sendable (DiagnosticCode) -> Entry?] = [syntaxEntry, namesEntry, typesEntry, evaluationEntry, networkEntry,
+                                                       nodeEntry, vmEntry, guestEntry, kubernetesEntry, driverEntry]
+
     /// The entry of a code, from the area file of the catalogue it belongs to.
     static func entry(_ c: DiagnosticCode) -> Entry {
-        if let e = syntaxEntry(c) ?? namesEntry(c) ?? typesEntry(c) ?? evaluationEntry(c) ?? networkEntry(c)
-            ?? nodeEntry(c) ?? vmEntry(c) ?? guestEntry(c) ?? kubernetesEntry(c) ?? driverEntry(c) { return e }
+        for area in areas { if let e = area(c) { return e } }
         preconditionFailure("no explanation for \(c.rawValue)")
     }
 }
