@@ -61,18 +61,24 @@ public struct DiagnosticBag: Sendable {
     public mutating func add(contentsOf ds: [Diagnostic]) { items.append(contentsOf: ds) }
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
-    /// Source order: (file, offset, code), de-duplicated. Stable.
+    /// Source order: (file, offset, code), de-duplicated. Stable. Sorts indices, not the
+    /// diagnostics themselves (each is a large value: moving them dominated sorting).
     public func sorted() -> [Diagnostic] {
+        let order = items.withUnsafeBufferPointer { buf in
+            Array(buf.indices).sorted { i, j in
+                let x = buf[i].span, y = buf[j].span
+                if x.file != y.file { return x.file < y.file }
+                if x.start != y.start { return x.start < y.start }
+                let cx = buf[i].code.rawValue, cy = buf[j].code.rawValue
+                if cx != cy { return cx < cy }
+                return i < j
+            }
+        }
         var seen = Set<String>()
         var out: [Diagnostic] = []
-        let ordered = items.enumerated().sorted { a, b in
-            let x = a.element, y = b.element
-            if x.span.file != y.span.file { return x.span.file < y.span.file }
-            if x.span.start != y.span.start { return x.span.start < y.span.start }
-            if x.code.rawValue != y.code.rawValue { return x.code.rawValue < y.code.rawValue }
-            return a.offset < b.offset
-        }
-        for (_, d) in ordered {
+        out.reserveCapacity(order.count)
+        for i in order {
+            let d = items[i]
             let key = "\(d.span)|\(d.code.rawValue)|\(d.message)"
             if seen.insert(key).inserted { out.append(d) }
         }
