@@ -489,7 +489,12 @@ extension Engine {
                 guard let (name, span, valid) = evalDeclName(r, env) else { return }
                 let idx = newInstance(r, itemSpan: item.span, env: env, name: name, nameSpan: span, parent: p)
                 parent.children.append(idx)
-                if !valid { store.instances[idx].excluded = true }
+                if !valid {
+                    // reported; left out of the program, and its owner marked as incomplete so
+                    // that no check reports the missing child again ("VM has no NIC", unused network)
+                    store.instances[idx].excluded = true
+                    parent.poisoned = true
+                }
                 if parent.block == .host && valid { registerHostNic(idx, host: p) }
                 ensureExpanded(idx)
             }
