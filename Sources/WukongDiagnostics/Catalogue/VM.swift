@@ -103,6 +103,8 @@ public enum CloudConfigShape: Sendable, Equatable { case scalar, list, alias }
 
 // cloud_config (WukongSema/Checks/CloudConfig.swift).
 extension Diagnostic {
+    private static let writeAMapping = "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`"
+
     public static func cloudConfigInvalidYAML(vm: String, _ problem: CloudConfigProblem, at span: Span) -> Diagnostic {
         let what: String
         switch problem {
@@ -117,7 +119,7 @@ extension Diagnostic {
                               at: span, help: "cloud-init reads user data with `yaml.safe_load`: keys must be scalars")
         }
         return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` \(what)", at: span,
-                          help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+                          help: writeAMapping)
     }
     /// `what`: what the document is instead.
     public static func cloudConfigNotMapping(vm: String, is what: CloudConfigShape, at span: Span) -> Diagnostic {
@@ -128,7 +130,7 @@ extension Diagnostic {
         case .alias: noun = "an alias"
         }
         return Diagnostic(.cloudConfig, "`cloud_config` of VM `\(vm)` is \(noun), not a mapping", at: span,
-                          help: "write a YAML mapping of cloud-config keys, e.g. `packages: [nginx]`")
+                          help: writeAMapping)
     }
     /// `key` (`users` or `runcmd`) collides with the generated user data; `source` is the first
     /// user block (for `users`) or the `run` attribute (for `runcmd`) that generates it.

@@ -148,16 +148,15 @@ extension Checker {
         }
         for (k, nic) in vm.nics.enumerated() {
             let ni = nets[k]
-            let isStatic = GuestNic.hasStaticAddress(writesAddress: nic.address?.value.needsSubnet ?? false,
-                                                     ipam: ni < 0 ? nil : p.networks[ni].ipamMode)
-            if let m = nic.metric, isStatic,
+            let staticAddress = isStatic(k)
+            if let m = nic.metric, staticAddress,
                !GuestNic.carriesRoute(defaultRoute: carriers[k], networkRoutes: ni >= 0 && !p.networks[ni].routes.isEmpty) {
                 add(.metricWithoutRoute(nic: nic.decl.name, at: m.span))
             }
             guard ni >= 0, p.networks[ni].dns.count > 3 else { continue }
             let v6: Bool
-            if isStatic, case .ip(let a)? = nic.address?.value { v6 = a.isV6 }
-            else if isStatic, case .ifaddr(let a)? = nic.address?.value { v6 = a.address.isV6 }
+            if staticAddress, case .ip(let a)? = nic.address?.value { v6 = a.isV6 }
+            else if staticAddress, case .ifaddr(let a)? = nic.address?.value { v6 = a.address.isV6 }
             else { v6 = p.networks[ni].subnet?.value.isV6 ?? false }
             let servers = p.networks[ni].dns.filter { $0.value.isV6 == v6 }
             if servers.count > 3 {
