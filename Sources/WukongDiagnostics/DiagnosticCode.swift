@@ -75,6 +75,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case vmNicWarning = "W0501"
     case image = "E0507"
     case imageTagWarning = "W0502"
+    // disks and instance types (docs/vm-reference.md)
+    case disk = "E0508"
+    case bootDisk = "E0509"
+    case instancetype = "E0510"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -128,6 +132,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .image: return "V-IMAGE"
         case .imageTagWarning: return "V-IMAGE-TAG"
         case .migrateWarning: return "N-MIGRATE"
+        case .disk: return "V-DISK"
+        case .bootDisk: return "V-BOOT"
+        case .instancetype: return "V-ITYPE"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

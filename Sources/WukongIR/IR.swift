@@ -236,12 +236,48 @@ public struct VMNic: Codable, Sendable, Equatable {
     }
 }
 
+/// A VM's disk (docs/vm-reference.md), with its boot flag resolved.
+public struct VMDisk: Codable, Sendable, Equatable {
+    public var name: String
+    public var source: DiskSourceKind
+    /// The image reference, URL, DataSource (`name` or `namespace/name`) or claim; nil for an empty disk.
+    public var reference: String?
+    public var size: Quantity?
+    public var storageClass: String?
+    public var access: DiskAccess?
+    public var volumeMode: DiskVolumeMode?
+    public var bus: DiskBus
+    /// The VM boots from this disk (`bootOrder: 1`).
+    public var boot: Bool
+    /// `<vm>-<disk>`; nil for an existing claim, which has no DataVolume.
+    public var dataVolume: String?
+    public init(name: String, source: DiskSourceKind, reference: String? = nil, size: Quantity? = nil,
+                storageClass: String? = nil, access: DiskAccess? = nil, volumeMode: DiskVolumeMode? = nil,
+                bus: DiskBus = .virtio, boot: Bool = false, dataVolume: String? = nil) {
+        self.name = name; self.source = source; self.reference = reference; self.size = size
+        self.storageClass = storageClass; self.access = access; self.volumeMode = volumeMode; self.bus = bus
+        self.boot = boot; self.dataVolume = dataVolume
+    }
+}
+
+/// An instance type or preference a VM refers to (`namespaced`: the namespaced kind).
+public struct ClusterTypeRef: Codable, Sendable, Equatable {
+    public var name: String
+    public var namespaced: Bool
+    public init(name: String, namespaced: Bool = false) { self.name = name; self.namespaced = namespaced }
+}
+
 public struct VM: Codable, Sendable, Equatable {
     public var name: String
-    public var cpu: Int
-    public var memory: Quantity
-    /// The image reference.
-    public var image: String
+    /// nil with an instance type, which sets the CPUs.
+    public var cpu: Int?
+    /// nil with an instance type, which sets the memory.
+    public var memory: Quantity?
+    /// The containerDisk image reference; nil when the VM boots from a disk.
+    public var image: String?
+    public var instancetype: ClusterTypeRef? = nil
+    public var preference: ClusterTypeRef? = nil
+    public var disks: [VMDisk] = []
     /// How the guest applies networkData (the image record's `network_config`).
     public var networkConfig: NetworkConfigMode = .cloudInit
     /// KubeVirt `evictionStrategy` (`eviction`, or `None` for a VM that cannot live-migrate); nil = the cluster's default.
@@ -260,7 +296,7 @@ public struct VM: Codable, Sendable, Equatable {
     /// Derived: the cloud-init Secret (`<vm>-cloudinit`) and the firmware UUID.
     public var secretName: String
     public var firmwareUUID: String
-    public init(name: String, cpu: Int, memory: Quantity, image: String, pinnedHostname: String? = nil,
+    public init(name: String, cpu: Int?, memory: Quantity?, image: String?, pinnedHostname: String? = nil,
                 affinityHostnames: [String]? = nil, running: Bool = true, labels: [KeyValue] = [], run: [String] = [],
                 cloudConfig: String? = nil, users: [User] = [], nics: [VMNic] = [], secretName: String, firmwareUUID: String) {
         self.name = name; self.cpu = cpu; self.memory = memory; self.image = image; self.pinnedHostname = pinnedHostname

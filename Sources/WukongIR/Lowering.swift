@@ -351,14 +351,17 @@ struct LoweringPass {
             let pinned = vm.host.map { hostname(of: $0.value) }
             let name = vm.decl.name
             vms.append(VM(
-                name: name, cpu: vm.cpu?.value ?? 1, memory: vm.memory?.value ?? Quantity(bytes: 0),
-                image: vm.image?.value ?? "", pinnedHostname: pinned,
+                name: name, cpu: vm.cpu?.value, memory: vm.memory?.value,
+                image: vm.image?.value, pinnedHostname: pinned,
                 affinityHostnames: pinned == nil ? placement.affinity(for: vmNics) : nil,
                 running: vm.running?.value ?? true,
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
                 cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
                 secretName: name + "-cloudinit", firmwareUUID: uuids[index]))
             vms[v].networkConfig = vm.networkConfig
+            if !vm.disks.isEmpty { vms[v].disks = lowerDisks(vm) }
+            vms[v].instancetype = vm.instancetype.map { ClusterTypeRef(name: $0.value, namespaced: vm.instancetypeNamespaced?.value ?? false) }
+            vms[v].preference = vm.preference.map { ClusterTypeRef(name: $0.value, namespaced: vm.preferenceNamespaced?.value ?? false) }
             vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
                                                                  nics: vmNics)
         }
@@ -370,6 +373,16 @@ struct LoweringPass {
         }
         ownNADs = work.ownNADs
         return vms
+    }
+
+    func lowerDisks(_ vm: VMDecl) -> [VMDisk] {
+        let boot = vm.bootDisk
+        return vm.disks.enumerated().map { k, d in
+            VMDisk(name: d.decl.name, source: d.source, reference: d.sourceValue?.value, size: d.size?.value,
+                   storageClass: d.storageClass?.value, access: d.access?.value, volumeMode: d.volumeMode?.value,
+                   bus: d.bus?.value ?? .virtio, boot: k == boot,
+                   dataVolume: d.source.hasDataVolume ? dataVolumeName(vm: vm.decl.name, disk: d.decl.name) : nil)
+        }
     }
 
     func lowerUser(_ u: UserDecl) -> User {

@@ -573,6 +573,9 @@ struct Builder {
         header(&s, "kubevirt.io/v1", "VirtualMachine", name: vm.name, labels: labels)
         s.word("spec")
         s.mapStart()
+        if !vm.disks.isEmpty { dataVolumeTemplates(&s, vm.disks) }
+        if let it = vm.instancetype { clusterTypeRef(&s, "instancetype", it, kinds: ("VirtualMachineInstancetype", "VirtualMachineClusterInstancetype")) }
+        if let pref = vm.preference { clusterTypeRef(&s, "preference", pref, kinds: ("VirtualMachinePreference", "VirtualMachineClusterPreference")) }
         s.word("runStrategy")
         if vm.running { s.word("Always") } else { s.word("Halted") }
         s.word("template")
@@ -627,7 +630,6 @@ struct Builder {
             s.word("evictionStrategy")
             s.string(strategy)
         }
-        let memory = vm.memory.description
         s.word("domain")
         s.mapStart()
         s.word("firmware")
@@ -635,24 +637,29 @@ struct Builder {
         s.word("uuid")
         s.string(vm.firmwareUUID)
         s.mapEnd()
-        s.word("cpu")
-        s.mapStart()
-        s.word("cores")
-        s.int(vm.cpu)
-        s.mapEnd()
-        s.word("memory")
-        s.mapStart()
-        s.word("guest")
-        s.string(memory)
-        s.mapEnd()
-        s.word("resources")
-        s.mapStart()
-        s.word("requests")
-        s.mapStart()
-        s.word("memory")
-        s.string(memory)
-        s.mapEnd()
-        s.mapEnd()
+        // with an instance type, CPU and memory come from it (KubeVirt rejects both)
+        if let cpu = vm.cpu {
+            s.word("cpu")
+            s.mapStart()
+            s.word("cores")
+            s.int(cpu)
+            s.mapEnd()
+        }
+        if let memory = vm.memory?.description {
+            s.word("memory")
+            s.mapStart()
+            s.word("guest")
+            s.string(memory)
+            s.mapEnd()
+            s.word("resources")
+            s.mapStart()
+            s.word("requests")
+            s.mapStart()
+            s.word("memory")
+            s.string(memory)
+            s.mapEnd()
+            s.mapEnd()
+        }
         s.word("devices")
         s.mapStart()
         if !vm.nics.contains(where: { $0.networkName == nil }) {
@@ -661,17 +668,23 @@ struct Builder {
         }
         s.word("disks")
         s.listStart()
-        for disk: StaticString in ["containerdisk", "cloudinitdisk"] {
+        if vm.image != nil { diskDevice(&s, "containerdisk") }
+        for d in vm.disks {
             s.mapStart()
             s.word("name")
-            s.word(disk)
+            s.string(d.name)
+            if d.boot {
+                s.word("bootOrder")
+                s.int(1)
+            }
             s.word("disk")
             s.mapStart()
             s.word("bus")
-            s.word("virtio")
+            s.string(d.bus.rawValue)
             s.mapEnd()
             s.mapEnd()
         }
+        diskDevice(&s, "cloudinitdisk")
         s.listEnd()
         s.word("interfaces")
         s.listStart()
@@ -724,15 +737,36 @@ struct Builder {
         s.listEnd()
         s.word("volumes")
         s.listStart()
-        s.mapStart()
-        s.word("name")
-        s.word("containerdisk")
-        s.word("containerDisk")
-        s.mapStart()
-        s.word("image")
-        s.string(vm.image)
-        s.mapEnd()
-        s.mapEnd()
+        if let image = vm.image {
+            s.mapStart()
+            s.word("name")
+            s.word("containerdisk")
+            s.word("containerDisk")
+            s.mapStart()
+            s.word("image")
+            s.string(image)
+            s.mapEnd()
+            s.mapEnd()
+        }
+        for d in vm.disks {
+            s.mapStart()
+            s.word("name")
+            s.string(d.name)
+            if let dv = d.dataVolume {
+                s.word("dataVolume")
+                s.mapStart()
+                s.word("name")
+                s.string(dv)
+                s.mapEnd()
+            } else {
+                s.word("persistentVolumeClaim")
+                s.mapStart()
+                s.word("claimName")
+                s.string(d.reference ?? "")
+                s.mapEnd()
+            }
+            s.mapEnd()
+        }
         s.mapStart()
         s.word("name")
         s.word("cloudinitdisk")
@@ -752,6 +786,117 @@ struct Builder {
         s.mapEnd() // template
         s.mapEnd() // spec
         s.mapEnd()
+    }
+
+    func diskDevice<S: ValueSink>(_ s: inout S, _ name: StaticString) {
+        s.mapStart()
+        s.word("name")
+        s.word(name)
+        s.word("disk")
+        s.mapStart()
+        s.word("bus")
+        s.word("virtio")
+        s.mapEnd()
+        s.mapEnd()
+    }
+
+    /// `spec.instancetype` / `spec.preference`: `{kind, name}` (kinds: namespaced, cluster-wide).
+    func clusterTypeRef<S: ValueSink>(_ s: inout S, _ key: StaticString, _ ref: ClusterTypeRef,
+                                      kinds: (namespaced: StaticString, cluster: StaticString)) {
+        s.word(key)
+        s.mapStart()
+        s.word("kind")
+        s.word(ref.namespaced ? kinds.namespaced : kinds.cluster)
+        s.word("name")
+        s.string(ref.name)
+        s.mapEnd()
+    }
+
+    /// One CDI DataVolume spec (`cdi.kubevirt.io/v1beta1`, with `storage`) per disk that has one.
+    func dataVolumeTemplates<S: ValueSink>(_ s: inout S, _ disks: [VMDisk]) {
+        guard disks.contains(where: { $0.dataVolume != nil }) else { return }
+        s.word("dataVolumeTemplates")
+        s.listStart()
+        for d in disks {
+            guard let dv = d.dataVolume else { continue }
+            s.mapStart()
+            s.word("metadata")
+            s.mapStart()
+            s.word("name")
+            s.string(dv)
+            s.mapEnd()
+            s.word("spec")
+            s.mapStart()
+            switch d.source {
+            case .image, .url, .blank:
+                s.word("source")
+                s.mapStart()
+                switch d.source {
+                case .image:
+                    let ref = d.reference ?? ""
+                    s.word("registry")
+                    s.mapStart()
+                    s.word("url")
+                    s.string(ref.contains("://") ? ref : "docker://" + ref)
+                    s.mapEnd()
+                case .url:
+                    s.word("http")
+                    s.mapStart()
+                    s.word("url")
+                    s.string(d.reference ?? "")
+                    s.mapEnd()
+                default:
+                    s.word("blank")
+                    s.emptyMap()
+                }
+                s.mapEnd()
+            case .dataSource:
+                let parts = (d.reference ?? "").split(separator: "/", maxSplits: 1).map(String.init)
+                s.word("sourceRef")
+                s.mapStart()
+                s.word("kind")
+                s.word("DataSource")
+                s.word("name")
+                s.string(parts.last ?? "")
+                if parts.count == 2 {
+                    s.word("namespace")
+                    s.string(parts[0])
+                }
+                s.mapEnd()
+            case .pvc:
+                break
+            }
+            s.word("storage")
+            s.mapStart()
+            if let a = d.access {
+                s.word("accessModes")
+                s.listStart()
+                s.string(a.kubernetes)
+                s.listEnd()
+            }
+            if let size = d.size {
+                s.word("resources")
+                s.mapStart()
+                s.word("requests")
+                s.mapStart()
+                s.word("storage")
+                s.string(size.description)
+                s.mapEnd()
+                s.mapEnd()
+            }
+            if let sc = d.storageClass {
+                s.word("storageClassName")
+                s.string(sc)
+            }
+            if let vm = d.volumeMode {
+                s.word("volumeMode")
+                s.string(vm.kubernetes)
+            }
+            s.mapEnd()
+            s.mapEnd()
+            s.mapEnd()
+        }
+        s.listEnd()
     }
 
     func nodeSelector<S: ValueSink>(_ s: inout S, _ selector: [KeyValue]) {

@@ -117,10 +117,28 @@ extension Engine {
         let inst = store.instances[idx]
         if let on = inst.onSlot { _ = force(inst, on) }
         for s in inst.attrs.indices { _ = force(inst, s) }
-        for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil {
-            report(.missingAttribute(a.name, type: a.type.description, of: inst.block.keyword, inst.name, at: inst.nameSpan))
+        for a in Schema.attributes(of: inst.block) where a.required && inst.attr(a.name) == nil && !standsIn(a.unless, inst) {
+            var orAttribute: String? = nil, orBlock: String? = nil
+            for standIn in a.unless {
+                switch standIn {
+                case .attribute(let n): orAttribute = n
+                case .child(let k): orBlock = k.rawValue
+                }
+            }
+            report(.missingAttribute(a.name, type: a.type.description, of: inst.block.keyword, inst.name,
+                                     orAttribute: orAttribute, orBlock: orBlock, at: inst.nameSpan))
         }
         for c in inst.children { forceAll(c) }
+    }
+
+    /// Whether the block has one of `standIns` (which make a required attribute unnecessary).
+    func standsIn(_ standIns: [StandIn], _ inst: Instance) -> Bool {
+        standIns.contains {
+            switch $0 {
+            case .attribute(let name): return inst.attr(name) != nil
+            case .child(let kind): return inst.children.contains { store.instances[$0].kind == kind }
+            }
+        }
     }
 
     // MARK: - Program
@@ -175,7 +193,7 @@ extension Engine {
                 program.networks.append(network(inst))
             case .vm:
                 program.vms.append(vm(inst))
-            case .user:
+            case .user, .disk:
                 break
             }
         }
@@ -233,9 +251,12 @@ extension Engine {
         for c in inst.children where store.instances[c].kind == .user { userCount += 1 }
         users.reserveCapacity(userCount)
         nics.reserveCapacity(inst.children.count - userCount)
+        var disks: [DiskDecl] = []
         for c in inst.children where !store.instances[c].excluded {
             let child = store.instances[c]
-            if child.kind == .user {
+            if child.kind == .disk {
+                disks.append(disk(child))
+            } else if child.kind == .user {
                 users.append(UserDecl(decl: declInfo(child), passwordHash: string(child, "password_hash"),
                                       plainPassword: child.plainPassword, sshKeys: strings(child, "ssh_keys"),
                                       sudo: string(child, "sudo"), shell: string(child, "shell"), groups: strings(child, "groups")))
@@ -261,7 +282,52 @@ extension Engine {
                           cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
         decl.networkConfig = networkConfig
         decl.eviction = string(inst, "eviction")
+        decl.disks = disks
+        decl.instancetype = string(inst, "instancetype")
+        decl.instancetypeNamespaced = bool(inst, "instancetype_namespaced")
+        decl.preference = string(inst, "preference")
+        decl.preferenceNamespaced = bool(inst, "preference_namespaced")
+        if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
         return decl
+    }
+
+    /// The image reference of an `image` value: the string, or the record's `ref`.
+    func imageReference(_ v: LValue) -> String? {
+        switch v.value {
+        case .string(let ref): return ref
+        case .record(let r): if case .string(let ref)? = r["ref"]?.value { return ref }
+        default: break
+        }
+        return nil
+    }
+
+    func disk(_ inst: Instance) -> DiskDecl {
+        var d = DiskDecl(decl: declInfo(inst), poisoned: inst.poisoned)
+        for s in inst.attrs.indices {
+            guard let kind = DiskSourceKind(rawValue: inst.attrs[s].name), kind != .blank else { continue }
+            let v = force(inst, s)
+            if v.value.isError { d.poisoned = true; continue }
+            d.sources.append(Located(kind, inst.attrs[s].nameSpan))
+            if d.sourceValue == nil {
+                var text: String? = nil
+                if kind == .image {
+                    text = imageReference(v)
+                    if case .record(let r) = v.value, case .string(let mode)? = r["network_config"]?.value {
+                        d.networkConfig = NetworkConfigMode(rawValue: mode)
+                    }
+                } else if case .string(let t) = v.value {
+                    text = t
+                }
+                if let text { d.sourceValue = Located(text, v.span) }
+            }
+        }
+        if let v = value(inst, "size"), case .quantity(let q) = v.value { d.size = Located(q, v.span) }
+        d.storageClass = string(inst, "storage_class")
+        d.access = string(inst, "access").flatMap { l in DiskAccess(rawValue: l.value).map { Located($0, l.span) } }
+        d.volumeMode = string(inst, "volume_mode").flatMap { l in DiskVolumeMode(rawValue: l.value).map { Located($0, l.span) } }
+        d.bus = string(inst, "bus").flatMap { l in DiskBus(rawValue: l.value).map { Located($0, l.span) } }
+        d.boot = bool(inst, "boot")
+        return d
     }
 
     func vmNic(_ inst: Instance) -> VMNicDecl {

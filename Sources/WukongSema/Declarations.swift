@@ -59,8 +59,8 @@ extension Engine {
     }
 
     func checkTopLevelKind(_ r: ResourceDecl) -> Bool {
-        if r.kind == .user {
-            report(.userOutsideVM(at: r.keywordSpan))
+        if r.kind == .user || r.kind == .disk {
+            report(.onlyInsideVM(r.kind.rawValue, at: r.keywordSpan))
             return false
         }
         return true
@@ -341,7 +341,7 @@ extension Engine {
             case .resource(let r):
                 if case .string? = r.name {
                     createTopLevel(r, itemSpan: item.span, env: namespace.rootEnv)
-                } else if r.kind != .user {
+                } else if r.kind != .user && r.kind != .disk {
                     if cursor < statics.count { store.ordered.append(statics[cursor]) }
                     cursor += 1
                 }

@@ -265,6 +265,34 @@ public struct VMNicDecl: Sendable {
     }
 }
 
+/// `disk NAME { … }` inside a `vm` (docs/vm-reference.md).
+public struct DiskDecl: Sendable {
+    public var decl: DeclInfo
+    /// Every source attribute written (more than one is an error, V-DISK), in source order.
+    public var sources: [Located<DiskSourceKind>]
+    /// The value of the first source: the image reference, URL, DataSource or claim name.
+    public var sourceValue: Located<String>?
+    public var size: Located<Quantity>?
+    public var storageClass: Located<String>?
+    public var access: Located<DiskAccess>?
+    public var volumeMode: Located<DiskVolumeMode>?
+    public var bus: Located<DiskBus>?
+    public var boot: Located<Bool>?
+    /// The `network_config` of an `image` record (how a guest booted from this disk applies networkData).
+    public var networkConfig: NetworkConfigMode?
+    public var poisoned: Bool
+    /// The source (blank when none is written).
+    public var source: DiskSourceKind { sources.first?.value ?? .blank }
+    public init(decl: DeclInfo, sources: [Located<DiskSourceKind>] = [], sourceValue: Located<String>? = nil,
+                size: Located<Quantity>? = nil, storageClass: Located<String>? = nil, access: Located<DiskAccess>? = nil,
+                volumeMode: Located<DiskVolumeMode>? = nil, bus: Located<DiskBus>? = nil, boot: Located<Bool>? = nil,
+                poisoned: Bool = false) {
+        self.decl = decl; self.sources = sources; self.sourceValue = sourceValue; self.size = size
+        self.storageClass = storageClass; self.access = access; self.volumeMode = volumeMode; self.bus = bus
+        self.boot = boot; self.poisoned = poisoned
+    }
+}
+
 /// `cloud_config`: the text, and when it came from one string literal, the span of each of
 /// its lines (so a YAML error on line N points at source line N).
 public struct CloudConfigSource: Sendable {
@@ -292,6 +320,13 @@ public struct VMDecl: Sendable {
     public var cloudConfig: CloudConfigSource?
     public var users: [UserDecl]
     public var nics: [VMNicDecl]
+    public var disks: [DiskDecl] = []
+    public var instancetype: Located<String>?
+    public var instancetypeNamespaced: Located<Bool>?
+    public var preference: Located<String>?
+    public var preferenceNamespaced: Located<Bool>?
+    /// The disk the VM boots from (`bootDiskIndex`); nil when it boots from its `image`.
+    public var bootDisk: Int? { bootDiskIndex(hasImage: image != nil, marked: disks.map { $0.boot?.value == true }) }
     public var poisoned: Bool
     public init(decl: DeclInfo, cpu: Located<Int>? = nil, memory: Located<Quantity>? = nil, image: Located<String>? = nil,
                 host: Located<String>? = nil, running: Located<Bool>? = nil, labels: [LabelEntry] = [],

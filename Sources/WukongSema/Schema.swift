@@ -10,11 +10,20 @@ struct AttributeSchema: Sendable {
     var required: Bool = false
     /// Allowed values of an enumerated string setting.
     var allowed: [String]? = nil
+    /// What makes a required attribute unnecessary when the block has it (`cpu` with an
+    /// `instancetype`, `image` with a `disk`).
+    var unless: [StandIn] = []
+}
+
+/// An attribute or a nested declaration that stands in for a required attribute.
+enum StandIn: Sendable {
+    case attribute(String)
+    case child(ResourceKind)
 }
 
 /// Which block a set of attributes belongs to (a `nic` inside a `vm` differs from a node `nic`).
 enum BlockKind: Sendable, Equatable {
-    case topology, host, nodeNic, vlan, bond, bridge, ovsBridge, network, vm, user, vmNic
+    case topology, host, nodeNic, vlan, bond, bridge, ovsBridge, network, vm, user, vmNic, disk
 
     var keyword: String {
         switch self {
@@ -28,6 +37,7 @@ enum BlockKind: Sendable, Equatable {
         case .network: return "network"
         case .vm: return "vm"
         case .user: return "user"
+        case .disk: return "disk"
         }
     }
 }
@@ -104,9 +114,13 @@ enum Schema {
         .init(name: "nad", type: .string),
     ]
     static let vm: [AttributeSchema] = [
-        .init(name: "cpu", type: .int, required: true),
-        .init(name: "memory", type: .quantity, required: true),
-        .init(name: "image", type: .image, required: true),
+        .init(name: "cpu", type: .int, required: true, unless: [.attribute("instancetype")]),
+        .init(name: "memory", type: .quantity, required: true, unless: [.attribute("instancetype")]),
+        .init(name: "image", type: .image, required: true, unless: [.child(.disk)]),
+        .init(name: "instancetype", type: .string),
+        .init(name: "preference", type: .string),
+        .init(name: "instancetype_namespaced", type: .bool),
+        .init(name: "preference_namespaced", type: .bool),
         .init(name: "host", type: .ref(.host)),
         .init(name: "running", type: .bool),
         .init(name: "eviction", type: .string, allowed: evictionModes),
@@ -120,6 +134,22 @@ enum Schema {
         .init(name: "sudo", type: .string),
         .init(name: "shell", type: .string),
         .init(name: "groups", type: .list(.string)),
+    ]
+    static let accessModes = DiskAccess.allCases.map(\.rawValue)
+    static let volumeModes = DiskVolumeMode.allCases.map(\.rawValue)
+    static let diskBuses = DiskBus.allCases.map(\.rawValue)
+    /// `disk NAME { … }` inside a `vm` (docs/vm-reference.md); the sources are `DiskSourceKind`.
+    static let disk: [AttributeSchema] = [
+        .init(name: "image", type: .image),
+        .init(name: "url", type: .string),
+        .init(name: "data_source", type: .string),
+        .init(name: "pvc", type: .string),
+        .init(name: "size", type: .quantity),
+        .init(name: "storage_class", type: .string),
+        .init(name: "access", type: .string, allowed: accessModes),
+        .init(name: "volume_mode", type: .string, allowed: volumeModes),
+        .init(name: "bus", type: .string, allowed: diskBuses),
+        .init(name: "boot", type: .bool),
     ]
     static let vmNic: [AttributeSchema] = [
         .init(name: "address", type: .nicAddress),
@@ -142,6 +172,7 @@ enum Schema {
         case .vm: return vm
         case .user: return user
         case .vmNic: return vmNic
+        case .disk: return disk
         }
     }
 
@@ -159,7 +190,7 @@ enum Schema {
     /// The nested resources a block may hold.
     static func allowsChild(_ kind: ResourceKind, in block: BlockKind) -> Bool {
         switch (block, kind) {
-        case (.host, .nic), (.vm, .nic), (.vm, .user): return true
+        case (.host, .nic), (.vm, .nic), (.vm, .user), (.vm, .disk): return true
         default: return false
         }
     }
@@ -176,6 +207,7 @@ enum Schema {
         case .network: return .network
         case .vm: return .vm
         case .user: return .user
+        case .disk: return .disk
         }
     }
 

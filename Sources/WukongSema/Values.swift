@@ -7,7 +7,7 @@ import WukongSyntax
 // `.error` is the poisoned value: every operation on it yields `.error` again without a
 // diagnostic, which is how "no cascades" falls out of the design.
 
-/// The kinds of resources a name can refer to: the resource kinds but `topology` and `user`,
+/// The kinds of resources a name can refer to: the resource kinds but `topology`, `user` and `disk`,
 /// spelled as their keywords (the raw values of `ResourceKind`).
 enum RefKind: String, Sendable, CaseIterable {
     case host, nic, vlan, bond, bridge, ovsBridge = "ovs-bridge", network, vm
@@ -22,7 +22,7 @@ enum RefKind: String, Sendable, CaseIterable {
         case .ovsBridge: self = .ovsBridge
         case .network: self = .network
         case .vm: self = .vm
-        case .topology, .user: return nil
+        case .topology, .user, .disk: return nil
         }
     }
 

@@ -84,6 +84,12 @@ public struct Block: Sendable {
 
 public enum ResourceKind: String, Sendable, CaseIterable {
     case topology, host, nic, vlan, bond, bridge, ovsBridge = "ovs-bridge", network, vm, user
+    /// `disk NAME { … }` inside a `vm` (docs/vm-reference.md). Not a reserved word: `disk` is
+    /// an identifier everywhere else, so programs that name things `disk` stay valid.
+    case disk
+
+    /// Declaration keywords that are identifiers outside a declaration (`disk NAME {`).
+    public static let contextual: [ResourceKind] = [.disk]
 }
 
 /// A resource declaration. `name` is nil only for `topology { }` written without a name.

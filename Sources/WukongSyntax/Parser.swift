@@ -169,7 +169,7 @@ struct ParserImpl {
         if (t.kind == .identifier || t.kind.isKeyword) && peek(1).kind == .assign { return true }
         switch t.kind {
         case .ellipsis, .kwImport, .kwLet, .kwFn, .kwAssert, .kwFor: return true
-        default: return t.kind.resourceKind != nil
+        default: return t.kind.resourceKind != nil || contextualResource() != nil
         }
     }
 
@@ -237,7 +237,7 @@ struct ParserImpl {
             let value = parseValue(missing: .valueAfter(name.name))
             return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
         }
-        if let kind = t.kind.resourceKind { return parseResource(kind) }
+        if let kind = t.kind.resourceKind ?? contextualResource() { return parseResource(kind) }
         switch t.kind {
         case .ellipsis:
             advance()
@@ -258,6 +258,15 @@ struct ParserImpl {
             expected(.declarationOrAttribute, sameLine: false)
             return Item(.error, span: foundSpan(sameLine: false))
         }
+    }
+
+    /// `disk NAME` (a name on the same line after a contextual declaration keyword) starts a
+    /// declaration; `disk = …` and `disk` alone stay an attribute or a name.
+    func contextualResource() -> ResourceKind? {
+        guard cur.kind == .identifier, !peek(1).newlineBefore,
+              peek(1).kind == .identifier || peek(1).kind == .stringStart else { return nil }
+        let word = text(cur)
+        return ResourceKind.contextual.first { $0.rawValue == word }
     }
 
     /// A name not followed by `=`: a misspelled declaration keyword (`vn web { }`) or an

@@ -357,7 +357,16 @@ final class ExamplesTests: XCTestCase {
             let nets = (dig(spec, "networks") as? [[String: Any]]) ?? []
             XCTAssertEqual(ifaces.map { $0["name"] as? String }, nets.map { $0["name"] as? String },
                            "\(name)/\(vmName): interfaces and networks pair up by name")
-            let secretName = try XCTUnwrap(dig(spec, "volumes", 1, "cloudInitNoCloud", "networkDataSecretRef", "name") as? String)
+            let volumes = (dig(spec, "volumes") as? [[String: Any]]) ?? []
+            // every disk has its volume, every DataVolume volume its template, exactly one disk boots first
+            let disks = (dig(spec, "domain", "devices", "disks") as? [[String: Any]]) ?? []
+            XCTAssertEqual(disks.map { $0["name"] as? String }, volumes.map { $0["name"] as? String }, "\(name)/\(vmName)")
+            let templates = ((dig(vmDoc, "spec", "dataVolumeTemplates") as? [[String: Any]]) ?? []).compactMap { dig($0, "metadata", "name") as? String }
+            XCTAssertEqual(volumes.compactMap { dig($0, "dataVolume", "name") as? String }, templates, "\(name)/\(vmName)")
+            XCTAssertLessThanOrEqual(disks.filter { $0["bootOrder"] != nil }.count, 1, "\(name)/\(vmName)")
+            XCTAssertEqual(vm.disks.count + (vm.image == nil ? 1 : 2), disks.count, "\(name)/\(vmName)")
+            let cloudInit = try XCTUnwrap(volumes.first { $0["name"] as? String == "cloudinitdisk" }, "\(name)/\(vmName): no cloud-init volume")
+            let secretName = try XCTUnwrap(dig(cloudInit, "cloudInitNoCloud", "networkDataSecretRef", "name") as? String)
             let secret = try XCTUnwrap(secrets[secretName], "\(name)/\(vmName): Secret \(secretName) missing")
             let netData = try XCTUnwrap(try Yams.load(yaml: decodeBase64(dig(secret, "data", "networkdata")) ?? "") as? [String: Any])
             for (iface, net) in zip(ifaces, nets) {

@@ -231,8 +231,9 @@ extension Diagnostic {
     public static func importNotAtTopLevel(at span: Span) -> Diagnostic {
         Diagnostic(.unexpectedToken, "`import` is only allowed at the top level of a file", at: span)
     }
-    public static func userOutsideVM(at span: Span) -> Diagnostic {
-        Diagnostic(.unexpectedToken, "a `user` can only be declared inside a `vm`", at: span)
+    /// A `user` or `disk` (keyword `kind`) outside a `vm`.
+    public static func onlyInsideVM(_ kind: String, at span: Span) -> Diagnostic {
+        Diagnostic(.unexpectedToken, "a `\(kind)` can only be declared inside a `vm`", at: span)
     }
     /// A resource of keyword `kind` inside a block of keyword `block`.
     public static func resourceNotAllowed(_ kind: String, inside block: String, at span: Span) -> Diagnostic {
@@ -322,10 +323,14 @@ extension Diagnostic {
 // Evaluator: attributes (Build.swift, Members.swift, Coerce.swift).
 extension Diagnostic {
     /// `keyword`, `name`: the declaration; `attribute` of type `type` is required.
+    /// `orAttribute`/`orBlock`: what may stand in for the attribute (`instancetype` for `cpu`, a `disk` for `image`).
     public static func missingAttribute(_ attribute: String, type: String, of keyword: String, _ name: String,
-                                        at span: Span) -> Diagnostic {
-        Diagnostic(.missingAttribute, "`\(keyword)` `\(name)` is missing the required attribute `\(attribute)`", at: span,
-                   help: "add `\(attribute) = …` (a `\(type)`)")
+                                        orAttribute: String? = nil, orBlock: String? = nil, at span: Span) -> Diagnostic {
+        var help = "add `\(attribute) = …` (a `\(type)`)"
+        if let a = orAttribute { help += ", or set `\(a)`" }
+        if let b = orBlock { help += ", or declare a `\(b)`" }
+        return Diagnostic(.missingAttribute, "`\(keyword)` `\(name)` is missing the required attribute `\(attribute)`", at: span,
+                          help: help)
     }
     /// `imageRecord`: the record is an `image` (`{ref, network_config}`); `candidates` feed "did you mean".
     public static func unknownField(_ name: String, imageRecord: Bool, candidates: [String], at span: Span) -> Diagnostic {

@@ -15,11 +15,13 @@ extension Checker {
     // MARK: - V-IMAGE, V-IMAGE-TAG
 
     mutating func checkImage(_ vm: VMDecl) {
-        guard let image = vm.image else { return }
-        if let problem = Checker.imageTagProblem(image.value) {
+        if let image = vm.image, let problem = Checker.imageTagProblem(image.value) {
             add(.imageNotPinned(image.value, vm: vm.decl.name, problem: problem, at: image.span))
         }
-        guard vm.networkConfig == .none else { return }
+        // the image the guest boots: the VM's, or its boot disk's (whose tag checkDisk checks)
+        var boot = vm.image
+        if let b = vm.bootDisk, vm.disks[b].source == .image { boot = vm.disks[b].sourceValue }
+        guard let image = boot, vm.networkConfig == .none else { return }
         func unapplied(_ setting: CloudInitSetting, at span: Span) {
             add(.neverApplied(setting, vm: vm.decl.name, at: span, image: image.span))
         }

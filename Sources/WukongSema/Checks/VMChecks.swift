@@ -14,9 +14,11 @@ extension Checker {
     mutating func checkVMs() {
         var macs: [UInt64: (vm: Int, nic: Int)] = [:]
         var cloudCache: [String: CloudConfig.Parsed] = [:]
+        var dataVolumes: [String: (vm: Int, disk: Int)] = [:]
         for v in p.vms.indices {
             let vm = p.vms[v]
             checkResources(vm)
+            checkDisksAndTypes(v, dataVolumes: &dataVolumes)
             for u in vm.users { checkUser(u) }
             checkCloudConfig(vm, cache: &cloudCache)
             checkVMNics(v, macs: &macs)
