@@ -145,6 +145,18 @@ public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         (object.map { "\($0.qualified): " } ?? "") + "\(stage.rawValue) failed: \(error)"
     }
+    /// What the user can do about it, when the failure says.
+    public var hint: String? {
+        if error.isFieldManagerConflict {
+            let managers = error.conflictingManagers.map { "`\($0)`" }.joined(separator: ", ")
+            return "another field manager (\(managers)) owns these fields; re-run with --force-conflicts to take them over, "
+                + "or remove them from the topology to leave them to \(error.conflictingManagers.count == 1 ? "it" : "them")"
+        }
+        if error.kind == .unauthorized && error.rejectedCredentials != nil {
+            return "renew those credentials (or pick another context with --context) and re-run; nothing after the 401 was sent"
+        }
+        return nil
+    }
 }
 
 public struct ApplyReport: Sendable {
@@ -153,6 +165,10 @@ public struct ApplyReport: Sendable {
     public var applied: [AppliedObject] = []
     /// Objects never sent (or whose request failed), in apply order; empty on success.
     public var notApplied: [ObjectRef] = []
+    /// The objects of `notApplied` whose apply may have reached the server: their request failed
+    /// after an answer was lost (connection broken after sending, timeout, body cut short), so the
+    /// server may hold them. Re-running converges either way.
+    public var unconfirmed: [ObjectRef] = []
     public var pruned: [ObjectRef] = []
     public var failure: ApplyFailure?
     /// Everything the preflight found (errors and warnings), in check order.
@@ -185,6 +201,11 @@ public struct ApplyReport: Sendable {
                 let shown = notApplied.prefix(10).map(\.qualified).joined(separator: ", ")
                 s += "; not applied: \(shown)" + (notApplied.count > 10 ? " and \(notApplied.count - 10) more" : "")
             }
+            if !unconfirmed.isEmpty {
+                s += "\nunconfirmed: \(unconfirmed.map(\.qualified).joined(separator: ", ")): the answer was lost, the server may have applied "
+                    + (unconfirmed.count == 1 ? "it" : "them") + " (re-run to converge)"
+            }
+            if let hint = failure.hint { s += "\nhint: \(hint)" }
         }
         return s
     }
@@ -273,23 +294,17 @@ public final class Applier: Sendable {
         if item.type.kind == "Namespace" && live == nil { newNamespaces.withLock { _ = $0.insert(item.object.name) } }
         let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: options.dryRun),
                                   body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
-        let response: HTTPResponse
-        switch client.send(request, onRetry: onRetry) {
+        let result: KubeValue
+        switch client.sendJSON(request, onRetry: onRetry) {
         case .failure(let e): return .failure(e)
-        case .success(let r): response = r
-        }
-        if response.status == 404 {
+        case .success((let response, nil)):  // 404
             let error = APIError.from(response: response)
             if options.dryRun, live == nil, let ns = item.namespace, Applier.isNamespaceNotFound(error, ns),
                newNamespaces.withLock({ $0.contains(ns) }) {
                 return .success(Outcome(action: .created, inNewNamespace: true))
             }
             return .failure(error)
-        }
-        let result: KubeValue
-        switch KubeClient.decode(response) {
-        case .failure(let e): return .failure(e)
-        case .success(let v): result = v
+        case .success((_, let v?)): result = v
         }
         guard let live else { return .success(Outcome(action: .created)) }
         if options.dryRun {
@@ -376,6 +391,7 @@ public final class Applier: Sendable {
     /// Applies `objects` (in the documented order), then waits and prunes as the options say.
     public func apply(_ objects: [KubeObject], events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) -> ApplyReport {
         var report = ApplyReport(dryRun: options.dryRun)
+        client.resetRejection()
         let items: [Item]
         switch plan(objects) {
         case .failure(let f):
@@ -426,8 +442,12 @@ public final class Applier: Sendable {
                 case .success(let o):
                     report.applied.append(AppliedObject(object: batch[i].ref, action: o.action, inNewNamespace: o.inNewNamespace))
                 case .failure(let e):
-                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e) }
+                    // The cause, not a request refused unsent because of it (a 401 on a later index).
+                    if report.failure == nil || (report.failure!.error.notSent && !e.notSent) {
+                        report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e)
+                    }
                     report.notApplied.append(batch[i].ref)
+                    if e.answerLost { report.unconfirmed.append(batch[i].ref) }
                 }
             }
             if report.failure != nil {
@@ -599,6 +619,7 @@ public final class Applier: Sendable {
     /// Server-side dry run of every object compared with the live object.
     public func diff(_ objects: [KubeObject]) -> DiffReport {
         var report = DiffReport()
+        client.resetRejection()
         let items: [Item]
         switch plan(objects) {
         case .failure(let f): report.failures = [f]; return report
@@ -638,24 +659,17 @@ public final class Applier: Sendable {
         let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: true),
                                   body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
         var merged: KubeValue
-        switch client.send(request) {
+        switch client.sendJSON(request) {
         case .failure(let e): return .failure(e)
-        case .success(let r):
-            if r.status == 404 {
-                // The namespace is created by this same apply: the dry run cannot see it yet
-                // (any other 404, e.g. a kind not served, is an error).
-                let error = APIError.from(response: r)
-                if let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) {
-                    merged = item.object.body
-                } else {
-                    return .failure(error)
-                }
-            } else {
-                switch KubeClient.decode(r) {
-                case .failure(let e): return .failure(e)
-                case .success(let v): merged = v
-                }
+        case .success((let r, nil)):
+            // The namespace is created by this same apply: the dry run cannot see it yet
+            // (any other 404, e.g. a kind not served, is an error).
+            let error = APIError.from(response: r)
+            guard let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) else {
+                return .failure(error)
             }
+            merged = item.object.body
+        case .success((_, let v?)): merged = v
         }
         merged = ObjectNormalizer.strip(merged)
         let liveStripped = live.map(ObjectNormalizer.strip)
