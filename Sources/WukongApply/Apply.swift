@@ -41,11 +41,15 @@
 //   resourceVersion (a no-op apply is not written); configured = otherwise. In dry-run mode
 //   (nothing is written, the resourceVersion never moves) the dry-run result is compared with
 //   the live object instead, with server-managed fields removed.
-// - Failures: 429 (Retry-After honoured), 5xx, connection failures and timeouts are retried
-//   by `KubeClient` with capped exponential backoff; a 500 saying "failed to create typed patch
-//   object"/"field not declared in schema" is permanent. The first non-retryable failure stops
-//   the run: requests already in flight finish, nothing new starts; the report lists exactly
-//   what was applied and what was not. Re-running converges (apply is idempotent).
+// - Failures: 429 (Retry-After honoured), 5xx, connection failures, timeouts and 2xx answers
+//   cut short (not valid JSON) are retried by `KubeClient` with capped exponential backoff; a 500
+//   saying "failed to create typed patch object"/"field not declared in schema" is permanent, and
+//   so is a 409 conflict (the summary adds a `hint:`). The first non-retryable failure stops the
+//   run: requests already in flight finish, nothing new starts; the report lists exactly what
+//   the server confirmed, what was not applied, and (`unconfirmed`) failed writes whose answer
+//   was lost, which the server may hold. A 401 that a re-read credential does not cure stops the
+//   client at once (later requests fail unsent) and names the credentials (`credentialSource`).
+//   Re-running converges (apply is idempotent).
 // - Prune (after a fully successful apply): list every kind with
 //   `labelSelector=wukong.dev/topology=<name>` (namespaced kinds in the objects' namespaces,
 //   cluster-scoped kinds cluster-wide), report those not in the new set, then delete them in
@@ -145,6 +149,13 @@ public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         (object.map { "\($0.qualified): " } ?? "") + "\(stage.rawValue) failed: \(error)"
     }
+    /// The failure a report names: the first, unless it is a request refused unsent because a
+    /// later one met a 401 (then that one, the cause).
+    static func cause(_ first: ApplyFailure?, _ next: ApplyFailure) -> ApplyFailure {
+        guard let first else { return next }
+        return first.error.notSent && !next.error.notSent ? next : first
+    }
+
     /// What the user can do about it, when the failure says.
     public var hint: String? {
         if error.isFieldManagerConflict {
@@ -442,10 +453,7 @@ public final class Applier: Sendable {
                 case .success(let o):
                     report.applied.append(AppliedObject(object: batch[i].ref, action: o.action, inNewNamespace: o.inNewNamespace))
                 case .failure(let e):
-                    // The cause, not a request refused unsent because of it (a 401 on a later index).
-                    if report.failure == nil || (report.failure!.error.notSent && !e.notSent) {
-                        report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e)
-                    }
+                    report.failure = ApplyFailure.cause(report.failure, ApplyFailure(object: batch[i].ref, stage: .apply, error: e))
                     report.notApplied.append(batch[i].ref)
                     if e.answerLost { report.unconfirmed.append(batch[i].ref) }
                 }
@@ -505,10 +513,15 @@ public final class Applier: Sendable {
                 }
             }, completed: { _, _ in })
             var still: [(Item, String)] = []
+            var failure: ApplyFailure? = nil
+            for (i, r) in results.enumerated() {
+                if case .failure(let e) = r { failure = ApplyFailure.cause(failure, ApplyFailure(object: round[i].0.ref, stage: .wait, error: e)) }
+            }
+            if let failure { return failure }
             for (i, r) in results.enumerated() {
                 let (item, condition) = round[i]
                 switch r {
-                case .failure(let e): return ApplyFailure(object: item.ref, stage: .wait, error: e)
+                case .failure: break
                 case .success(.ready): emitter.emit(.ready(item.ref, condition: condition))
                 case .success(.degraded(let why)):
                     return ApplyFailure(object: item.ref, stage: .wait, error: APIError(
@@ -608,7 +621,7 @@ public final class Applier: Sendable {
                 switch r {
                 case .success: report.pruned.append(batch[i].0)
                 case .failure(let e):
-                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].0, stage: .prune, error: e) }
+                    report.failure = ApplyFailure.cause(report.failure, ApplyFailure(object: batch[i].0, stage: .prune, error: e))
                 }
             }
             if report.failure != nil { return }
@@ -639,12 +652,18 @@ public final class Applier: Sendable {
                 }
             }
         }
+        var unsent = 0
         for (i, r) in results.withLock({ $0 }).enumerated() {
             switch r {
             case .success(let e)?: report.entries.append(e)
+            case .failure(let e)? where e.notSent: unsent += 1
             case .failure(let e)?: report.failures.append(ApplyFailure(object: items[i].ref, stage: .apply, error: e))
             case nil: break
             }
+        }
+        if unsent > 0 {  // one line for them, not one per object
+            report.failures.append(ApplyFailure(object: nil, stage: .apply, error: APIError(
+                kind: .unauthorized, message: "\(unsent) more object\(unsent == 1 ? "" : "s") not diffed: the credentials were rejected (HTTP 401)")))
         }
         return report
     }
