@@ -41,11 +41,15 @@
 //   resourceVersion (a no-op apply is not written); configured = otherwise. In dry-run mode
 //   (nothing is written, the resourceVersion never moves) the dry-run result is compared with
 //   the live object instead, with server-managed fields removed.
-// - Failures: 429 (Retry-After honoured), 5xx, connection failures and timeouts are retried
-//   by `KubeClient` with capped exponential backoff; a 500 saying "failed to create typed patch
-//   object"/"field not declared in schema" is permanent. The first non-retryable failure stops
-//   the run: requests already in flight finish, nothing new starts; the report lists exactly
-//   what was applied and what was not. Re-running converges (apply is idempotent).
+// - Failures: 429 (Retry-After honoured), 5xx, connection failures, timeouts and 2xx answers
+//   cut short (not valid JSON) are retried by `KubeClient` with capped exponential backoff; a 500
+//   saying "failed to create typed patch object"/"field not declared in schema" is permanent, and
+//   so is a 409 conflict (the summary adds a `hint:`). The first non-retryable failure stops the
+//   run: requests already in flight finish, nothing new starts; the report lists exactly what
+//   the server confirmed, what was not applied, and (`unconfirmed`) failed writes whose answer
+//   was lost, which the server may hold. A 401 that a re-read credential does not cure stops the
+//   client at once (later requests fail unsent) and names the credentials (`credentialSource`).
+//   Re-running converges (apply is idempotent).
 // - Prune (after a fully successful apply): list every kind with
 //   `labelSelector=wukong.dev/topology=<name>` (namespaced kinds in the objects' namespaces,
 //   cluster-scoped kinds cluster-wide), report those not in the new set, then delete them in
@@ -145,6 +149,25 @@ public struct ApplyFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         (object.map { "\($0.qualified): " } ?? "") + "\(stage.rawValue) failed: \(error)"
     }
+    /// The failure a report names: the first, unless it is a request refused unsent because a
+    /// later one met a 401 (then that one, the cause).
+    static func cause(_ first: ApplyFailure?, _ next: ApplyFailure) -> ApplyFailure {
+        guard let first else { return next }
+        return first.error.notSent && !next.error.notSent ? next : first
+    }
+
+    /// What the user can do about it, when the failure says.
+    public var hint: String? {
+        if error.isFieldManagerConflict {
+            let managers = error.conflictingManagers.map { "`\($0)`" }.joined(separator: ", ")
+            return "another field manager (\(managers)) owns these fields; re-run with --force-conflicts to take them over, "
+                + "or remove them from the topology to leave them to \(error.conflictingManagers.count == 1 ? "it" : "them")"
+        }
+        if error.kind == .unauthorized && error.rejectedCredentials != nil {
+            return "renew those credentials (or pick another context with --context) and re-run; nothing after the 401 was sent"
+        }
+        return nil
+    }
 }
 
 public struct ApplyReport: Sendable {
@@ -153,6 +176,10 @@ public struct ApplyReport: Sendable {
     public var applied: [AppliedObject] = []
     /// Objects never sent (or whose request failed), in apply order; empty on success.
     public var notApplied: [ObjectRef] = []
+    /// The objects of `notApplied` whose apply may have reached the server: their request failed
+    /// after an answer was lost (connection broken after sending, timeout, body cut short), so the
+    /// server may hold them. Re-running converges either way.
+    public var unconfirmed: [ObjectRef] = []
     public var pruned: [ObjectRef] = []
     public var failure: ApplyFailure?
     /// Everything the preflight found (errors and warnings), in check order.
@@ -185,6 +212,11 @@ public struct ApplyReport: Sendable {
                 let shown = notApplied.prefix(10).map(\.qualified).joined(separator: ", ")
                 s += "; not applied: \(shown)" + (notApplied.count > 10 ? " and \(notApplied.count - 10) more" : "")
             }
+            if !unconfirmed.isEmpty {
+                s += "\nunconfirmed: \(unconfirmed.map(\.qualified).joined(separator: ", ")): the answer was lost, the server may have applied "
+                    + (unconfirmed.count == 1 ? "it" : "them") + " (re-run to converge)"
+            }
+            if let hint = failure.hint { s += "\nhint: \(hint)" }
         }
         return s
     }
@@ -273,23 +305,17 @@ public final class Applier: Sendable {
         if item.type.kind == "Namespace" && live == nil { newNamespaces.withLock { _ = $0.insert(item.object.name) } }
         let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: options.dryRun),
                                   body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
-        let response: HTTPResponse
-        switch client.send(request, onRetry: onRetry) {
+        let result: KubeValue
+        switch client.sendJSON(request, onRetry: onRetry) {
         case .failure(let e): return .failure(e)
-        case .success(let r): response = r
-        }
-        if response.status == 404 {
+        case .success((let response, nil)):  // 404
             let error = APIError.from(response: response)
             if options.dryRun, live == nil, let ns = item.namespace, Applier.isNamespaceNotFound(error, ns),
                newNamespaces.withLock({ $0.contains(ns) }) {
                 return .success(Outcome(action: .created, inNewNamespace: true))
             }
             return .failure(error)
-        }
-        let result: KubeValue
-        switch KubeClient.decode(response) {
-        case .failure(let e): return .failure(e)
-        case .success(let v): result = v
+        case .success((_, let v?)): result = v
         }
         guard let live else { return .success(Outcome(action: .created)) }
         if options.dryRun {
@@ -376,6 +402,7 @@ public final class Applier: Sendable {
     /// Applies `objects` (in the documented order), then waits and prunes as the options say.
     public func apply(_ objects: [KubeObject], events: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) -> ApplyReport {
         var report = ApplyReport(dryRun: options.dryRun)
+        client.resetRejection()
         let items: [Item]
         switch plan(objects) {
         case .failure(let f):
@@ -426,8 +453,9 @@ public final class Applier: Sendable {
                 case .success(let o):
                     report.applied.append(AppliedObject(object: batch[i].ref, action: o.action, inNewNamespace: o.inNewNamespace))
                 case .failure(let e):
-                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].ref, stage: .apply, error: e) }
+                    report.failure = ApplyFailure.cause(report.failure, ApplyFailure(object: batch[i].ref, stage: .apply, error: e))
                     report.notApplied.append(batch[i].ref)
+                    if e.answerLost { report.unconfirmed.append(batch[i].ref) }
                 }
             }
             if report.failure != nil {
@@ -485,10 +513,15 @@ public final class Applier: Sendable {
                 }
             }, completed: { _, _ in })
             var still: [(Item, String)] = []
+            var failure: ApplyFailure? = nil
+            for (i, r) in results.enumerated() {
+                if case .failure(let e) = r { failure = ApplyFailure.cause(failure, ApplyFailure(object: round[i].0.ref, stage: .wait, error: e)) }
+            }
+            if let failure { return failure }
             for (i, r) in results.enumerated() {
                 let (item, condition) = round[i]
                 switch r {
-                case .failure(let e): return ApplyFailure(object: item.ref, stage: .wait, error: e)
+                case .failure: break
                 case .success(.ready): emitter.emit(.ready(item.ref, condition: condition))
                 case .success(.degraded(let why)):
                     return ApplyFailure(object: item.ref, stage: .wait, error: APIError(
@@ -588,7 +621,7 @@ public final class Applier: Sendable {
                 switch r {
                 case .success: report.pruned.append(batch[i].0)
                 case .failure(let e):
-                    if report.failure == nil { report.failure = ApplyFailure(object: batch[i].0, stage: .prune, error: e) }
+                    report.failure = ApplyFailure.cause(report.failure, ApplyFailure(object: batch[i].0, stage: .prune, error: e))
                 }
             }
             if report.failure != nil { return }
@@ -599,6 +632,7 @@ public final class Applier: Sendable {
     /// Server-side dry run of every object compared with the live object.
     public func diff(_ objects: [KubeObject]) -> DiffReport {
         var report = DiffReport()
+        client.resetRejection()
         let items: [Item]
         switch plan(objects) {
         case .failure(let f): report.failures = [f]; return report
@@ -618,12 +652,18 @@ public final class Applier: Sendable {
                 }
             }
         }
+        var unsent = 0
         for (i, r) in results.withLock({ $0 }).enumerated() {
             switch r {
             case .success(let e)?: report.entries.append(e)
+            case .failure(let e)? where e.notSent: unsent += 1
             case .failure(let e)?: report.failures.append(ApplyFailure(object: items[i].ref, stage: .apply, error: e))
             case nil: break
             }
+        }
+        if unsent > 0 {  // one line for them, not one per object
+            report.failures.append(ApplyFailure(object: nil, stage: .apply, error: APIError(
+                kind: .unauthorized, message: "\(unsent) more object\(unsent == 1 ? "" : "s") not diffed: the credentials were rejected (HTTP 401)")))
         }
         return report
     }
@@ -638,24 +678,17 @@ public final class Applier: Sendable {
         let request = HTTPRequest(method: "PATCH", path: item.path + applyQuery(dryRun: true),
                                   body: KubeJSON.encode(item.object.body), contentType: "application/apply-patch+yaml")
         var merged: KubeValue
-        switch client.send(request) {
+        switch client.sendJSON(request) {
         case .failure(let e): return .failure(e)
-        case .success(let r):
-            if r.status == 404 {
-                // The namespace is created by this same apply: the dry run cannot see it yet
-                // (any other 404, e.g. a kind not served, is an error).
-                let error = APIError.from(response: r)
-                if let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) {
-                    merged = item.object.body
-                } else {
-                    return .failure(error)
-                }
-            } else {
-                switch KubeClient.decode(r) {
-                case .failure(let e): return .failure(e)
-                case .success(let v): merged = v
-                }
+        case .success((let r, nil)):
+            // The namespace is created by this same apply: the dry run cannot see it yet
+            // (any other 404, e.g. a kind not served, is an error).
+            let error = APIError.from(response: r)
+            guard let ns = item.namespace, Applier.isNamespaceNotFound(error, ns), newNamespaces.withLock({ $0.contains(ns) }) else {
+                return .failure(error)
             }
+            merged = item.object.body
+        case .success((_, let v?)): merged = v
         }
         merged = ObjectNormalizer.strip(merged)
         let liveStripped = live.map(ObjectNormalizer.strip)

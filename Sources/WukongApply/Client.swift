@@ -1,6 +1,7 @@
 // The REST layer: resource paths for our kinds, API `Status` errors, and a Kubernetes client
-// that retries what is worth retrying (429 with Retry-After, 5xx, connection failures) with
-// capped exponential backoff and refreshes exec/tokenFile credentials on 401.
+// that retries what is worth retrying (429 with Retry-After, 5xx, connection failures, timeouts,
+// 2xx answers cut short) with capped exponential backoff, and stops sending at the first 401 it
+// cannot cure (a tokenFile / exec credential is fetched once more; only a changed one is re-sent).
 import Foundation
 import WukongKubernetes
 
@@ -92,7 +93,10 @@ public struct ObjectRef: Sendable, Hashable, CustomStringConvertible {
 /// A failed request, as the user should see it. Never contains request bodies or credentials.
 public struct APIError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
-        case conflict, invalid, notFound, unauthorized, forbidden, tooManyRequests, server, transport, timeout, config, other
+        case conflict, invalid, notFound, unauthorized, forbidden, tooManyRequests, server, transport, timeout
+        /// A 2xx whose body is not the JSON the API promises (cut short on the way): retried.
+        case badResponse
+        case config, other
     }
     public struct Cause: Sendable, Equatable {
         public var type: String
@@ -108,6 +112,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var causes: [Cause] = []
     public var attempts: Int = 1
+    /// A write whose answer was lost at least once (the connection broke after the request went
+    /// out, a timeout, a 2xx body cut short): the server may have applied it although it failed.
+    public var answerLost = false
+    /// 401 only: the credentials the server rejected (kubeconfig, context, user, and the token,
+    /// token file, exec plugin or client certificate), so the user knows what to renew.
+    public var rejectedCredentials: String?
+    /// Never sent: an earlier request of this client had its credentials rejected (HTTP 401).
+    public var notSent = false
 
     public init(kind: Kind, httpStatus: Int? = nil, reason: String? = nil, message: String, causes: [Cause] = []) {
         self.kind = kind; self.httpStatus = httpStatus; self.reason = reason; self.message = message; self.causes = causes
@@ -131,6 +143,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if notSent { return "not sent: the credentials were rejected (HTTP 401) on an earlier request" }
         var s = message
         if kind == .conflict && !causes.isEmpty {
             let parts = causes.map { c in c.manager.map { "\(c.field) is owned by `\($0)`" } ?? c.field }
@@ -138,7 +151,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
         if let httpStatus { s += " (HTTP \(httpStatus)\(reason.map { " \($0)" } ?? ""))" }
         if attempts > 1 { s += " after \(attempts) attempts" }
+        if let rejectedCredentials { s += "; the server rejected \(rejectedCredentials)" }
         return s
+    }
+
+    /// A field-manager conflict of server-side apply (409 with `FieldManagerConflict` causes).
+    public var isFieldManagerConflict: Bool {
+        kind == .conflict && causes.contains { $0.type == "FieldManagerConflict" }
     }
 
     /// Builds the error from a non-2xx response (a `Status` body when the server sent one).
@@ -183,7 +202,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 
     public var isRetryable: Bool {
         switch kind {
-        case .tooManyRequests, .transport, .timeout: return true
+        case .tooManyRequests, .transport, .timeout, .badResponse: return true
         case .server: return !isPermanent && httpStatus != 501
         default: return false
         }
@@ -204,6 +223,15 @@ public struct RetryPolicy: Sendable {
         var d = initialDelay
         for _ in 1..<max(attempt, 1) { d *= 2; if d >= maxDelay { return maxDelay } }
         return min(d, maxDelay)
+    }
+}
+
+extension APIError {
+    /// Why a retry happens, for `RetryNotice.reason`: `HTTP 503`, `HTTP 200 with a body that is not
+    /// valid JSON`, or the transport error.
+    var retryReason: String {
+        if kind == .badResponse { return "HTTP \(httpStatus ?? 0) with a body that is not valid JSON" }
+        return httpStatus.map { "HTTP \($0)" } ?? message
     }
 }
 
@@ -231,10 +259,42 @@ public final class KubeClient: Sendable {
     /// Sends `request`, retrying transient failures. 2xx and 404 come back as responses
     /// (callers decide what a 404 means); every other failure as an `APIError`.
     public func send(_ request: HTTPRequest, onRetry: (RetryNotice) -> Void = { _ in }) -> Result<HTTPResponse, APIError> {
+        perform(request, onRetry: onRetry) { .success($0) }
+    }
+
+    /// `send` with the 2xx body decoded (nil for a 404). A 2xx whose body is not valid JSON was
+    /// cut short on the way (the JSON the API server sends is always complete): it is retried like
+    /// a lost answer, since the request may have been applied and re-sending an apply is idempotent.
+    public func sendJSON(_ request: HTTPRequest, onRetry: (RetryNotice) -> Void = { _ in })
+        -> Result<(response: HTTPResponse, value: KubeValue?), APIError> {
+        perform(request, onRetry: onRetry) { r in
+            if r.status == 404 { return .success((r, nil)) }
+            return KubeClient.decode(r).map { (r, $0) }
+        }
+    }
+
+    /// Lets the client send again after a 401 stopped it (`Applier` calls it when a run starts,
+    /// so a credential renewed meanwhile is tried).
+    public func resetRejection() { rejection.withLock { $0 = nil } }
+
+    /// The first 401 that no credential refresh cured: every later request fails with it, unsent.
+    private let rejection = Locked<APIError?>(nil)
+
+    /// The retry loop. `accept` turns a 2xx/404 response into the result; its failures are
+    /// `.badResponse` (retried).
+    func perform<T>(_ request: HTTPRequest, onRetry: (RetryNotice) -> Void,
+                    accept: (HTTPResponse) -> Result<T, APIError>) -> Result<T, APIError> {
         var attempt = 0
-        var refreshedAuth = false
+        var refreshNote: String? = nil
+        var answerLost = false
+        let writes = request.method != "GET"
         while true {
             attempt += 1
+            if var stopped = rejection.withLock({ $0 }) {
+                stopped.notSent = true
+                stopped.answerLost = answerLost
+                return .failure(stopped)
+            }
             let credential: RequestCredential
             do { credential = try credentials.current() } catch {
                 return .failure(APIError(kind: .config, message: error.message))
@@ -243,41 +303,69 @@ public final class KubeClient: Sendable {
             var failure: APIError
             var retryAfter: Double? = nil
             switch result {
+            case .success(let response) where (200..<300).contains(response.status) || response.status == 404:
+                switch accept(response) {
+                case .success(let v): return .success(v)
+                case .failure(let e):
+                    failure = e
+                    if writes && (200..<300).contains(response.status) { answerLost = true }
+                }
             case .success(let response):
-                if (200..<300).contains(response.status) || response.status == 404 { return .success(response) }
                 failure = APIError.from(response: response)
-                if response.status == 401 && credentials.canRefresh && !refreshedAuth {
-                    refreshedAuth = true
-                    credentials.invalidate()
-                    attempt -= 1
-                    continue
+                if response.status == 401 {
+                    // A rotated tokenFile or a renewed exec credential may cure it: fetch once more,
+                    // and re-send only when the credential changed. Otherwise stop the client.
+                    if credentials.canRefresh && refreshNote == nil {
+                        credentials.invalidate()
+                        do {
+                            let fresh = try credentials.current()
+                            if !fresh.same(as: credential) {
+                                refreshNote = "; fetched again after the first 401, the new one was rejected too"
+                                attempt -= 1
+                                continue
+                            }
+                            refreshNote = "; fetched again after the 401: unchanged"
+                        } catch {
+                            refreshNote = "; fetching it again failed: \(error.message)"
+                        }
+                    }
+                    failure.rejectedCredentials = config.credentialSource + (refreshNote ?? "") + "; not retried"
+                    failure.attempts = attempt
+                    failure.answerLost = answerLost
+                    let stop = failure
+                    rejection.withLock { if $0 == nil { $0 = stop } }
+                    return .failure(failure)
                 }
                 if response.status == 429 { retryAfter = response.retryAfter }
             case .failure(let t):
                 failure = APIError(kind: t.kind == .timeout ? .timeout : (t.isRetryable ? .transport : .other),
                                    message: t.kind == .tls ? "TLS: \(t.message)" : t.message)
+                if writes && t.isRetryable && t.requestSent { answerLost = true }
             }
             failure.attempts = attempt
+            failure.answerLost = answerLost
             guard failure.isRetryable, attempt < retry.maxAttempts else { return .failure(failure) }
             let delay = retryAfter.map { min($0, retry.maxRetryAfter) } ?? retry.delay(afterAttempt: attempt)
-            onRetry(RetryNotice(attempt: attempt, delay: delay, reason: failure.httpStatus.map { "HTTP \($0)" } ?? failure.message))
-            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+            onRetry(RetryNotice(attempt: attempt, delay: delay, reason: failure.retryReason))
+            // Sleep in slices: a 401 elsewhere stops this request too, without waiting out the backoff.
+            let wake = Date().addingTimeInterval(delay)
+            while rejection.withLock({ $0 }) == nil {
+                let left = wake.timeIntervalSinceNow
+                if left <= 0 { break }
+                Thread.sleep(forTimeInterval: min(left, 0.05))
+            }
         }
     }
 
     /// GET returning the decoded object, or nil on 404.
     public func get(_ path: String, onRetry: (RetryNotice) -> Void = { _ in }) -> Result<KubeValue?, APIError> {
-        switch send(HTTPRequest(method: "GET", path: path), onRetry: onRetry) {
-        case .failure(let e): return .failure(e)
-        case .success(let r):
-            if r.status == 404 { return .success(nil) }
-            return KubeClient.decode(r).map { Optional($0) }
-        }
+        sendJSON(HTTPRequest(method: "GET", path: path), onRetry: onRetry).map(\.value)
     }
 
     static func decode(_ r: HTTPResponse) -> Result<KubeValue, APIError> {
         do { return .success(try KubeJSON.decode(r.body)) } catch {
-            return .failure(APIError(kind: .other, httpStatus: r.status, message: "the server's answer is not JSON: \(error)"))
+            return .failure(APIError(kind: .badResponse, httpStatus: r.status,
+                                     message: "the server's answer (\(r.body.count) bytes) is not valid JSON, cut short on the way? \(error)"))
         }
     }
 }

@@ -74,6 +74,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var code: Int
     public var message: String
+    /// Request bytes had gone out when it failed: a server may have acted on it (its answer was lost).
+    public var requestSent = false
     public var description: String { message }
     public var isRetryable: Bool { kind == .connection || kind == .timeout }
 }
@@ -276,8 +278,11 @@ public final class HTTPClient: Sendable {
         if code != CURLE_OK {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let text = detail.isEmpty ? String(cString: wk_curl_easy_strerror(code)) : detail
+            var sent = 0
+            _ = wk_curl_getinfo_long(h, CURLINFO_REQUEST_SIZE, &sent)
             // A failed handle may hold a broken connection; drop it instead of pooling it.
-            return .failure(TransportError(kind: HTTPClient.classify(code), code: Int(code.rawValue), message: text))
+            return .failure(TransportError(kind: HTTPClient.classify(code), code: Int(code.rawValue), message: text,
+                                           requestSent: sent > 0))
         }
         var status = 0
         _ = wk_curl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)

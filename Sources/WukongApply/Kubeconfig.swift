@@ -54,6 +54,9 @@ public struct Kubeconfig: Sendable {
     public var currentContext: String?
     /// The files that were read, in precedence order.
     public var files: [String] = []
+    /// Where each user was defined: "kubeconfig `<file>`" or "the in-cluster configuration"
+    /// (named when the server rejects its credentials).
+    public var userOrigins: [String: String] = [:]
 
     public init() {}
 
@@ -107,6 +110,7 @@ public struct Kubeconfig: Sendable {
         let ca = directory + "/ca.crt"
         k.clusters["in-cluster"] = Cluster(server: server, certificateAuthority: FileManager.default.fileExists(atPath: ca) ? ca : nil)
         k.users["in-cluster"] = User(tokenFile: directory + "/token")
+        k.userOrigins["in-cluster"] = "the in-cluster configuration"
         let ns = (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         k.contexts["in-cluster"] = Context(cluster: "in-cluster", user: "in-cluster", namespace: ns?.isEmpty == false ? ns : nil)
         k.currentContext = "in-cluster"
@@ -117,7 +121,10 @@ public struct Kubeconfig: Sendable {
     /// Adds `other`'s entries that are not defined yet (first definition wins).
     public mutating func merge(_ other: Kubeconfig) {
         for (k, v) in other.clusters where clusters[k] == nil { clusters[k] = v }
-        for (k, v) in other.users where users[k] == nil { users[k] = v }
+        for (k, v) in other.users where users[k] == nil {
+            users[k] = v
+            userOrigins[k] = other.userOrigins[k]
+        }
         for (k, v) in other.contexts where contexts[k] == nil { contexts[k] = v }
         if currentContext == nil || currentContext == "" { currentContext = other.currentContext }
         files += other.files
@@ -191,6 +198,7 @@ public struct Kubeconfig: Sendable {
                                        provideClusterInfo: e["provideClusterInfo"]?.bool ?? false)
             }
             config.users[name] = user
+            config.userOrigins[name] = "kubeconfig `\(path)`"
         }
         for entry in root["contexts"]?.sequence ?? [] {
             guard let name = str(entry, "name"), config.contexts[name] == nil, let c = entry["context"] else { continue }
@@ -248,6 +256,11 @@ public struct Kubeconfig: Sendable {
         }
         var config = ClusterConfig(contextName: name, server: cluster.server, tls: tls, namespace: ctx.namespace, credentials: credentials)
         config.proxyURL = cluster.proxyURL
+        config.userName = ctx.user.isEmpty ? nil : ctx.user
+        config.userOrigin = users[ctx.user] == nil ? nil : userOrigins[ctx.user]
+        if tls.clientCertPEM != nil {
+            config.clientCertificateSource = user.clientCertificateData != nil ? "from client-certificate-data" : user.clientCertificate.map { "`\($0)`" }
+        }
         return config
     }
 
@@ -281,6 +294,33 @@ public struct ClusterConfig: Sendable {
     /// `proxy-url` of the cluster (http, https or socks5). Without it curl follows the usual
     /// `HTTPS_PROXY`/`NO_PROXY` environment, as kubectl does.
     public var proxyURL: String?
+    /// The context's user, where it was defined ("kubeconfig `<file>`"), and where its client
+    /// certificate came from (a file, or `client-certificate-data`): named when the server
+    /// rejects the credentials.
+    public var userName: String?
+    public var userOrigin: String?
+    public var clientCertificateSource: String?
+
+    /// The credentials requests carry, as the user should look for them: "the tokenFile `/t` of
+    /// user `u` (context `c`) in kubeconfig `/k`". Never the secret itself.
+    public var credentialSource: String {
+        var what: [String] = []
+        switch credentials {
+        case .none: break
+        case .token: what.append("the token")
+        case .tokenFile(let f): what.append("the tokenFile `\(f)`")
+        case .exec(let e): what.append("the credential of exec plugin `\(e.command)`")
+        }
+        if let c = clientCertificateSource { what.append("the client certificate " + c) }
+        else if tls.clientCertPEM != nil { what.append("the client certificate") }
+        let origin = userOrigin.map { " in \($0)" } ?? ""
+        guard let userName else {
+            return what.isEmpty ? "a request without credentials: context `\(contextName)` names no user"
+                                : what.joined(separator: " and ") + " of context `\(contextName)`" + origin
+        }
+        let whose = "user `\(userName)` (context `\(contextName)`)\(origin)"
+        return what.isEmpty ? "a request without credentials: \(whose) has none" : what.joined(separator: " and ") + " of " + whose
+    }
 
     public init(contextName: String, server: String, tls: TLSConfig, namespace: String? = nil, credentials: Credentials = .none) {
         self.contextName = contextName; self.server = server; self.tls = tls; self.namespace = namespace
@@ -292,6 +332,9 @@ public struct ClusterConfig: Sendable {
 struct RequestCredential: Sendable {
     var bearer: String?
     var clientCert: (cert: [UInt8], key: [UInt8])?
+    func same(as other: RequestCredential) -> Bool {
+        bearer == other.bearer && clientCert?.cert == other.clientCert?.cert && clientCert?.key == other.clientCert?.key
+    }
 }
 
 /// Produces request credentials from `ClusterConfig.Credentials`, caching exec-plugin output

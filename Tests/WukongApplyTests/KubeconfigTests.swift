@@ -169,6 +169,40 @@ final class KubeconfigTests: XCTestCase {
         XCTAssertThrowsError(try Kubeconfig.load(explicitPath: nil, environment: ["HOME": server.dir + "/no-home"], serviceAccountDirectory: sa))
     }
 
+    /// What a 401 report names: the credential, its user and context, and the file that defined the user.
+    func testCredentialSourceNamesWhereTheCredentialsComeFrom() throws {
+        let first = try server.writeKubeconfig("origin-a.yaml", """
+            clusters: [{name: c, cluster: {server: "\(server.server)", certificate-authority: pki/ca.crt}}]
+            contexts:
+            - {name: cert, context: {cluster: c, user: cert}}
+            - {name: exec, context: {cluster: c, user: plugin}}
+            - {name: nobody, context: {cluster: c}}
+            - {name: ghost, context: {cluster: c, user: missing}}
+            current-context: cert
+            """)
+        let second = try server.writeKubeconfig("origin-b.yaml", """
+            users:
+            - {name: cert, user: {client-certificate: pki/client.crt, client-key: pki/client.key}}
+            - {name: plugin, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: bin/get-token}}}
+            """)
+        let k = try Kubeconfig.load(explicitPath: nil, environment: ["KUBECONFIG": "\(first):\(second)"])
+        XCTAssertEqual(try k.resolve(context: "cert").credentialSource,
+                       "the client certificate `\(server.dir)/pki/client.crt` of user `cert` (context `cert`) in kubeconfig `\(second)`")
+        XCTAssertEqual(try k.resolve(context: "exec").credentialSource,
+                       "the credential of exec plugin `\(server.dir)/bin/get-token` of user `plugin` (context `exec`) in kubeconfig `\(second)`")
+        XCTAssertEqual(try k.resolve(context: "nobody").credentialSource, "a request without credentials: context `nobody` names no user")
+        XCTAssertEqual(try k.resolve(context: "ghost").credentialSource, "a request without credentials: user `missing` (context `ghost`) has none")
+        let sa = server.dir + "/sa-origin"
+        try FileManager.default.createDirectory(atPath: sa, withIntermediateDirectories: true)
+        try "t".write(toFile: sa + "/token", atomically: true, encoding: .utf8)
+        let inCluster = try Kubeconfig.load(explicitPath: nil, environment: ["HOME": server.dir + "/no-home", "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+                                                                             "KUBERNETES_SERVICE_PORT": "443"], serviceAccountDirectory: sa)
+        XCTAssertEqual(try inCluster.resolve().credentialSource,
+                       "the tokenFile `\(sa)/token` of user `in-cluster` (context `in-cluster`) in the in-cluster configuration")
+        // built by hand (no kubeconfig): the context only
+        XCTAssertEqual(server.tokenConfig().credentialSource, "the token of context `test`")
+    }
+
     func testTokenFileIsReadAndRereadAfter401() throws {
         let tokenFile = server.dir + "/token"
         try "stale-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)

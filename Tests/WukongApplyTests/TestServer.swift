@@ -349,3 +349,126 @@ func macvtapVMObj(_ name: String, ns: String, networkName: String = "mgmt", bind
     let template = m(("metadata", m(("labels", m(("kubevirt.io/vm", s(name)))))), ("spec", .map(podSpec)))
     return obj("kubevirt.io/v1", "VirtualMachine", name, ns: ns, ("spec", m(("runStrategy", s("Always")), ("template", template))))
 }
+
+// MARK: the fault-injecting proxy in front of the test API server
+
+/// One request as the proxy (Tests/apiserver/fault-proxy.py) logged it.
+struct ProxyLogEntry: CustomStringConvertible {
+    var method: String
+    var path: String
+    /// The fault that decided the answer (`rotated-token-accepted` when a rotated-to token passed).
+    var fault: String?
+    var forwarded: Bool
+    /// The server's answer, when the request was forwarded.
+    var upstreamStatus: Int?
+    /// The server answered 2xx: it did the work, whatever the client then saw.
+    var acknowledged: Bool
+    /// The status line the client was sent (nil: none).
+    var status: Int?
+    /// `complete`, `partial` (cut off), `late` (after a stall) or `none`.
+    var delivered: String
+    var name: String { String(path.split(separator: "/").last ?? "") }
+    var description: String {
+        "\(method) \(path) fault=\(fault ?? "-") upstream=\(upstreamStatus.map(String.init) ?? "-") status=\(status.map(String.init) ?? "-") \(delivered)"
+    }
+}
+
+/// The fault proxy on 127.0.0.1 with a random port, forwarding to `TestAPIServer.shared()` and
+/// presenting the same test PKI's server certificate (its SANs cover 127.0.0.1). One per test
+/// process; `reset()` between tests. Clients authenticate with the bearer token: a client
+/// certificate cannot pass through a TLS-terminating proxy.
+final class TestFaultProxy: @unchecked Sendable {
+    let server: TestAPIServer
+    let port: Int
+    let process: Process
+    var url: String { "https://127.0.0.1:\(port)" }
+
+    nonisolated(unsafe) private static var instance: TestFaultProxy?
+    nonisolated(unsafe) private static var startError: String?
+
+    static func shared() throws -> TestFaultProxy {
+        if let instance { return instance }
+        if let startError { throw TestSetupError.failed(startError) }
+        do {
+            let p = try TestFaultProxy(server: try TestAPIServer.shared())
+            instance = p
+            atexit { if let p = TestFaultProxy.instance { kill(p.process.processIdentifier, SIGTERM) } }
+            return p
+        } catch {
+            startError = "\(error)"
+            throw error
+        }
+    }
+
+    private init(server: TestAPIServer) throws {
+        self.server = server
+        let portFile = server.dir + "/proxy-port"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repoRoot + "/Tests/apiserver/fault-proxy.py",
+                             "--cert", server.pki + "/server.crt", "--key", server.pki + "/server.key",
+                             "--ca", server.pki + "/ca.crt", "--upstream", server.server, "--port", "0", "--port-file", portFile]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var found: Int? = nil
+        for _ in 0..<300 {
+            if let s = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(s) { found = p; break }
+            if !process.isRunning { break }
+            usleep(100_000)
+        }
+        guard let found else {
+            if process.isRunning { process.terminate() }
+            throw TestSetupError.failed("the fault proxy did not start (python3 \(repoRoot)/Tests/apiserver/fault-proxy.py)")
+        }
+        port = found
+    }
+
+    private lazy var controlClient = HTTPClient(baseURL: url, tls: TLSConfig(caPEM: server.read("ca.crt")))
+
+    @discardableResult
+    func control(_ method: String, _ path: String, _ json: String? = nil) throws -> KubeValue {
+        switch controlClient.perform(HTTPRequest(method: method, path: path, body: json.map { Array($0.utf8) }, contentType: "application/json")) {
+        case .failure(let e): throw TestSetupError.failed("proxy control \(path): \(e)")
+        case .success(let r):
+            guard r.status == 200 else { throw TestSetupError.failed("proxy control \(path): HTTP \(r.status) \(String(decoding: r.body, as: UTF8.self))") }
+            return try KubeJSON.decode(r.body)
+        }
+    }
+
+    func reset() throws { try control("POST", "/_proxy/reset") }
+    func inject(_ faultsJSON: String) throws { try control("POST", "/_proxy/faults", "{\"faults\":\(faultsJSON)}") }
+
+    func log() throws -> [ProxyLogEntry] {
+        (try control("GET", "/_proxy/log")["requests"]?.listValue ?? []).map { e in
+            ProxyLogEntry(method: e["method"]?.stringValue ?? "", path: e["path"]?.stringValue ?? "",
+                          fault: e["fault"]?.stringValue, forwarded: e["forwarded"] == .bool(true),
+                          upstreamStatus: e["upstream_status"]?.intValue, acknowledged: e["acknowledged"] == .bool(true),
+                          status: e["status"]?.intValue, delivered: e["delivered"]?.stringValue ?? "")
+        }
+    }
+
+    /// Cluster config reaching the server through the proxy with a bearer token.
+    func tokenConfig(_ token: String = TestAPIServer.token) -> ClusterConfig {
+        ClusterConfig(contextName: "test", server: url, tls: TLSConfig(caPEM: server.read("ca.crt")), credentials: .token(token))
+    }
+
+    /// A kubeconfig (in the server's temp dir) reaching the server through the proxy as user
+    /// `user` with `credential` (e.g. `token: X` or `tokenFile: F`), context `lab`.
+    func writeKubeconfig(_ name: String, user: String = "admin", credential: String) throws -> String {
+        try server.writeKubeconfig(name, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: proxied
+              cluster: {server: "\(url)", certificate-authority: pki/ca.crt}
+            users:
+            - name: \(user)
+              user: {\(credential)}
+            contexts:
+            - name: lab
+              context: {cluster: proxied, user: \(user)}
+            current-context: lab
+            """)
+    }
+}
