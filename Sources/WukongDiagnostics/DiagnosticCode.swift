@@ -79,6 +79,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case disk = "E0508"
     case bootDisk = "E0509"
     case instancetype = "E0510"
+    // placement and lifecycle (docs/vm-reference.md)
+    case placement = "E0520"
+    case runStrategy = "E0521"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -135,6 +138,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .disk: return "V-DISK"
         case .bootDisk: return "V-BOOT"
         case .instancetype: return "V-ITYPE"
+        case .placement: return "V-PLACE"
+        case .runStrategy: return "V-RUN"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -227,6 +227,8 @@ public struct VMNic: Codable, Sendable, Equatable {
     public var networkName: String?
     /// For ipam static/host-local: the per-NIC NAD this NIC owns (`<vm>-<network>-nad`).
     public var ownNAD: String?
+    /// `model` (interfaces[].model); nil = KubeVirt's default (virtio).
+    public var model: NicModel? = nil
     public init(name: String, network: String?, binding: NicBinding, mac: MACAddress, address: NicAddress,
                 ifname: String? = nil, metric: Int? = nil, defaultRoute: Bool = false, networkName: String? = nil,
                 ownNAD: String? = nil) {
@@ -287,6 +289,12 @@ public struct VM: Codable, Sendable, Equatable {
     /// When not pinned but its bridges exist only on some hosts: the hostnames that have all of them.
     public var affinityHostnames: [String]?
     public var running: Bool
+    /// `run_strategy` when written (else `running` decides Always/Halted).
+    public var runStrategy: RunStrategy? = nil
+    /// The VM's own `node_selector`, merged after the topology's (checked not to conflict); nil = none.
+    public var nodeSelector: [KeyValue]? = nil
+    /// `firmware`; nil = BIOS (nothing emitted).
+    public var firmware: FirmwareKind? = nil
     public var labels: [KeyValue]
     public var run: [String]
     /// Extra `#cloud-config` YAML text (already checked), merged into userData.

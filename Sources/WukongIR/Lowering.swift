@@ -364,6 +364,9 @@ struct LoweringPass {
             vms[v].preference = vm.preference.map { ClusterTypeRef(name: $0.value, namespaced: vm.preferenceNamespaced?.value ?? false) }
             vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
                                                                  nics: vmNics)
+            vms[v].runStrategy = vm.runStrategy?.value
+            vms[v].firmware = vm.firmware.flatMap { $0.value == .bios ? nil : $0.value }
+            if !vm.nodeSelector.isEmpty { vms[v].nodeSelector = vm.nodeSelector.map { KeyValue($0.key.value, $0.value.value) } }
         }
 
         AddressAllocation(pass: self).allocate(work.autos, vms: &vms, diagnostics: &diagnostics)
@@ -424,6 +427,7 @@ struct LoweringPass {
                             address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
                             networkName: networkName, ownNAD: ownNAD)
         }
+        lowered.model = nic.model?.value
         if let mac = nic.mac?.value {
             lowered.mac = mac
             work.explicitMACs.insert(mac.value)

@@ -577,7 +577,7 @@ struct Builder {
         if let it = vm.instancetype { clusterTypeRef(&s, "instancetype", it, kinds: ("VirtualMachineInstancetype", "VirtualMachineClusterInstancetype")) }
         if let pref = vm.preference { clusterTypeRef(&s, "preference", pref, kinds: ("VirtualMachinePreference", "VirtualMachineClusterPreference")) }
         s.word("runStrategy")
-        if vm.running { s.word("Always") } else { s.word("Halted") }
+        if let r = vm.runStrategy { s.string(r.rawValue) } else if vm.running { s.word("Always") } else { s.word("Halted") }
         s.word("template")
         s.mapStart()
         s.word("metadata")
@@ -590,12 +590,12 @@ struct Builder {
         // Placement: the topology's node_selector always; a pinned VM adds its hostname; an
         // unpinned VM whose bridges exist only on some hosts gets a required node affinity.
         if let h = vm.pinnedHostname {
-            var selector = t.nodeSelector
+            var selector = vmNodeSelector(vm)
             selector.removeAll { $0.key == "kubernetes.io/hostname" }
             selector.append(KeyValue("kubernetes.io/hostname", h))
             nodeSelector(&s, selector)
         } else {
-            nodeSelector(&s, t.nodeSelector)
+            nodeSelector(&s, vmNodeSelector(vm))
             if let hosts = vm.affinityHostnames {
                 s.word("affinity")
                 s.mapStart()
@@ -636,7 +636,18 @@ struct Builder {
         s.mapStart()
         s.word("uuid")
         s.string(vm.firmwareUUID)
+        if let f = vm.firmware { firmware(&s, f) }
         s.mapEnd()
+        if vm.firmware == .efiSecure {
+            s.word("features")
+            s.mapStart()
+            s.word("smm")
+            s.mapStart()
+            s.word("enabled")
+            s.bool(true)
+            s.mapEnd()
+            s.mapEnd()
+        }
         // with an instance type, CPU and memory come from it (KubeVirt rejects both)
         if let cpu = vm.cpu {
             s.word("cpu")
@@ -711,6 +722,10 @@ struct Builder {
             }
             s.word("macAddress")
             s.mac(nic.mac)
+            if let m = nic.model {
+                s.word("model")
+                s.string(m.rawValue)
+            }
             s.mapEnd()
         }
         s.listEnd()
@@ -897,6 +912,29 @@ struct Builder {
             s.mapEnd()
         }
         s.listEnd()
+    }
+
+    /// The topology's node_selector, then the VM's own keys (PlacementChecks rejects a key both
+    /// set to different values, so appending the new keys is the merge).
+    func vmNodeSelector(_ vm: VM) -> [KeyValue] {
+        guard let own = vm.nodeSelector else { return t.nodeSelector }
+        var selector = t.nodeSelector
+        for kv in own where !selector.contains(where: { $0.key == kv.key }) { selector.append(kv) }
+        return selector
+    }
+
+    /// `firmware` inside `domain.firmware`: EFI with secure boot off, or on — which KubeVirt
+    /// accepts only with SMM, so `efi-secure` also enables `domain.features.smm`.
+    func firmware<S: ValueSink>(_ s: inout S, _ f: FirmwareKind) {
+        guard f != .bios else { return }
+        s.word("bootloader")
+        s.mapStart()
+        s.word("efi")
+        s.mapStart()
+        s.word("secureBoot")
+        s.bool(f == .efiSecure)
+        s.mapEnd()
+        s.mapEnd()
     }
 
     func nodeSelector<S: ValueSink>(_ s: inout S, _ selector: [KeyValue]) {

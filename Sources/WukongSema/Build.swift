@@ -288,6 +288,9 @@ extension Engine {
         decl.preference = string(inst, "preference")
         decl.preferenceNamespaced = bool(inst, "preference_namespaced")
         if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
+        decl.nodeSelector = labels(inst, "node_selector")
+        decl.runStrategy = string(inst, "run_strategy").flatMap { l in RunStrategy(rawValue: l.value).map { Located($0, l.span) } }
+        decl.firmware = string(inst, "firmware").flatMap { l in FirmwareKind(rawValue: l.value).map { Located($0, l.span) } }
         return decl
     }
 
@@ -352,9 +355,11 @@ extension Engine {
         }
         var mac: Located<MACAddress>? = nil
         if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
-        return VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
-                         metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
-                         poisoned: inst.poisoned || network == nil)
+        var nic = VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
+                            metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
+                            poisoned: inst.poisoned || network == nil)
+        nic.model = string(inst, "model").flatMap { l in NicModel(rawValue: l.value).map { Located($0, l.span) } }
+        return nic
     }
 
     /// For `cloud_config` written as one plain string literal: the span of each line of its value.

@@ -256,6 +256,8 @@ public struct VMNicDecl: Sendable {
     public var ifname: Located<String>?
     public var metric: Located<Int>?
     public var defaultRoute: Located<Bool>?
+    /// `model` (virtio, e1000e), already checked against its allowed set.
+    public var model: Located<NicModel>? = nil
     public var poisoned: Bool
     public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
                 mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,
@@ -325,6 +327,10 @@ public struct VMDecl: Sendable {
     public var instancetypeNamespaced: Located<Bool>?
     public var preference: Located<String>?
     public var preferenceNamespaced: Located<Bool>?
+    /// Placement and lifecycle (PlacementChecks): the VM's own `node_selector`, `run_strategy`, `firmware`.
+    public var nodeSelector: [LabelEntry] = []
+    public var runStrategy: Located<RunStrategy>?
+    public var firmware: Located<FirmwareKind>?
     /// The disk the VM boots from (`bootDiskIndex`); nil when it boots from its `image`.
     public var bootDisk: Int? { bootDiskIndex(hasImage: image != nil, marked: disks.map { $0.boot?.value == true }) }
     public var poisoned: Bool

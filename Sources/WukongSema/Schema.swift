@@ -127,6 +127,10 @@ enum Schema {
         .init(name: "labels", type: .map(.string)),
         .init(name: "run", type: .list(.string)),
         .init(name: "cloud_config", type: .string),
+        // placement and lifecycle (docs/vm-reference.md, PlacementChecks)
+        .init(name: "node_selector", type: .map(.string)),
+        .init(name: "run_strategy", type: .string, allowed: runStrategies),
+        .init(name: "firmware", type: .string, allowed: firmwareKinds),
     ]
     static let user: [AttributeSchema] = [
         .init(name: "password_hash", type: .string),
@@ -135,6 +139,9 @@ enum Schema {
         .init(name: "shell", type: .string),
         .init(name: "groups", type: .list(.string)),
     ]
+    static let runStrategies = RunStrategy.allCases.map(\.rawValue)
+    static let firmwareKinds = FirmwareKind.allCases.map(\.rawValue)
+    static let nicModels = NicModel.allCases.map(\.rawValue)
     static let accessModes = DiskAccess.allCases.map(\.rawValue)
     static let volumeModes = DiskVolumeMode.allCases.map(\.rawValue)
     static let diskBuses = DiskBus.allCases.map(\.rawValue)
@@ -157,6 +164,7 @@ enum Schema {
         .init(name: "ifname", type: .string),
         .init(name: "metric", type: .int),
         .init(name: "default_route", type: .bool),
+        .init(name: "model", type: .string, allowed: nicModels),
     ]
 
     static func attributes(of block: BlockKind) -> [AttributeSchema] {

@@ -24,6 +24,7 @@ extension Checker {
             checkVMNics(v, macs: &macs)
             checkVMNetworking(v)
             checkPlacement(v)
+            checkPlacementAttributes(vm)
             checkGuest(vm)
         }
     }

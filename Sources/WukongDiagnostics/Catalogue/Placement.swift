@@ -1,0 +1,65 @@
+// Placement and lifecycle of a VM (E0520–E0524; docs/vm-reference.md).
+// Constructors: one per diagnostic, returning the whole `Diagnostic` (code, message, notes, help).
+// Call sites pass values and spans only; no message text lives outside `Catalogue/`.
+
+extension Explanations {
+    /// `wukongc explain` entries of this area: (title, paragraph, example).
+    static func placementEntry(_ c: DiagnosticCode) -> Entry? {
+        switch c {
+        case .placement:
+            return (title: "conflicting node selector",
+                    body: """
+                        A VM's `node_selector` is merged with the topology's: a key both set to
+                        different values is an error (the topology's selector is where its node
+                        networking is built). `kubernetes.io/hostname` in a VM's selector must
+                        agree with its `host` pin and be one of the hosts where the bridges of
+                        its networks exist.
+                        """,
+                    example: """
+                        vm a { host = worker-1, node_selector = { "kubernetes.io/hostname" = "worker-2" }, … }
+                        """)
+        case .runStrategy:
+            return (title: "run_strategy beside running",
+                    body: """
+                        `running` is a shorthand for `run_strategy = "Always"` (true) or
+                        `"Halted"` (false). A VM sets one of them, not both.
+                        """,
+                    example: """
+                        vm a { running = true, run_strategy = "Manual", … }
+                        """)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Diagnostic {
+    /// VM `vm` selects `key` = `value` (at `span`) where the topology's node_selector says `topologyValue` (at `topology`).
+    public static func nodeSelectorConflictsTopology(key: String, value: String, vm: String, topologyValue: String,
+                                                     at span: Span, topology: Span) -> Diagnostic {
+        Diagnostic(.placement, "`node_selector` of VM `\(vm)` sets `\(key)` to `\(value)`, the topology's to `\(topologyValue)`",
+                   at: span, notes: [DiagnosticNote("the topology's `node_selector` sets it here; it also places the node networking", at: topology)],
+                   help: "drop `\(key)` from the VM's `node_selector`, or change the topology's")
+    }
+
+    /// `kubernetes.io/hostname` = `value` (at `span`) on a VM pinned to `host` (hostname `hostname`, at `pin`).
+    public static func nodeSelectorConflictsPin(value: String, vm: String, host: String, hostname: String,
+                                                at span: Span, pin: Span) -> Diagnostic {
+        Diagnostic(.placement, "`node_selector` of VM `\(vm)` selects the node `\(value)`, but the VM is pinned to `\(host)` (`\(hostname)`)",
+                   at: span, notes: [DiagnosticNote("pinned here", at: pin)],
+                   help: "drop `kubernetes.io/hostname` from `node_selector`: `host` already selects the node")
+    }
+
+    /// `kubernetes.io/hostname` = `value` (at `span`) on a VM whose networks' bridges exist only on `hosts`.
+    public static func nodeSelectorOutsideBridges(value: String, vm: String, hosts: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.placement, "`node_selector` of VM `\(vm)` selects the node `\(value)`, where the bridges of its networks do not exist",
+                   at: span, help: "the bridges exist on \(hosts.map { "`\($0)`" }.joined(separator: ", ")): select one of them, or drop the key")
+    }
+
+    /// Both `run_strategy` (at `span`) and `running` (at `running`).
+    public static func runStrategyBesideRunning(vm: String, at span: Span, running: Span) -> Diagnostic {
+        Diagnostic(.runStrategy, "VM `\(vm)` sets both `run_strategy` and `running`", at: span,
+                   notes: [DiagnosticNote("`running` is a shorthand for `run_strategy` \"Always\"/\"Halted\"", at: running)],
+                   help: "drop `running` and keep `run_strategy`")
+    }
+}

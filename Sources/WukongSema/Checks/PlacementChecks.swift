@@ -1,0 +1,49 @@
+import WukongDiagnostics
+import WukongNet
+
+// A VM's placement and lifecycle attributes (docs/vm-reference.md): V-PLACE for a node
+// selector that contradicts the topology's, the host pin or the hosts of its bridges; V-RUN
+// for `run_strategy` beside its shorthand `running`.
+
+extension Checker {
+    mutating func checkPlacementAttributes(_ vm: VMDecl) {
+        if let r = vm.runStrategy, let running = vm.running {
+            add(.runStrategyBesideRunning(vm: vm.decl.name, at: r.span, running: running.span))
+        }
+        guard !vm.nodeSelector.isEmpty else { return }
+        for l in vm.nodeSelector {
+            checkLabel(l, reservedCheck: false)
+            let key = l.key.value, value = l.value.value
+            if let t = p.nodeSelector.first(where: { $0.key.value == key }), t.value.value != value {
+                add(.nodeSelectorConflictsTopology(key: key, value: value, vm: vm.decl.name, topologyValue: t.value.value,
+                                                   at: l.value.span, topology: t.value.span))
+                continue
+            }
+            guard key == "kubernetes.io/hostname" else { continue }
+            if let pin = vm.host {
+                guard let h = hostIndex[pin.value] else { continue }
+                let hostname = hostnameOf(h)
+                if hostname != value {
+                    add(.nodeSelectorConflictsPin(value: value, vm: vm.decl.name, host: pin.value, hostname: hostname,
+                                                  at: l.value.span, pin: pin.span))
+                }
+            } else if let allowed = bridgeHosts(vm), !allowed.contains(where: { hostnameOf($0) == value }) {
+                add(.nodeSelectorOutsideBridges(value: value, vm: vm.decl.name, hosts: hostNames(allowed), at: l.value.span))
+            }
+        }
+    }
+
+    func hostnameOf(_ h: Int) -> String { p.hosts[h].hostname?.value ?? p.hosts[h].decl.name }
+
+    /// The hosts where the bridges of all the VM's networks exist; nil = unrestricted.
+    func bridgeHosts(_ vm: VMDecl) -> Set<Int>? {
+        guard !p.hosts.isEmpty else { return nil }
+        var common: Set<Int>? = nil
+        for nic in vm.nics {
+            guard let use = nic.network, case .network(let n) = use.value, let ni = networkIndex[n],
+                  ni < networkHosts.count, let hs = networkHosts[ni] else { continue }
+            common = common.map { $0.intersection(hs) } ?? hs
+        }
+        return common
+    }
+}
