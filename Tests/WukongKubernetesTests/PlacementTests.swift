@@ -1,0 +1,76 @@
+import XCTest
+import WukongCompiler
+import WukongIR
+import WukongNet
+@testable import WukongKubernetes
+
+/// Placement and lifecycle attributes of a `vm` (docs/vm-reference.md) as they land in the
+/// VirtualMachine: source → IR → objects.
+final class PlacementTests: XCTestCase {
+    static let source = """
+        topology t { node_selector = { pool = "vms" } }
+        host worker-1 { nic ens192 }
+        bridge br1 { ports = [ens192], hosts = [worker-1] }
+        network n1 { bridge = br1 }
+        vm secure { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", node_selector = { disktype = "ssd", pool = "vms" }
+          run_strategy = "RerunOnFailure"
+          firmware = "efi-secure"
+          nic a on n1 { model = "e1000e" }
+        }
+        vm plain-efi { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", firmware = "efi", running = false, host = worker-1
+          node_selector = { "kubernetes.io/hostname" = "worker-1" }
+          nic a on pod
+        }
+        vm legacy { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", firmware = "bios", eviction = "live-migrate"
+          nic a on pod { model = "virtio" }
+        }
+        """
+
+    func virtualMachines() throws -> [String: [String: Any]] {
+        let c = Driver.compile(files: [InputFile(path: "t.wk", text: Self.source)], defaultName: "t")
+        let t = try XCTUnwrap(c.topology, "\(c.diagnostics.map(\.message))")
+        var out: [String: [String: Any]] = [:]
+        for o in try parsed(KubernetesBackend.objects(for: t)) where o["kind"] as? String == "VirtualMachine" {
+            out[try XCTUnwrap(dig(o, "metadata", "name") as? String)] = o
+        }
+        return out
+    }
+
+    func testRunStrategyAndRunningShorthand() throws {
+        let vms = try virtualMachines()
+        XCTAssertEqual(dig(vms["secure"], "spec", "runStrategy") as? String, "RerunOnFailure")
+        XCTAssertEqual(dig(vms["plain-efi"], "spec", "runStrategy") as? String, "Halted")
+        XCTAssertEqual(dig(vms["legacy"], "spec", "runStrategy") as? String, "Always")
+    }
+
+    func testNodeSelectorMergedWithTheTopologys() throws {
+        let vms = try virtualMachines()
+        let secure = try XCTUnwrap(dig(vms["secure"], "spec", "template", "spec", "nodeSelector") as? [String: String])
+        XCTAssertEqual(secure, ["pool": "vms", "disktype": "ssd"])
+        // the bridge still restricts the VM to its hosts
+        XCTAssertNotNil(dig(vms["secure"], "spec", "template", "spec", "affinity", "nodeAffinity"))
+        let pinned = try XCTUnwrap(dig(vms["plain-efi"], "spec", "template", "spec", "nodeSelector") as? [String: String])
+        XCTAssertEqual(pinned, ["pool": "vms", "kubernetes.io/hostname": "worker-1"])
+        let legacy = try XCTUnwrap(dig(vms["legacy"], "spec", "template", "spec", "nodeSelector") as? [String: String])
+        XCTAssertEqual(legacy, ["pool": "vms"])
+    }
+
+    func testFirmware() throws {
+        let vms = try virtualMachines()
+        let domain = { (name: String) in dig(vms[name], "spec", "template", "spec", "domain") }
+        XCTAssertEqual(dig(domain("secure"), "firmware", "bootloader", "efi", "secureBoot") as? Bool, true)
+        XCTAssertEqual(dig(domain("secure"), "features", "smm", "enabled") as? Bool, true, "secure boot needs SMM")
+        XCTAssertEqual(dig(domain("plain-efi"), "firmware", "bootloader", "efi", "secureBoot") as? Bool, false)
+        XCTAssertNil(dig(domain("plain-efi"), "features"))
+        XCTAssertNil(dig(domain("legacy"), "firmware", "bootloader"), "bios is KubeVirt's default")
+        XCTAssertNotNil(dig(domain("legacy"), "firmware", "uuid"))
+    }
+
+    func testNicModelAndEviction() throws {
+        let vms = try virtualMachines()
+        XCTAssertEqual(dig(vms["secure"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model") as? String, "e1000e")
+        XCTAssertEqual(dig(vms["legacy"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model") as? String, "virtio")
+        XCTAssertNil(dig(vms["plain-efi"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model"))
+        XCTAssertEqual(dig(vms["legacy"], "spec", "template", "spec", "evictionStrategy") as? String, "LiveMigrate")
+    }
+}
