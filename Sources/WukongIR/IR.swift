@@ -262,6 +262,13 @@ public struct VMDisk: Codable, Sendable, Equatable {
     }
 }
 
+/// Pod anti-affinity among the VMs of one group (label `wukong.dev/spread: <group>`).
+public struct Spread: Codable, Sendable, Equatable {
+    public var mode: SpreadMode
+    public var group: String
+    public init(mode: SpreadMode, group: String) { self.mode = mode; self.group = group }
+}
+
 /// An instance type or preference a VM refers to (`namespaced`: the namespaced kind).
 public struct ClusterTypeRef: Codable, Sendable, Equatable {
     public var name: String
@@ -295,6 +302,8 @@ public struct VM: Codable, Sendable, Equatable {
     public var nodeSelector: [KeyValue]? = nil
     /// `firmware`; nil = BIOS (nothing emitted).
     public var firmware: FirmwareKind? = nil
+    /// `spread` and its group (`spread_group`, else `defaultSpreadGroup`); nil = no spreading.
+    public var spread: Spread? = nil
     public var labels: [KeyValue]
     public var run: [String]
     /// Extra `#cloud-config` YAML text (already checked), merged into userData.

@@ -365,6 +365,7 @@ struct LoweringPass {
             vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
                                                                  nics: vmNics)
             vms[v].runStrategy = vm.runStrategy?.value
+            vms[v].spread = vm.spread.map { Spread(mode: $0.value, group: vm.spreadGroup?.value ?? defaultSpreadGroup(name)) }
             vms[v].firmware = vm.firmware.flatMap { $0.value == .bios ? nil : $0.value }
             if !vm.nodeSelector.isEmpty { vms[v].nodeSelector = vm.nodeSelector.map { KeyValue($0.key.value, $0.value.value) } }
         }

@@ -583,7 +583,7 @@ struct Builder {
         s.word("metadata")
         s.mapStart()
         s.word("labels")
-        s.value(labels)
+        s.value(templateLabels(labels, vm))
         s.mapEnd()
         s.word("spec")
         s.mapStart()
@@ -594,37 +594,10 @@ struct Builder {
             selector.removeAll { $0.key == "kubernetes.io/hostname" }
             selector.append(KeyValue("kubernetes.io/hostname", h))
             nodeSelector(&s, selector)
+            affinity(&s, vm, hosts: nil)
         } else {
             nodeSelector(&s, vmNodeSelector(vm))
-            if let hosts = vm.affinityHostnames {
-                s.word("affinity")
-                s.mapStart()
-                s.word("nodeAffinity")
-                s.mapStart()
-                s.word("requiredDuringSchedulingIgnoredDuringExecution")
-                s.mapStart()
-                s.word("nodeSelectorTerms")
-                s.listStart()
-                s.mapStart()
-                s.word("matchExpressions")
-                s.listStart()
-                s.mapStart()
-                s.word("key")
-                s.word("kubernetes.io/hostname")
-                s.word("operator")
-                s.word("In")
-                s.word("values")
-                s.listStart()
-                for h in hosts { s.string(h) }
-                s.listEnd()
-                s.mapEnd()
-                s.listEnd()
-                s.mapEnd()
-                s.listEnd()
-                s.mapEnd()
-                s.mapEnd()
-                s.mapEnd()
-            }
+            affinity(&s, vm, hosts: vm.affinityHostnames)
         }
         if let strategy = vm.evictionStrategy {
             s.word("evictionStrategy")
@@ -912,6 +885,77 @@ struct Builder {
             s.mapEnd()
         }
         s.listEnd()
+    }
+
+    /// `affinity`: a required node affinity to `hosts` (the hosts of the VM's bridges) and the
+    /// pod anti-affinity of `spread` among the VMs labelled with the same group.
+    func affinity<S: ValueSink>(_ s: inout S, _ vm: VM, hosts: [String]?) {
+        guard hosts != nil || vm.spread != nil else { return }
+        s.word("affinity")
+        s.mapStart()
+        if let hosts {
+            s.word("nodeAffinity")
+            s.mapStart()
+            s.word("requiredDuringSchedulingIgnoredDuringExecution")
+            s.mapStart()
+            s.word("nodeSelectorTerms")
+            s.listStart()
+            s.mapStart()
+            s.word("matchExpressions")
+            s.listStart()
+            s.mapStart()
+            s.word("key")
+            s.word("kubernetes.io/hostname")
+            s.word("operator")
+            s.word("In")
+            s.word("values")
+            s.listStart()
+            for h in hosts { s.string(h) }
+            s.listEnd()
+            s.mapEnd()
+            s.listEnd()
+            s.mapEnd()
+            s.listEnd()
+            s.mapEnd()
+            s.mapEnd()
+        }
+        if let spread = vm.spread {
+            let required = spread.mode == .hostRequired
+            s.word("podAntiAffinity")
+            s.mapStart()
+            if required { s.word("requiredDuringSchedulingIgnoredDuringExecution") } else { s.word("preferredDuringSchedulingIgnoredDuringExecution") }
+            s.listStart()
+            s.mapStart()
+            if !required {
+                s.word("weight")
+                s.int(100)
+                s.word("podAffinityTerm")
+                s.mapStart()
+            }
+            s.word("labelSelector")
+            s.mapStart()
+            s.word("matchLabels")
+            s.mapStart()
+            s.string(spreadLabelKey)
+            s.string(spread.group)
+            s.mapEnd()
+            s.mapEnd()
+            s.word("topologyKey")
+            s.word("kubernetes.io/hostname")
+            if !required { s.mapEnd() }
+            s.mapEnd()
+            s.listEnd()
+            s.mapEnd()
+        }
+        s.mapEnd()
+    }
+
+    /// The pod's labels: the VM's, plus its spread group, which `affinity` selects on.
+    func templateLabels(_ labels: KubeValue, _ vm: VM) -> KubeValue {
+        guard let spread = vm.spread, case .map(var fields) = labels else { return labels }
+        fields.removeAll { $0.key == spreadLabelKey }
+        fields.append(KubeField(spreadLabelKey, .string(spread.group)))
+        return .map(fields)
     }
 
     /// The topology's node_selector, then the VM's own keys (PlacementChecks rejects a key both

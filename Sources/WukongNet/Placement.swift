@@ -16,3 +16,21 @@ public enum FirmwareKind: String, Sendable, Codable, CaseIterable {
 public enum NicModel: String, Sendable, Codable, CaseIterable {
     case virtio, e1000e
 }
+
+/// `spread`: keep VMs of one spread group on different nodes (pod anti-affinity on
+/// `kubernetes.io/hostname`), preferred (`host`) or required (`host-required`).
+public enum SpreadMode: String, Sendable, Codable, CaseIterable {
+    case host, hostRequired = "host-required"
+}
+
+/// The label that marks a VM's spread group on its pod (`template.metadata.labels`).
+public let spreadLabelKey = "wukong.dev/spread"
+
+/// The spread group of VM `name` without `spread_group`: the name without a trailing `-<digits>`
+/// (`web-1`, `web-2` → `web`: the VMs of one `for` loop), else the name itself.
+public func defaultSpreadGroup(_ name: String) -> String {
+    guard let dash = name.lastIndex(of: "-"), dash != name.startIndex else { return name }
+    let tail = name[name.index(after: dash)...]
+    guard !tail.isEmpty, tail.allSatisfy({ $0.isASCII && $0.isNumber }) else { return name }
+    return String(name[..<dash])
+}

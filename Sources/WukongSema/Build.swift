@@ -290,6 +290,8 @@ extension Engine {
         if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
         decl.nodeSelector = labels(inst, "node_selector")
         decl.runStrategy = string(inst, "run_strategy").flatMap { l in RunStrategy(rawValue: l.value).map { Located($0, l.span) } }
+        decl.spread = string(inst, "spread").flatMap { l in SpreadMode(rawValue: l.value).map { Located($0, l.span) } }
+        decl.spreadGroup = string(inst, "spread_group")
         decl.firmware = string(inst, "firmware").flatMap { l in FirmwareKind(rawValue: l.value).map { Located($0, l.span) } }
         return decl
     }

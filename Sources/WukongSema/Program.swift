@@ -331,6 +331,8 @@ public struct VMDecl: Sendable {
     public var nodeSelector: [LabelEntry] = []
     public var runStrategy: Located<RunStrategy>?
     public var firmware: Located<FirmwareKind>?
+    public var spread: Located<SpreadMode>?
+    public var spreadGroup: Located<String>?
     /// The disk the VM boots from (`bootDiskIndex`); nil when it boots from its `image`.
     public var bootDisk: Int? { bootDiskIndex(hasImage: image != nil, marked: disks.map { $0.boot?.value == true }) }
     public var poisoned: Bool

@@ -131,6 +131,8 @@ enum Schema {
         .init(name: "node_selector", type: .map(.string)),
         .init(name: "run_strategy", type: .string, allowed: runStrategies),
         .init(name: "firmware", type: .string, allowed: firmwareKinds),
+        .init(name: "spread", type: .string, allowed: spreadModes),
+        .init(name: "spread_group", type: .string),
     ]
     static let user: [AttributeSchema] = [
         .init(name: "password_hash", type: .string),
@@ -141,6 +143,7 @@ enum Schema {
     ]
     static let runStrategies = RunStrategy.allCases.map(\.rawValue)
     static let firmwareKinds = FirmwareKind.allCases.map(\.rawValue)
+    static let spreadModes = SpreadMode.allCases.map(\.rawValue)
     static let nicModels = NicModel.allCases.map(\.rawValue)
     static let accessModes = DiskAccess.allCases.map(\.rawValue)
     static let volumeModes = DiskVolumeMode.allCases.map(\.rawValue)

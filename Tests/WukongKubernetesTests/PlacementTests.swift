@@ -21,6 +21,14 @@ final class PlacementTests: XCTestCase {
           node_selector = { "kubernetes.io/hostname" = "worker-1" }
           nic a on pod
         }
+        for i in 1..=2 {
+          vm "web-${i}" { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", spread = "host"
+            nic a on pod
+          }
+        }
+        vm db { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", spread = "host-required", spread_group = "data"
+          nic a on n1
+        }
         vm legacy { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", firmware = "bios", eviction = "live-migrate"
           nic a on pod { model = "virtio" }
         }
@@ -64,6 +72,28 @@ final class PlacementTests: XCTestCase {
         XCTAssertNil(dig(domain("plain-efi"), "features"))
         XCTAssertNil(dig(domain("legacy"), "firmware", "bootloader"), "bios is KubeVirt's default")
         XCTAssertNotNil(dig(domain("legacy"), "firmware", "uuid"))
+    }
+
+    func testSpread() throws {
+        let vms = try virtualMachines()
+        let web = try XCTUnwrap(vms["web-2"])
+        XCTAssertEqual(dig(web, "spec", "template", "metadata", "labels", "wukong.dev/spread") as? String, "web")
+        XCTAssertNil(dig(web, "metadata", "labels", "wukong.dev/spread"), "the group labels the pod, not the VM")
+        let preferred = dig(web, "spec", "template", "spec", "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution", 0)
+        XCTAssertEqual(dig(preferred, "weight") as? Int, 100)
+        XCTAssertEqual(dig(preferred, "podAffinityTerm", "topologyKey") as? String, "kubernetes.io/hostname")
+        XCTAssertEqual(dig(preferred, "podAffinityTerm", "labelSelector", "matchLabels", "wukong.dev/spread") as? String, "web")
+        let db = try XCTUnwrap(vms["db"])
+        let affinity = dig(db, "spec", "template", "spec", "affinity")
+        XCTAssertNotNil(dig(affinity, "nodeAffinity"), "the bridge's hosts still apply")
+        let required = dig(affinity, "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0)
+        XCTAssertEqual(dig(required, "labelSelector", "matchLabels", "wukong.dev/spread") as? String, "data")
+        XCTAssertEqual(dig(required, "topologyKey") as? String, "kubernetes.io/hostname")
+        XCTAssertNil(dig(vms["legacy"], "spec", "template", "spec", "affinity"))
+        XCTAssertEqual(defaultSpreadGroup("app-12"), "app")
+        XCTAssertEqual(defaultSpreadGroup("db"), "db")
+        XCTAssertEqual(defaultSpreadGroup("db-a"), "db-a")
+        XCTAssertEqual(defaultSpreadGroup("-1"), "-1")
     }
 
     func testNicModelAndEviction() throws {

@@ -13,7 +13,8 @@ extension Explanations {
                         different values is an error (the topology's selector is where its node
                         networking is built). `kubernetes.io/hostname` in a VM's selector must
                         agree with its `host` pin and be one of the hosts where the bridges of
-                        its networks exist.
+                        its networks exist. `spread_group` needs `spread` and must be a label
+                        value (it labels the pod `wukong.dev/spread: <group>`).
                         """,
                     example: """
                         vm a { host = worker-1, node_selector = { "kubernetes.io/hostname" = "worker-2" }, … }
@@ -54,6 +55,17 @@ extension Diagnostic {
     public static func nodeSelectorOutsideBridges(value: String, vm: String, hosts: [String], at span: Span) -> Diagnostic {
         Diagnostic(.placement, "`node_selector` of VM `\(vm)` selects the node `\(value)`, where the bridges of its networks do not exist",
                    at: span, help: "the bridges exist on \(hosts.map { "`\($0)`" }.joined(separator: ", ")): select one of them, or drop the key")
+    }
+
+    public static func spreadGroupWithoutSpread(at span: Span) -> Diagnostic {
+        Diagnostic(.placement, "`spread_group` has no `spread` to apply to", at: span,
+                   help: "set `spread = \"host\"` (preferred) or `spread = \"host-required\"`, or drop `spread_group`")
+    }
+
+    /// A spread group that is not a label value (it becomes `wukong.dev/spread: <group>`).
+    public static func invalidSpreadGroup(_ group: String, _ problem: KubeNameProblem, at span: Span) -> Diagnostic {
+        Diagnostic(.placement, "`spread_group` `\(group)` \(problem.text)", at: span,
+                   help: "the group labels the VM's pod as `wukong.dev/spread`: at most 63 letters, digits, `-`, `_` or `.`")
     }
 
     /// Both `run_strategy` (at `span`) and `running` (at `running`).

@@ -10,6 +10,13 @@ extension Checker {
         if let r = vm.runStrategy, let running = vm.running {
             add(.runStrategyBesideRunning(vm: vm.decl.name, at: r.span, running: running.span))
         }
+        if let g = vm.spreadGroup {
+            if vm.spread == nil {
+                add(.spreadGroupWithoutSpread(at: g.span))
+            } else if let problem = KubeName.labelValueProblem(g.value) {
+                add(.invalidSpreadGroup(g.value, problem, at: g.span))
+            }
+        }
         guard !vm.nodeSelector.isEmpty else { return }
         for l in vm.nodeSelector {
             checkLabel(l, reservedCheck: false)
