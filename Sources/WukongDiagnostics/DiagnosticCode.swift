@@ -82,6 +82,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // placement and lifecycle (docs/vm-reference.md)
     case placement = "E0520"
     case runStrategy = "E0521"
+    case toleration = "E0522"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -140,6 +141,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .instancetype: return "V-ITYPE"
         case .placement: return "V-PLACE"
         case .runStrategy: return "V-RUN"
+        case .toleration: return "V-TOLERATION"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -262,6 +262,19 @@ public struct VMDisk: Codable, Sendable, Equatable {
     }
 }
 
+/// One entry of `spec.template.spec.tolerations`.
+public struct Toleration: Codable, Sendable, Equatable {
+    public var key: String?
+    public var `operator`: TolerationOperator?
+    public var value: String?
+    public var effect: TaintEffect?
+    public var seconds: Int?
+    public init(key: String? = nil, operator: TolerationOperator? = nil, value: String? = nil, effect: TaintEffect? = nil,
+                seconds: Int? = nil) {
+        self.key = key; self.operator = `operator`; self.value = value; self.effect = effect; self.seconds = seconds
+    }
+}
+
 /// Pod anti-affinity among the VMs of one group (label `wukong.dev/spread: <group>`).
 public struct Spread: Codable, Sendable, Equatable {
     public var mode: SpreadMode
@@ -304,6 +317,8 @@ public struct VM: Codable, Sendable, Equatable {
     public var firmware: FirmwareKind? = nil
     /// `spread` and its group (`spread_group`, else `defaultSpreadGroup`); nil = no spreading.
     public var spread: Spread? = nil
+    /// `tolerations`, in source order; nil = none.
+    public var tolerations: [Toleration]? = nil
     public var labels: [KeyValue]
     public var run: [String]
     /// Extra `#cloud-config` YAML text (already checked), merged into userData.

@@ -365,6 +365,14 @@ struct LoweringPass {
             vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
                                                                  nics: vmNics)
             vms[v].runStrategy = vm.runStrategy?.value
+            if !vm.tolerations.isEmpty {
+                vms[v].tolerations = vm.tolerations.map { t in
+                    var seconds: Int? = nil
+                    if case .int(let n)? = t.field("toleration_seconds")?.value.value { seconds = n }
+                    return Toleration(key: t.string("key"), operator: t.string("operator").flatMap(TolerationOperator.init),
+                                      value: t.string("value"), effect: t.string("effect").flatMap(TaintEffect.init), seconds: seconds)
+                }
+            }
             vms[v].spread = vm.spread.map { Spread(mode: $0.value, group: vm.spreadGroup?.value ?? defaultSpreadGroup(name)) }
             vms[v].firmware = vm.firmware.flatMap { $0.value == .bios ? nil : $0.value }
             if !vm.nodeSelector.isEmpty { vms[v].nodeSelector = vm.nodeSelector.map { KeyValue($0.key.value, $0.value.value) } }

@@ -599,6 +599,7 @@ struct Builder {
             nodeSelector(&s, vmNodeSelector(vm))
             affinity(&s, vm, hosts: vm.affinityHostnames)
         }
+        if let ts = vm.tolerations { tolerations(&s, ts) }
         if let strategy = vm.evictionStrategy {
             s.word("evictionStrategy")
             s.string(strategy)
@@ -948,6 +949,21 @@ struct Builder {
             s.mapEnd()
         }
         s.mapEnd()
+    }
+
+    func tolerations<S: ValueSink>(_ s: inout S, _ ts: [Toleration]) {
+        s.word("tolerations")
+        s.listStart()
+        for t in ts {
+            s.mapStart()
+            if let k = t.key { s.word("key"); s.string(k) }
+            if let o = t.operator { s.word("operator"); s.string(o.rawValue) }
+            if let v = t.value { s.word("value"); s.string(v) }
+            if let e = t.effect { s.word("effect"); s.string(e.rawValue) }
+            if let n = t.seconds { s.word("tolerationSeconds"); s.int(n) }
+            s.mapEnd()
+        }
+        s.listEnd()
     }
 
     /// The pod's labels: the VM's, plus its spread group, which `affinity` selects on.

@@ -34,3 +34,11 @@ public func defaultSpreadGroup(_ name: String) -> String {
     guard !tail.isEmpty, tail.allSatisfy({ $0.isASCII && $0.isNumber }) else { return name }
     return String(name[..<dash])
 }
+
+/// A toleration's fields as Kubernetes spells them in `tolerations[]` (the record's keys are
+/// `key`, `operator`, `value`, `effect`, `toleration_seconds`).
+public enum TolerationOperator: String, Sendable, Codable, CaseIterable { case exists = "Exists", equal = "Equal" }
+public enum TaintEffect: String, Sendable, Codable, CaseIterable {
+    case noSchedule = "NoSchedule", preferNoSchedule = "PreferNoSchedule", noExecute = "NoExecute"
+}
+public let tolerationFields = ["key", "operator", "value", "effect", "toleration_seconds"]

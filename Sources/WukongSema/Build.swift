@@ -292,8 +292,25 @@ extension Engine {
         decl.runStrategy = string(inst, "run_strategy").flatMap { l in RunStrategy(rawValue: l.value).map { Located($0, l.span) } }
         decl.spread = string(inst, "spread").flatMap { l in SpreadMode(rawValue: l.value).map { Located($0, l.span) } }
         decl.spreadGroup = string(inst, "spread_group")
+        decl.tolerations = list(inst, "tolerations").compactMap(toleration)
         decl.firmware = string(inst, "firmware").flatMap { l in FirmwareKind(rawValue: l.value).map { Located($0, l.span) } }
         return decl
+    }
+
+    func toleration(_ v: LValue) -> TolerationDecl? {
+        guard case .record(let r) = v.value else { return nil }
+        var fields: [TolerationDecl.Field] = []
+        for (i, k) in r.keys.enumerated() {
+            let x = r.values[i]
+            let value: TolerationDecl.FieldValue
+            switch x.value {
+            case .string(let s): value = .string(s)
+            case .int(let n): value = .int(n)
+            default: value = .other(type: x.value.type.description)
+            }
+            fields.append(TolerationDecl.Field(name: Located(k, r.keySpans[i]), value: Located(value, x.span)))
+        }
+        return TolerationDecl(span: v.span, fields: fields)
     }
 
     /// The image reference of an `image` value: the string, or the record's `ref`.

@@ -267,6 +267,22 @@ public struct VMNicDecl: Sendable {
     }
 }
 
+/// One record of a VM's `tolerations`: its fields as written (checked by PlacementChecks).
+public struct TolerationDecl: Sendable {
+    public enum FieldValue: Sendable, Equatable { case string(String), int(Int), other(type: String) }
+    public struct Field: Sendable {
+        public var name: Located<String>
+        public var value: Located<FieldValue>
+    }
+    public var span: Span
+    public var fields: [Field]
+    public func field(_ name: String) -> Field? { fields.first { $0.name.value == name } }
+    public func string(_ name: String) -> String? {
+        if case .string(let s)? = field(name)?.value.value { return s }
+        return nil
+    }
+}
+
 /// `disk NAME { … }` inside a `vm` (docs/vm-reference.md).
 public struct DiskDecl: Sendable {
     public var decl: DeclInfo
@@ -332,6 +348,7 @@ public struct VMDecl: Sendable {
     public var runStrategy: Located<RunStrategy>?
     public var firmware: Located<FirmwareKind>?
     public var spread: Located<SpreadMode>?
+    public var tolerations: [TolerationDecl] = []
     public var spreadGroup: Located<String>?
     /// The disk the VM boots from (`bootDiskIndex`); nil when it boots from its `image`.
     public var bootDisk: Int? { bootDiskIndex(hasImage: image != nil, marked: disks.map { $0.boot?.value == true }) }

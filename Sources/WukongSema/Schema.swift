@@ -132,6 +132,8 @@ enum Schema {
         .init(name: "run_strategy", type: .string, allowed: runStrategies),
         .init(name: "firmware", type: .string, allowed: firmwareKinds),
         .init(name: "spread", type: .string, allowed: spreadModes),
+        // records of `tolerationFields`, checked field by field in PlacementChecks (most are optional)
+        .init(name: "tolerations", type: .list(.map(.any))),
         .init(name: "spread_group", type: .string),
     ]
     static let user: [AttributeSchema] = [

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import WukongCompiler
 import WukongIR
@@ -14,6 +15,8 @@ final class PlacementTests: XCTestCase {
         network n1 { bridge = br1 }
         vm secure { cpu = 1, memory = 1Gi, image = "quay.io/x/y:1", node_selector = { disktype = "ssd", pool = "vms" }
           run_strategy = "RerunOnFailure"
+          tolerations = [{ key = "gpu", operator = "Exists", effect = "NoSchedule" },
+                         { key = "maint", value = "yes", effect = "NoExecute", toleration_seconds = 300 }]
           firmware = "efi-secure"
           nic a on n1 { model = "e1000e" }
         }
@@ -94,6 +97,15 @@ final class PlacementTests: XCTestCase {
         XCTAssertEqual(defaultSpreadGroup("db"), "db")
         XCTAssertEqual(defaultSpreadGroup("db-a"), "db-a")
         XCTAssertEqual(defaultSpreadGroup("-1"), "-1")
+    }
+
+    func testTolerations() throws {
+        let vms = try virtualMachines()
+        let ts = try XCTUnwrap(dig(vms["secure"], "spec", "template", "spec", "tolerations") as? [[String: Any]])
+        XCTAssertEqual(ts.count, 2)
+        XCTAssertEqual(ts[0] as NSDictionary, ["key": "gpu", "operator": "Exists", "effect": "NoSchedule"] as NSDictionary)
+        XCTAssertEqual(ts[1] as NSDictionary, ["key": "maint", "value": "yes", "effect": "NoExecute", "tolerationSeconds": 300] as NSDictionary)
+        XCTAssertNil(dig(vms["legacy"], "spec", "template", "spec", "tolerations"))
     }
 
     func testNicModelAndEviction() throws {

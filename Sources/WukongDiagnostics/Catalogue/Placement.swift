@@ -28,11 +28,26 @@ extension Explanations {
                     example: """
                         vm a { running = true, run_strategy = "Manual", … }
                         """)
+        case .toleration:
+            return (title: "invalid toleration",
+                    body: """
+                        Each record of `tolerations` takes `key`, `operator` (`Exists` or `Equal`,
+                        the default), `value`, `effect` (`NoSchedule`, `PreferNoSchedule`,
+                        `NoExecute`; none = every effect) and `toleration_seconds` (Int). As the
+                        Kubernetes API server requires: `Exists` takes no `value`, `Equal` needs a
+                        `key`, and `toleration_seconds` needs `effect = "NoExecute"`.
+                        """,
+                    example: """
+                        tolerations = [{ key = "gpu", operator = "Exists", value = "yes" }]
+                        """)
         default:
             return nil
         }
     }
 }
+
+/// A combination of toleration fields the Kubernetes API server rejects.
+public enum TolerationProblem: Sendable { case valueWithExists, equalWithoutKey, secondsWithoutNoExecute }
 
 extension Diagnostic {
     /// VM `vm` selects `key` = `value` (at `span`) where the topology's node_selector says `topologyValue` (at `topology`).
@@ -66,6 +81,34 @@ extension Diagnostic {
     public static func invalidSpreadGroup(_ group: String, _ problem: KubeNameProblem, at span: Span) -> Diagnostic {
         Diagnostic(.placement, "`spread_group` `\(group)` \(problem.text)", at: span,
                    help: "the group labels the VM's pod as `wukong.dev/spread`: at most 63 letters, digits, `-`, `_` or `.`")
+    }
+
+    public static func unknownTolerationField(_ name: String, candidates: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.toleration, "a toleration has no field `\(name)`", at: span,
+                   help: Suggest.didYouMean(name, among: candidates) ?? "the fields are \(candidates.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+
+    public static func tolerationFieldType(_ name: String, expected: String, found: String, at span: Span) -> Diagnostic {
+        Diagnostic(.toleration, "toleration field `\(name)` must be \(expected), found \(found)", at: span)
+    }
+
+    public static func badTolerationValue(_ name: String, _ value: String, allowed: [String], at span: Span) -> Diagnostic {
+        Diagnostic(.toleration, "`\(value)` is not a valid toleration `\(name)`", at: span,
+                   help: "expected one of \(allowed.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+
+    public static func tolerationMismatch(_ problem: TolerationProblem, at span: Span) -> Diagnostic {
+        switch problem {
+        case .valueWithExists:
+            return Diagnostic(.toleration, "a toleration with `operator = \"Exists\"` takes no `value`", at: span,
+                              help: "drop `value` (Exists matches any value), or use `operator = \"Equal\"`")
+        case .equalWithoutKey:
+            return Diagnostic(.toleration, "a toleration without `key` must have `operator = \"Exists\"`", at: span,
+                              help: "set `key`, or `operator = \"Exists\"` to tolerate every taint")
+        case .secondsWithoutNoExecute:
+            return Diagnostic(.toleration, "`toleration_seconds` applies only with `effect = \"NoExecute\"`", at: span,
+                              help: "set `effect = \"NoExecute\"`, or drop `toleration_seconds`")
+        }
     }
 
     /// Both `run_strategy` (at `span`) and `running` (at `running`).

@@ -17,6 +17,7 @@ extension Checker {
                 add(.invalidSpreadGroup(g.value, problem, at: g.span))
             }
         }
+        for t in vm.tolerations { checkToleration(t) }
         guard !vm.nodeSelector.isEmpty else { return }
         for l in vm.nodeSelector {
             checkLabel(l, reservedCheck: false)
@@ -37,6 +38,47 @@ extension Checker {
             } else if let allowed = bridgeHosts(vm), !allowed.contains(where: { hostnameOf($0) == value }) {
                 add(.nodeSelectorOutsideBridges(value: value, vm: vm.decl.name, hosts: hostNames(allowed), at: l.value.span))
             }
+        }
+    }
+
+    /// V-TOLERATION: known fields of the right types and values, and the combinations the
+    /// Kubernetes API server accepts.
+    mutating func checkToleration(_ t: TolerationDecl) {
+        var ok = true
+        for f in t.fields {
+            let name = f.name.value
+            guard tolerationFields.contains(name) else {
+                add(.unknownTolerationField(name, candidates: tolerationFields, at: f.name.span))
+                ok = false
+                continue
+            }
+            let wantsInt = name == "toleration_seconds"
+            switch f.value.value {
+            case .string(let s) where !wantsInt:
+                if name == "operator", TolerationOperator(rawValue: s) == nil {
+                    add(.badTolerationValue(name, s, allowed: TolerationOperator.allCases.map(\.rawValue), at: f.value.span))
+                    ok = false
+                } else if name == "effect", TaintEffect(rawValue: s) == nil {
+                    add(.badTolerationValue(name, s, allowed: TaintEffect.allCases.map(\.rawValue), at: f.value.span))
+                    ok = false
+                }
+            case .int where wantsInt:
+                break
+            case .string: add(.tolerationFieldType(name, expected: "Int", found: "String", at: f.value.span)); ok = false
+            case .int: add(.tolerationFieldType(name, expected: "String", found: "Int", at: f.value.span)); ok = false
+            case .other(let type):
+                add(.tolerationFieldType(name, expected: wantsInt ? "Int" : "String", found: type, at: f.value.span)); ok = false
+            }
+        }
+        guard ok else { return }
+        let exists = t.string("operator") == TolerationOperator.exists.rawValue
+        if exists, let v = t.field("value") {
+            add(.tolerationMismatch(.valueWithExists, at: v.name.span))
+        } else if !exists, t.field("key") == nil {
+            add(.tolerationMismatch(.equalWithoutKey, at: t.span))
+        }
+        if let s = t.field("toleration_seconds"), t.string("effect") != TaintEffect.noExecute.rawValue {
+            add(.tolerationMismatch(.secondsWithoutNoExecute, at: s.name.span))
         }
     }
 
