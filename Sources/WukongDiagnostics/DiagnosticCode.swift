@@ -83,6 +83,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case placement = "E0520"
     case runStrategy = "E0521"
     case toleration = "E0522"
+    case nicModel = "E0523"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -142,6 +143,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .placement: return "V-PLACE"
         case .runStrategy: return "V-RUN"
         case .toleration: return "V-TOLERATION"
+        case .nicModel: return "V-NIC-MODEL"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -313,7 +313,7 @@ public struct VM: Codable, Sendable, Equatable {
     public var runStrategy: RunStrategy? = nil
     /// The VM's own `node_selector`, merged after the topology's (checked not to conflict); nil = none.
     public var nodeSelector: [KeyValue]? = nil
-    /// `firmware`; nil = BIOS (nothing emitted).
+    /// `firmware` as written; nil = KubeVirt's default (BIOS, nothing emitted).
     public var firmware: FirmwareKind? = nil
     /// `spread` and its group (`spread_group`, else `defaultSpreadGroup`); nil = no spreading.
     public var spread: Spread? = nil

@@ -374,7 +374,7 @@ struct LoweringPass {
                 }
             }
             vms[v].spread = vm.spread.map { Spread(mode: $0.value, group: vm.spreadGroup?.value ?? defaultSpreadGroup(name)) }
-            vms[v].firmware = vm.firmware.flatMap { $0.value == .bios ? nil : $0.value }
+            vms[v].firmware = vm.firmware?.value
             if !vm.nodeSelector.isEmpty { vms[v].nodeSelector = vm.nodeSelector.map { KeyValue($0.key.value, $0.value.value) } }
         }
 
@@ -436,7 +436,7 @@ struct LoweringPass {
                             address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
                             networkName: networkName, ownNAD: ownNAD)
         }
-        lowered.model = nic.model?.value
+        lowered.model = nic.model?.value == .virtio ? nil : nic.model?.value  // virtio is KubeVirt's default
         if let mac = nic.mac?.value {
             lowered.mac = mac
             work.explicitMACs.insert(mac.value)

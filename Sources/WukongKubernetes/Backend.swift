@@ -986,9 +986,14 @@ struct Builder {
     /// `firmware` inside `domain.firmware`: EFI with secure boot off, or on — which KubeVirt
     /// accepts only with SMM, so `efi-secure` also enables `domain.features.smm`.
     func firmware<S: ValueSink>(_ s: inout S, _ f: FirmwareKind) {
-        guard f != .bios else { return }
         s.word("bootloader")
         s.mapStart()
+        if f == .bios {
+            s.word("bios")
+            s.emptyMap()
+            s.mapEnd()
+            return
+        }
         s.word("efi")
         s.mapStart()
         s.word("secureBoot")

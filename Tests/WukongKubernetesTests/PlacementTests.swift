@@ -73,7 +73,8 @@ final class PlacementTests: XCTestCase {
         XCTAssertEqual(dig(domain("secure"), "features", "smm", "enabled") as? Bool, true, "secure boot needs SMM")
         XCTAssertEqual(dig(domain("plain-efi"), "firmware", "bootloader", "efi", "secureBoot") as? Bool, false)
         XCTAssertNil(dig(domain("plain-efi"), "features"))
-        XCTAssertNil(dig(domain("legacy"), "firmware", "bootloader"), "bios is KubeVirt's default")
+        XCTAssertNotNil(dig(domain("legacy"), "firmware", "bootloader", "bios"), "written bios is explicit")
+        XCTAssertNil(dig(domain("web-1"), "firmware", "bootloader"), "no firmware: KubeVirt's default")
         XCTAssertNotNil(dig(domain("legacy"), "firmware", "uuid"))
     }
 
@@ -111,7 +112,7 @@ final class PlacementTests: XCTestCase {
     func testNicModelAndEviction() throws {
         let vms = try virtualMachines()
         XCTAssertEqual(dig(vms["secure"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model") as? String, "e1000e")
-        XCTAssertEqual(dig(vms["legacy"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model") as? String, "virtio")
+        XCTAssertNil(dig(vms["legacy"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model"), "virtio is the default")
         XCTAssertNil(dig(vms["plain-efi"], "spec", "template", "spec", "domain", "devices", "interfaces", 0, "model"))
         XCTAssertEqual(dig(vms["legacy"], "spec", "template", "spec", "evictionStrategy") as? String, "LiveMigrate")
     }

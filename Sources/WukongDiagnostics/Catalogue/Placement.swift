@@ -40,6 +40,16 @@ extension Explanations {
                     example: """
                         tolerations = [{ key = "gpu", operator = "Exists", value = "yes" }]
                         """)
+        case .nicModel:
+            return (title: "NIC model on an SR-IOV NIC",
+                    body: """
+                        `model` chooses the emulated NIC the guest sees (`virtio`, the default, or
+                        `e1000e`). An SR-IOV NIC is a host device passed through to the guest:
+                        there is nothing to emulate, so it takes no `model`.
+                        """,
+                    example: """
+                        nic vf on fast-net { model = "e1000e" }   // network fast-net { sriov = "…" }
+                        """)
         default:
             return nil
         }
@@ -109,6 +119,11 @@ extension Diagnostic {
             return Diagnostic(.toleration, "`toleration_seconds` applies only with `effect = \"NoExecute\"`", at: span,
                               help: "set `effect = \"NoExecute\"`, or drop `toleration_seconds`")
         }
+    }
+
+    public static func modelOnSRIOV(nic: String, vm: String, network: String, at span: Span) -> Diagnostic {
+        Diagnostic(.nicModel, "NIC `\(nic)` of VM `\(vm)` is an SR-IOV device on `\(network)`: it takes no `model`", at: span,
+                   help: "drop `model`: the guest sees the virtual function's own hardware")
     }
 
     /// Both `run_strategy` (at `span`) and `running` (at `running`).

@@ -18,6 +18,11 @@ extension Checker {
             }
         }
         for t in vm.tolerations { checkToleration(t) }
+        for nic in vm.nics {
+            guard let m = nic.model, let use = nic.network, case .network(let n) = use.value, let ni = networkIndex[n],
+                  case .sriov? = attachment[ni] else { continue }
+            add(.modelOnSRIOV(nic: nic.decl.name, vm: vm.decl.name, network: n, at: m.span))
+        }
         guard !vm.nodeSelector.isEmpty else { return }
         for l in vm.nodeSelector {
             checkLabel(l, reservedCheck: false)
