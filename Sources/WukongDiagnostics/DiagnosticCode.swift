@@ -79,6 +79,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case disk = "E0508"
     case bootDisk = "E0509"
     case instancetype = "E0510"
+    // the `kubevirt { }` escape hatch (docs/vm-reference.md; Catalogue/Kubevirt.swift)
+    case kubevirtUnknownField = "E0530"
+    case kubevirtType = "E0531"
+    case kubevirtOwned = "E0532"
+    case kubevirtPath = "E0533"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -135,6 +140,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .disk: return "V-DISK"
         case .bootDisk: return "V-BOOT"
         case .instancetype: return "V-ITYPE"
+        case .kubevirtUnknownField, .kubevirtType, .kubevirtOwned, .kubevirtPath: return "V-KUBEVIRT"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -948,7 +948,7 @@ updateVolumesStrategy string 500
         #"Enabled set to false makes sure that the machine type or a preset can't add the timer.\#nDefaults to true."#,
         #"TickPolicy determines what happens when QEMU misses a deadline for injecting a tick to the guest.\#nOne of "delay", "catchup", "merge", "discard"."#,
         #"Hyperv (Hypervclock) - lets guests read the host’s wall clock time (paravirtualized). For windows guests."#,
-        #"KVM 	(KVM clock) - lets guests read the host’s wall clock time (paravirtualized). For linux guests."#,
+        #"KVM \#u{9}(KVM clock) - lets guests read the host’s wall clock time (paravirtualized). For linux guests."#,
         #"PIT (Programmable Interval Timer) - a timer with periodic interrupts."#,
         #"TickPolicy determines what happens when QEMU misses a deadline for injecting a tick to the guest.\#nOne of "delay", "catchup", "discard"."#,
         #"RTC (Real Time Clock) - a continuously running timer with periodic interrupts."#,
