@@ -282,6 +282,7 @@ extension Engine {
                           cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
         decl.networkConfig = networkConfig
         decl.eviction = string(inst, "eviction")
+        if let hatch = value(inst, "kubevirt") { decl.kubevirt = kubevirtSettings(hatch) }
         decl.disks = disks
         decl.instancetype = string(inst, "instancetype")
         decl.instancetypeNamespaced = bool(inst, "instancetype_namespaced")
@@ -289,6 +290,13 @@ extension Engine {
         decl.preferenceNamespaced = bool(inst, "preference_namespaced")
         if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
         return decl
+    }
+
+    /// The checked settings of a `kubevirt { }` block (the schema is parsed on first use only).
+    func kubevirtSettings(_ hatch: LValue) -> [KubevirtSetting] {
+        var diags: [Diagnostic] = []
+        defer { diags.forEach(report) }
+        return KubevirtSchema.shared.settings(hatch, into: &diags)
     }
 
     /// The image reference of an `image` value: the string, or the record's `ref`.

@@ -50,6 +50,22 @@ public enum KubevirtOwnership {
 }
 
 extension KubevirtSchema {
+    /// The settings of a `kubevirt { }` record: one per top-level field of `spec`.
+    func settings(_ hatch: LValue, into diags: inout [Diagnostic]) -> [KubevirtSetting] {
+        guard case .record(let r) = hatch.value else {
+            if !hatch.value.isError {
+                diags.append(.kubevirtWrongType(path: "", expected: "a block of `path = value` settings",
+                                                found: Self.describe(hatch.value), at: hatch.span))
+            }
+            return []
+        }
+        var out: [KubevirtSetting] = []
+        for (i, key) in r.keys.enumerated() {
+            if let s = check(path: [key], pathSpan: r.keySpans[i], value: r.values[i], into: &diags) { out.append(s) }
+        }
+        return out
+    }
+
     /// Checks `value` (at `valueSpan`) for the field at `path` (written at `pathSpan`) and
     /// converts it; nil (with diagnostics) when anything is wrong.
     func check(path: [String], pathSpan: Span, value: LValue, into diags: inout [Diagnostic]) -> KubevirtSetting? {
@@ -119,6 +135,12 @@ extension KubevirtSchema {
             if case .string(let s) = v, values.contains(s) { return .string(s) }
             return wrong()
         case .array:
+            if case .record(let r) = v, let first = r.keys.first {
+                // `list.field = …`: paths have no indices; a list is set whole
+                diags.append(.kubevirtPathThrough(path: Self.dotted(path + [first]), through: Self.dotted(path),
+                                                  kind: "a list", at: lv.span))
+                return nil
+            }
             guard case .list(let xs) = v else { return wrong() }
             guard let element = field.children["[]"] else { return nil }
             var out: [HatchValue] = []

@@ -127,6 +127,8 @@ enum Schema {
         .init(name: "labels", type: .map(.string)),
         .init(name: "run", type: .list(.string)),
         .init(name: "cloud_config", type: .string),
+        // `kubevirt { path = value }`: any VirtualMachine field, checked by KubevirtCheck.swift
+        .init(name: "kubevirt", type: .any),
     ]
     static let user: [AttributeSchema] = [
         .init(name: "password_hash", type: .string),

@@ -68,7 +68,7 @@ extension Diagnostic {
 
     /// The value at `span` for field `path` is not of the expected type (`expected` as the schema names it).
     public static func kubevirtWrongType(path: String, expected: String, found: String, at span: Span) -> Diagnostic {
-        Diagnostic(.kubevirtType, "`spec.\(path)` expects \(expected), found \(found)", at: span,
+        Diagnostic(.kubevirtType, "`\(path.isEmpty ? "kubevirt" : "spec." + path)` expects \(expected), found \(found)", at: span,
                    help: "write a value of the type the KubeVirt v1.9.0 schema gives this field")
     }
 
