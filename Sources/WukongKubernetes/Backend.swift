@@ -569,9 +569,9 @@ struct Builder {
 
     func virtualMachine<S: ValueSink>(_ s: inout S, _ vm: VM) {
         // the escape hatch edits the built tree (KubevirtMerge); programs without it stream as before
-        if !vm.kubevirt.isEmpty {
+        if let settings = vm.kubevirt, !settings.isEmpty {
             var body = TreeSink.build { generatedVirtualMachine(&$0, vm) }
-            KubevirtMerge.apply(vm.kubevirt, toVirtualMachine: &body)
+            KubevirtMerge.apply(settings, toVirtualMachine: &body)
             s.value(body)
             return
         }

@@ -38,7 +38,7 @@ final class KubevirtMergeTests: XCTestCase {
 
     func testSourceToObjectIsDeterministicAndStreamsLikeTheTree() throws {
         let t = try Repo.compile(Repo.root + "/examples/tuned-vm.wk")
-        XCTAssertTrue(t.vms.contains { !$0.kubevirt.isEmpty })
+        XCTAssertTrue(t.vms.contains { !($0.kubevirt ?? []).isEmpty })
         let a = KubernetesBackend.objects(for: t), b = KubernetesBackend.objects(for: t)
         XCTAssertEqual(a, b)
         let vm = try XCTUnwrap(a.first { $0.kind == "VirtualMachine" })
@@ -68,7 +68,7 @@ final class KubevirtMergeTests: XCTestCase {
     /// Fields the examples set through their own `kubevirt { }` blocks.
     static func hatchOnly(_ p: [String]) -> Bool {
         guard let setting = try? Repo.compile(Repo.root + "/examples/tuned-vm.wk") else { return false }
-        return setting.vms.flatMap(\.kubevirt).contains { s in
+        return setting.vms.flatMap { $0.kubevirt ?? [] }.contains { s in
             p.count >= s.path.count && Array(p.prefix(s.path.count)) == s.path && covers(s.value, Array(p.dropFirst(s.path.count)))
         }
     }
