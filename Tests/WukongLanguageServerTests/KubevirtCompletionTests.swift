@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import WukongDiagnostics
 import WukongSyntax
 @testable import WukongLanguageServer
@@ -38,5 +39,20 @@ final class KubevirtCompletionTests: XCTestCase {
         XCTAssertTrue(h.contains("IOThreads"), h)
         let owned = try XCTUnwrap(site("vm a { kubevirt {\n  template.spec.evictionStra|tegy = \"None\"\n} }\n")?.hover())
         XCTAssertTrue(owned.contains("set by the compiler from `eviction`"), owned)
+    }
+
+    /// Every offset of the example and of half-typed text: an answer, never a trap.
+    func testEveryOffsetAnswers() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = try String(contentsOf: root.appendingPathComponent("examples/tuned-vm.wk"), encoding: .utf8)
+        for text in [example, "vm a { kubevirt { template..spec. = { = } kubevirt {{ }}}} x.", "kubevirt { a.b.c.", "kubevirt {"] {
+            let bytes = Array(text.utf8)
+            let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes))
+            for offset in 0...bytes.count {
+                let site = KubevirtSite.locate(lexed, offset: offset)
+                _ = site?.completions()
+                _ = site?.hover()
+            }
+        }
     }
 }
