@@ -51,7 +51,8 @@ public enum KubevirtOwnership {
 
 extension KubevirtSchema {
     /// The settings of a `kubevirt { }` record: one per top-level field of `spec`.
-    func settings(_ hatch: LValue, into diags: inout [Diagnostic]) -> [KubevirtSetting] {
+    func settings(_ hatch: LValue, ownerSpan: (String) -> Span? = { _ in nil }, into diags: inout [Diagnostic])
+        -> [KubevirtSetting] {
         guard case .record(let r) = hatch.value else {
             if !hatch.value.isError {
                 diags.append(.kubevirtWrongType(path: "", expected: "a block of `path = value` settings",
@@ -61,14 +62,17 @@ extension KubevirtSchema {
         }
         var out: [KubevirtSetting] = []
         for (i, key) in r.keys.enumerated() {
-            if let s = check(path: [key], pathSpan: r.keySpans[i], value: r.values[i], into: &diags) { out.append(s) }
+            if let s = check(path: [key], pathSpan: r.keySpans[i], value: r.values[i], ownerSpan: ownerSpan, into: &diags) {
+                out.append(s)
+            }
         }
         return out
     }
 
     /// Checks `value` (at `valueSpan`) for the field at `path` (written at `pathSpan`) and
     /// converts it; nil (with diagnostics) when anything is wrong.
-    func check(path: [String], pathSpan: Span, value: LValue, into diags: inout [Diagnostic]) -> KubevirtSetting? {
+    func check(path: [String], pathSpan: Span, value: LValue, ownerSpan: (String) -> Span? = { _ in nil },
+               into diags: inout [Diagnostic]) -> KubevirtSetting? {
         switch lookup(path) {
         case .unknown(let at, let suggestions):
             diags.append(.kubevirtUnknownField(path[at], parent: Self.dotted(Array(path[..<at])),
@@ -87,11 +91,14 @@ extension KubevirtSchema {
             return nil
         case .found(let index):
             if let owner = KubevirtOwnership.owner(of: path) {
-                diags.append(.kubevirtOwned(path: Self.dotted(path), attribute: owner, at: pathSpan))
+                diags.append(.kubevirtOwned(path: Self.dotted(path), attribute: owner, at: pathSpan,
+                                            attributeAt: Self.ownerAttribute(owner).flatMap(ownerSpan)))
                 return nil
             }
             let before = diags.count
-            guard let v = convert(value, nodes[index], path: path, into: &diags), diags.count == before else { return nil }
+            guard let v = convert(value, nodes[index], path: path, ownerSpan: ownerSpan, into: &diags), diags.count == before else {
+                return nil
+            }
             return KubevirtSetting(path: path, value: v)
         }
     }
@@ -102,7 +109,8 @@ extension KubevirtSchema {
     }
 
     /// Converts a value for `field` at `path` (for messages and ownership of record keys).
-    func convert(_ lv: LValue, _ field: KubevirtField, path: [String], into diags: inout [Diagnostic]) -> HatchValue? {
+    func convert(_ lv: LValue, _ field: KubevirtField, path: [String], ownerSpan: (String) -> Span? = { _ in nil },
+                 into diags: inout [Diagnostic]) -> HatchValue? {
         let v = lv.value
         if v.isError { return nil }
         func wrong() -> HatchValue? {
@@ -146,7 +154,7 @@ extension KubevirtSchema {
             var out: [HatchValue] = []
             for (i, x) in xs.enumerated() {
                 var p = path; p[p.count - 1] += "[\(i)]"
-                guard let h = convert(x, nodes[element], path: p, into: &diags) else { continue }
+                guard let h = convert(x, nodes[element], path: p, ownerSpan: ownerSpan, into: &diags) else { continue }
                 out.append(h)
             }
             return .list(out)
@@ -173,7 +181,8 @@ extension KubevirtSchema {
                     child = KubevirtField(name: key, type: .any, descriptionIndex: -1)
                 }
                 if let owner = KubevirtOwnership.owner(of: sub.map { $0.hasSuffix("]") ? String($0.prefix { $0 != "[" }) : $0 }) {
-                    diags.append(.kubevirtOwned(path: Self.dotted(sub), attribute: owner, at: keySpan))
+                    diags.append(.kubevirtOwned(path: Self.dotted(sub), attribute: owner, at: keySpan,
+                                                attributeAt: Self.ownerAttribute(owner).flatMap(ownerSpan)))
                     continue
                 }
                 if child.type == .any, case .record = r.values[i].value {
@@ -182,10 +191,17 @@ extension KubevirtSchema {
                     if let h = Self.anyValue(r.values[i].value) { out.append(HatchField(key, h)) }
                     continue
                 }
-                if let h = convert(r.values[i], child, path: sub, into: &diags) { out.append(HatchField(key, h)) }
+                if let h = convert(r.values[i], child, path: sub, ownerSpan: ownerSpan, into: &diags) { out.append(HatchField(key, h)) }
             }
             return .map(out)
         }
+    }
+
+    /// The attribute of an owner written as one attribute (`\`cpu\``), nil for declarations and derived values.
+    static func ownerAttribute(_ owner: String) -> String? {
+        guard owner.hasPrefix("`"), owner.hasSuffix("`"), owner.count > 2 else { return nil }
+        let name = String(owner.dropFirst().dropLast())
+        return name.contains("`") || name == "nic" || name == "disk" ? nil : name
     }
 
     /// Strings, and the values the language writes as strings (addresses, quantities).

@@ -72,9 +72,10 @@ extension Diagnostic {
                    help: "write a value of the type the KubeVirt v1.9.0 schema gives this field")
     }
 
-    /// `path` (at `span`) is generated from the attribute `attribute`.
-    public static func kubevirtOwned(path: String, attribute: String, at span: Span) -> Diagnostic {
+    /// `path` (at `span`) is generated from the attribute `attribute` (written at `attributeAt`, if it is).
+    public static func kubevirtOwned(path: String, attribute: String, at span: Span, attributeAt: Span? = nil) -> Diagnostic {
         Diagnostic(.kubevirtOwned, "`spec.\(path)` is set by the compiler from \(attribute)", at: span,
+                   notes: attributeAt.map { [DiagnosticNote("\(attribute) is set here", at: $0)] } ?? [],
                    help: "set it through \(attribute) instead of `kubevirt { }`")
     }
 
