@@ -84,6 +84,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case runStrategy = "E0521"
     case toleration = "E0522"
     case nicModel = "E0523"
+    // the `kubevirt { }` escape hatch (docs/vm-reference.md; Catalogue/Kubevirt.swift)
+    case kubevirtUnknownField = "E0530"
+    case kubevirtType = "E0531"
+    case kubevirtOwned = "E0532"
+    case kubevirtPath = "E0533"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -144,6 +149,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .runStrategy: return "V-RUN"
         case .toleration: return "V-TOLERATION"
         case .nicModel: return "V-NIC-MODEL"
+        case .kubevirtUnknownField, .kubevirtType, .kubevirtOwned, .kubevirtPath: return "V-KUBEVIRT"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

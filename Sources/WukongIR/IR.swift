@@ -304,6 +304,9 @@ public struct VM: Codable, Sendable, Equatable {
     public var networkConfig: NetworkConfigMode = .cloudInit
     /// KubeVirt `evictionStrategy` (`eviction`, or `None` for a VM that cannot live-migrate); nil = the cluster's default.
     public var evictionStrategy: String? = nil
+    /// `kubevirt { }` settings, checked against the schema, merged last (docs/vm-reference.md);
+    /// nil without the block (so the IR JSON of other VMs does not change).
+    public var kubevirt: [KubevirtSetting]? = nil
     /// Pinned host (its `kubernetes.io/hostname`), when `host =` is set.
     public var pinnedHostname: String?
     /// When not pinned but its bridges exist only on some hosts: the hostnames that have all of them.

@@ -362,6 +362,7 @@ struct LoweringPass {
             if !vm.disks.isEmpty { vms[v].disks = lowerDisks(vm) }
             vms[v].instancetype = vm.instancetype.map { ClusterTypeRef(name: $0.value, namespaced: vm.instancetypeNamespaced?.value ?? false) }
             vms[v].preference = vm.preference.map { ClusterTypeRef(name: $0.value, namespaced: vm.preferenceNamespaced?.value ?? false) }
+            if !vm.kubevirt.isEmpty { vms[v].kubevirt = vm.kubevirt }
             vms[v].evictionStrategy = Self.evictionStrategy(vm.eviction.flatMap { EvictionMode(rawValue: $0.value) },
                                                                  nics: vmNics)
             vms[v].runStrategy = vm.runStrategy?.value

@@ -568,6 +568,17 @@ struct Builder {
     }
 
     func virtualMachine<S: ValueSink>(_ s: inout S, _ vm: VM) {
+        // the escape hatch edits the built tree (KubevirtMerge); programs without it stream as before
+        if let settings = vm.kubevirt, !settings.isEmpty {
+            var body = TreeSink.build { generatedVirtualMachine(&$0, vm) }
+            KubevirtMerge.apply(settings, toVirtualMachine: &body)
+            s.value(body)
+            return
+        }
+        generatedVirtualMachine(&s, vm)
+    }
+
+    func generatedVirtualMachine<S: ValueSink>(_ s: inout S, _ vm: VM) {
         let labels = vm.labels.isEmpty ? topologyLabels : Builder.labels(t.labels, vm.labels)
         s.mapStart()
         header(&s, "kubevirt.io/v1", "VirtualMachine", name: vm.name, labels: labels)

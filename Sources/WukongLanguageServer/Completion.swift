@@ -54,7 +54,11 @@ extension LanguageServer {
     func completion(_ p: LSP.TextDocumentPositionParams) -> LSP.CompletionList {
         guard let text = documents[p.textDocument.uri]?.text else { return LSP.CompletionList(isIncomplete: false, items: []) }
         let bytes = Array(text.utf8)
-        let ctx = CompletionContext(bytes, offset: Positions.offset(p.position, in: bytes))
+        let offset = Positions.offset(p.position, in: bytes)
+        if let k = KubevirtSite.locate(Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: bytes)), offset: offset) {
+            return LSP.CompletionList(isIncomplete: false, items: k.completions())   // KubevirtCompletion.swift
+        }
+        let ctx = CompletionContext(bytes, offset: offset)
         return LSP.CompletionList(isIncomplete: false, items: completionItems(ctx, uri: p.textDocument.uri))
     }
 

@@ -22,6 +22,9 @@ extension LanguageServer {
         let token = lexed.tokens[i]
         let name = lexed.text(of: token)
         let range = Positions.range(Span(file: FileID(0), start: token.startOffset, end: token.endOffset), in: file)
+        if let k = KubevirtSite.locate(lexed, offset: offset), let text = k.hover() {   // KubevirtCompletion.swift
+            return LSP.Hover(contents: .markdown(text), range: range)
+        }
         // an attribute name, in a block
         let (tree, _) = Parser.parse(file)
         let site = SyntaxSite.locate(token.startOffset..<token.endOffset, in: tree.items)

@@ -201,6 +201,8 @@ enum LSP {
         var label: String
         var kind: CompletionItemKind?
         var detail: String?
+        /// Longer text (a `kubevirt { }` field's schema description).
+        var documentation: MarkupContent? = nil
     }
 
     struct CompletionList: Codable, Equatable, Sendable {

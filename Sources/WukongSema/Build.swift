@@ -282,6 +282,7 @@ extension Engine {
                           cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
         decl.networkConfig = networkConfig
         decl.eviction = string(inst, "eviction")
+        if let hatch = value(inst, "kubevirt") { decl.kubevirt = kubevirtSettings(hatch, of: inst) }
         decl.disks = disks
         decl.instancetype = string(inst, "instancetype")
         decl.instancetypeNamespaced = bool(inst, "instancetype_namespaced")
@@ -311,6 +312,14 @@ extension Engine {
             fields.append(TolerationDecl.Field(name: Located(k, r.keySpans[i]), value: Located(value, x.span)))
         }
         return TolerationDecl(span: v.span, fields: fields)
+    }
+
+    /// The checked settings of a `kubevirt { }` block (the schema is parsed on first use only).
+    func kubevirtSettings(_ hatch: LValue, of inst: Instance) -> [KubevirtSetting] {
+        var diags: [Diagnostic] = []
+        defer { diags.forEach(report) }
+        // an owned field's error notes where its attribute is written
+        return KubevirtSchema.shared.settings(hatch, ownerSpan: { self.value(inst, $0)?.span }, into: &diags)
     }
 
     /// The image reference of an `image` value: the string, or the record's `ref`.

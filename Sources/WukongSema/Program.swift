@@ -330,6 +330,8 @@ public struct VMDecl: Sendable {
     public var networkConfig: NetworkConfigMode = .cloudInit
     /// `eviction`, already checked against its allowed set.
     public var eviction: Located<String>?
+    /// `kubevirt { }` settings, checked against the KubeVirt schema (KubevirtCheck.swift).
+    public var kubevirt: [KubevirtSetting] = []
     /// `host = worker-1` (resolved host name)
     public var host: Located<String>?
     public var running: Located<Bool>?

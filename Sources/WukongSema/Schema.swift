@@ -135,6 +135,8 @@ enum Schema {
         // records of `tolerationFields`, checked field by field in PlacementChecks (most are optional)
         .init(name: "tolerations", type: .list(.map(.any))),
         .init(name: "spread_group", type: .string),
+        // `kubevirt { path = value }`: any VirtualMachine field, checked by KubevirtCheck.swift
+        .init(name: "kubevirt", type: .any),
     ]
     static let user: [AttributeSchema] = [
         .init(name: "password_hash", type: .string),

@@ -18,6 +18,8 @@ struct ParserImpl {
     var suppressUntil = -1
     /// Whether a newline ends the current construct (top level, blocks, records) or not (`()`, `[]`).
     var newlinesSignificant = true
+    /// Start offsets of record keys written as paths (`a.b.c = v`), which `nest` expands.
+    var dottedKeys: Set<Int> = []
     /// The items of the blocks being parsed, innermost last: a block's items are collected here
     /// and copied out once, into an array of their exact count (no growing array per block).
     var itemStack: [Item] = []
@@ -238,6 +240,12 @@ struct ParserImpl {
             return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
         }
         if let kind = t.kind.resourceKind ?? contextualResource() { return parseResource(kind) }
+        if t.kind == .identifier && peek(1).kind == .lBrace && !peek(1).newlineBefore && text(t) == "kubevirt" {
+            // `kubevirt { path = value … }` is `kubevirt = { … }` (docs/vm-reference.md)
+            let name = advanceIdentifier()
+            let value = parseRecord()
+            return Item(.attribute(name: name, value: value), span: name.span.to(value.span))
+        }
         switch t.kind {
         case .ellipsis:
             advance()
@@ -849,7 +857,7 @@ struct ParserImpl {
             if !bracketsBalance && cur.newlineBefore && endsByOutdent() { end = .outdent; break }
             if startsNoRecordEntry() { end = .leavesOpen; break }
             let before = pos
-            if let entry = parseRecordEntry() { entries.append(entry) }
+            if let entry = parseRecordEntry() { Self.nest(entry, into: &entries, dotted: dottedKeys) }
             if pos > before && (at == .comma || at.isCloser || at == .endOfFile || cur.newlineBefore || pos == groupLeftOpenAt) {
                 continue
             }
@@ -858,6 +866,31 @@ struct ParserImpl {
         endGroup(end, unclosed: unclosedExpectation(open))
         newlinesSignificant = saved
         return Expr(.record(entries), span: span(open.startOffset, previousEnd))
+    }
+
+    /// Adds an entry to a record's entries; a dotted key `a.b = v` becomes `a = { b = v }`,
+    /// merged into an earlier record-valued `a` of the same record.
+    static func nest(_ entry: RecordEntry, into entries: inout [RecordEntry], dotted: Set<Int>) {
+        guard case .field(let key, let keySpan, let value) = entry.kind, dotted.contains(keySpan.startOffset),
+              let dot = key.firstIndex(of: ".") else { entries.append(entry); return }
+        let head = String(key[..<dot])
+        let rest = String(key[key.index(after: dot)...])
+        let headSpan = Span(file: keySpan.file, start: keySpan.startOffset, end: keySpan.startOffset + head.utf8.count)
+        let restSpan = Span(file: keySpan.file, start: headSpan.endOffset + 1, end: keySpan.endOffset)
+        var restDotted = dotted
+        if rest.contains(".") { restDotted.insert(restSpan.startOffset) }
+        let inner = RecordEntry(.field(key: rest, keySpan: restSpan, value: value), span: restSpan.to(value.span))
+        if let i = entries.lastIndex(where: { if case .field(head, _, let v) = $0.kind, case .record = v.kind { return true }; return false }),
+           case .field(_, let firstSpan, let v) = entries[i].kind, case .record(var sub) = v.kind {
+            nest(inner, into: &sub, dotted: restDotted)
+            entries[i] = RecordEntry(.field(key: head, keySpan: firstSpan, value: Expr(.record(sub), span: v.span.to(value.span))),
+                                     span: entries[i].span.to(value.span))
+            return
+        }
+        var sub: [RecordEntry] = []
+        nest(inner, into: &sub, dotted: restDotted)
+        entries.append(RecordEntry(.field(key: head, keySpan: headSpan, value: Expr(.record(sub), span: restSpan.to(value.span))),
+                                   span: entry.span))
     }
 
     @inline(never)
@@ -879,6 +912,14 @@ struct ParserImpl {
         if t.kind == .identifier || t.kind.isKeyword {
             advance()
             key = text(t); keySpan = span(t)
+            // `a.b.c = v` (a path, as in CUE and KCL): kept as `a.b.c` here, nested by `nest`
+            while at == .dot && !cur.newlineBefore && (peek(1).kind == .identifier || peek(1).kind.isKeyword)
+                    && !peek(1).newlineBefore {
+                advance()
+                let n = advance()
+                key += "." + text(n); keySpan = keySpan.to(span(n))
+                dottedKeys.insert(keySpan.startOffset)
+            }
         } else if t.kind == .stringStart {
             (key, keySpan) = parseQuotedKey()
         } else {
