@@ -33,8 +33,16 @@ public final class LanguageServer {
     var documents = DocumentStore()
     /// URIs that got a non-empty diagnostic list, per topology root (to clear them later).
     var published: [String: Set<String>] = [:]
-    /// Per URI, the published diagnostics that carry fix-its, with their edits (code actions).
-    var fixes: [String: [(diagnostic: LSP.Diagnostic, edits: [LSP.TextEdit])]] = [:]
+    /// A published diagnostic with the edits of its fix-its, per URI they edit.
+    struct Fix {
+        var diagnostic: LSP.Diagnostic
+        var edits: [String: [LSP.TextEdit]]
+    }
+    /// Per file (`DocumentStore.key`), the published diagnostics that carry fix-its (code actions).
+    var fixes: [String: [Fix]] = [:]
+    /// Per topology root, its last compilation (errors or not): inlay hints and the outline
+    /// read its checked program and IR when its text is the buffer's.
+    var compiled: [String: Compilation] = [:]
     /// Per topology root, the IR of its last compilation without errors (hover shows resolved
     /// NIC addresses and MACs from it).
     var resolved: [String: Topology] = [:]
@@ -102,14 +110,14 @@ public final class LanguageServer {
     // MARK: - Lifecycle
 
     static let capabilities = LSP.ServerCapabilities(
-        textDocumentSync: LSP.TextDocumentSyncOptions(openClose: true, change: .full, save: LSP.SaveOptions(includeText: true)),
+        textDocumentSync: LSP.TextDocumentSyncOptions(openClose: true, change: .incremental, save: LSP.SaveOptions(includeText: true)),
         documentFormattingProvider: true,
         definitionProvider: true,
         hoverProvider: true,
         codeActionProvider: true,
         documentSymbolProvider: true,
         referencesProvider: true,
-        renameProvider: true,
+        renameProvider: LSP.RenameOptions(prepareProvider: true),
         completionProvider: LSP.CompletionOptions(triggerCharacters: ["."]))
 
     func initialize(_: IgnoredParams) -> LSP.InitializeResult {
