@@ -21,6 +21,9 @@ import WukongIR
 /// 6. **Document symbols** (`Symbols.swift`): the outline of the top-level declarations.
 /// 7. **Formatting** (`Formatting.swift`): `wukongc fmt` as one whole-document edit.
 /// 8. **Code actions** (`CodeActions.swift`): quick fixes from the fix-its of the diagnostics.
+/// 9. **Editor features** (`EditorFeatures.swift`): inlay hints (addresses `auto` picked, derived
+///    MACs, from the IR), semantic tokens (legend from the lexer's token kinds), signature help,
+///    document highlight, folding ranges, workspace symbols, prepareRename.
 ///
 /// Underneath: `Protocol.swift` (the LSP types), `JSONRPC.swift` (envelopes, error codes),
 /// `Dispatch.swift` (method → handler), `Transport.swift` (framing), `DocumentStore.swift`
@@ -74,6 +77,14 @@ public final class LanguageServer {
         t.request("textDocument/documentSymbol", LanguageServer.documentSymbols)
         t.request("textDocument/formatting", LanguageServer.formatting)
         t.request("textDocument/codeAction", LanguageServer.codeActions)
+        t.request("textDocument/inlayHint", LanguageServer.inlayHints)
+        t.request("textDocument/semanticTokens/full", LanguageServer.semanticTokens)
+        t.request("textDocument/signatureHelp", LanguageServer.signatureHelp)
+        t.request("textDocument/documentHighlight", LanguageServer.documentHighlight)
+        t.request("textDocument/foldingRange", LanguageServer.foldingRanges)
+        t.request("workspace/symbol", LanguageServer.workspaceSymbols)
+        t.request("textDocument/prepareRename", LanguageServer.prepareRename)
+        t.notification("workspace/didChangeWatchedFiles", LanguageServer.didChangeWatchedFiles)
         methods = t
     }
 
@@ -118,7 +129,14 @@ public final class LanguageServer {
         documentSymbolProvider: true,
         referencesProvider: true,
         renameProvider: LSP.RenameOptions(prepareProvider: true),
-        completionProvider: LSP.CompletionOptions(triggerCharacters: ["."]))
+        completionProvider: LSP.CompletionOptions(triggerCharacters: ["."]),
+        inlayHintProvider: true,
+        semanticTokensProvider: LSP.SemanticTokensOptions(
+            legend: LSP.SemanticTokensLegend(tokenTypes: SemanticCategory.legend.map(\.rawValue), tokenModifiers: []), full: true),
+        signatureHelpProvider: LSP.SignatureHelpOptions(triggerCharacters: ["(", ","], retriggerCharacters: nil),
+        documentHighlightProvider: true,
+        foldingRangeProvider: true,
+        workspaceSymbolProvider: true)
 
     func initialize(_: IgnoredParams) -> LSP.InitializeResult {
         LSP.InitializeResult(capabilities: LanguageServer.capabilities,
