@@ -34,7 +34,7 @@ final class LanguageServerTests: XCTestCase {
         let caps = (r[0]["result"] as! [String: Any])["capabilities"] as! [String: Any]
         XCTAssertEqual(caps["documentFormattingProvider"] as? Bool, true)
         XCTAssertEqual(caps["definitionProvider"] as? Bool, true)
-        let unknown = send(s, "textDocument/foldingRange", [:], request: true)
+        let unknown = send(s, "textDocument/linkedEditingRange", [:], request: true)
         XCTAssertEqual((unknown[0]["error"] as? [String: Any])?["code"] as? Int, -32601)
         XCTAssertEqual(send(s, "shutdown", [:], request: true).count, 1)
         _ = send(s, "exit", [:])
