@@ -50,6 +50,8 @@ public final class LanguageServer {
     /// NIC addresses and MACs from it).
     var resolved: [String: Topology] = [:]
     var shutdownRequested = false
+    /// The client registers file watchers on request (`initialize`'s capabilities).
+    var clientWatchesFiles = false
     /// Set by `exit`: the process exit code.
     public private(set) var exitCode: Int32? = nil
     /// Notifications produced while handling a message (published diagnostics), sent after it.
@@ -62,7 +64,8 @@ public final class LanguageServer {
         t.request("initialize", LanguageServer.initialize)
         t.request("shutdown", LanguageServer.shutdown)
         t.notification("exit", LanguageServer.exit)
-        for method in ["initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration"] { t.ignore(method) }
+        t.notification("initialized", LanguageServer.initialized)
+        for method in ["$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration"] { t.ignore(method) }
         // document synchronization → diagnostics
         t.notification("textDocument/didOpen", LanguageServer.didOpen)
         t.notification("textDocument/didChange", LanguageServer.didChange)
@@ -138,9 +141,20 @@ public final class LanguageServer {
         foldingRangeProvider: true,
         workspaceSymbolProvider: true)
 
-    func initialize(_: IgnoredParams) -> LSP.InitializeResult {
-        LSP.InitializeResult(capabilities: LanguageServer.capabilities,
+    func initialize(_ p: LSP.InitializeParams) -> LSP.InitializeResult {
+        clientWatchesFiles = p.watchedFilesDynamicRegistration
+        return LSP.InitializeResult(capabilities: LanguageServer.capabilities,
                              serverInfo: LSP.ServerInfo(name: "wukongc", version: WukongVersion.string))
+    }
+
+    /// Asks a client that can to send `workspace/didChangeWatchedFiles` for `.wk` files (the
+    /// folder listings are cached until then; files created outside the editor join a topology).
+    func initialized(_: IgnoredParams) {
+        guard clientWatchesFiles else { return }
+        let watcher = LSP.Registration(id: "wukong-watch-wk", method: "workspace/didChangeWatchedFiles",
+                                       registerOptions: LSP.DidChangeWatchedFilesRegistrationOptions(watchers: [LSP.FileSystemWatcher(globPattern: "**/*.wk")]))
+        outbox.append(JSONCoding.encode(RequestMessage(id: .string("wukong-register-1"), method: "client/registerCapability",
+                                                       params: LSP.RegistrationParams(registrations: [watcher]))))
     }
 
     func shutdown(_: IgnoredParams) -> NullResult {

@@ -89,6 +89,39 @@ enum LSP {
         var serverInfo: ServerInfo?
     }
 
+    /// Of the client's capabilities only `workspace.didChangeWatchedFiles.dynamicRegistration`
+    /// is read; anything else (or nothing) decodes.
+    struct InitializeParams: Decodable {
+        var watchedFilesDynamicRegistration = false
+        private struct Capabilities: Decodable { var workspace: Workspace? }
+        private struct Workspace: Decodable { var didChangeWatchedFiles: Watched? }
+        private struct Watched: Decodable { var dynamicRegistration: Bool? }
+        private enum CodingKeys: String, CodingKey { case capabilities }
+        init(from decoder: Decoder) throws {
+            let c = try? decoder.container(keyedBy: CodingKeys.self)
+            let caps = (try? c?.decodeIfPresent(Capabilities.self, forKey: .capabilities)) ?? nil
+            watchedFilesDynamicRegistration = caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false
+        }
+    }
+
+    struct FileSystemWatcher: Codable, Equatable, Sendable {
+        var globPattern: String
+    }
+
+    struct DidChangeWatchedFilesRegistrationOptions: Codable, Equatable, Sendable {
+        var watchers: [FileSystemWatcher]
+    }
+
+    struct Registration: Codable, Equatable, Sendable {
+        var id: String
+        var method: String
+        var registerOptions: DidChangeWatchedFilesRegistrationOptions
+    }
+
+    struct RegistrationParams: Codable, Equatable, Sendable {
+        var registrations: [Registration]
+    }
+
     struct ServerInfo: Codable, Equatable, Sendable {
         var name: String
         var version: String?

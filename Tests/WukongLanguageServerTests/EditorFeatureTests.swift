@@ -69,6 +69,20 @@ final class EditorFeatureTests: XCTestCase {
         XCTAssertEqual((caps["semanticTokensProvider"] as? [String: Any])?["full"] as? Bool, true)
     }
 
+    func testWatchedFilesAreRegisteredWithAClientThatCan() throws {
+        let s = LanguageServer()
+        _ = send(s, "initialize", ["capabilities": ["workspace": ["didChangeWatchedFiles": ["dynamicRegistration": true]]]], request: true)
+        let r = send(s, "initialized", [:])
+        XCTAssertEqual(r.first?["method"] as? String, "client/registerCapability")
+        let reg = ((r.first?["params"] as? [String: Any])?["registrations"] as? [[String: Any]])?.first
+        XCTAssertEqual(reg?["method"] as? String, "workspace/didChangeWatchedFiles")
+        XCTAssertNotNil(r.first?["id"], "a request of the server's")
+        XCTAssertTrue(s.handle(Data(#"{"jsonrpc":"2.0","id":"wukong-register-1","result":null}"#.utf8)).isEmpty, "its answer is not answered")
+        let plain = LanguageServer()
+        _ = send(plain, "initialize", ["capabilities": [:]], request: true)
+        XCTAssertTrue(send(plain, "initialized", [:]).isEmpty, "a client without dynamic registration gets no request")
+    }
+
     // MARK: 1. inlay hints
 
     func testInlayHintsShowWhatTheCompilerPicked() throws {

@@ -95,7 +95,7 @@ final class ProtocolAndDispatchTests: XCTestCase {
         let r = reply(s, #"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#)
         let result = try XCTUnwrap(r[0]["result"] as? [String: Any])
         let caps = try XCTUnwrap(result["capabilities"] as? [String: Any])
-        XCTAssertEqual((caps["textDocumentSync"] as? [String: Any])?["change"] as? Int, 1)
+        XCTAssertEqual((caps["textDocumentSync"] as? [String: Any])?["change"] as? Int, 2, "incremental")
         XCTAssertEqual((caps["completionProvider"] as? [String: Any])?["triggerCharacters"] as? [String], ["."])
         XCTAssertEqual((result["serverInfo"] as? [String: Any])?["name"] as? String, "wukongc")
     }
