@@ -3,8 +3,8 @@ import FuzzSupport
 import WukongLanguageServer
 
 // The language server's message handler under random edit/request sequences. The input is
-// chunks separated by 0x01: the first is the document opened; each later chunk is one step —
-// (full and incremental edits, and every request the server answers) —
+// chunks separated by 0x01: the first is the document opened; each later chunk is one step (a
+// full or incremental edit, or any request the server answers) —
 // its first byte picks the request or edit, the next two a position, the rest is text. Every
 // answer must be JSON, and every request must get exactly one answer with its id.
 @_cdecl("LLVMFuzzerTestOneInput")
