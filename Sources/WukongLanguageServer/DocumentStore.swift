@@ -53,7 +53,7 @@ struct DocumentStore {
     /// Forgets the listings of the folders that hold `uri` (at any depth: a walk is recursive).
     mutating func invalidateListings(for uri: String) {
         guard let path = DocumentStore.path(of: uri) else { return }
-        for dir in listings.keys where path.hasPrefix(dir + "/") || path == dir { listings[dir] = nil }
+        for dir in listings.keys where path.hasPrefix(dir.hasSuffix("/") ? dir : dir + "/") || path == dir { listings[dir] = nil }
     }
 
     /// The `.wk` files under `dir`, from the cache or one walk.

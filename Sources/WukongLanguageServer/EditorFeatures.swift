@@ -23,13 +23,13 @@ enum SemanticCategory: String, CaseIterable {
 
     init?(_ kind: TokenKind) {
         switch kind {
-        case .endOfFile, .invalid, .badLiteral, .stringEnd, .stringStart, .interpolationStart, .interpolationEnd: return nil
+        case .endOfFile, .invalid, .badLiteral, .interpolationStart, .interpolationEnd: return nil
         case .identifier: self = .variable
         case .kwImport, .kwTopology, .kwHost, .kwNic, .kwVlan, .kwBond, .kwBridge, .kwOvsBridge, .kwNetwork, .kwVm, .kwUser,
              .kwOn, .kwLet, .kwFn, .kwFor, .kwIn, .kwIf, .kwElse, .kwAssert, .kwTrue, .kwFalse, .kwAuto, .kwDhcp, .kwPod:
             self = .keyword
         case .integer, .quantity, .ipv4, .ipv4Prefix: self = .number
-        case .stringText: self = .string
+        case .stringStart, .stringText, .stringEnd: self = .string
         case .lBrace, .rBrace, .lBracket, .rBracket, .lParen, .rParen, .comma, .dot, .colon: return nil
         case .assign, .arrow, .ellipsis, .dotDot, .dotDotEqual, .equalEqual, .notEqual, .less, .lessEqual, .greater,
              .greaterEqual, .plus, .minus, .star, .slash, .percent, .ampAmp, .pipePipe, .bang:
