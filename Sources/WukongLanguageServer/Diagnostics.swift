@@ -1,8 +1,9 @@
 import WukongCompiler
 import WukongDiagnostics
 
-// Feature: diagnostics. The document-synchronization notifications (didOpen, didChange,
-// didSave, didClose) update the document store, then the topology of the document is checked
+// Feature: diagnostics. The document-synchronization notifications (didOpen, didChange —
+// incremental —, didSave, didClose, and didChangeWatchedFiles for files changed outside the
+// editor) update the document store, then the topology of the document is checked
 // with the editor's unsaved buffers and `textDocument/publishDiagnostics` is sent for each of
 // its files — an empty list for a file that became clean. The fix-its of the diagnostics are
 // kept for code actions, and the IR of an error-free check for hover.

@@ -82,7 +82,7 @@ extension LanguageServer {
                 let tooltip = values.prefix(50).map { "\($0.vm): \($0.text)" }.joined(separator: "\n")
                     + (values.count > 50 ? "\n… \(values.count - 50) more" : "")
                 return LSP.InlayHint(position: Positions.position(offset, in: file), label: (what == "MAC" ? "MAC " : "= ") + label,
-                                     kind: 1, tooltip: "\(what) chosen by the compiler\n" + tooltip, paddingLeft: true, paddingRight: false)
+                                     kind: 1, tooltip: (what == "MAC" ? "MAC derived by the compiler\n" : "address allocated for `auto`\n") + tooltip, paddingLeft: true, paddingRight: false)
             }
         }
         return (hints(addressHints, what: "address") + hints(macHints, what: "MAC")).sorted { $0.position < $1.position }

@@ -145,6 +145,11 @@ final class EditorFeatureTests: XCTestCase {
                        "UTF-16 lengths: é😀 is 3 units")
         XCTAssertTrue(names.contains("1:12:6:property"), "an attribute name: \(names)")
         XCTAssertTrue(names.contains("1:21:11:number"), "\(names)")
+        // a token may not span lines: a block comment is one token per line
+        _ = open(s, "untitled:multi", "/* a\nbc */ let x = 1\n")
+        let multi = try XCTUnwrap((result(s, "textDocument/semanticTokens/full", ["textDocument": ["uri": "untitled:multi"]]) as? [String: Any])?["data"] as? [Int])
+        XCTAssertEqual(Array(multi.prefix(10)), [0, 0, 4, SemanticCategory.legend.firstIndex(of: .comment)!, 0,
+                                                 1, 0, 5, SemanticCategory.legend.firstIndex(of: .comment)!, 0])
     }
 
     // MARK: 3. signature help
