@@ -113,6 +113,7 @@ extension LanguageServer {
             } else if let nics = vmNics(base, uri: uri) {
                 add("name", .property, detail: "String")
                 for (nic, network) in nics { add(nic, .field, detail: "VM NIC on \(network ?? "pod")") }
+                for a in LanguageFacts.attributes(of: .vm) { add(a.name, .property, detail: a.type) }
             } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
                 add("name", .property, detail: "String")
                 for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
