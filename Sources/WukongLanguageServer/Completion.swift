@@ -13,7 +13,9 @@ import WukongSyntax
 // - after `import std.`: the standard-library modules;
 // - in an expression: the declared names, built-in functions and value keywords;
 // - nothing where a name is being declared, in a record key, a string's text or a comment.
-// The word before the cursor is the prefix the labels must start with.
+// The word before the cursor is the prefix the labels must start with; every item's `textEdit`
+// replaces the whole word around the cursor, dashes included (`br-l|` → `br-lab`, where a
+// client's own word boundary would stop at `-` and insert `br-br-lab`).
 
 /// The cursor's context for completion.
 struct CompletionContext {
@@ -59,7 +61,27 @@ extension LanguageServer {
             return LSP.CompletionList(isIncomplete: false, items: k.completions())   // KubevirtCompletion.swift
         }
         let ctx = CompletionContext(bytes, offset: offset)
-        return LSP.CompletionList(isIncomplete: false, items: completionItems(ctx, uri: p.textDocument.uri))
+        let items = completionItems(ctx, uri: p.textDocument.uri)
+        return LSP.CompletionList(isIncomplete: false, items: LanguageServer.withTextEdits(items, prefix: ctx.prefix, at: offset, in: bytes))
+    }
+
+    /// Gives each item a `textEdit` over the word at the cursor: from the prefix's start to the
+    /// end of the name characters after the cursor.
+    static func withTextEdits(_ items: [LSP.CompletionItem], prefix: String, at offset: Int, in bytes: [UInt8]) -> [LSP.CompletionItem] {
+        func isNameByte(_ b: UInt8) -> Bool {
+            b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || (b | 0x20) >= 97 && (b | 0x20) <= 122 || b >= 48 && b <= 57
+        }
+        let start = max(0, offset - prefix.utf8.count)
+        var end = offset
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        let file = SourceFile(id: FileID(0), path: "", bytes: bytes)
+        let range = Positions.range(Span(file: FileID(0), start: start, end: end), in: file)
+        return items.map { item in
+            var item = item
+            item.textEdit = LSP.TextEdit(range: range, newText: item.label)
+            item.filterText = item.label
+            return item
+        }
     }
 
     func completionItems(_ ctx: CompletionContext, uri: String) -> [LSP.CompletionItem] {
@@ -78,8 +100,11 @@ extension LanguageServer {
             } else if before == ["std"] {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
             }
+        case .member where site.memberPath.map({ $0.count == 2 }) ?? false:
+            // `vm.nic.|`: the members of a VM's NIC
+            for m in vmNicMembers(site.memberPath!, uri: uri) { add(m.name, .property, detail: m.signature) }
         case .member(let base?):
-            // a module's definitions, or a resource's members
+            // a module's definitions, a VM's NICs, or a resource's members
             if base == "std" {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
                 break
@@ -88,6 +113,10 @@ extension LanguageServer {
             if let imported = declared.first(where: { $0.name == base && $0.kind == .module }),
                let m = LanguageFacts.stdlibModules.first(where: { $0.name == imported.module }) {
                 for d in m.definitions { add(d, .variable, detail: "std.\(m.name)") }
+            } else if let nics = vmNics(base, uri: uri) {
+                add("name", .property, detail: "String")
+                for (nic, network) in nics { add(nic, .field, detail: "VM NIC on \(network ?? "pod")") }
+                for a in LanguageFacts.attributes(of: .vm) { add(a.name, .property, detail: a.type) }
             } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
                 add("name", .property, detail: "String")
                 for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
@@ -104,6 +133,9 @@ extension LanguageServer {
             }
             for c in LanguageFacts.children(of: block) { add(c.rawValue, .keyword) }
             for k in LanguageServer.blockStatementKeywords { add(k, .keyword) }
+        case .value where site.onOf != nil:
+            // `nic x on |`: what it may sit on (a VM's NIC: networks and `pod`)
+            onTargets(site, uri: uri).forEach { add($0.name, $0.kind, detail: $0.detail) }
         case .value:
             for d in declarations(uri: uri) {
                 add(d.name, d.kind == .function ? .function : d.kind == .module ? .module : .variable, detail: d.detail)
@@ -112,5 +144,40 @@ extension LanguageServer {
             for k in LanguageServer.valueKeywords { add(k, .keyword) }
         }
         return items
+    }
+}
+
+extension LanguageServer {
+    /// The NICs of the VM `name` with their networks (nil = pod): from the last compilation
+    /// (so VMs a `for` generates, `db-1`, count), nil when no VM has that name.
+    func vmNics(_ name: String, uri: String) -> [(name: String, network: String?)]? {
+        let root = documents.topology(of: uri).root
+        if let vm = compiled[root]?.program?.vms.first(where: { $0.decl.name == name }) {
+            return vm.nics.map { nic in
+                let network: String?
+                if case .network(let n)? = nic.network?.value { network = n } else { network = nil }
+                return (nic.decl.name, network)
+            }
+        }
+        if let vm = resolved[root]?.vms.first(where: { $0.name == name }) { return vm.nics.map { ($0.name, $0.network) } }
+        return nil
+    }
+
+    /// The members of `vm.nic` (`["db-1", "lan"]`), when that VM has that NIC.
+    func vmNicMembers(_ path: [String], uri: String) -> [LanguageFacts.Builtin] {
+        guard path.count == 2, let nics = vmNics(path[0], uri: uri), nics.contains(where: { $0.name == path[1] }) else { return [] }
+        return LanguageFacts.members(ofType: "VM NIC")
+    }
+
+    /// What may follow `on`: for a VM's NIC the networks and `pod`; for a node resource the
+    /// node links (NICs, bonds, VLANs, bridges).
+    func onTargets(_ site: SyntaxSite, uri: String) -> [(name: String, kind: LSP.CompletionItemKind, detail: String)] {
+        let declared = declarations(uri: uri)
+        if site.onOf == .nic && site.blocks.contains(.vm) {
+            return declared.filter { $0.resource == .network }.map { ($0.name, .variable, "network") }
+                + [("pod", .keyword, "the pod network")]
+        }
+        let links: Set<ResourceKind> = [.nic, .bond, .vlan, .bridge, .ovsBridge]
+        return declared.filter { $0.resource.map(links.contains) ?? false }.map { ($0.name, .variable, $0.detail) }
     }
 }

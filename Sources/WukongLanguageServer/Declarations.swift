@@ -76,6 +76,6 @@ extension LanguageServer {
         let isFile = DocumentStore.path(of: uri) != nil
         let bytes = (isFile ? documents.text(path: d.path) : documents[uri].map { Array($0.text.utf8) }) ?? []
         let source = SourceFile(id: FileID(0), path: d.path, bytes: bytes)
-        return LSP.Location(uri: isFile ? DocumentStore.uri(of: d.path) : uri, range: Positions.range(d.span, in: source))
+        return LSP.Location(uri: isFile ? documents.reportingURI(for: d.path, from: uri) : uri, range: Positions.range(d.span, in: source))
     }
 }

@@ -14,10 +14,65 @@ struct DocumentStore {
     }
 
     private(set) var documents: [String: Document] = [:]
+    /// The client's URI of each open file, by path: what its diagnostics, fixes and locations
+    /// are reported under. A URI rebuilt from the path may percent-encode differently (`%C3%A9`
+    /// vs `%c3%a9`, a space) and the client would not match it to its buffer.
+    private(set) var clientURIs: [String: String] = [:]
+    /// The `.wk` files under a folder (relative paths, sorted), or nil when the folder is not
+    /// a topology (too many entries); cached until a file event in it (`invalidateListings`).
+    private(set) var listings: [String: [String]?] = [:]
+    /// How many times a folder was walked (tests check the cache is used).
+    private(set) var walks = 0
 
     subscript(uri: String) -> Document? {
         get { documents[uri] }
-        set { documents[uri] = newValue }
+        set {
+            documents[uri] = newValue
+            if let path = DocumentStore.path(of: uri) {
+                if newValue != nil { clientURIs[path] = uri } else if clientURIs[path] == uri { clientURIs[path] = nil }
+            }
+        }
+    }
+
+    /// Applies `didChange` events in order: a ranged event replaces its range (UTF-16
+    /// positions, in the text as the previous events left it), an unranged one the whole text.
+    static func apply(_ changes: [LSP.TextDocumentContentChangeEvent], to text: String) -> String {
+        var bytes = Array(text.utf8)
+        for change in changes {
+            guard let range = change.range else {
+                bytes = Array(change.text.utf8)
+                continue
+            }
+            let start = Positions.offset(range.start, in: bytes)
+            let end = max(start, Positions.offset(range.end, in: bytes))
+            bytes.replaceSubrange(start..<end, with: Array(change.text.utf8))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Forgets the listings of the folders that hold `uri` (at any depth: a walk is recursive).
+    mutating func invalidateListings(for uri: String) {
+        guard let path = DocumentStore.path(of: uri) else { return }
+        for dir in listings.keys where path.hasPrefix(dir.hasSuffix("/") ? dir : dir + "/") || path == dir { listings[dir] = nil }
+    }
+
+    /// The `.wk` files under `dir`, from the cache or one walk.
+    private mutating func listing(_ dir: String) -> [String]? {
+        if let cached = listings[dir] { return cached }
+        walks += 1
+        var rels: [String]? = []
+        if let walker = FileManager.default.enumerator(atPath: dir) {
+            var visited = 0
+            while let rel = walker.nextObject() as? String {
+                // a folder that is not a topology (a home directory, /tmp): give up early
+                visited += 1
+                if visited > 5000 || rels!.count > 2000 { rels = nil; break }
+                if rel.hasSuffix(".wk") { rels!.append(rel) }
+            }
+        }
+        rels?.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        listings[dir] = .some(rels)
+        return rels
     }
 
     // MARK: URIs and paths
@@ -30,10 +85,16 @@ struct DocumentStore {
 
     static func uri(of path: String) -> String { URL(fileURLWithPath: path).absoluteString }
 
+    /// The URI to report `path` under: the client's when the file is open, else one built from the path.
+    func clientURI(of path: String) -> String { clientURIs[path] ?? DocumentStore.uri(of: path) }
+
+    /// The key fixes and other per-file state are kept under: the path for a `file://` URI
+    /// (so two spellings of one URI meet), else the URI.
+    static func key(_ uri: String) -> String { path(of: uri) ?? uri }
+
     /// The text of a file: the editor's buffer when open, else the disk.
     func text(path: String) -> [UInt8]? {
-        if let d = documents[DocumentStore.uri(of: path)] { return Array(d.text.utf8) }
-        for (uri, d) in documents where DocumentStore.path(of: uri) == path { return Array(d.text.utf8) }
+        if let uri = clientURIs[path], let d = documents[uri] { return Array(d.text.utf8) }
         return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 
@@ -46,7 +107,7 @@ struct DocumentStore {
     /// `topology` declaration between them — then the directory (walked recursively, as
     /// `wukongc check DIR`) is one topology. (A folder of independent examples, each with its
     /// own `topology`, is checked file by file.)
-    func topology(of uri: String) -> (root: String, files: [InputFile], name: String) {
+    mutating func topology(of uri: String) -> (root: String, files: [InputFile], name: String) {
         guard let path = DocumentStore.path(of: uri) else {
             let text = documents[uri]?.text ?? ""
             return (uri, [InputFile(path: uri, text: text)], "untitled")
@@ -55,17 +116,7 @@ struct DocumentStore {
         let name = url.deletingPathExtension().lastPathComponent
         let single = (path, [InputFile(path: path, bytes: text(path: path) ?? [])], name)
         let dir = url.deletingLastPathComponent().path
-        guard let walker = FileManager.default.enumerator(atPath: dir) else { return single }
-        var rels: [String] = []
-        var visited = 0
-        while let rel = walker.nextObject() as? String {
-            // a folder that is not a topology (a home directory, /tmp): give up early
-            visited += 1
-            if visited > 5000 || rels.count > 2000 { return single }
-            if rel.hasSuffix(".wk") { rels.append(rel) }
-        }
-        guard rels.count > 1 else { return single }
-        rels.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        guard let rels = listing(dir), rels.count > 1 else { return single }
         var files: [InputFile] = []
         var topologies = 0
         for rel in rels {
@@ -92,7 +143,7 @@ struct DocumentStore {
 
     /// The URI diagnostics and locations of a topology file are reported under: the file's own,
     /// or the document's when the document has no path (`untitled:`; its one file is itself).
-    static func reportingURI(for path: String, from uri: String) -> String {
-        DocumentStore.path(of: uri) == nil ? uri : DocumentStore.uri(of: path)
+    func reportingURI(for path: String, from uri: String) -> String {
+        DocumentStore.path(of: uri) == nil ? uri : path == DocumentStore.path(of: uri) ? uri : clientURI(of: path)
     }
 }

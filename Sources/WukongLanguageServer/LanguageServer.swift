@@ -21,6 +21,9 @@ import WukongIR
 /// 6. **Document symbols** (`Symbols.swift`): the outline of the top-level declarations.
 /// 7. **Formatting** (`Formatting.swift`): `wukongc fmt` as one whole-document edit.
 /// 8. **Code actions** (`CodeActions.swift`): quick fixes from the fix-its of the diagnostics.
+/// 9. **Editor features** (`EditorFeatures.swift`): inlay hints (addresses `auto` picked, derived
+///    MACs, from the IR), semantic tokens (legend from the lexer's token kinds), signature help,
+///    document highlight, folding ranges, workspace symbols, prepareRename.
 ///
 /// Underneath: `Protocol.swift` (the LSP types), `JSONRPC.swift` (envelopes, error codes),
 /// `Dispatch.swift` (method → handler), `Transport.swift` (framing), `DocumentStore.swift`
@@ -33,12 +36,22 @@ public final class LanguageServer {
     var documents = DocumentStore()
     /// URIs that got a non-empty diagnostic list, per topology root (to clear them later).
     var published: [String: Set<String>] = [:]
-    /// Per URI, the published diagnostics that carry fix-its, with their edits (code actions).
-    var fixes: [String: [(diagnostic: LSP.Diagnostic, edits: [LSP.TextEdit])]] = [:]
+    /// A published diagnostic with the edits of its fix-its, per URI they edit.
+    struct Fix {
+        var diagnostic: LSP.Diagnostic
+        var edits: [String: [LSP.TextEdit]]
+    }
+    /// Per file (`DocumentStore.key`), the published diagnostics that carry fix-its (code actions).
+    var fixes: [String: [Fix]] = [:]
+    /// Per topology root, its last compilation (errors or not): inlay hints and the outline
+    /// read its checked program and IR when its text is the buffer's.
+    var compiled: [String: Compilation] = [:]
     /// Per topology root, the IR of its last compilation without errors (hover shows resolved
     /// NIC addresses and MACs from it).
     var resolved: [String: Topology] = [:]
     var shutdownRequested = false
+    /// The client registers file watchers on request (`initialize`'s capabilities).
+    var clientWatchesFiles = false
     /// Set by `exit`: the process exit code.
     public private(set) var exitCode: Int32? = nil
     /// Notifications produced while handling a message (published diagnostics), sent after it.
@@ -51,7 +64,8 @@ public final class LanguageServer {
         t.request("initialize", LanguageServer.initialize)
         t.request("shutdown", LanguageServer.shutdown)
         t.notification("exit", LanguageServer.exit)
-        for method in ["initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration"] { t.ignore(method) }
+        t.notification("initialized", LanguageServer.initialized)
+        for method in ["$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration"] { t.ignore(method) }
         // document synchronization → diagnostics
         t.notification("textDocument/didOpen", LanguageServer.didOpen)
         t.notification("textDocument/didChange", LanguageServer.didChange)
@@ -66,6 +80,14 @@ public final class LanguageServer {
         t.request("textDocument/documentSymbol", LanguageServer.documentSymbols)
         t.request("textDocument/formatting", LanguageServer.formatting)
         t.request("textDocument/codeAction", LanguageServer.codeActions)
+        t.request("textDocument/inlayHint", LanguageServer.inlayHints)
+        t.request("textDocument/semanticTokens/full", LanguageServer.semanticTokens)
+        t.request("textDocument/signatureHelp", LanguageServer.signatureHelp)
+        t.request("textDocument/documentHighlight", LanguageServer.documentHighlight)
+        t.request("textDocument/foldingRange", LanguageServer.foldingRanges)
+        t.request("workspace/symbol", LanguageServer.workspaceSymbols)
+        t.request("textDocument/prepareRename", LanguageServer.prepareRename)
+        t.notification("workspace/didChangeWatchedFiles", LanguageServer.didChangeWatchedFiles)
         methods = t
     }
 
@@ -102,19 +124,37 @@ public final class LanguageServer {
     // MARK: - Lifecycle
 
     static let capabilities = LSP.ServerCapabilities(
-        textDocumentSync: LSP.TextDocumentSyncOptions(openClose: true, change: .full, save: LSP.SaveOptions(includeText: true)),
+        textDocumentSync: LSP.TextDocumentSyncOptions(openClose: true, change: .incremental, save: LSP.SaveOptions(includeText: true)),
         documentFormattingProvider: true,
         definitionProvider: true,
         hoverProvider: true,
         codeActionProvider: true,
         documentSymbolProvider: true,
         referencesProvider: true,
-        renameProvider: true,
-        completionProvider: LSP.CompletionOptions(triggerCharacters: ["."]))
+        renameProvider: LSP.RenameOptions(prepareProvider: true),
+        completionProvider: LSP.CompletionOptions(triggerCharacters: ["."]),
+        inlayHintProvider: true,
+        semanticTokensProvider: LSP.SemanticTokensOptions(
+            legend: LSP.SemanticTokensLegend(tokenTypes: SemanticCategory.legend.map(\.rawValue), tokenModifiers: []), full: true),
+        signatureHelpProvider: LSP.SignatureHelpOptions(triggerCharacters: ["(", ","], retriggerCharacters: nil),
+        documentHighlightProvider: true,
+        foldingRangeProvider: true,
+        workspaceSymbolProvider: true)
 
-    func initialize(_: IgnoredParams) -> LSP.InitializeResult {
-        LSP.InitializeResult(capabilities: LanguageServer.capabilities,
+    func initialize(_ p: LSP.InitializeParams) -> LSP.InitializeResult {
+        clientWatchesFiles = p.watchedFilesDynamicRegistration
+        return LSP.InitializeResult(capabilities: LanguageServer.capabilities,
                              serverInfo: LSP.ServerInfo(name: "wukongc", version: WukongVersion.string))
+    }
+
+    /// Asks a client that can to send `workspace/didChangeWatchedFiles` for `.wk` files (the
+    /// folder listings are cached until then; files created outside the editor join a topology).
+    func initialized(_: IgnoredParams) {
+        guard clientWatchesFiles else { return }
+        let watcher = LSP.Registration(id: "wukong-watch-wk", method: "workspace/didChangeWatchedFiles",
+                                       registerOptions: LSP.DidChangeWatchedFilesRegistrationOptions(watchers: [LSP.FileSystemWatcher(globPattern: "**/*.wk")]))
+        outbox.append(JSONCoding.encode(RequestMessage(id: .string("wukong-register-1"), method: "client/registerCapability",
+                                                       params: LSP.RegistrationParams(registrations: [watcher]))))
     }
 
     func shutdown(_: IgnoredParams) -> NullResult {

@@ -89,6 +89,39 @@ enum LSP {
         var serverInfo: ServerInfo?
     }
 
+    /// Of the client's capabilities only `workspace.didChangeWatchedFiles.dynamicRegistration`
+    /// is read; anything else (or nothing) decodes.
+    struct InitializeParams: Decodable {
+        var watchedFilesDynamicRegistration = false
+        private struct Capabilities: Decodable { var workspace: Workspace? }
+        private struct Workspace: Decodable { var didChangeWatchedFiles: Watched? }
+        private struct Watched: Decodable { var dynamicRegistration: Bool? }
+        private enum CodingKeys: String, CodingKey { case capabilities }
+        init(from decoder: Decoder) throws {
+            let c = try? decoder.container(keyedBy: CodingKeys.self)
+            let caps = (try? c?.decodeIfPresent(Capabilities.self, forKey: .capabilities)) ?? nil
+            watchedFilesDynamicRegistration = caps?.workspace?.didChangeWatchedFiles?.dynamicRegistration ?? false
+        }
+    }
+
+    struct FileSystemWatcher: Codable, Equatable, Sendable {
+        var globPattern: String
+    }
+
+    struct DidChangeWatchedFilesRegistrationOptions: Codable, Equatable, Sendable {
+        var watchers: [FileSystemWatcher]
+    }
+
+    struct Registration: Codable, Equatable, Sendable {
+        var id: String
+        var method: String
+        var registerOptions: DidChangeWatchedFilesRegistrationOptions
+    }
+
+    struct RegistrationParams: Codable, Equatable, Sendable {
+        var registrations: [Registration]
+    }
+
     struct ServerInfo: Codable, Equatable, Sendable {
         var name: String
         var version: String?
@@ -112,6 +145,25 @@ enum LSP {
         var triggerCharacters: [String]?
     }
 
+    struct SemanticTokensLegend: Codable, Equatable, Sendable {
+        var tokenTypes: [String]
+        var tokenModifiers: [String]
+    }
+
+    struct SemanticTokensOptions: Codable, Equatable, Sendable {
+        var legend: SemanticTokensLegend
+        var full: Bool
+    }
+
+    struct SignatureHelpOptions: Codable, Equatable, Sendable {
+        var triggerCharacters: [String]?
+        var retriggerCharacters: [String]?
+    }
+
+    struct RenameOptions: Codable, Equatable, Sendable {
+        var prepareProvider: Bool
+    }
+
     struct ServerCapabilities: Codable, Equatable, Sendable {
         var textDocumentSync: TextDocumentSyncOptions?
         var documentFormattingProvider: Bool?
@@ -120,8 +172,14 @@ enum LSP {
         var codeActionProvider: Bool?
         var documentSymbolProvider: Bool?
         var referencesProvider: Bool?
-        var renameProvider: Bool?
+        var renameProvider: RenameOptions?
         var completionProvider: CompletionOptions?
+        var inlayHintProvider: Bool?
+        var semanticTokensProvider: SemanticTokensOptions?
+        var signatureHelpProvider: SignatureHelpOptions?
+        var documentHighlightProvider: Bool?
+        var foldingRangeProvider: Bool?
+        var workspaceSymbolProvider: Bool?
     }
 
     // MARK: Document synchronization params
@@ -131,7 +189,7 @@ enum LSP {
     }
 
     struct TextDocumentContentChangeEvent: Codable, Equatable, Sendable {
-        /// Full sync: the whole text (`range` would be set by an incremental client; not supported).
+        /// Incremental sync: the replaced range (UTF-16 positions); nil for the whole text.
         var range: Range?
         var text: String
     }
@@ -148,6 +206,16 @@ enum LSP {
 
     struct DidCloseTextDocumentParams: Codable, Equatable, Sendable {
         var textDocument: TextDocumentIdentifier
+    }
+
+    struct FileEvent: Codable, Equatable, Sendable {
+        var uri: String
+        /// 1 created, 2 changed, 3 deleted.
+        var type: Int
+    }
+
+    struct DidChangeWatchedFilesParams: Codable, Equatable, Sendable {
+        var changes: [FileEvent]
     }
 
     // MARK: Request params
@@ -183,10 +251,25 @@ enum LSP {
         var textDocument: TextDocumentIdentifier
     }
 
-    /// `context` (the client's diagnostics) is not read: the fixes come from the server's own.
+    struct CodeActionContext: Codable, Equatable, Sendable {
+        /// The client's diagnostics at the range (the server matches its own by range and code).
+        var diagnostics: [Diagnostic]?
+    }
+
     struct CodeActionParams: Codable, Equatable, Sendable {
         var textDocument: TextDocumentIdentifier
         var range: Range
+        var context: CodeActionContext?
+    }
+
+    /// Inlay hints, semantic tokens, folding ranges (`range` of an inlay request is not read:
+    /// a document's hints are few).
+    struct TextDocumentParams: Codable, Equatable, Sendable {
+        var textDocument: TextDocumentIdentifier
+    }
+
+    struct WorkspaceSymbolParams: Codable, Equatable, Sendable {
+        var query: String
     }
 
     // MARK: Results
@@ -203,6 +286,10 @@ enum LSP {
         var detail: String?
         /// Longer text (a `kubevirt { }` field's schema description).
         var documentation: MarkupContent? = nil
+        /// Replaces the whole word at the cursor (dashes included: `br-l|ab` → `br-lab`).
+        var textEdit: TextEdit?
+        /// The word the client filters by (the label; clients would otherwise stop at `-`).
+        var filterText: String?
     }
 
     struct CompletionList: Codable, Equatable, Sendable {
@@ -235,6 +322,66 @@ enum LSP {
         var range: Range
         var selectionRange: Range
         var children: [DocumentSymbol]?
+    }
+
+    struct InlayHint: Codable, Equatable, Sendable {
+        var position: Position
+        var label: String
+        /// 1 type, 2 parameter.
+        var kind: Int?
+        var tooltip: String?
+        var paddingLeft: Bool?
+        var paddingRight: Bool?
+    }
+
+    struct SemanticTokens: Codable, Equatable, Sendable {
+        /// Five integers per token: Δline, Δstart (UTF-16), length, type index, modifier bits.
+        var data: [Int]
+    }
+
+    struct ParameterInformation: Codable, Equatable, Sendable {
+        /// UTF-16 [start, end) of the parameter in the signature's label.
+        var label: [Int]
+    }
+
+    struct SignatureInformation: Codable, Equatable, Sendable {
+        var label: String
+        var documentation: MarkupContent?
+        var parameters: [ParameterInformation]
+    }
+
+    struct SignatureHelp: Codable, Equatable, Sendable {
+        var signatures: [SignatureInformation]
+        var activeSignature: Int
+        var activeParameter: Int
+    }
+
+    enum DocumentHighlightKind: Int, Codable, Sendable {
+        case text = 1, read, write
+    }
+
+    struct DocumentHighlight: Codable, Equatable, Sendable {
+        var range: Range
+        var kind: DocumentHighlightKind?
+    }
+
+    struct FoldingRange: Codable, Equatable, Sendable {
+        var startLine: Int
+        var endLine: Int
+        /// "comment", "imports", "region"; nil for code.
+        var kind: String?
+    }
+
+    struct SymbolInformation: Codable, Equatable, Sendable {
+        var name: String
+        var kind: SymbolKind
+        var location: Location
+        var containerName: String?
+    }
+
+    struct PrepareRenameResult: Codable, Equatable, Sendable {
+        var range: Range
+        var placeholder: String
     }
 
     struct CodeAction: Codable, Equatable, Sendable {

@@ -59,7 +59,7 @@ extension LanguageServer {
             var finder = OccurrenceFinder(name: name)
             finder.items(tree.items, inVM: false)
             for span in finder.spans.sorted(by: { $0.startOffset < $1.startOffset }) {
-                out.append(Occurrence(uri: DocumentStore.reportingURI(for: f.path, from: uri), path: f.path, span: span, source: source))
+                out.append(Occurrence(uri: documents.reportingURI(for: f.path, from: uri), path: f.path, span: span, source: source))
             }
         }
         return out

@@ -33,6 +33,12 @@ struct SyntaxSite {
     /// The resource blocks around, outermost first (`for`/`if` bodies keep their block's).
     var blocks: [ResourceKind]
 
+    /// For a member, the plain names of its base (`["db-1", "lan"]` of `db-1.lan.address`);
+    /// nil when the base is not a chain of names.
+    var memberPath: [String]? = nil
+    /// In the `on` expression of a resource of this kind (`nic x on |`, `vlan v on |`).
+    var onOf: ResourceKind? = nil
+
     var block: ResourceKind? { blocks.last }
     var parentBlock: ResourceKind? { blocks.count >= 2 ? blocks[blocks.count - 2] : nil }
 
@@ -40,12 +46,14 @@ struct SyntaxSite {
     static func locate(_ target: Swift.Range<Int>, in items: [Item]) -> SyntaxSite {
         var finder = Finder(target: target)
         let role = finder.items(items) ?? .value
-        return SyntaxSite(role: role, blocks: finder.blocks)
+        return SyntaxSite(role: role, blocks: finder.blocks, memberPath: finder.memberPath, onOf: finder.onOf)
     }
 
     private struct Finder {
         let target: Swift.Range<Int>
         var blocks: [ResourceKind] = []
+        var memberPath: [String]? = nil
+        var onOf: ResourceKind? = nil
 
         func contains(_ span: Span) -> Bool {
             span.startOffset <= target.lowerBound && target.upperBound <= span.endOffset
@@ -70,7 +78,10 @@ struct SyntaxSite {
                     if case .string(let s) = name, contains(s.span) { return string(s) }
                     if contains(name.span) { return .declaredName }
                 }
-                if let on = r.on, contains(on.span) { return expr(on) }
+                if let on = r.on, contains(on.span) {
+                    onOf = r.kind
+                    return expr(on)
+                }
                 if let body = r.body, contains(body.span) {
                     blocks.append(r.kind)
                     return items(body.items) ?? .itemHead
@@ -112,6 +123,7 @@ struct SyntaxSite {
             switch e.kind {
             case .member(let base, let name):
                 if contains(name.span) {
+                    memberPath = Finder.path(base)
                     if case .name(let id) = base.kind { return .member(base: id.name) }
                     return .member(base: nil)
                 }
@@ -144,6 +156,15 @@ struct SyntaxSite {
                 return expr(inner)
             case .integer, .quantity, .ipv4, .ipv4Prefix, .bool, .keyword, .name, .error:
                 return .value
+            }
+        }
+
+        /// `a.b.c` as `["a", "b", "c"]`; nil for anything but names and members.
+        static func path(_ e: Expr) -> [String]? {
+            switch e.kind {
+            case .name(let id): return [id.name]
+            case .member(let base, let name): return path(base).map { $0 + [name.name] }
+            default: return nil
             }
         }
 

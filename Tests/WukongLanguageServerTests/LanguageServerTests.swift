@@ -34,7 +34,7 @@ final class LanguageServerTests: XCTestCase {
         let caps = (r[0]["result"] as! [String: Any])["capabilities"] as! [String: Any]
         XCTAssertEqual(caps["documentFormattingProvider"] as? Bool, true)
         XCTAssertEqual(caps["definitionProvider"] as? Bool, true)
-        let unknown = send(s, "textDocument/foldingRange", [:], request: true)
+        let unknown = send(s, "textDocument/linkedEditingRange", [:], request: true)
         XCTAssertEqual((unknown[0]["error"] as? [String: Any])?["code"] as? Int, -32601)
         XCTAssertEqual(send(s, "shutdown", [:], request: true).count, 1)
         _ = send(s, "exit", [:])
@@ -196,11 +196,16 @@ final class LanguageServerTests: XCTestCase {
         for (n, text) in texts.enumerated() {
             let uri = "untitled:doc-\(n)"
             _ = send(s, "textDocument/didOpen", ["textDocument": ["uri": uri, "version": 1, "text": text]])
+            for method in ["textDocument/inlayHint", "textDocument/semanticTokens/full", "textDocument/foldingRange"] {
+                let r = send(s, method, ["textDocument": ["uri": uri]], request: true)
+                XCTAssertNil(r.first?["error"], method)
+            }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             for (l, line) in lines.enumerated() {
                 for c in stride(from: 0, through: line.utf16.count + 1, by: 1) {
                     let pos: [String: Any] = ["textDocument": ["uri": uri], "position": ["line": l, "character": c]]
-                    for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references"] {
+                    for method in ["textDocument/completion", "textDocument/hover", "textDocument/definition", "textDocument/references",
+                                   "textDocument/signatureHelp", "textDocument/documentHighlight"] {
                         let r = send(s, method, pos, request: true)
                         XCTAssertEqual(r.count, 1)
                         XCTAssertNil(r.first?["error"], "\(method) at \(l):\(c)")

@@ -30,19 +30,22 @@ final class ProtocolAndDispatchTests: XCTestCase {
         for method in ["initialize", "shutdown", "exit", "initialized", "textDocument/didOpen", "textDocument/didChange",
                        "textDocument/didSave", "textDocument/didClose", "textDocument/completion", "textDocument/hover",
                        "textDocument/definition", "textDocument/references", "textDocument/rename",
-                       "textDocument/documentSymbol", "textDocument/formatting", "textDocument/codeAction"] {
+                       "textDocument/documentSymbol", "textDocument/formatting", "textDocument/codeAction",
+                       "textDocument/inlayHint", "textDocument/semanticTokens/full", "textDocument/signatureHelp",
+                       "textDocument/documentHighlight", "textDocument/foldingRange", "workspace/symbol",
+                       "textDocument/prepareRename", "workspace/didChangeWatchedFiles"] {
             XCTAssertNotNil(s.methods[method], method)
         }
-        XCTAssertNil(s.methods["textDocument/foldingRange"])
+        XCTAssertNil(s.methods["textDocument/linkedEditingRange"])
     }
 
     func testUnknownMethod() {
         let s = LanguageServer()
-        let r = reply(s, #"{"jsonrpc":"2.0","id":"req-7","method":"textDocument/semanticTokens/full","params":{}}"#)
+        let r = reply(s, #"{"jsonrpc":"2.0","id":"req-7","method":"textDocument/typeDefinition","params":{}}"#)
         XCTAssertEqual(r.count, 1)
         XCTAssertEqual(errorCode(r), ErrorCode.methodNotFound.rawValue)
         XCTAssertEqual(r[0]["id"] as? String, "req-7", "a string id is echoed")
-        XCTAssertTrue(((r[0]["error"] as? [String: Any])?["message"] as? String)?.contains("semanticTokens") ?? false)
+        XCTAssertTrue(((r[0]["error"] as? [String: Any])?["message"] as? String)?.contains("typeDefinition") ?? false)
         XCTAssertTrue(reply(s, #"{"jsonrpc":"2.0","method":"workspace/unknownNotification"}"#).isEmpty,
                       "an unknown notification is not answered")
         XCTAssertTrue(reply(s, #"{"jsonrpc":"2.0","id":3,"result":{}}"#).isEmpty, "a response is not answered")
@@ -92,7 +95,7 @@ final class ProtocolAndDispatchTests: XCTestCase {
         let r = reply(s, #"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#)
         let result = try XCTUnwrap(r[0]["result"] as? [String: Any])
         let caps = try XCTUnwrap(result["capabilities"] as? [String: Any])
-        XCTAssertEqual((caps["textDocumentSync"] as? [String: Any])?["change"] as? Int, 1)
+        XCTAssertEqual((caps["textDocumentSync"] as? [String: Any])?["change"] as? Int, 2, "incremental")
         XCTAssertEqual((caps["completionProvider"] as? [String: Any])?["triggerCharacters"] as? [String], ["."])
         XCTAssertEqual((result["serverInfo"] as? [String: Any])?["name"] as? String, "wukongc")
     }

@@ -3,7 +3,8 @@ import FuzzSupport
 import WukongLanguageServer
 
 // The language server's message handler under random edit/request sequences. The input is
-// chunks separated by 0x01: the first is the document opened; each later chunk is one step —
+// chunks separated by 0x01: the first is the document opened; each later chunk is one step (a
+// full or incremental edit, or any request the server answers) —
 // its first byte picks the request or edit, the next two a position, the rest is text. Every
 // answer must be JSON, and every request must get exactly one answer with its id.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -24,7 +25,21 @@ public func fuzzLSP(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let rest = c.count > 3 ? String(decoding: c[3...], as: UTF8.self) : ""
         let position: [String: Any] = ["line": line, "character": character]
         let doc: [String: Any] = ["uri": Session.uri]
-        switch op % 12 {
+        switch op % 20 {
+        case 12:  // an incremental edit: replace from the position to the next line's start (the
+                  // server's buffer then differs from `text` until the next full edit resends it)
+            version += 1
+            session.notify("textDocument/didChange", ["textDocument": ["uri": Session.uri, "version": version],
+                                                      "contentChanges": [["range": ["start": position, "end": ["line": line + 1, "character": 0]],
+                                                                          "text": rest]]])
+        case 13: session.request("textDocument/inlayHint", ["textDocument": doc,
+                                                             "range": ["start": ["line": 0, "character": 0], "end": position]])
+        case 14: session.request("textDocument/semanticTokens/full", ["textDocument": doc])
+        case 15: session.request("textDocument/signatureHelp", ["textDocument": doc, "position": position])
+        case 16: session.request("textDocument/documentHighlight", ["textDocument": doc, "position": position])
+        case 17: session.request("textDocument/foldingRange", ["textDocument": doc])
+        case 18: session.request("workspace/symbol", ["query": rest])
+        case 19: session.request("textDocument/prepareRename", ["textDocument": doc, "position": position])
         case 0, 1:  // an edit: insert the text at the position (full-document sync)
             text = Session.insert(rest, into: text, line: line, character: character)
             version += 1
