@@ -79,6 +79,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case disk = "E0508"
     case bootDisk = "E0509"
     case instancetype = "E0510"
+    // pod bindings (and, next, OVN-Kubernetes networks: docs/networks-reference.md)
+    case podBinding = "E0540"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -135,6 +137,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .disk: return "V-DISK"
         case .bootDisk: return "V-BOOT"
         case .instancetype: return "V-ITYPE"
+        case .podBinding: return "N-BINDING"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -397,7 +397,7 @@ struct LoweringPass {
         var lowered: VMNic
         switch use {
         case .pod:
-            lowered = VMNic(name: nic.decl.name, network: nil, binding: .masquerade, mac: MACAddress(0),
+            lowered = VMNic(name: nic.decl.name, network: nil, binding: nic.binding?.value.nicBinding ?? .masquerade, mac: MACAddress(0),
                             address: .dhcp, ifname: nic.ifname?.value, metric: nic.metric?.value)
         case .network(let netName):
             guard let ni = networkIndex[netName], let info = infos[ni] else { return nil }

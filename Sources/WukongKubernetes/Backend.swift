@@ -708,6 +708,9 @@ struct Builder {
             case .sriov:
                 s.word("sriov")
                 s.emptyMap()
+            case .passt:
+                s.word("passtBinding")
+                s.emptyMap()
             }
             s.word("macAddress")
             s.mac(nic.mac)

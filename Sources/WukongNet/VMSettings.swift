@@ -50,10 +50,20 @@ public enum NicBinding: String, Sendable, Codable {
     /// macvlan networks, `binding: {name: macvtap}`
     case macvtap
     case sriov
+    /// pod network with `binding = "passt"`: `passtBinding: {}` (KubeVirt ≥ 1.8, gate `PasstBinding`)
+    case passt
 
     /// KubeVirt cannot live-migrate a VM with a macvtap NIC: N-MIGRATE warns when such a VM asks
     /// for live migration, and lowering gives it `evictionStrategy: None` when it asks nothing.
     public var canLiveMigrate: Bool { self != .macvtap }
+}
+
+/// The `binding` of a pod NIC (`nic default on pod { binding = "passt" }`): masquerade (the
+/// default) NATs the guest's `10.0.2.2`; passt gives the guest the pod's own address.
+public enum PodBinding: String, Sendable, Codable, CaseIterable {
+    case masquerade, passt
+
+    public var nicBinding: NicBinding { self == .passt ? .passt : .masquerade }
 }
 
 /// How the guest configures a VM NIC (LANGUAGE.md §5.6, §7). The checks ask these rules of the

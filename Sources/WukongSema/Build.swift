@@ -352,9 +352,11 @@ extension Engine {
         }
         var mac: Located<MACAddress>? = nil
         if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
-        return VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
-                         metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
-                         poisoned: inst.poisoned || network == nil)
+        var nic = VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
+                            metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
+                            poisoned: inst.poisoned || network == nil)
+        nic.binding = string(inst, "binding").flatMap { b in PodBinding(rawValue: b.value).map { Located($0, b.span) } }
+        return nic
     }
 
     /// For `cloud_config` written as one plain string literal: the span of each line of its value.

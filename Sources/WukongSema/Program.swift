@@ -256,6 +256,8 @@ public struct VMNicDecl: Sendable {
     public var ifname: Located<String>?
     public var metric: Located<Int>?
     public var defaultRoute: Located<Bool>?
+    /// `binding`, already checked against its allowed set (only the pod NIC may take it).
+    public var binding: Located<PodBinding>?
     public var poisoned: Bool
     public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
                 mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,

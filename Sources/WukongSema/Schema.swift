@@ -46,6 +46,8 @@ enum Schema {
     static let bondModes = ["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]
     static let ipamModes = IPAMMode.allCases.map(\.rawValue)
     static let evictionModes = EvictionMode.allCases.map(\.rawValue)
+    /// A pod NIC's `binding` (docs/networks-reference.md).
+    static let podBindings = PodBinding.allCases.map(\.rawValue)
     /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
     static let networkConfigModes = NetworkConfigMode.allCases.map(\.rawValue)
     /// The fields of an image record; `network_config` defaults to "cloud-init" like a plain string.
@@ -157,6 +159,7 @@ enum Schema {
         .init(name: "ifname", type: .string),
         .init(name: "metric", type: .int),
         .init(name: "default_route", type: .bool),
+        .init(name: "binding", type: .string, allowed: podBindings),
     ]
 
     static func attributes(of block: BlockKind) -> [AttributeSchema] {

@@ -373,7 +373,7 @@ final class ExamplesTests: XCTestCase {
                 let nicName = try XCTUnwrap(iface["name"] as? String)
                 // Binding fits the NAD type.
                 if net["pod"] != nil {
-                    XCTAssertNotNil(iface["masquerade"], "\(name)/\(vmName)/\(nicName): pod NIC is masquerade")
+                    XCTAssertTrue(iface["masquerade"] != nil || iface["passtBinding"] != nil, "\(name)/\(vmName)/\(nicName): pod NIC is masquerade or passt")
                 } else {
                     let ref = try XCTUnwrap(dig(net, "multus", "networkName") as? String)
                     if let type = nadType[ref] {
