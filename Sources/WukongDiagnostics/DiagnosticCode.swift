@@ -81,6 +81,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case instancetype = "E0510"
     // pod bindings (and, next, OVN-Kubernetes networks: docs/networks-reference.md)
     case podBinding = "E0540"
+    case ovn = "E0541"
+    case ovnIPAM = "E0544"
+    case ovnMTU = "E0545"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -138,6 +141,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .bootDisk: return "V-BOOT"
         case .instancetype: return "V-ITYPE"
         case .podBinding: return "N-BINDING"
+        case .ovn: return "N-OVN"
+        case .ovnIPAM: return "N-OVN-IPAM"
+        case .ovnMTU: return "N-OVN-MTU"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }
