@@ -13,6 +13,8 @@
 //    KubeVirt 1.5 (`status.observedKubeVirtVersion`) enables the `NetworkBindingPlugins` feature
 //    gate. When the version is unknown (no status yet), a missing gate is a warning: 1.5 and
 //    later do not need it, and guessing an old version would fail every apply on a new cluster.
+//    passt: when a VirtualMachine has an interface `passtBinding: {}` (KubeVirt ≥ 1.8 core
+//    binding), the KubeVirt CR enables the feature gate `PasstBinding` (else the VM is rejected).
 // 4. Device resources: a VM network whose NAD (from the set, else read from the cluster; a NAD
 //    that exists nowhere is skipped: KubeVirt reports it at start) carries the annotation
 //    `k8s.v1.cni.cncf.io/resourceName` needs a node that advertises the resource
@@ -37,7 +39,7 @@ public struct PreflightFinding: Sendable, Equatable, CustomStringConvertible {
         case namespace
         /// The KubeVirt CR does not register the macvtap binding plugin (or cannot be read).
         case macvtapBinding
-        /// `NetworkBindingPlugins` is missing before KubeVirt 1.5.
+        /// `NetworkBindingPlugins` is missing before KubeVirt 1.5, or `PasstBinding` for passt.
         case featureGate
         /// No node the VM can run on advertises the device-plugin resource its NAD names.
         case deviceResource
@@ -95,6 +97,7 @@ extension Applier {
             let vmType = ResourceType.virtualMachine
             if !unserved.contains(vmType.apiVersion + "|" + vmType.plural) {
                 try checkMacvtapBinding(items, add)
+                try checkPasstBinding(items, add)
             }
             try checkDeviceResources(items, add)
         } catch {
@@ -282,6 +285,41 @@ extension Applier {
                                         + " (if it is older: \(gateFix))"))
             }
         }
+    }
+
+    // MARK: 3b. The passt core binding's feature gate
+
+    static func usesPasst(_ vm: KubeValue) -> Bool {
+        let interfaces = vm.at("spec", "template", "spec", "domain", "devices", "interfaces")?.listValue ?? []
+        return interfaces.contains { $0["passtBinding"] != nil }
+    }
+
+    func checkPasstBinding(_ items: [Item], _ add: (PreflightFinding) -> Void) throws(PreflightAbort) {
+        let vms = items.filter { $0.type.kind == "VirtualMachine" && Applier.usesPasst($0.object.body) }.map(\.ref)
+        guard let first = vms.first else { return }
+        let who = Applier.objectsPhrase(vms), verb = vms.count == 1 ? "uses" : "use"
+        let crs: [KubeValue]
+        switch try preflightList(ResourceType.kubevirt.collectionPath(namespace: nil)) {
+        case .forbidden(let e):
+            add(PreflightFinding(.warning, .featureGate, object: first,
+                                 message: "cannot list KubeVirt CRs (\(e.message)): not checked that KubeVirt enables the feature gate PasstBinding \(who) \(verb == "uses" ? "needs" : "need")"))
+            return
+        case .notServed: crs = []
+        case .items(let i): crs = i
+        }
+        guard let cr = crs.first else {
+            add(PreflightFinding(.error, .featureGate, object: first,
+                                 message: "\(who) \(verb) the passt binding, but the cluster has no KubeVirt CR (kubevirt.io/v1 KubeVirt)",
+                                 fix: "install KubeVirt v1.8 or later with the feature gate `PasstBinding` in its KubeVirt CR"))
+            return
+        }
+        let gates = (cr.at("spec", "configuration", "developerConfiguration", "featureGates")?.listValue ?? []).compactMap(\.stringValue)
+        guard !gates.contains("PasstBinding") else { return }
+        let crNS = cr.at("metadata", "namespace")?.stringValue ?? "kubevirt"
+        let crName = cr.at("metadata", "name")?.stringValue ?? "kubevirt"
+        add(PreflightFinding(.error, .featureGate, object: first,
+                             message: "KubeVirt \(crNS)/\(crName) does not enable the feature gate PasstBinding that the passt binding of \(who) needs: KubeVirt rejects the VM",
+                             fix: "add `PasstBinding` to `spec.configuration.developerConfiguration.featureGates` in KubeVirt \(crNS)/\(crName) (KubeVirt v1.8 or later)"))
     }
 
     // MARK: 4. Device-plugin resources on the nodes a VM can run on

@@ -89,6 +89,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case kubevirtType = "E0531"
     case kubevirtOwned = "E0532"
     case kubevirtPath = "E0533"
+    // pod bindings (and, next, OVN-Kubernetes networks: docs/networks-reference.md)
+    case podBinding = "E0540"
+    case ovn = "E0541"
+    case ovnIPAM = "E0544"
+    case ovnMTU = "E0545"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -150,6 +155,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .toleration: return "V-TOLERATION"
         case .nicModel: return "V-NIC-MODEL"
         case .kubevirtUnknownField, .kubevirtType, .kubevirtOwned, .kubevirtPath: return "V-KUBEVIRT"
+        case .podBinding: return "N-BINDING"
+        case .ovn: return "N-OVN"
+        case .ovnIPAM: return "N-OVN-IPAM"
+        case .ovnMTU: return "N-OVN-MTU"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

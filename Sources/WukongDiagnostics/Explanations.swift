@@ -16,7 +16,7 @@ public enum Explanations {
     /// The catalogue's area files, each with the entries of its codes.
     static let areas: [@Sendable (DiagnosticCode) -> Entry?] = [syntaxEntry, namesEntry, typesEntry, evaluationEntry, networkEntry,
                                                        nodeEntry, vmEntry, diskEntry, guestEntry, kubernetesEntry, driverEntry,
-                                                       placementEntry, kubevirtEntry]
+                                                       placementEntry, kubevirtEntry, ovnEntry]
 
     /// The entry of a code, from the area file of the catalogue it belongs to.
     static func entry(_ c: DiagnosticCode) -> Entry {

@@ -100,7 +100,7 @@ struct Placement {
             let bridgeName: String
             switch net.attachment {
             case .bridge(let name, _), .ovs(let name, _): bridgeName = name
-            case .macvlan, .sriov: return nil
+            case .macvlan, .sriov, .layer2: return nil
             }
             guard let bi = pass.bridgeIndex[bridgeName], let only = pass.plan.bridgeHosts[bi] else { return nil }
             var mask = [Bool](repeating: false, count: program.hosts.count)

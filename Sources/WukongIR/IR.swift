@@ -154,6 +154,8 @@ public enum Attachment: Codable, Sendable, Equatable {
     case macvlan(LinkRef)
     /// SR-IOV device-plugin resource name.
     case sriov(resource: String)
+    /// OVN-Kubernetes layer2 overlay; `ovnName` is the cluster-wide network name of its NAD.
+    case layer2(ovnName: String)
 }
 
 public struct Route: Codable, Sendable, Equatable {
@@ -180,6 +182,8 @@ public struct Network: Codable, Sendable, Equatable {
     public var existingNAD: String?
     /// The NAD generated for the whole network (ipam none/whereabouts/dhcp, no existingNAD); nil otherwise.
     public var nadName: String?
+    /// OVN IPAM: `allowPersistentIPs` (VM addresses survive restarts and migrations).
+    public var persistentIPs: Bool = false
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
                 dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
                 poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAMMode = .none, existingNAD: String? = nil,
@@ -373,7 +377,8 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
 //   PolicyInterface  {"kind": "bond|vlan|releasedNic|nic|bridge", "name": "…"}
 
 extension Attachment {
-    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov }
+    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov, layer2 }
+    private struct OVN: Codable { var ovnName: String }
     private struct Named: Codable { var name: String; var ifname: String }
     private struct Resource: Codable { var resource: String }
 
@@ -384,6 +389,7 @@ extension Attachment {
         case .ovs(let name, let ifname): try c.encode(Named(name: name, ifname: ifname), forKey: .ovs)
         case .macvlan(let link): try c.encode(link, forKey: .macvlan)
         case .sriov(let resource): try c.encode(Resource(resource: resource), forKey: .sriov)
+        case .layer2(let ovnName): try c.encode(OVN(ovnName: ovnName), forKey: .layer2)
         }
     }
 
@@ -393,6 +399,7 @@ extension Attachment {
         else if let n = try c.decodeIfPresent(Named.self, forKey: .ovs) { self = .ovs(name: n.name, ifname: n.ifname) }
         else if let l = try c.decodeIfPresent(LinkRef.self, forKey: .macvlan) { self = .macvlan(l) }
         else if let r = try c.decodeIfPresent(Resource.self, forKey: .sriov) { self = .sriov(resource: r.resource) }
+        else if let o = try c.decodeIfPresent(OVN.self, forKey: .layer2) { self = .layer2(ovnName: o.ovnName) }
         else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown attachment")) }
     }
 }

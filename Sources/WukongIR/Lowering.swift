@@ -273,16 +273,19 @@ struct LoweringPass {
             case .ovs(let name): attachment = .ovs(name: name, ifname: bridgeIfname(name))
             case .macvlan(let use): attachment = .macvlan(linkRef(use))
             case .sriov(let resource): attachment = .sriov(resource: resource)
+            case .layer2: attachment = .layer2(ovnName: n.ovnName?.value ?? "\(namespace).\(n.decl.name)")
             }
             let ipam = n.ipamMode
             let existing = n.nad?.value
-            let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp)
-            return Network(
+            let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp || ipam == .ovn)
+            var network = Network(
                 name: n.decl.name, attachment: attachment, vlan: n.vlan?.value, subnet: n.subnet?.value,
                 gateway: n.gateway?.value, dns: n.dns.map(\.value), search: n.search.map(\.value), mtu: n.mtu?.value,
                 poolFirst: n.pool?.value.first, poolLast: n.pool?.value.last,
                 routes: n.routes.map { Route(to: $0.to.value, via: $0.via.value) }, ipam: ipam,
                 existingNAD: existing, nadName: ownsNAD ? n.decl.name : nil)
+            network.persistentIPs = ipam == .ovn && (n.persistentIPs?.value ?? true)
+            return network
         }
     }
 
@@ -410,7 +413,7 @@ struct LoweringPass {
         var lowered: VMNic
         switch use {
         case .pod:
-            lowered = VMNic(name: nic.decl.name, network: nil, binding: .masquerade, mac: MACAddress(0),
+            lowered = VMNic(name: nic.decl.name, network: nil, binding: nic.binding?.value.nicBinding ?? .masquerade, mac: MACAddress(0),
                             address: .dhcp, ifname: nic.ifname?.value, metric: nic.metric?.value)
         case .network(let netName):
             guard let ni = networkIndex[netName], let info = infos[ni] else { return nil }

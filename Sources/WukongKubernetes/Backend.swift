@@ -11,6 +11,8 @@ import WukongNet
 /// VM/NIC order), the `VirtualMachine`s.
 public enum KubernetesBackend {
     public static let cniVersion = "0.3.1"
+    /// OVN-Kubernetes NADs use CNI 1.0.0, as its documentation and OpenShift's do.
+    public static let ovnCNIVersion = "1.0.0"
     public static let resourceNameAnnotation = "k8s.v1.cni.cncf.io/resourceName"
 
     public static func objects(for topology: Topology) -> [KubeObject] {
@@ -467,7 +469,7 @@ struct Builder {
         switch n.ipam {
         case .whereabouts: ipam = whereabouts(n)
         case .dhcp: ipam = .map([KubeField("type", .string("dhcp"))])
-        case .none, .static, .hostLocal: ipam = .map([])
+        case .none, .static, .hostLocal, .ovn: ipam = .map([])
         }
         return nad(n, name: name, ipam: ipam)
     }
@@ -527,7 +529,33 @@ struct Builder {
         return .map(f)
     }
 
+    /// An OVN-Kubernetes secondary network (docs/networks-reference.md): no `ipam` key; with OVN
+    /// IPAM the subnet, the addresses OVN must not hand out (gateway, DNS servers, route
+    /// next hops in the subnet) and persistent IPs.
+    func ovnNAD(_ n: Network, name: String, topology: String, ovnName: String) -> [KubeField] {
+        var c = [KubeField("cniVersion", .string(KubernetesBackend.ovnCNIVersion)), KubeField("name", .string(ovnName)),
+                 KubeField("type", .string("ovn-k8s-cni-overlay")), KubeField("topology", .string(topology)),
+                 KubeField("role", .string("secondary")), KubeField("netAttachDefName", .string("\(t.namespace)/\(name)"))]
+        if n.ipam == .ovn, let subnet = n.subnet {
+            c.append(KubeField("subnets", .string(subnet.description)))
+            var excluded: [String] = []
+            for ip in [n.gateway].compactMap({ $0 }) + n.dns + n.routes.map(\.via) where subnet.contains(ip) {
+                let text = "\(ip)/\(ip.isV6 ? 128 : 32)"
+                if !excluded.contains(text) { excluded.append(text) }
+            }
+            if !excluded.isEmpty { c.append(KubeField("excludeSubnets", .string(excluded.joined(separator: ",")))) }
+        }
+        if let m = n.mtu { c.append(KubeField("mtu", .int(m))) }
+        if n.persistentIPs { c.append(KubeField("allowPersistentIPs", .bool(true))) }
+        return c
+    }
+
     func nad(_ n: Network, name: String, ipam: KubeValue) -> KubeObject {
+        if case .layer2(let ovnName) = n.attachment {
+            return object("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, namespaced: true, labels: topologyLabels,
+                          rest: [KubeField("spec", .map([KubeField("config", .string(JSONOutput.compact(
+                              .map(ovnNAD(n, name: name, topology: "layer2", ovnName: ovnName)))))]))])
+        }
         var c = [KubeField("cniVersion", .string(KubernetesBackend.cniVersion)), KubeField("name", .string(name))]
         var annotations: [KubeField] = []
         switch n.attachment {
@@ -554,6 +582,7 @@ struct Builder {
             c.append(KubeField("type", .string("sriov")))
             if let v = n.vlan { c.append(KubeField("vlan", .int(v))) }
             annotations.append(KubeField(KubernetesBackend.resourceNameAnnotation, .string(resource)))
+        case .layer2: break   // above
         }
         return object("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, namespaced: true,
                       labels: topologyLabels, annotations: annotations,
@@ -703,6 +732,9 @@ struct Builder {
                 s.mapEnd()
             case .sriov:
                 s.word("sriov")
+                s.emptyMap()
+            case .passt:
+                s.word("passtBinding")
                 s.emptyMap()
             }
             s.word("macAddress")

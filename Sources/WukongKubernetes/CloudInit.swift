@@ -128,7 +128,9 @@ public enum CloudInit {
                     }
                     s.mapEnd()
                 }
-            } else if defaultElsewhere {
+            } else if defaultElsewhere && nic.binding != .passt {
+                // passt gives the guest the pod's own address and gateway, which the compiler
+                // cannot know: no routes or policy by the masquerade addresses (N-ROUTE warns)
                 podReplyRoutes(&s, clusterCIDRs: clusterCIDRs, policy: vm.networkConfig == .netplan)
             }
             s.mapEnd()

@@ -31,14 +31,16 @@ public enum EvictionMode: String, Sendable, Codable, CaseIterable {
 /// A network's `ipam` (LANGUAGE.md §5.3): who assigns the addresses of the NICs on it.
 public enum IPAMMode: String, Sendable, Codable, CaseIterable {
     case none, `static`, hostLocal = "host-local", whereabouts, dhcp
+    /// OVN-Kubernetes IPAM (`subnets` in an `ovn-k8s-cni-overlay` NAD): OVN networks only.
+    case ovn
 
-    /// whereabouts and the CNI dhcp plugin lease every NIC on the network its address.
-    public var leasesAddresses: Bool { self == .whereabouts || self == .dhcp }
+    /// whereabouts, the CNI dhcp plugin and OVN lease every NIC on the network its address.
+    public var leasesAddresses: Bool { self == .whereabouts || self == .dhcp || self == .ovn }
     /// `static` and `host-local` write each NIC's address into the IPAM config of a
     /// NetworkAttachmentDefinition of its own: every NIC on the network needs an address.
     public var nadPerNic: Bool { self == .static || self == .hostLocal }
     /// The modes whose IPAM config is built from the network's `subnet`.
-    public var needsSubnet: Bool { nadPerNic || self == .whereabouts }
+    public var needsSubnet: Bool { nadPerNic || self == .whereabouts || self == .ovn }
 }
 
 /// KubeVirt's interface binding of a VM NIC (LANGUAGE.md §7).
@@ -50,10 +52,25 @@ public enum NicBinding: String, Sendable, Codable {
     /// macvlan networks, `binding: {name: macvtap}`
     case macvtap
     case sriov
+    /// pod network with `binding = "passt"`: `passtBinding: {}` (KubeVirt ≥ 1.8, gate `PasstBinding`)
+    case passt
 
     /// KubeVirt cannot live-migrate a VM with a macvtap NIC: N-MIGRATE warns when such a VM asks
     /// for live migration, and lowering gives it `evictionStrategy: None` when it asks nothing.
     public var canLiveMigrate: Bool { self != .macvtap }
+}
+
+/// The topology of an OVN-Kubernetes overlay network (`overlay = "layer2"`).
+public enum OverlayTopology: String, Sendable, Codable, CaseIterable {
+    case layer2
+}
+
+/// The `binding` of a pod NIC (`nic default on pod { binding = "passt" }`): masquerade (the
+/// default) NATs the guest's `10.0.2.2`; passt gives the guest the pod's own address.
+public enum PodBinding: String, Sendable, Codable, CaseIterable {
+    case masquerade, passt
+
+    public var nicBinding: NicBinding { self == .passt ? .passt : .masquerade }
 }
 
 /// How the guest configures a VM NIC (LANGUAGE.md §5.6, §7). The checks ask these rules of the

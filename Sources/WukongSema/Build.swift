@@ -217,6 +217,7 @@ extension Engine {
             case ("macvlan", .ref(let r)):
                 if let l = linkUse(r, v.span) { attachments.append(Located(.macvlan(l), v.span)) }
             case ("sriov", .string(let res)): attachments.append(Located(.sriov(resource: res), v.span))
+            case ("overlay", .string(let t)) where OverlayTopology(rawValue: t) == .layer2: attachments.append(Located(.layer2, v.span))
             default: continue
             }
         }
@@ -230,10 +231,13 @@ extension Engine {
                   case .cidr(let c) = to.value, case .ip(let a) = via.value else { continue }
             routes.append(RouteDecl(to: Located(c, to.span), via: Located(a, via.span), span: r.span))
         }
-        return NetworkDecl(decl: declInfo(inst), attachments: attachments, vlan: int(inst, "vlan"), subnet: subnet,
-                           gateway: ip(inst, "gateway"), dns: ips(inst, "dns"), search: strings(inst, "search"),
-                           mtu: int(inst, "mtu"), pool: pool, routes: routes, ipam: string(inst, "ipam"),
-                           nad: string(inst, "nad"), poisoned: inst.poisoned)
+        var decl = NetworkDecl(decl: declInfo(inst), attachments: attachments, vlan: int(inst, "vlan"), subnet: subnet,
+                               gateway: ip(inst, "gateway"), dns: ips(inst, "dns"), search: strings(inst, "search"),
+                               mtu: int(inst, "mtu"), pool: pool, routes: routes, ipam: string(inst, "ipam"),
+                               nad: string(inst, "nad"), poisoned: inst.poisoned)
+        decl.ovnName = string(inst, "ovn_name")
+        decl.persistentIPs = bool(inst, "persistent_ips")
+        return decl
     }
 
     func vm(_ inst: Instance) -> VMDecl {
@@ -387,6 +391,7 @@ extension Engine {
                             metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
                             poisoned: inst.poisoned || network == nil)
         nic.model = string(inst, "model").flatMap { l in NicModel(rawValue: l.value).map { Located($0, l.span) } }
+        nic.binding = string(inst, "binding").flatMap { b in PodBinding(rawValue: b.value).map { Located($0, b.span) } }
         return nic
     }
 

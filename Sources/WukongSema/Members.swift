@@ -213,6 +213,7 @@ extension Engine {
                     }
                     attachments.append(.macvlan(LinkUse(kind: kind, name: r.name, span: net.span)))
                 case ("sriov", .string(let res)): attachments.append(.sriov(resource: res))
+                case ("overlay", .string(let t)) where OverlayTopology(rawValue: t) == .layer2: attachments.append(.layer2)
                 case ("vlan", .int(let v)): vlan = v
                 default: continue
                 }

@@ -157,13 +157,15 @@ public enum AttachmentUse: Sendable, Equatable {
     case ovs(name: String)
     case macvlan(LinkUse)
     case sriov(resource: String)
+    /// `overlay = "layer2"`: an OVN-Kubernetes layer2 overlay (no node configuration).
+    case layer2
 }
 
 extension AttachmentUse {
     /// The KubeVirt binding of the VM NICs on a network attached this way (LANGUAGE.md §7).
     public var binding: NicBinding {
         switch self {
-        case .bridge, .ovs: return .bridge
+        case .bridge, .ovs, .layer2: return .bridge
         case .macvlan: return .macvtap
         case .sriov: return .sriov
         }
@@ -193,6 +195,10 @@ public struct NetworkDecl: Sendable {
     /// Already checked against none|static|host-local|whereabouts|dhcp.
     public var ipam: Located<String>?
     public var nad: Located<String>?
+    /// `ovn_name`: the OVN network's cluster-wide name (OVN networks only).
+    public var ovnName: Located<String>?
+    /// `persistent_ips` (OVN IPAM only; default true there).
+    public var persistentIPs: Located<Bool>?
     /// An attachment failed to resolve (reported): skip attachment-dependent checks.
     public var poisoned: Bool
     public init(decl: DeclInfo, attachments: [Located<AttachmentUse>] = [], vlan: Located<Int>? = nil,
@@ -258,6 +264,8 @@ public struct VMNicDecl: Sendable {
     public var defaultRoute: Located<Bool>?
     /// `model` (virtio, e1000e), already checked against its allowed set.
     public var model: Located<NicModel>? = nil
+    /// `binding`, already checked against its allowed set (only the pod NIC may take it).
+    public var binding: Located<PodBinding>?
     public var poisoned: Bool
     public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
                 mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,

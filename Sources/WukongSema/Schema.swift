@@ -46,6 +46,10 @@ enum Schema {
     static let bondModes = ["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]
     static let ipamModes = IPAMMode.allCases.map(\.rawValue)
     static let evictionModes = EvictionMode.allCases.map(\.rawValue)
+    /// `overlay` networks (OVN-Kubernetes; docs/networks-reference.md).
+    static let overlayTopologies = OverlayTopology.allCases.map(\.rawValue)
+    /// A pod NIC's `binding` (docs/networks-reference.md).
+    static let podBindings = PodBinding.allCases.map(\.rawValue)
     /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
     static let networkConfigModes = NetworkConfigMode.allCases.map(\.rawValue)
     /// The fields of an image record; `network_config` defaults to "cloud-init" like a plain string.
@@ -102,6 +106,7 @@ enum Schema {
         .init(name: "ovs", type: .ref(.ovsBridge)),
         .init(name: "macvlan", type: .link),
         .init(name: "sriov", type: .string),
+        .init(name: "overlay", type: .string, allowed: overlayTopologies),
         .init(name: "vlan", type: .int),
         .init(name: "subnet", type: .cidr),
         .init(name: "gateway", type: .ip),
@@ -112,6 +117,8 @@ enum Schema {
         .init(name: "routes", type: .list(routeType)),
         .init(name: "ipam", type: .string, allowed: ipamModes),
         .init(name: "nad", type: .string),
+        .init(name: "ovn_name", type: .string),
+        .init(name: "persistent_ips", type: .bool),
     ]
     static let vm: [AttributeSchema] = [
         .init(name: "cpu", type: .int, required: true, unless: [.attribute("instancetype")]),
@@ -172,6 +179,7 @@ enum Schema {
         .init(name: "metric", type: .int),
         .init(name: "default_route", type: .bool),
         .init(name: "model", type: .string, allowed: nicModels),
+        .init(name: "binding", type: .string, allowed: podBindings),
     ]
 
     static func attributes(of block: BlockKind) -> [AttributeSchema] {

@@ -75,6 +75,41 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(errors(group).first?.fix, "install kubernetes-nmstate (CRD nodenetworkconfigurationpolicies.nmstate.io)")
     }
 
+    // MARK: 2. the passt binding's feature gate
+
+    func passtVMObj(_ name: String, ns: String) -> KubeObject {
+        let interfaces: KubeValue = .list([m(("name", s("default")), ("passtBinding", .map([])), ("macAddress", s("0e:00:00:00:00:01")))])
+        let spec: KubeValue = m(("domain", m(("devices", m(("interfaces", interfaces))), ("memory", m(("guest", s("1Gi")))))),
+                                ("networks", .list([m(("name", s("default")), ("pod", .map([])))])))
+        return obj("kubevirt.io/v1", "VirtualMachine", name, ns: ns,
+                   ("spec", m(("runStrategy", s("Always")), ("template", m(("spec", spec))))))
+    }
+
+    func testPasstVMNeedsTheFeatureGate() throws {
+        let objects = [namespaceObj("lab"), passtVMObj("web-1", ns: "lab")]
+        // no KubeVirt CR
+        let none = applier().apply(objects)
+        try assertNothingWritten(none, objects)
+        XCTAssertEqual(errors(none).map(\.check), [.featureGate])
+        XCTAssertEqual(errors(none)[0].message, "VirtualMachine lab/web-1 uses the passt binding, but the cluster has no KubeVirt CR (kubevirt.io/v1 KubeVirt)")
+        // a CR without the gate
+        try server.reset()
+        try server.addKubeVirt(macvtap: nil, featureGates: ["DataVolumes"], version: "v1.9.0")
+        let r = applier().apply(objects)
+        try assertNothingWritten(r, objects)
+        XCTAssertEqual(errors(r).map(\.check), [.featureGate])
+        XCTAssertEqual(errors(r)[0].object?.qualified, "lab/virtualmachine.kubevirt.io/web-1")
+        XCTAssertTrue(errors(r)[0].message.hasPrefix("KubeVirt kubevirt/kubevirt does not enable the feature gate PasstBinding"), errors(r)[0].message)
+        XCTAssertEqual(errors(r)[0].fix, "add `PasstBinding` to `spec.configuration.developerConfiguration.featureGates` in KubeVirt kubevirt/kubevirt (KubeVirt v1.8 or later)")
+        // with the gate: applied; a masquerade VM never asks
+        try server.reset()
+        try server.addKubeVirt(macvtap: nil, featureGates: ["PasstBinding"], version: "v1.9.0")
+        let ok = applier().apply(objects)
+        XCTAssertNil(ok.failure, ok.summary)
+        XCTAssertTrue(ok.preflight.isEmpty, "\(ok.preflight)")
+        XCTAssertFalse(Applier.usesPasst(macvtapVMObj("x", ns: "lab").body))
+    }
+
     // MARK: 2. the macvtap binding plugin and its feature gate
 
     func testMacvtapVMWithoutBindingInKubeVirtCRFails() throws {

@@ -316,7 +316,9 @@ extension TestAPIServer {
         }
         var seen: Set<String> = []
         for h in hosts where seen.insert(h).inserted { try addNode(h, labels: labels, allocatable: resources) }
-        if objects.contains(where: { $0.kind == "VirtualMachine" && Applier.usesMacvtap($0.body) }) { try addKubeVirt() }
+        let macvtap = objects.contains(where: { $0.kind == "VirtualMachine" && Applier.usesMacvtap($0.body) })
+        let passt = objects.contains(where: { $0.kind == "VirtualMachine" && Applier.usesPasst($0.body) })
+        if macvtap || passt { try addKubeVirt(macvtap: macvtap ? "tap" : nil, featureGates: passt ? ["PasstBinding"] : []) }
     }
 }
 

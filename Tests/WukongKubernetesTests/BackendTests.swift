@@ -171,6 +171,16 @@ final class BackendTests: XCTestCase {
         XCTAssertEqual(dig(d, "ethernets", "ext", "nameservers", "addresses") as? [String], ["192.168.0.1", "8.8.8.8"])
         XCTAssertNil(dig(d, "ethernets", "mgmt", "dhcp4-overrides", "use-dns"))
 
+        // passt: the guest has the pod's own address and gateway; no masquerade routes or policy,
+        // the learned default route still demoted.
+        var passt = vm
+        passt.nics[0].binding = .passt
+        let pd = try networkData(passt)
+        XCTAssertNil(dig(pd, "ethernets", "default", "routes"))
+        XCTAssertNil(dig(pd, "ethernets", "default", "routing-policy"))
+        XCTAssertEqual(dig(pd, "ethernets", "default", "dhcp4") as? Bool, true)
+        XCTAssertNotNil(dig(pd, "ethernets", "default", "dhcp4-overrides", "route-metric"))
+
         vm.networkConfig = .cloudInit
         d = try networkData(vm)
         XCTAssertEqual((dig(d, "ethernets", "default", "routes") as? [Any])?.count, 2, "no table route for cloud-init's renderers")

@@ -341,6 +341,9 @@ final class ExamplesTests: XCTestCase {
                 XCTAssertTrue(nodeLinks.contains(dev) || created[dev] != nil, "\(name): macvtap lower device \(dev) is not declared")
             case "sriov":
                 XCTAssertNotNil(dig(nad, "metadata", "annotations", "k8s.v1.cni.cncf.io/resourceName"))
+            case "ovn-k8s-cni-overlay":
+                XCTAssertEqual(cfg["netAttachDefName"] as? String, "\(t.namespace)/\(nadName)", name)
+                XCTAssertNil(cfg["ipam"], "\(name): OVN NADs carry no ipam key")
             default:
                 XCTFail("\(name): unexpected CNI type \(type)")
             }
@@ -373,12 +376,12 @@ final class ExamplesTests: XCTestCase {
                 let nicName = try XCTUnwrap(iface["name"] as? String)
                 // Binding fits the NAD type.
                 if net["pod"] != nil {
-                    XCTAssertNotNil(iface["masquerade"], "\(name)/\(vmName)/\(nicName): pod NIC is masquerade")
+                    XCTAssertTrue(iface["masquerade"] != nil || iface["passtBinding"] != nil, "\(name)/\(vmName)/\(nicName): pod NIC is masquerade or passt")
                 } else {
                     let ref = try XCTUnwrap(dig(net, "multus", "networkName") as? String)
                     if let type = nadType[ref] {
                         switch type {
-                        case "bridge", "ovs": XCTAssertNotNil(iface["bridge"], "\(name)/\(vmName)/\(nicName)")
+                        case "bridge", "ovs", "ovn-k8s-cni-overlay": XCTAssertNotNil(iface["bridge"], "\(name)/\(vmName)/\(nicName)")
                         case "macvtap": XCTAssertEqual(dig(iface, "binding", "name") as? String, "macvtap")
                         case "sriov": XCTAssertNotNil(iface["sriov"], "\(name)/\(vmName)/\(nicName)")
                         default: XCTFail("\(type)")

@@ -482,7 +482,9 @@ class Twin:
             nic.mtu = 1500
         if typ != "bridge":
             nic.skip = {"ovs": "ovs-cni NAD (no Open vSwitch in this kernel)", "macvtap": "macvtap NAD not emulated",
-                        "sriov": "SR-IOV NAD not emulated"}.get(typ, "CNI type %s not emulated" % typ)
+                        "sriov": "SR-IOV NAD not emulated",
+                        "ovn-k8s-cni-overlay": "OVN-Kubernetes %s network %s not emulated (no OVN in the twin)" % (
+                            nad.get("topology"), nad.get("name"))}.get(typ, "CNI type %s not emulated" % typ)
             return self.plan_stub(g, nic, k)
         if nad.get("vlan") or nad.get("vlanTrunk"):
             nic.skip = "NAD %s sets vlan %s: needs bridge VLAN filtering (not in this kernel)" % (

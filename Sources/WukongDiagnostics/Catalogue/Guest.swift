@@ -128,6 +128,16 @@ extension Diagnostic {
                                      DiagnosticNote("this image renders networkData without routing policy (`network_config = \"\(networkConfig)\"`)", at: image)],
                    help: "use a netplan image (e.g. `images.ubuntu_2404`), which gets source-policy routing for the pod NIC, or keep the default route on the pod NIC")
     }
+    /// The default route leaves by `nic` instead of the pod NIC, whose binding is passt (at
+    /// `bindingAt`): the guest has the pod's own address, so no policy by the masquerade address applies.
+    public static func replyPathWithPasst(vm: String, nic: String, at span: Span, podNic: String, podAt: Span,
+                                          bindingAt: Span) -> Diagnostic {
+        Diagnostic(.routeWarning,
+                   "the default route of VM `\(vm)` leaves by NIC `\(nic)`, and its pod NIC `\(podNic)` uses passt: replies to Services, pods and NodePorts leave by `\(nic)` too",
+                   at: span, notes: [clusterTrafficArrives(on: podNic, at: podAt),
+                                     DiagnosticNote("with passt the guest has the pod's own address and gateway, unknown at compile time: no source-policy routing or `cluster_cidrs` routes can be written", at: bindingAt)],
+                   help: "keep the default route on the pod NIC, or use the masquerade binding (drop `binding = \"passt\"`) with a netplan image")
+    }
     /// `metric` outside what netplan accepts (an unsigned 32-bit number).
     public static func metricOutOfRange(_ metric: Int, nic: String, at span: Span) -> Diagnostic {
         Diagnostic(.route, "`metric` \(metric) of NIC `\(nic)` is outside 0–4294967295", at: span,

@@ -10,6 +10,17 @@ extension Checker {
         checkImage(vm)
         checkEviction(vm)
         checkGuestRoutes(vm)
+        checkPodBinding(vm)
+    }
+
+    // MARK: - N-BINDING
+
+    /// `binding` chooses the pod NIC's binding; a NIC on a network gets its network's.
+    mutating func checkPodBinding(_ vm: VMDecl) {
+        for nic in vm.nics {
+            guard let b = nic.binding, case .network(let n)? = nic.network?.value, let use = nic.network else { continue }
+            add(.bindingOnSecondaryNic(nic: nic.decl.name, network: n, at: b.span, networkAt: use.span))
+        }
     }
 
     // MARK: - V-IMAGE, V-IMAGE-TAG
@@ -121,10 +132,14 @@ extension Checker {
             let outNic = vm.nics[out]
             let at = outNic.defaultRoute?.span ?? outNic.decl.nameSpan
             let podNic = vm.nics[pod].decl.name, podAt = vm.nics[pod].network?.span ?? vm.nics[pod].decl.nameSpan
-            if p.clusterCIDRs.isEmpty {
+            if let b = vm.nics[pod].binding, b.value == .passt {
+                // neither cluster routes nor a policy can be written: one warning says so
+                add(.replyPathWithPasst(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt,
+                                        bindingAt: b.span))
+            } else if p.clusterCIDRs.isEmpty {
                 add(.defaultRouteWithoutClusterCIDRs(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt))
             }
-            if vm.networkConfig != .netplan, let image = vm.image {
+            if vm.nics[pod].binding?.value != .passt, vm.networkConfig != .netplan, let image = vm.image {
                 add(.replyPathWithoutPolicy(vm: vm.decl.name, nic: outNic.decl.name, at: at, podNic: podNic, podAt: podAt,
                                             networkConfig: vm.networkConfig.rawValue, image: image.span))
             }

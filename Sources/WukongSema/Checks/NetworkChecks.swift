@@ -29,6 +29,34 @@ extension Checker {
             checkNetworkMTU(i, n)
             checkNetworkIPAM(i, n)
             checkMacvtapLink(i, n)
+            checkOVNNetwork(i, n)
+        }
+    }
+
+    /// N-OVN, N-OVN-IPAM, N-OVN-MTU (docs/networks-reference.md).
+    mutating func checkOVNNetwork(_ i: Int, _ n: NetworkDecl) {
+        let name = n.decl.name
+        let isOVN: Bool
+        if case .layer2? = attachment[i] { isOVN = true } else { isOVN = false }
+        if attachment[i] == nil {   // unresolved or N-ATTACH: say nothing attachment-dependent
+            return
+        }
+        if isOVN {
+            if let v = n.vlan, (1...4094).contains(v.value) { add(.ovnAttributeMisuse("vlan", network: name, .vlanOnOverlay, at: v.span)) }
+            if let ipam = n.ipam, let mode = IPAMMode(rawValue: ipam.value), mode != .none, mode != .ovn {
+                add(.ipamNotForOVN(ipam.value, network: name, at: ipam.span))
+            }
+            if let p = n.persistentIPs, n.ipamMode != .ovn { add(.ovnAttributeMisuse("persistent_ips", network: name, .needsOVNIPAM, at: p.span)) }
+            if let o = n.ovnName, o.value.isEmpty || o.value == "default" || o.value == "ovn-kubernetes" {
+                add(.reservedOVNName(o.value, at: o.span))
+            }
+            if let mtu = n.mtu, mtu.value < 1280, let s = n.subnet, s.value.isV6 {
+                add(.ovnIPv6MTU(mtu.value, network: name, at: mtu.span, subnetAt: s.span))
+            }
+        } else {
+            if let ipam = n.ipam, IPAMMode(rawValue: ipam.value) == .ovn { add(.ovnIPAMOnNonOVN(network: name, at: ipam.span)) }
+            if let o = n.ovnName { add(.ovnAttributeMisuse("ovn_name", network: name, .notOVN, at: o.span)) }
+            if let p = n.persistentIPs { add(.ovnAttributeMisuse("persistent_ips", network: name, .notOVN, at: p.span)) }
         }
     }
 
@@ -129,7 +157,9 @@ extension Checker {
     func effectiveIPAM(_ i: Int, _ n: NetworkDecl) -> IPAMMode {
         switch attachment[i] {
         case .macvlan?, .sriov?: return .none
-        default: return n.ipamMode
+        // reported once by checkOVNNetwork (N-OVN-IPAM), then treated as absent
+        case .layer2?: return n.ipamMode == .ovn ? .ovn : .none
+        default: return n.ipamMode == .ovn ? .none : n.ipamMode
         }
     }
 

@@ -314,7 +314,7 @@ extension Checker {
                 switch a.value {
                 case .macvlan(let l): usedLinks.insert(l.kind.rawValue + ":" + l.name)
                 case .bridge(let b), .ovs(let b): usedBridges.insert(b)
-                case .sriov: break
+                case .sriov, .layer2: break
                 }
             }
         }
