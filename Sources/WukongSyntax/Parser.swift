@@ -898,6 +898,8 @@ struct ParserImpl {
         if pos > before { expected(.recordFieldSeparator) }
         skipConstruct()
         if pos == before { advance() }
+        // what the skip passed over (an unclosed record at the end of the file included) is this error's
+        suppressUntil = previousEnd
     }
 
     mutating func parseRecordEntry() -> RecordEntry? {
@@ -923,7 +925,7 @@ struct ParserImpl {
         } else if t.kind == .stringStart {
             (key, keySpan) = parseQuotedKey()
         } else {
-            expected(.recordField)
+            expected(.recordField, sameLine: false)
             return nil
         }
         if at == .colon && !atLineBreak {
