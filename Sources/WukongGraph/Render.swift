@@ -51,7 +51,11 @@ extension TopologyGraph {
             // A table: title, detail lines, then one cell per NIC row that edges attach to.
             let border = n.kind == .vmGroup ? "2" : "1"
             var t = "<table border=\"\(border)\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" bgcolor=\"\(s.fill)\" color=\"\(s.stroke)\">"
-            t += "<tr><td align=\"left\"><b>\(html(n.title))</b></td></tr>"
+            // Graphviz measures with its own font estimates, narrower than the sans-serif an SVG
+            // viewer picks: a minimum width from the longest line keeps text inside the box.
+            let chars = max(n.title.count * 7, (n.lines.map(\.count).max() ?? 0) * 6, (n.rows.map(\.text.count).max() ?? 0) * 7)
+            let width = (chars * 9 + 9) / 10 + 6
+            t += "<tr><td align=\"left\" width=\"\(width)\"><b>\(html(n.title))</b></td></tr>"
             for l in n.lines { t += "<tr><td align=\"left\"><font point-size=\"9\">\(html(l))</font></td></tr>" }
             for r in n.rows { t += "<tr><td align=\"left\" port=\"\(html(r.port))\">\(html(r.text))</td></tr>" }
             t += "</table>"
