@@ -32,12 +32,14 @@ private struct GraphBuilder {
     let options: GraphOptions
     let hostNames: [String]
     let everyNode: Bool
+    let networkByName: [String: Network]
 
     init(_ t: Topology, options: GraphOptions) {
         self.t = t
         self.options = options
         hostNames = t.hosts.map(\.name)
         everyNode = t.hosts.isEmpty
+        networkByName = Dictionary(t.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     func build() -> TopologyGraph {
@@ -272,8 +274,9 @@ private struct GraphBuilder {
         var groupOf = [Int?](repeating: nil, count: vms.count)
         var groups: [[Int]] = []
         var index: [String: Int] = [:]
+        let stems = vms.map { stem($0.name) }
         for (i, vm) in vms.enumerated() {
-            guard let (s, _) = stem(vm.name) else { continue }
+            guard let (s, _) = stems[i] else { continue }
             let sig = vm.nics.map { "\($0.name)=\($0.network ?? "")/\($0.binding.rawValue)" }.joined(separator: ",")
             let k = [s, sig, placement(vm) ?? "", vm.running ? "" : "stopped"].joined(separator: "\u{1}")
             if let g = index[k] { groups[g].append(i); groupOf[i] = g } else {
@@ -286,7 +289,7 @@ private struct GraphBuilder {
             if let g = groupOf[i], groups[g].count >= options.collapseAt {
                 guard emitted.insert(g).inserted else { continue }
                 let members = groups[g]
-                let byIndex = members.sorted { (stem(vms[$0].name)?.1 ?? 0, $0) < (stem(vms[$1].name)?.1 ?? 0, $1) }
+                let byIndex = members.sorted { (stems[$0]?.1 ?? 0, $0) < (stems[$1]?.1 ?? 0, $1) }
                 let a = vms[byIndex.first ?? i].name, z = vms[byIndex.last ?? i].name
                 units.append(VMUnit(members: members, parts: ["\(a) … \(z)"], collapsed: true))
             } else {
@@ -315,7 +318,7 @@ private struct GraphBuilder {
 
     func dynamicAddress(_ nic: VMNic) -> String {
         guard let net = nic.network else { return nic.binding.rawValue }
-        if let n = t.networks.first(where: { $0.name == net }), n.ipam.leasesAddresses { return n.ipam.rawValue }
+        if let n = networkByName[net], n.ipam.leasesAddresses { return n.ipam.rawValue }
         return "dhcp"
     }
 

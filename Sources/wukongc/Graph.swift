@@ -14,11 +14,23 @@ struct GraphCommand: ParsableCommand {
 
     @Argument(help: "A topology file or directory.") var path: String
     @Option(name: .shortAndLong, help: "Write the picture to FILE instead of standard output.") var output: String?
-    @Option(help: "Output format: svg (through Graphviz `dot`), dot or mermaid.") var format: GraphFormat = .svg
+    @Option(help: "Output format: svg (through Graphviz `dot`), dot or mermaid. Default: from the -o file's extension (.dot/.gv, .mmd/.mermaid), else svg.")
+    var format: GraphFormat?
     @Option(name: .customLong("diagnostics-format"), help: "Diagnostic format: human, json or gnu.")
     var diagnosticsFormat: DiagnosticFormat = .human
 
+    /// `--format`, else what `-o`'s extension says, else SVG.
+    var resolvedFormat: GraphFormat {
+        if let format { return format }
+        switch output.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
+        case "dot", "gv": return .dot
+        case "mmd", "mermaid": return .mermaid
+        default: return .svg
+        }
+    }
+
     func run() throws {
+        let format = resolvedFormat
         // Found before compiling: a missing Graphviz is said at once, not after a long compile.
         var dot: String? = nil
         if format == .svg {

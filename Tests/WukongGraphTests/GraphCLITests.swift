@@ -143,6 +143,10 @@ final class GraphCLITests: XCTestCase {
         XCTAssertEqual(toFile.status, 0)
         XCTAssertEqual(toFile.stdout, "")
         XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), mermaid.stdout)
+        // Without --format, -o's extension decides.
+        let byExtension = try tempDir().appendingPathComponent("lab.dot").path
+        XCTAssertEqual(try run(bin, ["graph", "examples/lab.wk", "-o", byExtension]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: byExtension, encoding: .utf8), dot.stdout)
 
         // A program with errors: the diagnostics as `check` prints them, exit 1, no picture.
         let bad = try tempDir().appendingPathComponent("bad.wk")
