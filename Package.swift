@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "WukongFormat", dependencies: ["WukongSyntax", "WukongDiagnostics"]),
         .target(name: "WukongIR", dependencies: ["WukongSema", "WukongDiagnostics", "WukongNet", "WukongParallel"]),
         .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "WukongParallel", "Yams"]),
-        .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongParallel", "CCurl", "Yams"]),
+        .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongIR", "WukongNet", "WukongParallel", "CCurl", "Yams"]),
         // `wukongc graph`: the IR as a DOT/Mermaid picture.
         .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongNet"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",

@@ -3,6 +3,7 @@ import Foundation
 import WukongApply
 import WukongCompiler
 import WukongDiagnostics
+import WukongIR
 import WukongKubernetes
 
 /// Flags shared by `apply` and `diff`.
@@ -14,6 +15,13 @@ struct ClusterOptions: ParsableArguments {
 
     /// Compiles the topology (errors stop here, before anything is sent) and resolves the cluster.
     func prepare(path: String, verb: String) throws -> ([KubeObject], KubeClient, ClusterConfig) {
+        let p = try prepareTopology(path: path, verb: verb)
+        return (p.objects, p.client, p.cluster)
+    }
+
+    /// `prepare` keeping the IR too (`status` compares the cluster with the planned addresses).
+    func prepareTopology(path: String, verb: String) throws
+        -> (topology: Topology, objects: [KubeObject], client: KubeClient, cluster: ClusterConfig) {
         let c = try Output.compile(path)
         let (errors, warnings) = Output.report(c, format: .human, toStdout: false)
         guard errors == 0, let topology = c.topology else {
@@ -31,7 +39,7 @@ struct ClusterOptions: ParsableArguments {
         let client = KubeClient(config: cluster,
                                 http: HTTPClientOptions(connectTimeout: connectTimeout, requestTimeout: requestTimeout),
                                 retry: RetryPolicy())
-        return (objects, client, cluster)
+        return (topology, objects, client, cluster)
     }
 }
 

@@ -23,8 +23,9 @@ Test control (no authentication; loopback only):
                           "unserved": ["virtualmachines.kubevirt.io", ...]}   resources (plural.group, core:
                           plural) taken out of discovery and routing, as if their CRD were not installed
   POST   /_test/reset    drop all objects (and faults, the request log, `unserved`)
-Nodes (core v1, cluster-scoped) and KubeVirt CRs (kubevirt.io/v1 `kubevirts`, namespaced) are served
-like the other kinds; their `status` is stored as sent (POST or merge PATCH), so a test creates
+Nodes (core v1, cluster-scoped), KubeVirt CRs (kubevirt.io/v1 `kubevirts`, namespaced), enactments
+(nmstate.io/v1beta1 `nodenetworkconfigurationenactments`) and VMIs (kubevirt.io/v1 `virtualmachineinstances`)
+are served like the other kinds; their `status` is stored as sent (POST or merge PATCH), so a test creates
 Nodes with `status.allocatable` and a KubeVirt CR with `status.observedKubeVirtVersion`.
   GET    /_test/log      {"requests": [{"method", "path", "status", "manager"}...]}
 Faults can also be given at start in the environment variable WUKONG_TEST_FAULTS (same JSON).
@@ -62,6 +63,9 @@ RESOURCES = [
     ("kubevirt.io", "v1", "VirtualMachine", "virtualmachines", True, ["vm", "vms"]),
     ("kubevirt.io", "v1", "KubeVirt", "kubevirts", True, ["kv", "kvs"]),
     ("", "v1", "Node", "nodes", False, ["no"]),
+    # read by `wukongc status`; a test writes them (status included) as nmstate and KubeVirt would
+    ("nmstate.io", "v1beta1", "NodeNetworkConfigurationEnactment", "nodenetworkconfigurationenactments", False, ["nnce"]),
+    ("kubevirt.io", "v1", "VirtualMachineInstance", "virtualmachineinstances", True, ["vmi", "vmis"]),
 ]
 BY_PATH = {(g, v, p): (g, v, k, p, n, s) for (g, v, k, p, n, s) in RESOURCES}
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
