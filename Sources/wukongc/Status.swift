@@ -24,6 +24,7 @@ struct StatusCommand: ParsableCommand {
     func validate() throws {
         if (parseDuration(interval) ?? 0) <= 0 { throw ValidationError("--interval takes a positive duration such as 5 or 2s") }
         if let t = timeout, parseDuration(t) == nil { throw ValidationError("--timeout takes a duration such as 5m or 90s") }
+        if timeout != nil && !watch && !untilReady { throw ValidationError("--timeout bounds a watch: add --watch or --until-ready") }
     }
 
     func run() throws {

@@ -292,6 +292,15 @@ final class StatusTests: XCTestCase {
         let (rc, out2, _) = try runProcess([bin, "status", path, "--kubeconfig", kubeconfig, "--watch", "--interval", "0.2", "--timeout", "1s"])
         XCTAssertEqual(rc, 1)
         XCTAssertEqual(out2.split(separator: "\n").filter { $0.hasPrefix("# ") }.count, 1, out2)
+        // JSON while watching: one compact document per change
+        let (jrc, json, _) = try runProcess([bin, "status", path, "--kubeconfig", kubeconfig, "--watch", "--format", "json",
+                                             "--interval", "0.2", "--timeout", "1s"])
+        XCTAssertEqual(jrc, 1)
+        let docs = json.split(separator: "\n")
+        XCTAssertEqual(docs.count, 1, json)
+        XCTAssertEqual(try KubeJSON.decode(Array(docs[0].utf8))["ready"], .bool(false))
+        // --timeout without a watch is a usage error
+        XCTAssertEqual(try runProcess([bin, "status", path, "--kubeconfig", kubeconfig, "--timeout", "1s"]).0, 2)
     }
 }
 #endif
