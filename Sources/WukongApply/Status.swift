@@ -395,8 +395,12 @@ extension ClusterStatus {
     }
 }
 
-private func oneLine(_ s: String) -> String {
-    s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+/// A message on one line for the table, cut at `limit` characters: nmstate's Failing messages
+/// carry the whole nmstatectl log (kilobytes); `--format json` keeps them whole.
+func oneLine(_ s: String, limit: Int = 400) -> String {
+    let line = s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    guard line.count > limit else { return line }
+    return String(line.prefix(limit)) + " … (\(line.count - limit) more characters; --format json has all)"
 }
 
 /// Left-aligned columns, two spaces apart, no trailing blanks.

@@ -183,6 +183,11 @@ final class StatusTests: XCTestCase {
         let onlyVMI = StatusReader.vmStatus(goodPlan, vm: m(("spec", m(("runStrategy", s("Always"))))), vmi: vmi)
         XCTAssertEqual(onlyVMI.nics.map(\.problems), [[], ["not reported by the VMI"]])
 
+        // long nmstate logs are cut in the table, kept whole in JSON
+        XCTAssertEqual(oneLine("a\n  b"), "a b")
+        XCTAssertEqual(oneLine(String(repeating: "x", count: 405), limit: 400),
+                       String(repeating: "x", count: 400) + " … (5 more characters; --format json has all)")
+
         // an enactment of an older policy generation is not ready, even when Available
         let old = StatusReader.enactment(enactment(node: "n1", policy: "p", state: "Available", message: ""), policy: "p", generation: 2)
         XCTAssertEqual(old.state, .available)
