@@ -63,8 +63,9 @@ public struct StatusPlan: Sendable, Equatable {
             for nic in vm.nics { if case .static(let ifaddr) = nic.address { a[nic.name] = ifaddr.description } }
             addresses[vm.name] = a
         }
-        self.topology = topology?.name
-            ?? objects.lazy.compactMap { $0.body.at("metadata", "labels", topologyLabel)?.stringValue }.first
+        // The label the VMs carry (what the LIST selects on), else the topology's name.
+        self.topology = objects.lazy.compactMap { $0.body.at("metadata", "labels", topologyLabel)?.stringValue }.first
+            ?? topology?.name
         policies = objects.filter { $0.kind == ResourceType.nodeNetworkConfigurationPolicy.kind }.map(\.name).sorted()
         vms = objects.filter { $0.kind == ResourceType.virtualMachine.kind }.map { o in
             let spec = o.body["spec"]
