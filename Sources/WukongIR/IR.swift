@@ -25,6 +25,8 @@ public struct Topology: Codable, Sendable, Equatable {
     public var vms: [VM]
     /// NodeNetworkConfigurationPolicies: one per connected component (and per host where needed).
     public var policies: [NodePolicy]
+    /// `ovn_networks`: OVN networks as NADs or as ClusterUserDefinedNetworks `<topology>-<network>`.
+    public var ovnNetworks: OVNNetworksOutput = .nad
 
     public init(name: String, namespace: String, createNamespace: Bool = false, labels: [KeyValue] = [],
                 nodeSelector: [KeyValue] = [], hosts: [Host] = [], nics: [NodeNic] = [], vlans: [Vlan] = [],
@@ -156,6 +158,19 @@ public enum Attachment: Codable, Sendable, Equatable {
     case sriov(resource: String)
     /// OVN-Kubernetes layer2 overlay; `ovnName` is the cluster-wide network name of its NAD.
     case layer2(ovnName: String)
+    /// OVN-Kubernetes localnet on OVS bridge `bridge` (its name), through bridge mapping `physnet`.
+    case localnet(ovnName: String, bridge: String, physnet: String)
+}
+
+extension Attachment {
+    /// The OVN network name and topology (`layer2`/`localnet`) of an OVN-Kubernetes network; nil otherwise.
+    public var ovn: (name: String, topology: String)? {
+        switch self {
+        case .layer2(let n): return (n, "layer2")
+        case .localnet(let n, _, _): return (n, "localnet")
+        default: return nil
+        }
+    }
 }
 
 public struct Route: Codable, Sendable, Equatable {
@@ -184,6 +199,8 @@ public struct Network: Codable, Sendable, Equatable {
     public var nadName: String?
     /// OVN IPAM: `allowPersistentIPs` (VM addresses survive restarts and migrations).
     public var persistentIPs: Bool = false
+    /// OVN IPAM: `exclude`, ranges OVN must not hand out (before the implied gateway/DNS/route vias).
+    public var exclude: [CIDR] = []
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
                 dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
                 poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAMMode = .none, existingNAD: String? = nil,
@@ -354,9 +371,19 @@ public struct NodePolicy: Codable, Sendable, Equatable {
     /// The interfaces it configures, in this order: bonds, VLANs, NICs (released or listed for their mtu), bridges —
     /// each in source order (nmstate resolves dependencies itself).
     public var interfaces: [PolicyInterface]
+    /// `ovn.bridge-mappings` for the localnet networks on its OVS bridges (or, with no interfaces,
+    /// on an unmanaged bridge such as `br-ex`).
+    public var bridgeMappings: [BridgeMapping] = []
     public init(name: String, host: String?, nodeSelector: [KeyValue], interfaces: [PolicyInterface]) {
         self.name = name; self.host = host; self.nodeSelector = nodeSelector; self.interfaces = interfaces
     }
+}
+
+/// One OVN bridge mapping: physical network `localnet` on the OVS bridge named `bridge` (its ifname).
+public struct BridgeMapping: Codable, Sendable, Equatable {
+    public var localnet: String
+    public var bridge: String
+    public init(localnet: String, bridge: String) { self.localnet = localnet; self.bridge = bridge }
 }
 
 public enum PolicyInterface: Codable, Sendable, Equatable {
@@ -377,7 +404,8 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
 //   PolicyInterface  {"kind": "bond|vlan|releasedNic|nic|bridge", "name": "…"}
 
 extension Attachment {
-    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov, layer2 }
+    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov, layer2, localnet }
+    private struct Localnet: Codable { var ovnName: String; var bridge: String; var physnet: String }
     private struct OVN: Codable { var ovnName: String }
     private struct Named: Codable { var name: String; var ifname: String }
     private struct Resource: Codable { var resource: String }
@@ -390,6 +418,8 @@ extension Attachment {
         case .macvlan(let link): try c.encode(link, forKey: .macvlan)
         case .sriov(let resource): try c.encode(Resource(resource: resource), forKey: .sriov)
         case .layer2(let ovnName): try c.encode(OVN(ovnName: ovnName), forKey: .layer2)
+        case .localnet(let ovnName, let bridge, let physnet):
+            try c.encode(Localnet(ovnName: ovnName, bridge: bridge, physnet: physnet), forKey: .localnet)
         }
     }
 
@@ -400,6 +430,9 @@ extension Attachment {
         else if let l = try c.decodeIfPresent(LinkRef.self, forKey: .macvlan) { self = .macvlan(l) }
         else if let r = try c.decodeIfPresent(Resource.self, forKey: .sriov) { self = .sriov(resource: r.resource) }
         else if let o = try c.decodeIfPresent(OVN.self, forKey: .layer2) { self = .layer2(ovnName: o.ovnName) }
+        else if let l = try c.decodeIfPresent(Localnet.self, forKey: .localnet) {
+            self = .localnet(ovnName: l.ovnName, bridge: l.bridge, physnet: l.physnet)
+        }
         else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown attachment")) }
     }
 }
