@@ -112,13 +112,14 @@ public enum GuestNic {
 
 /// The `excludeSubnets` of an OVN network with OVN IPAM (docs/networks-reference.md): the
 /// network's `exclude` ranges, then its gateway, DNS servers and route next hops inside the
-/// subnet as /32 or /128 (OVN must not hand them to a VM), in that order, without duplicates.
+/// subnet as /32 or /128 (OVN must not hand them to a VM) unless an `exclude` range holds them
+/// already, in that order, without duplicates.
 /// One rule for the back end (the NAD/CUDN) and the N-OVN-SAME check (what must agree).
 public enum OVNExclusions {
     public static func list(subnet: CIDR, exclude: [CIDR], addresses: [IPAddress]) -> [String] {
         var out: [String] = []
         for c in exclude where !out.contains(c.description) { out.append(c.description) }
-        for ip in addresses where subnet.contains(ip) {
+        for ip in addresses where subnet.contains(ip) && !exclude.contains(where: { $0.contains(ip) }) {
             let text = "\(ip)/\(ip.isV6 ? 128 : 32)"
             if !out.contains(text) { out.append(text) }
         }
