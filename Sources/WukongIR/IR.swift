@@ -162,16 +162,6 @@ public enum Attachment: Codable, Sendable, Equatable {
     case localnet(ovnName: String, bridge: String, physnet: String)
 }
 
-extension Attachment {
-    /// The OVN network name and topology (`layer2`/`localnet`) of an OVN-Kubernetes network; nil otherwise.
-    public var ovn: (name: String, topology: String)? {
-        switch self {
-        case .layer2(let n): return (n, "layer2")
-        case .localnet(let n, _, _): return (n, "localnet")
-        default: return nil
-        }
-    }
-}
 
 public struct Route: Codable, Sendable, Equatable {
     public var to: CIDR
@@ -481,6 +471,17 @@ extension PolicyInterface {
         case "nic": self = .nic(name)
         case "bridge": self = .bridge(name)
         case let k: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown interface kind \(k)"))
+        }
+    }
+}
+
+extension Attachment {
+    /// The OVN network name and topology (`layer2`/`localnet`) of an OVN-Kubernetes network; nil otherwise.
+    public var ovn: (name: String, topology: String)? {
+        switch self {
+        case .layer2(let n): return (n, "layer2")
+        case .localnet(let n, _, _): return (n, "localnet")
+        default: return nil
         }
     }
 }

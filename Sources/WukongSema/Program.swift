@@ -174,14 +174,6 @@ extension AttachmentUse {
         case .sriov: return .sriov
         }
     }
-
-    /// An OVN-Kubernetes secondary network (layer2 overlay or localnet).
-    public var isOVN: Bool {
-        switch self {
-        case .layer2, .localnet: return true
-        default: return false
-        }
-    }
 }
 
 public struct RouteDecl: Sendable, Equatable {
@@ -225,22 +217,6 @@ public struct NetworkDecl: Sendable {
         self.dns = dns; self.search = search; self.mtu = mtu; self.pool = pool; self.routes = routes; self.ipam = ipam
         self.nad = nad; self.poisoned = poisoned
     }
-}
-
-extension NetworkDecl {
-    /// The cluster-wide OVN network name of an OVN network's NAD: `ovn_name`, else
-    /// `<namespace>.<network>` (the namespace is a DNS label, so the `.` is unambiguous).
-    public func ovnNetworkName(namespace: String) -> String { ovnName?.value ?? "\(namespace).\(decl.name)" }
-    /// A localnet network's bridge-mapping (`localnet`) name: `physnet`, else the bridge's name.
-    public func localnetPhysnet(bridge: String) -> String { physnet?.value ?? bridge }
-    /// The ClusterUserDefinedNetwork of an OVN network under `ovn_networks = "cudn"`: cluster-scoped,
-    /// so named after the topology too (like NNCPs); VMs reference `<namespace>/<this>`.
-    public func cudnName(topology: String) -> String { "\(topology)-\(decl.name)" }
-}
-
-extension CheckedProgram {
-    /// `ovn_networks`, default `nad` (an invalid value was reported and reads as the default).
-    public var ovnOutput: OVNNetworksOutput { ovnNetworks.flatMap { OVNNetworksOutput(rawValue: $0.value) } ?? .nad }
 }
 
 extension NetworkDecl {
@@ -402,5 +378,33 @@ public struct VMDecl: Sendable {
         self.decl = decl; self.cpu = cpu; self.memory = memory; self.image = image; self.host = host
         self.running = running; self.labels = labels; self.run = run; self.cloudConfig = cloudConfig
         self.users = users; self.nics = nics; self.poisoned = poisoned
+    }
+}
+
+// MARK: - OVN-Kubernetes networks (docs/networks-reference.md)
+
+extension NetworkDecl {
+    /// The cluster-wide OVN network name of an OVN network's NAD: `ovn_name`, else
+    /// `<namespace>.<network>` (the namespace is a DNS label, so the `.` is unambiguous).
+    public func ovnNetworkName(namespace: String) -> String { ovnName?.value ?? "\(namespace).\(decl.name)" }
+    /// A localnet network's bridge-mapping (`localnet`) name: `physnet`, else the bridge's name.
+    public func localnetPhysnet(bridge: String) -> String { physnet?.value ?? bridge }
+    /// The ClusterUserDefinedNetwork of an OVN network under `ovn_networks = "cudn"`: cluster-scoped,
+    /// so named after the topology too (like NNCPs); VMs reference `<namespace>/<this>`.
+    public func cudnName(topology: String) -> String { "\(topology)-\(decl.name)" }
+}
+
+extension CheckedProgram {
+    /// `ovn_networks`, default `nad` (an invalid value was reported and reads as the default).
+    public var ovnOutput: OVNNetworksOutput { ovnNetworks.flatMap { OVNNetworksOutput(rawValue: $0.value) } ?? .nad }
+}
+
+extension AttachmentUse {
+    /// An OVN-Kubernetes secondary network (layer2 overlay or localnet).
+    public var isOVN: Bool {
+        switch self {
+        case .layer2, .localnet: return true
+        default: return false
+        }
     }
 }
