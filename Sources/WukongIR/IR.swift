@@ -390,6 +390,7 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
 // MARK: - JSON shapes of the enums (the `--emit ir` contract)
 // Enums with payloads encode as small, readable objects instead of Swift's default `_0` keys:
 //   Attachment       {"bridge": {"name", "ifname"}} | {"ovs": {…}} | {"macvlan": {"kind","name","ifname"}} | {"sriov": {"resource"}}
+//                    | {"layer2": {"ovnName"}} | {"localnet": {"ovnName","bridge","physnet"}}
 //   NicAddress       "dhcp" | "10.0.0.5/24"
 //   PolicyInterface  {"kind": "bond|vlan|releasedNic|nic|bridge", "name": "…"}
 
