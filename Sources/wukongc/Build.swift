@@ -28,7 +28,8 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let c = try Output.compile(path)
-        let (errors, warnings) = Output.report(c, format: diagnosticsFormat, toStdout: false)
+        let (errors, warnings) = Output.report(c, format: diagnosticsFormat, toStdout: false,
+                                                   listAll: "--diagnostics-format json")
         guard errors == 0, let topology = c.topology else {
             if diagnosticsFormat == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "build") {
                 Output.err(s)

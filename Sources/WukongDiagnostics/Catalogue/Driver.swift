@@ -31,3 +31,23 @@ extension Diagnostic {
                    help: "fix the errors above and run again")
     }
 }
+
+extension DiagnosticRenderer {
+    /// Human output's line after the first `repeatedWarningsShown` warnings of one code:
+    /// `more` of them were not shown; `listAll` is the option that lists them all.
+    static func moreLikeThis(_ more: Int, code: DiagnosticCode, listAll: String) -> String {
+        "… and \(groupedDigits(more)) more \(code.rawValue) like this; `\(listAll)` lists all"
+    }
+
+    /// `9997` → `9 997`: digits in groups of three, separated by a space (SI style; no
+    /// locale-dependent comma or period).
+    static func groupedDigits(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = n < 0 ? "-" : ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += " " }
+            out.append(c)
+        }
+        return out
+    }
+}
