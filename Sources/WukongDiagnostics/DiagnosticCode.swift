@@ -102,6 +102,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // driver
     case io = "E0001"
     case tooManyErrors = "E0002"
+    case unnamedTopology = "E0003"
 
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
 
@@ -160,7 +161,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .ovnIPAM: return "N-OVN-IPAM"
         case .ovnMTU: return "N-OVN-MTU"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
-        case .io, .tooManyErrors: return "driver"
+        case .io, .tooManyErrors, .unnamedTopology: return "driver"
         }
     }
 

@@ -120,12 +120,13 @@ enum Output {
     nonisolated(unsafe) static var keepAlive: [Any] = []
 
     /// Loads and compiles; IO problems exit 2. `diagnosticsOnly` (`check`): no IR is kept.
-    static func compile(_ path: String, diagnosticsOnly: Bool = false) throws -> Compilation {
+    static func compile(_ path: String, diagnosticsOnly: Bool = false, requireTopologyName: Bool = false) throws -> Compilation {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { prepareHeap(forInputBytes: Int(st.st_size)) }
         do {
             let c = try Driver.compile(path: path, options: CompileOptions(diagnosticsOnly: diagnosticsOnly,
-                                                                          keepAlive: { keepAlive.append($0) }))
+                                                                          keepAlive: { keepAlive.append($0) },
+                                                                          requireTopologyName: requireTopologyName))
             keepAlive.append(c)
             return c
         } catch {

@@ -225,6 +225,27 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(count(buildJSON.stderr, "\"code\":\"W0401\""), 10_000)
     }
 
+    /// `build --require-topology-name` (the Argo CD plugin): an unnamed topology is E0003 at line 1,
+    /// or at an unnamed `topology` keyword; nothing on stdout. A named one builds as without it.
+    func testRequireTopologyName() throws {
+        let body = "nic ens192\nbridge br0 { ports = [ens192] }\nnetwork n { bridge = br0 }\n"
+        let unnamed = try tempFile(body, name: "site.wk")
+        let r = try run(["build", "--require-topology-name", "--diagnostics-format", "gnu", unnamed.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasPrefix("\(unnamed.path):1:1: error: the topology has no name: `--require-topology-name` refuses the name `site`"), r.stderr)
+        XCTAssertEqual(try run(["build", unnamed.path]).status, 0, "only with the flag")
+        let keyword = try tempFile("// lab\ntopology { namespace = \"lab\" }\n" + body)
+        let k = try run(["build", "--require-topology-name", "--diagnostics-format", "gnu", keyword.path])
+        XCTAssertEqual(k.status, 1)
+        XCTAssertTrue(k.stderr.hasPrefix("\(keyword.path):2:1: error: the topology has no name"), k.stderr)
+        let named = try tempFile("topology lab { namespace = \"lab\" }\n" + body)
+        let a = try run(["build", "--require-topology-name", named.path]), b = try run(["build", named.path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertTrue(a.stdout.contains("name: lab-br0"), a.stdout)
+    }
+
     func testExplain() throws {
         let r = try run(["explain", "E0402"])
         XCTAssertEqual(r.status, 0)
