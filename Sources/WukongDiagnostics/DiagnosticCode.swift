@@ -94,6 +94,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case ovn = "E0541"
     case ovnIPAM = "E0544"
     case ovnMTU = "E0545"
+    case ovnLocalnet = "E0542"
+    case ovnSame = "E0543"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -102,6 +104,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // driver
     case io = "E0001"
     case tooManyErrors = "E0002"
+    case unnamedTopology = "E0003"
 
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
 
@@ -159,8 +162,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .ovn: return "N-OVN"
         case .ovnIPAM: return "N-OVN-IPAM"
         case .ovnMTU: return "N-OVN-MTU"
+        case .ovnLocalnet: return "N-LOCALNET"
+        case .ovnSame: return "N-OVN-SAME"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
-        case .io, .tooManyErrors: return "driver"
+        case .io, .tooManyErrors, .unnamedTopology: return "driver"
         }
     }
 

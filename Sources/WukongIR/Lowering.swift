@@ -99,6 +99,7 @@ struct LoweringPass {
             hosts: hosts, nics: nics, vlans: vlans, bonds: bonds, bridges: bridges,
             networks: networks.compactMap { $0 }, vms: vms, policies: policies)
         topology.clusterCIDRs = program.clusterCIDRs.map(\.value)
+        topology.ovnNetworks = program.ovnOutput
         return (topology, diagnostics)
     }
 
@@ -273,18 +274,25 @@ struct LoweringPass {
             case .ovs(let name): attachment = .ovs(name: name, ifname: bridgeIfname(name))
             case .macvlan(let use): attachment = .macvlan(linkRef(use))
             case .sriov(let resource): attachment = .sriov(resource: resource)
-            case .layer2: attachment = .layer2(ovnName: n.ovnName?.value ?? "\(namespace).\(n.decl.name)")
+            case .layer2: attachment = .layer2(ovnName: n.ovnNetworkName(namespace: namespace))
+            case .localnet(let bridge):
+                attachment = .localnet(ovnName: n.ovnNetworkName(namespace: namespace), bridge: bridge,
+                                       physnet: n.localnetPhysnet(bridge: bridge))
             }
             let ipam = n.ipamMode
             let existing = n.nad?.value
             let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp || ipam == .ovn)
+            // under `ovn_networks = "cudn"` an OVN network's object is the ClusterUserDefinedNetwork
+            // `<topology>-<network>`, and the NAD OVN-Kubernetes renders from it has that name
+            let cudn = program.ovnOutput == .cudn && first.value.isOVN
             var network = Network(
                 name: n.decl.name, attachment: attachment, vlan: n.vlan?.value, subnet: n.subnet?.value,
                 gateway: n.gateway?.value, dns: n.dns.map(\.value), search: n.search.map(\.value), mtu: n.mtu?.value,
                 poolFirst: n.pool?.value.first, poolLast: n.pool?.value.last,
                 routes: n.routes.map { Route(to: $0.to.value, via: $0.via.value) }, ipam: ipam,
-                existingNAD: existing, nadName: ownsNAD ? n.decl.name : nil)
+                existingNAD: existing, nadName: ownsNAD ? (cudn ? n.cudnName(topology: topologyName) : n.decl.name) : nil)
             network.persistentIPs = ipam == .ovn && (n.persistentIPs?.value ?? true)
+            if ipam == .ovn { network.exclude = n.exclude.map(\.value) }
             return network
         }
     }
@@ -315,7 +323,7 @@ struct LoweringPass {
     func netInfos() -> [NetInfo?] {
         zip(program.networks, networks).map { decl, net in
             guard let net, let attached = decl.attachments.first else { return nil }
-            var shared: String? = "\(namespace)/\(net.name)"
+            var shared: String? = "\(namespace)/\(net.nadName ?? net.name)"
             if let existing = net.existingNAD {
                 shared = existing.contains("/") ? existing : "\(namespace)/\(existing)"
             } else if net.ipam.nadPerNic {

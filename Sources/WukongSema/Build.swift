@@ -153,7 +153,10 @@ extension Engine {
             let inst = store.instances[idx]
             switch inst.kind {
             case .topology:
-                if case .identifier? = inst.decl.name { program.topologyName = Located(inst.name, inst.nameSpan) }
+                if case .identifier? = inst.decl.name {
+                    program.topologyName = Located(inst.name, inst.nameSpan)
+                    program.topologyNameDeclared = true
+                }
                 program.topologySpan = inst.span
                 program.namespace = string(inst, "namespace")
                 program.createNamespace = bool(inst, "create_namespace")
@@ -164,6 +167,7 @@ extension Engine {
                     if case .cidr(let c) = $0.value { return Located(c, $0.span) }
                     return nil
                 }
+                program.ovnNetworks = string(inst, "ovn_networks")
             case .host:
                 program.hosts.append(HostDecl(decl: declInfo(inst), hostname: string(inst, "hostname")))
                 for c in inst.children where !store.instances[c].excluded {
@@ -218,6 +222,7 @@ extension Engine {
                 if let l = linkUse(r, v.span) { attachments.append(Located(.macvlan(l), v.span)) }
             case ("sriov", .string(let res)): attachments.append(Located(.sriov(resource: res), v.span))
             case ("overlay", .string(let t)) where OverlayTopology(rawValue: t) == .layer2: attachments.append(Located(.layer2, v.span))
+            case ("localnet", .ref(let r)): attachments.append(Located(.localnet(bridge: r.name), v.span))
             default: continue
             }
         }
@@ -237,6 +242,11 @@ extension Engine {
                                nad: string(inst, "nad"), poisoned: inst.poisoned)
         decl.ovnName = string(inst, "ovn_name")
         decl.persistentIPs = bool(inst, "persistent_ips")
+        decl.physnet = string(inst, "physnet")
+        decl.exclude = list(inst, "exclude").compactMap {
+            if case .cidr(let c) = $0.value { return Located(c, $0.span) }
+            return nil
+        }
         return decl
     }
 

@@ -48,6 +48,8 @@ enum Schema {
     static let evictionModes = EvictionMode.allCases.map(\.rawValue)
     /// `overlay` networks (OVN-Kubernetes; docs/networks-reference.md).
     static let overlayTopologies = OverlayTopology.allCases.map(\.rawValue)
+    /// A topology's `ovn_networks` (NADs or ClusterUserDefinedNetworks).
+    static let ovnNetworksOutputs = OVNNetworksOutput.allCases.map(\.rawValue)
     /// A pod NIC's `binding` (docs/networks-reference.md).
     static let podBindings = PodBinding.allCases.map(\.rawValue)
     /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
@@ -63,6 +65,7 @@ enum Schema {
         .init(name: "node_selector", type: .map(.string)),
         .init(name: "mac_prefix", type: .string),
         .init(name: "cluster_cidrs", type: .list(.cidr)),
+        .init(name: "ovn_networks", type: .string, allowed: ovnNetworksOutputs),
     ]
     static let host: [AttributeSchema] = [
         .init(name: "hostname", type: .string),
@@ -119,6 +122,10 @@ enum Schema {
         .init(name: "nad", type: .string),
         .init(name: "ovn_name", type: .string),
         .init(name: "persistent_ips", type: .bool),
+        // OVN-Kubernetes localnet (docs/networks-reference.md): the OVS bridge, its bridge-mapping name
+        .init(name: "localnet", type: .ref(.ovsBridge)),
+        .init(name: "physnet", type: .string),
+        .init(name: "exclude", type: .list(.cidr)),
     ]
     static let vm: [AttributeSchema] = [
         .init(name: "cpu", type: .int, required: true, unless: [.attribute("instancetype")]),
