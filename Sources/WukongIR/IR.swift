@@ -184,6 +184,11 @@ public struct Network: Codable, Sendable, Equatable {
     public var nadName: String?
     /// OVN IPAM: `allowPersistentIPs` (VM addresses survive restarts and migrations).
     public var persistentIPs: Bool = false
+    /// Dual-stack: the IPv6 subnet, gateway and pool (`subnet`, `gateway`, `pool…` are the IPv4 ones).
+    public var subnet6: CIDR? = nil
+    public var gateway6: IPAddress? = nil
+    public var pool6First: IPAddress? = nil
+    public var pool6Last: IPAddress? = nil
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
                 dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
                 poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAMMode = .none, existingNAD: String? = nil,
@@ -233,6 +238,8 @@ public struct VMNic: Codable, Sendable, Equatable {
     public var ownNAD: String?
     /// `model` (interfaces[].model); nil = KubeVirt's default (virtio).
     public var model: NicModel? = nil
+    /// Dual-stack: the static address of the second family (IPv6; `address` is then the IPv4 one).
+    public var address6: IfAddr? = nil
     public init(name: String, network: String?, binding: NicBinding, mac: MACAddress, address: NicAddress,
                 ifname: String? = nil, metric: Int? = nil, defaultRoute: Bool = false, networkName: String? = nil,
                 ownNAD: String? = nil) {

@@ -113,6 +113,15 @@ extension Engine {
             return .error(span)
         case .auto:
             return allocated(idx, span: span)
+        case .list(let xs):
+            // dual-stack `[v4, v6]`: the member is the IPv4 address, as for `auto` (docs/decisions.md)
+            let ips = xs.compactMap { x -> IPAddress? in
+                if case .ip(let a) = x.value { return a }
+                if case .ifaddr(let a) = x.value { return a.address }
+                return nil
+            }
+            guard let a = ips.first(where: { !$0.isV6 }) ?? ips.first else { return .error(span) }
+            return LValue(.ip(a), span)
         default:
             return .error(span)
         }
@@ -180,6 +189,11 @@ extension Engine {
                 case .ip(let a): statics.append((c, n, a))
                 case .ifaddr(let a): statics.append((c, n, a.address))
                 case .auto: requests.append((c, n))
+                case .list(let xs):   // dual-stack `[v4, v6]`
+                    for x in xs {
+                        if case .ip(let a) = x.value { statics.append((c, n, a)) }
+                        if case .ifaddr(let a) = x.value { statics.append((c, n, a.address)) }
+                    }
                 default: break
                 }
             }
@@ -222,14 +236,37 @@ extension Engine {
             let domain = domainIDs[key] ?? domainIDs.count
             domainIDs[key] = domain
             domains.append(domain)
-            guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else {
+            // the member is the IPv4 address on a dual-stack network: the values of the subnet's
+            // family, placed as Build places them (`splitFamilies`)
+            func v6(_ x: Value) -> Bool {
+                switch x {
+                case .cidr(let c): return c.isV6
+                case .ip(let a): return a.isV6
+                case .range(.ip(let f, _)): return f.isV6
+                default: return false
+                }
+            }
+            func values(_ name: String) -> [Value] {
+                guard let slot = net.attr(name) else { return [] }
+                let v = force(net, slot).value
+                if case .list(let xs) = v { return xs.map(\.value) }
+                return [v]
+            }
+            let subnets = values("subnet")
+            guard case .cidr(let subnet)? = subnets.first(where: { !v6($0) }) ?? subnets.first else {
                 pools.append(nil)
                 continue
             }
+            let dual = subnets.contains { v6($0) != subnet.isV6 }
+            func primary(_ name: String) -> Value? {
+                let xs = values(name)
+                if xs.count == 1 && !dual { return xs[0] }
+                return xs.first { v6($0) == subnet.isV6 }
+            }
             var pool: (first: IPAddress, last: IPAddress)? = nil
-            if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value { pool = (f, l) }
+            if case .range(.ip(let f, let l))? = primary("pool") { pool = (f, l) }
             var reserved: [IPAddress] = []
-            if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { reserved.append(a) }
+            if case .ip(let a)? = primary("gateway") { reserved.append(a) }
             if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
                 for x in xs { if case .ip(let a) = x.value { reserved.append(a) } }
             }

@@ -554,3 +554,23 @@ extension Diagnostic {
                    help: "rename `\(anchor)` so that the derived policy names differ")
     }
 }
+
+// Dual-stack (docs/networks-reference.md): per-family lists of `subnet`, `gateway`, `pool` and a
+// VM NIC's `address` take at most one IPv4 and one IPv6 value, each of a family the network has.
+extension Diagnostic {
+    /// `value` (written in `attribute`) is a second value of its family (`first`: the earlier
+    /// one), or — `first` nil — of a family network `network` has no subnet of.
+    public static func addressFamilyClash(attribute: String, _ value: String, isV6: Bool, network: String,
+                                          at span: Span, first: Span?, subnetDecl: Span?) -> Diagnostic {
+        let family = isV6 ? "IPv6" : "IPv4"
+        if let first {
+            return Diagnostic(.subnet, "`\(attribute)` of `\(network)` lists a second \(family) value `\(value)`: one value per address family",
+                              at: span, notes: [DiagnosticNote("the \(family) value is already given here", at: first)],
+                              help: "keep one \(family) and at most one \(isV6 ? "IPv4" : "IPv6") value")
+        }
+        return Diagnostic(.subnet, "\(attribute) `\(value)` is \(family), but network `\(network)` has no \(family) subnet",
+                          at: span, notes: subnetDecl.map { [subnetDeclared(network, at: $0)] } ?? [],
+                          help: isV6 ? "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv6 value"
+                                     : "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv4 value")
+    }
+}

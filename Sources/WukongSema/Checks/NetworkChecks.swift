@@ -82,6 +82,10 @@ extension Checker {
 
     mutating func checkNetworkAddressing(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
+        for x in n.familyExtras {
+            add(.addressFamilyClash(attribute: x.attribute, x.text, isV6: x.isV6, network: name, at: x.span, first: x.first,
+                                    subnetDecl: n.subnet?.span))
+        }
         guard let subnet = n.subnet else {
             guard !n.poisoned else { return }   // the subnet may be what failed: absence proves nothing
             if let ipamAttr = n.ipam, effectiveIPAM(i, n).needsSubnet {
@@ -89,8 +93,19 @@ extension Checker {
             }
             return
         }
+        // dual-stack: each family's gateway, pool and route next hops against that family's subnet
+        if let subnet6 = n.subnet6 {
+            checkFamilyAddressing(name, subnet, gateway: n.gateway, pool: n.pool, routes: n.routes.filter { !$0.via.value.isV6 })
+            checkFamilyAddressing(name, subnet6, gateway: n.gateway6, pool: n.pool6, routes: n.routes.filter { $0.via.value.isV6 })
+        } else {
+            checkFamilyAddressing(name, subnet, gateway: n.gateway, pool: n.pool, routes: n.routes)
+        }
+    }
+
+    mutating func checkFamilyAddressing(_ name: String, _ subnet: Located<CIDR>, gateway: Located<IPAddress>?,
+                                        pool: Located<ClosedInterval>?, routes: [RouteDecl]) {
         let cidr = subnet.value, cidrText = cidr.description
-        if let gw = n.gateway {
+        if let gw = gateway {
             if !cidr.contains(gw.value) {
                 add(.outsideSubnet(.gateway, gw.value.description, subnet: cidrText, network: name, at: gw.span,
                                    subnetDecl: subnet.span, usable: cidr.usableText))
@@ -99,7 +114,7 @@ extension Checker {
                                      subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
-        if let pool = n.pool {
+        if let pool {
             let outside = [pool.value.first, pool.value.last].filter { !cidr.contains($0) }
             if let bad = outside.first {
                 add(.poolOutsideSubnet(first: pool.value.first.description, last: pool.value.last.description,
@@ -107,7 +122,7 @@ extension Checker {
                                        subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
-        for r in n.routes where !cidr.contains(r.via.value) {
+        for r in routes where !cidr.contains(r.via.value) {
             add(.routeViaOutsideSubnet(r.via.value.description, subnet: cidrText, network: name, at: r.via.span,
                                        subnetDecl: subnet.span))
         }
@@ -210,7 +225,7 @@ extension Checker {
 
     mutating func registerNodeAddresses() {
         for (i, n) in p.networks.enumerated() {
-            guard let subnet = n.subnet?.value, n.vlan == nil else { continue }   // node addresses are untagged
+            guard !n.subnets.isEmpty, n.vlan == nil else { continue }   // node addresses are untagged
             var nicNames: [String] = []
             switch attachment[i] {
             case .bridge(let b)?, .ovs(let b)?:
@@ -221,7 +236,7 @@ extension Checker {
             }
             for nicName in nicNames {
                 for d in nicDecls[nicName] ?? [] {
-                    guard let a = p.nics[d].address?.value.address, subnet.contains(a) else { continue }
+                    guard let a = p.nics[d].address?.value.address, n.subnets.contains(where: { $0.value.contains(a) }) else { continue }
                     let key = AddressKey(domain: networkDomain[i], ip: a)
                     if addressOwners[key] == nil { addressOwners[key] = .node(nicDecl: d) }
                 }
@@ -275,9 +290,11 @@ extension Checker {
                                                  firstAt: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan))
                     } else { staticNets[ni] = k }
                 }
-                if let cidr = net.subnet?.value, !subnets.contains(where: { $0.network == ni }) {
-                    for s in subnets where s.cidr.overlaps(cidr) { warnOverlap(vm, k, use.span, s.nic, cidr, s.cidr); break }
-                    subnets.append((cidr, k, ni))
+                if !subnets.contains(where: { $0.network == ni }) {
+                    for cidr in net.subnets.map(\.value) {   // per family: IPv4 and IPv6 never overlap
+                        for s in subnets where s.cidr.overlaps(cidr) { warnOverlap(vm, k, use.span, s.nic, cidr, s.cidr); break }
+                        subnets.append((cidr, k, ni))
+                    }
                 }
                 if let dr = nic.defaultRoute, dr.value {
                     let isStatic = nic.address?.value.needsSubnet ?? false
@@ -287,6 +304,7 @@ extension Checker {
                     } else {
                         let v6 = net.subnet?.value.isV6 ?? net.gateway?.value.isV6 ?? false
                         defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
+                        if net.gateway6 != nil { defaultRoutes.append((k, true, nic.metric?.value ?? GuestNic.defaultRouteMetric)) }
                     }
                 }
             }
@@ -341,7 +359,31 @@ extension Checker {
             add(.staticAddressWithoutSubnet(nic: nic.decl.name, network: netName, at: addr.span, networkDecl: net.decl.nameSpan))
             return
         }
+        for x in nic.addressExtras {
+            add(.addressFamilyClash(attribute: "address", x.text, isV6: x.isV6, network: netName, at: x.span, first: x.first,
+                                    subnetDecl: subnet.span))
+        }
+        checkStaticAddress(v, k, ni, net, addr, listed: nic.address6 != nil || !nic.addressExtras.isEmpty)
+        if let a6 = nic.address6 { checkStaticAddress(v, k, ni, net, a6, listed: true) }
+    }
+
+    /// N-SUBNET, N-PREFIX, N-RESERVED, N-DUP-IP of one static address, against the subnet of its
+    /// family (dual-stack). `listed`: written in an `address` list (a family the network lacks is
+    /// then said so; a single address keeps the N-SUBNET message of a one-family network).
+    mutating func checkStaticAddress(_ v: Int, _ k: Int, _ ni: Int, _ net: NetworkDecl, _ addr: Located<AddressSpec>,
+                                     listed: Bool) {
+        let nic = p.vms[v].nics[k], netName = net.decl.name
         guard let ip = addr.value.staticAddress else { return }   // `auto`: allocated by lowering
+        guard var subnet = net.subnet else { return }
+        var gateway = net.gateway
+        if let fam = net.family(v6: ip.isV6) {
+            subnet = fam.subnet
+            gateway = fam.gateway
+        } else if listed || net.subnet6 != nil {
+            add(.addressFamilyClash(attribute: "address", ip.description, isV6: ip.isV6, network: netName, at: addr.span,
+                                    first: nil, subnetDecl: subnet.span))
+            return
+        }
         let cidr = subnet.value
         // The texts are only made for a diagnostic (this runs for every static address).
         if !cidr.contains(ip) {
@@ -360,7 +402,7 @@ extension Checker {
                                  at: addr.span, subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
-        if let gw = net.gateway, gw.value == ip {
+        if let gw = gateway, gw.value == ip {
             add(.addressIsGateway(ip.description, network: netName, at: addr.span, gatewayDecl: gw.span, usable: cidr.usableText))
             return
         }
