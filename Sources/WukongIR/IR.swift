@@ -16,6 +16,8 @@ public struct Topology: Codable, Sendable, Equatable {
     public var nodeSelector: [KeyValue]
     /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
     public var clusterCIDRs: [CIDR] = []
+    /// `dual_stack = true`: masquerade pod NICs get KubeVirt's IPv6 (`fd10:0:2::2/120`); nil otherwise.
+    public var dualStack: Bool? = nil
     public var hosts: [Host]
     public var nics: [NodeNic]
     public var vlans: [Vlan]

@@ -99,6 +99,7 @@ struct LoweringPass {
             hosts: hosts, nics: nics, vlans: vlans, bonds: bonds, bridges: bridges,
             networks: networks.compactMap { $0 }, vms: vms, policies: policies)
         topology.clusterCIDRs = program.clusterCIDRs.map(\.value)
+        if program.dualStack?.value == true { topology.dualStack = true }
         return (topology, diagnostics)
     }
 

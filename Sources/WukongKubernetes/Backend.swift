@@ -281,7 +281,8 @@ struct Builder {
         s.word("networkdata")
         docs.withRendered({ w in
             var w = w
-            CloudInit.networkData(&w, vm, networks: { self.network($0) }, clusterCIDRs: t.clusterCIDRs)
+            CloudInit.networkData(&w, vm, networks: { self.network($0) }, clusterCIDRs: t.clusterCIDRs,
+                                  dualStack: t.dualStack ?? false)
         }, { s.base64($0) })
         s.mapEnd()
         s.mapEnd()

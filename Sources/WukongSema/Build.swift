@@ -167,6 +167,7 @@ extension Engine {
                 program.labels = labels(inst, "labels")
                 program.nodeSelector = labels(inst, "node_selector")
                 program.macPrefix = string(inst, "mac_prefix")
+                program.dualStack = bool(inst, "dual_stack")
                 program.clusterCIDRs = list(inst, "cluster_cidrs").compactMap {
                     if case .cidr(let c) = $0.value { return Located(c, $0.span) }
                     return nil

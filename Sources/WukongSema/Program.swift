@@ -32,6 +32,8 @@ public struct CheckedProgram: Sendable {
     public var macPrefix: Located<String>?
     /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
     public var clusterCIDRs: [Located<CIDR>] = []
+    /// `dual_stack`: the cluster is dual-stack (the masquerade pod NIC has IPv6 too).
+    public var dualStack: Located<Bool>? = nil
 
     public var hosts: [HostDecl] = []
     /// Node NICs: top-level ones (host nil) and those declared inside hosts, in source order.

@@ -63,6 +63,8 @@ enum Schema {
         .init(name: "node_selector", type: .map(.string)),
         .init(name: "mac_prefix", type: .string),
         .init(name: "cluster_cidrs", type: .list(.cidr)),
+        // the cluster runs dual-stack: masquerade pod NICs get KubeVirt's IPv6 too (docs/networks-reference.md)
+        .init(name: "dual_stack", type: .bool),
     ]
     static let host: [AttributeSchema] = [
         .init(name: "hostname", type: .string),
