@@ -560,11 +560,13 @@ extension Diagnostic {
 extension Diagnostic {
     /// `value` (written in `attribute`) is a second value of its family (`first`: the earlier
     /// one), or — `first` nil — of a family network `network` has no subnet of.
-    public static func addressFamilyClash(attribute: String, _ value: String, isV6: Bool, network: String,
+    /// `nic`: the VM NIC whose `address` it is.
+    public static func addressFamilyClash(attribute: String, _ value: String, isV6: Bool, network: String, nic: String? = nil,
                                           at span: Span, first: Span?, subnetDecl: Span?) -> Diagnostic {
         let family = isV6 ? "IPv6" : "IPv4"
         if let first {
-            return Diagnostic(.subnet, "`\(attribute)` of `\(network)` lists a second \(family) value `\(value)`: one value per address family",
+            let owner = nic.map { "NIC `\($0)`" } ?? "network `\(network)`"
+            return Diagnostic(.subnet, "`\(attribute)` of \(owner) lists a second \(family) value `\(value)`: one value per address family",
                               at: span, notes: [DiagnosticNote("the \(family) value is already given here", at: first)],
                               help: "keep one \(family) and at most one \(isV6 ? "IPv4" : "IPv6") value")
         }

@@ -360,7 +360,7 @@ extension Checker {
             return
         }
         for x in nic.addressExtras {
-            add(.addressFamilyClash(attribute: "address", x.text, isV6: x.isV6, network: netName, at: x.span, first: x.first,
+            add(.addressFamilyClash(attribute: "address", x.text, isV6: x.isV6, network: netName, nic: nic.decl.name, at: x.span, first: x.first,
                                     subnetDecl: subnet.span))
         }
         checkStaticAddress(v, k, ni, net, addr, listed: nic.address6 != nil || !nic.addressExtras.isEmpty)
