@@ -110,9 +110,14 @@ public enum CloudInit {
                 }
             }
             if let net {
-                let defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
-                // dual-stack: the IPv6 default route, where the NIC has a static IPv6 address
-                let defaultVia6 = nic.defaultRoute && nic.address6 != nil ? net.gateway6 : nil
+                var defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
+                // dual-stack: the IPv6 default route where the NIC has a static IPv6 address; a NIC
+                // with only an IPv6 address on a dual-stack network takes only the IPv6 one
+                var defaultVia6 = nic.defaultRoute && nic.address6 != nil ? net.gateway6 : nil
+                if net.subnet6 != nil, case .static(let a) = nic.address, a.address.isV6 {
+                    defaultVia6 = nic.defaultRoute ? net.gateway6 : nil
+                    defaultVia = nil
+                }
                 if GuestNic.carriesRoute(defaultRoute: defaultVia != nil || defaultVia6 != nil, networkRoutes: !net.routes.isEmpty) {
                     s.word("routes")
                     s.listStart()

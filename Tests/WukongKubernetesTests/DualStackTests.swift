@@ -98,6 +98,20 @@ final class DualStackTests: XCTestCase {
         XCTAssertEqual(dig(solo, "ethernets", "default", "routes") as? [[String: String]], [["to": "::/0", "via": "fd10:0:2::1"]])
     }
 
+    /// A NIC with only an IPv6 address on a dual-stack network: the IPv6 gateway, IPv6 prefix.
+    func testIPv6OnlyNicOnDualStackNetwork() throws {
+        let t = try compile(Self.lab + """
+            vm a { cpu = 1, memory = 1Gi, image = images.fedora
+              nic n on lab { address = "fd00:10::9" }
+            }
+            """)
+        let d = try networkData(try XCTUnwrap(t.vms.first), t)
+        XCTAssertEqual(dig(d, "ethernets", "n", "addresses") as? [String], ["fd00:10::9/64"])
+        let routes = try XCTUnwrap(dig(d, "ethernets", "n", "routes") as? [[String: Any]])
+        XCTAssertEqual(routes.map { $0["to"] as? String }, ["::/0"])
+        XCTAssertEqual(routes.map { $0["via"] as? String }, ["fd00:10::1"])
+    }
+
     /// Without `dual_stack` the pod NIC is IPv4 only, as before.
     func testSingleStackClusterPodNicUnchanged() throws {
         let t = try compile(Self.lab + """
