@@ -50,7 +50,7 @@ extension Checker {
             if let o = n.ovnName, o.value.isEmpty || o.value == "default" || o.value == "ovn-kubernetes" {
                 add(.reservedOVNName(o.value, at: o.span))
             }
-            if let mtu = n.mtu, mtu.value < 1280, let s = n.subnet, s.value.isV6 {
+            if let mtu = n.mtu, mtu.value < 1280, let s = n.subnets.first(where: { $0.value.isV6 }) {
                 add(.ovnIPv6MTU(mtu.value, network: name, at: mtu.span, subnetAt: s.span))
             }
         } else {
@@ -298,12 +298,14 @@ extension Checker {
                 }
                 if let dr = nic.defaultRoute, dr.value {
                     let isStatic = nic.address?.value.needsSubnet ?? false
-                    if isStatic && net.gateway == nil && !net.poisoned {
+                    if isStatic && net.gateway == nil && net.gateway6 == nil && !net.poisoned {
                         add(.defaultRouteWithoutGateway(nic: nic.decl.name, network: netName, at: dr.span,
                                                         networkDecl: net.decl.nameSpan))
                     } else {
                         let v6 = net.subnet?.value.isV6 ?? net.gateway?.value.isV6 ?? false
-                        defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
+                        if net.gateway != nil || net.gateway6 == nil {
+                            defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
+                        }
                         if net.gateway6 != nil { defaultRoutes.append((k, true, nic.metric?.value ?? GuestNic.defaultRouteMetric)) }
                     }
                 }
