@@ -408,7 +408,7 @@ extension Engine {
             default: break
             }
         }
-        let specs = perFamily(inst, "address") { v -> AddressSpec? in
+        func spec(_ v: Value) -> AddressSpec? {
             switch v {
             case .ip(let a): return .ip(a)
             case .ifaddr(let a): return .ifaddr(a)
@@ -417,9 +417,16 @@ extension Engine {
             default: return nil
             }
         }
-        // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family)
+        // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family);
+        // a single value (every NIC of a fleet) takes no list
+        var address: Located<AddressSpec>? = nil
+        var specs: [Located<AddressSpec>] = []
+        if let v = value(inst, "address") {
+            if case .list = v.value { specs = perFamily(inst, "address", spec) }
+            else { address = spec(v.value).map { Located($0, v.span) } }
+        }
         let split = splitFamilies(specs, isV6: { $0.staticAddress?.isV6 ?? false }, primaryIsV6: nil, allowSecond: true)
-        let address = specs.count == 1 ? specs[0] : split.primary
+        if !specs.isEmpty { address = specs.count == 1 ? specs[0] : split.primary }
         var mac: Located<MACAddress>? = nil
         if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
         var nic = VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
