@@ -82,7 +82,8 @@ extension Checker {
 
     mutating func checkNetworkAddressing(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
-        for x in n.familyExtras {
+        // a value of a family without a subnet says nothing when the subnet is missing or failed
+        for x in n.familyExtras where x.first != nil || n.subnet != nil {
             add(.addressFamilyClash(attribute: x.attribute, x.text, isV6: x.isV6, network: name, at: x.span, first: x.first,
                                     subnetDecl: n.subnet?.span))
         }
