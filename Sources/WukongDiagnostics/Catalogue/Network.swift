@@ -575,4 +575,11 @@ extension Diagnostic {
                           help: isV6 ? "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv6 value"
                                      : "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv4 value")
     }
+    /// A dual-stack network whose CNI IPAM (`ipam`: whereabouts, dhcp) leases both families to
+    /// the pod: KubeVirt's bridge binding passes only the IPv4 lease on (DOMAIN.md §2.6).
+    public static func ipv6LeaseNeverReachesGuest(ipam: String, network: String, at span: Span, ipamAt: Span) -> Diagnostic {
+        Diagnostic(.ipamWarning, "the IPv6 subnet of network `\(network)` never reaches its VMs: with `ipam = \"\(ipam)\"` KubeVirt's bridge binding hands the guest only the IPv4 lease (no DHCPv6 or router advertisements)",
+                   at: span, notes: [DiagnosticNote("`ipam = \"\(ipam)\"` here", at: ipamAt)],
+                   help: "use `ipam = \"none\"` with `address = auto` (cloud-init writes both families), or `ipam = \"static\"`")
+    }
 }

@@ -206,6 +206,10 @@ extension Checker {
         if ipam == "dhcp" && !attachmentError {
             add(.cniDHCPLeasesExpire(network: name, at: ipamAttr.span))
         }
+        let mode = effectiveIPAM(i, n)
+        if let s6 = n.subnet6, mode == .whereabouts || mode == .dhcp {
+            add(.ipv6LeaseNeverReachesGuest(ipam: ipam, network: name, at: s6.span, ipamAt: ipamAttr.span))
+        }
     }
 
     // MARK: - Node addresses on a network's bridge/link (N-DUP-IP)
