@@ -31,9 +31,11 @@ let package = Package(
         .target(name: "WukongIR", dependencies: ["WukongSema", "WukongDiagnostics", "WukongNet", "WukongParallel"]),
         .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "WukongParallel", "Yams"]),
         .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongParallel", "CCurl", "Yams"]),
+        // `wukongc graph`: the IR as a DOT/Mermaid picture.
+        .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongNet"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",
                                                        "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat",
-                                                       "WukongParallel"]),
+                                                       "WukongParallel", "WukongGraph"]),
         .target(name: "WukongLanguageServer", dependencies: ["WukongCompiler", "WukongFormat", "WukongSyntax", "WukongDiagnostics",
                                                              "WukongSema", "WukongIR"]),
         .executableTarget(name: "wukongc", dependencies: [
@@ -47,5 +49,6 @@ let package = Package(
         .testTarget(name: "WukongIRTests", dependencies: ["WukongCompiler", "WukongParallel"]),
         .testTarget(name: "WukongKubernetesTests", dependencies: ["WukongCompiler", "WukongParallel"]),
         .testTarget(name: "WukongApplyTests", dependencies: ["WukongApply", "WukongCompiler"]),
+        .testTarget(name: "WukongGraphTests", dependencies: ["WukongGraph", "WukongCompiler"]),
     ]
 )

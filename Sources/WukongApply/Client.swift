@@ -27,6 +27,10 @@ public struct ResourceType: Sendable, Equatable {
     public static let networkAttachmentDefinition = ResourceType(
         group: "k8s.cni.cncf.io", version: "v1", kind: "NetworkAttachmentDefinition",
         plural: "network-attachment-definitions", namespaced: true, phase: 3)
+    /// `ovn_networks = "cudn"` (docs/networks-reference.md): before the VMs, like the NADs.
+    public static let clusterUserDefinedNetwork = ResourceType(
+        group: "k8s.ovn.org", version: "v1", kind: "ClusterUserDefinedNetwork",
+        plural: "clusteruserdefinednetworks", namespaced: false, phase: 3)
     public static let virtualMachine = ResourceType(group: "kubevirt.io", version: "v1", kind: "VirtualMachine",
                                                     plural: "virtualmachines", namespaced: true, phase: 4)
 
@@ -36,7 +40,8 @@ public struct ResourceType: Sendable, Equatable {
     public static let node = ResourceType(group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false, phase: 99)
 
     /// The kinds wukongc applies, in apply order.
-    public static let all: [ResourceType] = [.namespace, .secret, .nodeNetworkConfigurationPolicy, .networkAttachmentDefinition, .virtualMachine]
+    public static let all: [ResourceType] = [.namespace, .secret, .nodeNetworkConfigurationPolicy, .networkAttachmentDefinition,
+                                             .clusterUserDefinedNetwork, .virtualMachine]
 
     public static func lookup(apiVersion: String, kind: String) -> ResourceType? {
         all.first { $0.apiVersion == apiVersion && $0.kind == kind }

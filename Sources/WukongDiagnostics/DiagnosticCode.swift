@@ -94,6 +94,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     case ovn = "E0541"
     case ovnIPAM = "E0544"
     case ovnMTU = "E0545"
+    case ovnLocalnet = "E0542"
+    case ovnSame = "E0543"
     // Kubernetes naming
     case kubernetesName = "E0601"
     case duplicateObject = "E0602"
@@ -159,6 +161,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .ovn: return "N-OVN"
         case .ovnIPAM: return "N-OVN-IPAM"
         case .ovnMTU: return "N-OVN-MTU"
+        case .ovnLocalnet: return "N-LOCALNET"
+        case .ovnSame: return "N-OVN-SAME"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
         case .io, .tooManyErrors: return "driver"
         }

@@ -36,7 +36,7 @@ struct AddressAllocation {
         let domain: [Int] = networks.indices.map { i in
             let key: String
             switch networks[i]?.attachment {
-            case .bridge(let b, _)?, .ovs(let b, _)?: key = L2Domain.bridge(b, vlan: networks[i]?.vlan)
+            case .bridge(let b, _)?, .ovs(let b, _)?, .localnet(_, let b, _)?: key = L2Domain.bridge(b, vlan: networks[i]?.vlan)
             case .macvlan(let l)?: key = L2Domain.link(kind: l.kind.rawValue, name: l.name)
             default: key = L2Domain.own(network: program.networks[i].decl.name)
             }
@@ -116,7 +116,7 @@ struct Placement {
             guard let net else { return nil }
             let bridgeName: String
             switch net.attachment {
-            case .bridge(let name, _), .ovs(let name, _): bridgeName = name
+            case .bridge(let name, _), .ovs(let name, _), .localnet(_, let name, _): bridgeName = name
             case .macvlan, .sriov, .layer2: return nil
             }
             guard let bi = pass.bridgeIndex[bridgeName], let only = pass.plan.bridgeHosts[bi] else { return nil }

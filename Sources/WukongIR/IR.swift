@@ -27,6 +27,8 @@ public struct Topology: Codable, Sendable, Equatable {
     public var vms: [VM]
     /// NodeNetworkConfigurationPolicies: one per connected component (and per host where needed).
     public var policies: [NodePolicy]
+    /// `ovn_networks`: OVN networks as NADs or as ClusterUserDefinedNetworks `<topology>-<network>`.
+    public var ovnNetworks: OVNNetworksOutput = .nad
 
     public init(name: String, namespace: String, createNamespace: Bool = false, labels: [KeyValue] = [],
                 nodeSelector: [KeyValue] = [], hosts: [Host] = [], nics: [NodeNic] = [], vlans: [Vlan] = [],
@@ -158,7 +160,10 @@ public enum Attachment: Codable, Sendable, Equatable {
     case sriov(resource: String)
     /// OVN-Kubernetes layer2 overlay; `ovnName` is the cluster-wide network name of its NAD.
     case layer2(ovnName: String)
+    /// OVN-Kubernetes localnet on OVS bridge `bridge` (its name), through bridge mapping `physnet`.
+    case localnet(ovnName: String, bridge: String, physnet: String)
 }
+
 
 public struct Route: Codable, Sendable, Equatable {
     public var to: CIDR
@@ -191,6 +196,8 @@ public struct Network: Codable, Sendable, Equatable {
     public var gateway6: IPAddress? = nil
     public var pool6First: IPAddress? = nil
     public var pool6Last: IPAddress? = nil
+    /// OVN IPAM: `exclude`, ranges OVN must not hand out (before the implied gateway/DNS/route vias).
+    public var exclude: [CIDR] = []
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
                 dns: [IPAddress] = [], search: [String] = [], mtu: Int? = nil, poolFirst: IPAddress? = nil,
                 poolLast: IPAddress? = nil, routes: [Route] = [], ipam: IPAMMode = .none, existingNAD: String? = nil,
@@ -363,9 +370,19 @@ public struct NodePolicy: Codable, Sendable, Equatable {
     /// The interfaces it configures, in this order: bonds, VLANs, NICs (released or listed for their mtu), bridges —
     /// each in source order (nmstate resolves dependencies itself).
     public var interfaces: [PolicyInterface]
+    /// `ovn.bridge-mappings` for the localnet networks on its OVS bridges (or, with no interfaces,
+    /// on an unmanaged bridge such as `br-ex`).
+    public var bridgeMappings: [BridgeMapping] = []
     public init(name: String, host: String?, nodeSelector: [KeyValue], interfaces: [PolicyInterface]) {
         self.name = name; self.host = host; self.nodeSelector = nodeSelector; self.interfaces = interfaces
     }
+}
+
+/// One OVN bridge mapping: physical network `localnet` on the OVS bridge named `bridge` (its ifname).
+public struct BridgeMapping: Codable, Sendable, Equatable {
+    public var localnet: String
+    public var bridge: String
+    public init(localnet: String, bridge: String) { self.localnet = localnet; self.bridge = bridge }
 }
 
 public enum PolicyInterface: Codable, Sendable, Equatable {
@@ -382,11 +399,13 @@ public enum PolicyInterface: Codable, Sendable, Equatable {
 // MARK: - JSON shapes of the enums (the `--emit ir` contract)
 // Enums with payloads encode as small, readable objects instead of Swift's default `_0` keys:
 //   Attachment       {"bridge": {"name", "ifname"}} | {"ovs": {…}} | {"macvlan": {"kind","name","ifname"}} | {"sriov": {"resource"}}
+//                    | {"layer2": {"ovnName"}} | {"localnet": {"ovnName","bridge","physnet"}}
 //   NicAddress       "dhcp" | "10.0.0.5/24"
 //   PolicyInterface  {"kind": "bond|vlan|releasedNic|nic|bridge", "name": "…"}
 
 extension Attachment {
-    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov, layer2 }
+    private enum Key: String, CodingKey { case bridge, ovs, macvlan, sriov, layer2, localnet }
+    private struct Localnet: Codable { var ovnName: String; var bridge: String; var physnet: String }
     private struct OVN: Codable { var ovnName: String }
     private struct Named: Codable { var name: String; var ifname: String }
     private struct Resource: Codable { var resource: String }
@@ -399,6 +418,8 @@ extension Attachment {
         case .macvlan(let link): try c.encode(link, forKey: .macvlan)
         case .sriov(let resource): try c.encode(Resource(resource: resource), forKey: .sriov)
         case .layer2(let ovnName): try c.encode(OVN(ovnName: ovnName), forKey: .layer2)
+        case .localnet(let ovnName, let bridge, let physnet):
+            try c.encode(Localnet(ovnName: ovnName, bridge: bridge, physnet: physnet), forKey: .localnet)
         }
     }
 
@@ -409,6 +430,9 @@ extension Attachment {
         else if let l = try c.decodeIfPresent(LinkRef.self, forKey: .macvlan) { self = .macvlan(l) }
         else if let r = try c.decodeIfPresent(Resource.self, forKey: .sriov) { self = .sriov(resource: r.resource) }
         else if let o = try c.decodeIfPresent(OVN.self, forKey: .layer2) { self = .layer2(ovnName: o.ovnName) }
+        else if let l = try c.decodeIfPresent(Localnet.self, forKey: .localnet) {
+            self = .localnet(ovnName: l.ovnName, bridge: l.bridge, physnet: l.physnet)
+        }
         else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown attachment")) }
     }
 }
@@ -457,6 +481,17 @@ extension PolicyInterface {
         case "nic": self = .nic(name)
         case "bridge": self = .bridge(name)
         case let k: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown interface kind \(k)"))
+        }
+    }
+}
+
+extension Attachment {
+    /// The OVN network name and topology (`layer2`/`localnet`) of an OVN-Kubernetes network; nil otherwise.
+    public var ovn: (name: String, topology: String)? {
+        switch self {
+        case .layer2(let n): return (n, "layer2")
+        case .localnet(let n, _, _): return (n, "localnet")
+        default: return nil
         }
     }
 }

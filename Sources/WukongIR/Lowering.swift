@@ -100,6 +100,7 @@ struct LoweringPass {
             networks: networks.compactMap { $0 }, vms: vms, policies: policies)
         topology.clusterCIDRs = program.clusterCIDRs.map(\.value)
         if program.dualStack?.value == true { topology.dualStack = true }
+        topology.ovnNetworks = program.ovnOutput
         return (topology, diagnostics)
     }
 
@@ -274,22 +275,29 @@ struct LoweringPass {
             case .ovs(let name): attachment = .ovs(name: name, ifname: bridgeIfname(name))
             case .macvlan(let use): attachment = .macvlan(linkRef(use))
             case .sriov(let resource): attachment = .sriov(resource: resource)
-            case .layer2: attachment = .layer2(ovnName: n.ovnName?.value ?? "\(namespace).\(n.decl.name)")
+            case .layer2: attachment = .layer2(ovnName: n.ovnNetworkName(namespace: namespace))
+            case .localnet(let bridge):
+                attachment = .localnet(ovnName: n.ovnNetworkName(namespace: namespace), bridge: bridge,
+                                       physnet: n.localnetPhysnet(bridge: bridge))
             }
             let ipam = n.ipamMode
             let existing = n.nad?.value
             let ownsNAD = existing == nil && (ipam == .none || ipam == .whereabouts || ipam == .dhcp || ipam == .ovn)
+            // under `ovn_networks = "cudn"` an OVN network's object is the ClusterUserDefinedNetwork
+            // `<topology>-<network>`, and the NAD OVN-Kubernetes renders from it has that name
+            let cudn = program.ovnOutput == .cudn && first.value.isOVN
             var network = Network(
                 name: n.decl.name, attachment: attachment, vlan: n.vlan?.value, subnet: n.subnet?.value,
                 gateway: n.gateway?.value, dns: n.dns.map(\.value), search: n.search.map(\.value), mtu: n.mtu?.value,
                 poolFirst: n.pool?.value.first, poolLast: n.pool?.value.last,
                 routes: n.routes.map { Route(to: $0.to.value, via: $0.via.value) }, ipam: ipam,
-                existingNAD: existing, nadName: ownsNAD ? n.decl.name : nil)
+                existingNAD: existing, nadName: ownsNAD ? (cudn ? n.cudnName(topology: topologyName) : n.decl.name) : nil)
             network.persistentIPs = ipam == .ovn && (n.persistentIPs?.value ?? true)
             network.subnet6 = n.subnet6?.value
             network.gateway6 = n.gateway6?.value
             network.pool6First = n.pool6?.value.first
             network.pool6Last = n.pool6?.value.last
+            if ipam == .ovn { network.exclude = n.exclude.map(\.value) }
             return network
         }
     }
@@ -328,7 +336,7 @@ struct LoweringPass {
     func netInfos() -> [NetInfo?] {
         zip(program.networks, networks).map { decl, net in
             guard let net, let attached = decl.attachments.first else { return nil }
-            var shared: String? = "\(namespace)/\(net.name)"
+            var shared: String? = "\(namespace)/\(net.nadName ?? net.name)"
             if let existing = net.existingNAD {
                 shared = existing.contains("/") ? existing : "\(namespace)/\(existing)"
             } else if net.ipam.nadPerNic {

@@ -12,6 +12,8 @@ extension LoweringPass {
         var names: [String: Span] = [:]
         var reported = [Bool](repeating: false, count: plan.components.count)
         let topologySelector = program.nodeSelector.map { KeyValue($0.key.value, $0.value.value) }
+        let (mappings, mappingOrder) = localnetMappings()
+        var mapped = Set<String>()
         for planned in plan.policies {
             let anchor = plan.components[planned.component].namedAfter
             let hostName = planned.host.map { program.hosts[$0].decl.name }
@@ -35,9 +37,48 @@ extension LoweringPass {
             } else {
                 names[name] = anchor.nameSpan
             }
-            policies.append(NodePolicy(name: name, host: hostName, nodeSelector: selector, interfaces: interfaces))
+            var policy = NodePolicy(name: name, host: hostName, nodeSelector: selector, interfaces: interfaces)
+            // every policy that builds a mapped bridge (each per-host one too) carries its mappings
+            for case .bridge(let b) in interfaces {
+                policy.bridgeMappings += mappings[b] ?? []
+                mapped.insert(b)
+            }
+            policies.append(policy)
+        }
+        // A mapped bridge that no policy builds (unmanaged, such as OpenShift's br-ex): a policy
+        // `<topology>-<bridge>` of its own holding only the mappings, on the topology's nodes.
+        for bridge in mappingOrder where !mapped.contains(bridge) {
+            guard let maps = mappings[bridge] else { continue }
+            let anchor = bridgeIndex[bridge].map { program.bridges[$0].decl }
+            let name = "\(topologyName)-\(bridge)"
+            if let anchor {
+                if let problem = KubeNames.labelNameProblem(name) {
+                    diagnostics.append(.invalidPolicyName(name, problem: problem, derivedFrom: bridge, perHost: false, at: anchor.nameSpan))
+                }
+                if let first = names[name] {
+                    diagnostics.append(.duplicatePolicyName(name, derivedFrom: bridge, at: anchor.nameSpan, first: first))
+                } else {
+                    names[name] = anchor.nameSpan
+                }
+            }
+            var policy = NodePolicy(name: name, host: nil, nodeSelector: topologySelector, interfaces: [])
+            policy.bridgeMappings = maps
+            policies.append(policy)
         }
         return policies
+    }
+
+    /// The OVN bridge mappings of the localnet networks, per OVS bridge (by name; each physnet
+    /// once, in network order), and the bridges in order of first use.
+    func localnetMappings() -> (byBridge: [String: [BridgeMapping]], order: [String]) {
+        var byBridge: [String: [BridgeMapping]] = [:]
+        var order: [String] = []
+        for case .localnet(_, let bridge, let physnet)? in networks.map({ $0?.attachment }) {
+            let mapping = BridgeMapping(localnet: physnet, bridge: bridgeIfname(bridge))
+            if byBridge[bridge] == nil { order.append(bridge) }
+            if !(byBridge[bridge] ?? []).contains(mapping) { byBridge[bridge, default: []].append(mapping) }
+        }
+        return (byBridge, order)
     }
 }
 

@@ -91,7 +91,12 @@ struct Builder {
         var out: [KubeObject] = []
         for p in t.policies { out.append(policy(p)) }
         for n in t.networks {
-            if let nad = n.nadName { out.append(networkNAD(n, name: nad)) }
+            guard let nad = n.nadName else { continue }
+            if t.ovnNetworks == .cudn, let ovn = n.attachment.ovn {
+                out.append(clusterUserDefinedNetwork(n, name: nad, topology: ovn.topology))
+            } else {
+                out.append(networkNAD(n, name: nad))
+            }
         }
         return out
     }
@@ -405,11 +410,18 @@ struct Builder {
                 if let na { addRouteAndDNS(gateway: na.gateway, dns: na.dns, via: br.ifname) }
             }
         }
-        var desired = [KubeField("interfaces", .list(interfaces))]
+        // a policy holding only bridge mappings (an unmanaged bridge such as br-ex) lists no interfaces
+        var desired = p.interfaces.isEmpty && !p.bridgeMappings.isEmpty ? [] : [KubeField("interfaces", .list(interfaces))]
         if !routes.isEmpty { desired.append(KubeField("routes", .map([KubeField("config", .list(routes))]))) }
         if !dns.isEmpty {
             desired.append(KubeField("dns-resolver", .map([KubeField("config", .map([
                 KubeField("server", .list(dns.map { .string($0) }))]))])))
+        }
+        if !p.bridgeMappings.isEmpty {
+            // no `state`: `present` is deprecated since nmstate 2.2.17 (absent means present)
+            desired.append(KubeField("ovn", .map([KubeField("bridge-mappings", .list(p.bridgeMappings.map { m in
+                .map([KubeField("localnet", .string(m.localnet)), KubeField("bridge", .string(m.bridge))])
+            }))])))
         }
         var spec: [KubeField] = []
         if !p.nodeSelector.isEmpty { spec.append(KubeField("nodeSelector", Builder.selector(p.nodeSelector))) }
@@ -564,24 +576,65 @@ struct Builder {
         if n.ipam == .ovn, let subnet = n.subnet {
             // dual-stack: one subnet per family, comma-separated
             c.append(KubeField("subnets", .string(([subnet] + [n.subnet6].compactMap { $0 }).map(\.description).joined(separator: ","))))
-            var excluded: [String] = []
-            for ip in [n.gateway, n.gateway6].compactMap({ $0 }) + n.dns + n.routes.map(\.via)
-            where subnet.contains(ip) || n.subnet6?.contains(ip) == true {
-                let text = "\(ip)/\(ip.isV6 ? 128 : 32)"
-                if !excluded.contains(text) { excluded.append(text) }
-            }
+            let excluded = ovnExclusions(n, subnet)
             if !excluded.isEmpty { c.append(KubeField("excludeSubnets", .string(excluded.joined(separator: ",")))) }
         }
         if let m = n.mtu { c.append(KubeField("mtu", .int(m))) }
         if n.persistentIPs { c.append(KubeField("allowPersistentIPs", .bool(true))) }
+        if case .localnet(_, _, let physnet) = n.attachment {
+            // written from the same value as the bridge mapping in the NNCP, so the two cannot differ
+            c.append(KubeField("physicalNetworkName", .string(physnet)))
+            if let v = n.vlan { c.append(KubeField("vlanID", .int(v))) }
+        }
         return c
     }
 
+    func ovnExclusions(_ n: Network, _ subnet: CIDR) -> [String] {
+        var out = OVNExclusions.list(subnet: subnet, exclude: n.exclude, addresses: [n.gateway].compactMap { $0 } + n.dns + n.routes.map(\.via))
+        // dual-stack: the IPv6 gateway, DNS servers and next hops inside the IPv6 subnet too
+        if let s6 = n.subnet6 {
+            let more = OVNExclusions.list(subnet: s6, exclude: n.exclude, addresses: [n.gateway6].compactMap { $0 } + n.dns + n.routes.map(\.via))
+            for x in more where !out.contains(x) { out.append(x) }
+        }
+        return out
+    }
+
+    /// `ovn_networks = "cudn"`: a `k8s.ovn.org/v1` ClusterUserDefinedNetwork for the topology's
+    /// namespace; OVN-Kubernetes renders the NAD `<namespace>/<name>` from it.
+    func clusterUserDefinedNetwork(_ n: Network, name: String, topology: String) -> KubeObject {
+        var net: [KubeField] = [KubeField("role", .string("Secondary"))]
+        if case .localnet(_, _, let physnet) = n.attachment { net.append(KubeField("physicalNetworkName", .string(physnet))) }
+        if n.ipam == .ovn, let subnet = n.subnet {
+            net.append(KubeField("subnets", .list(([subnet] + [n.subnet6].compactMap { $0 }).map { .string($0.description) })))
+            // only localnet has `excludeSubnets` for a secondary network (N-OVN rejects the layer2 case)
+            let excluded = ovnExclusions(n, subnet)
+            if topology == "localnet", !excluded.isEmpty { net.append(KubeField("excludeSubnets", .list(excluded.map { .string($0) }))) }
+            var ipam = [KubeField("mode", .string("Enabled"))]
+            if n.persistentIPs { ipam.append(KubeField("lifecycle", .string("Persistent"))) }
+            net.append(KubeField("ipam", .map(ipam)))
+        } else {
+            net.append(KubeField("ipam", .map([KubeField("mode", .string("Disabled"))])))
+        }
+        if let m = n.mtu { net.append(KubeField("mtu", .int(m))) }
+        if case .localnet = n.attachment, let v = n.vlan {
+            net.append(KubeField("vlan", .map([KubeField("mode", .string("Access")),
+                                               KubeField("access", .map([KubeField("id", .int(v))]))])))
+        }
+        let kind = topology == "localnet" ? "Localnet" : "Layer2"
+        let spec: [KubeField] = [
+            KubeField("namespaceSelector", .map([KubeField("matchLabels", .map([
+                KubeField("kubernetes.io/metadata.name", .string(t.namespace))]))])),
+            KubeField("network", .map([KubeField("topology", .string(kind)), KubeField(topology, .map(net))])),
+        ]
+        return object("k8s.ovn.org/v1", "ClusterUserDefinedNetwork", name, namespaced: false, labels: topologyLabels,
+                      rest: [KubeField("spec", .map(spec))])
+    }
+
     func nad(_ n: Network, name: String, ipam: KubeValue) -> KubeObject {
-        if case .layer2(let ovnName) = n.attachment {
+        if let ovn = n.attachment.ovn {
             return object("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, namespaced: true, labels: topologyLabels,
                           rest: [KubeField("spec", .map([KubeField("config", .string(JSONOutput.compact(
-                              .map(ovnNAD(n, name: name, topology: "layer2", ovnName: ovnName)))))]))])
+                              .map(ovnNAD(n, name: name, topology: ovn.topology, ovnName: ovn.name)))))]))])
         }
         var c = [KubeField("cniVersion", .string(KubernetesBackend.cniVersion)), KubeField("name", .string(name))]
         var annotations: [KubeField] = []
@@ -609,7 +662,7 @@ struct Builder {
             c.append(KubeField("type", .string("sriov")))
             if let v = n.vlan { c.append(KubeField("vlan", .int(v))) }
             annotations.append(KubeField(KubernetesBackend.resourceNameAnnotation, .string(resource)))
-        case .layer2: break   // above
+        case .layer2, .localnet: break   // above
         }
         return object("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition", name, namespaced: true,
                       labels: topologyLabels, annotations: annotations,

@@ -65,6 +65,12 @@ public enum OverlayTopology: String, Sendable, Codable, CaseIterable {
     case layer2
 }
 
+/// A topology's `ovn_networks`: how OVN-Kubernetes secondary networks are emitted — one NAD per
+/// network, or one `k8s.ovn.org/v1` ClusterUserDefinedNetwork (docs/networks-reference.md).
+public enum OVNNetworksOutput: String, Sendable, Codable, CaseIterable {
+    case nad, cudn
+}
+
 /// The `binding` of a pod NIC (`nic default on pod { binding = "passt" }`): masquerade (the
 /// default) NATs the guest's `10.0.2.2`; passt gives the guest the pod's own address.
 public enum PodBinding: String, Sendable, Codable, CaseIterable {
@@ -101,5 +107,22 @@ public enum GuestNic {
     /// The demoted metric, or nil when it would leave `metricRange` (N-ROUTE reports that).
     public static func demotedMetric(below worst: Int) -> Int? {
         worst <= metricRange.upperBound - demotion ? worst + demotion : nil
+    }
+}
+
+/// The `excludeSubnets` of an OVN network with OVN IPAM (docs/networks-reference.md): the
+/// network's `exclude` ranges, then its gateway, DNS servers and route next hops inside the
+/// subnet as /32 or /128 (OVN must not hand them to a VM) unless an `exclude` range holds them
+/// already, in that order, without duplicates.
+/// One rule for the back end (the NAD/CUDN) and the N-OVN-SAME check (what must agree).
+public enum OVNExclusions {
+    public static func list(subnet: CIDR, exclude: [CIDR], addresses: [IPAddress]) -> [String] {
+        var out: [String] = []
+        for c in exclude where !out.contains(c.description) { out.append(c.description) }
+        for ip in addresses where subnet.contains(ip) && !exclude.contains(where: { $0.contains(ip) }) {
+            let text = "\(ip)/\(ip.isV6 ? 128 : 32)"
+            if !out.contains(text) { out.append(text) }
+        }
+        return out
     }
 }

@@ -172,6 +172,7 @@ extension Engine {
                     if case .cidr(let c) = $0.value { return Located(c, $0.span) }
                     return nil
                 }
+                program.ovnNetworks = string(inst, "ovn_networks")
             case .host:
                 program.hosts.append(HostDecl(decl: declInfo(inst), hostname: string(inst, "hostname")))
                 for c in inst.children where !store.instances[c].excluded {
@@ -226,6 +227,7 @@ extension Engine {
                 if let l = linkUse(r, v.span) { attachments.append(Located(.macvlan(l), v.span)) }
             case ("sriov", .string(let res)): attachments.append(Located(.sriov(resource: res), v.span))
             case ("overlay", .string(let t)) where OverlayTopology(rawValue: t) == .layer2: attachments.append(Located(.layer2, v.span))
+            case ("localnet", .ref(let r)): attachments.append(Located(.localnet(bridge: r.name), v.span))
             default: continue
             }
         }
@@ -270,6 +272,11 @@ extension Engine {
         decl.familyExtras = extras
         decl.ovnName = string(inst, "ovn_name")
         decl.persistentIPs = bool(inst, "persistent_ips")
+        decl.physnet = string(inst, "physnet")
+        decl.exclude = list(inst, "exclude").compactMap {
+            if case .cidr(let c) = $0.value { return Located(c, $0.span) }
+            return nil
+        }
         return decl
     }
 

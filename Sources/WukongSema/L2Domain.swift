@@ -12,7 +12,8 @@ public enum L2Domain {
     /// The domain of a network with this attachment (nil: none or several) and VLAN tag.
     public static func key(_ attachment: AttachmentUse?, vlan: Int?, network: String) -> String {
         switch attachment {
-        case .bridge(let b)?, .ovs(let b)?: return bridge(b, vlan: vlan)
+        // a localnet network shares the wire of its OVS bridge (same VLAN = same domain)
+        case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?: return bridge(b, vlan: vlan)
         case .macvlan(let l)?: return link(kind: l.kind.rawValue, name: l.name)
         default: return own(network: network)
         }

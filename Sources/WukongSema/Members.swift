@@ -213,7 +213,7 @@ extension Engine {
             var vlan: Int? = nil
             for s in net.attrs.indices {
                 let name = net.attrs[s].name
-                guard ["bridge", "ovs", "macvlan", "sriov", "vlan"].contains(name) else { continue }
+                guard ["bridge", "ovs", "macvlan", "sriov", "overlay", "localnet", "vlan"].contains(name) else { continue }
                 switch (name, force(net, s).value) {
                 case ("bridge", .ref(let r)): attachments.append(.bridge(name: r.name))
                 case ("ovs", .ref(let r)): attachments.append(.ovs(name: r.name))
@@ -228,6 +228,7 @@ extension Engine {
                     attachments.append(.macvlan(LinkUse(kind: kind, name: r.name, span: net.span)))
                 case ("sriov", .string(let res)): attachments.append(.sriov(resource: res))
                 case ("overlay", .string(let t)) where OverlayTopology(rawValue: t) == .layer2: attachments.append(.layer2)
+                case ("localnet", .ref(let r)): attachments.append(.localnet(bridge: r.name))
                 case ("vlan", .int(let v)): vlan = v
                 default: continue
                 }

@@ -34,6 +34,8 @@ public struct CheckedProgram: Sendable {
     public var clusterCIDRs: [Located<CIDR>] = []
     /// `dual_stack`: the cluster is dual-stack (the masquerade pod NIC has IPv6 too).
     public var dualStack: Located<Bool>? = nil
+    /// `ovn_networks`: OVN networks as NADs (default) or ClusterUserDefinedNetworks.
+    public var ovnNetworks: Located<String>?
 
     public var hosts: [HostDecl] = []
     /// Node NICs: top-level ones (host nil) and those declared inside hosts, in source order.
@@ -161,13 +163,15 @@ public enum AttachmentUse: Sendable, Equatable {
     case sriov(resource: String)
     /// `overlay = "layer2"`: an OVN-Kubernetes layer2 overlay (no node configuration).
     case layer2
+    /// `localnet = <ovs-bridge>`: an OVN-Kubernetes localnet network on that bridge's bridge mapping.
+    case localnet(bridge: String)
 }
 
 extension AttachmentUse {
     /// The KubeVirt binding of the VM NICs on a network attached this way (LANGUAGE.md §7).
     public var binding: NicBinding {
         switch self {
-        case .bridge, .ovs, .layer2: return .bridge
+        case .bridge, .ovs, .layer2, .localnet: return .bridge
         case .macvlan: return .macvtap
         case .sriov: return .sriov
         }
@@ -201,6 +205,10 @@ public struct NetworkDecl: Sendable {
     public var ovnName: Located<String>?
     /// `persistent_ips` (OVN IPAM only; default true there).
     public var persistentIPs: Located<Bool>?
+    /// `physnet`: the bridge-mapping (`localnet`) name of a localnet network (default: the bridge's name).
+    public var physnet: Located<String>?
+    /// `exclude`: ranges OVN's IPAM must not hand out (`excludeSubnets`).
+    public var exclude: [Located<CIDR>] = []
     /// An attachment failed to resolve (reported): skip attachment-dependent checks.
     public var poisoned: Bool
     /// Dual-stack (docs/networks-reference.md): the IPv6 subnet, gateway and pool of a network
@@ -427,5 +435,33 @@ public struct VMDecl: Sendable {
         self.decl = decl; self.cpu = cpu; self.memory = memory; self.image = image; self.host = host
         self.running = running; self.labels = labels; self.run = run; self.cloudConfig = cloudConfig
         self.users = users; self.nics = nics; self.poisoned = poisoned
+    }
+}
+
+// MARK: - OVN-Kubernetes networks (docs/networks-reference.md)
+
+extension NetworkDecl {
+    /// The cluster-wide OVN network name of an OVN network's NAD: `ovn_name`, else
+    /// `<namespace>.<network>` (the namespace is a DNS label, so the `.` is unambiguous).
+    public func ovnNetworkName(namespace: String) -> String { ovnName?.value ?? "\(namespace).\(decl.name)" }
+    /// A localnet network's bridge-mapping (`localnet`) name: `physnet`, else the bridge's name.
+    public func localnetPhysnet(bridge: String) -> String { physnet?.value ?? bridge }
+    /// The ClusterUserDefinedNetwork of an OVN network under `ovn_networks = "cudn"`: cluster-scoped,
+    /// so named after the topology too (like NNCPs); VMs reference `<namespace>/<this>`.
+    public func cudnName(topology: String) -> String { "\(topology)-\(decl.name)" }
+}
+
+extension CheckedProgram {
+    /// `ovn_networks`, default `nad` (an invalid value was reported and reads as the default).
+    public var ovnOutput: OVNNetworksOutput { ovnNetworks.flatMap { OVNNetworksOutput(rawValue: $0.value) } ?? .nad }
+}
+
+extension AttachmentUse {
+    /// An OVN-Kubernetes secondary network (layer2 overlay or localnet).
+    public var isOVN: Bool {
+        switch self {
+        case .layer2, .localnet: return true
+        default: return false
+        }
     }
 }

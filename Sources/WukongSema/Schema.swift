@@ -48,6 +48,8 @@ enum Schema {
     static let evictionModes = EvictionMode.allCases.map(\.rawValue)
     /// `overlay` networks (OVN-Kubernetes; docs/networks-reference.md).
     static let overlayTopologies = OverlayTopology.allCases.map(\.rawValue)
+    /// A topology's `ovn_networks` (NADs or ClusterUserDefinedNetworks).
+    static let ovnNetworksOutputs = OVNNetworksOutput.allCases.map(\.rawValue)
     /// A pod NIC's `binding` (docs/networks-reference.md).
     static let podBindings = PodBinding.allCases.map(\.rawValue)
     /// How a guest applies networkData (an image record's `network_config`, LANGUAGE.md §5.1).
@@ -65,6 +67,7 @@ enum Schema {
         .init(name: "cluster_cidrs", type: .list(.cidr)),
         // the cluster runs dual-stack: masquerade pod NICs get KubeVirt's IPv6 too (docs/networks-reference.md)
         .init(name: "dual_stack", type: .bool),
+        .init(name: "ovn_networks", type: .string, allowed: ovnNetworksOutputs),
     ]
     static let host: [AttributeSchema] = [
         .init(name: "hostname", type: .string),
@@ -121,6 +124,10 @@ enum Schema {
         .init(name: "nad", type: .string),
         .init(name: "ovn_name", type: .string),
         .init(name: "persistent_ips", type: .bool),
+        // OVN-Kubernetes localnet (docs/networks-reference.md): the OVS bridge, its bridge-mapping name
+        .init(name: "localnet", type: .ref(.ovsBridge)),
+        .init(name: "physnet", type: .string),
+        .init(name: "exclude", type: .list(.cidr)),
     ]
     static let vm: [AttributeSchema] = [
         .init(name: "cpu", type: .int, required: true, unless: [.attribute("instancetype")]),

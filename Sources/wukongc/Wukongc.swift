@@ -81,7 +81,8 @@ struct Wukongc: ParsableCommand {
         commandName: "wukongc",
         abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
         version: WukongVersion.string,
-        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self, Lsp.self])
+        subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self, Lsp.self,
+                      GraphCommand.self])
 }
 
 enum Output {

@@ -162,7 +162,10 @@ final class FaultTests: XCTestCase {
     func testFailureInAParallelBatchStopsNewWorkAndReportsExactly() throws {
         var objects = [namespaceObj("lab")]
         for i in 1...40 { objects.append(vmObj("vm-\(i)", ns: "lab")) }
-        try server.inject(#"[{"type": "401", "method": "PATCH", "path_contains": "/vm-10", "count": 1}]"#)
+        // the other VMs' answers take 0.1 s, so the failure is seen while few requests are in
+        // flight however loaded the machine is (a sanitizer build, a busy CI runner)
+        try server.inject(#"[{"type": "401", "method": "PATCH", "path_contains": "/vm-10", "count": 1}, "#
+                          + #"{"type": "slow", "delay": 0.1, "method": "PATCH", "path_contains": "/vm-", "count": 40}]"#)
         let report = applier(config: server.tokenConfig(), concurrency: 4).apply(objects)
         XCTAssertEqual(report.failure?.object?.name, "vm-10")
         assertAccountedFor(report, objects)

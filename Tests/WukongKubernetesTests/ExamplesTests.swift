@@ -319,6 +319,20 @@ final class ExamplesTests: XCTestCase {
             }
         }
         let unmanaged = Set(t.bridges.filter { !$0.managed }.map(\.ifname))
+        // OVN bridge mappings: localnet → bridge, each bridge an ovs-bridge a policy creates or an unmanaged one
+        var mappings: [String: String] = [:]
+        for p in kind("NodeNetworkConfigurationPolicy") {
+            for m in (dig(p, "spec", "desiredState", "ovn", "bridge-mappings") as? [[String: Any]]) ?? [] {
+                let (ln, br) = (try XCTUnwrap(m["localnet"] as? String), try XCTUnwrap(m["bridge"] as? String))
+                XCTAssertNil(mappings[ln], "\(name): localnet \(ln) mapped twice")
+                mappings[ln] = br
+                XCTAssertTrue(created[br] == "ovs-bridge" || unmanaged.contains(br), "\(name): mapped bridge \(br) is no OVS bridge")
+            }
+        }
+        func checkPhysnet(_ physnet: String?, _ what: String) {
+            guard let physnet else { return XCTFail("\(name): \(what) has no physicalNetworkName") }
+            XCTAssertNotNil(mappings[physnet], "\(name): \(what): physical network \(physnet) has no bridge mapping")
+        }
         let nodeLinks = Set(t.nics.map(\.name) + t.vlans.map(\.ifname) + t.bonds.map(\.ifname))
 
         var nadType: [String: String] = [:]
@@ -344,8 +358,19 @@ final class ExamplesTests: XCTestCase {
             case "ovn-k8s-cni-overlay":
                 XCTAssertEqual(cfg["netAttachDefName"] as? String, "\(t.namespace)/\(nadName)", name)
                 XCTAssertNil(cfg["ipam"], "\(name): OVN NADs carry no ipam key")
+                if cfg["topology"] as? String == "localnet" { checkPhysnet(cfg["physicalNetworkName"] as? String, "NAD \(nadName)") }
             default:
                 XCTFail("\(name): unexpected CNI type \(type)")
+            }
+        }
+
+        // a ClusterUserDefinedNetwork stands for the NAD OVN-Kubernetes renders in the selected namespace
+        for cudn in kind("ClusterUserDefinedNetwork") {
+            let cudnName = try XCTUnwrap(dig(cudn, "metadata", "name") as? String)
+            XCTAssertEqual(dig(cudn, "spec", "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") as? String, t.namespace)
+            nadType["\(t.namespace)/\(cudnName)"] = "ovn-k8s-cni-overlay"
+            if dig(cudn, "spec", "network", "topology") as? String == "Localnet" {
+                checkPhysnet(dig(cudn, "spec", "network", "localnet", "physicalNetworkName") as? String, "ClusterUserDefinedNetwork \(cudnName)")
             }
         }
 

@@ -59,6 +59,7 @@ RESOURCES = [
     ("nmstate.io", "v1", "NodeNetworkConfigurationPolicy", "nodenetworkconfigurationpolicies", False, ["nncp"]),
     ("k8s.cni.cncf.io", "v1", "NetworkAttachmentDefinition", "network-attachment-definitions", True,
      ["net-attach-def", "nad"]),
+    ("k8s.ovn.org", "v1", "ClusterUserDefinedNetwork", "clusteruserdefinednetworks", False, []),
     ("kubevirt.io", "v1", "VirtualMachine", "virtualmachines", True, ["vm", "vms"]),
     ("kubevirt.io", "v1", "KubeVirt", "kubevirts", True, ["kv", "kvs"]),
     ("", "v1", "Node", "nodes", False, ["no"]),
@@ -802,7 +803,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"paths": {
                 ("api/v1" if g == "" else "apis/%s/v1" % g): {"serverRelativeURL": "/openapi/v3/%s?hash=1" % (
                     "api/v1" if g == "" else "apis/%s/v1" % g)}
-                for g in ("", "nmstate.io", "k8s.cni.cncf.io", "kubevirt.io")}})
+                for g in ("", "nmstate.io", "k8s.cni.cncf.io", "k8s.ovn.org", "kubevirt.io")}})
         if path.startswith("/openapi/v3/"):
             return self.send_json(200, openapi_v3(path[len("/openapi/v3/"):]))
         if path == "/api":
@@ -811,7 +812,7 @@ class Handler(BaseHTTPRequestHandler):
         served = self.server.state.resources()
         if path == "/apis":
             groups = []
-            for g in ("nmstate.io", "k8s.cni.cncf.io", "kubevirt.io"):
+            for g in ("nmstate.io", "k8s.cni.cncf.io", "k8s.ovn.org", "kubevirt.io"):
                 if not any(r[0] == g for r in served):
                     continue
                 gv = {"groupVersion": g + "/v1", "version": "v1"}

@@ -182,6 +182,16 @@ class Topology:
                     main.setdefault("name", conf.get("name"))
                     conf = main
                 self.nads[(md.get("namespace") or "default", md.get("name"))] = conf
+        for d in flat:
+            # a ClusterUserDefinedNetwork: OVN-Kubernetes renders a NAD of its name in each selected
+            # namespace (only matchLabels on the namespace name are understood here)
+            if d.get("kind") == "ClusterUserDefinedNetwork":
+                md, spec = _dict(d.get("metadata")), _dict(d.get("spec"))
+                ns = _dict(_dict(spec.get("namespaceSelector")).get("matchLabels")).get("kubernetes.io/metadata.name")
+                net = _dict(spec.get("network"))
+                if ns:
+                    self.nads[(ns, md.get("name"))] = {"type": "ovn-k8s-cni-overlay", "name": md.get("name"),
+                                                       "topology": str(net.get("topology") or "").lower()}
         self.secrets = {}
         for d in flat:
             if d.get("kind") == "Secret":

@@ -11,7 +11,9 @@ extension Explanations {
                     body: """
                         A network attaches VM NICs through exactly one of `bridge` (Linux bridge,
                         bridge CNI), `ovs` (OVS bridge), `macvlan` (a node link, lowered to
-                        KubeVirt's macvtap binding) or `sriov` (a device-plugin resource).
+                        KubeVirt's macvtap binding), `sriov` (a device-plugin resource),
+                        `overlay = "layer2"` (an OVN-Kubernetes overlay) or `localnet` (an
+                        OVN-Kubernetes localnet network on an OVS bridge).
                         """,
                     example: """
                         network n { subnet = 10.0.0.0/24 }   // no attachment
@@ -236,11 +238,11 @@ extension Diagnostic {
     public static func moreThanOneAttachment(network: String, at span: Span, first: Span) -> Diagnostic {
         Diagnostic(.attachment, "network `\(network)` has more than one attachment", at: span,
                    notes: [DiagnosticNote("first attachment here", at: first)],
-                   help: "keep exactly one of `bridge`, `ovs`, `macvlan` or `sriov`")
+                   help: "keep exactly one of `bridge`, `ovs`, `macvlan`, `sriov`, `overlay` or `localnet`")
     }
     public static func noAttachment(network: String, at span: Span) -> Diagnostic {
         Diagnostic(.attachment, "network `\(network)` has no attachment", at: span,
-                   help: "set exactly one of `bridge = <bridge>`, `ovs = <ovs-bridge>`, `macvlan = <nic, vlan or bond>` or `sriov = \"<resource>\"`")
+                   help: "set exactly one of `bridge = <bridge>`, `ovs = <ovs-bridge>`, `macvlan = <nic, vlan or bond>`, `sriov = \"<resource>\"`, `overlay = \"layer2\"` or `localnet = <ovs-bridge>`")
     }
     public static func ipamNeedsSubnet(ipam: String, network: String, at span: Span) -> Diagnostic {
         Diagnostic(.subnet, "`ipam = \"\(ipam)\"` needs a `subnet` on network `\(network)`", at: span,

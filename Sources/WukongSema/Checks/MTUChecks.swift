@@ -74,7 +74,7 @@ extension Checker {
     mutating func checkNetworkMTUAgainstAttachment(_ i: Int, _ n: NetworkDecl) {
         guard n.nad == nil, let mtu = n.mtu, let side = mtuSide(mtu, .network, n.decl.name, at: n.decl.nameSpan) else { return }
         switch attachment[i] {
-        case .bridge(let b)?, .ovs(let b)?:
+        case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?:
             guard let br = bridge(b), br.managed?.value != false, let bs = mtuSide(of: br) else { return }
             compareMTU(side, over: [bs], relation: .bridge)
         case .macvlan(let link)?:

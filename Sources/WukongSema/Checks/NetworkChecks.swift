@@ -31,23 +31,30 @@ extension Checker {
             checkMacvtapLink(i, n)
             checkOVNNetwork(i, n)
         }
+        checkLocalnetMappings()
+        checkOVNNetworksAgree()
     }
 
     /// N-OVN, N-OVN-IPAM, N-OVN-MTU (docs/networks-reference.md).
     mutating func checkOVNNetwork(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
-        let isOVN: Bool
-        if case .layer2? = attachment[i] { isOVN = true } else { isOVN = false }
-        if attachment[i] == nil {   // unresolved or N-ATTACH: say nothing attachment-dependent
-            return
-        }
+        guard let attached = attachment[i] else { return }   // unresolved or N-ATTACH: say nothing attachment-dependent
+        let isOVN = attached.isOVN
+        var isLocalnet = false
+        if case .localnet = attached { isLocalnet = true }
+        if let ph = n.physnet, !isLocalnet { add(.ovnAttributeMisuse("physnet", network: name, .localnetOnly, at: ph.span)) }
         if isOVN {
-            if let v = n.vlan, (1...4094).contains(v.value) { add(.ovnAttributeMisuse("vlan", network: name, .vlanOnOverlay, at: v.span)) }
+            if let v = n.vlan, (1...4094).contains(v.value), !isLocalnet {
+                add(.ovnAttributeMisuse("vlan", network: name, .vlanOnOverlay, at: v.span))
+            }
+            checkOVNExclusions(n, isLayer2: !isLocalnet)
             if let ipam = n.ipam, let mode = IPAMMode(rawValue: ipam.value), mode != .none, mode != .ovn {
                 add(.ipamNotForOVN(ipam.value, network: name, at: ipam.span))
             }
             if let p = n.persistentIPs, n.ipamMode != .ovn { add(.ovnAttributeMisuse("persistent_ips", network: name, .needsOVNIPAM, at: p.span)) }
-            if let o = n.ovnName, o.value.isEmpty || o.value == "default" || o.value == "ovn-kubernetes" {
+            if let o = n.ovnName, p.ovnOutput == .cudn {
+                add(.ovnAttributeMisuse("ovn_name", network: name, .namedByCUDN, at: o.span))
+            } else if let o = n.ovnName, o.value.isEmpty || o.value == "default" || o.value == "ovn-kubernetes" {
                 add(.reservedOVNName(o.value, at: o.span))
             }
             if let mtu = n.mtu, mtu.value < 1280, let s = n.subnets.first(where: { $0.value.isV6 }) {
@@ -57,7 +64,98 @@ extension Checker {
             if let ipam = n.ipam, IPAMMode(rawValue: ipam.value) == .ovn { add(.ovnIPAMOnNonOVN(network: name, at: ipam.span)) }
             if let o = n.ovnName { add(.ovnAttributeMisuse("ovn_name", network: name, .notOVN, at: o.span)) }
             if let p = n.persistentIPs { add(.ovnAttributeMisuse("persistent_ips", network: name, .notOVN, at: p.span)) }
+            if let e = n.exclude.first { add(.ovnAttributeMisuse("exclude", network: name, .notOVN, at: e.span)) }
         }
+    }
+
+    /// `exclude` (E0541): OVN IPAM only, inside the subnet; under `ovn_networks = "cudn"` a
+    /// secondary layer2 network cannot exclude anything (its CRD has no `excludeSubnets`).
+    mutating func checkOVNExclusions(_ n: NetworkDecl, isLayer2: Bool) {
+        let name = n.decl.name
+        guard n.ipamMode == .ovn else {
+            if let e = n.exclude.first { add(.ovnAttributeMisuse("exclude", network: name, .needsOVNIPAM, at: e.span)) }
+            return
+        }
+        guard let subnet = n.subnet else { return }   // N-SUBNET
+        for e in n.exclude where !(e.value.isV6 == subnet.value.isV6 && subnet.value.contains(e.value.network)
+                                    && e.value.prefix >= subnet.value.prefix) {
+            add(.excludeOutsideSubnet(e.value.description, subnet: subnet.value.description, network: name, at: e.span,
+                                      subnetAt: subnet.span))
+        }
+        guard isLayer2, p.ovnOutput == .cudn, let cudnAt = p.ovnNetworks?.span else { return }
+        if let e = n.exclude.first {
+            add(.layer2CUDNCannotExclude("`exclude` range \(e.value)", network: name, at: e.span, cudnAt: cudnAt))
+            return
+        }
+        // the addresses the NAD would exclude implicitly (OVNExclusions)
+        let implied: [(String, Located<IPAddress>)] = (n.gateway.map { [("gateway", $0)] } ?? [])
+            + n.dns.map { ("DNS server", $0) } + n.routes.map { ("route next hop", $0.via) }
+        if let (what, ip) = implied.first(where: { subnet.value.contains($0.1.value) }) {
+            add(.layer2CUDNCannotExclude("its \(what) \(ip.value)", network: name, at: ip.span, cudnAt: cudnAt))
+        }
+    }
+
+    /// N-LOCALNET (E0542): a usable bridge-mapping name, and one bridge per name across the topology.
+    mutating func checkLocalnetMappings() {
+        var firstUse: [String: (network: String, bridge: String, span: Span)] = [:]
+        for (i, n) in p.networks.enumerated() {
+            guard case .localnet(let bridgeName)? = attachment[i] else { continue }
+            let physnet = n.localnetPhysnet(bridge: bridgeName)
+            let span = n.physnet?.span ?? n.attachments[0].span
+            if physnet.isEmpty || physnet.contains(",") || physnet.contains(":") {
+                add(.physnetSyntax(physnet, network: n.decl.name, at: span))
+                continue
+            }
+            if let first = firstUse[physnet] {
+                if first.bridge != bridgeName {
+                    add(.physnetOnTwoBridges(physnet, network: n.decl.name, bridge: bridgeName, at: span,
+                                             firstNetwork: first.network, firstBridge: first.bridge, first: first.span))
+                }
+            } else {
+                firstUse[physnet] = (n.decl.name, bridgeName, span)
+            }
+        }
+    }
+
+    /// N-OVN-SAME (E0543): networks that are one OVN network (one NAD `name`) agree on what
+    /// OVN-Kubernetes compares. Not under `ovn_networks = "cudn"` (no shared names there).
+    mutating func checkOVNNetworksAgree() {
+        guard p.ovnOutput == .nad else { return }
+        let namespace = p.namespace?.value ?? "default"
+        var first: [String: (index: Int, facts: [(String, String)])] = [:]
+        for (i, n) in p.networks.enumerated() {
+            guard let a = attachment[i], a.isOVN, n.nad == nil else { continue }
+            let ovnName = n.ovnNetworkName(namespace: namespace)
+            let facts = ovnFacts(a, n)
+            guard let f = first[ovnName] else {
+                first[ovnName] = (i, facts)
+                continue
+            }
+            if let k = facts.indices.first(where: { facts[$0].1 != f.facts[$0].1 }) {
+                let fn = p.networks[f.index]
+                add(.ovnNetworkDiffers(ovnName, network: n.decl.name, firstNetwork: fn.decl.name, property: facts[k].0,
+                                       here: facts[k].1, there: f.facts[k].1, at: n.ovnName?.span ?? n.decl.nameSpan,
+                                       first: fn.ovnName?.span ?? fn.decl.nameSpan))
+            }
+        }
+    }
+
+    /// What OVN-Kubernetes compares between NADs of one network name, as (property, value text).
+    func ovnFacts(_ a: AttachmentUse, _ n: NetworkDecl) -> [(String, String)] {
+        let ipam = n.ipamMode == .ovn ? IPAMMode.ovn : .none
+        var topology = "layer2", physnet = "none"
+        if case .localnet(let b) = a { topology = "localnet"; physnet = "\"\(n.localnetPhysnet(bridge: b))\"" }
+        var subnet = "none", excluded = "none"
+        if ipam == .ovn, let s = n.subnet?.value {
+            subnet = s.description
+            let list = OVNExclusions.list(subnet: s, exclude: n.exclude.map(\.value),
+                                          addresses: (n.gateway.map { [$0.value] } ?? []) + n.dns.map(\.value) + n.routes.map(\.via.value))
+            if !list.isEmpty { excluded = list.joined(separator: ",") }
+        }
+        return [("topology", topology), ("subnet", subnet), ("excluded ranges", excluded),
+                ("MTU", n.mtu.map { String($0.value) } ?? "default"), ("VLAN", n.vlan.map { String($0.value) } ?? "none"),
+                ("physical network", physnet), ("IPAM", "\"\(ipam.rawValue)\""),
+                ("persistent IPs", String(ipam == .ovn && (n.persistentIPs?.value ?? true)))]
     }
 
     /// N-MACVTAP (DOMAIN.md §8): macvtap-cni's device plugin, unconfigured, offers only physical
@@ -174,7 +272,7 @@ extension Checker {
         switch attachment[i] {
         case .macvlan?, .sriov?: return .none
         // reported once by checkOVNNetwork (N-OVN-IPAM), then treated as absent
-        case .layer2?: return n.ipamMode == .ovn ? .ovn : .none
+        case .layer2?, .localnet?: return n.ipamMode == .ovn ? .ovn : .none
         default: return n.ipamMode == .ovn ? .none : n.ipamMode
         }
     }
@@ -233,7 +331,7 @@ extension Checker {
             guard !n.subnets.isEmpty, n.vlan == nil else { continue }   // node addresses are untagged
             var nicNames: [String] = []
             switch attachment[i] {
-            case .bridge(let b)?, .ovs(let b)?:
+            case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?:
                 if let br = bridge(b) { nicNames = br.ports.filter { $0.kind == .nic }.map(\.name) }
             case .macvlan(let l)?:
                 if l.kind == .nic { nicNames = [l.name] }

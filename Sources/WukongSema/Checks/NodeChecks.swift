@@ -240,7 +240,7 @@ extension Checker {
     /// Where network `ni` is available, for a note at its attachment.
     func availability(_ ni: Int) -> NetworkAvailability? {
         switch attachment[ni] {
-        case .bridge(let b)?, .ovs(let b)?:
+        case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?:
             guard let br = bridge(b) else { return nil }
             guard let hs = br.hosts, let first = hs.first, let last = hs.last else {
                 guard let built = networkHosts[ni] else { return nil }
@@ -313,7 +313,7 @@ extension Checker {
             for a in n.attachments {
                 switch a.value {
                 case .macvlan(let l): usedLinks.insert(l.kind.rawValue + ":" + l.name)
-                case .bridge(let b), .ovs(let b): usedBridges.insert(b)
+                case .bridge(let b), .ovs(let b), .localnet(let b): usedBridges.insert(b)
                 case .sriov, .layer2: break
                 }
             }
@@ -341,7 +341,7 @@ extension Checker {
             switch attachment[i] {
             // only bridges restrict placement (LANGUAGE.md §6/§7; lowering's affinity does the same),
             // on the hosts where the policy grouping builds them
-            case .bridge(let b)?, .ovs(let b)?: return bridgeIndex[b].flatMap { plan.bridgeHosts[$0] }.map(Set.init)
+            case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?: return bridgeIndex[b].flatMap { plan.bridgeHosts[$0] }.map(Set.init)
             default: return nil
             }
         }

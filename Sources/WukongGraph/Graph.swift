@@ -1,0 +1,75 @@
+// WukongGraph: the topology as a picture (`wukongc graph`). Built from the IR only, so it shows
+// what `build` emits: node-side interfaces per host, networks, VMs with their NICs and addresses.
+// The graph is a plain value; `dot()` and `mermaid()` render it as text. Nothing here prints.
+
+/// What a node stands for; decides its shape and colour in both renderings.
+public enum GraphNodeKind: String, Sendable, Equatable {
+    case nic, bond, vlan, bridge, ovsBridge, network, podNetwork, vm, vmGroup
+}
+
+/// One line of a VM node that an edge can end at (a NIC, or the NICs of a group on one network).
+public struct GraphRow: Sendable, Equatable {
+    public var port: String
+    public var text: String
+    public init(port: String, text: String) { self.port = port; self.text = text }
+}
+
+public struct GraphNode: Sendable, Equatable {
+    /// Unique in the graph; readable (`host:worker-1/bridge:br-ext`, `net:lan`, `vm:app-1`).
+    public var id: String
+    public var kind: GraphNodeKind
+    public var title: String
+    public var lines: [String]
+    public var rows: [GraphRow]
+    public init(id: String, kind: GraphNodeKind, title: String, lines: [String] = [], rows: [GraphRow] = []) {
+        self.id = id; self.kind = kind; self.title = title; self.lines = lines; self.rows = rows
+    }
+}
+
+/// Drawn from the lower layer to the upper one (NIC → bond → VLAN → bridge → network → VM).
+public struct GraphEdge: Sendable, Equatable {
+    public var from: String
+    public var to: String
+    /// A row of the `to` node (VM NICs).
+    public var toPort: String?
+    public var label: String?
+    public init(from: String, to: String, toPort: String? = nil, label: String? = nil) {
+        self.from = from; self.to = to; self.toPort = toPort; self.label = label
+    }
+}
+
+/// A host (or a group of alike hosts, or "every node" without hosts) and its node-side interfaces.
+public struct GraphCluster: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public var nodes: [GraphNode]
+    public init(id: String, label: String, nodes: [GraphNode]) { self.id = id; self.label = label; self.nodes = nodes }
+}
+
+public struct TopologyGraph: Sendable, Equatable {
+    public var title: String
+    public var clusters: [GraphCluster]
+    /// Nodes outside every cluster: networks, the pod network, VMs and VM groups.
+    public var nodes: [GraphNode]
+    public var edges: [GraphEdge]
+    public init(title: String, clusters: [GraphCluster] = [], nodes: [GraphNode] = [], edges: [GraphEdge] = []) {
+        self.title = title; self.clusters = clusters; self.nodes = nodes; self.edges = edges
+    }
+
+    /// Every node, clusters first, in output order.
+    public var allNodes: [GraphNode] { clusters.flatMap(\.nodes) + nodes }
+}
+
+/// When alike things collapse into one node (docs/decisions.md, "Topology graph").
+public struct GraphOptions: Sendable, Equatable {
+    /// VMs with the same name stem and a numeric index (`app-1`, `app-2`, …), NICs on the same
+    /// networks and the same placement collapse into one node from this many on; hosts with the
+    /// same interfaces likewise.
+    public var collapseAt: Int
+    /// With more VM nodes than this left after that, VMs on the same set of networks collapse
+    /// whatever their names, so the picture stays bounded by the number of network sets.
+    public var maxVMNodes: Int
+    public init(collapseAt: Int = 6, maxVMNodes: Int = 40) {
+        self.collapseAt = max(2, collapseAt); self.maxVMNodes = max(1, maxVMNodes)
+    }
+}
