@@ -58,7 +58,7 @@ private struct GraphBuilder {
             graph.nodes.append(GraphNode(id: id, kind: .network, title: n.name, lines: networkLines(n)))
             let below: String?
             switch n.attachment {
-            case .bridge(let name, _), .ovs(let name, _): below = "bridge:" + name
+            case .bridge(let name, _), .ovs(let name, _), .localnet(_, let name, _): below = "bridge:" + name
             case .macvlan(let link): below = link.kind.rawValue + ":" + link.name
             case .sriov, .layer2: below = nil
             }
@@ -239,6 +239,7 @@ private struct GraphBuilder {
         case .macvlan(let link): lines.append("macvlan on \(link.ifname)")
         case .sriov(let resource): lines.append("SR-IOV \(resource)")
         case .layer2(let ovnName): lines.append("OVN layer2 \(ovnName)")
+        case .localnet(let ovnName, _, let physnet): lines.append("OVN localnet \(ovnName) · physnet \(physnet)")
         }
         if let v = n.vlan { lines.append("VLAN \(v)") }
         if let s = n.subnet { lines.append(s.description) }
