@@ -77,10 +77,12 @@ extension Checker {
             return
         }
         guard let subnet = n.subnet else { return }   // N-SUBNET
-        for e in n.exclude where !(e.value.isV6 == subnet.value.isV6 && subnet.value.contains(e.value.network)
-                                    && e.value.prefix >= subnet.value.prefix) {
-            add(.excludeOutsideSubnet(e.value.description, subnet: subnet.value.description, network: name, at: e.span,
-                                      subnetAt: subnet.span))
+        // dual-stack: an exclusion belongs in the subnet of its family
+        for e in n.exclude where !n.subnets.contains(where: { s in e.value.isV6 == s.value.isV6 && s.value.contains(e.value.network)
+                                                              && e.value.prefix >= s.value.prefix }) {
+            let own = n.subnets.first { $0.value.isV6 == e.value.isV6 } ?? subnet
+            add(.excludeOutsideSubnet(e.value.description, subnet: own.value.description, network: name, at: e.span,
+                                      subnetAt: own.span))
         }
         guard isLayer2, p.ovnOutput == .cudn, let cudnAt = p.ovnNetworks?.span else { return }
         if let e = n.exclude.first {
@@ -88,9 +90,9 @@ extension Checker {
             return
         }
         // the addresses the NAD would exclude implicitly (OVNExclusions)
-        let implied: [(String, Located<IPAddress>)] = (n.gateway.map { [("gateway", $0)] } ?? [])
+        let implied: [(String, Located<IPAddress>)] = [n.gateway, n.gateway6].compactMap { $0 }.map { ("gateway", $0) }
             + n.dns.map { ("DNS server", $0) } + n.routes.map { ("route next hop", $0.via) }
-        if let (what, ip) = implied.first(where: { subnet.value.contains($0.1.value) }) {
+        if let (what, ip) = implied.first(where: { a in n.subnets.contains { $0.value.contains(a.1.value) } }) {
             add(.layer2CUDNCannotExclude("its \(what) \(ip.value)", network: name, at: ip.span, cudnAt: cudnAt))
         }
     }
