@@ -239,9 +239,7 @@ extension Engine {
         let dual = subnets.secondary != nil
         func place<T>(_ name: String, _ xs: [Located<T>], isV6: (T) -> Bool, text: (T) -> String)
             -> (Located<T>?, Located<T>?) {
-            // a single value keeps today's meaning whatever its family (the §6 checks report it)
-            if xs.count == 1 && !dual { return (xs[0], nil) }
-            let r = splitFamilies(xs, isV6: isV6, primaryIsV6: subnet?.value.isV6, allowSecond: dual)
+            let r = placeFamilies(xs, isV6: isV6, subnetIsV6: subnet?.value.isV6, dual: dual)
             for (x, first) in r.extras {
                 extras.append(FamilyExtra(attribute: name, text: text(x.value), isV6: isV6(x.value), span: x.span, first: first))
             }

@@ -238,36 +238,28 @@ extension Engine {
             domainIDs[key] = domain
             domains.append(domain)
             // the member is the IPv4 address on a dual-stack network: the values of the subnet's
-            // family, placed as Build places them (`splitFamilies`)
-            func v6(_ x: Value) -> Bool {
-                switch x {
-                case .cidr(let c): return c.isV6
-                case .ip(let a): return a.isV6
-                case .range(.ip(let f, _)): return f.isV6
-                default: return false
-                }
-            }
-            func values(_ name: String) -> [Value] {
+            // family, placed by the rules Build uses (`splitFamilies`, `placeFamilies`)
+            func values<T>(_ name: String, _ f: (Value) -> T?) -> [Located<T>] {
                 guard let slot = net.attr(name) else { return [] }
-                let v = force(net, slot).value
-                if case .list(let xs) = v { return xs.map(\.value) }
-                return [v]
+                let v = force(net, slot)
+                if case .list(let xs) = v.value { return xs.compactMap { x in f(x.value).map { Located($0, x.span) } } }
+                return f(v.value).map { [Located($0, v.span)] } ?? []
             }
-            let subnets = values("subnet")
-            guard case .cidr(let subnet)? = subnets.first(where: { !v6($0) }) ?? subnets.first else {
+            let subnets = splitFamilies(values("subnet") { if case .cidr(let c) = $0 { return c }; return nil },
+                                        isV6: \.isV6, primaryIsV6: nil, allowSecond: true)
+            guard let subnet = subnets.primary?.value else {
                 pools.append(nil)
                 continue
             }
-            let dual = subnets.contains { v6($0) != subnet.isV6 }
-            func primary(_ name: String) -> Value? {
-                let xs = values(name)
-                if xs.count == 1 && !dual { return xs[0] }
-                return xs.first { v6($0) == subnet.isV6 }
-            }
+            let dual = subnets.secondary != nil
             var pool: (first: IPAddress, last: IPAddress)? = nil
-            if case .range(.ip(let f, let l))? = primary("pool") { pool = (f, l) }
+            let pools1 = values("pool") { v -> (IPAddress, IPAddress)? in
+                if case .range(.ip(let f, let l)) = v { return (f, l) }; return nil
+            }
+            if let p = placeFamilies(pools1, isV6: { $0.0.isV6 }, subnetIsV6: subnet.isV6, dual: dual).primary { pool = p.value }
             var reserved: [IPAddress] = []
-            if case .ip(let a)? = primary("gateway") { reserved.append(a) }
+            let gateways = values("gateway") { if case .ip(let a) = $0 { return a }; return nil }
+            if let g = placeFamilies(gateways, isV6: \.isV6, subnetIsV6: subnet.isV6, dual: dual).primary { reserved.append(g.value) }
             if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
                 for x in xs { if case .ip(let a) = x.value { reserved.append(a) } }
             }

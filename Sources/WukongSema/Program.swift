@@ -263,6 +263,15 @@ public func splitFamilies<T>(_ xs: [Located<T>], isV6: (T) -> Bool, primaryIsV6:
     return (primary, secondary, extras)
 }
 
+/// Places a network's `gateway` or `pool` values by family, given its subnets (`subnetIsV6`: the
+/// family of `subnet`; `dual`: it has an IPv6 `subnet6` too): a single value keeps today's meaning
+/// whatever its family (the §6 checks report a wrong one), else each value goes to its family.
+public func placeFamilies<T>(_ xs: [Located<T>], isV6: (T) -> Bool, subnetIsV6: Bool?, dual: Bool)
+    -> (primary: Located<T>?, secondary: Located<T>?, extras: [(Located<T>, first: Span?)]) {
+    if xs.count == 1 && !dual { return (xs[0], nil, []) }
+    return splitFamilies(xs, isV6: isV6, primaryIsV6: subnetIsV6, allowSecond: dual)
+}
+
 extension NetworkDecl {
     /// Both subnets (one per family) of a dual-stack network, else the one subnet.
     public var subnets: [Located<CIDR>] { [subnet, subnet6].compactMap { $0 } }

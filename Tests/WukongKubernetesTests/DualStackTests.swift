@@ -45,6 +45,22 @@ final class DualStackTests: XCTestCase {
         XCTAssertEqual(nics.map { $0.address6?.description }, ["fd00:10::2/64", "fd00:10::4/64", nil])
     }
 
+    /// `vm.nic.address` of a dual-stack `auto` NIC is its IPv4 address, the one lowering gives it
+    /// (the evaluator and lowering place the per-family values by the same rule).
+    func testAutoAddressMemberIsTheIPv4OneOfTheIR() throws {
+        let t = try compile(Self.lab + """
+            vm a { cpu = 1, memory = 1Gi, image = images.fedora
+              nic s on lab { address = [10.0.0.2, "fd00:10::2"] }
+              nic n on lab { address = auto }
+            }
+            vm b { cpu = 1, memory = 1Gi, image = images.fedora, run = ["ping ${a.n.address} ${a.s.address}"]
+              nic n on lab { address = auto }
+            }
+            """)
+        XCTAssertEqual(t.vms[1].run, ["ping 10.0.0.3 10.0.0.2"])
+        if case .static(let a) = t.vms[0].nics[1].address { XCTAssertEqual(a.description, "10.0.0.3/24") } else { XCTFail() }
+    }
+
     /// networkData: both addresses, both default routes, the DNS servers of both families.
     func testNetworkDataCarriesBothFamilies() throws {
         let t = try compile(Self.lab + """
