@@ -43,9 +43,14 @@ package struct CompileOptions {
     /// a process that keeps everything until it exits (`wukongc`'s `Output.keepAlive`). Nil:
     /// it is freed on another thread.
     package var keepAlive: ((Any) -> Void)? = nil
-    package init(diagnosticsOnly: Bool = false, keepAlive: ((Any) -> Void)? = nil) {
+    /// `wukongc build --require-topology-name` (the Argo CD plugin, docs/gitops.md): a topology
+    /// without `topology NAME` is an error, since the name it would take from its directory is
+    /// not stable there. The one option that adds a diagnostic.
+    package var requireTopologyName = false
+    package init(diagnosticsOnly: Bool = false, keepAlive: ((Any) -> Void)? = nil, requireTopologyName: Bool = false) {
         self.diagnosticsOnly = diagnosticsOnly
         self.keepAlive = keepAlive
+        self.requireTopologyName = requireTopologyName
     }
 }
 
@@ -170,7 +175,20 @@ public enum Driver {
                 if !bag.hasErrors && !diagnosticsOnly { topology = lowered.topology }
             }
         }
+        if options.requireTopologyName && !program.topologyNameDeclared {
+            bag.add(.unnamedTopology(defaultName: program.topologyName.value,
+                                     at: topologyKeyword(program, sources) ?? program.topologyName.span))
+            topology = nil
+        }
         return Compilation(sources: sources, diagnostics: cap(bag.sorted()), program: program, topology: topology)
+    }
+
+    /// The `topology` keyword of an unnamed `topology { … }` declaration (where its name would go).
+    static func topologyKeyword(_ program: CheckedProgram, _ sources: SourceMap) -> Span? {
+        guard let t = program.topologySpan, let f = sources[t.file] else { return nil }
+        let keyword = Array("topology".utf8), start = t.startOffset
+        guard start + keyword.count <= f.bytes.count, Array(f.bytes[start..<(start + keyword.count)]) == keyword else { return nil }
+        return Span(file: t.file, start: start, end: start + keyword.count)
     }
 
     /// Programs with at least this many VMs are checked and lowered on two threads.

@@ -104,6 +104,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
     // driver
     case io = "E0001"
     case tooManyErrors = "E0002"
+    case unnamedTopology = "E0003"
 
     public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.rawValue < b.rawValue }
 
@@ -164,7 +165,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable, Comparable {
         case .ovnLocalnet: return "N-LOCALNET"
         case .ovnSame: return "N-OVN-SAME"
         case .kubernetesName, .duplicateObject, .namespaceName, .label: return "K-NAME"
-        case .io, .tooManyErrors: return "driver"
+        case .io, .tooManyErrors, .unnamedTopology: return "driver"
         }
     }
 

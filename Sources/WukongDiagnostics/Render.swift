@@ -20,6 +20,37 @@ public struct DiagnosticRenderer: Sendable {
         }
     }
 
+    /// Human output shows a warning code that occurs more than this many times only this many
+    /// times, then one line counting the rest (a fleet repeats one warning per VM); json and gnu
+    /// list everything.
+    public static let repeatedWarningsShown = 3
+
+    /// A whole list, as the CLI prints it. Human: blank lines between diagnostics, and each
+    /// warning code past `repeatedWarningsShown` folded into one line after its last shown one,
+    /// naming `listAll`, the option that lists them all. Errors are never folded (the driver
+    /// caps them, `Driver.maxErrors`).
+    public func render(_ ds: [Diagnostic], as format: DiagnosticFormat, listAll: String = "--format json") -> String {
+        guard format == .human else { return ds.map { render($0, as: format) }.joined() }
+        let limit = Self.repeatedWarningsShown
+        var total: [DiagnosticCode: Int] = [:]
+        for d in ds where d.severity == .warning { total[d.code, default: 0] += 1 }
+        var shown: [DiagnosticCode: Int] = [:]
+        var out = ""
+        func add(_ block: String) {
+            if !out.isEmpty { out += "\n" }
+            out += block
+        }
+        for d in ds {
+            guard d.severity == .warning, let n = total[d.code], n > limit else { add(human(d)); continue }
+            let k = shown[d.code, default: 0] + 1
+            shown[d.code] = k
+            if k > limit { continue }
+            add(human(d))
+            if k == limit { add(paint(Self.moreLikeThis(n - limit, code: d.code, listAll: listAll), "1") + "\n") }
+        }
+        return out
+    }
+
     // MARK: gnu
 
     /// `file:line:col: error: message [CODE]`, then one `note:` line per note.

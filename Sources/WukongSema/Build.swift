@@ -160,7 +160,10 @@ extension Engine {
             let inst = store.instances[idx]
             switch inst.kind {
             case .topology:
-                if case .identifier? = inst.decl.name { program.topologyName = Located(inst.name, inst.nameSpan) }
+                if case .identifier? = inst.decl.name {
+                    program.topologyName = Located(inst.name, inst.nameSpan)
+                    program.topologyNameDeclared = true
+                }
                 program.topologySpan = inst.span
                 program.namespace = string(inst, "namespace")
                 program.createNamespace = bool(inst, "create_namespace")

@@ -23,6 +23,8 @@ public struct CheckedProgram: Sendable {
     /// The topology's name (from `topology NAME`, else the file or directory name); the span is
     /// the name in the `topology` declaration, else line 1 of the first file.
     public var topologyName: Located<String>
+    /// Whether the name was written (`topology NAME`), not taken from the file or directory.
+    public var topologyNameDeclared = false
     /// Span of the `topology` declaration, if any.
     public var topologySpan: Span?
     public var namespace: Located<String>?

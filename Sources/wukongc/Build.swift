@@ -19,6 +19,8 @@ struct Build: ParsableCommand {
     @Option(help: "What to emit: objects or ir (the resolved IR as JSON).") var emit: EmitKind = .objects
     @Option(name: .customLong("diagnostics-format"), help: "Diagnostic format: human, json or gnu.")
     var diagnosticsFormat: DiagnosticFormat = .human
+    @Flag(help: "Fail unless the topology declares its name (`topology NAME`) instead of taking its directory's (the Argo CD plugin passes it: it renders in a randomly named directory).")
+    var requireTopologyName = false
 
     func validate() throws {
         if output != nil && format == .json && emit == .objects {
@@ -27,8 +29,9 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
-        let c = try Output.compile(path)
-        let (errors, warnings) = Output.report(c, format: diagnosticsFormat, toStdout: false)
+        let c = try Output.compile(path, requireTopologyName: requireTopologyName)
+        let (errors, warnings) = Output.report(c, format: diagnosticsFormat, toStdout: false,
+                                                   listAll: "--diagnostics-format json")
         guard errors == 0, let topology = c.topology else {
             if diagnosticsFormat == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "build") {
                 Output.err(s)

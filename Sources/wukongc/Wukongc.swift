@@ -94,14 +94,12 @@ enum Output {
         ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(fd) == 1
     }
 
-    /// Prints the diagnostics of a compilation; returns (errors, warnings).
-    static func report(_ c: Compilation, format: DiagnosticFormat, toStdout: Bool) -> (Int, Int) {
+    /// Prints the diagnostics of a compilation; returns (errors, warnings). `listAll`: how to
+    /// get every warning that human output folds (`DiagnosticRenderer.render(_:as:listAll:)`).
+    static func report(_ c: Compilation, format: DiagnosticFormat, toStdout: Bool,
+                       listAll: String = "wukongc check --format json") -> (Int, Int) {
         let renderer = DiagnosticRenderer(sources: c.sources, color: format == .human && useColor(fd: toStdout ? 1 : 2))
-        var text = ""
-        for (i, d) in c.diagnostics.enumerated() {
-            if format == .human && i > 0 { text += "\n" }
-            text += renderer.render(d, as: format)
-        }
+        let text = renderer.render(c.diagnostics, as: format, listAll: listAll)
         if toStdout { out(text) } else { err(text) }
         return (c.errorCount, c.warningCount)
     }
@@ -123,12 +121,13 @@ enum Output {
     nonisolated(unsafe) static var keepAlive: [Any] = []
 
     /// Loads and compiles; IO problems exit 2. `diagnosticsOnly` (`check`): no IR is kept.
-    static func compile(_ path: String, diagnosticsOnly: Bool = false) throws -> Compilation {
+    static func compile(_ path: String, diagnosticsOnly: Bool = false, requireTopologyName: Bool = false) throws -> Compilation {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { prepareHeap(forInputBytes: Int(st.st_size)) }
         do {
             let c = try Driver.compile(path: path, options: CompileOptions(diagnosticsOnly: diagnosticsOnly,
-                                                                          keepAlive: { keepAlive.append($0) }))
+                                                                          keepAlive: { keepAlive.append($0) },
+                                                                          requireTopologyName: requireTopologyName))
             keepAlive.append(c)
             return c
         } catch {
@@ -185,7 +184,7 @@ struct Check: ParsableCommand {
         var failed = false
         for path in paths {
             let c = try Output.compile(path, diagnosticsOnly: true)
-            let (errors, warnings) = Output.report(c, format: format, toStdout: true)
+            let (errors, warnings) = Output.report(c, format: format, toStdout: true, listAll: "--format json")
             if format == .human, let s = Output.summary(path: path, errors: errors, warnings: warnings, verb: "check") {
                 Output.err(s)
             }
@@ -236,7 +235,7 @@ struct Fmt: ParsableCommand {
         for f in files {
             if f.formatted == nil {
                 let renderer = DiagnosticRenderer(sources: f.sources, color: Output.useColor(fd: 2))
-                Output.err(f.diagnostics.map { renderer.render($0, as: .human) }.joined(separator: "\n"))
+                Output.err(renderer.render(f.diagnostics, as: .human))
                 Output.err("error: could not format `\(f.path)`\n")
                 failed = true
                 continue

@@ -30,8 +30,14 @@ final class CLITests: XCTestCase {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
+        // Standard error on another thread: a child that fills one pipe while the other is
+        // read would block forever (10 000 JSON diagnostics on stderr, say).
+        final class Box: @unchecked Sendable { var data = Data() }
+        let box = Box(), errors = err.fileHandleForReading, group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { box.data = errors.readDataToEndOfFile() }
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let e = box.data
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
@@ -184,6 +190,60 @@ final class CLITests: XCTestCase {
         let bad = try run(["check", try tempFile(text + "vm late { cpu = }\n").path])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stdout.contains("vm late { cpu = }"), bad.stdout)
+    }
+
+    /// The issue's fleet: 10 000 VMs whose subnet holds the pod network. Human output shows 3
+    /// W0401 and one line counting the rest, naming the option of the command that lists them all.
+    func testRepeatedWarningFolded() throws {
+        let text = """
+        nic ens192
+        bridge br0 { ports = [ens192] }
+        network wide { bridge = br0, subnet = 10.0.0.0/8 }
+        for i in 1..=10000 {
+          vm "web-${i}" { cpu = 1, memory = 1Gi, image = "x:1"
+            nic default on pod
+            nic a on wide { address = 10.1.0.0 + i }
+          }
+        }
+        """
+        let f = try tempFile(text).path
+        func count(_ s: String, _ needle: String) -> Int { s.components(separatedBy: needle).count - 1 }
+        let human = try run(["check", f])
+        XCTAssertEqual(human.status, 0, human.stderr)
+        XCTAssertEqual(count(human.stdout, "warning[W0401]"), 3, human.stdout)
+        XCTAssertTrue(human.stdout.hasSuffix("\n… and 9 997 more W0401 like this; `--format json` lists all\n"), human.stdout)
+        XCTAssertTrue(human.stderr.contains("generated 10000 warnings"), human.stderr)
+        let json = try run(["check", "--format", "json", f])
+        XCTAssertEqual(count(json.stdout, "\"code\":\"W0401\""), 10_000)
+        XCTAssertEqual(json.stdout.split(separator: "\n").count, 10_000)
+        let build = try run(["build", f])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertEqual(count(build.stderr, "warning[W0401]"), 3)
+        XCTAssertTrue(build.stderr.contains("… and 9 997 more W0401 like this; `--diagnostics-format json` lists all"), build.stderr)
+        XCTAssertEqual(count(build.stdout, "kind: VirtualMachine\n"), 10_000)
+        let buildJSON = try run(["build", "--diagnostics-format", "json", "-o", f + ".out", f])
+        XCTAssertEqual(count(buildJSON.stderr, "\"code\":\"W0401\""), 10_000)
+    }
+
+    /// `build --require-topology-name` (the Argo CD plugin): an unnamed topology is E0003 at line 1,
+    /// or at an unnamed `topology` keyword; nothing on stdout. A named one builds as without it.
+    func testRequireTopologyName() throws {
+        let body = "nic ens192\nbridge br0 { ports = [ens192] }\nnetwork n { bridge = br0 }\n"
+        let unnamed = try tempFile(body, name: "site.wk")
+        let r = try run(["build", "--require-topology-name", "--diagnostics-format", "gnu", unnamed.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasPrefix("\(unnamed.path):1:1: error: the topology has no name: `--require-topology-name` refuses the name `site`"), r.stderr)
+        XCTAssertEqual(try run(["build", unnamed.path]).status, 0, "only with the flag")
+        let keyword = try tempFile("// lab\ntopology { namespace = \"lab\" }\n" + body)
+        let k = try run(["build", "--require-topology-name", "--diagnostics-format", "gnu", keyword.path])
+        XCTAssertEqual(k.status, 1)
+        XCTAssertTrue(k.stderr.hasPrefix("\(keyword.path):2:1: error: the topology has no name"), k.stderr)
+        let named = try tempFile("topology lab { namespace = \"lab\" }\n" + body)
+        let a = try run(["build", "--require-topology-name", named.path]), b = try run(["build", named.path])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertTrue(a.stdout.contains("name: lab-br0"), a.stdout)
     }
 
     func testExplain() throws {

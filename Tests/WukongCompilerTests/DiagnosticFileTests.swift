@@ -161,7 +161,8 @@ final class DiagnosticFileTests: XCTestCase {
             let result = Driver.compile(files: inputs, defaultName: name)
             let renderer = DiagnosticRenderer(sources: result.sources, color: false)
             out += "=== \(rel)\n"
-            for d in result.diagnostics { out += renderer.render(d, as: .human) + "\n" }
+            // As the CLI prints the list (a repeated warning code folded after its first few).
+            if !result.diagnostics.isEmpty { out += renderer.render(result.diagnostics, as: .human) + "\n" }
         }
         return out
     }

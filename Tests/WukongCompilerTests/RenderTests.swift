@@ -76,6 +76,40 @@ final class RenderTests: XCTestCase {
         try check("gnu.txt", DiagnosticRenderer(sources: map).render(d, as: .gnu))
     }
 
+    /// A warning code seen more than `repeatedWarningsShown` times: human output shows that many,
+    /// then one line counting the rest; json and gnu list every one; errors are never folded.
+    func testRepeatedWarningsFoldInHumanOutputOnly() {
+        let (map, d) = sample()
+        let r = DiagnosticRenderer(sources: map)
+        let w = Diagnostic(.overlapWarning, "overlap", at: d.span)
+        let other = Diagnostic(.unusedWarning, "unused", at: d.span)
+        func count(_ s: String, _ needle: String) -> Int { s.components(separatedBy: needle).count - 1 }
+        let limit = DiagnosticRenderer.repeatedWarningsShown
+        XCTAssertEqual(limit, 3)
+        // exactly the limit: nothing folded, blank line between diagnostics as before
+        let three = r.render(Array(repeating: w, count: 3) + [other], as: .human)
+        XCTAssertEqual(three, Array(repeating: r.human(w), count: 3).joined(separator: "\n") + "\n" + r.human(other))
+        let many = Array(repeating: w, count: 10_000) + [other, d, d, d, d]
+        let human = r.render(many, as: .human, listAll: "--format json")
+        XCTAssertEqual(count(human, "warning[W0401]"), 3)
+        XCTAssertEqual(count(human, "warning[W0403]"), 1)
+        XCTAssertEqual(count(human, "error[E0402]"), 4)
+        XCTAssertTrue(human.contains(r.human(w) + "\n… and 9 997 more W0401 like this; `--format json` lists all\n\n"), human)
+        XCTAssertEqual(count(r.render(many, as: .json), "\"code\":\"W0401\""), 10_000)
+        XCTAssertEqual(count(r.render(many, as: .gnu), "[W0401]"), 10_000)
+        XCTAssertTrue(r.render([w, w, w, w], as: .human, listAll: "--diagnostics-format json")
+            .hasSuffix("… and 1 more W0401 like this; `--diagnostics-format json` lists all\n"))
+        XCTAssertEqual(r.render([], as: .human), "")
+    }
+
+    func testGroupedDigits() {
+        XCTAssertEqual(DiagnosticRenderer.groupedDigits(0), "0")
+        XCTAssertEqual(DiagnosticRenderer.groupedDigits(999), "999")
+        XCTAssertEqual(DiagnosticRenderer.groupedDigits(9_997), "9 997")
+        XCTAssertEqual(DiagnosticRenderer.groupedDigits(1_000_000), "1 000 000")
+        XCTAssertEqual(DiagnosticRenderer.groupedDigits(Int.min), "-9 223 372 036 854 775 808")
+    }
+
     func testColumnsCountScalarsNotBytes() {
         var map = SourceMap()
         let id = map.add(path: "u.wk", bytes: Array("let é = 1 // ü\nx".utf8))
