@@ -1,0 +1,102 @@
+import Foundation
+
+// `wukongc import` (docs/import.md): Kubernetes YAML in, a `.wk` topology out. Reading
+// (Reader.swift) fills this model; Writer.swift prints it as Wukong text. Nothing here
+// compiles: the driver (WukongCompiler) checks the text and settles the MACs.
+
+/// One input file: its path as shown to the user and its text.
+public struct ImportInput: Sendable {
+    public var path: String
+    public var text: String
+    public init(path: String, text: String) { self.path = path; self.text = text }
+}
+
+/// What the import could not carry into the language: shown as a comment at the top of the
+/// output and in the report.
+public struct ImportNote: Sendable, Equatable, CustomStringConvertible {
+    /// The object it concerns, `Kind/namespace/name`.
+    public var object: String
+    public var message: String
+    public init(object: String, message: String) { self.object = object; self.message = message }
+    public var description: String { "\(object): \(message)" }
+}
+
+/// The topology as read from the objects, in the language's terms.
+public struct ImportModel: Sendable {
+    public var name: String
+    public var namespace: String?
+    public var createNamespace = false
+    /// Node NICs (ports of bridges, links of macvlan networks), in first-use order.
+    public var nics: [String] = []
+    public var bridges: [Bridge] = []
+    public var networks: [Network] = []
+    public var vms: [VM] = []
+    public var notes: [ImportNote] = []
+    /// Whether any VM uses `std.images` / `std.sizes` (the imports to write).
+    public var usesImages: Bool { vms.contains { $0.image.hasPrefix("images.") } }
+    public var usesSizes: Bool { vms.contains { $0.size != nil } }
+
+    public struct Bridge: Sendable {
+        public var name: String
+        public var ports: [String]
+        public var managed = true
+    }
+
+    public struct Network: Sendable {
+        public var name: String
+        /// `bridge = x`, `macvlan = x` or `sriov = "x"` (already a Wukong value).
+        public var attachment: (key: String, value: String)
+        public var vlan: Int?
+        public var mtu: Int?
+        public var subnet: String?
+        public var gateway: String?
+        public var dns: [String] = []
+    }
+
+    public struct User: Sendable {
+        public var name: String
+        public var passwordHash: String?
+        public var sshKeys: [String] = []
+        public var sudo: String?
+        public var shell: String?
+        public var groups: [String] = []
+    }
+
+    public struct Nic: Sendable {
+        public var name: String
+        /// Network name, or nil for the pod network.
+        public var network: String?
+        public var address: String?
+        public var mac: String?
+        public var ifname: String?
+        public var model: String?
+        public var binding: String?
+    }
+
+    public struct VM: Sendable {
+        public var name: String
+        public var cpu: Int?
+        public var memory: String?
+        /// `sizes.NAME` when cpu and memory match a `std.sizes` record.
+        public var size: String?
+        /// A Wukong expression: `images.NAME` or a quoted reference.
+        public var image: String = ""
+        public var running: Bool = true
+        public var runStrategy: String?
+        public var eviction: String?
+        public var labels: [(String, String)] = []
+        public var users: [User] = []
+        public var run: [String] = []
+        public var cloudConfig: String?
+        public var nics: [Nic] = []
+        /// `kubevirt { }` settings: dotted path → Wukong value text.
+        public var kubevirt: [(String, String)] = []
+    }
+}
+
+/// The result of an import: the formatted `.wk` text and the notes written at its top.
+public struct ImportResult: Sendable {
+    public var text: String
+    public var notes: [ImportNote]
+    public var model: ImportModel
+}

@@ -1,0 +1,426 @@
+import Foundation
+import Yams
+
+typealias Object = [String: Any]
+
+/// Reads Kubernetes objects into an `ImportModel`. Anything not understood becomes an
+/// `ImportNote` (never a crash, never silently lost).
+struct Reader {
+    var model: ImportModel
+    var secrets: [String: Object] = [:]   // "namespace/name" → Secret
+    var nadKinds: [String: String] = [:]  // network name → CNI type, for NIC bindings
+    var namespaceCounts: [String: Int] = [:]
+
+    static let ownLabels: Set<String> = ["app.kubernetes.io/managed-by", "wukong.dev/topology"]
+
+    init(defaultName: String) { model = ImportModel(name: defaultName) }
+
+    static func objects(of inputs: [ImportInput], notes: inout [ImportNote]) -> [Object] {
+        var out: [Object] = []
+        for input in inputs {
+            do {
+                for doc in try Yams.load_all(yaml: input.text) {
+                    if let o = doc as? Object { out.append(o) } else if doc != nil {
+                        notes.append(ImportNote(object: input.path, message: "a YAML document that is not an object, skipped"))
+                    }
+                }
+            } catch {
+                notes.append(ImportNote(object: input.path, message: "not readable as YAML (\(error)), skipped"))
+            }
+        }
+        return out
+    }
+
+    mutating func read(_ objects: [Object]) {
+        // Items of a `kind: List` count as objects of their own.
+        var all: [Object] = []
+        for o in objects {
+            if let items = o["items"] as? [Any], (o["kind"] as? String)?.hasSuffix("List") == true {
+                all += items.compactMap { $0 as? Object }
+            } else { all.append(o) }
+        }
+        for o in all {
+            if let t = label(o, "wukong.dev/topology") { model.name = t }
+            if let ns = meta(o)["namespace"] as? String { namespaceCounts[ns, default: 0] += 1 }
+            if kind(o) == "Secret" { secrets["\(meta(o)["namespace"] as? String ?? "")/\(name(o))"] = o }
+        }
+        if let ns = namespaceCounts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key {
+            model.namespace = ns
+        }
+        for o in all where kind(o) == "Namespace" {
+            if name(o) == model.namespace { model.createNamespace = true } else {
+                note(o, "a Namespace other than the topology's (`\(model.namespace ?? "default")`), dropped")
+            }
+        }
+        for o in all where kind(o) == "NodeNetworkConfigurationPolicy" { readPolicy(o) }
+        for o in all where kind(o) == "NetworkAttachmentDefinition" { readNAD(o) }
+        for o in all where kind(o) == "VirtualMachine" { readVM(o) }
+        for o in all {
+            switch kind(o) {
+            case "Namespace", "NodeNetworkConfigurationPolicy", "NetworkAttachmentDefinition", "VirtualMachine": break
+            case "Secret":
+                if !usedSecrets.contains("\(meta(o)["namespace"] as? String ?? "")/\(name(o))") {
+                    note(o, "a Secret no VM's cloud-init refers to, dropped")
+                }
+            default: note(o, "kind \(kind(o)) is not imported, dropped")
+            }
+        }
+    }
+
+    var usedSecrets: Set<String> = []
+
+    // MARK: - helpers
+
+    func kind(_ o: Object) -> String { o["kind"] as? String ?? "?" }
+    func meta(_ o: Object) -> Object { o["metadata"] as? Object ?? [:] }
+    func name(_ o: Object) -> String { meta(o)["name"] as? String ?? "?" }
+    func label(_ o: Object, _ key: String) -> String? { (meta(o)["labels"] as? Object)?[key] as? String }
+    func ref(_ o: Object) -> String {
+        if let ns = meta(o)["namespace"] as? String { return "\(kind(o))/\(ns)/\(name(o))" }
+        return "\(kind(o))/\(name(o))"
+    }
+    mutating func note(_ o: Object, _ message: String) { model.notes.append(ImportNote(object: ref(o), message: message)) }
+    mutating func addNic(_ n: String) { if !model.nics.contains(n) { model.nics.append(n) } }
+
+    // MARK: - NNCP
+
+    mutating func readPolicy(_ o: Object) {
+        let spec = o["spec"] as? Object ?? [:]
+        if spec["nodeSelector"] != nil { note(o, "`nodeSelector` of the policy dropped: bridges are built on every node") }
+        let ifaces = (spec["desiredState"] as? Object)?["interfaces"] as? [Any] ?? []
+        for case let i as Object in ifaces {
+            let n = i["name"] as? String ?? "?"
+            switch i["type"] as? String {
+            case "linux-bridge":
+                let ports = ((i["bridge"] as? Object)?["port"] as? [Any] ?? []).compactMap { ($0 as? Object)?["name"] as? String }
+                for p in ports { addNic(p) }
+                if model.bridges.contains(where: { $0.name == n }) { continue }
+                model.bridges.append(.init(name: n, ports: ports))
+                if i["mtu"] != nil { note(o, "`mtu` of bridge \(n) dropped") }
+            case "ethernet":
+                addNic(n)
+            default:
+                note(o, "interface \(n) of type \(i["type"] as? String ?? "?") is not imported, dropped")
+            }
+        }
+    }
+
+    // MARK: - NAD
+
+    mutating func readNAD(_ o: Object) {
+        let n = name(o)
+        let configText = (o["spec"] as? Object)?["config"] as? String ?? "{}"
+        let config = (try? JSONSerialization.jsonObject(with: Data(configText.utf8))) as? Object ?? [:]
+        let type = config["type"] as? String ?? ""
+        let resource = (meta(o)["annotations"] as? Object)?["k8s.v1.cni.cncf.io/resourceName"] as? String
+        var net = ImportModel.Network(name: n, attachment: ("bridge", ""))
+        switch type {
+        case "bridge":
+            let b = config["bridge"] as? String ?? "cni0"
+            if !model.bridges.contains(where: { $0.name == b }) { model.bridges.append(.init(name: b, ports: [], managed: false)) }
+            net.attachment = ("bridge", b)
+        case "macvtap":
+            let link = resource.map { String($0.split(separator: "/").last ?? "") } ?? ""
+            guard !link.isEmpty else { note(o, "a macvtap NAD without a resource name, dropped"); return }
+            addNic(link)
+            net.attachment = ("macvlan", link)
+        case "sriov":
+            guard let r = resource else { note(o, "an SR-IOV NAD without a resource name, dropped"); return }
+            net.attachment = ("sriov", quote(r))
+        default:
+            note(o, "CNI type `\(type)` is not imported, dropped"); return
+        }
+        if let v = config["vlan"] as? Int { net.vlan = v }
+        if let m = config["mtu"] as? Int { net.mtu = m }
+        if let ipam = config["ipam"] as? Object, !ipam.isEmpty { note(o, "IPAM `\(ipam["type"] as? String ?? "?")` dropped (imported as `ipam = \"none\"`)") }
+        nadKinds[n] = type
+        model.networks.append(net)
+    }
+
+    // MARK: - VM
+
+    mutating func readVM(_ o: Object) {
+        var vm = ImportModel.VM(name: name(o))
+        var spec = o["spec"] as? Object ?? [:]
+        for (k, v) in (meta(o)["labels"] as? Object ?? [:]).sorted(by: { $0.key < $1.key }) where !Reader.ownLabels.contains(k) {
+            vm.labels.append((k, "\(v)"))
+        }
+        switch spec.removeValue(forKey: "runStrategy") as? String {
+        case nil, "Always": break
+        case "Halted": vm.running = false
+        case let s?: vm.runStrategy = s
+        }
+        if let r = spec.removeValue(forKey: "running") as? Bool { vm.running = r }
+        var template = spec.removeValue(forKey: "template") as? Object ?? [:]
+        if var tm = template["metadata"] as? Object {
+            tm.removeValue(forKey: "labels")
+            if tm.isEmpty { template.removeValue(forKey: "metadata") } else { template["metadata"] = tm }
+        }
+        var t = template.removeValue(forKey: "spec") as? Object ?? [:]
+        let eviction = t.removeValue(forKey: "evictionStrategy") as? String
+        var domain = t.removeValue(forKey: "domain") as? Object ?? [:]
+        // Derived from the namespace and the VM name: the compiler writes the same one.
+        if var fw = domain["firmware"] as? Object {
+            fw.removeValue(forKey: "uuid")
+            if fw.isEmpty { domain.removeValue(forKey: "firmware") } else { domain["firmware"] = fw }
+        }
+        if var cpu = domain["cpu"] as? Object {
+            vm.cpu = cpu.removeValue(forKey: "cores") as? Int
+            if cpu.isEmpty { domain.removeValue(forKey: "cpu") } else { domain["cpu"] = cpu }
+        }
+        if var mem = domain["memory"] as? Object {
+            vm.memory = (mem.removeValue(forKey: "guest")).map { "\($0)" }
+            if mem.isEmpty { domain.removeValue(forKey: "memory") } else { domain["memory"] = mem }
+        }
+        if var res = domain["resources"] as? Object {
+            if var req = res["requests"] as? Object {
+                let m = req.removeValue(forKey: "memory").map { "\($0)" }
+                if vm.memory == nil { vm.memory = m }
+                if req.isEmpty { res.removeValue(forKey: "requests") } else { res["requests"] = req }
+            }
+            if res.isEmpty { domain.removeValue(forKey: "resources") } else { domain["resources"] = res }
+        }
+        if let size = Reader.sizes.first(where: { $0.cpu == vm.cpu && $0.memory == vm.memory }) { vm.size = "sizes." + size.name }
+        var devices = domain.removeValue(forKey: "devices") as? Object ?? [:]
+        let interfaces = devices.removeValue(forKey: "interfaces") as? [Any] ?? []
+        let disks = devices.removeValue(forKey: "disks") as? [Any] ?? []
+        if !devices.isEmpty { domain["devices"] = devices }
+        let networks = t.removeValue(forKey: "networks") as? [Any] ?? []
+        let volumes = t.removeValue(forKey: "volumes") as? [Any] ?? []
+
+        // volumes: the containerDisk and cloud-init
+        var networkData: Object? = nil
+        for case let v as Object in volumes {
+            if let cd = v["containerDisk"] as? Object, let image = cd["image"] as? String {
+                vm.image = Reader.images.first(where: { $0.ref == image }).map { "images." + $0.name } ?? quote(image)
+            } else if let ci = v["cloudInitNoCloud"] as? Object {
+                let ns = meta(o)["namespace"] as? String ?? ""
+                var user: String? = ci["userData"] as? String
+                if user == nil, let b = ci["userDataBase64"] as? String { user = Reader.base64(b) }
+                var net: String? = ci["networkData"] as? String
+                if net == nil, let b = ci["networkDataBase64"] as? String { net = Reader.base64(b) }
+                if let s = (ci["secretRef"] as? Object)?["name"] as? String { user = secretValue(ns, s, ["userdata", "userData"], o) ?? user }
+                if let s = (ci["networkDataSecretRef"] as? Object)?["name"] as? String { net = secretValue(ns, s, ["networkdata", "networkData"], o) ?? net }
+                if let user { readUserData(user, into: &vm, o) }
+                if let net { networkData = (try? Yams.load(yaml: net)) as? Object }
+            } else {
+                note(o, "volume \(v["name"] as? String ?? "?") is not imported, dropped")
+            }
+        }
+        for case let d as Object in disks {
+            let n = d["name"] as? String ?? "?"
+            if n != "containerdisk" && n != "cloudinitdisk" { note(o, "disk \(n) is not imported, dropped") }
+        }
+
+        // NICs: interfaces matched with networks by name, addresses from networkData
+        let ethernets = networkData?["ethernets"] as? Object ?? [:]
+        var byName: [String: Object] = [:]
+        for case let n as Object in networks { if let k = n["name"] as? String { byName[k] = n } }
+        var hasMacvtap = false
+        for case let i as Object in interfaces {
+            let n = i["name"] as? String ?? "?"
+            var nic = ImportModel.Nic(name: n)
+            nic.mac = i["macAddress"] as? String
+            nic.model = i["model"] as? String
+            if i["binding"] != nil { hasMacvtap = hasMacvtap || ((i["binding"] as? Object)?["name"] as? String) == "macvtap" }
+            if let binding = (i["binding"] as? Object)?["name"] as? String, binding != "macvtap" { nic.binding = binding }
+            let net = byName[n] ?? [:]
+            if net["pod"] != nil {
+                nic.network = nil
+            } else if let mn = (net["multus"] as? Object)?["networkName"] as? String {
+                let netName = String(mn.split(separator: "/").last ?? "")
+                guard let k = model.networks.firstIndex(where: { $0.name == netName }) else {
+                    note(o, "NIC \(n) is on NetworkAttachmentDefinition \(mn), which is not among the inputs; dropped")
+                    continue
+                }
+                nic.network = netName
+                if let e = ethernets[n] as? Object { readEthernet(e, nic: &nic, network: k) }
+            } else {
+                note(o, "NIC \(n) has no pod or Multus network, dropped")
+                continue
+            }
+            vm.nics.append(nic)
+        }
+        for (k, e) in ethernets where !vm.nics.contains(where: { $0.name == k }) {
+            _ = e
+            note(o, "networkData for \(k), which is no NIC of the VM, dropped")
+        }
+        // `eviction`: the compiler's default is `None` with a macvtap NIC, else nothing.
+        if let e = eviction, !(e == "None" && hasMacvtap) {
+            switch e {
+            case "LiveMigrate": vm.eviction = "live-migrate"
+            case "LiveMigrateIfPossible": vm.eviction = "if-possible"
+            case "None": vm.eviction = "shutdown"
+            case "External": vm.eviction = "external"
+            default: note(o, "evictionStrategy \(e) dropped")
+            }
+        }
+        // What is left of the spec goes into the `kubevirt { }` escape hatch.
+        if !domain.isEmpty { t["domain"] = domain }
+        if !t.isEmpty { template["spec"] = t }
+        if !template.isEmpty { spec["template"] = template }
+        for (path, value) in Reader.flatten(spec, prefix: "") {
+            if Reader.owned.contains(where: { path == $0 || path.hasPrefix($0 + ".") }) {
+                note(o, "`spec.\(path)` is generated by the compiler from the language and cannot be set: dropped")
+            } else {
+                vm.kubevirt.append((path, value))
+            }
+        }
+        model.vms.append(vm)
+    }
+
+    mutating func secretValue(_ ns: String, _ name: String, _ keys: [String], _ vm: Object) -> String? {
+        guard let s = secrets["\(ns)/\(name)"] else {
+            note(vm, "cloud-init Secret \(name) is not among the inputs; its content is lost")
+            return nil
+        }
+        usedSecrets.insert("\(ns)/\(name)")
+        for k in keys {
+            if let b = (s["data"] as? Object)?[k] as? String, let v = Reader.base64(b) { return v }
+            if let v = (s["stringData"] as? Object)?[k] as? String { return v }
+        }
+        return nil
+    }
+
+    mutating func readUserData(_ text: String, into vm: inout ImportModel.VM, _ o: Object) {
+        guard var doc = (try? Yams.load(yaml: text)) as? Object else {
+            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { note(o, "user data that is not #cloud-config YAML, dropped") }
+            return
+        }
+        if let users = doc.removeValue(forKey: "users") as? [Any] {
+            for u in users {
+                guard let u = u as? Object, let n = u["name"] as? String else { note(o, "a cloud-init user that is not a record, dropped"); continue }
+                var user = ImportModel.User(name: n)
+                user.passwordHash = u["passwd"] as? String
+                user.sshKeys = (u["ssh_authorized_keys"] as? [Any] ?? []).map { "\($0)" }
+                user.sudo = u["sudo"] as? String
+                user.shell = u["shell"] as? String
+                if let g = u["groups"] as? [Any] { user.groups = g.map { "\($0)" } } else if let g = u["groups"] as? String {
+                    user.groups = g.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                }
+                let known: Set<String> = ["name", "passwd", "ssh_authorized_keys", "sudo", "shell", "groups", "lock_passwd"]
+                for k in u.keys.sorted() where !known.contains(k) { note(o, "cloud-init user \(n): `\(k)` dropped") }
+                vm.users.append(user)
+            }
+        }
+        if let run = doc["runcmd"] as? [Any], run.allSatisfy({ $0 is String }) {
+            vm.run = run.map { "\($0)" }
+            doc.removeValue(forKey: "runcmd")
+        }
+        if !doc.isEmpty {
+            // the rest stays cloud-config: dumped back as YAML, merged by the compiler
+            if let y = try? Yams.dump(object: doc, sortKeys: true) { vm.cloudConfig = y } else { note(o, "cloud-config keys \(doc.keys.sorted()) dropped") }
+        }
+    }
+
+    mutating func readEthernet(_ e: Object, nic: inout ImportModel.Nic, network k: Int) {
+        if let a = (e["addresses"] as? [Any])?.first as? String {
+            let parts = a.split(separator: "/")
+            nic.address = String(parts[0])
+            if parts.count == 2, let p = Int(parts[1]), model.networks[k].subnet == nil {
+                model.networks[k].subnet = Reader.subnet(String(parts[0]), p)
+            }
+        }
+        if let s = e["set-name"] as? String { nic.ifname = s }
+        if let ns = (e["nameservers"] as? Object)?["addresses"] as? [Any], model.networks[k].dns.isEmpty {
+            model.networks[k].dns = ns.map { "\($0)" }
+        }
+        if let g = e["gateway4"] as? String, model.networks[k].gateway == nil { model.networks[k].gateway = g }
+        for case let r as Object in e["routes"] as? [Any] ?? [] {
+            let to = r["to"] as? String
+            if to == "0.0.0.0/0" || to == "default", let via = r["via"] as? String, model.networks[k].gateway == nil {
+                model.networks[k].gateway = via
+            }
+        }
+    }
+
+    // MARK: - tables
+
+    /// `std.sizes` (stdlib/sizes.wk) and `std.images` (stdlib/images.wk).
+    static let sizes: [(name: String, cpu: Int, memory: String)] = [
+        ("small", 1, "2Gi"), ("medium", 2, "4Gi"), ("large", 4, "8Gi"), ("xlarge", 8, "16Gi")]
+    static let images: [(name: String, ref: String)] = [
+        ("ubuntu_2204", "quay.io/containerdisks/ubuntu:22.04"), ("ubuntu_2404", "quay.io/containerdisks/ubuntu:24.04"),
+        ("fedora", "quay.io/containerdisks/fedora:41"), ("centos_stream9", "quay.io/containerdisks/centos-stream:9"),
+        ("debian_12", "quay.io/containerdisks/debian:12"), ("cirros", "quay.io/kubevirt/cirros-container-disk-demo:v1.4.0")]
+
+    /// VM spec paths the language owns (docs/vm-reference.md, "Owned fields"): never in `kubevirt { }`.
+    static let owned = ["dataVolumeTemplates", "template.spec.domain.devices.disks", "template.spec.volumes",
+                        "template.spec.domain.devices.interfaces", "template.spec.networks",
+                        "template.spec.domain.devices.autoattachPodInterface", "template.spec.domain.firmware.uuid",
+                        "template.spec.domain.firmware.bootloader", "template.spec.domain.features.smm",
+                        "template.spec.domain.cpu.cores", "template.spec.domain.cpu.sockets", "template.spec.domain.cpu.threads",
+                        "template.spec.domain.memory.guest", "template.spec.domain.resources",
+                        "instancetype", "preference", "template.spec.evictionStrategy", "template.spec.nodeSelector",
+                        "template.spec.tolerations", "template.spec.affinity", "runStrategy", "running",
+                        "template.metadata.labels"]
+
+    /// A record as dotted paths to non-record values (records that are empty stay whole).
+    static func flatten(_ o: Object, prefix: String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for k in o.keys.sorted() {
+            let path = prefix.isEmpty ? key(k) : prefix + "." + key(k)
+            if let sub = o[k] as? Object, !sub.isEmpty { out += flatten(sub, prefix: path) } else { out.append((path, value(o[k] as Any))) }
+        }
+        return out
+    }
+
+    static func key(_ k: String) -> String { Writer.isIdent(k) ? k : quote(k) }
+
+    /// A YAML value as Wukong value text (addresses stay strings: the kubevirt block's rule).
+    static func value(_ v: Any) -> String {
+        switch v {
+        case let b as Bool: return b ? "true" : "false"
+        case let i as Int: return String(i)
+        case let d as Double: return d.isFinite && d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : quote(String(d))
+        case let s as String: return quote(s)
+        case let l as [Any]: return "[" + l.map { value($0) }.joined(separator: ", ") + "]"
+        case let o as Object: return "{ " + o.keys.sorted().map { "\(key($0)) = \(value(o[$0] as Any))" }.joined(separator: ", ") + " }"
+        default: return "\"\""
+        }
+    }
+
+    static func base64(_ s: String) -> String? {
+        guard let d = Data(base64Encoded: s.filter { !$0.isWhitespace }) else { return nil }
+        return String(data: d, encoding: .utf8)
+    }
+
+    /// The network address of `ip/prefix` (IPv4 and IPv6), as `a.b.c.d/p`.
+    static func subnet(_ ip: String, _ prefix: Int) -> String? {
+        if ip.contains(":") {
+            var a = in6_addr()
+            guard prefix >= 0, prefix <= 128, inet_pton(AF_INET6, ip, &a) == 1 else { return nil }
+            var bytes = withUnsafeBytes(of: &a) { Array($0) }
+            for i in 0..<16 {
+                let keep = max(0, min(8, prefix - i * 8))
+                bytes[i] &= keep == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - keep))
+            }
+            var out = in6_addr()
+            withUnsafeMutableBytes(of: &out) { for i in 0..<16 { $0[i] = bytes[i] } }
+            var buf = [CChar](repeating: 0, count: 64)
+            guard inet_ntop(AF_INET6, &out, &buf, 64) != nil else { return nil }
+            return String(cString: buf) + "/\(prefix)"
+        }
+        let parts = ip.split(separator: ".").compactMap { UInt32($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 < 256 }), prefix >= 0, prefix <= 32 else { return nil }
+        let v = parts.reduce(0) { $0 << 8 | $1 }
+        let mask: UInt32 = prefix == 0 ? 0 : ~UInt32(0) << UInt32(32 - prefix)
+        let n = v & mask
+        return "\(n >> 24).\(n >> 16 & 255).\(n >> 8 & 255).\(n & 255)/\(prefix)"
+    }
+}
+
+func quote(_ s: String) -> String {
+    var out = "\""
+    for c in s.unicodeScalars {
+        switch c {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    // `${` would start an interpolation: `$${` writes it literally (LANGUAGE.md §2)
+    return out.replacingOccurrences(of: "${", with: "$${") + "\""
+}
