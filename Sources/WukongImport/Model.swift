@@ -26,6 +26,7 @@ public struct ImportModel: Sendable {
     public var name: String
     public var namespace: String?
     public var createNamespace = false
+    public var clusterCIDRs: [String] = []
     /// Node NICs (ports of bridges, links of macvlan networks), in first-use order.
     public var nics: [String] = []
     public var bridges: [Bridge] = []
@@ -51,6 +52,8 @@ public struct ImportModel: Sendable {
         public var subnet: String?
         public var gateway: String?
         public var dns: [String] = []
+        /// Route records as Wukong text, `{ to = …, via = … }`.
+        public var routes: [String] = []
     }
 
     public struct User: Sendable {
@@ -71,6 +74,8 @@ public struct ImportModel: Sendable {
         public var ifname: String?
         public var model: String?
         public var binding: String?
+        public var metric: Int?
+        public var defaultRoute = false
     }
 
     public struct VM: Sendable {

@@ -227,6 +227,10 @@ struct Reader {
             let net = byName[n] ?? [:]
             if net["pod"] != nil {
                 nic.network = nil
+                // routes to the cluster's CIDRs (not the policy table's): the topology's `cluster_cidrs`
+                for case let r as Object in (ethernets[n] as? Object)?["routes"] as? [Any] ?? [] where r["table"] == nil {
+                    if let to = r["to"] as? String, !model.clusterCIDRs.contains(to) { model.clusterCIDRs.append(to) }
+                }
             } else if let mn = (net["multus"] as? Object)?["networkName"] as? String {
                 let netName = String(mn.split(separator: "/").last ?? "")
                 guard let k = model.networks.firstIndex(where: { $0.name == netName }) else {
@@ -326,12 +330,18 @@ struct Reader {
             model.networks[k].dns = ns.map { "\($0)" }
         }
         if let g = e["gateway4"] as? String, model.networks[k].gateway == nil { model.networks[k].gateway = g }
+        var others: [String] = []
         for case let r as Object in e["routes"] as? [Any] ?? [] {
-            let to = r["to"] as? String
-            if to == "0.0.0.0/0" || to == "default", let via = r["via"] as? String, model.networks[k].gateway == nil {
-                model.networks[k].gateway = via
+            guard r["table"] == nil, let to = r["to"] as? String, let via = r["via"] as? String else { continue }
+            if let m = r["metric"] as? Int, m != 50 { nic.metric = m }
+            if to == "0.0.0.0/0" || to == "default" || to == "::/0" {
+                if model.networks[k].gateway == nil { model.networks[k].gateway = via }
+                nic.defaultRoute = true
+            } else {
+                others.append("{ to = \(to), via = \(via) }")
             }
         }
+        if !others.isEmpty, model.networks[k].routes.isEmpty { model.networks[k].routes = others }
     }
 
     // MARK: - tables
@@ -360,7 +370,8 @@ struct Reader {
         var out: [(String, String)] = []
         for k in o.keys.sorted() {
             let path = prefix.isEmpty ? key(k) : prefix + "." + key(k)
-            if let sub = o[k] as? Object, !sub.isEmpty { out += flatten(sub, prefix: path) } else { out.append((path, value(o[k] as Any))) }
+            // a quoted key cannot be a path segment: such a record is written whole
+            if let sub = o[k] as? Object, !sub.isEmpty, sub.keys.allSatisfy(Writer.isIdent) { out += flatten(sub, prefix: path) } else { out.append((path, value(o[k] as Any))) }
         }
         return out
     }

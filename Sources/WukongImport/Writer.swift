@@ -53,6 +53,7 @@ enum Writer {
         o += "\ntopology \(name(m.name)) {\n"
         if let ns = m.namespace { o += "namespace = \(quote(ns))\n" }
         if m.createNamespace { o += "create_namespace = true\n" }
+        if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs))\n" }
         o += "}\n\n"
         for n in m.nics { o += "nic \(name(n))\n" }
         if !m.nics.isEmpty { o += "\n" }
@@ -69,6 +70,7 @@ enum Writer {
             if let s = n.subnet { o += "subnet = \(s)\n" }
             if let g = n.gateway { o += "gateway = \(g)\n" }
             if !n.dns.isEmpty { o += "dns = \(list(n.dns))\n" }
+            if !n.routes.isEmpty { o += "routes = \(list(n.routes))\n" }
             o += "}\n\n"
         }
         for vm in m.vms { o += vmText(vm, keepMAC: keepMAC) + "\n" }
@@ -106,6 +108,8 @@ enum Writer {
             if let mac = n.mac, keepMAC(vm.name, n.name) { attrs.append("mac = \(quote(mac))") }
             if let i = n.ifname { attrs.append("ifname = \(quote(i))") }
             if let m = n.model { attrs.append("model = \(quote(m))") }
+            if let m = n.metric { attrs.append("metric = \(m)") }
+            if n.defaultRoute { attrs.append("default_route = true") }
             o += "nic \(name(n.name)) on \(n.network.map(name) ?? "pod")"
             o += attrs.isEmpty ? "\n" : " {\n" + attrs.joined(separator: "\n") + "\n}\n"
         }
