@@ -37,10 +37,31 @@ public struct ImportModel: Sendable {
     public var usesImages: Bool { vms.contains { $0.image.hasPrefix("images.") } }
     public var usesSizes: Bool { vms.contains { $0.size != nil } }
 
+    public var bonds: [Bond] = []
+    public var vlans: [Vlan] = []
+    public var nicMTUs: [String: Int] = [:]
+
     public struct Bridge: Sendable {
         public var name: String
         public var ports: [String]
         public var managed = true
+        public var mtu: Int? = nil
+        public var stp = false
+    }
+
+    public struct Bond: Sendable {
+        public var name: String
+        public var ports: [String]
+        public var mode: String?
+        public var mtu: Int?
+    }
+
+    public struct Vlan: Sendable {
+        public var name: String
+        public var base: String
+        public var id: Int
+        public var ifname: String?
+        public var mtu: Int?
     }
 
     public struct Network: Sendable {

@@ -68,6 +68,7 @@ struct Reader {
     }
 
     var usedSecrets: Set<String> = []
+    var linkNames: [String: String] = [:]  // Linux name → declared name
 
     // MARK: - helpers
 
@@ -84,21 +85,48 @@ struct Reader {
 
     // MARK: - NNCP
 
+    /// The declared name of a Linux interface: `bond0.100` cannot be a Wukong name, so a VLAN
+    /// is declared as `bond0-100` (its Linux name stays the default `<base>.<id>`).
+    func linkName(_ ifname: String) -> String { linkNames[ifname] ?? ifname }
+
     mutating func readPolicy(_ o: Object) {
         let spec = o["spec"] as? Object ?? [:]
         if spec["nodeSelector"] != nil { note(o, "`nodeSelector` of the policy dropped: bridges are built on every node") }
-        let ifaces = (spec["desiredState"] as? Object)?["interfaces"] as? [Any] ?? []
-        for case let i as Object in ifaces {
+        let ifaces = ((spec["desiredState"] as? Object)?["interfaces"] as? [Any] ?? []).compactMap { $0 as? Object }
+        for i in ifaces where i["type"] as? String == "vlan" {
+            if let n = i["name"] as? String, linkNames[n] == nil {
+                linkNames[n] = Writer.isName(n) ? n : n.replacingOccurrences(of: ".", with: "-")
+            }
+        }
+        for i in ifaces {
             let n = i["name"] as? String ?? "?"
+            let mtu = i["mtu"] as? Int
             switch i["type"] as? String {
             case "linux-bridge":
                 let ports = ((i["bridge"] as? Object)?["port"] as? [Any] ?? []).compactMap { ($0 as? Object)?["name"] as? String }
-                for p in ports { addNic(p) }
+                for p in ports where linkNames[p] == nil && !model.bonds.contains(where: { $0.name == p }) { addNic(p) }
                 if model.bridges.contains(where: { $0.name == n }) { continue }
-                model.bridges.append(.init(name: n, ports: ports))
-                if i["mtu"] != nil { note(o, "`mtu` of bridge \(n) dropped") }
+                var b = ImportModel.Bridge(name: n, ports: ports.map(linkName))
+                b.mtu = mtu
+                let stp = (((i["bridge"] as? Object)?["options"] as? Object)?["stp"] as? Object)?["enabled"] as? Bool
+                b.stp = stp == true
+                model.bridges.append(b)
+            case "bond":
+                if model.bonds.contains(where: { $0.name == n }) { continue }
+                let la = i["link-aggregation"] as? Object ?? [:]
+                let ports = (la["port"] as? [Any] ?? []).compactMap { $0 as? String }
+                for p in ports { addNic(p) }
+                model.bonds.append(.init(name: n, ports: ports.map(linkName), mode: la["mode"] as? String, mtu: mtu))
+            case "vlan":
+                let v = i["vlan"] as? Object ?? [:]
+                guard let base = v["base-iface"] as? String, let id = v["id"] as? Int else { note(o, "VLAN \(n) without base-iface/id, dropped"); continue }
+                let decl = linkName(n)
+                if model.vlans.contains(where: { $0.name == decl }) { continue }
+                if linkNames[base] == nil && !model.bonds.contains(where: { $0.name == base }) && !ifaces.contains(where: { $0["name"] as? String == base && $0["type"] as? String == "bond" }) { addNic(base) }
+                model.vlans.append(.init(name: decl, base: linkName(base), id: id, ifname: n == "\(base).\(id)" ? nil : n, mtu: mtu))
             case "ethernet":
                 addNic(n)
+                if let mtu { model.nicMTUs[n] = mtu }
             default:
                 note(o, "interface \(n) of type \(i["type"] as? String ?? "?") is not imported, dropped")
             }
@@ -184,6 +212,8 @@ struct Reader {
         var devices = domain.removeValue(forKey: "devices") as? Object ?? [:]
         let interfaces = devices.removeValue(forKey: "interfaces") as? [Any] ?? []
         let disks = devices.removeValue(forKey: "disks") as? [Any] ?? []
+        // `false` is what the compiler writes for a VM without a pod NIC (checked below)
+        let autoattach = devices.removeValue(forKey: "autoattachPodInterface") as? Bool
         if !devices.isEmpty { domain["devices"] = devices }
         let networks = t.removeValue(forKey: "networks") as? [Any] ?? []
         let volumes = t.removeValue(forKey: "volumes") as? [Any] ?? []
@@ -224,6 +254,7 @@ struct Reader {
             nic.model = i["model"] as? String
             if i["binding"] != nil { hasMacvtap = hasMacvtap || ((i["binding"] as? Object)?["name"] as? String) == "macvtap" }
             if let binding = (i["binding"] as? Object)?["name"] as? String, binding != "macvtap" { nic.binding = binding }
+            if i["passtBinding"] != nil { nic.binding = "passt" }
             let net = byName[n] ?? [:]
             if net["pod"] != nil {
                 nic.network = nil
@@ -248,6 +279,9 @@ struct Reader {
         for (k, e) in ethernets where !vm.nics.contains(where: { $0.name == k }) {
             _ = e
             note(o, "networkData for \(k), which is no NIC of the VM, dropped")
+        }
+        if autoattach == false, vm.nics.contains(where: { $0.network == nil }) {
+            note(o, "`autoattachPodInterface: false` with a pod NIC, dropped")
         }
         // `eviction`: the compiler's default is `None` with a macvtap NIC, else nothing.
         if let e = eviction, !(e == "None" && hasMacvtap) {

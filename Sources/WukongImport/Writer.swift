@@ -33,12 +33,13 @@ enum Writer {
         return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }
 
-    /// A declaration name: bare when it is a valid name (dashes allowed), else quoted.
-    static func name(_ s: String) -> String {
-        let ok = !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+    static func isName(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
             && !(s.first!.isNumber) && !s.hasPrefix("-")
-        return ok ? s : quote(s)
     }
+
+    /// A declaration name: bare when it is a valid name (dashes allowed), else quoted.
+    static func name(_ s: String) -> String { isName(s) ? s : quote(s) }
 
     static func list(_ xs: [String]) -> String { "[" + xs.joined(separator: ", ") + "]" }
 
@@ -55,11 +56,26 @@ enum Writer {
         if m.createNamespace { o += "create_namespace = true\n" }
         if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs))\n" }
         o += "}\n\n"
-        for n in m.nics { o += "nic \(name(n))\n" }
+        for n in m.nics { o += "nic \(name(n))" + (m.nicMTUs[n].map { " { mtu = \($0) }" } ?? "") + "\n" }
         if !m.nics.isEmpty { o += "\n" }
+        for b in m.bonds {
+            o += "bond \(name(b.name)) {\nports = \(list(b.ports.map(name)))\n"
+            if let mode = b.mode { o += "mode = \(quote(mode))\n" }
+            if let mtu = b.mtu { o += "mtu = \(mtu)\n" }
+            o += "}\n"
+        }
+        for v in m.vlans {
+            var attrs = ["id = \(v.id)"]
+            if let i = v.ifname { attrs.append("ifname = \(quote(i))") }
+            if let mtu = v.mtu { attrs.append("mtu = \(mtu)") }
+            o += "vlan \(name(v.name)) on \(name(v.base)) { \(attrs.joined(separator: ", ")) }\n"
+        }
+        if !m.bonds.isEmpty || !m.vlans.isEmpty { o += "\n" }
         for b in m.bridges {
             o += "bridge \(name(b.name)) {\n"
             if !b.managed { o += "managed = false\n" } else { o += "ports = \(list(b.ports.map(name)))\n" }
+            if b.stp { o += "stp = true\n" }
+            if let mtu = b.mtu { o += "mtu = \(mtu)\n" }
             o += "}\n\n"
         }
         for n in m.networks {
@@ -108,6 +124,7 @@ enum Writer {
             if let mac = n.mac, keepMAC(vm.name, n.name) { attrs.append("mac = \(quote(mac))") }
             if let i = n.ifname { attrs.append("ifname = \(quote(i))") }
             if let m = n.model { attrs.append("model = \(quote(m))") }
+            if let b = n.binding { attrs.append("binding = \(quote(b))") }
             if let m = n.metric { attrs.append("metric = \(m)") }
             if n.defaultRoute { attrs.append("default_route = true") }
             o += "nic \(name(n.name)) on \(n.network.map(name) ?? "pod")"
