@@ -72,6 +72,9 @@ public struct ImportModel: Sendable {
         public var mtu: Int?
         public var subnet: String?
         public var gateway: String?
+        public var pool: String?
+        /// `ipam = "…"` when not none.
+        public var ipam: String?
         public var dns: [String] = []
         /// Route records as Wukong text, `{ to = …, via = … }`.
         public var routes: [String] = []

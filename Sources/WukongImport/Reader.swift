@@ -57,7 +57,11 @@ struct Reader {
         for o in all where kind(o) == "VirtualMachine" { readVM(o) }
         for o in all {
             switch kind(o) {
-            case "Namespace", "NodeNetworkConfigurationPolicy", "NetworkAttachmentDefinition", "VirtualMachine": break
+            case "Namespace", "NodeNetworkConfigurationPolicy", "VirtualMachine": break
+            case "NetworkAttachmentDefinition":
+                if perNicNADs[name(o)] != nil && !usedNADs.contains(name(o)) {
+                    note(o, "a per-NIC NAD (static/host-local IPAM) no VM refers to as `<vm>-<network>-nad`, dropped")
+                }
             case "Secret":
                 if !usedSecrets.contains("\(meta(o)["namespace"] as? String ?? "")/\(name(o))") {
                     note(o, "a Secret no VM's cloud-init refers to, dropped")
@@ -68,6 +72,9 @@ struct Reader {
     }
 
     var usedSecrets: Set<String> = []
+    /// NADs with static/host-local IPAM: one per (VM, NIC), read when a VM refers to them.
+    var perNicNADs: [String: ImportModel.Network] = [:]
+    var usedNADs: Set<String> = []
     var linkNames: [String: String] = [:]  // Linux name → declared name
 
     // MARK: - helpers
@@ -160,8 +167,35 @@ struct Reader {
         }
         if let v = config["vlan"] as? Int { net.vlan = v }
         if let m = config["mtu"] as? Int { net.mtu = m }
-        if let ipam = config["ipam"] as? Object, !ipam.isEmpty { note(o, "IPAM `\(ipam["type"] as? String ?? "?")` dropped (imported as `ipam = \"none\"`)") }
         nadKinds[n] = type
+        if let ipam = config["ipam"] as? Object, !ipam.isEmpty {
+            let t = ipam["type"] as? String ?? "?"
+            switch t {
+            case "whereabouts":
+                net.ipam = t
+                net.subnet = ipam["range"] as? String
+                net.gateway = ipam["gateway"] as? String
+                if let a = ipam["range_start"] as? String, let b = ipam["range_end"] as? String { net.pool = "\(a) ..= \(b)" }
+            case "dhcp":
+                net.ipam = t
+            case "static", "host-local":
+                // one NAD per (VM, NIC), named `<vm>-<network>-nad`: the network is found from the VM
+                net.ipam = t
+                if let a = (ipam["addresses"] as? [Any])?.first as? Object, let addr = a["address"] as? String {
+                    net.gateway = a["gateway"] as? String
+                    let parts = addr.split(separator: "/")
+                    if parts.count == 2, let p = Int(parts[1]) { net.subnet = Reader.subnet(String(parts[0]), p) }
+                }
+                if let r = ((ipam["ranges"] as? [Any])?.first as? [Any])?.first as? Object {
+                    net.subnet = r["subnet"] as? String
+                    net.gateway = r["gateway"] as? String
+                }
+                perNicNADs[n] = net
+                return
+            default:
+                note(o, "IPAM `\(t)` dropped (imported as `ipam = \"none\"`)")
+            }
+        }
         model.networks.append(net)
     }
 
@@ -263,7 +297,16 @@ struct Reader {
                     if let to = r["to"] as? String, !model.clusterCIDRs.contains(to) { model.clusterCIDRs.append(to) }
                 }
             } else if let mn = (net["multus"] as? Object)?["networkName"] as? String {
-                let netName = String(mn.split(separator: "/").last ?? "")
+                var netName = String(mn.split(separator: "/").last ?? "")
+                if !model.networks.contains(where: { $0.name == netName }), var perNic = perNicNADs[netName],
+                   netName.hasPrefix(vm.name + "-"), netName.hasSuffix("-nad") {
+                    netName = String(netName.dropFirst(vm.name.count + 1).dropLast(4))
+                    usedNADs.insert(perNic.name)
+                    if !model.networks.contains(where: { $0.name == netName }) {
+                        perNic.name = netName
+                        model.networks.append(perNic)
+                    }
+                }
                 guard let k = model.networks.firstIndex(where: { $0.name == netName }) else {
                     note(o, "NIC \(n) is on NetworkAttachmentDefinition \(mn), which is not among the inputs; dropped")
                     continue

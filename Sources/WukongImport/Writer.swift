@@ -85,6 +85,8 @@ enum Writer {
             if let v = n.mtu { o += "mtu = \(v)\n" }
             if let s = n.subnet { o += "subnet = \(s)\n" }
             if let g = n.gateway { o += "gateway = \(g)\n" }
+            if let p = n.pool { o += "pool = \(p)\n" }
+            if let i = n.ipam { o += "ipam = \(quote(i))\n" }
             if !n.dns.isEmpty { o += "dns = \(list(n.dns))\n" }
             if !n.routes.isEmpty { o += "routes = \(list(n.routes))\n" }
             o += "}\n\n"
