@@ -47,6 +47,8 @@ public struct ImportModel: Sendable {
         public var managed = true
         public var mtu: Int? = nil
         public var stp = false
+        /// `ovs-bridge` rather than `bridge`.
+        public var ovs = false
     }
 
     public struct Bond: Sendable {

@@ -109,7 +109,7 @@ struct Reader {
             let n = i["name"] as? String ?? "?"
             let mtu = i["mtu"] as? Int
             switch i["type"] as? String {
-            case "linux-bridge":
+            case "linux-bridge", "ovs-bridge":
                 let ports = ((i["bridge"] as? Object)?["port"] as? [Any] ?? []).compactMap { ($0 as? Object)?["name"] as? String }
                 for p in ports where linkNames[p] == nil && !model.bonds.contains(where: { $0.name == p }) { addNic(p) }
                 if model.bridges.contains(where: { $0.name == n }) { continue }
@@ -117,6 +117,7 @@ struct Reader {
                 b.mtu = mtu
                 let stp = (((i["bridge"] as? Object)?["options"] as? Object)?["stp"] as? Object)?["enabled"] as? Bool
                 b.stp = stp == true
+                b.ovs = i["type"] as? String == "ovs-bridge"
                 model.bridges.append(b)
             case "bond":
                 if model.bonds.contains(where: { $0.name == n }) { continue }
@@ -154,6 +155,10 @@ struct Reader {
             let b = config["bridge"] as? String ?? "cni0"
             if !model.bridges.contains(where: { $0.name == b }) { model.bridges.append(.init(name: b, ports: [], managed: false)) }
             net.attachment = ("bridge", b)
+        case "ovs":
+            let b = config["bridge"] as? String ?? "br-int"
+            if !model.bridges.contains(where: { $0.name == b }) { model.bridges.append(.init(name: b, ports: [], managed: false, ovs: true)) }
+            net.attachment = ("ovs", b)
         case "macvtap":
             let link = resource.map { String($0.split(separator: "/").last ?? "") } ?? ""
             guard !link.isEmpty else { note(o, "a macvtap NAD without a resource name, dropped"); return }
@@ -308,7 +313,7 @@ struct Reader {
                     }
                 }
                 guard let k = model.networks.firstIndex(where: { $0.name == netName }) else {
-                    note(o, "NIC \(n) is on NetworkAttachmentDefinition \(mn), which is not among the inputs; dropped")
+                    note(o, "NIC \(n) is on NetworkAttachmentDefinition \(mn), which is not among the imported networks; dropped")
                     continue
                 }
                 nic.network = netName

@@ -72,7 +72,7 @@ enum Writer {
         }
         if !m.bonds.isEmpty || !m.vlans.isEmpty { o += "\n" }
         for b in m.bridges {
-            o += "bridge \(name(b.name)) {\n"
+            o += "\(b.ovs ? "ovs-bridge" : "bridge") \(name(b.name)) {\n"
             if !b.managed { o += "managed = false\n" } else { o += "ports = \(list(b.ports.map(name)))\n" }
             if b.stp { o += "stp = true\n" }
             if let mtu = b.mtu { o += "mtu = \(mtu)\n" }
