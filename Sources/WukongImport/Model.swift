@@ -17,7 +17,13 @@ public struct ImportNote: Sendable, Equatable, CustomStringConvertible {
     /// The object it concerns, `Kind/namespace/name`.
     public var object: String
     public var message: String
-    public init(object: String, message: String) { self.object = object; self.message = message }
+    /// A fault of the imported configuration that the language fixes or cannot express (the
+    /// Wukong operator's macvlan under the bridge binding, NICs keyed on kernel names), rather
+    /// than something left out.
+    public var isFault: Bool
+    public init(object: String, message: String, isFault: Bool = false) {
+        self.object = object; self.message = message; self.isFault = isFault
+    }
     public var description: String { "\(object): \(message)" }
 }
 

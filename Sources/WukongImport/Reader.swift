@@ -55,9 +55,11 @@ struct Reader {
         for o in all where kind(o) == "NodeNetworkConfigurationPolicy" { readPolicy(o) }
         for o in all where kind(o) == "NetworkAttachmentDefinition" { readNAD(o) }
         for o in all where kind(o) == "VirtualMachine" { readVM(o) }
+        for o in all where Reader.isWukongCR(o) { readWukong(o) }
         for o in all {
             switch kind(o) {
             case "Namespace", "NodeNetworkConfigurationPolicy", "VirtualMachine": break
+            case "Wukong" where Reader.isWukongCR(o): break
             case "NetworkAttachmentDefinition":
                 if perNicNADs[name(o)] != nil && !usedNADs.contains(name(o)) {
                     note(o, "a per-NIC NAD (static/host-local IPAM) no VM refers to as `<vm>-<network>-nad`, dropped")
@@ -88,6 +90,7 @@ struct Reader {
         return "\(kind(o))/\(name(o))"
     }
     mutating func note(_ o: Object, _ message: String) { model.notes.append(ImportNote(object: ref(o), message: message)) }
+    mutating func fault(_ o: Object, _ message: String) { model.notes.append(ImportNote(object: ref(o), message: message, isFault: true)) }
     mutating func addNic(_ n: String) { if !model.nics.contains(n) { model.nics.append(n) } }
 
     // MARK: - NNCP
@@ -159,6 +162,13 @@ struct Reader {
             let b = config["bridge"] as? String ?? "br-int"
             if !model.bridges.contains(where: { $0.name == b }) { model.bridges.append(.init(name: b, ports: [], managed: false, ovs: true)) }
             net.attachment = ("ovs", b)
+        case "macvlan":
+            // macvlan CNI under KubeVirt's bridge binding: the Wukong operator's layout, broken
+            guard let link = config["master"] as? String else { note(o, "a macvlan NAD without `master`, dropped"); return }
+            addNic(link)
+            net.attachment = ("macvlan", link)
+            fault(o, "macvlan CNI under KubeVirt's bridge binding (the guest gets an address but no inbound traffic, DOMAIN.md §6); "
+                    + "imported as `macvlan = \(link)`, which uses the macvtap binding")
         case "macvtap":
             let link = resource.map { String($0.split(separator: "/").last ?? "") } ?? ""
             guard !link.isEmpty else { note(o, "a macvtap NAD without a resource name, dropped"); return }
@@ -324,9 +334,17 @@ struct Reader {
             }
             vm.nics.append(nic)
         }
-        for (k, e) in ethernets where !vm.nics.contains(where: { $0.name == k }) {
-            _ = e
-            note(o, "networkData for \(k), which is no NIC of the VM, dropped")
+        for (k, e) in ethernets.sorted(by: { $0.key < $1.key }) where !vm.nics.contains(where: { $0.name == k }) {
+            // keyed on the guest's kernel name (`eth1`, `enp2s0`) instead of matched by MAC: the
+            // n-th NIC in PCI order, which is not stable (DOMAIN.md §6)
+            if let e = e as? Object, e["match"] == nil, let index = Reader.kernelIndex(k), index < vm.nics.count,
+               let net = vm.nics[index].network, let netIndex = model.networks.firstIndex(where: { $0.name == net }) {
+                readEthernet(e, nic: &vm.nics[index], network: netIndex)
+                fault(o, "networkData configures guest NIC `\(k)` by its kernel name, which PCI order does not keep stable "
+                        + "(DOMAIN.md §6); imported as NIC \(vm.nics[index].name), matched by MAC")
+            } else {
+                note(o, "networkData for \(k), which is no NIC of the VM, dropped")
+            }
         }
         if autoattach == false, vm.nics.contains(where: { $0.network == nil }) {
             note(o, "`autoattachPodInterface: false` with a pod NIC, dropped")
@@ -402,6 +420,10 @@ struct Reader {
     mutating func readEthernet(_ e: Object, nic: inout ImportModel.Nic, network k: Int) {
         if let a = (e["addresses"] as? [Any])?.first as? String {
             let parts = a.split(separator: "/")
+            guard Reader.isIP(String(parts.first ?? "")) else {
+                model.notes.append(ImportNote(object: "NIC \(nic.name)", message: "address `\(a)` is not an IP address, dropped", isFault: true))
+                return
+            }
             nic.address = String(parts[0])
             if parts.count == 2, let p = Int(parts[1]), model.networks[k].subnet == nil {
                 model.networks[k].subnet = Reader.subnet(String(parts[0]), p)
@@ -424,6 +446,18 @@ struct Reader {
             }
         }
         if !others.isEmpty, model.networks[k].routes.isEmpty { model.networks[k].routes = others }
+    }
+
+    static func isIP(_ s: String) -> Bool {
+        var a4 = in_addr(), a6 = in6_addr()
+        return inet_pton(AF_INET, s, &a4) == 1 || inet_pton(AF_INET6, s, &a6) == 1
+    }
+
+    /// `eth1` → 1, `enp2s0` → 1 (virtio NICs: PCI bus n+1), else nil.
+    static func kernelIndex(_ name: String) -> Int? {
+        if name.hasPrefix("eth"), let n = Int(name.dropFirst(3)) { return n }
+        if name.hasPrefix("enp"), name.hasSuffix("s0"), let n = Int(name.dropFirst(3).dropLast(2)), n >= 1 { return n - 1 }
+        return nil
     }
 
     // MARK: - tables

@@ -45,9 +45,11 @@ enum Writer {
 
     static func text(_ m: ImportModel, keepMAC: (String, String) -> Bool) -> String {
         var o = "// Imported by `wukongc import` (docs/import.md).\n"
-        if !m.notes.isEmpty {
-            o += "// Not carried over:\n"
-            for n in m.notes { o += "//   - \(n.description.replacingOccurrences(of: "\n", with: " "))\n" }
+        for (title, fault) in [("Faults of the imported configuration:", true), ("Not carried over:", false)] {
+            let notes = m.notes.filter { $0.isFault == fault }
+            if notes.isEmpty { continue }
+            o += "// \(title)\n"
+            for n in notes { o += "//   - \(n.description.replacingOccurrences(of: "\n", with: " "))\n" }
         }
         if m.usesImages { o += "import std.images\n" }
         if m.usesSizes { o += "import std.sizes\n" }

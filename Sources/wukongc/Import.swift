@@ -33,7 +33,8 @@ struct ImportCommand: ParsableCommand {
         } else {
             Output.out(outcome.text)
         }
-        for n in outcome.notes { Output.err("note: not imported: \(n)\n") }
+        for n in outcome.notes where n.isFault { Output.err("warning: imported configuration: \(n)\n") }
+        for n in outcome.notes where !n.isFault { Output.err("note: not imported: \(n)\n") }
         let (errors, warnings) = Output.report(outcome.compilation, format: format, toStdout: false)
         if format == .human, let s = Output.summary(path: target, errors: errors, warnings: warnings, verb: "check") { Output.err(s) }
         if errors > 0 { throw ExitCode(1) }
