@@ -93,12 +93,77 @@ enum Writer {
             if !n.routes.isEmpty { o += "routes = \(list(n.routes))\n" }
             o += "}\n\n"
         }
-        for vm in m.vms { o += vmText(vm, keepMAC: keepMAC) + "\n" }
+        var k = 0
+        while k < m.vms.count {
+            let run = loopRun(m.vms, from: k, keepMAC: keepMAC)
+            if run.count >= minLoop, let first = run.first, let last = run.last {
+                o += "for i in \(first.index)..=\(last.index) {\n" + first.loopText + "}\n\n"
+                k += run.count
+            } else {
+                o += vmText(m.vms[k], keepMAC: keepMAC) + "\n"
+                k += 1
+            }
+        }
         return o
     }
 
-    static func vmText(_ vm: ImportModel.VM, keepMAC: (String, String) -> Bool) -> String {
-        var o = "vm \(name(vm.name)) {\n"
+    /// VMs that differ only by a trailing index and addresses that grow with it become one `for`
+    /// (LANGUAGE.md §5.7) once there are this many of them.
+    static let minLoop = 3
+
+    struct LoopKey {
+        var prefix: String
+        var index: Int
+        /// Per NIC with an IPv4 address: address − index (the loop's base).
+        var bases: [UInt32]
+        /// The VM's text with the name and those addresses as the loop writes them.
+        var loopText: String
+    }
+
+    static func loopKey(_ vm: ImportModel.VM, keepMAC: (String, String) -> Bool) -> LoopKey? {
+        let digits = String(vm.name.reversed().prefix(while: { $0.isASCII && $0.isNumber }).reversed())
+        guard !digits.isEmpty, digits.count < vm.name.count, digits.count <= 6, !digits.hasPrefix("0"),
+              let index = Int(digits) else { return nil }
+        let prefix = String(vm.name.dropLast(digits.count))
+        var copy = vm
+        var bases: [UInt32] = []
+        for n in copy.nics.indices {
+            guard let a = copy.nics[n].address, a != "dhcp" else { continue }
+            guard let v = ipv4(a), v >= UInt32(index) else { return nil }
+            let base = v - UInt32(index)
+            bases.append(base)
+            copy.nics[n].address = "\(base >> 24).\(base >> 16 & 255).\(base >> 8 & 255).\(base & 255) + i"
+        }
+        let text = vmText(copy, keepMAC: { keepMAC(vm.name, $1) }, nameText: "\"" + prefix + "${i}\"")
+        return LoopKey(prefix: prefix, index: index, bases: bases, loopText: text)
+    }
+
+    /// The longest run of VMs from `start` that one `for` can write.
+    static func loopRun(_ vms: [ImportModel.VM], from start: Int, keepMAC: (String, String) -> Bool) -> [LoopKey] {
+        guard let first = loopKey(vms[start], keepMAC: keepMAC) else { return [] }
+        var run = [first]
+        var k = start + 1
+        while k < vms.count, let next = loopKey(vms[k], keepMAC: keepMAC), next.prefix == first.prefix,
+              next.index == run[run.count - 1].index + 1, next.bases == first.bases, next.loopText == first.loopText {
+            run.append(next)
+            k += 1
+        }
+        return run
+    }
+
+    static func ipv4(_ s: String) -> UInt32? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var v: UInt32 = 0
+        for p in parts {
+            guard p.count <= 3, let b = UInt32(p), b < 256 else { return nil }
+            v = v << 8 | b
+        }
+        return v
+    }
+
+    static func vmText(_ vm: ImportModel.VM, keepMAC: (String, String) -> Bool, nameText: String? = nil) -> String {
+        var o = "vm \(nameText ?? name(vm.name)) {\n"
         if let s = vm.size { o += "...\(s)\n" } else {
             if let c = vm.cpu { o += "cpu = \(c)\n" }
             if let m = vm.memory { o += "memory = \(m)\n" }

@@ -56,6 +56,19 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    /// Idiom: alike VMs become a `for`, sizes and images come from the standard library, a
+    /// bridge used by several policies and networks is declared once.
+    func testImportIsIdiomatic() throws {
+        let web = try roundTrip("web-fleet").outcome.text
+        XCTAssert(web.contains("for i in 1..=20 {\n  vm \"web-${i}\" {"), web)
+        XCTAssert(web.contains("address = 192.168.0.100 + i"), web)
+        XCTAssert(web.contains("...sizes.small") && web.contains("image = images.ubuntu_2204"), web)
+        XCTAssertFalse(web.contains("mac = "), "derived MACs are not written\n\(web)")
+        let bond = try roundTrip("bond").outcome.text
+        XCTAssertEqual(bond.components(separatedBy: "bond bond0 {").count, 2, bond)
+        XCTAssert(bond.contains("vlan bond0-100 on bond0 { id = 100 }"), bond)
+    }
+
     func testUnsupportedExamplesStillDiffer() throws {
         for name in Repo.examples() where Self.unsupported[name] != nil {
             let r = try roundTrip(name)
