@@ -19,17 +19,47 @@ struct Reader {
         var out: [Object] = []
         for input in inputs {
             do {
-                for doc in try Yams.load_all(yaml: input.text) {
-                    if let o = doc as? Object { out.append(o) } else if doc != nil {
+                var docs = try Yams.compose_all(yaml: input.text)
+                while let doc = docs.next() {
+                    if let o = plain(doc) as? Object { out.append(o) } else {
                         notes.append(ImportNote(object: input.path, message: "a YAML document that is not an object, skipped"))
                     }
                 }
+                // the sequence stops at a syntax error and keeps it
+                if let error = docs.error { throw error }
             } catch {
-                notes.append(ImportNote(object: input.path, message: "not readable as YAML (\(error)), skipped"))
+                notes.append(ImportNote(object: input.path, message: "not readable as YAML from here on (\("\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")), skipped"))
             }
         }
         return out
     }
+
+    /// A YAML node as plain values: plain scalars `true`/`false` and integers typed, every other
+    /// scalar a string (so `22.04` stays text). Much faster than `Yams.load`, whose resolver
+    /// tries every YAML 1.1 type on every scalar: 10 000 VMs are 21 MB of YAML.
+    static func plain(_ node: Node) -> Any? {
+        switch node {
+        case .scalar(let s):
+            let t = s.string
+            guard s.style == .plain || s.style == .any else { return t }
+            if t == "true" { return true }
+            if t == "false" { return false }
+            if t == "null" || t == "~" || t.isEmpty { return nil }
+            if let first = t.utf8.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39), let i = Int(t) { return i }
+            return t
+        case .mapping(let m):
+            var d: Object = [:]
+            d.reserveCapacity(m.count)
+            for (k, v) in m { if let key = k.string, let value = plain(v) { d[key] = value } }
+            return d
+        case .sequence(let q):
+            return q.map { plain($0) ?? NSNull() }
+        case .alias:
+            return nil
+        }
+    }
+
+    static func loadYAML(_ text: String) -> Any? { (try? Yams.compose(yaml: text)).flatMap { $0.flatMap(plain) } }
 
     mutating func read(_ objects: [Object]) {
         // Items of a `kind: List` count as objects of their own.
@@ -281,7 +311,7 @@ struct Reader {
                 if let s = (ci["secretRef"] as? Object)?["name"] as? String { user = secretValue(ns, s, ["userdata", "userData"], o) ?? user }
                 if let s = (ci["networkDataSecretRef"] as? Object)?["name"] as? String { net = secretValue(ns, s, ["networkdata", "networkData"], o) ?? net }
                 if let user { readUserData(user, into: &vm, o) }
-                if let net { networkData = (try? Yams.load(yaml: net)) as? Object }
+                if let net { networkData = Reader.loadYAML(net) as? Object }
             } else {
                 note(o, "volume \(v["name"] as? String ?? "?") is not imported, dropped")
             }
@@ -387,7 +417,7 @@ struct Reader {
     }
 
     mutating func readUserData(_ text: String, into vm: inout ImportModel.VM, _ o: Object) {
-        guard var doc = (try? Yams.load(yaml: text)) as? Object else {
+        guard var doc = Reader.loadYAML(text) as? Object else {
             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { note(o, "user data that is not #cloud-config YAML, dropped") }
             return
         }
