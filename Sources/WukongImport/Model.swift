@@ -43,6 +43,26 @@ public struct ImportModel: Sendable {
     public var usesImages: Bool { vms.contains { $0.image.hasPrefix("images.") } }
     public var usesSizes: Bool { vms.contains { $0.size != nil } }
 
+    public var hosts: [Host] = []
+    /// Labels every object carries besides the compiler's own: the topology's `labels`.
+    public var labels: [(String, String)] = []
+
+    /// A node that policies target by `kubernetes.io/hostname` (LANGUAGE.md §5.4 `host`).
+    public struct Host: Sendable {
+        public var name: String
+        public var hostname: String
+        public var nics: [HostNic] = []
+    }
+
+    public struct HostNic: Sendable {
+        public var name: String
+        public var address: String?
+        public var dhcp = false
+        public var gateway: String?
+        public var dns: [String] = []
+        public var mtu: Int?
+    }
+
     public var bonds: [Bond] = []
     public var vlans: [Vlan] = []
     public var nicMTUs: [String: Int] = [:]
@@ -55,6 +75,9 @@ public struct ImportModel: Sendable {
         public var stp = false
         /// `ovs-bridge` rather than `bridge`.
         public var ovs = false
+        /// Hosts whose policies build it (empty: a policy without a node selector, every node).
+        public var hosts: [String] = []
+        public var everyNode = false
     }
 
     public struct Bond: Sendable {
@@ -128,6 +151,7 @@ public struct ImportModel: Sendable {
         public var nics: [Nic] = []
         /// `kubevirt { }` settings: dotted path → Wukong value text.
         public var kubevirt: [(String, String)] = []
+        public var host: String?
     }
 }
 

@@ -129,10 +129,33 @@ struct Reader {
     /// is declared as `bond0-100` (its Linux name stays the default `<base>.<id>`).
     func linkName(_ ifname: String) -> String { linkNames[ifname] ?? ifname }
 
+    /// The host a policy targets (`nodeSelector: {kubernetes.io/hostname: H}`), declared once;
+    /// its name from the policy name `<topology>-<bridge>-<host>` when it has that form.
+    mutating func policyHost(_ o: Object, _ selector: Object, bridge: String?) -> Int? {
+        guard selector.count == 1, let hostname = selector["kubernetes.io/hostname"] as? String else { return nil }
+        if let k = model.hosts.firstIndex(where: { $0.hostname == hostname }) { return k }
+        var decl = hostname
+        let prefix = "\(model.name)-\(bridge ?? "")-"
+        if let b = bridge, !b.isEmpty, name(o).hasPrefix(prefix), Writer.isName(String(name(o).dropFirst(prefix.count))) {
+            decl = String(name(o).dropFirst(prefix.count))
+        } else if !Writer.isName(decl) {
+            decl = decl.replacingOccurrences(of: ".", with: "-")
+        }
+        model.hosts.append(.init(name: decl, hostname: hostname))
+        return model.hosts.count - 1
+    }
+
     mutating func readPolicy(_ o: Object) {
         let spec = o["spec"] as? Object ?? [:]
-        if spec["nodeSelector"] != nil { note(o, "`nodeSelector` of the policy dropped: bridges are built on every node") }
         let ifaces = ((spec["desiredState"] as? Object)?["interfaces"] as? [Any] ?? []).compactMap { $0 as? Object }
+        let firstBridge = ifaces.first(where: { ["linux-bridge", "ovs-bridge"].contains($0["type"] as? String ?? "") })?["name"] as? String
+        var host: Int? = nil
+        if let selector = spec["nodeSelector"] as? Object {
+            host = policyHost(o, selector, bridge: firstBridge)
+            if host == nil { note(o, "`nodeSelector` of the policy dropped: bridges are built on every node") }
+        }
+        let state = spec["desiredState"] as? Object ?? [:]
+        var hostNics: [String] = []
         for i in ifaces where i["type"] as? String == "vlan" {
             if let n = i["name"] as? String, linkNames[n] == nil {
                 linkNames[n] = Writer.isName(n) ? n : n.replacingOccurrences(of: ".", with: "-")
@@ -144,19 +167,40 @@ struct Reader {
             switch i["type"] as? String {
             case "linux-bridge", "ovs-bridge":
                 let ports = ((i["bridge"] as? Object)?["port"] as? [Any] ?? []).compactMap { ($0 as? Object)?["name"] as? String }
-                for p in ports where linkNames[p] == nil && !model.bonds.contains(where: { $0.name == p }) { addNic(p) }
-                if model.bridges.contains(where: { $0.name == n }) { continue }
+                for p in ports where linkNames[p] == nil && !model.bonds.contains(where: { $0.name == p })
+                    && !ifaces.contains(where: { $0["name"] as? String == p && $0["type"] as? String == "bond" }) {
+                    if host != nil { hostNics.append(p) } else { addNic(p) }
+                }
+                // a node address on the bridge: taken over from its port NIC (copy-mac-from)
+                if let h = host, let v4 = i["ipv4"] as? Object, v4["enabled"] as? Bool == true, let port = ports.first {
+                    var hn = ImportModel.HostNic(name: port)
+                    if v4["dhcp"] as? Bool == true { hn.dhcp = true }
+                    if let a = (v4["address"] as? [Any])?.first as? Object, let ip = a["ip"] as? String, let p = a["prefix-length"] as? Int {
+                        hn.address = "\(ip)/\(p)"
+                    }
+                    for case let r as Object in ((state["routes"] as? Object)?["config"] as? [Any] ?? [])
+                    where r["next-hop-interface"] as? String == n && r["destination"] as? String == "0.0.0.0/0" {
+                        hn.gateway = r["next-hop-address"] as? String
+                    }
+                    hn.dns = (((state["dns-resolver"] as? Object)?["config"] as? Object)?["server"] as? [Any] ?? []).map { "\($0)" }
+                    setHostNic(h, hn)
+                }
+                if let k = model.bridges.firstIndex(where: { $0.name == n }) {
+                    if let h = host { if !model.bridges[k].hosts.contains(model.hosts[h].name) { model.bridges[k].hosts.append(model.hosts[h].name) } } else { model.bridges[k].everyNode = true }
+                    continue
+                }
                 var b = ImportModel.Bridge(name: n, ports: ports.map(linkName))
                 b.mtu = mtu
                 let stp = (((i["bridge"] as? Object)?["options"] as? Object)?["stp"] as? Object)?["enabled"] as? Bool
                 b.stp = stp == true
                 b.ovs = i["type"] as? String == "ovs-bridge"
+                if let h = host { b.hosts = [model.hosts[h].name] } else { b.everyNode = true }
                 model.bridges.append(b)
             case "bond":
                 if model.bonds.contains(where: { $0.name == n }) { continue }
                 let la = i["link-aggregation"] as? Object ?? [:]
                 let ports = (la["port"] as? [Any] ?? []).compactMap { $0 as? String }
-                for p in ports { addNic(p) }
+                for p in ports { if host != nil { hostNics.append(p) } else { addNic(p) } }
                 model.bonds.append(.init(name: n, ports: ports.map(linkName), mode: la["mode"] as? String, mtu: mtu))
             case "vlan":
                 let v = i["vlan"] as? Object ?? [:]
@@ -166,11 +210,35 @@ struct Reader {
                 if linkNames[base] == nil && !model.bonds.contains(where: { $0.name == base }) && !ifaces.contains(where: { $0["name"] as? String == base && $0["type"] as? String == "bond" }) { addNic(base) }
                 model.vlans.append(.init(name: decl, base: linkName(base), id: id, ifname: n == "\(base).\(id)" ? nil : n, mtu: mtu))
             case "ethernet":
-                addNic(n)
-                if let mtu { model.nicMTUs[n] = mtu }
+                if let h = host {
+                    var hn = model.hosts[h].nics.first(where: { $0.name == n }) ?? ImportModel.HostNic(name: n)
+                    hn.mtu = mtu ?? hn.mtu
+                    setHostNic(h, hn)
+                } else {
+                    addNic(n)
+                    if let mtu { model.nicMTUs[n] = mtu }
+                }
             default:
                 note(o, "interface \(n) of type \(i["type"] as? String ?? "?") is not imported, dropped")
             }
+        }
+        if let h = host {
+            for p in hostNics where !model.hosts[h].nics.contains(where: { $0.name == p }) { setHostNic(h, .init(name: p)) }
+        }
+    }
+
+    /// Adds or updates a host's NIC, keeping what an earlier policy said about it.
+    mutating func setHostNic(_ h: Int, _ nic: ImportModel.HostNic) {
+        if let k = model.hosts[h].nics.firstIndex(where: { $0.name == nic.name }) {
+            var old = model.hosts[h].nics[k]
+            old.address = nic.address ?? old.address
+            old.dhcp = old.dhcp || nic.dhcp
+            old.gateway = nic.gateway ?? old.gateway
+            if !nic.dns.isEmpty { old.dns = nic.dns }
+            old.mtu = nic.mtu ?? old.mtu
+            model.hosts[h].nics[k] = old
+        } else {
+            model.hosts[h].nics.append(nic)
         }
     }
 
@@ -264,6 +332,19 @@ struct Reader {
             if tm.isEmpty { template.removeValue(forKey: "metadata") } else { template["metadata"] = tm }
         }
         var t = template.removeValue(forKey: "spec") as? Object ?? [:]
+        if !model.hosts.isEmpty {
+            // a pin by hostname is `host`; the node affinity to the hosts of its bridges is generated
+            if var sel = t["nodeSelector"] as? Object, let hn = sel["kubernetes.io/hostname"] as? String,
+               let h = model.hosts.first(where: { $0.hostname == hn }) {
+                vm.host = h.name
+                sel.removeValue(forKey: "kubernetes.io/hostname")
+                if sel.isEmpty { t.removeValue(forKey: "nodeSelector") } else { t["nodeSelector"] = sel }
+            }
+            if var aff = t["affinity"] as? Object {
+                aff.removeValue(forKey: "nodeAffinity")
+                if aff.isEmpty { t.removeValue(forKey: "affinity") } else { t["affinity"] = aff }
+            }
+        }
         let eviction = t.removeValue(forKey: "evictionStrategy") as? String
         var domain = t.removeValue(forKey: "domain") as? Object ?? [:]
         // Derived from the namespace and the VM name: the compiler writes the same one.

@@ -58,6 +58,20 @@ enum Writer {
         if m.createNamespace { o += "create_namespace = true\n" }
         if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs))\n" }
         o += "}\n\n"
+        for h in m.hosts {
+            o += "host \(name(h.name)) {\n"
+            if h.hostname != h.name { o += "hostname = \(quote(h.hostname))\n" }
+            for n in h.nics {
+                var attrs: [String] = []
+                if let a = n.address { attrs.append("address = \(a)") }
+                if n.dhcp { attrs.append("dhcp = true") }
+                if let g = n.gateway { attrs.append("gateway = \(g)") }
+                if !n.dns.isEmpty { attrs.append("dns = \(list(n.dns))") }
+                if let mtu = n.mtu { attrs.append("mtu = \(mtu)") }
+                o += "nic \(name(n.name))" + (attrs.isEmpty ? "" : " { \(attrs.joined(separator: ", ")) }") + "\n"
+            }
+            o += "}\n\n"
+        }
         for n in m.nics { o += "nic \(name(n))" + (m.nicMTUs[n].map { " { mtu = \($0) }" } ?? "") + "\n" }
         if !m.nics.isEmpty { o += "\n" }
         for b in m.bonds {
@@ -77,6 +91,7 @@ enum Writer {
             o += "\(b.ovs ? "ovs-bridge" : "bridge") \(name(b.name)) {\n"
             if !b.managed { o += "managed = false\n" } else { o += "ports = \(list(b.ports.map(name)))\n" }
             if b.stp { o += "stp = true\n" }
+            if !b.everyNode, !b.hosts.isEmpty, Set(b.hosts) != Set(m.hosts.map(\.name)) { o += "hosts = \(list(b.hosts.map(name)))\n" }
             if let mtu = b.mtu { o += "mtu = \(mtu)\n" }
             o += "}\n\n"
         }
@@ -169,6 +184,7 @@ enum Writer {
             if let m = vm.memory { o += "memory = \(m)\n" }
         }
         if !vm.image.isEmpty { o += "image = \(vm.image)\n" }
+        if let h = vm.host { o += "host = \(name(h))\n" }
         if !vm.running { o += "running = false\n" }
         if let r = vm.runStrategy { o += "run_strategy = \(quote(r))\n" }
         if let e = vm.eviction { o += "eviction = \(quote(e))\n" }
