@@ -40,7 +40,9 @@ public struct ImportModel: Sendable {
     public var vms: [VM] = []
     public var notes: [ImportNote] = []
     /// Whether any VM uses `std.images` / `std.sizes` (the imports to write).
-    public var usesImages: Bool { vms.contains { $0.image.hasPrefix("images.") } }
+    public var usesImages: Bool {
+        vms.contains { $0.image.hasPrefix("images.") || $0.disks.contains { $0.attrs.contains { $0.0 == "image" && $0.1.hasPrefix("images.") } } }
+    }
     public var usesSizes: Bool { vms.contains { $0.size != nil } }
 
     public var hosts: [Host] = []
@@ -107,6 +109,7 @@ public struct ImportModel: Sendable {
         /// `ipam = "…"` when not none.
         public var ipam: String?
         public var dns: [String] = []
+        public var search: [String] = []
         /// Route records as Wukong text, `{ to = …, via = … }`.
         public var routes: [String] = []
     }
@@ -152,6 +155,13 @@ public struct ImportModel: Sendable {
         /// `kubevirt { }` settings: dotted path → Wukong value text.
         public var kubevirt: [(String, String)] = []
         public var host: String?
+        public var disks: [Disk] = []
+    }
+
+    /// `disk NAME { … }` (docs/vm-reference.md): attributes as Wukong text, in writing order.
+    public struct Disk: Sendable {
+        public var name: String
+        public var attrs: [(String, String)] = []
     }
 }
 

@@ -77,6 +77,16 @@ struct Reader {
         if let ns = namespaceCounts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key {
             model.namespace = ns
         }
+        // labels on every object besides the compiler's own: the topology's `labels`
+        let labelled = all.filter { ["NodeNetworkConfigurationPolicy", "NetworkAttachmentDefinition", "VirtualMachine", "Secret"].contains(kind($0)) }
+        if let first = labelled.first {
+            var common = (meta(first)["labels"] as? Object ?? [:]).compactMapValues { $0 as? String }
+            for o in labelled.dropFirst() {
+                let l = meta(o)["labels"] as? Object ?? [:]
+                common = common.filter { l[$0.key] as? String == $0.value }
+            }
+            model.labels = common.filter { !Reader.ownLabels.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
         for o in all where kind(o) == "Namespace" {
             if name(o) == model.namespace { model.createNamespace = true } else {
                 note(o, "a Namespace other than the topology's (`\(model.namespace ?? "default")`), dropped")
@@ -317,7 +327,9 @@ struct Reader {
     mutating func readVM(_ o: Object) {
         var vm = ImportModel.VM(name: name(o))
         var spec = o["spec"] as? Object ?? [:]
-        for (k, v) in (meta(o)["labels"] as? Object ?? [:]).sorted(by: { $0.key < $1.key }) where !Reader.ownLabels.contains(k) {
+        let topologyLabels = Set(model.labels.map(\.0))
+        for (k, v) in (meta(o)["labels"] as? Object ?? [:]).sorted(by: { $0.key < $1.key })
+        where !Reader.ownLabels.contains(k) && !topologyLabels.contains(k) {
             vm.labels.append((k, "\(v)"))
         }
         switch spec.removeValue(forKey: "runStrategy") as? String {
@@ -375,6 +387,7 @@ struct Reader {
         // `false` is what the compiler writes for a VM without a pod NIC (checked below)
         let autoattach = devices.removeValue(forKey: "autoattachPodInterface") as? Bool
         if !devices.isEmpty { domain["devices"] = devices }
+        let dataVolumes = spec.removeValue(forKey: "dataVolumeTemplates") as? [Any] ?? []
         let networks = t.removeValue(forKey: "networks") as? [Any] ?? []
         let volumes = t.removeValue(forKey: "volumes") as? [Any] ?? []
 
@@ -393,13 +406,25 @@ struct Reader {
                 if let s = (ci["networkDataSecretRef"] as? Object)?["name"] as? String { net = secretValue(ns, s, ["networkdata", "networkData"], o) ?? net }
                 if let user { readUserData(user, into: &vm, o) }
                 if let net { networkData = Reader.loadYAML(net) as? Object }
+            } else if let dv = (v["dataVolume"] as? Object)?["name"] as? String, let n = v["name"] as? String,
+                      let template = dataVolumes.compactMap({ $0 as? Object }).first(where: { ($0["metadata"] as? Object)?["name"] as? String == dv }) {
+                if dv != "\(vm.name)-\(n)" { note(o, "DataVolume \(dv) is renamed \(vm.name)-\(n) (the compiler's naming)") }
+                vm.disks.append(readDataVolume(n, template, o))
+            } else if let claim = (v["persistentVolumeClaim"] as? Object)?["claimName"] as? String, let n = v["name"] as? String {
+                vm.disks.append(.init(name: n, attrs: [("pvc", quote(claim))]))
             } else {
                 note(o, "volume \(v["name"] as? String ?? "?") is not imported, dropped")
             }
         }
         for case let d as Object in disks {
             let n = d["name"] as? String ?? "?"
-            if n != "containerdisk" && n != "cloudinitdisk" { note(o, "disk \(n) is not imported, dropped") }
+            guard let k = vm.disks.firstIndex(where: { $0.name == n }) else {
+                if n != "containerdisk" && n != "cloudinitdisk" { note(o, "disk \(n) without a volume, dropped") }
+                continue
+            }
+            if let bus = (d["disk"] as? Object)?["bus"] as? String, bus != "virtio" { vm.disks[k].attrs.append(("bus", quote(bus))) }
+            // the boot disk is the first one unless another says `boot = true`
+            if d["bootOrder"] as? Int == 1, k != 0, vm.image.isEmpty { vm.disks[k].attrs.append(("boot", "true")) }
         }
 
         // NICs: interfaces matched with networks by name, addresses from networkData
@@ -484,6 +509,38 @@ struct Reader {
         model.vms.append(vm)
     }
 
+    /// A `dataVolumeTemplates` entry as a disk (docs/vm-reference.md, "Disks").
+    mutating func readDataVolume(_ name: String, _ template: Object, _ o: Object) -> ImportModel.Disk {
+        var disk = ImportModel.Disk(name: name)
+        let spec = template["spec"] as? Object ?? [:]
+        let source = spec["source"] as? Object ?? [:]
+        if let url = (source["registry"] as? Object)?["url"] as? String {
+            let ref = url.hasPrefix("docker://") ? String(url.dropFirst(9)) : url
+            disk.attrs.append(("image", Reader.images.first(where: { $0.ref == ref }).map { "images." + $0.name } ?? quote(ref)))
+        } else if let url = (source["http"] as? Object)?["url"] as? String {
+            disk.attrs.append(("url", quote(url)))
+        } else if let ref = spec["sourceRef"] as? Object, let n = ref["name"] as? String {
+            disk.attrs.append(("data_source", quote((ref["namespace"] as? String).map { "\($0)/\(n)" } ?? n)))
+        } else if source["blank"] == nil, !source.isEmpty {
+            note(o, "the source of disk \(name) is not imported, dropped")
+        }
+        let storage = spec["storage"] as? Object ?? [:]
+        if let size = ((storage["resources"] as? Object)?["requests"] as? Object)?["storage"] { disk.attrs.append(("size", "\(size)")) }
+        if let sc = storage["storageClassName"] as? String { disk.attrs.append(("storage_class", quote(sc))) }
+        switch (storage["accessModes"] as? [Any])?.first as? String {
+        case "ReadWriteOnce"?: disk.attrs.append(("access", quote("RWO")))
+        case "ReadWriteMany"?: disk.attrs.append(("access", quote("RWX")))
+        case nil: break
+        case let m?: note(o, "access mode \(m) of disk \(name) dropped")
+        }
+        switch storage["volumeMode"] as? String {
+        case "Block"?: disk.attrs.append(("volume_mode", quote("block")))
+        case "Filesystem"?: disk.attrs.append(("volume_mode", quote("filesystem")))
+        default: break
+        }
+        return disk
+    }
+
     mutating func secretValue(_ ns: String, _ name: String, _ keys: [String], _ vm: Object) -> String? {
         guard let s = secrets["\(ns)/\(name)"] else {
             note(vm, "cloud-init Secret \(name) is not among the inputs; its content is lost")
@@ -523,8 +580,15 @@ struct Reader {
             doc.removeValue(forKey: "runcmd")
         }
         if !doc.isEmpty {
-            // the rest stays cloud-config: dumped back as YAML, merged by the compiler
-            if let y = try? Yams.dump(object: doc, sortKeys: true) { vm.cloudConfig = y } else { note(o, "cloud-config keys \(doc.keys.sorted()) dropped") }
+            // the rest stays cloud-config as written (order and style kept), merged by the compiler
+            let rest = Reader.withoutTopLevelKeys(text, Set(["users", "runcmd"]).subtracting(doc.keys))
+            if let check = Reader.loadYAML(rest) as? Object, check.count == doc.count {
+                vm.cloudConfig = rest
+            } else if let y = try? Yams.dump(object: doc, sortKeys: true) {
+                vm.cloudConfig = y
+            } else {
+                note(o, "cloud-config keys \(doc.keys.sorted()) dropped")
+            }
         }
     }
 
@@ -544,6 +608,9 @@ struct Reader {
         if let ns = (e["nameservers"] as? Object)?["addresses"] as? [Any], model.networks[k].dns.isEmpty {
             model.networks[k].dns = ns.map { "\($0)" }
         }
+        if let ss = (e["nameservers"] as? Object)?["search"] as? [Any], model.networks[k].search.isEmpty {
+            model.networks[k].search = ss.map { quote("\($0)") }
+        }
         if let g = e["gateway4"] as? String, model.networks[k].gateway == nil { model.networks[k].gateway = g }
         var others: [String] = []
         for case let r as Object in e["routes"] as? [Any] ?? [] {
@@ -562,6 +629,25 @@ struct Reader {
     static func isIP(_ s: String) -> Bool {
         var a4 = in_addr(), a6 = in6_addr()
         return inet_pton(AF_INET, s, &a4) == 1 || inet_pton(AF_INET6, s, &a6) == 1
+    }
+
+    /// YAML text without the `#cloud-config` line and without the blocks of the given top-level keys.
+    static func withoutTopLevelKeys(_ text: String, _ keys: Set<String>) -> String {
+        var out: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("#cloud-config") { continue }
+            if let first = line.first, first != " ", first != "-", first != "#" {
+                let key = line.split(separator: ":", maxSplits: 1).first.map { String($0) } ?? ""
+                skipping = keys.contains(key)
+            } else if line.first == "-" && skipping {
+                continue   // a list at the key's own indentation belongs to it
+            }
+            if !skipping { out.append(line) }
+        }
+        while let last = out.last, last.allSatisfy(\.isWhitespace) { out.removeLast() }
+        while let first = out.first, first.allSatisfy(\.isWhitespace) { out.removeFirst() }
+        return out.joined(separator: "\n") + "\n"
     }
 
     /// `eth1` → 1, `enp2s0` → 1 (virtio NICs: PCI bus n+1), else nil.

@@ -41,6 +41,16 @@ enum Writer {
     /// A declaration name: bare when it is a valid name (dashes allowed), else quoted.
     static func name(_ s: String) -> String { isName(s) ? s : quote(s) }
 
+    /// A text ending in a newline as a `"""` string (LANGUAGE.md §2), else quoted.
+    static func multiline(_ s: String) -> String {
+        guard s.hasSuffix("\n"), !s.contains("\"\"\""), !s.contains("\r"), !s.contains("\t") else { return quote(s) }
+        let body = s.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let escaped = line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "${", with: "$${")
+            return escaped.isEmpty ? "" : escaped
+        }
+        return "\"\"\"\n" + body.joined(separator: "\n") + "\n\"\"\""
+    }
+
     static func list(_ xs: [String]) -> String { "[" + xs.joined(separator: ", ") + "]" }
 
     static func text(_ m: ImportModel, keepMAC: (String, String) -> Bool) -> String {
@@ -56,6 +66,9 @@ enum Writer {
         o += "\ntopology \(name(m.name)) {\n"
         if let ns = m.namespace { o += "namespace = \(quote(ns))\n" }
         if m.createNamespace { o += "create_namespace = true\n" }
+        if !m.labels.isEmpty {
+            o += "labels = { " + m.labels.map { "\(Reader.key($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
+        }
         if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs))\n" }
         o += "}\n\n"
         for h in m.hosts {
@@ -105,6 +118,7 @@ enum Writer {
             if let p = n.pool { o += "pool = \(p)\n" }
             if let i = n.ipam { o += "ipam = \(quote(i))\n" }
             if !n.dns.isEmpty { o += "dns = \(list(n.dns))\n" }
+            if !n.search.isEmpty { o += "search = \(list(n.search))\n" }
             if !n.routes.isEmpty { o += "routes = \(list(n.routes))\n" }
             o += "}\n\n"
         }
@@ -192,7 +206,7 @@ enum Writer {
             o += "labels = { " + vm.labels.map { "\(Reader.key($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
         }
         if !vm.run.isEmpty { o += "run = \(list(vm.run.map(quote)))\n" }
-        if let c = vm.cloudConfig { o += "cloud_config = \(quote(c))\n" }
+        if let c = vm.cloudConfig { o += "cloud_config = \(multiline(c))\n" }
         for u in vm.users {
             o += "\nuser \(name(u.name)) {\n"
             if let p = u.passwordHash { o += "password_hash = \(quote(p))\n" }
@@ -201,6 +215,9 @@ enum Writer {
             if let s = u.shell { o += "shell = \(quote(s))\n" }
             if !u.groups.isEmpty { o += "groups = \(list(u.groups.map(quote)))\n" }
             o += "}\n"
+        }
+        for d in vm.disks {
+            o += "\ndisk \(name(d.name)) {\n" + d.attrs.map { "\($0.0) = \($0.1)" }.joined(separator: "\n") + "\n}\n"
         }
         if !vm.nics.isEmpty { o += "\n" }
         for n in vm.nics {
