@@ -156,6 +156,8 @@ public struct ImportModel: Sendable {
         public var kubevirt: [(String, String)] = []
         public var host: String?
         public var disks: [Disk] = []
+        /// Attributes written as they are (`instancetype`, `spread`, `tolerations`, …): name, Wukong text.
+        public var extra: [(String, String)] = []
     }
 
     /// `disk NAME { … }` (docs/vm-reference.md): attributes as Wukong text, in writing order.

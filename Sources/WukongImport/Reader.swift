@@ -338,7 +338,17 @@ struct Reader {
         case let s?: vm.runStrategy = s
         }
         if let r = spec.removeValue(forKey: "running") as? Bool { vm.running = r }
+        for (key, kinds) in [("instancetype", ("VirtualMachineClusterInstancetype", "VirtualMachineInstancetype")),
+                             ("preference", ("VirtualMachineClusterPreference", "VirtualMachinePreference"))] {
+            guard let ref = spec[key] as? Object, let n = ref["name"] as? String else { continue }
+            let kind = ref["kind"] as? String ?? kinds.0
+            guard ref.count <= 2, kind == kinds.0 || kind == kinds.1 else { continue }   // anything else: dropped below
+            spec.removeValue(forKey: key)
+            vm.extra.append((key, quote(n)))
+            if kind == kinds.1 { vm.extra.append(("\(key)_namespaced", "true")) }
+        }
         var template = spec.removeValue(forKey: "template") as? Object ?? [:]
+        let spreadGroup = ((template["metadata"] as? Object)?["labels"] as? Object)?["wukong.dev/spread"] as? String
         if var tm = template["metadata"] as? Object {
             tm.removeValue(forKey: "labels")
             if tm.isEmpty { template.removeValue(forKey: "metadata") } else { template["metadata"] = tm }
@@ -358,6 +368,31 @@ struct Reader {
             }
         }
         let eviction = t.removeValue(forKey: "evictionStrategy") as? String
+        // `spread`: the pod anti-affinity against the VM's spread group (docs/vm-reference.md)
+        if let group = spreadGroup, var aff = t["affinity"] as? Object, let anti = aff["podAntiAffinity"] as? Object, anti.count == 1 {
+            let mode: String? = anti["preferredDuringSchedulingIgnoredDuringExecution"] != nil ? "host"
+                : anti["requiredDuringSchedulingIgnoredDuringExecution"] != nil ? "host-required" : nil
+            if let mode {
+                aff.removeValue(forKey: "podAntiAffinity")
+                if aff.isEmpty { t.removeValue(forKey: "affinity") } else { t["affinity"] = aff }
+                vm.extra.append(("spread", quote(mode)))
+                var byDefault = vm.name
+                while let last = byDefault.last, last.isASCII, last.isNumber { byDefault.removeLast() }
+                if byDefault.count < vm.name.count, byDefault.hasSuffix("-") { byDefault.removeLast() } else { byDefault = vm.name }
+                if group != byDefault { vm.extra.append(("spread_group", quote(group))) }
+            }
+        }
+        if let tolerations = t["tolerations"] as? [Any], tolerations.allSatisfy({ $0 is Object }) {
+            t.removeValue(forKey: "tolerations")
+            let records = tolerations.compactMap { $0 as? Object }.map { r -> String in
+                let fields = r.keys.sorted().map { k -> String in
+                    let key = k == "tolerationSeconds" ? "toleration_seconds" : k
+                    return "\(key) = \(Reader.value(r[k] as Any))"
+                }
+                return "{ " + fields.joined(separator: ", ") + " }"
+            }
+            vm.extra.append(("tolerations", "[" + records.joined(separator: ", ") + "]"))
+        }
         var domain = t.removeValue(forKey: "domain") as? Object ?? [:]
         // Derived from the namespace and the VM name: the compiler writes the same one.
         if var fw = domain["firmware"] as? Object {

@@ -199,6 +199,7 @@ enum Writer {
         }
         if !vm.image.isEmpty { o += "image = \(vm.image)\n" }
         if let h = vm.host { o += "host = \(name(h))\n" }
+        for (k, v) in vm.extra { o += "\(k) = \(v)\n" }
         if !vm.running { o += "running = false\n" }
         if let r = vm.runStrategy { o += "run_strategy = \(quote(r))\n" }
         if let e = vm.eviction { o += "eviction = \(quote(e))\n" }
