@@ -33,6 +33,8 @@ public struct ImportModel: Sendable {
     public var namespace: String?
     public var createNamespace = false
     public var clusterCIDRs: [String] = []
+    /// The topology's `node_selector` (from the policies that are not per host).
+    public var nodeSelector: [(String, String)]?
     /// Node NICs (ports of bridges, links of macvlan networks), in first-use order.
     public var nics: [String] = []
     public var bridges: [Bridge] = []
@@ -110,6 +112,8 @@ public struct ImportModel: Sendable {
         public var ipam: String?
         public var dns: [String] = []
         public var search: [String] = []
+        /// Other attributes as Wukong text (`physnet`, `ovn_name`, `persistent_ips`).
+        public var extra: [(String, String)] = []
         /// Route records as Wukong text, `{ to = …, via = … }`.
         public var routes: [String] = []
     }

@@ -118,6 +118,7 @@ struct Reader {
     var perNicNADs: [String: ImportModel.Network] = [:]
     var usedNADs: Set<String> = []
     var linkNames: [String: String] = [:]  // Linux name → declared name
+    var physnetBridges: [String: String] = [:]  // OVN bridge mappings: physnet → bridge
 
     // MARK: - helpers
 
@@ -162,9 +163,18 @@ struct Reader {
         var host: Int? = nil
         if let selector = spec["nodeSelector"] as? Object {
             host = policyHost(o, selector, bridge: firstBridge)
-            if host == nil { note(o, "`nodeSelector` of the policy dropped: bridges are built on every node") }
+            if host == nil {
+                // the topology's `node_selector`: the same on every policy that is not per host
+                let sel = selector.compactMapValues { $0 as? String }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                if model.nodeSelector == nil { model.nodeSelector = sel } else if model.nodeSelector!.map(\.0) != sel.map(\.0) || model.nodeSelector!.map(\.1) != sel.map(\.1) {
+                    note(o, "`nodeSelector` differs from another policy's, dropped")
+                }
+            }
         }
         let state = spec["desiredState"] as? Object ?? [:]
+        for case let m as Object in ((state["ovn"] as? Object)?["bridge-mappings"] as? [Any] ?? []) {
+            if let physnet = m["localnet"] as? String, let bridge = m["bridge"] as? String { physnetBridges[physnet] = bridge }
+        }
         var hostNics: [String] = []
         for i in ifaces where i["type"] as? String == "vlan" {
             if let n = i["name"] as? String, linkNames[n] == nil {
@@ -270,6 +280,34 @@ struct Reader {
             let b = config["bridge"] as? String ?? "br-int"
             if !model.bridges.contains(where: { $0.name == b }) { model.bridges.append(.init(name: b, ports: [], managed: false, ovs: true)) }
             net.attachment = ("ovs", b)
+        case "ovn-k8s-cni-overlay":
+            let ns = meta(o)["namespace"] as? String ?? model.namespace ?? "default"
+            switch config["topology"] as? String {
+            case "layer2":
+                net.attachment = ("overlay", quote("layer2"))
+            case "localnet":
+                guard let physnet = config["physicalNetworkName"] as? String else { note(o, "a localnet NAD without `physicalNetworkName`, dropped"); return }
+                let bridge = physnetBridges[physnet] ?? "br-ex"
+                if !model.bridges.contains(where: { $0.name == bridge }) { model.bridges.append(.init(name: bridge, ports: [], managed: false, ovs: true)) }
+                net.attachment = ("localnet", bridge)
+                net.extra.append(("physnet", quote(physnet)))
+                if let v = config["vlanID"] as? Int { net.vlan = v }
+            default:
+                note(o, "OVN-Kubernetes topology `\(config["topology"] as? String ?? "?")` is not imported, dropped"); return
+            }
+            if let name = config["name"] as? String, name != "\(ns).\(n)" { net.extra.append(("ovn_name", quote(name))) }
+            if let subnets = config["subnets"] as? String {
+                net.subnet = subnets
+                net.ipam = "ovn"
+                if let ex = config["excludeSubnets"] as? String, let first = ex.split(separator: ",").first, first.hasSuffix("/32") {
+                    net.gateway = String(first.dropLast(3))
+                }
+                if config["allowPersistentIPs"] as? Bool != true { net.extra.append(("persistent_ips", "false")) }
+            }
+            if let m = config["mtu"] as? Int { net.mtu = m }
+            nadKinds[n] = "ovn"
+            model.networks.append(net)
+            return
         case "macvlan":
             // macvlan CNI under KubeVirt's bridge binding: the Wukong operator's layout, broken
             guard let link = config["master"] as? String else { note(o, "a macvlan NAD without `master`, dropped"); return }
@@ -354,6 +392,11 @@ struct Reader {
             if tm.isEmpty { template.removeValue(forKey: "metadata") } else { template["metadata"] = tm }
         }
         var t = template.removeValue(forKey: "spec") as? Object ?? [:]
+        if let sel = model.nodeSelector, var vmSel = t["nodeSelector"] as? Object {
+            // the topology's selector is repeated on every VM
+            for (k, v) in sel where vmSel[k] as? String == v { vmSel.removeValue(forKey: k) }
+            if vmSel.isEmpty { t.removeValue(forKey: "nodeSelector") } else { t["nodeSelector"] = vmSel }
+        }
         if !model.hosts.isEmpty {
             // a pin by hostname is `host`; the node affinity to the hosts of its bridges is generated
             if var sel = t["nodeSelector"] as? Object, let hn = sel["kubernetes.io/hostname"] as? String,

@@ -66,6 +66,9 @@ enum Writer {
         o += "\ntopology \(name(m.name)) {\n"
         if let ns = m.namespace { o += "namespace = \(quote(ns))\n" }
         if m.createNamespace { o += "create_namespace = true\n" }
+        if let sel = m.nodeSelector, !sel.isEmpty {
+            o += "node_selector = { " + sel.map { "\(quote($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
+        }
         if !m.labels.isEmpty {
             o += "labels = { " + m.labels.map { "\(Reader.key($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
         }
@@ -110,7 +113,9 @@ enum Writer {
         }
         for n in m.networks {
             o += "network \(name(n.name)) {\n"
-            o += "\(n.attachment.key) = \(n.attachment.key == "sriov" ? n.attachment.value : name(n.attachment.value))\n"
+            let literal = n.attachment.key == "sriov" || n.attachment.key == "overlay"
+            o += "\(n.attachment.key) = \(literal ? n.attachment.value : name(n.attachment.value))\n"
+            for (k, v) in n.extra { o += "\(k) = \(v)\n" }
             if let v = n.vlan { o += "vlan = \(v)\n" }
             if let v = n.mtu { o += "mtu = \(v)\n" }
             if let s = n.subnet { o += "subnet = \(s)\n" }
