@@ -336,7 +336,7 @@ struct Reader {
                 net.ipam = t
                 net.subnet = ipam["range"] as? String
                 net.gateway = ipam["gateway"] as? String
-                if let a = ipam["range_start"] as? String, let b = ipam["range_end"] as? String { net.pool = "\(a) ..= \(b)" }
+                if let a = ipam["range_start"] as? String, let b = ipam["range_end"] as? String { net.pool = "\(Writer.addr(a)) ..= \(Writer.addr(b))" }
             case "dhcp":
                 net.ipam = t
             case "static", "host-local":
@@ -698,7 +698,7 @@ struct Reader {
                 if model.networks[k].gateway == nil { model.networks[k].gateway = via }
                 nic.defaultRoute = true
             } else {
-                others.append("{ to = \(to), via = \(via) }")
+                others.append("{ to = \(Writer.addr(to)), via = \(Writer.addr(via)) }")
             }
         }
         if !others.isEmpty, model.networks[k].routes.isEmpty { model.networks[k].routes = others }

@@ -51,6 +51,17 @@ enum Writer {
         return "\"\"\"\n" + body.joined(separator: "\n") + "\n\"\"\""
     }
 
+    /// An address or prefix from the input: bare when it is one, else quoted — the check then
+    /// reports a type error at it instead of the file failing to parse.
+    static func addr(_ s: String) -> String {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, Reader.isIP(String(parts[0])) else { return quote(s) }
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), p >= 0, p <= (parts[0].contains(":") ? 128 : 32), String(p) == parts[1] else { return quote(s) }
+        }
+        return s
+    }
+
     static func list(_ xs: [String]) -> String { "[" + xs.joined(separator: ", ") + "]" }
 
     static func text(_ m: ImportModel, keepMAC: (String, String) -> Bool) -> String {
@@ -72,17 +83,17 @@ enum Writer {
         if !m.labels.isEmpty {
             o += "labels = { " + m.labels.map { "\(Reader.key($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
         }
-        if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs))\n" }
+        if !m.clusterCIDRs.isEmpty { o += "cluster_cidrs = \(list(m.clusterCIDRs.map(addr)))\n" }
         o += "}\n\n"
         for h in m.hosts {
             o += "host \(name(h.name)) {\n"
             if h.hostname != h.name { o += "hostname = \(quote(h.hostname))\n" }
             for n in h.nics {
                 var attrs: [String] = []
-                if let a = n.address { attrs.append("address = \(a)") }
+                if let a = n.address { attrs.append("address = \(addr(a))") }
                 if n.dhcp { attrs.append("dhcp = true") }
-                if let g = n.gateway { attrs.append("gateway = \(g)") }
-                if !n.dns.isEmpty { attrs.append("dns = \(list(n.dns))") }
+                if let g = n.gateway { attrs.append("gateway = \(addr(g))") }
+                if !n.dns.isEmpty { attrs.append("dns = \(list(n.dns.map(addr)))") }
                 if let mtu = n.mtu { attrs.append("mtu = \(mtu)") }
                 o += "nic \(name(n.name))" + (attrs.isEmpty ? "" : " { \(attrs.joined(separator: ", ")) }") + "\n"
             }
@@ -118,11 +129,11 @@ enum Writer {
             for (k, v) in n.extra { o += "\(k) = \(v)\n" }
             if let v = n.vlan { o += "vlan = \(v)\n" }
             if let v = n.mtu { o += "mtu = \(v)\n" }
-            if let s = n.subnet { o += "subnet = \(s)\n" }
-            if let g = n.gateway { o += "gateway = \(g)\n" }
+            if let s = n.subnet { o += "subnet = \(addr(s))\n" }
+            if let g = n.gateway { o += "gateway = \(addr(g))\n" }
             if let p = n.pool { o += "pool = \(p)\n" }
             if let i = n.ipam { o += "ipam = \(quote(i))\n" }
-            if !n.dns.isEmpty { o += "dns = \(list(n.dns))\n" }
+            if !n.dns.isEmpty { o += "dns = \(list(n.dns.map(addr)))\n" }
             if !n.search.isEmpty { o += "search = \(list(n.search))\n" }
             if !n.routes.isEmpty { o += "routes = \(list(n.routes))\n" }
             o += "}\n\n"
