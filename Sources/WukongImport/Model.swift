@@ -33,6 +33,8 @@ public struct ImportModel: Sendable {
     public var namespace: String?
     public var createNamespace = false
     public var clusterCIDRs: [String] = []
+    /// `ovn_networks = "cudn"`: OVN networks came as ClusterUserDefinedNetworks.
+    public var ovnNetworksCUDN = false
     /// The topology's `node_selector` (from the policies that are not per host).
     public var nodeSelector: [(String, String)]?
     /// Node NICs (ports of bridges, links of macvlan networks), in first-use order.

@@ -94,11 +94,12 @@ struct Reader {
         }
         for o in all where kind(o) == "NodeNetworkConfigurationPolicy" { readPolicy(o) }
         for o in all where kind(o) == "NetworkAttachmentDefinition" { readNAD(o) }
+        for o in all where kind(o) == "ClusterUserDefinedNetwork" { readCUDN(o) }
         for o in all where kind(o) == "VirtualMachine" { readVM(o) }
         for o in all where Reader.isWukongCR(o) { readWukong(o) }
         for o in all {
             switch kind(o) {
-            case "Namespace", "NodeNetworkConfigurationPolicy", "VirtualMachine": break
+            case "Namespace", "NodeNetworkConfigurationPolicy", "VirtualMachine", "ClusterUserDefinedNetwork": break
             case "Wukong" where Reader.isWukongCR(o): break
             case "NetworkAttachmentDefinition":
                 if perNicNADs[name(o)] != nil && !usedNADs.contains(name(o)) {
@@ -119,6 +120,42 @@ struct Reader {
     var usedNADs: Set<String> = []
     var linkNames: [String: String] = [:]  // Linux name → declared name
     var physnetBridges: [String: String] = [:]  // OVN bridge mappings: physnet → bridge
+    var nadAliases: [String: String] = [:]  // NAD name rendered from a CUDN → network name
+
+    /// A ClusterUserDefinedNetwork `<topology>-<network>` (`ovn_networks = "cudn"`).
+    mutating func readCUDN(_ o: Object) {
+        let spec = o["spec"] as? Object ?? [:]
+        let network = spec["network"] as? Object ?? [:]
+        let topo = (network["topology"] as? String)?.lowercased() ?? ""
+        guard topo == "localnet" || topo == "layer2", let body = network[topo] as? Object else {
+            note(o, "a ClusterUserDefinedNetwork of topology `\(network["topology"] as? String ?? "?")` is not imported, dropped"); return
+        }
+        var n = name(o)
+        if n.hasPrefix(model.name + "-") { n = String(n.dropFirst(model.name.count + 1)) }
+        nadAliases[name(o)] = n
+        var net = ImportModel.Network(name: n, attachment: ("overlay", quote("layer2")))
+        if topo == "localnet" {
+            guard let physnet = body["physicalNetworkName"] as? String else { note(o, "a localnet without `physicalNetworkName`, dropped"); return }
+            let bridge = physnetBridges[physnet] ?? (model.bridges.contains(where: { $0.name == physnet }) ? physnet : "br-ex")
+            if !model.bridges.contains(where: { $0.name == bridge }) { model.bridges.append(.init(name: bridge, ports: [], managed: false, ovs: true)) }
+            net.attachment = ("localnet", bridge)
+            if physnet != bridge { net.extra.append(("physnet", quote(physnet))) }
+            if let v = ((body["vlan"] as? Object)?["access"] as? Object)?["id"] as? Int { net.vlan = v }
+        }
+        if let ipam = body["ipam"] as? Object, ipam["mode"] as? String == "Enabled", let subnet = (body["subnets"] as? [Any])?.first as? String {
+            net.subnet = subnet
+            net.ipam = "ovn"
+            var excludes: [String] = []
+            for case let e as String in body["excludeSubnets"] as? [Any] ?? [] {
+                if e.hasSuffix("/32"), net.gateway == nil { net.gateway = String(e.dropLast(3)) } else { excludes.append(Writer.addr(e)) }
+            }
+            if !excludes.isEmpty { net.extra.append(("exclude", "[" + excludes.joined(separator: ", ") + "]")) }
+            if ipam["lifecycle"] as? String != "Persistent" { net.extra.append(("persistent_ips", "false")) }
+        }
+        if let m = body["mtu"] as? Int { net.mtu = m }
+        model.ovnNetworksCUDN = true
+        model.networks.append(net)
+    }
 
     // MARK: - helpers
 
@@ -241,6 +278,15 @@ struct Reader {
             default:
                 note(o, "interface \(n) of type \(i["type"] as? String ?? "?") is not imported, dropped")
             }
+        }
+        // nmstate has no MTU on an OVS bridge: the language's `mtu` there only feeds the MTU
+        // check, so it is taken from the ports (the smallest) when they all set one
+        for k in model.bridges.indices where model.bridges[k].ovs && model.bridges[k].mtu == nil && !model.bridges[k].ports.isEmpty {
+            let mtus = model.bridges[k].ports.map { p -> Int? in
+                if let i = ifaces.first(where: { linkName($0["name"] as? String ?? "") == p }) { return i["mtu"] as? Int }
+                return nil
+            }
+            if mtus.allSatisfy({ $0 != nil }), let m = mtus.compactMap({ $0 }).min(), m != 1500 { model.bridges[k].mtu = m }
         }
         if let h = host {
             for p in hostNics where !model.hosts[h].nics.contains(where: { $0.name == p }) { setHostNic(h, .init(name: p)) }
@@ -527,6 +573,7 @@ struct Reader {
                 }
             } else if let mn = (net["multus"] as? Object)?["networkName"] as? String {
                 var netName = String(mn.split(separator: "/").last ?? "")
+                netName = nadAliases[netName] ?? netName
                 if !model.networks.contains(where: { $0.name == netName }), var perNic = perNicNADs[netName],
                    netName.hasPrefix(vm.name + "-"), netName.hasSuffix("-nad") {
                     netName = String(netName.dropFirst(vm.name.count + 1).dropLast(4))

@@ -77,6 +77,7 @@ enum Writer {
         o += "\ntopology \(name(m.name)) {\n"
         if let ns = m.namespace { o += "namespace = \(quote(ns))\n" }
         if m.createNamespace { o += "create_namespace = true\n" }
+        if m.ovnNetworksCUDN { o += "ovn_networks = \"cudn\"\n" }
         if let sel = m.nodeSelector, !sel.isEmpty {
             o += "node_selector = { " + sel.map { "\(quote($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
         }
