@@ -161,6 +161,8 @@ public struct ImportModel: Sendable {
         /// `kubevirt { }` settings: dotted path → Wukong value text.
         public var kubevirt: [(String, String)] = []
         public var host: String?
+        /// The input's `firmware.uuid`: the compiler derives its own, the driver notes a difference.
+        public var firmwareUUID: String?
         public var disks: [Disk] = []
         /// Attributes written as they are (`instancetype`, `spread`, `tolerations`, …): name, Wukong text.
         public var extra: [(String, String)] = []

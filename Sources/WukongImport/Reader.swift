@@ -485,7 +485,7 @@ struct Reader {
         var domain = t.removeValue(forKey: "domain") as? Object ?? [:]
         // Derived from the namespace and the VM name: the compiler writes the same one.
         if var fw = domain["firmware"] as? Object {
-            fw.removeValue(forKey: "uuid")
+            vm.firmwareUUID = fw.removeValue(forKey: "uuid") as? String
             if fw.isEmpty { domain.removeValue(forKey: "firmware") } else { domain["firmware"] = fw }
         }
         if var cpu = domain["cpu"] as? Object {

@@ -48,6 +48,30 @@ final class OperatorImportTests: XCTestCase {
         XCTAssertFalse(Driver.format(InputFile(path: "legacy.wk", text: r.text)).changed)
     }
 
+    /// A firmware UUID other than the derived one cannot be kept (`firmware.uuid` is owned): said.
+    func testForeignFirmwareUUIDIsNoted() {
+        let yaml = """
+        apiVersion: kubevirt.io/v1
+        kind: VirtualMachine
+        metadata: {name: a, namespace: x}
+        spec:
+          template:
+            spec:
+              domain:
+                firmware: {uuid: 11111111-2222-3333-4444-555555555555}
+                cpu: {cores: 1}
+                memory: {guest: 1Gi}
+                devices: {interfaces: [{name: default, masquerade: {}}]}
+              networks: [{name: default, pod: {}}]
+              volumes: [{name: containerdisk, containerDisk: {image: quay.io/containerdisks/fedora:41}}]
+        """
+        let r = Driver.importYAML([ImportInput(path: "in.yaml", text: yaml)], defaultName: "x", path: "x.wk")
+        let notes = r.notes.map(\.description).filter { $0.contains("11111111-2222-3333-4444-555555555555") }
+        XCTAssertEqual(notes.count, 1, "\(r.notes)")
+        XCTAssert(notes.allSatisfy { r.text.contains($0) }, r.text)
+        XCTAssertEqual(r.compilation.errorCount, 0)
+    }
+
     /// What cannot be carried is listed at the top of the output and in the notes, never lost silently.
     func testDroppedFieldsAreListed() {
         let yaml = """
