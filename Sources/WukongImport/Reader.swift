@@ -99,13 +99,25 @@ struct Reader {
                 all += items.compactMap { $0 as? Object }
             } else { all.append(o) }
         }
+        var topologies: [String] = []
         for o in all {
-            if let t = label(o, "wukong.dev/topology") { model.name = t }
+            if let t = label(o, "wukong.dev/topology") {
+                if !topologies.contains(t) { topologies.append(t) }
+                if topologies.count == 1 { model.name = t }
+            }
             if let ns = meta(o)["namespace"] as? String { namespaceCounts[ns, default: 0] += 1 }
             if kind(o) == "Secret" { secrets["\(meta(o)["namespace"] as? String ?? "")/\(name(o))"] = o }
         }
         if let ns = namespaceCounts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key {
             model.namespace = ns
+        }
+        if topologies.count > 1 {
+            model.notes.append(ImportNote(object: "input", message: "objects of several topologies (\(topologies.joined(separator: ", "))) imported as one, `\(model.name)`"))
+        }
+        for o in all where ["NetworkAttachmentDefinition", "VirtualMachine", "Wukong"].contains(kind(o)) {
+            if let ns = meta(o)["namespace"] as? String, ns != model.namespace {
+                note(o, "in namespace \(ns), not the topology's `\(model.namespace ?? "default")`: moved there")
+            }
         }
         // labels on every object besides the compiler's own: the topology's `labels`
         let labelled = all.filter { ["NodeNetworkConfigurationPolicy", "NetworkAttachmentDefinition", "VirtualMachine", "Secret"].contains(kind($0)) }

@@ -28,6 +28,23 @@ final class ImportRobustnessTests: XCTestCase {
         }
     }
 
+    func testMixedTopologiesAndNamespacesAreNoted() {
+        let r = importText("""
+        kind: VirtualMachine
+        metadata: {name: a, namespace: one, labels: {wukong.dev/topology: t1}}
+        ---
+        kind: VirtualMachine
+        metadata: {name: b, namespace: one, labels: {wukong.dev/topology: t2}}
+        ---
+        kind: VirtualMachine
+        metadata: {name: c, namespace: two}
+        """)
+        let notes = r.notes.map(\.description)
+        XCTAssert(notes.contains("input: objects of several topologies (t1, t2) imported as one, `t1`"), "\(notes)")
+        XCTAssert(notes.contains("VirtualMachine/two/c: in namespace two, not the topology's `one`: moved there"), "\(notes)")
+        XCTAssert(r.text.contains("topology t1 {"), r.text)
+    }
+
     func testBadAddressIsReportedWhereItIsWritten() {
         let r = importText("""
         kind: NetworkAttachmentDefinition
