@@ -10,7 +10,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Turn Kubernetes YAML (NNCPs, NADs, VirtualMachines with cloud-init, Namespaces) into a .wk topology and check it.",
         discussion: "Writes the topology to -o FILE (or standard output), lists what could not be carried over, then reports the diagnostics of the generated file. Exit 1 when it has errors. See docs/import.md.")
 
-    @Argument(help: "YAML files, or directories of .yaml/.yml files (recursively).") var paths: [String]
+    @Argument(help: "YAML files, directories of .yaml/.yml files (recursively), or `-` for standard input (e.g. `kubectl get -o yaml …`).") var paths: [String]
     @Option(name: .shortAndLong, help: "Write the topology to FILE instead of standard output.") var output: String?
     @Option(help: "Diagnostic format: human, json or gnu.") var format: DiagnosticFormat = .human
 
@@ -40,8 +40,11 @@ struct ImportCommand: ParsableCommand {
         if errors > 0 { throw ExitCode(1) }
     }
 
-    /// A file, or every .yaml/.yml file under a directory, sorted by path.
+    /// A file, or every .yaml/.yml file under a directory, sorted by path; `-` is standard input.
     static func load(_ path: String) throws -> [ImportInput] {
+        if path == "-" {
+            return [ImportInput(path: "<stdin>", text: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))]
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw DriverError.io("\(path): no such file or directory")

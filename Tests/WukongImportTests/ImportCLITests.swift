@@ -13,7 +13,7 @@ final class ImportCLITests: XCTestCase {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    func run(_ args: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let exe = try XCTUnwrap(Self.binary, "wukongc not built next to the tests")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
@@ -21,7 +21,11 @@ final class ImportCLITests: XCTestCase {
         p.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
         try p.run()
+        input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+        try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -49,6 +53,9 @@ final class ImportCLITests: XCTestCase {
         let r = try run(["import", Repo.root + "/Tests/import/operator-vm"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("vm legacy {"), r.stdout)
+        let piped = try run(["import", "-"], stdin: try String(contentsOfFile: Repo.root + "/Tests/import/operator-vm/objects.yaml", encoding: .utf8))
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, r.stdout)
         let missing = try run(["import", "/nonexistent.yaml"])
         XCTAssertEqual(missing.status, 2)
     }
