@@ -243,6 +243,7 @@ private struct GraphBuilder {
         }
         if let v = n.vlan { lines.append("VLAN \(v)") }
         if let s = n.subnet { lines.append(s.description) }
+        if let s = n.subnet6 { lines.append(s.description) }   // dual-stack
         if n.ipam != .none { lines.append("ipam \(n.ipam.rawValue)") }
         if let nad = n.existingNAD { lines.append("NAD \(nad) (existing)") }
         return lines
@@ -337,11 +338,12 @@ private struct GraphBuilder {
         var rows: [GraphRow] = []
         var edges: [GraphEdge] = []
         for (j, nic) in vm.nics.enumerated() {
-            let address: String
+            var address: String
             switch nic.address {
             case .static(let a): address = a.description
             case .dhcp: address = dynamicAddress(nic)
             }
+            if let a6 = nic.address6 { address += ", " + a6.description }   // dual-stack
             let route = nic.defaultRoute && vm.nics.count > 1 ? " · default route" : ""
             rows.append(GraphRow(port: "n\(j)", text: "\(nic.name): \(address)\(route)"))
             if let from = networkNode(nic, networks) { edges.append(GraphEdge(from: from, to: id, toPort: "n\(j)")) }

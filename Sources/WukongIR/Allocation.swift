@@ -49,9 +49,9 @@ struct AddressAllocation {
         var statics = [[IPAddress]](repeating: [], count: domainIDs.count)
         for vm in vms {
             for nic in vm.nics {
-                guard case .static(let a) = nic.address, let net = nic.network, let ni = networkIndex[net],
-                      wanted[domain[ni]] else { continue }
-                statics[domain[ni]].append(a.address)
+                guard let net = nic.network, let ni = networkIndex[net], wanted[domain[ni]] else { continue }
+                if case .static(let a) = nic.address { statics[domain[ni]].append(a.address) }
+                if let a = nic.address6 { statics[domain[ni]].append(a.address) }
             }
         }
         let pools: [AutoAllocation.NetworkPool?] = networks.indices.map { i in
@@ -64,22 +64,39 @@ struct AddressAllocation {
             reserved.append(contentsOf: net.routes.map(\.via))
             return AutoAllocation.NetworkPool(subnet: subnet, pool: pool, reserved: reserved, domain: domain[i])
         }
-        let addresses = AutoAllocation.allocate(networks: pools, statics: statics, nodeAddresses: nodeAddresses,
-                                                requests: requests.map(\.network))
-        for (r, ip) in zip(requests, addresses) {
-            guard let subnet = networks[r.network]?.subnet else { continue }  // N-SUBNET reports it
+        // dual-stack: the IPv6 pool of network i is pool `networks.count + i`, allocated
+        // independently (the families never share an address), after the IPv4 requests
+        let count = networks.count
+        let pools6: [AutoAllocation.NetworkPool?] = networks.indices.map { i in
+            guard let net = networks[i], let subnet = net.subnet6 else { return nil }
+            var pool: (first: IPAddress, last: IPAddress)? = nil
+            if let f = net.pool6First, let l = net.pool6Last { pool = (f, l) }
+            var reserved: [IPAddress] = []
+            if let g = net.gateway6 { reserved.append(g) }
+            reserved.append(contentsOf: net.dns)
+            reserved.append(contentsOf: net.routes.map(\.via))
+            return AutoAllocation.NetworkPool(subnet: subnet, pool: pool, reserved: reserved, domain: domain[i])
+        }
+        let requests6 = requests.filter { networks[$0.network]?.subnet6 != nil }
+        let addresses = AutoAllocation.allocate(networks: pools + pools6, statics: statics, nodeAddresses: nodeAddresses,
+                                                requests: requests.map(\.network) + requests6.map { count + $0.network })
+        for (j, ip) in addresses.enumerated() {
+            let v6 = j >= requests.count
+            let r = v6 ? requests6[j - requests.count] : requests[j]
+            guard let net = networks[r.network], let subnet = v6 ? net.subnet6 : net.subnet else { continue }  // N-SUBNET reports it
             if let ip {
-                vms[r.vm].nics[r.nic].address = .static(IfAddr(address: ip, prefix: subnet.prefix))
+                let a = IfAddr(address: ip, prefix: subnet.prefix)
+                if v6 { vms[r.vm].nics[r.nic].address6 = a } else { vms[r.vm].nics[r.nic].address = .static(a) }
             } else {
-                diagnostics.append(exhausted(network: program.networks[r.network], vm: vms[r.vm].name,
+                diagnostics.append(exhausted(network: program.networks[r.network], v6: v6, vm: vms[r.vm].name,
                                              nic: vms[r.vm].nics[r.nic].name, at: r.span))
             }
         }
     }
 
-    func exhausted(network: NetworkDecl, vm: String, nic: String, at span: Span) -> Diagnostic {
+    func exhausted(network: NetworkDecl, v6: Bool = false, vm: String, nic: String, at span: Span) -> Diagnostic {
         .poolExhausted(network: network.decl.name, vm: vm, nic: nic, at: span,
-                       pool: network.pool?.span, subnet: network.subnet?.span)
+                       pool: v6 ? network.pool6?.span : network.pool?.span, subnet: v6 ? network.subnet6?.span : network.subnet?.span)
     }
 }
 

@@ -16,6 +16,8 @@ public struct Topology: Codable, Sendable, Equatable {
     public var nodeSelector: [KeyValue]
     /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
     public var clusterCIDRs: [CIDR] = []
+    /// `dual_stack = true`: masquerade pod NICs get KubeVirt's IPv6 (`fd10:0:2::2/120`); nil otherwise.
+    public var dualStack: Bool? = nil
     public var hosts: [Host]
     public var nics: [NodeNic]
     public var vlans: [Vlan]
@@ -189,6 +191,11 @@ public struct Network: Codable, Sendable, Equatable {
     public var nadName: String?
     /// OVN IPAM: `allowPersistentIPs` (VM addresses survive restarts and migrations).
     public var persistentIPs: Bool = false
+    /// Dual-stack: the IPv6 subnet, gateway and pool (`subnet`, `gateway`, `pool…` are the IPv4 ones).
+    public var subnet6: CIDR? = nil
+    public var gateway6: IPAddress? = nil
+    public var pool6First: IPAddress? = nil
+    public var pool6Last: IPAddress? = nil
     /// OVN IPAM: `exclude`, ranges OVN must not hand out (before the implied gateway/DNS/route vias).
     public var exclude: [CIDR] = []
     public init(name: String, attachment: Attachment, vlan: Int? = nil, subnet: CIDR? = nil, gateway: IPAddress? = nil,
@@ -240,6 +247,8 @@ public struct VMNic: Codable, Sendable, Equatable {
     public var ownNAD: String?
     /// `model` (interfaces[].model); nil = KubeVirt's default (virtio).
     public var model: NicModel? = nil
+    /// Dual-stack: the static address of the second family (IPv6; `address` is then the IPv4 one).
+    public var address6: IfAddr? = nil
     public init(name: String, network: String?, binding: NicBinding, mac: MACAddress, address: NicAddress,
                 ifname: String? = nil, metric: Int? = nil, defaultRoute: Bool = false, networkName: String? = nil,
                 ownNAD: String? = nil) {

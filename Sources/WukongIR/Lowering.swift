@@ -99,6 +99,7 @@ struct LoweringPass {
             hosts: hosts, nics: nics, vlans: vlans, bonds: bonds, bridges: bridges,
             networks: networks.compactMap { $0 }, vms: vms, policies: policies)
         topology.clusterCIDRs = program.clusterCIDRs.map(\.value)
+        if program.dualStack?.value == true { topology.dualStack = true }
         topology.ovnNetworks = program.ovnOutput
         return (topology, diagnostics)
     }
@@ -292,6 +293,10 @@ struct LoweringPass {
                 routes: n.routes.map { Route(to: $0.to.value, via: $0.via.value) }, ipam: ipam,
                 existingNAD: existing, nadName: ownsNAD ? (cudn ? n.cudnName(topology: topologyName) : n.decl.name) : nil)
             network.persistentIPs = ipam == .ovn && (n.persistentIPs?.value ?? true)
+            network.subnet6 = n.subnet6?.value
+            network.gateway6 = n.gateway6?.value
+            network.pool6First = n.pool6?.value.first
+            network.pool6Last = n.pool6?.value.last
             if ipam == .ovn { network.exclude = n.exclude.map(\.value) }
             return network
         }
@@ -309,6 +314,14 @@ struct LoweringPass {
         let sharedNetworkName: String?
         let hasGateway: Bool
         let prefix: Int?
+        /// Dual-stack: the IPv6 subnet's prefix (`prefix` is the IPv4 one).
+        var prefix6: Int? = nil
+
+        /// The prefix a bare address takes: its family's subnet's (the host prefix without one).
+        func prefix(for ip: IPAddress) -> Int {
+            if let p6 = prefix6, ip.isV6 { return p6 }
+            return min(prefix ?? ip.bitWidth, ip.bitWidth)
+        }
     }
 
     /// Lowered VMs plus what the later passes need, gathered in the same walk.
@@ -330,7 +343,7 @@ struct LoweringPass {
                 shared = nil
             }
             return NetInfo(name: net.name, binding: attached.value.binding, ipam: net.ipam, sharedNetworkName: shared,
-                           hasGateway: net.gateway != nil, prefix: net.subnet?.prefix)
+                           hasGateway: net.gateway != nil || net.gateway6 != nil, prefix: net.subnet?.prefix, prefix6: net.subnet6?.prefix)
         }
     }
 
@@ -437,7 +450,7 @@ struct LoweringPass {
             // `auto` draws its address in AddressAllocation; whereabouts/dhcp hand out their own.
             if let spec = nic.address, GuestNic.hasStaticAddress(writesAddress: spec.value.needsSubnet, ipam: info.ipam) {
                 switch spec.value {
-                case .ip(let ip): address = .static(IfAddr(address: ip, prefix: min(info.prefix ?? ip.bitWidth, ip.bitWidth)))
+                case .ip(let ip): address = .static(IfAddr(address: ip, prefix: info.prefix(for: ip)))
                 case .ifaddr(let a): address = .static(a)
                 case .auto:
                     work.autos.append(AddressAllocation.Request(vm: vmIndex, nic: nicIndex, network: ni, span: spec.span))
@@ -447,6 +460,14 @@ struct LoweringPass {
             lowered = VMNic(name: nic.decl.name, network: info.name, binding: info.binding, mac: MACAddress(0),
                             address: address, ifname: nic.ifname?.value, metric: nic.metric?.value,
                             networkName: networkName, ownNAD: ownNAD)
+            // dual-stack `address = [v4, v6]`: the second family's static address
+            if let spec = nic.address6, GuestNic.hasStaticAddress(writesAddress: true, ipam: info.ipam) {
+                switch spec.value {
+                case .ip(let ip): lowered.address6 = IfAddr(address: ip, prefix: info.prefix(for: ip))
+                case .ifaddr(let a): lowered.address6 = a
+                case .auto, .dhcp: break
+                }
+            }
         }
         lowered.model = nic.model?.value == .virtio ? nil : nic.model?.value  // virtio is KubeVirt's default
         if let mac = nic.mac?.value {

@@ -286,7 +286,8 @@ struct Builder {
         s.word("networkdata")
         docs.withRendered({ w in
             var w = w
-            CloudInit.networkData(&w, vm, networks: { self.network($0) }, clusterCIDRs: t.clusterCIDRs)
+            CloudInit.networkData(&w, vm, networks: { self.network($0) }, clusterCIDRs: t.clusterCIDRs,
+                                  dualStack: t.dualStack ?? false)
         }, { s.base64($0) })
         s.mapEnd()
         s.mapEnd()
@@ -489,7 +490,7 @@ struct Builder {
     /// CNI IPAM routes: the default route via the network's gateway, then its `routes`.
     func cniRoutes(_ n: Network) -> [KubeValue] {
         var routes: [KubeValue] = []
-        if let gw = n.gateway {
+        for gw in [n.gateway, n.gateway6].compactMap({ $0 }) {   // dual-stack: one per family
             routes.append(.map([KubeField("dst", .string(gw.isV6 ? "::/0" : "0.0.0.0/0")),
                                 KubeField("gw", .string(gw.description))]))
         }
@@ -508,11 +509,25 @@ struct Builder {
                          KubeField("rangeStart", .string(a.address.description)),
                          KubeField("rangeEnd", .string(a.address.description))]
             if let gw = n.gateway { range.append(KubeField("gateway", .string(gw.description))) }
-            f = [KubeField("type", .string("host-local")), KubeField("ranges", .list([.list([.map(range)])]))]
+            var sets: [KubeValue] = [.list([.map(range)])]
+            if let a6 = nic.address6, let s6 = n.subnet6 {   // dual-stack: a range set per family
+                var r6 = [KubeField("subnet", .string(s6.description)),
+                          KubeField("rangeStart", .string(a6.address.description)),
+                          KubeField("rangeEnd", .string(a6.address.description))]
+                if let gw = n.gateway6 { r6.append(KubeField("gateway", .string(gw.description))) }
+                sets.append(.list([.map(r6)]))
+            }
+            f = [KubeField("type", .string("host-local")), KubeField("ranges", .list(sets))]
         } else {
             var addr = [KubeField("address", .string(a.description))]
             if let gw = n.gateway { addr.append(KubeField("gateway", .string(gw.description))) }
-            f = [KubeField("type", .string("static")), KubeField("addresses", .list([.map(addr)]))]
+            var addrs: [KubeValue] = [.map(addr)]
+            if let a6 = nic.address6 {   // dual-stack
+                var x = [KubeField("address", .string(a6.description))]
+                if let gw = n.gateway6 { x.append(KubeField("gateway", .string(gw.description))) }
+                addrs.append(.map(x))
+            }
+            f = [KubeField("type", .string("static")), KubeField("addresses", .list(addrs))]
         }
         if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
         if n.ipam == .static && (!n.dns.isEmpty || !n.search.isEmpty) {
@@ -536,6 +551,16 @@ struct Builder {
                 f.append(KubeField("exclude", .list([.string("\(gw)/\(gw.isV6 ? 128 : 32)")])))
             }
         }
+        // dual-stack: the IPv6 subnet as an `ipRanges` entry (its own pool and gateway exclusion)
+        if let s6 = n.subnet6 {
+            var r = [KubeField("range", .string(s6.description))]
+            if let a = n.pool6First { r.append(KubeField("range_start", .string(a.description))) }
+            if let b = n.pool6Last { r.append(KubeField("range_end", .string(b.description))) }
+            if let gw = n.gateway6, (n.pool6First.map { gw >= $0 } ?? true) && (n.pool6Last.map { gw <= $0 } ?? true) {
+                r.append(KubeField("exclude", .list([.string("\(gw)/128")])))
+            }
+            f.append(KubeField("ipRanges", .list([.map(r)])))
+        }
         let routes = cniRoutes(n)
         if !routes.isEmpty { f.append(KubeField("routes", .list(routes))) }
         return .map(f)
@@ -549,7 +574,8 @@ struct Builder {
                  KubeField("type", .string("ovn-k8s-cni-overlay")), KubeField("topology", .string(topology)),
                  KubeField("role", .string("secondary")), KubeField("netAttachDefName", .string("\(t.namespace)/\(name)"))]
         if n.ipam == .ovn, let subnet = n.subnet {
-            c.append(KubeField("subnets", .string(subnet.description)))
+            // dual-stack: one subnet per family, comma-separated
+            c.append(KubeField("subnets", .string(([subnet] + [n.subnet6].compactMap { $0 }).map(\.description).joined(separator: ","))))
             let excluded = ovnExclusions(n, subnet)
             if !excluded.isEmpty { c.append(KubeField("excludeSubnets", .string(excluded.joined(separator: ",")))) }
         }
@@ -564,7 +590,13 @@ struct Builder {
     }
 
     func ovnExclusions(_ n: Network, _ subnet: CIDR) -> [String] {
-        OVNExclusions.list(subnet: subnet, exclude: n.exclude, addresses: [n.gateway].compactMap { $0 } + n.dns + n.routes.map(\.via))
+        var out = OVNExclusions.list(subnet: subnet, exclude: n.exclude, addresses: [n.gateway].compactMap { $0 } + n.dns + n.routes.map(\.via))
+        // dual-stack: the IPv6 gateway, DNS servers and next hops inside the IPv6 subnet too
+        if let s6 = n.subnet6 {
+            let more = OVNExclusions.list(subnet: s6, exclude: n.exclude, addresses: [n.gateway6].compactMap { $0 } + n.dns + n.routes.map(\.via))
+            for x in more where !out.contains(x) { out.append(x) }
+        }
+        return out
     }
 
     /// `ovn_networks = "cudn"`: a `k8s.ovn.org/v1` ClusterUserDefinedNetwork for the topology's
@@ -573,7 +605,7 @@ struct Builder {
         var net: [KubeField] = [KubeField("role", .string("Secondary"))]
         if case .localnet(_, _, let physnet) = n.attachment { net.append(KubeField("physicalNetworkName", .string(physnet))) }
         if n.ipam == .ovn, let subnet = n.subnet {
-            net.append(KubeField("subnets", .list([.string(subnet.description)])))
+            net.append(KubeField("subnets", .list(([subnet] + [n.subnet6].compactMap { $0 }).map { .string($0.description) })))
             // only localnet has `excludeSubnets` for a secondary network (N-OVN rejects the layer2 case)
             let excluded = ovnExclusions(n, subnet)
             if topology == "localnet", !excluded.isEmpty { net.append(KubeField("excludeSubnets", .list(excluded.map { .string($0) }))) }

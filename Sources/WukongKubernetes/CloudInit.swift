@@ -5,8 +5,9 @@ import WukongNet
 /// userData. Both are YAML written through the same libyaml emitter as the objects.
 public enum CloudInit {
     /// netplan v2 (`version: 2`, one `ethernets` entry per NIC, keyed by the NIC name, matched by MAC).
-    public static func networkData(_ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR] = []) -> KubeValue {
-        TreeSink.build { networkData(&$0, vm, networks: networks, clusterCIDRs: clusterCIDRs) }
+    public static func networkData(_ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR] = [],
+                                   dualStack: Bool = false) -> KubeValue {
+        TreeSink.build { networkData(&$0, vm, networks: networks, clusterCIDRs: clusterCIDRs, dualStack: dualStack) }
     }
 
     /// KubeVirt masquerade's gateway and guest address (DOMAIN.md §8), and the routing table the
@@ -14,14 +15,23 @@ public enum CloudInit {
     public static let masqueradeGateway = "10.0.2.1"
     public static let masqueradeGuestAddress = "10.0.2.2/32"
     public static let podReplyTable = 100
+    /// KubeVirt masquerade's IPv6 on a dual-stack cluster (the guest configures it statically).
+    public static let masqueradeGateway6 = "fd10:0:2::1"
+    public static let masqueradeGuestAddress6 = "fd10:0:2::2/120"
+    public static let masqueradeGuestSource6 = "fd10:0:2::2/128"
 
-    static func networkData<S: ValueSink>(_ s: inout S, _ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR]) {
+    static func networkData<S: ValueSink>(_ s: inout S, _ vm: VM, networks: (String) -> Network?, clusterCIDRs: [CIDR],
+                                          dualStack: Bool = false) {
         // The routes of every NIC that carries a declared default route; a DHCP-learned default
         // route on any other NIC (the pod NIC's above all) is demoted below the worst of them.
         var worstDefault: Int? = nil
         var defaultElsewhere = false
+        var default6Elsewhere = false   // an IPv6 default route leaves by another NIC (dual-stack)
         for nic in vm.nics where nic.defaultRoute && nic.network != nil {
             defaultElsewhere = true
+            if let net = nic.network.flatMap(networks), net.gateway6 != nil, nic.address6 != nil || net.subnet6 != nil {
+                default6Elsewhere = true
+            }
             if case .static = nic.address {
                 let m = nic.metric ?? GuestNic.defaultRouteMetric
                 worstDefault = max(worstDefault ?? m, m)
@@ -47,17 +57,36 @@ public enum CloudInit {
             let net = nic.network.flatMap(networks)
             var learnsRoutes = false
             let v6: Bool
+            // a masquerade pod NIC on a dual-stack cluster: KubeVirt's IPv6, written statically
+            let pod6 = dualStack && net == nil && nic.binding == .masquerade
             switch nic.address {
             case .static(let a):
                 v6 = a.address.isV6
                 s.word("addresses")
                 s.listStart()
                 s.string(a.description)
+                if let a6 = nic.address6 { s.string(a6.description) }
                 s.listEnd()
             case .dhcp:
                 v6 = net?.subnet?.isV6 ?? false
+                if pod6 {
+                    s.word("addresses")
+                    s.listStart()
+                    s.string(masqueradeGuestAddress6)
+                    s.listEnd()
+                }
+                if let a6 = nic.address6 {   // a leased IPv4 and a static IPv6 (ipam leases one family)
+                    s.word("addresses")
+                    s.listStart()
+                    s.string(a6.description)
+                    s.listEnd()
+                }
                 if v6 { s.word("dhcp6") } else { s.word("dhcp4") }
                 s.bool(true)
+                if !v6, nic.address6 == nil, net?.subnet6 != nil {   // dual-stack network, both leased
+                    s.word("dhcp6")
+                    s.bool(true)
+                }
                 learnsRoutes = true
                 let metric: Int?
                 if let m = nic.metric { metric = m }
@@ -81,11 +110,18 @@ public enum CloudInit {
                 }
             }
             if let net {
-                let defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
-                if GuestNic.carriesRoute(defaultRoute: defaultVia != nil, networkRoutes: !net.routes.isEmpty) {
+                var defaultVia = nic.defaultRoute && !learnsRoutes ? net.gateway : nil
+                // dual-stack: the IPv6 default route where the NIC has a static IPv6 address; a NIC
+                // with only an IPv6 address on a dual-stack network takes only the IPv6 one
+                var defaultVia6 = nic.defaultRoute && nic.address6 != nil ? net.gateway6 : nil
+                if net.subnet6 != nil, case .static(let a) = nic.address, a.address.isV6 {
+                    defaultVia6 = nic.defaultRoute ? net.gateway6 : nil
+                    defaultVia = nil
+                }
+                if GuestNic.carriesRoute(defaultRoute: defaultVia != nil || defaultVia6 != nil, networkRoutes: !net.routes.isEmpty) {
                     s.word("routes")
                     s.listStart()
-                    if let gw = defaultVia {
+                    for gw in [defaultVia, defaultVia6].compactMap({ $0 }) {
                         s.mapStart()
                         s.word("to")
                         if gw.isV6 { s.string("::/0") } else { s.string("0.0.0.0/0") }
@@ -110,7 +146,8 @@ public enum CloudInit {
                     s.listEnd()
                 }
                 // Only servers of a family the NIC has an address of can be reached through it.
-                let dns = net.dns.filter { $0.isV6 == v6 }
+                let dual = nic.address6 != nil || (learnsRoutes && net.subnet6 != nil)
+                let dns = net.dns.filter { $0.isV6 == v6 || dual }
                 if !dns.isEmpty || !net.search.isEmpty {
                     s.word("nameservers")
                     s.mapStart()
@@ -128,6 +165,9 @@ public enum CloudInit {
                     }
                     s.mapEnd()
                 }
+            } else if pod6 {
+                podRoutes(&s, clusterCIDRs: clusterCIDRs, policy: vm.networkConfig == .netplan,
+                          v4Elsewhere: defaultElsewhere, v6Elsewhere: default6Elsewhere, metric: nic.metric)
             } else if defaultElsewhere && nic.binding != .passt {
                 // passt gives the guest the pod's own address and gateway, which the compiler
                 // cannot know: no routes or policy by the masquerade addresses (N-ROUTE warns)
@@ -175,6 +215,62 @@ public enum CloudInit {
             s.word("table")
             s.int(podReplyTable)
             s.mapEnd()
+            s.listEnd()
+        }
+    }
+
+    struct PodRoute { var to: String; var via: String; var table: Int? = nil; var metric: Int? = nil }
+
+    /// The masquerade pod NIC on a dual-stack cluster (`topology { dual_stack = true }`). IPv4 as
+    /// `podReplyRoutes`; IPv6 (static: KubeVirt runs no DHCPv6 for masquerade) the same way by
+    /// `fd10:0:2::1`: the default route here, unless an IPv6 default route leaves by another NIC —
+    /// then the cluster's IPv6 CIDRs and, on netplan, the reply table with `from fd10:0:2::2/128`.
+    static func podRoutes<S: ValueSink>(_ s: inout S, clusterCIDRs: [CIDR], policy: Bool, v4Elsewhere: Bool,
+                                        v6Elsewhere: Bool, metric: Int?) {
+        var routes: [PodRoute] = []
+        if v4Elsewhere {
+            for c in clusterCIDRs where !c.isV6 { routes.append(PodRoute(to: c.description, via: masqueradeGateway)) }
+            if policy { routes.append(PodRoute(to: "0.0.0.0/0", via: masqueradeGateway, table: podReplyTable)) }
+        }
+        if v6Elsewhere {
+            for c in clusterCIDRs where c.isV6 { routes.append(PodRoute(to: c.description, via: masqueradeGateway6)) }
+            if policy { routes.append(PodRoute(to: "::/0", via: masqueradeGateway6, table: podReplyTable)) }
+        } else {
+            routes.append(PodRoute(to: "::/0", via: masqueradeGateway6, metric: metric))
+        }
+        if !routes.isEmpty {
+            s.word("routes")
+            s.listStart()
+            for r in routes {
+                s.mapStart()
+                s.word("to")
+                s.string(r.to)
+                s.word("via")
+                s.string(r.via)
+                if let t = r.table {
+                    s.word("table")
+                    s.int(t)
+                }
+                if let m = r.metric {
+                    s.word("metric")
+                    s.int(m)
+                }
+                s.mapEnd()
+            }
+            s.listEnd()
+        }
+        let sources = (policy && v4Elsewhere ? [masqueradeGuestAddress] : []) + (policy && v6Elsewhere ? [masqueradeGuestSource6] : [])
+        if !sources.isEmpty {
+            s.word("routing-policy")
+            s.listStart()
+            for src in sources {
+                s.mapStart()
+                s.word("from")
+                s.string(src)
+                s.word("table")
+                s.int(podReplyTable)
+                s.mapEnd()
+            }
             s.listEnd()
         }
     }

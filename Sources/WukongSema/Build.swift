@@ -73,6 +73,13 @@ extension Engine {
         guard let v = value(inst, name), case .ip(let a) = v.value else { return nil }
         return Located(a, v.span)
     }
+    /// A per-family attribute (`subnet`, `gateway`, `pool`, a NIC's `address`): its one value or
+    /// the values of its list, converted by `f` (values `f` rejects were reported by evaluation).
+    func perFamily<T>(_ inst: Instance, _ name: String, _ f: (Value) -> T?) -> [Located<T>] {
+        guard let v = value(inst, name) else { return [] }
+        if case .list(let xs) = v.value { return xs.compactMap { x in f(x.value).map { Located($0, x.span) } } }
+        return f(v.value).map { [Located($0, v.span)] } ?? []
+    }
     func list(_ inst: Instance, _ name: String) -> [LValue] {
         guard let v = value(inst, name), case .list(let xs) = v.value else { return [] }
         return xs
@@ -163,6 +170,7 @@ extension Engine {
                 program.labels = labels(inst, "labels")
                 program.nodeSelector = labels(inst, "node_selector")
                 program.macPrefix = string(inst, "mac_prefix")
+                program.dualStack = bool(inst, "dual_stack")
                 program.clusterCIDRs = list(inst, "cluster_cidrs").compactMap {
                     if case .cidr(let c) = $0.value { return Located(c, $0.span) }
                     return nil
@@ -226,10 +234,29 @@ extension Engine {
             default: continue
             }
         }
-        var subnet: Located<CIDR>? = nil
-        if let v = value(inst, "subnet"), case .cidr(let c) = v.value { subnet = Located(c, v.span) }
-        var pool: Located<ClosedInterval>? = nil
-        if let v = value(inst, "pool"), case .range(.ip(let f, let l)) = v.value { pool = Located(ClosedInterval(first: f, last: l), v.span) }
+        // per-family attributes (dual-stack): one value, or a list of one per family
+        var extras: [FamilyExtra] = []
+        let subnets = splitFamilies(perFamily(inst, "subnet") { if case .cidr(let c) = $0 { return c }; return nil },
+                                    isV6: \.isV6, primaryIsV6: nil, allowSecond: true)
+        let subnet = subnets.primary
+        let dual = subnets.secondary != nil
+        func place<T>(_ name: String, _ xs: [Located<T>], isV6: (T) -> Bool, text: (T) -> String)
+            -> (Located<T>?, Located<T>?) {
+            let r = placeFamilies(xs, isV6: isV6, subnetIsV6: subnet?.value.isV6, dual: dual)
+            for (x, first) in r.extras {
+                extras.append(FamilyExtra(attribute: name, text: text(x.value), isV6: isV6(x.value), span: x.span, first: first))
+            }
+            return (r.primary, r.secondary)
+        }
+        for (x, first) in subnets.extras {
+            extras.append(FamilyExtra(attribute: "subnet", text: x.value.description, isV6: x.value.isV6, span: x.span, first: first))
+        }
+        let gateways = place("gateway", perFamily(inst, "gateway") { if case .ip(let a) = $0 { return a }; return nil },
+                             isV6: \.isV6, text: \.description)
+        let pools = place("pool", perFamily(inst, "pool") { v -> ClosedInterval? in
+            if case .range(.ip(let f, let l)) = v { return ClosedInterval(first: f, last: l) }; return nil
+        }, isV6: \.first.isV6, text: { "\($0.first) ..= \($0.last)" })
+        let pool = pools.0
         var routes: [RouteDecl] = []
         for r in list(inst, "routes") {
             guard case .record(let rec) = r.value, let to = rec["to"], let via = rec["via"],
@@ -237,9 +264,13 @@ extension Engine {
             routes.append(RouteDecl(to: Located(c, to.span), via: Located(a, via.span), span: r.span))
         }
         var decl = NetworkDecl(decl: declInfo(inst), attachments: attachments, vlan: int(inst, "vlan"), subnet: subnet,
-                               gateway: ip(inst, "gateway"), dns: ips(inst, "dns"), search: strings(inst, "search"),
+                               gateway: gateways.0, dns: ips(inst, "dns"), search: strings(inst, "search"),
                                mtu: int(inst, "mtu"), pool: pool, routes: routes, ipam: string(inst, "ipam"),
                                nad: string(inst, "nad"), poisoned: inst.poisoned)
+        decl.subnet6 = subnets.secondary
+        decl.gateway6 = gateways.1
+        decl.pool6 = pools.1
+        decl.familyExtras = extras
         decl.ovnName = string(inst, "ovn_name")
         decl.persistentIPs = bool(inst, "persistent_ips")
         decl.physnet = string(inst, "physnet")
@@ -385,16 +416,25 @@ extension Engine {
             default: break
             }
         }
-        var address: Located<AddressSpec>? = nil
-        if let v = value(inst, "address") {
-            switch v.value {
-            case .ip(let a): address = Located(.ip(a), v.span)
-            case .ifaddr(let a): address = Located(.ifaddr(a), v.span)
-            case .auto: address = Located(.auto, v.span)
-            case .dhcp: address = Located(.dhcp, v.span)
-            default: break
+        func spec(_ v: Value) -> AddressSpec? {
+            switch v {
+            case .ip(let a): return .ip(a)
+            case .ifaddr(let a): return .ifaddr(a)
+            case .auto: return .auto
+            case .dhcp: return .dhcp
+            default: return nil
             }
         }
+        // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family);
+        // a single value (every NIC of a fleet) takes no list
+        var address: Located<AddressSpec>? = nil
+        var specs: [Located<AddressSpec>] = []
+        if let v = value(inst, "address") {
+            if case .list = v.value { specs = perFamily(inst, "address", spec) }
+            else { address = spec(v.value).map { Located($0, v.span) } }
+        }
+        let split = splitFamilies(specs, isV6: { $0.staticAddress?.isV6 ?? false }, primaryIsV6: nil, allowSecond: true)
+        if !specs.isEmpty { address = specs.count == 1 ? specs[0] : split.primary }
         var mac: Located<MACAddress>? = nil
         if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
         var nic = VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
@@ -402,6 +442,13 @@ extension Engine {
                             poisoned: inst.poisoned || network == nil)
         nic.model = string(inst, "model").flatMap { l in NicModel(rawValue: l.value).map { Located($0, l.span) } }
         nic.binding = string(inst, "binding").flatMap { b in PodBinding(rawValue: b.value).map { Located($0, b.span) } }
+        if specs.count > 1 {
+            nic.address6 = split.secondary
+            nic.addressExtras = split.extras.map { x, first in
+                FamilyExtra(attribute: "address", text: x.value.staticAddress?.description ?? "", isV6: x.value.staticAddress?.isV6 ?? false,
+                            span: x.span, first: first)
+            }
+        }
         return nic
     }
 

@@ -34,6 +34,20 @@ extension Engine {
                 return .error(span)
             case .int: return mismatch(expected: t, v)
             }
+        case (.perFamily(let et), .list(let xs)):
+            // one value per address family; which family each is, NetworkChecks says (with spans)
+            var out: [LValue] = []
+            var failed = false
+            for x in xs {
+                var c = coerce(x, to: et)
+                if et == .nicAddress, case .auto = c.value { c = mismatch(expected: "IP or IfAddr", c) }
+                else if et == .nicAddress, case .dhcp = c.value { c = mismatch(expected: "IP or IfAddr", c) }
+                if c.value.isError { failed = true }
+                out.append(c)
+            }
+            return failed ? .error(span) : LValue(.list(out), span)
+        case (.perFamily(let et), _):
+            return coerce(v, to: et)
         case (.list(let et), .list(let xs)):
             var out: [LValue] = []
             out.reserveCapacity(xs.count)
@@ -134,6 +148,11 @@ extension Engine {
 
     func mismatch(expected t: VType, _ v: LValue) -> LValue {
         report(.typeMismatch(expected: t.description, found: v.value.type.description, at: v.span))
+        return .error(v.span)
+    }
+
+    func mismatch(expected t: String, _ v: LValue) -> LValue {
+        report(.typeMismatch(expected: t, found: v.value.type.description, at: v.span))
         return .error(v.span)
     }
 

@@ -17,6 +17,11 @@ extension Engine {
 
     func eval(_ e: Expr, _ env: Env, expected: VType? = nil) -> LValue {
         let span = e.span
+        // a per-family position (dual-stack `subnet`, …) takes one value or a list of them
+        var expected = expected
+        if case .perFamily(let t)? = expected {
+            if case .list = e.kind { expected = .list(t) } else { expected = t }
+        }
         switch e.kind {
         case .integer(let v):
             return LValue(.int(Int(v)), span)

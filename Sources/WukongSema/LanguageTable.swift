@@ -46,7 +46,7 @@ enum Shape: UInt8, CaseIterable, Sendable {
         case .vmNic: self = .vmNic
         case .addressMode: self = .addressMode
         case .pod: self = .pod
-        case .map, .link, .nicAddress, .nicNetwork, .image, .module, .function, .any, .error: return nil
+        case .map, .link, .nicAddress, .nicNetwork, .image, .module, .function, .any, .error, .perFamily: return nil
         }
     }
 

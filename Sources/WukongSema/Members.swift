@@ -113,6 +113,15 @@ extension Engine {
             return .error(span)
         case .auto:
             return allocated(idx, span: span)
+        case .list(let xs):
+            // dual-stack `[v4, v6]`: the member is the IPv4 address, as for `auto` (docs/decisions.md)
+            let ips = xs.compactMap { x -> IPAddress? in
+                if case .ip(let a) = x.value { return a }
+                if case .ifaddr(let a) = x.value { return a.address }
+                return nil
+            }
+            guard let a = ips.first(where: { !$0.isV6 }) ?? ips.first else { return .error(span) }
+            return LValue(.ip(a), span)
         default:
             return .error(span)
         }
@@ -180,6 +189,11 @@ extension Engine {
                 case .ip(let a): statics.append((c, n, a))
                 case .ifaddr(let a): statics.append((c, n, a.address))
                 case .auto: requests.append((c, n))
+                case .list(let xs):   // dual-stack `[v4, v6]`
+                    for x in xs {
+                        if case .ip(let a) = x.value { statics.append((c, n, a)) }
+                        if case .ifaddr(let a) = x.value { statics.append((c, n, a.address)) }
+                    }
                 default: break
                 }
             }
@@ -223,14 +237,29 @@ extension Engine {
             let domain = domainIDs[key] ?? domainIDs.count
             domainIDs[key] = domain
             domains.append(domain)
-            guard let sub = net.attr("subnet"), case .cidr(let subnet) = force(net, sub).value else {
+            // the member is the IPv4 address on a dual-stack network: the values of the subnet's
+            // family, placed by the rules Build uses (`splitFamilies`, `placeFamilies`)
+            func values<T>(_ name: String, _ f: (Value) -> T?) -> [Located<T>] {
+                guard let slot = net.attr(name) else { return [] }
+                let v = force(net, slot)
+                if case .list(let xs) = v.value { return xs.compactMap { x in f(x.value).map { Located($0, x.span) } } }
+                return f(v.value).map { [Located($0, v.span)] } ?? []
+            }
+            let subnets = splitFamilies(values("subnet") { if case .cidr(let c) = $0 { return c }; return nil },
+                                        isV6: \.isV6, primaryIsV6: nil, allowSecond: true)
+            guard let subnet = subnets.primary?.value else {
                 pools.append(nil)
                 continue
             }
+            let dual = subnets.secondary != nil
             var pool: (first: IPAddress, last: IPAddress)? = nil
-            if let p = net.attr("pool"), case .range(.ip(let f, let l)) = force(net, p).value { pool = (f, l) }
+            let pools1 = values("pool") { v -> (IPAddress, IPAddress)? in
+                if case .range(.ip(let f, let l)) = v { return (f, l) }; return nil
+            }
+            if let p = placeFamilies(pools1, isV6: { $0.0.isV6 }, subnetIsV6: subnet.isV6, dual: dual).primary { pool = p.value }
             var reserved: [IPAddress] = []
-            if let g = net.attr("gateway"), case .ip(let a) = force(net, g).value { reserved.append(a) }
+            let gateways = values("gateway") { if case .ip(let a) = $0 { return a }; return nil }
+            if let g = placeFamilies(gateways, isV6: \.isV6, subnetIsV6: subnet.isV6, dual: dual).primary { reserved.append(g.value) }
             if let d = net.attr("dns"), case .list(let xs) = force(net, d).value {
                 for x in xs { if case .ip(let a) = x.value { reserved.append(a) } }
             }

@@ -34,6 +34,8 @@ public struct CheckedProgram: Sendable {
     public var macPrefix: Located<String>?
     /// `cluster_cidrs`: the cluster's Service and pod CIDRs, reached through a VM's pod NIC.
     public var clusterCIDRs: [Located<CIDR>] = []
+    /// `dual_stack`: the cluster is dual-stack (the masquerade pod NIC has IPv6 too).
+    public var dualStack: Located<Bool>? = nil
     /// `ovn_networks`: OVN networks as NADs (default) or ClusterUserDefinedNetworks.
     public var ovnNetworks: Located<String>?
 
@@ -211,6 +213,14 @@ public struct NetworkDecl: Sendable {
     public var exclude: [Located<CIDR>] = []
     /// An attachment failed to resolve (reported): skip attachment-dependent checks.
     public var poisoned: Bool
+    /// Dual-stack (docs/networks-reference.md): the IPv6 subnet, gateway and pool of a network
+    /// whose `subnet` lists an IPv4 and an IPv6 CIDR; `subnet`, `gateway`, `pool` are then the IPv4 ones.
+    public var subnet6: Located<CIDR>? = nil
+    public var gateway6: Located<IPAddress>? = nil
+    public var pool6: Located<ClosedInterval>? = nil
+    /// Values of a per-family list with no place (a second value of a family, or one of a
+    /// family the network has no subnet of): NetworkChecks reports them.
+    public var familyExtras: [FamilyExtra] = []
     public init(decl: DeclInfo, attachments: [Located<AttachmentUse>] = [], vlan: Located<Int>? = nil,
                 subnet: Located<CIDR>? = nil, gateway: Located<IPAddress>? = nil, dns: [Located<IPAddress>] = [],
                 search: [Located<String>] = [], mtu: Located<Int>? = nil, pool: Located<ClosedInterval>? = nil,
@@ -221,7 +231,59 @@ public struct NetworkDecl: Sendable {
     }
 }
 
+/// A value of a per-family list (`subnet = [a, b]`, a NIC's `address = [a, b]`) that has no place.
+public struct FamilyExtra: Sendable {
+    /// The attribute it was written in (`subnet`, `gateway`, `pool`, `address`).
+    public var attribute: String
+    public var text: String
+    public var isV6: Bool
+    public var span: Span
+    /// The earlier value of the same family; nil when the network has no subnet of that family.
+    public var first: Span?
+    public init(attribute: String, text: String, isV6: Bool, span: Span, first: Span?) {
+        self.attribute = attribute; self.text = text; self.isV6 = isV6; self.span = span; self.first = first
+    }
+}
+
+/// Splits a per-family list into the value of the first family, the value of the other family
+/// and the rest. `primaryIsV6`: the family the first place takes (nil: IPv4 if any is, else the
+/// first value's); `allowSecond`: whether the other family has a place (a dual-stack network).
+public func splitFamilies<T>(_ xs: [Located<T>], isV6: (T) -> Bool, primaryIsV6: Bool?, allowSecond: Bool)
+    -> (primary: Located<T>?, secondary: Located<T>?, extras: [(Located<T>, first: Span?)]) {
+    let want = primaryIsV6 ?? (xs.contains { !isV6($0.value) } ? false : (xs.first.map { isV6($0.value) } ?? false))
+    var primary: Located<T>? = nil, secondary: Located<T>? = nil
+    var extras: [(Located<T>, first: Span?)] = []
+    for x in xs {
+        if isV6(x.value) == want {
+            if let p = primary { extras.append((x, p.span)) } else { primary = x }
+        } else if allowSecond && !want {
+            if let s = secondary { extras.append((x, s.span)) } else { secondary = x }
+        } else {
+            extras.append((x, nil))
+        }
+    }
+    return (primary, secondary, extras)
+}
+
+/// Places a network's `gateway` or `pool` values by family, given its subnets (`subnetIsV6`: the
+/// family of `subnet`; `dual`: it has an IPv6 `subnet6` too): a single value keeps today's meaning
+/// whatever its family (the §6 checks report a wrong one), else each value goes to its family.
+public func placeFamilies<T>(_ xs: [Located<T>], isV6: (T) -> Bool, subnetIsV6: Bool?, dual: Bool)
+    -> (primary: Located<T>?, secondary: Located<T>?, extras: [(Located<T>, first: Span?)]) {
+    if xs.count == 1 && !dual { return (xs[0], nil, []) }
+    return splitFamilies(xs, isV6: isV6, primaryIsV6: subnetIsV6, allowSecond: dual)
+}
+
 extension NetworkDecl {
+    /// Both subnets (one per family) of a dual-stack network, else the one subnet.
+    public var subnets: [Located<CIDR>] { [subnet, subnet6].compactMap { $0 } }
+    /// The subnet, gateway and pool of one family.
+    public func family(v6: Bool) -> (subnet: Located<CIDR>, gateway: Located<IPAddress>?, pool: Located<ClosedInterval>?)? {
+        if let s = subnet, s.value.isV6 == v6 { return (s, gateway, pool) }
+        if let s = subnet6, s.value.isV6 == v6 { return (s, gateway6, pool6) }
+        return nil
+    }
+
     /// `ipam` as written, `none` when absent (or not one of the modes: reported).
     public var ipamMode: IPAMMode { ipam.flatMap { IPAMMode(rawValue: $0.value) } ?? .none }
 }
@@ -277,6 +339,10 @@ public struct VMNicDecl: Sendable {
     /// `binding`, already checked against its allowed set (only the pod NIC may take it).
     public var binding: Located<PodBinding>?
     public var poisoned: Bool
+    /// `address = [v4, v6]`: the IPv6 address (then `address` is the IPv4 one).
+    public var address6: Located<AddressSpec>? = nil
+    /// Values of the `address` list with no place (a second address of one family).
+    public var addressExtras: [FamilyExtra] = []
     public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
                 mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,
                 defaultRoute: Located<Bool>? = nil, poisoned: Bool = false) {

@@ -65,6 +65,8 @@ enum Schema {
         .init(name: "node_selector", type: .map(.string)),
         .init(name: "mac_prefix", type: .string),
         .init(name: "cluster_cidrs", type: .list(.cidr)),
+        // the cluster runs dual-stack: masquerade pod NICs get KubeVirt's IPv6 too (docs/networks-reference.md)
+        .init(name: "dual_stack", type: .bool),
         .init(name: "ovn_networks", type: .string, allowed: ovnNetworksOutputs),
     ]
     static let host: [AttributeSchema] = [
@@ -111,12 +113,12 @@ enum Schema {
         .init(name: "sriov", type: .string),
         .init(name: "overlay", type: .string, allowed: overlayTopologies),
         .init(name: "vlan", type: .int),
-        .init(name: "subnet", type: .cidr),
-        .init(name: "gateway", type: .ip),
+        .init(name: "subnet", type: .perFamily(.cidr)),
+        .init(name: "gateway", type: .perFamily(.ip)),
         .init(name: "dns", type: .list(.ip)),
         .init(name: "search", type: .list(.string)),
         .init(name: "mtu", type: .int),
-        .init(name: "pool", type: .ipRange),
+        .init(name: "pool", type: .perFamily(.ipRange)),
         .init(name: "routes", type: .list(routeType)),
         .init(name: "ipam", type: .string, allowed: ipamModes),
         .init(name: "nad", type: .string),
@@ -180,7 +182,7 @@ enum Schema {
         .init(name: "boot", type: .bool),
     ]
     static let vmNic: [AttributeSchema] = [
-        .init(name: "address", type: .nicAddress),
+        .init(name: "address", type: .perFamily(.nicAddress)),
         .init(name: "mac", type: .mac),
         .init(name: "ifname", type: .string),
         .init(name: "metric", type: .int),

@@ -38,6 +38,8 @@ indirect enum SType: Equatable {
         case .list(let e): self = .list(SType(e))
         // a `pool` value is a range, which behaves as a list of addresses
         case .ipRange: self = .list(.known(.ip))
+        // read back as written: one value (today's programs) or a per-family list, known by evaluation
+        case .perFamily(let t): self = SType(t)
         case .record(let fs): self = .record(fs.map { StaticField(name: $0.name, type: SType($0.type)) })
         default: self = .known(t)
         }
@@ -541,6 +543,10 @@ extension Engine {
     func assignable(_ s: SType, to t: VType) -> Bool {
         switch (s, t) {
         case (.unknown, _), (_, .error), (_, .any): return true
+        case (_, .perFamily(let et)):
+            if assignable(s, to: et) { return true }
+            if case .list(let e) = s { return assignable(e, to: et) }
+            return false
         case (.stringLiteral, _):
             switch t {
             case .string, .ip, .cidr, .ifaddr, .mac, .quantity, .nicAddress, .ref, .link, .nicNetwork, .image: return true
@@ -578,6 +584,11 @@ extension Engine {
 
     func checkAssignable(_ s: SType, to t: VType, at span: Span) {
         if assignable(s, to: t) { return }
+        // a per-family position names its element type unless a list stands there
+        if case .perFamily(let et) = t {
+            if case .list(let e) = s { return checkAssignable(e, to: et, at: span) }
+            return checkAssignable(s, to: et, at: span)
+        }
         if case .known(.ref(let k)) = s {
             switch t {
             case .ref, .link, .nicNetwork:

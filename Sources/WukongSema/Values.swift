@@ -229,6 +229,9 @@ indirect enum VType: Sendable, Equatable {
     case ipRange
     case pod
     case vmNic
+    /// One value, or a list of at most one per address family (dual-stack `subnet`, `gateway`,
+    /// `pool`, a VM NIC's `address`); the families are checked by NetworkChecks.
+    case perFamily(VType)
     case module, function
     /// Anything (the element type of `[]`).
     case any
@@ -260,6 +263,7 @@ indirect enum VType: Sendable, Equatable {
         case .image: return "String or `{ref: String, network_config: String}`"
         case .pod: return "pod"
         case .vmNic: return "VM NIC"
+        case .perFamily(let t): return "\(t.description) or [\(t.description)]"
         case .module: return "module"
         case .function: return "function"
         case .any: return "any"

@@ -733,7 +733,10 @@ struct ParserImpl {
         newlinesSignificant = false
         let args = parseCommaList(closer: .rParen, open: open)
         newlinesSignificant = saved
-        return Expr(.call(callee: callee, arguments: args), span: callee.span.to(span(previousEnd, previousEnd)))
+        let whole = callee.span.to(span(previousEnd, previousEnd))
+        // a call left open took in what followed as arguments: checking them would only cascade
+        if groupLeftOpenAt == pos { return Expr(.error, span: whole) }
+        return Expr(.call(callee: callee, arguments: args), span: whole)
     }
 
     /// Elements up to `closer` (the innermost group; ended here). Newline handling is the caller's.

@@ -425,6 +425,15 @@ final class ExamplesTests: XCTestCase {
                     if let subnet = t.networks.first(where: { $0.name == irNic.network })?.subnet {
                         XCTAssertTrue(subnet.contains(a.address), "\(name)/\(vmName)/\(nicName): \(a) outside \(subnet)")
                     }
+                    // dual-stack: the IPv6 address second, inside the IPv6 subnet
+                    if let a6 = irNic.address6 {
+                        XCTAssertEqual(dig(netData, "ethernets", nicName, "addresses", 1) as? String, a6.description)
+                        let subnet6 = t.networks.first(where: { $0.name == irNic.network })?.subnet6
+                        XCTAssertTrue(subnet6?.contains(a6.address) ?? false, "\(name)/\(vmName)/\(nicName): \(a6) outside \(String(describing: subnet6))")
+                    }
+                } else if irNic.network == nil && t.dualStack == true && irNic.binding == .masquerade {
+                    // a dual-stack cluster: the masquerade pod NIC's IPv6 is static (KubeVirt runs no DHCPv6 there)
+                    XCTAssertEqual(dig(netData, "ethernets", nicName, "addresses", 0) as? String, "fd10:0:2::2/120")
                 } else {
                     XCTAssertNil(dig(netData, "ethernets", nicName, "addresses"))
                 }

@@ -82,6 +82,7 @@ class GuestNic:
         self.config = None              # NetworkFile that matched it
         self.dhcp = False
         self.addresses = []             # IPv4 interfaces configured on it (ipaddress.IPv4Interface)
+        self.addresses6 = []            # global IPv6 interfaces configured on it (dual-stack)
         self.network = None             # model.Network
         self.mtu = 1500
         self.node_bridge = None
@@ -118,6 +119,7 @@ class Twin:
         self.router = None
         self.client = None
         self.gateways = {}      # network name -> segment names it was placed on
+        self.gateways6 = {}     # the same for a dual-stack network's IPv6 gateway
 
     # ------------------------------------------------------------------ nodes and underlay
     def build_nodes(self):
@@ -181,6 +183,12 @@ class Twin:
                 r = self.nsm.batch(self.segments[s], ["addr add %s/%d dev sw" % (net.gateway, net.subnet.prefixlen)], check=False)
                 if r.returncode == 0 or "File exists" in (r.stderr or ""):
                     self.gateways.setdefault(net.name, []).append(s)
+                # dual-stack: the IPv6 gateway beside it (nodad: answers at once)
+                if net.gateway6 is not None and net.subnet6 is not None:
+                    r6 = run(["ip", "-6", "-n", self.segments[s], "addr", "add", "%s/%d" % (net.gateway6, net.subnet6.prefixlen),
+                              "dev", "sw", "nodad"], check=False)
+                    if r6.returncode == 0 or "File exists" in (r6.stderr or ""):
+                        self.gateways6.setdefault(net.name, []).append(s)
 
     # ------------------------------------------------------------------ policies
     def apply_policies(self):
@@ -390,6 +398,7 @@ class Twin:
         handful of `ip -batch` runs (a few hundred VMs in seconds)."""
         self.cmds = {}          # namespace (None = here) -> [(line, (guest, nic) or None)]
         self.launchers = []     # (guest, nft rules)
+        self.launchers6 = []    # (launcher namespace, `ip -6` line): the IPv6 masquerade gateway (dual-stack)
         for idx, vm in enumerate(self.topo.vms):
             g = GuestVM(idx, vm)
             self.guests.append(g)
@@ -427,6 +436,8 @@ class Twin:
                         self.report.add("FAIL", "vm %s nic %s: attach failed: %s" % (g.name, nic.itf.name, nic.fail))
                 else:
                     self.report.add("FAIL", "setup: ip %s: %s" % (line, err))
+        for ns, line in self.launchers6:
+            self.nsm.forced(ns, [line], family="-6")
         for g, rules in self.launchers:
             r = run(["ip", "netns", "exec", g.launcher, "sh", "-c", "sysctl -qw net.ipv4.ip_forward=1 && nft -f -"],
                     input=rules, check=False)
@@ -463,6 +474,10 @@ class Twin:
                          "route add default via %s dev eth0" % self.router.ip):
                 self.cmd(L, line, tag)
             self.cmd(g.ns, "link set dev %s up" % nic.name, tag)
+            if self.topo.dual_stack:
+                # KubeVirt's IPv6 masquerade gateway on a dual-stack cluster (its ip6 NAT is not emulated)
+                g.pod["gw6"] = ipaddress.ip_address("fd10:0:2::1")
+                self.launchers6.append((L, "addr add fd10:0:2::1/120 dev k6t-eth0 nodad"))
             self.launchers.append((g, MASQ_NFT % {"vm": guest, "gw": gw}))
             return
         if itf.binding != "bridge":
@@ -573,6 +588,7 @@ class Twin:
                 self.guest_cmds(g, self.dhcp(g, first, gc.dhcp_first_metric, True))
             return
         cmds = []
+        cmds6 = []   # IPv6 addresses, routes and rules: one `ip -6` batch (nodad: no DAD wait in a twin)
         for nic in nics:
             nf = nic.config
             if nf is None:
@@ -582,7 +598,7 @@ class Twin:
                 nic.mtu = nf.mtu
             for a in nf.addresses:
                 if ":" in a:
-                    nic.notes.append("IPv6 address %s not configured (IPv6 not probed)" % a)
+                    cmds6.append("addr add %s dev %s nodad" % (a, nic.name))
                     continue
                 cmds.append("addr add %s dev %s" % (a, nic.name))
             for u in nf.unsupported:
@@ -594,12 +610,10 @@ class Twin:
             if nf is None:
                 continue
             for gw in nf.gateways:
-                cmds.append("route add default via %s dev %s" % (gw, nic.name))
+                (cmds6 if ":" in gw else cmds).append("route add default via %s dev %s" % (gw, nic.name))
             for r in nf.routes:
                 dst = r.get("Destination") or ("0.0.0.0/0" if ":" not in r.get("Gateway", "") else "::/0")
-                if ":" in dst or ":" in r.get("Gateway", ""):
-                    nic.notes.append("IPv6 route %s not configured" % dst)
-                    continue
+                out = cmds6 if (":" in dst or ":" in r.get("Gateway", "")) else cmds
                 typ = r.get("Type")
                 special = typ in ("blackhole", "unreachable", "prohibit")
                 cmd = "route add %s%s" % ((typ + " ") if special else "", dst)
@@ -619,7 +633,7 @@ class Twin:
                     cmd += " scope %s" % r["Scope"]
                 if r.get("MTUBytes"):
                     cmd += " mtu %s" % r["MTUBytes"]
-                cmds.append(cmd)
+                out.append(cmd)
             for rule in nf.rules:
                 cmd = "rule add"
                 if rule.get("From"):
@@ -633,8 +647,9 @@ class Twin:
                 if rule.get("Priority"):
                     cmd += " priority %s" % rule["Priority"]
                 cmd += " table %s" % rule.get("Table", "main")
-                cmds.append(cmd)
+                (cmds6 if ":" in rule.get("From", "") + rule.get("To", "") else cmds).append(cmd)
         self.guest_cmds(g, cmds)
+        self.guest_cmds(g, cmds6, family="-6")
 
     def dhcp(self, g, nic, metric, use_routes):
         """DHCP: only the pod NIC has a DHCP server the twin emulates (masquerade: KubeVirt's in-pod server hands out
@@ -650,10 +665,10 @@ class Twin:
             cmds.append("route add default via %s dev %s metric %d" % (p["gw"], nic.name, 1024 if metric is None else metric))
         return cmds
 
-    def guest_cmds(self, g, cmds):
-        errors = self.nsm.forced(g.ns, cmds)
+    def guest_cmds(self, g, cmds, family=None):
+        errors = self.nsm.forced(g.ns, cmds, family=family)
         for k, err in sorted(errors.items()):
-            g.config_errors.append("ip %s: %s" % (cmds[k] if 0 <= k < len(cmds) else "-batch", err))
+            g.config_errors.append("ip %s%s: %s" % ((family + " ") if family else "", cmds[k] if 0 <= k < len(cmds) else "-batch", err))
         return not errors
 
     def read_addresses(self, g):
@@ -665,6 +680,9 @@ class Twin:
         by_name = {}
         for l in links:
             by_name[l.get("ifname")] = [ipaddress.ip_interface("%s/%s" % (a["local"], a["prefixlen"]))
-                                        for a in l.get("addr_info") or [] if a.get("family") == "inet"]
+                                        for a in l.get("addr_info") or [] if a.get("family") == "inet"
+                                        or (a.get("family") == "inet6" and a.get("scope") == "global")]
         for nic in g.nics:
-            nic.addresses = by_name.get(nic.name, [])
+            found = by_name.get(nic.name, [])
+            nic.addresses = [a for a in found if a.version == 4]
+            nic.addresses6 = [a for a in found if a.version == 6]

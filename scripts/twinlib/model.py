@@ -110,6 +110,9 @@ class Network:
         self.name = ir.get("name")
         self.subnet = ipaddress.ip_network(ir["subnet"]) if ir.get("subnet") else None
         self.gateway = ipaddress.ip_address(ir["gateway"]) if ir.get("gateway") else None
+        # dual-stack: the IPv6 subnet and gateway (subnet/gateway are then the IPv4 ones)
+        self.subnet6 = ipaddress.ip_network(ir["subnet6"]) if ir.get("subnet6") else None
+        self.gateway6 = ipaddress.ip_address(ir["gateway6"]) if ir.get("gateway6") else None
         self.mtu = ir.get("mtu")
         self.vlan = ir.get("vlan")
         self.ipam = ir.get("ipam")
@@ -258,6 +261,8 @@ class Topology:
                 cidrs = topo[key]
                 break
         self.cluster_cidrs_declared = cidrs is not None and len(cidrs) > 0
+        # `topology { dual_stack = true }`: the masquerade pod NIC has KubeVirt's IPv6 too
+        self.dual_stack = bool(ir.get("dualStack"))
         v4 = [ipaddress.ip_network(c, strict=False) for c in (cidrs or []) if ":" not in str(c)]
         if v4:
             svc = next((c for c in v4 if ipaddress.ip_address("10.96.0.1") in c), v4[-1] if len(v4) > 1 else None)

@@ -61,11 +61,12 @@ class Namespaces:
         cmd = ["ip"] + (["-n", ns] if ns else []) + ["-batch", "-"]
         return run(cmd, input="\n".join(lines) + "\n", check=check)
 
-    def forced(self, ns, lines):
-        """Runs all lines even when some fail (`ip -force -batch`); returns {line index: error message}."""
+    def forced(self, ns, lines, family=None):
+        """Runs all lines even when some fail (`ip -force -batch`); returns {line index: error message}.
+        `family` "-6": every line is IPv6 (`ip rule` takes the family from the option, not from the address)."""
         if not lines:
             return {}
-        cmd = ["ip"] + (["-n", ns] if ns else []) + ["-force", "-batch", "-"]
+        cmd = ["ip"] + ([family] if family else []) + (["-n", ns] if ns else []) + ["-force", "-batch", "-"]
         r = subprocess.run(cmd, input="\n".join(lines) + "\n", capture_output=True, text=True)
         errors, pending = {}, []
         for line in (r.stderr or "").splitlines():

@@ -99,9 +99,13 @@ class Probes:
                     continue
                 if nic.kind == "pod":
                     jobs.append(lambda g=g, nic=nic: self.gateway(g, nic, g.pod["gw"], "pod network"))
+                    if g.pod.get("gw6") is not None:   # dual-stack cluster: KubeVirt's IPv6 masquerade gateway
+                        jobs.append(lambda g=g, nic=nic: self.gateway6(g, nic, g.pod["gw6"], "pod network"))
                     continue
                 if nic.skip or nic.network is None:
                     continue
+                if nic.network.gateway6 is not None and nic.network.name in t.gateways6:
+                    jobs.append(lambda g=g, nic=nic: self.gateway6(g, nic, nic.network.gateway6, "network %s" % nic.network.name))
                 if nic.network.gateway is not None:
                     jobs.append(lambda g=g, nic=nic: self.gateway(g, nic, nic.network.gateway, "network %s" % nic.network.name))
                 elif not nic.addresses:
@@ -122,6 +126,23 @@ class Probes:
                     pairs = [(members[0], members[1]), (members[1], members[0])]
                 for a, b in pairs:
                     jobs.append(lambda net=net, a=a, b=b: self.ring(net, a, b))
+            # dual-stack: the same ring over the IPv6 addresses
+            if net.subnet6 is not None:
+                members6 = []
+                for g in t.guests:
+                    for nic in g.nics:
+                        if nic.network is net and nic.kind == "bridge" and not nic.skip and not nic.fail:
+                            addr = next((a for a in nic.addresses6 if a.ip in net.subnet6), None)
+                            if addr is not None:
+                                members6.append((g, nic, addr))
+                if len(members6) >= 2:
+                    pairs = [(members6[i], members6[(i + 1) % len(members6)]) for i in range(len(members6))]
+                    if len(members6) == 2:
+                        pairs = [(members6[0], members6[1]), (members6[1], members6[0])]
+                    for a, b in pairs:
+                        jobs.append(lambda net=net, a=a, b=b: self.ring(net, a, b))
+                else:
+                    jobs.append(lambda net=net: ("SKIP", "network %s IPv6 ring: fewer than two emulated VM NICs with an IPv6 address" % net.name))
             mtu = max(int(net.mtu or 0), 0)
             if mtu > 1500:
                 jobs.append(lambda net=net, members=members, mtu=mtu: self.jumbo(net, members, mtu))
@@ -129,6 +150,9 @@ class Probes:
         for g in t.guests:
             if g.pod and g.ns is not None:
                 jobs.append(lambda g=g: self.client(g))
+                if g.pod.get("gw6") is not None:
+                    jobs.append(lambda g=g: ("SKIP", "vm %s: cluster client over IPv6 (Service → masquerade to fd10:0:2::2): "
+                                             "the cluster namespace and KubeVirt's ip6 NAT are IPv4-only in the twin" % g.name))
         return jobs
 
     def run(self, workers=int(__import__("os").environ.get("TWIN_WORKERS", "16"))):
@@ -166,6 +190,18 @@ class Probes:
         if ok:
             return "PASS", "%s via %s" % (head, nic.name)
         return "FAIL", "%s via %s: no reply%s" % (head, nic.name, extra)
+
+    def gateway6(self, g, nic, gw, label):
+        """Dual-stack: the IPv6 gateway answers, and the route to it leaves by the NIC."""
+        head = "vm %s nic %s (%s) reaches IPv6 gateway %s" % (g.name, nic.itf.name, label, gw)
+        if not nic.addresses6 and nic.kind != "pod":
+            return "FAIL", "%s: no IPv6 address configured in the guest%s" % (head, self.why_no_address(g, nic))
+        rt, ok, _ = probe(g.ns, gw)
+        if rt.get("dev") != nic.name:
+            return "FAIL", "%s: the route to it leaves by %s, not %s" % (head, describe_route(rt), nic.name)
+        if ok:
+            return "PASS", "%s via %s" % (head, nic.name)
+        return "FAIL", "%s via %s: no reply" % (head, nic.name)
 
     def ring(self, net, a, b):
         (ga, na, aa), (gb, nb, ab) = a, b

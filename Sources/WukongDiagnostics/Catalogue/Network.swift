@@ -556,3 +556,32 @@ extension Diagnostic {
                    help: "rename `\(anchor)` so that the derived policy names differ")
     }
 }
+
+// Dual-stack (docs/networks-reference.md): per-family lists of `subnet`, `gateway`, `pool` and a
+// VM NIC's `address` take at most one IPv4 and one IPv6 value, each of a family the network has.
+extension Diagnostic {
+    /// `value` (written in `attribute`) is a second value of its family (`first`: the earlier
+    /// one), or — `first` nil — of a family network `network` has no subnet of.
+    /// `nic`: the VM NIC whose `address` it is.
+    public static func addressFamilyClash(attribute: String, _ value: String, isV6: Bool, network: String, nic: String? = nil,
+                                          at span: Span, first: Span?, subnetDecl: Span?) -> Diagnostic {
+        let family = isV6 ? "IPv6" : "IPv4"
+        if let first {
+            let owner = nic.map { "NIC `\($0)`" } ?? "network `\(network)`"
+            return Diagnostic(.subnet, "`\(attribute)` of \(owner) lists a second \(family) value `\(value)`: one value per address family",
+                              at: span, notes: [DiagnosticNote("the \(family) value is already given here", at: first)],
+                              help: "keep one \(family) and at most one \(isV6 ? "IPv4" : "IPv6") value")
+        }
+        return Diagnostic(.subnet, "\(attribute) `\(value)` is \(family), but network `\(network)` has no \(family) subnet",
+                          at: span, notes: subnetDecl.map { [subnetDeclared(network, at: $0)] } ?? [],
+                          help: isV6 ? "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv6 value"
+                                     : "make the network dual-stack: `subnet = [<IPv4 CIDR>, \"<IPv6 CIDR>\"]`, or drop the IPv4 value")
+    }
+    /// A dual-stack network whose CNI IPAM (`ipam`: whereabouts, dhcp) leases both families to
+    /// the pod: KubeVirt's bridge binding passes only the IPv4 lease on (DOMAIN.md §2.6).
+    public static func ipv6LeaseNeverReachesGuest(ipam: String, network: String, at span: Span, ipamAt: Span) -> Diagnostic {
+        Diagnostic(.ipamWarning, "the IPv6 subnet of network `\(network)` never reaches its VMs: with `ipam = \"\(ipam)\"` KubeVirt's bridge binding hands the guest only the IPv4 lease (no DHCPv6 or router advertisements)",
+                   at: span, notes: [DiagnosticNote("`ipam = \"\(ipam)\"` here", at: ipamAt)],
+                   help: "use `ipam = \"none\"` with `address = auto` (cloud-init writes both families), or `ipam = \"static\"`")
+    }
+}

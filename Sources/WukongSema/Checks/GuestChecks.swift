@@ -120,7 +120,7 @@ extension Checker {
         nets.reserveCapacity(vm.nics.count)
         for nic in vm.nics {
             if case .network(let n)? = nic.network?.value, let ni = networkIndex[n] {
-                rule.append(.init(isPod: false, explicit: nic.defaultRoute?.value, networkHasGateway: p.networks[ni].gateway != nil))
+                rule.append(.init(isPod: false, explicit: nic.defaultRoute?.value, networkHasGateway: p.networks[ni].gateway != nil || p.networks[ni].gateway6 != nil))
                 nets.append(ni)
             } else {
                 rule.append(.init(isPod: true, explicit: nic.defaultRoute?.value, networkHasGateway: false))

@@ -57,7 +57,7 @@ extension Checker {
             } else if let o = n.ovnName, o.value.isEmpty || o.value == "default" || o.value == "ovn-kubernetes" {
                 add(.reservedOVNName(o.value, at: o.span))
             }
-            if let mtu = n.mtu, mtu.value < 1280, let s = n.subnet, s.value.isV6 {
+            if let mtu = n.mtu, mtu.value < 1280, let s = n.subnets.first(where: { $0.value.isV6 }) {
                 add(.ovnIPv6MTU(mtu.value, network: name, at: mtu.span, subnetAt: s.span))
             }
         } else {
@@ -77,10 +77,12 @@ extension Checker {
             return
         }
         guard let subnet = n.subnet else { return }   // N-SUBNET
-        for e in n.exclude where !(e.value.isV6 == subnet.value.isV6 && subnet.value.contains(e.value.network)
-                                    && e.value.prefix >= subnet.value.prefix) {
-            add(.excludeOutsideSubnet(e.value.description, subnet: subnet.value.description, network: name, at: e.span,
-                                      subnetAt: subnet.span))
+        // dual-stack: an exclusion belongs in the subnet of its family
+        for e in n.exclude where !n.subnets.contains(where: { s in e.value.isV6 == s.value.isV6 && s.value.contains(e.value.network)
+                                                              && e.value.prefix >= s.value.prefix }) {
+            let own = n.subnets.first { $0.value.isV6 == e.value.isV6 } ?? subnet
+            add(.excludeOutsideSubnet(e.value.description, subnet: own.value.description, network: name, at: e.span,
+                                      subnetAt: own.span))
         }
         guard isLayer2, p.ovnOutput == .cudn, let cudnAt = p.ovnNetworks?.span else { return }
         if let e = n.exclude.first {
@@ -88,9 +90,9 @@ extension Checker {
             return
         }
         // the addresses the NAD would exclude implicitly (OVNExclusions)
-        let implied: [(String, Located<IPAddress>)] = (n.gateway.map { [("gateway", $0)] } ?? [])
+        let implied: [(String, Located<IPAddress>)] = [n.gateway, n.gateway6].compactMap { $0 }.map { ("gateway", $0) }
             + n.dns.map { ("DNS server", $0) } + n.routes.map { ("route next hop", $0.via) }
-        if let (what, ip) = implied.first(where: { subnet.value.contains($0.1.value) }) {
+        if let (what, ip) = implied.first(where: { a in n.subnets.contains { $0.value.contains(a.1.value) } }) {
             add(.layer2CUDNCannotExclude("its \(what) \(ip.value)", network: name, at: ip.span, cudnAt: cudnAt))
         }
     }
@@ -180,6 +182,11 @@ extension Checker {
 
     mutating func checkNetworkAddressing(_ i: Int, _ n: NetworkDecl) {
         let name = n.decl.name
+        // a value of a family without a subnet says nothing when the subnet is missing or failed
+        for x in n.familyExtras where x.first != nil || n.subnet != nil {
+            add(.addressFamilyClash(attribute: x.attribute, x.text, isV6: x.isV6, network: name, at: x.span, first: x.first,
+                                    subnetDecl: n.subnet?.span))
+        }
         guard let subnet = n.subnet else {
             guard !n.poisoned else { return }   // the subnet may be what failed: absence proves nothing
             if let ipamAttr = n.ipam, effectiveIPAM(i, n).needsSubnet {
@@ -187,8 +194,19 @@ extension Checker {
             }
             return
         }
+        // dual-stack: each family's gateway, pool and route next hops against that family's subnet
+        if let subnet6 = n.subnet6 {
+            checkFamilyAddressing(name, subnet, gateway: n.gateway, pool: n.pool, routes: n.routes.filter { !$0.via.value.isV6 })
+            checkFamilyAddressing(name, subnet6, gateway: n.gateway6, pool: n.pool6, routes: n.routes.filter { $0.via.value.isV6 })
+        } else {
+            checkFamilyAddressing(name, subnet, gateway: n.gateway, pool: n.pool, routes: n.routes)
+        }
+    }
+
+    mutating func checkFamilyAddressing(_ name: String, _ subnet: Located<CIDR>, gateway: Located<IPAddress>?,
+                                        pool: Located<ClosedInterval>?, routes: [RouteDecl]) {
         let cidr = subnet.value, cidrText = cidr.description
-        if let gw = n.gateway {
+        if let gw = gateway {
             if !cidr.contains(gw.value) {
                 add(.outsideSubnet(.gateway, gw.value.description, subnet: cidrText, network: name, at: gw.span,
                                    subnetDecl: subnet.span, usable: cidr.usableText))
@@ -197,7 +215,7 @@ extension Checker {
                                      subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
-        if let pool = n.pool {
+        if let pool {
             let outside = [pool.value.first, pool.value.last].filter { !cidr.contains($0) }
             if let bad = outside.first {
                 add(.poolOutsideSubnet(first: pool.value.first.description, last: pool.value.last.description,
@@ -205,7 +223,7 @@ extension Checker {
                                        subnetDecl: subnet.span, usable: cidr.usableText))
             }
         }
-        for r in n.routes where !cidr.contains(r.via.value) {
+        for r in routes where !cidr.contains(r.via.value) {
             add(.routeViaOutsideSubnet(r.via.value.description, subnet: cidrText, network: name, at: r.via.span,
                                        subnetDecl: subnet.span))
         }
@@ -288,6 +306,10 @@ extension Checker {
         if ipam == "dhcp" && !attachmentError {
             add(.cniDHCPLeasesExpire(network: name, at: ipamAttr.span))
         }
+        let mode = effectiveIPAM(i, n)
+        if let s6 = n.subnet6, mode == .whereabouts || mode == .dhcp {
+            add(.ipv6LeaseNeverReachesGuest(ipam: ipam, network: name, at: s6.span, ipamAt: ipamAttr.span))
+        }
     }
 
     // MARK: - Node addresses on a network's bridge/link (N-DUP-IP)
@@ -308,7 +330,7 @@ extension Checker {
 
     mutating func registerNodeAddresses() {
         for (i, n) in p.networks.enumerated() {
-            guard let subnet = n.subnet?.value, n.vlan == nil else { continue }   // node addresses are untagged
+            guard !n.subnets.isEmpty, n.vlan == nil else { continue }   // node addresses are untagged
             var nicNames: [String] = []
             switch attachment[i] {
             case .bridge(let b)?, .ovs(let b)?, .localnet(let b)?:
@@ -319,7 +341,7 @@ extension Checker {
             }
             for nicName in nicNames {
                 for d in nicDecls[nicName] ?? [] {
-                    guard let a = p.nics[d].address?.value.address, subnet.contains(a) else { continue }
+                    guard let a = p.nics[d].address?.value.address, n.subnets.contains(where: { $0.value.contains(a) }) else { continue }
                     let key = AddressKey(domain: networkDomain[i], ip: a)
                     if addressOwners[key] == nil { addressOwners[key] = .node(nicDecl: d) }
                 }
@@ -373,18 +395,23 @@ extension Checker {
                                                  firstAt: vm.nics[first].network?.span ?? vm.nics[first].decl.nameSpan))
                     } else { staticNets[ni] = k }
                 }
-                if let cidr = net.subnet?.value, !subnets.contains(where: { $0.network == ni }) {
-                    for s in subnets where s.cidr.overlaps(cidr) { warnOverlap(vm, k, use.span, s.nic, cidr, s.cidr); break }
-                    subnets.append((cidr, k, ni))
+                if !subnets.contains(where: { $0.network == ni }) {
+                    for cidr in net.subnets.map(\.value) {   // per family: IPv4 and IPv6 never overlap
+                        for s in subnets where s.cidr.overlaps(cidr) { warnOverlap(vm, k, use.span, s.nic, cidr, s.cidr); break }
+                        subnets.append((cidr, k, ni))
+                    }
                 }
                 if let dr = nic.defaultRoute, dr.value {
                     let isStatic = nic.address?.value.needsSubnet ?? false
-                    if isStatic && net.gateway == nil && !net.poisoned {
+                    if isStatic && net.gateway == nil && net.gateway6 == nil && !net.poisoned {
                         add(.defaultRouteWithoutGateway(nic: nic.decl.name, network: netName, at: dr.span,
                                                         networkDecl: net.decl.nameSpan))
                     } else {
                         let v6 = net.subnet?.value.isV6 ?? net.gateway?.value.isV6 ?? false
-                        defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
+                        if net.gateway != nil || net.gateway6 == nil {
+                            defaultRoutes.append((k, v6, nic.metric?.value ?? GuestNic.defaultRouteMetric))
+                        }
+                        if net.gateway6 != nil { defaultRoutes.append((k, true, nic.metric?.value ?? GuestNic.defaultRouteMetric)) }
                     }
                 }
             }
@@ -439,7 +466,31 @@ extension Checker {
             add(.staticAddressWithoutSubnet(nic: nic.decl.name, network: netName, at: addr.span, networkDecl: net.decl.nameSpan))
             return
         }
+        for x in nic.addressExtras {
+            add(.addressFamilyClash(attribute: "address", x.text, isV6: x.isV6, network: netName, nic: nic.decl.name, at: x.span, first: x.first,
+                                    subnetDecl: subnet.span))
+        }
+        checkStaticAddress(v, k, ni, net, addr, listed: nic.address6 != nil || !nic.addressExtras.isEmpty)
+        if let a6 = nic.address6 { checkStaticAddress(v, k, ni, net, a6, listed: true) }
+    }
+
+    /// N-SUBNET, N-PREFIX, N-RESERVED, N-DUP-IP of one static address, against the subnet of its
+    /// family (dual-stack). `listed`: written in an `address` list (a family the network lacks is
+    /// then said so; a single address keeps the N-SUBNET message of a one-family network).
+    mutating func checkStaticAddress(_ v: Int, _ k: Int, _ ni: Int, _ net: NetworkDecl, _ addr: Located<AddressSpec>,
+                                     listed: Bool) {
+        let nic = p.vms[v].nics[k], netName = net.decl.name
         guard let ip = addr.value.staticAddress else { return }   // `auto`: allocated by lowering
+        guard var subnet = net.subnet else { return }
+        var gateway = net.gateway
+        if let fam = net.family(v6: ip.isV6) {
+            subnet = fam.subnet
+            gateway = fam.gateway
+        } else if listed || net.subnet6 != nil {
+            add(.addressFamilyClash(attribute: "address", ip.description, isV6: ip.isV6, network: netName, at: addr.span,
+                                    first: nil, subnetDecl: subnet.span))
+            return
+        }
         let cidr = subnet.value
         // The texts are only made for a diagnostic (this runs for every static address).
         if !cidr.contains(ip) {
@@ -458,7 +509,7 @@ extension Checker {
                                  at: addr.span, subnetDecl: subnet.span, usable: cidr.usableText))
             return
         }
-        if let gw = net.gateway, gw.value == ip {
+        if let gw = gateway, gw.value == ip {
             add(.addressIsGateway(ip.description, network: netName, at: addr.span, gatewayDecl: gw.span, usable: cidr.usableText))
             return
         }
