@@ -33,6 +33,8 @@ public struct ImportModel: Sendable {
     public var namespace: String?
     public var createNamespace = false
     public var clusterCIDRs: [String] = []
+    /// `dual_stack = true`: the pod NIC has its static IPv6 (masquerade's `fd10:0:2::2`).
+    public var dualStack = false
     /// `ovn_networks = "cudn"`: OVN networks came as ClusterUserDefinedNetworks.
     public var ovnNetworksCUDN = false
     /// The topology's `node_selector` (from the policies that are not per host).
@@ -109,6 +111,9 @@ public struct ImportModel: Sendable {
         public var mtu: Int?
         public var subnet: String?
         public var gateway: String?
+        /// The IPv6 family of a dual-stack network (LANGUAGE.md: `subnet = [v4, "v6"]`).
+        public var subnet6: String?
+        public var gateway6: String?
         public var pool: String?
         /// `ipam = "…"` when not none.
         public var ipam: String?
@@ -134,6 +139,7 @@ public struct ImportModel: Sendable {
         /// Network name, or nil for the pod network.
         public var network: String?
         public var address: String?
+        public var address6: String?
         public var mac: String?
         public var ifname: String?
         public var model: String?

@@ -609,6 +609,10 @@ struct Reader {
             let net = byName[n] ?? [:]
             if net["pod"] != nil {
                 nic.network = nil
+                // masquerade's static IPv6 on the pod NIC: the topology is dual-stack
+                if ((ethernets[n] as? Object)?["addresses"] as? [Any] ?? []).contains(where: { ($0 as? String)?.contains(":") == true }) {
+                    model.dualStack = true
+                }
                 // routes to the cluster's CIDRs (not the policy table's): the topology's `cluster_cidrs`
                 for case let r as Object in (ethernets[n] as? Object)?["routes"] as? [Any] ?? [] where r["table"] == nil {
                     if let to = r["to"] as? String, !model.clusterCIDRs.contains(to) { model.clusterCIDRs.append(to) }
@@ -760,15 +764,22 @@ struct Reader {
     }
 
     mutating func readEthernet(_ e: Object, nic: inout ImportModel.Nic, network k: Int) {
-        if let a = (e["addresses"] as? [Any])?.first as? String {
+        // one address per family: IPv4 in `address`/`subnet`, IPv6 beside it (dual-stack)
+        for case let a as String in e["addresses"] as? [Any] ?? [] {
             let parts = a.split(separator: "/")
             guard Reader.isIP(String(parts.first ?? "")) else {
                 model.notes.append(ImportNote(object: "NIC \(nic.name)", message: "address `\(a)` is not an IP address, dropped", isFault: true))
-                return
+                continue
             }
-            nic.address = String(parts[0])
-            if parts.count == 2, let p = Int(parts[1]), model.networks[k].subnet == nil {
-                model.networks[k].subnet = Reader.subnet(String(parts[0]), p)
+            let ip = String(parts[0]), v6 = ip.contains(":")
+            if v6 ? nic.address6 != nil : nic.address != nil {
+                model.notes.append(ImportNote(object: "NIC \(nic.name)", message: "more than one address of a family: `\(a)` dropped"))
+                continue
+            }
+            if v6 { nic.address6 = ip } else { nic.address = ip }
+            if parts.count == 2, let p = Int(parts[1]) {
+                if v6, model.networks[k].subnet6 == nil { model.networks[k].subnet6 = Reader.subnet(ip, p) }
+                if !v6, model.networks[k].subnet == nil { model.networks[k].subnet = Reader.subnet(ip, p) }
             }
         }
         if let s = e["set-name"] as? String { nic.ifname = s }
@@ -783,7 +794,10 @@ struct Reader {
         for case let r as Object in e["routes"] as? [Any] ?? [] {
             guard r["table"] == nil, let to = r["to"] as? String, let via = r["via"] as? String else { continue }
             if let m = r["metric"] as? Int, m != 50 { nic.metric = m }
-            if to == "0.0.0.0/0" || to == "default" || to == "::/0" {
+            if to == "::/0" {
+                if model.networks[k].gateway6 == nil { model.networks[k].gateway6 = via }
+                nic.defaultRoute = true
+            } else if to == "0.0.0.0/0" || to == "default" {
                 if model.networks[k].gateway == nil { model.networks[k].gateway = via }
                 nic.defaultRoute = true
             } else {

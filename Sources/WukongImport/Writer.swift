@@ -55,11 +55,22 @@ enum Writer {
     /// reports a type error at it instead of the file failing to parse.
     static func addr(_ s: String) -> String {
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, Reader.isIP(String(parts[0])) else { return quote(s) }
+        // IPv6 literals are written as strings (LANGUAGE.md §2)
+        guard parts.count <= 2, Reader.isIP(String(parts[0])), !parts[0].contains(":") else { return quote(s) }
         if parts.count == 2 {
-            guard let p = Int(parts[1]), p >= 0, p <= (parts[0].contains(":") ? 128 : 32), String(p) == parts[1] else { return quote(s) }
+            guard let p = Int(parts[1]), p >= 0, p <= 32, String(p) == parts[1] else { return quote(s) }
         }
         return s
+    }
+
+    /// One value, or `[v4, "v6"]` on a dual-stack network.
+    static func family(_ v4: String?, _ v6: String?) -> String? {
+        switch (v4, v6) {
+        case let (a?, b?): return "[\(addr(a)), \(addr(b))]"
+        case let (a?, nil): return addr(a)
+        case let (nil, b?): return addr(b)
+        default: return nil
+        }
     }
 
     static func list(_ xs: [String]) -> String { "[" + xs.joined(separator: ", ") + "]" }
@@ -77,6 +88,7 @@ enum Writer {
         o += "\ntopology \(name(m.name)) {\n"
         if let ns = m.namespace { o += "namespace = \(quote(ns))\n" }
         if m.createNamespace { o += "create_namespace = true\n" }
+        if m.dualStack { o += "dual_stack = true\n" }
         if m.ovnNetworksCUDN { o += "ovn_networks = \"cudn\"\n" }
         if let sel = m.nodeSelector, !sel.isEmpty {
             o += "node_selector = { " + sel.map { "\(quote($0.0)) = \(quote($0.1))" }.joined(separator: ", ") + " }\n"
@@ -130,8 +142,8 @@ enum Writer {
             for (k, v) in n.extra { o += "\(k) = \(v)\n" }
             if let v = n.vlan { o += "vlan = \(v)\n" }
             if let v = n.mtu { o += "mtu = \(v)\n" }
-            if let s = n.subnet { o += "subnet = \(addr(s))\n" }
-            if let g = n.gateway { o += "gateway = \(addr(g))\n" }
+            if let v = family(n.subnet, n.subnet6) { o += "subnet = \(v)\n" }
+            if let v = family(n.gateway, n.gateway6) { o += "gateway = \(v)\n" }
             if let p = n.pool { o += "pool = \(p)\n" }
             if let i = n.ipam { o += "ipam = \(quote(i))\n" }
             if !n.dns.isEmpty { o += "dns = \(list(n.dns.map(addr)))\n" }
@@ -240,7 +252,9 @@ enum Writer {
         if !vm.nics.isEmpty { o += "\n" }
         for n in vm.nics {
             var attrs: [String] = []
-            if let a = n.address { attrs.append("address = \(a)") }
+            if let a = n.address, let b = n.address6 { attrs.append("address = [\(a), \(addr(b))]") }
+            else if let a = n.address { attrs.append("address = \(a)") }
+            else if let b = n.address6 { attrs.append("address = \(addr(b))") }
             if let mac = n.mac, keepMAC(vm.name, n.name) { attrs.append("mac = \(quote(mac))") }
             if let i = n.ifname { attrs.append("ifname = \(quote(i))") }
             if let m = n.model { attrs.append("model = \(quote(m))") }
