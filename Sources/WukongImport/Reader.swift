@@ -453,6 +453,12 @@ struct Reader {
     mutating func readVM(_ o: Object) {
         var vm = ImportModel.VM(name: name(o))
         var spec = o["spec"] as? Object ?? [:]
+        // annotations of the VM object itself: the language has no place for them (the
+        // `kubevirt` block starts at `spec`); what kubectl and KubeVirt write there is theirs
+        for k in (meta(o)["annotations"] as? Object ?? [:]).keys.sorted()
+        where !k.hasPrefix("kubectl.kubernetes.io/") && !k.hasPrefix("kubevirt.io/") {
+            note(o, "annotation `\(k)` of the VirtualMachine dropped")
+        }
         let topologyLabels = Set(model.labels.map(\.0))
         for (k, v) in (meta(o)["labels"] as? Object ?? [:]).sorted(by: { $0.key < $1.key })
         where !Reader.ownLabels.contains(k) && !topologyLabels.contains(k) {

@@ -81,7 +81,7 @@ final class OperatorImportTests: XCTestCase {
         ---
         apiVersion: kubevirt.io/v1
         kind: VirtualMachine
-        metadata: {name: a, namespace: x}
+        metadata: {name: a, namespace: x, annotations: {owner: team-a, kubevirt.io/latest-observed-api-version: v1}}
         spec:
           template:
             spec:
@@ -100,6 +100,8 @@ final class OperatorImportTests: XCTestCase {
         let dropped = r.notes.filter { !$0.isFault }.map(\.description)
         XCTAssert(dropped.contains { $0.contains("template.spec.domain.cpu.sockets") }, "\(dropped)")  // owned by `cpu`
         XCTAssert(dropped.contains { $0.contains("kind ConfigMap") }, "\(dropped)")
+        XCTAssert(dropped.contains("VirtualMachine/x/a: annotation `owner` of the VirtualMachine dropped"), "\(dropped)")
+        XCTAssertFalse(dropped.contains { $0.contains("latest-observed-api-version") }, "\(dropped)")
         XCTAssert(dropped.contains { $0.hasPrefix("in.yaml: the YAML document starting at line 18 is not readable") }, "\(dropped)")
         for d in dropped { XCTAssert(r.text.contains(d), "`\(d)` not in the header") }
     }
