@@ -24,7 +24,7 @@ struct Reader {
             let parsed = Parallel.map(docs.count, minimum: 64) { i -> ([Object], String?) in
                 var objects: [Object] = []
                 do {
-                    var seq = try Yams.compose_all(yaml: String(docs[i].text))
+                    var seq = try Yams.compose_all(yaml: String(docs[i].text), .basic, .default, .utf8)
                     while let doc = seq.next() {
                         if let o = plain(doc) as? Object { objects.append(o) } else { return (objects, "a YAML document that is not an object, skipped") }
                     }
@@ -47,21 +47,28 @@ struct Reader {
     /// A YAML stream cut at its `---` lines (a document marker at column 0 cannot be inside a
     /// block scalar, whose lines are indented), with each piece's first line number.
     static func documents(_ text: String) -> [(text: Substring, line: Int)] {
+        // scanned as UTF-8 bytes: `---` and newlines are ASCII, and Character iteration of a
+        // 21 MB stream is slow
         var out: [(Substring, Int)] = []
-        var start = text.startIndex, startLine = 1, line = 1
-        var i = text.startIndex
-        while i < text.endIndex {
-            let lineEnd = text[i...].firstIndex(of: "\n") ?? text.endIndex
-            let l = text[i..<lineEnd]
-            if l == "---" || l.hasPrefix("--- ") {
-                if i > start { out.append((text[start..<i], startLine)) }
-                start = i; startLine = line
+        let u = text.utf8
+        var start = u.startIndex, startLine = 1, line = 1
+        var i = u.startIndex
+        let dash = UInt8(ascii: "-"), newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
+        while i < u.endIndex {
+            let lineEnd = u[i...].firstIndex(of: newline) ?? u.endIndex
+            let l = u[i..<lineEnd]
+            if l.starts(with: [dash, dash, dash]) {
+                let rest = l.dropFirst(3)
+                if rest.isEmpty || rest.first == space {
+                    if i > start { out.append((text[start..<i], startLine)) }
+                    start = i; startLine = line
+                }
             }
             line += 1
-            i = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
+            i = lineEnd < u.endIndex ? u.index(after: lineEnd) : u.endIndex
         }
-        if start < text.endIndex { out.append((text[start...], startLine)) }
-        return out.filter { !$0.0.allSatisfy { $0.isWhitespace || $0 == "-" } }
+        if start < u.endIndex { out.append((text[start...], startLine)) }
+        return out.filter { !$0.0.utf8.allSatisfy { $0 == space || $0 == newline || $0 == dash || $0 == 9 || $0 == 13 } }
     }
 
     /// A YAML node as plain values: plain scalars `true`/`false` and integers typed, every other
@@ -89,7 +96,7 @@ struct Reader {
         }
     }
 
-    static func loadYAML(_ text: String) -> Any? { (try? Yams.compose(yaml: text)).flatMap { $0.flatMap(plain) } }
+    static func loadYAML(_ text: String) -> Any? { (try? Yams.compose(yaml: text, .basic, .default, .utf8)).flatMap { $0.flatMap(plain) } }
 
     mutating func read(_ objects: [Object]) {
         // Items of a `kind: List` count as objects of their own.
