@@ -33,9 +33,11 @@ let package = Package(
         .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongIR", "WukongNet", "WukongParallel", "CCurl", "Yams"]),
         // `wukongc graph`: the IR as a DOT/Mermaid picture.
         .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongNet"]),
+        // `wukongc import`: Kubernetes YAML to a `.wk` topology (docs/import.md).
+        .target(name: "WukongImport", dependencies: ["WukongDiagnostics", "WukongFormat", "WukongParallel", "Yams"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",
                                                        "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat",
-                                                       "WukongParallel", "WukongGraph"]),
+                                                       "WukongParallel", "WukongGraph", "WukongImport"]),
         .target(name: "WukongLanguageServer", dependencies: ["WukongCompiler", "WukongFormat", "WukongSyntax", "WukongDiagnostics",
                                                              "WukongSema", "WukongIR"]),
         .executableTarget(name: "wukongc", dependencies: [
@@ -50,5 +52,6 @@ let package = Package(
         .testTarget(name: "WukongKubernetesTests", dependencies: ["WukongCompiler", "WukongParallel"]),
         .testTarget(name: "WukongApplyTests", dependencies: ["WukongApply", "WukongCompiler"]),
         .testTarget(name: "WukongGraphTests", dependencies: ["WukongGraph", "WukongCompiler"]),
+        .testTarget(name: "WukongImportTests", dependencies: ["WukongImport", "WukongCompiler", "WukongKubernetes"]),
     ]
 )

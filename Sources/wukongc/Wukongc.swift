@@ -82,7 +82,7 @@ struct Wukongc: ParsableCommand {
         abstract: "Type-checks Wukong network topologies and emits nmstate, Multus and KubeVirt objects.",
         version: WukongVersion.string,
         subcommands: [Check.self, Build.self, Apply.self, Diff.self, Fmt.self, Explain.self, Lsp.self,
-                      GraphCommand.self, StatusCommand.self])
+                      GraphCommand.self, StatusCommand.self, ImportCommand.self])
 }
 
 enum Output {
