@@ -1,5 +1,6 @@
 import Foundation
 import WukongParallel
+import WukongSyntax
 import Yams
 
 typealias Object = [String: Any]
@@ -928,17 +929,5 @@ struct Reader {
     }
 }
 
-func quote(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    // `${` would start an interpolation: `$${` writes it literally (LANGUAGE.md §2)
-    return out.replacingOccurrences(of: "${", with: "$${") + "\""
-}
+/// A string literal of the language (the lexer's escapes: WukongSyntax `Spelling`).
+func quote(_ s: String) -> String { Spelling.quoted(s) }

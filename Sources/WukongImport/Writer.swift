@@ -1,6 +1,7 @@
 import Foundation
 import WukongDiagnostics
 import WukongFormat
+import WukongSyntax
 
 /// Prints an `ImportModel` as Wukong text, then through the project's formatter so the result
 /// is what `wukongc fmt` would write.
@@ -33,10 +34,8 @@ enum Writer {
         return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }
 
-    static func isName(_ s: String) -> Bool {
-        !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-            && !(s.first!.isNumber) && !s.hasPrefix("-")
-    }
+    /// Whether `s` can be written bare: one identifier by the lexer's rules (no keyword).
+    static func isName(_ s: String) -> Bool { Spelling.isBareName(s) }
 
     /// A declaration name: bare when it is a valid name (dashes allowed), else quoted.
     static func name(_ s: String) -> String { isName(s) ? s : quote(s) }
