@@ -29,10 +29,8 @@ public enum Importer {
 }
 
 enum Writer {
-    static func isIdent(_ s: String) -> Bool {
-        guard let f = s.unicodeScalars.first, f == "_" || (f.properties.isAlphabetic && f.isASCII) else { return false }
-        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
-    }
+    /// Whether `s` can be a bare record key (the lexer's rule: WukongSyntax `Spelling`).
+    static func isIdent(_ s: String) -> Bool { Spelling.isBareKey(s) }
 
     /// Whether `s` can be written bare: one identifier by the lexer's rules (no keyword).
     static func isName(_ s: String) -> Bool { Spelling.isBareName(s) }

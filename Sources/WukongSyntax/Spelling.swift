@@ -6,11 +6,21 @@ import WukongDiagnostics
 public enum Spelling {
     /// Whether `s` reads back as one plain name: a single identifier token (dashes allowed, no
     /// keyword), by the lexer's own rules.
-    public static func isBareName(_ s: String) -> Bool {
-        guard !s.isEmpty, s.utf8.count <= 256 else { return false }
+    public static func isBareName(_ s: String) -> Bool { onlyToken(s)?.kind == .identifier }
+
+    /// Whether `s` can be written bare as a record key: one identifier or keyword token.
+    public static func isBareKey(_ s: String) -> Bool {
+        guard let kind = onlyToken(s)?.kind else { return false }
+        return kind == .identifier || kind.isKeyword
+    }
+
+    /// The one token `s` lexes to, covering all of it without a lexical error; nil otherwise.
+    static func onlyToken(_ s: String) -> Token? {
+        guard !s.isEmpty, s.utf8.count <= 256 else { return nil }
         let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: Array(s.utf8)))
-        guard lexed.diagnostics.isEmpty, lexed.tokens.count == 2, let t = lexed.tokens.first else { return false }
-        return t.kind == .identifier && t.startOffset == 0 && t.endOffset == s.utf8.count
+        guard lexed.diagnostics.isEmpty, lexed.tokens.count == 2, let t = lexed.tokens.first,
+              t.startOffset == 0, t.endOffset == s.utf8.count else { return nil }
+        return t
     }
 
     /// `s` as a one-line string literal.

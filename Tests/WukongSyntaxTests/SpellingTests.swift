@@ -35,4 +35,13 @@ final class SpellingTests: XCTestCase {
             XCTAssertFalse(Spelling.isBareName(name), name)
         }
     }
+
+    func testBareKeysAreIdentifiersOrKeywords() {
+        for key in ["ioThreadsPolicy", "for", "network", "true", "a-b", "_x"] { XCTAssertTrue(Spelling.isBareKey(key), key) }
+        for key in ["a.b", "1a", "a b", "", "\"x\"", "kubevirt.io/x"] { XCTAssertFalse(Spelling.isBareKey(key), key) }
+        // what is bare reads back as the same key
+        let (f, d) = Parser.parse(SourceFile(id: FileID(0), path: "", text: "let r = { for = 1, a-b = 2 }\n"))
+        XCTAssertEqual(d.count, 0)
+        XCTAssertEqual(T.dump(f.items), "(let r {for=1 a-b=2})")
+    }
 }
