@@ -34,7 +34,7 @@ let package = Package(
         // `wukongc graph`: the IR as a DOT/Mermaid picture.
         .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongNet"]),
         // `wukongc import`: Kubernetes YAML to a `.wk` topology (docs/import.md).
-        .target(name: "WukongImport", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongFormat", "WukongParallel", "Yams"]),
+        .target(name: "WukongImport", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema", "WukongNet", "WukongFormat", "WukongParallel", "Yams"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",
                                                        "WukongIR", "WukongKubernetes", "WukongApply", "WukongFormat",
                                                        "WukongParallel", "WukongGraph", "WukongImport"]),

@@ -66,6 +66,28 @@ public enum LanguageFacts {
     /// The reserved words (the lexer's list).
     public static var keywords: [String] { TokenKind.keywords }
 
+    /// The records of a standard-library module whose fields are literals
+    /// (`let medium = { cpu = 2, memory = 4Gi }`), in source order: each field's value as the
+    /// language writes it (strings decoded). Tools that write `.wk` match values against them.
+    public static func stdlibRecords(_ module: String) -> [(name: String, fields: [String: String])] {
+        guard let text = Stdlib.modules[module] else { return [] }
+        let (tree, _) = Parser.parse(SourceFile(id: FileID(0), path: "<stdlib>/\(module).wk", text: text))
+        return tree.items.compactMap { item in
+            guard case .letDecl(let id, _, let value) = item.kind, case .record(let entries) = value.kind else { return nil }
+            var fields: [String: String] = [:]
+            for entry in entries {
+                guard case .field(let key, _, let v) = entry.kind else { continue }
+                switch v.kind {
+                case .integer(let n): fields[key] = String(n)
+                case .quantity(let q): fields[key] = q.description
+                case .string(let s): if let t = s.plainText { fields[key] = t }
+                default: continue
+                }
+            }
+            return (id.name, fields)
+        }
+    }
+
     /// The standard-library modules (`std.<name>`) and the names each defines, in source order.
     public static var stdlibModules: [(name: String, definitions: [String])] {
         Stdlib.orderedModules.map { module in
