@@ -183,61 +183,23 @@ public enum CloudInit {
     /// routes to the cluster's CIDRs via the masquerade gateway, and — where the guest renders
     /// it (netplan) — source-policy routing so replies from the masquerade address leave here.
     static func podReplyRoutes<S: ValueSink>(_ s: inout S, clusterCIDRs: [CIDR], policy: Bool) {
-        let cidrs = clusterCIDRs.filter { !$0.isV6 }
-        guard !cidrs.isEmpty || policy else { return }
-        s.word("routes")
-        s.listStart()
-        for c in cidrs {
-            s.mapStart()
-            s.word("to")
-            s.string(c.description)
-            s.word("via")
-            s.string(masqueradeGateway)
-            s.mapEnd()
-        }
-        if policy {
-            s.mapStart()
-            s.word("to")
-            s.string("0.0.0.0/0")
-            s.word("via")
-            s.string(masqueradeGateway)
-            s.word("table")
-            s.int(podReplyTable)
-            s.mapEnd()
-        }
-        s.listEnd()
-        if policy {
-            s.word("routing-policy")
-            s.listStart()
-            s.mapStart()
-            s.word("from")
-            s.string(masqueradeGuestAddress)
-            s.word("table")
-            s.int(podReplyTable)
-            s.mapEnd()
-            s.listEnd()
-        }
+        writeRoutes(&s, replyRoutes(clusterCIDRs, v6: false, policy: policy), sources: policy ? [masqueradeGuestAddress] : [])
     }
 
     struct PodRoute { var to: String; var via: String; var table: Int? = nil; var metric: Int? = nil }
 
-    /// The masquerade pod NIC on a dual-stack cluster (`topology { dual_stack = true }`). IPv4 as
-    /// `podReplyRoutes`; IPv6 (static: KubeVirt runs no DHCPv6 for masquerade) the same way by
-    /// `fd10:0:2::1`: the default route here, unless an IPv6 default route leaves by another NIC —
-    /// then the cluster's IPv6 CIDRs and, on netplan, the reply table with `from fd10:0:2::2/128`.
-    static func podRoutes<S: ValueSink>(_ s: inout S, clusterCIDRs: [CIDR], policy: Bool, v4Elsewhere: Bool,
-                                        v6Elsewhere: Bool, metric: Int?) {
-        var routes: [PodRoute] = []
-        if v4Elsewhere {
-            for c in clusterCIDRs where !c.isV6 { routes.append(PodRoute(to: c.description, via: masqueradeGateway)) }
-            if policy { routes.append(PodRoute(to: "0.0.0.0/0", via: masqueradeGateway, table: podReplyTable)) }
-        }
-        if v6Elsewhere {
-            for c in clusterCIDRs where c.isV6 { routes.append(PodRoute(to: c.description, via: masqueradeGateway6)) }
-            if policy { routes.append(PodRoute(to: "::/0", via: masqueradeGateway6, table: podReplyTable)) }
-        } else {
-            routes.append(PodRoute(to: "::/0", via: masqueradeGateway6, metric: metric))
-        }
+    /// One family's masquerade routes when its default route leaves by another NIC: the
+    /// cluster's CIDRs of that family, and with `policy` the default route in the reply table.
+    static func replyRoutes(_ clusterCIDRs: [CIDR], v6: Bool, policy: Bool) -> [PodRoute] {
+        let via = v6 ? masqueradeGateway6 : masqueradeGateway
+        var routes = clusterCIDRs.filter { $0.isV6 == v6 }.map { PodRoute(to: $0.description, via: via) }
+        if policy { routes.append(PodRoute(to: v6 ? "::/0" : "0.0.0.0/0", via: via, table: podReplyTable)) }
+        return routes
+    }
+
+    /// netplan `routes` and `routing-policy` (each omitted when empty); the policy sends what
+    /// comes from `sources` to the reply table.
+    static func writeRoutes<S: ValueSink>(_ s: inout S, _ routes: [PodRoute], sources: [String]) {
         if !routes.isEmpty {
             s.word("routes")
             s.listStart()
@@ -259,7 +221,6 @@ public enum CloudInit {
             }
             s.listEnd()
         }
-        let sources = (policy && v4Elsewhere ? [masqueradeGuestAddress] : []) + (policy && v6Elsewhere ? [masqueradeGuestSource6] : [])
         if !sources.isEmpty {
             s.word("routing-policy")
             s.listStart()
@@ -273,6 +234,22 @@ public enum CloudInit {
             }
             s.listEnd()
         }
+    }
+
+    /// The masquerade pod NIC on a dual-stack cluster (`topology { dual_stack = true }`). IPv4 as
+    /// `podReplyRoutes`; IPv6 (static: KubeVirt runs no DHCPv6 for masquerade) the same way by
+    /// `fd10:0:2::1`: the default route here, unless an IPv6 default route leaves by another NIC —
+    /// then the cluster's IPv6 CIDRs and, on netplan, the reply table with `from fd10:0:2::2/128`.
+    static func podRoutes<S: ValueSink>(_ s: inout S, clusterCIDRs: [CIDR], policy: Bool, v4Elsewhere: Bool,
+                                        v6Elsewhere: Bool, metric: Int?) {
+        var routes: [PodRoute] = v4Elsewhere ? replyRoutes(clusterCIDRs, v6: false, policy: policy) : []
+        if v6Elsewhere {
+            routes += replyRoutes(clusterCIDRs, v6: true, policy: policy)
+        } else {
+            routes.append(PodRoute(to: "::/0", via: masqueradeGateway6, metric: metric))
+        }
+        let sources = (policy && v4Elsewhere ? [masqueradeGuestAddress] : []) + (policy && v6Elsewhere ? [masqueradeGuestSource6] : [])
+        writeRoutes(&s, routes, sources: sources)
     }
 
     /// `#cloud-config` with `users`, `runcmd`, then the top-level keys of `cloud_config`.
