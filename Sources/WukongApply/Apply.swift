@@ -562,28 +562,22 @@ public final class Applier: Sendable {
             if let ns = item.namespace, !namespaces.contains(ns) { namespaces.append(ns) }
         }
         if namespaces.isEmpty { namespaces = [options.defaultNamespace ?? "default"] }
-        let selector = "?labelSelector=" + percentEncode("\(topologyLabel)=\(topo)") + "&limit=\(max(1, options.listPageSize))"
+        let selector = "labelSelector=" + percentEncode("\(topologyLabel)=\(topo)")
         var out: [(ObjectRef, String)] = []
         for type in ResourceType.all.reversed() {
             for ns in type.namespaced ? namespaces.map(Optional.some) : [nil] {
-                var cont: String? = nil
-                repeat {
-                    let path = type.collectionPath(namespace: ns) + selector + (cont.map { "&continue=" + percentEncode($0) } ?? "")
-                    switch client.get(path) {
-                    case .failure(let e): return .failure(ApplyFailure(object: nil, stage: .prune, error: e))
-                    case .success(nil): cont = nil  // kind not served (CRD absent): nothing to prune
-                    case .success(let list?):
-                        for obj in list["items"]?.listValue ?? [] {
-                            guard let name = obj.at("metadata", "name")?.stringValue else { continue }
-                            let objNS = obj.at("metadata", "namespace")?.stringValue ?? ns
-                            if keep.contains("\(type.kind)|\(type.namespaced ? objNS ?? "" : "")|\(name)") { continue }
-                            let ref = ObjectRef(apiVersion: type.apiVersion, kind: type.kind, name: name, namespace: type.namespaced ? objNS : nil)
-                            out.append((ref, type.objectPath(namespace: type.namespaced ? objNS : nil, name: name)))
-                        }
-                        cont = list.at("metadata", "continue")?.stringValue
-                        if cont == "" { cont = nil }
+                switch client.listAll(type.collectionPath(namespace: ns), query: selector, pageSize: options.listPageSize) {
+                case .failure(let e): return .failure(ApplyFailure(object: nil, stage: .prune, error: e))
+                case .success(nil): continue  // kind not served (CRD absent): nothing to prune
+                case .success(let items?):
+                    for obj in items {
+                        guard let name = obj.at("metadata", "name")?.stringValue else { continue }
+                        let objNS = obj.at("metadata", "namespace")?.stringValue ?? ns
+                        if keep.contains("\(type.kind)|\(type.namespaced ? objNS ?? "" : "")|\(name)") { continue }
+                        let ref = ObjectRef(apiVersion: type.apiVersion, kind: type.kind, name: name, namespace: type.namespaced ? objNS : nil)
+                        out.append((ref, type.objectPath(namespace: type.namespaced ? objNS : nil, name: name)))
                     }
-                } while cont != nil
+                }
             }
         }
         return .success(out)

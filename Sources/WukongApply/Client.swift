@@ -367,6 +367,29 @@ public final class KubeClient: Sendable {
         sendJSON(HTTPRequest(method: "GET", path: path), onRetry: onRetry).map(\.value)
     }
 
+    /// Every item of a LIST followed page by page (`limit`/`continue`); nil when the first page
+    /// is 404 (the kind is not served). `query`: more parameters (`labelSelector=…`), encoded.
+    public func listAll(_ collection: String, query: String? = nil, pageSize: Int) -> Result<[KubeValue]?, APIError> {
+        var items: [KubeValue] = []
+        var cont: String? = nil
+        var first = true
+        repeat {
+            var q = ["limit=\(max(1, pageSize))"]
+            if let query { q.append(query) }
+            if let cont { q.append("continue=" + percentEncode(cont)) }
+            switch get(collection + "?" + q.joined(separator: "&")) {
+            case .failure(let e): return .failure(e)
+            case .success(nil): return first ? .success(nil) : .success(items)
+            case .success(let page?):
+                items += page["items"]?.listValue ?? []
+                cont = page.at("metadata", "continue")?.stringValue
+                if cont == "" { cont = nil }
+            }
+            first = false
+        } while cont != nil
+        return .success(items)
+    }
+
     static func decode(_ r: HTTPResponse) -> Result<KubeValue, APIError> {
         do { return .success(try KubeJSON.decode(r.body)) } catch {
             return .failure(APIError(kind: .badResponse, httpStatus: r.status,

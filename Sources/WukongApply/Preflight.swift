@@ -118,20 +118,12 @@ extension Applier {
 
     /// A LIST followed page by page (`limit`/`continue`); nil when the resource is not served.
     func preflightList(_ path: String) throws(PreflightAbort) -> PreflightList {
-        var items: [KubeValue] = []
-        var cont: String? = nil
-        repeat {
-            let page = path + "?limit=\(max(1, options.listPageSize))" + (cont.map { "&continue=" + percentEncode($0) } ?? "")
-            switch try preflightRead(page, about: nil) {
-            case .forbidden(let e): return .forbidden(e)
-            case .notFound: return .notServed
-            case .found(let list):
-                items += list["items"]?.listValue ?? []
-                cont = list.at("metadata", "continue")?.stringValue
-                if cont == "" { cont = nil }
-            }
-        } while cont != nil
-        return .items(items)
+        switch client.listAll(path, pageSize: options.listPageSize) {
+        case .success(let items?): return .items(items)
+        case .success(nil): return .notServed
+        case .failure(let e) where e.kind == .forbidden: return .forbidden(e)
+        case .failure(let e): throw PreflightAbort(failure: ApplyFailure(object: nil, stage: .preflight, error: e))
+        }
     }
 
     enum PreflightList { case items([KubeValue]), notServed, forbidden(APIError) }

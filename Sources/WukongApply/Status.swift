@@ -228,18 +228,7 @@ public struct StatusReader: Sendable {
 
     /// Every item of a paged LIST; a kind the server does not serve (404) lists nothing.
     func list(_ collection: String, query: String?) throws(APIError) -> [KubeValue] {
-        var out: [KubeValue] = []
-        var cont: String? = nil
-        repeat {
-            var q = ["limit=\(max(1, pageSize))"]
-            if let query { q.append(query) }
-            if let cont { q.append("continue=" + percentEncode(cont)) }
-            guard let page = try client.get(collection + "?" + q.joined(separator: "&")).get() else { return out }
-            out += page["items"]?.listValue ?? []
-            cont = page.at("metadata", "continue")?.stringValue
-            if cont == "" { cont = nil }
-        } while cont != nil
-        return out
+        try client.listAll(collection, query: query, pageSize: pageSize).get() ?? []
     }
 
     static func enactment(_ o: KubeValue, policy: String, generation: Int?) -> EnactmentStatus {
