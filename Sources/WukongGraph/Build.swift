@@ -265,9 +265,8 @@ private struct GraphBuilder {
 
     /// Splits `app-12` into ("app-", 12); nil without a numeric suffix.
     func stem(_ name: String) -> (String, Int)? {
-        let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count < name.count, digits.count <= 18, let n = Int(String(digits.reversed())) else { return nil }
-        return (String(name.dropLast(digits.count)), n)
+        guard let (stem, digits) = splitTrailingIndex(name), digits.count <= 18, let n = Int(digits) else { return nil }
+        return (String(stem), n)
     }
 
     func vmUnits() -> [VMUnit] {

@@ -1,6 +1,7 @@
 import Foundation
 import WukongDiagnostics
 import WukongFormat
+import WukongNet
 import WukongSyntax
 
 /// Prints an `ImportModel` as Wukong text, then through the project's formatter so the result
@@ -176,10 +177,9 @@ enum Writer {
     }
 
     static func loopKey(_ vm: ImportModel.VM, keepMAC: (String, String) -> Bool) -> LoopKey? {
-        let digits = String(vm.name.reversed().prefix(while: { $0.isASCII && $0.isNumber }).reversed())
-        guard !digits.isEmpty, digits.count < vm.name.count, digits.count <= 6, !digits.hasPrefix("0"),
+        guard let (stem, digits) = splitTrailingIndex(vm.name), digits.count <= 6, !digits.hasPrefix("0"),
               let index = Int(digits) else { return nil }
-        let prefix = String(vm.name.dropLast(digits.count))
+        let prefix = String(stem)
         var copy = vm
         var bases: [UInt32] = []
         for n in copy.nics.indices {

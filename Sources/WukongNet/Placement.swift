@@ -26,13 +26,20 @@ public enum SpreadMode: String, Sendable, Codable, CaseIterable {
 /// The label that marks a VM's spread group on its pod (`template.metadata.labels`).
 public let spreadLabelKey = "wukong.dev/spread"
 
+/// `app-12` → (`app-`, `12`): a name's trailing decimal digits — the index a `for` loop puts
+/// there — and what precedes them; nil when the name does not end in a digit or is only digits.
+public func splitTrailingIndex(_ name: String) -> (stem: Substring, digits: Substring)? {
+    let count = name.utf8.reversed().prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+    guard count > 0, count < name.utf8.count else { return nil }
+    let cut = name.utf8.index(name.utf8.endIndex, offsetBy: -count)
+    return (name[..<cut], name[cut...])
+}
+
 /// The spread group of VM `name` without `spread_group`: the name without a trailing `-<digits>`
 /// (`web-1`, `web-2` → `web`: the VMs of one `for` loop), else the name itself.
 public func defaultSpreadGroup(_ name: String) -> String {
-    guard let dash = name.lastIndex(of: "-"), dash != name.startIndex else { return name }
-    let tail = name[name.index(after: dash)...]
-    guard !tail.isEmpty, tail.allSatisfy({ $0.isASCII && $0.isNumber }) else { return name }
-    return String(name[..<dash])
+    guard let (stem, _) = splitTrailingIndex(name), stem.count > 1, stem.hasSuffix("-") else { return name }
+    return String(stem.dropLast())
 }
 
 /// A toleration's fields as Kubernetes spells them in `tolerations[]` (the record's keys are

@@ -98,6 +98,14 @@ final class PlacementTests: XCTestCase {
         XCTAssertEqual(defaultSpreadGroup("db"), "db")
         XCTAssertEqual(defaultSpreadGroup("db-a"), "db-a")
         XCTAssertEqual(defaultSpreadGroup("-1"), "-1")
+        XCTAssertEqual(defaultSpreadGroup("a1-2"), "a1")
+        XCTAssertEqual(defaultSpreadGroup("web12"), "web12")
+        // the splitter graph and import group fleets by, too
+        XCTAssertEqual(splitTrailingIndex("app-12").map { [String($0.stem), String($0.digits)] }, ["app-", "12"])
+        XCTAssertEqual(splitTrailingIndex("web7").map { [String($0.stem), String($0.digits)] }, ["web", "7"])
+        XCTAssertNil(splitTrailingIndex("123"))
+        XCTAssertNil(splitTrailingIndex("db"))
+        XCTAssertNil(splitTrailingIndex(""))
     }
 
     func testTolerations() throws {
