@@ -151,10 +151,9 @@ enum Writer {
         }
         var k = 0
         while k < m.vms.count {
-            let run = loopRun(m.vms, from: k, keepMAC: keepMAC)
-            if run.count >= minLoop, let first = run.first, let last = run.last {
-                o += "for i in \(first.index)..=\(last.index) {\n" + first.loopText + "}\n\n"
-                k += run.count
+            if let loop = loop(m.vms, from: k, keepMAC: keepMAC) {
+                o += loop.text + "\n"
+                k += loop.count
             } else {
                 o += vmText(m.vms[k], keepMAC: keepMAC) + "\n"
                 k += 1
@@ -163,8 +162,8 @@ enum Writer {
         return o
     }
 
-    /// VMs that differ only by a trailing index and addresses that grow with it become one `for`
-    /// (LANGUAGE.md §5.7) once there are this many of them.
+    /// VMs that differ only by a trailing index, addresses that grow with it and a few string
+    /// values become one `for` (LANGUAGE.md §5.7) once there are this many of them.
     static let minLoop = 3
 
     struct LoopKey {
@@ -172,8 +171,11 @@ enum Writer {
         var index: Int
         /// Per NIC with an IPv4 address: address − index (the loop's base).
         var bases: [UInt32]
-        /// The VM's text with the name and those addresses as the loop writes them.
-        var loopText: String
+        /// The VM's text as the loop writes it (name, addresses, the VM's own name inside strings
+        /// as `prefix${i}`), with the strings that stand where an expression may cut out…
+        var skeleton: String
+        /// …and those strings, in order.
+        var literals: [String]
     }
 
     static func loopKey(_ vm: ImportModel.VM, keepMAC: (String, String) -> Bool) -> LoopKey? {
@@ -190,20 +192,133 @@ enum Writer {
             copy.nics[n].address = "\(base >> 24).\(base >> 16 & 255).\(base >> 8 & 255).\(base & 255) + i"
         }
         let text = vmText(copy, keepMAC: { keepMAC(vm.name, $1) }, nameText: "\"" + prefix + "${i}\"")
-        return LoopKey(prefix: prefix, index: index, bases: bases, loopText: text)
+        let (skeleton, literals) = cutLiterals(text, name: vm.name, interpolated: prefix + "${i}")
+        return LoopKey(prefix: prefix, index: index, bases: bases, skeleton: skeleton, literals: literals)
     }
 
-    /// The longest run of VMs from `start` that one `for` can write.
-    static func loopRun(_ vms: [ImportModel.VM], from start: Int, keepMAC: (String, String) -> Bool) -> [LoopKey] {
-        guard let first = loopKey(vms[start], keepMAC: keepMAC) else { return [] }
+    /// The marker of a cut-out string in a skeleton (never in generated text: `quote` escapes
+    /// control characters).
+    static let hole = "\u{1}"
+
+    /// `text` with the string literals that stand where an expression may (after `=`, `[`, or a
+    /// `,` inside a list) replaced by `hole`, and those literals. In every string, `name` is
+    /// written `interpolated` (`web-3` → `web-${i}`): evaluated at the VM's own index it is the
+    /// same text.
+    static func cutLiterals(_ text: String, name: String, interpolated: String) -> (String, [String]) {
+        let b = Array(text.utf8)
+        var skeleton: [UInt8] = [], literals: [String] = []
+        var brackets: [UInt8] = [], last: UInt8 = 0
+        var i = 0
+        let quoteMark = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        func substituted(_ bytes: ArraySlice<UInt8>) -> String {
+            String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: name, with: interpolated)
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == quoteMark {
+                let multiline = i + 2 < b.count && b[i + 1] == quoteMark && b[i + 2] == quoteMark
+                var j = i + (multiline ? 3 : 1)
+                while j < b.count {
+                    if b[j] == backslash { j += 2; continue }
+                    if b[j] == quoteMark && (!multiline || (j + 2 < b.count && b[j + 1] == quoteMark && b[j + 2] == quoteMark)) { break }
+                    j += 1
+                }
+                let end = min(b.count, j + (multiline ? 3 : 1))
+                let literal = substituted(b[i..<end])
+                let isValue = last == UInt8(ascii: "=") || last == UInt8(ascii: "[") || (last == UInt8(ascii: ",") && brackets.last == UInt8(ascii: "["))
+                if isValue && !multiline {
+                    skeleton += hole.utf8
+                    literals.append(literal)
+                } else {
+                    skeleton += literal.utf8
+                }
+                last = quoteMark
+                i = end
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "("): brackets.append(c)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ")"): _ = brackets.popLast()
+            default: break
+            }
+            if c != UInt8(ascii: " ") && c != UInt8(ascii: "\n") { last = c }
+            skeleton.append(c)
+            i += 1
+        }
+        return (String(decoding: skeleton, as: UTF8.self), literals)
+    }
+
+    /// The `for` that writes the VMs from `start` on, and how many it writes; nil when fewer than
+    /// `minLoop` VMs can share one. A string that differs between them becomes an `if` on the
+    /// index (`if i % 10 == 0 { "cache" } else { "app" }`) when its exceptions are few: at most
+    /// one condition (an `i % n == r` or a listed index) per four VMs.
+    static func loop(_ vms: [ImportModel.VM], from start: Int, keepMAC: (String, String) -> Bool) -> (text: String, count: Int)? {
+        guard let first = loopKey(vms[start], keepMAC: keepMAC) else { return nil }
         var run = [first]
         var k = start + 1
         while k < vms.count, let next = loopKey(vms[k], keepMAC: keepMAC), next.prefix == first.prefix,
-              next.index == run[run.count - 1].index + 1, next.bases == first.bases, next.loopText == first.loopText {
+              next.index == run[run.count - 1].index + 1, next.bases == first.bases, next.skeleton == first.skeleton {
             run.append(next)
             k += 1
         }
-        return run
+        // the whole run with conditions, else the VMs that agree on every string too
+        if run.count >= minLoop, let values = conditionalLiterals(run) {
+            return (forText(run, values), run.count)
+        }
+        let same = run.prefix { $0.literals == first.literals }
+        guard same.count >= minLoop else { return nil }
+        return (forText(Array(same), first.literals), same.count)
+    }
+
+    static func forText(_ run: [LoopKey], _ values: [String]) -> String {
+        var body = "", rest = Substring(run[0].skeleton), n = 0
+        while let h = rest.range(of: hole) {
+            body += rest[..<h.lowerBound] + values[n]
+            n += 1
+            rest = rest[h.upperBound...]
+        }
+        body += rest
+        return "for i in \(run[0].index)..=\(run[run.count - 1].index) {\n" + body + "}\n"
+    }
+
+    /// Per cut-out string of the run, the expression that gives each VM its own; nil when that
+    /// takes more than one condition per four VMs.
+    static func conditionalLiterals(_ run: [LoopKey]) -> [String]? {
+        var out: [String] = [], conditions = 0
+        for p in run[0].literals.indices {
+            let values = run.map { $0.literals[p] }
+            var order: [String] = [], indices: [String: [Int]] = [:]
+            for (key, v) in zip(run, values) {
+                if indices[v] == nil { order.append(v) }
+                indices[v, default: []].append(key.index)
+            }
+            if order.count == 1 { out.append(values[0]); continue }
+            // the most frequent value is the `else`; ties go to the first seen
+            let common = order.max { indices[$0]!.count < indices[$1]!.count || (indices[$0]!.count == indices[$1]!.count && order.firstIndex(of: $0)! > order.firstIndex(of: $1)!) }!
+            var text = ""
+            for v in order where v != common {
+                let (condition, cost) = condition(indices[v]!, from: run[0].index, to: run[run.count - 1].index)
+                conditions += cost
+                text += "if \(condition) { \(v) } else "
+            }
+            out.append(text + "{ \(common) }")
+        }
+        return conditions * 4 <= run.count ? out : nil
+    }
+
+    /// `i % n == r` when `indices` (three or more) are exactly the run's indices with that
+    /// remainder (two make a rule by chance too often), else
+    /// `i == k` or `i in [k, …]`; and what it costs (a rule 1, a list its length).
+    static func condition(_ indices: [Int], from lo: Int, to hi: Int) -> (String, Int) {
+        if indices.count >= 3 {
+            let step = indices[1] - indices[0]
+            if step >= 2, zip(indices, indices.dropFirst()).allSatisfy({ $1 - $0 == step }),
+               indices[0] - step < lo, indices[indices.count - 1] + step > hi {
+                return ("i % \(step) == \(indices[0] % step)", 1)
+            }
+        }
+        if indices.count == 1 { return ("i == \(indices[0])", 1) }
+        return ("i in [" + indices.map(String.init).joined(separator: ", ") + "]", indices.count)
     }
 
     static func ipv4(_ s: String) -> UInt32? {

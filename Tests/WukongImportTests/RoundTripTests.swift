@@ -63,6 +63,10 @@ final class RoundTripTests: XCTestCase {
         XCTAssert(web.contains("address = 192.168.0.100 + i"), web)
         XCTAssert(web.contains("...sizes.small") && web.contains("image = images.ubuntu_2204"), web)
         XCTAssertFalse(web.contains("mac = "), "derived MACs are not written\n\(web)")
+        // every 10th VM a cache: one `for` with the rule, not 20 loops and 20 single VMs
+        let fleet = try roundTrip("fleet-200").outcome.text
+        XCTAssertEqual(fleet.components(separatedBy: "for i in").count, 2, fleet)
+        XCTAssert(fleet.contains(#"role = if i % 10 == 0 { "cache" } else { "app" }"#), fleet)
         let bond = try roundTrip("bond").outcome.text
         XCTAssertEqual(bond.components(separatedBy: "bond bond0 {").count, 2, bond)
         XCTAssert(bond.contains("vlan bond0-100 on bond0 { id = 100 }"), bond)
