@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "WukongParallel", "Yams"]),
         .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongIR", "WukongNet", "WukongParallel", "CCurl", "Yams"]),
         // `wukongc graph`: the IR as a DOT/Mermaid picture.
-        .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongNet"]),
+        .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongSema", "WukongDiagnostics", "WukongNet"]),
         // `wukongc import`: Kubernetes YAML to a `.wk` topology (docs/import.md).
         .target(name: "WukongImport", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema", "WukongNet", "WukongFormat", "WukongParallel", "Yams"]),
         .target(name: "WukongCompiler", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema",

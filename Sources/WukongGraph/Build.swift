@@ -4,7 +4,14 @@ import WukongNet
 extension TopologyGraph {
     /// The picture of a lowered topology. Deterministic: everything is in IR (source) order.
     public static func build(_ topology: Topology, options: GraphOptions = GraphOptions()) -> TopologyGraph {
-        GraphBuilder(topology, options: options).build()
+        GraphBuilder(topology, options: options, findings: nil).build()
+    }
+
+    /// `wukongc check --graph`: the same picture with the elements that have diagnostics marked
+    /// and a legend; a diagnostic on an element the picture does not show (a VM NIC lowering
+    /// skipped: on its VM; else) is listed in the legend.
+    public static func build(_ topology: Topology, findings: GraphFindings, options: GraphOptions = GraphOptions()) -> TopologyGraph {
+        GraphBuilder(topology, options: options, findings: findings).build()
     }
 }
 
@@ -33,29 +40,43 @@ private struct GraphBuilder {
     let hostNames: [String]
     let everyNode: Bool
     let networkByName: [String: Network]
+    let findings: GraphFindings?
 
-    init(_ t: Topology, options: GraphOptions) {
+    init(_ t: Topology, options: GraphOptions, findings: GraphFindings?) {
         self.t = t
         self.options = options
+        self.findings = findings
         hostNames = t.hosts.map(\.name)
         everyNode = t.hosts.isEmpty
         networkByName = Dictionary(t.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var byVM: [String: [String]] = [:]
+        for e in findings?.marks.keys.map({ $0 }) ?? [] { if case .vmNic(let vm, let nic) = e { byVM[vm, default: []].append(nic) } }
+        nicMarksByVM = byVM.mapValues { $0.sorted() }
     }
+
+    /// VM name → names of its NICs that carry diagnostics (sorted: from a dictionary).
+    let nicMarksByVM: [String: [String]]
+
+    func marks(_ e: GraphElement) -> [GraphMark] { findings?.marks[e] ?? [] }
 
     func build() -> TopologyGraph {
         var graph = TopologyGraph(title: title())
+        var placed = Set<GraphElement>()
         let interfaces = nodeInterfaces()
         // Clusters: one per host, or per group of at least `collapseAt` hosts with the same interfaces.
         var nodeIDs: [[String: String]] = []   // per cluster: interface key → node id
         for hosts in hostGroups(interfaces) {
-            let (cluster, ids, edges) = makeCluster(hosts, interfaces)
+            let (cluster, ids, edges) = makeCluster(hosts, interfaces, &placed)
             graph.clusters.append(cluster)
             nodeIDs.append(ids)
             graph.edges += edges
         }
         for n in t.networks {
             let id = "net:" + n.name
-            graph.nodes.append(GraphNode(id: id, kind: .network, title: n.name, lines: networkLines(n)))
+            var node = GraphNode(id: id, kind: .network, title: n.name, lines: networkLines(n))
+            node.marks = marks(.network(n.name))
+            placed.insert(.network(n.name))
+            graph.nodes.append(node)
             let below: String?
             switch n.attachment {
             case .bridge(let name, _), .ovs(let name, _), .localnet(_, let name, _): below = "bridge:" + name
@@ -71,11 +92,21 @@ private struct GraphBuilder {
         }
         let networks = Set(t.networks.map(\.name))
         for unit in vmUnits() {
-            let (node, edges) = unit.collapsed ? groupNode(unit, networks) : vmNode(t.vms[unit.members[0]], networks)
+            let (node, edges) = unit.collapsed ? groupNode(unit, networks, &placed) : vmNode(t.vms[unit.members[0]], networks, &placed)
             graph.nodes.append(node)
             graph.edges += edges
         }
+        if let findings { graph.legend = legend(findings, placed) }
         return graph
+    }
+
+    /// The counts, and every diagnostic on no element shown (each once, in diagnostic order).
+    func legend(_ f: GraphFindings, _ placed: Set<GraphElement>) -> GraphLegend {
+        var all = f.outside
+        for (e, ms) in f.marks where !placed.contains(e) { all += ms }
+        // Dictionary order is not stable: sorted by place, then code, then message.
+        let outside = all.distinct().sorted { ($0.location, $0.code, $0.message) < ($1.location, $1.code, $1.message) }
+        return GraphLegend(errors: f.errors, warnings: f.warnings, outside: outside)
     }
 
     func title() -> String {
@@ -176,7 +207,8 @@ private struct GraphBuilder {
         return out
     }
 
-    func makeCluster(_ hosts: [String?], _ interfaces: [Interface]) -> (GraphCluster, [String: String], [GraphEdge]) {
+    func makeCluster(_ hosts: [String?], _ interfaces: [Interface], _ placed: inout Set<GraphElement>)
+        -> (GraphCluster, [String: String], [GraphEdge]) {
         let first = hosts.first.flatMap { $0 }
         let clusterID: String
         let label: String
@@ -201,12 +233,26 @@ private struct GraphBuilder {
         for i in present {
             let id = clusterID + "/" + i.key
             ids[i.key] = id
-            nodes.append(GraphNode(id: id, kind: i.kind, title: i.name, lines: merge(hosts.map { i.lines($0) })))
+            var node = GraphNode(id: id, kind: i.kind, title: i.name, lines: merge(hosts.map { i.lines($0) }))
+            if findings != nil {
+                // Declared at the top level (every host) or inside one of this cluster's hosts.
+                let elements = [GraphElement.nodeInterface(key: i.key, host: nil)]
+                    + hosts.compactMap { $0 }.map { GraphElement.nodeInterface(key: i.key, host: $0) }
+                node.marks = elements.flatMap(marks).distinct()
+                placed.formUnion(elements)
+            }
+            nodes.append(node)
         }
         for i in present {
             for l in i.lower { if let from = ids[l], let to = ids[i.key] { edges.append(GraphEdge(from: from, to: to)) } }
         }
-        return (GraphCluster(id: clusterID, label: label, nodes: nodes), ids, edges)
+        var cluster = GraphCluster(id: clusterID, label: label, nodes: nodes)
+        if findings != nil {
+            let elements = hosts.compactMap { $0 }.map(GraphElement.host)
+            cluster.marks = elements.flatMap(marks).distinct()
+            placed.formUnion(elements)
+        }
+        return (cluster, ids, edges)
     }
 
     /// The lines of one interface over several hosts: equal values once, differing ones as a range.
@@ -328,7 +374,25 @@ private struct GraphBuilder {
         return networks.contains(net) ? "net:" + net : nil
     }
 
-    func vmNode(_ vm: VM, _ networks: Set<String>) -> (GraphNode, [GraphEdge]) {
+    /// A VM's own marks and its NICs' (those of NICs the IR does not have, lowering skipped
+    /// them, count for the VM); marks `placed` every NIC declared in it.
+    func vmMarks(_ vm: VM, _ placed: inout Set<GraphElement>) -> (own: [GraphMark], nics: [String: [GraphMark]]) {
+        guard let findings else { return ([], [:]) }
+        var own = marks(.vm(vm.name))
+        var nics: [String: [GraphMark]] = [:]
+        let shown = Set(vm.nics.map(\.name))
+        placed.insert(.vm(vm.name))
+        for nic in nicMarksByVM[vm.name] ?? [] {
+            placed.insert(.vmNic(vm: vm.name, nic: nic))
+            let ms = findings.marks[.vmNic(vm: vm.name, nic: nic)] ?? []
+            if shown.contains(nic) { nics[nic] = ms }
+            own += ms
+        }
+        return (own.distinct(), nics)
+    }
+
+    func vmNode(_ vm: VM, _ networks: Set<String>, _ placed: inout Set<GraphElement>) -> (GraphNode, [GraphEdge]) {
+        let (own, nicMarks) = vmMarks(vm, &placed)
         let id = "vm:" + vm.name
         var lines: [String] = []
         if let r = resources(vm) { lines.append(r) }
@@ -344,14 +408,29 @@ private struct GraphBuilder {
             }
             if let a6 = nic.address6 { address += ", " + a6.description }   // dual-stack
             let route = nic.defaultRoute && vm.nics.count > 1 ? " · default route" : ""
-            rows.append(GraphRow(port: "n\(j)", text: "\(nic.name): \(address)\(route)"))
+            var row = GraphRow(port: "n\(j)", text: "\(nic.name): \(address)\(route)")
+            row.marks = nicMarks[nic.name] ?? []
+            rows.append(row)
             if let from = networkNode(nic, networks) { edges.append(GraphEdge(from: from, to: id, toPort: "n\(j)")) }
         }
-        return (GraphNode(id: id, kind: .vm, title: vm.name, lines: lines, rows: rows), edges)
+        var node = GraphNode(id: id, kind: .vm, title: vm.name, lines: lines, rows: rows)
+        node.marks = own
+        return (node, edges)
     }
 
-    func groupNode(_ unit: VMUnit, _ networks: Set<String>) -> (GraphNode, [GraphEdge]) {
+    func groupNode(_ unit: VMUnit, _ networks: Set<String>, _ placed: inout Set<GraphElement>) -> (GraphNode, [GraphEdge]) {
         let vms = unit.members.map { t.vms[$0] }
+        var groupMarks: [GraphMark] = []
+        var flagged = 0
+        var rowMarks: [String: [GraphMark]] = [:]   // network key → marks of member NICs on it
+        if findings != nil {
+            for vm in vms {
+                let (own, nics) = vmMarks(vm, &placed)
+                if !own.isEmpty { flagged += 1 }
+                groupMarks += own
+                for nic in vm.nics { if let ms = nics[nic.name], !ms.isEmpty { rowMarks[nic.network ?? "\u{0}pod", default: []] += ms } }
+            }
+        }
         let id = "vms:" + (vms.first?.name ?? "")
         let n = vms.count
         let shown = unit.parts.prefix(3).joined(separator: ", ") + (unit.parts.count > 3 ? ", …" : "")
@@ -395,11 +474,17 @@ private struct GraphBuilder {
             parts += dynamic[k, default: []]
             let names = nicNames[k, default: []]
             let nameText = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
-            rows.append(GraphRow(port: "n\(j)", text: "\(nameText): \(parts.joined(separator: " + "))"))
+            var row = GraphRow(port: "n\(j)", text: "\(nameText): \(parts.joined(separator: " + "))")
+            row.marks = (rowMarks[k] ?? []).distinct()
+            rows.append(row)
             if let nic = sample[k], let from = networkNode(nic, networks) {
                 edges.append(GraphEdge(from: from, to: id, toPort: "n\(j)"))
             }
         }
-        return (GraphNode(id: id, kind: .vmGroup, title: title, lines: lines, rows: rows), edges)
+        var node = GraphNode(id: id, kind: .vmGroup, title: title, lines: lines, rows: rows)
+        node.marks = groupMarks.distinct()
+        node.flaggedMembers = flagged
+        node.memberCount = n
+        return (node, edges)
     }
 }

@@ -1,3 +1,5 @@
+import WukongDiagnostics
+
 // The two text forms of a `TopologyGraph`: Graphviz DOT (rendered to SVG by `dot -Tsvg`) and a
 // Mermaid flowchart (renders on GitHub/GitLab in a ```mermaid block). Left to right, the way the
 // traffic goes up: node NICs → bonds → VLANs → bridges → networks → VMs.
@@ -21,6 +23,56 @@ private func style(_ kind: GraphNodeKind) -> Style {
     }
 }
 
+/// `check --graph`: errors red, warnings orange (the colours editors and CI annotations use).
+private func style(_ severity: Severity) -> Style {
+    switch severity {
+    case .error: return Style(fill: "#fde0dc", stroke: "#d62728")
+    case .warning, .note: return Style(fill: "#fff0c2", stroke: "#e08a00")
+    }
+}
+
+/// A flagged VM NIC row's background.
+private func rowFill(_ severity: Severity) -> String { severity == .error ? "#f9b9b0" : "#ffe08a" }
+
+/// The line a flagged element gets: its codes, and for a group how many of its VMs.
+private func markLine(_ n: GraphNode) -> String? {
+    guard !n.marks.isEmpty else { return nil }
+    if n.kind == .vmGroup, n.flaggedMembers > 0 {
+        return "\(n.flaggedMembers) of \(n.memberCount) VMs flagged: \(n.marks.summary)"
+    }
+    return n.marks.summary
+}
+
+/// The tooltip of a flagged element: one diagnostic a line.
+private func tooltip(_ marks: [GraphMark]) -> String {
+    marks.distinct().map { m in
+        var line = "\(m.severity.rawValue)[\(m.code)]"
+        if !m.location.isEmpty { line += " \(m.location)" }
+        line += ": " + m.message
+        if m.shared > 1 { line += " (declaration shared by \(m.shared) elements)" }
+        return line
+    }.joined(separator: "\n")
+}
+
+/// The legend's lines: counts, colours, then the diagnostics on no element (at most 20 listed).
+private func legendLines(_ l: GraphLegend) -> (title: String, lines: [String]) {
+    func plural(_ n: Int, _ w: String) -> String { "\(n) \(w)\(n == 1 ? "" : "s")" }
+    let title = "check: \(plural(l.errors, "error")), \(plural(l.warnings, "warning"))"
+    var lines = ["red: error · orange: warning"]
+    if l.outside.isEmpty {
+        lines.append("every diagnostic is on an element")
+    } else {
+        let n = l.outside.count
+        lines.append("\(n) diagnostic\(n == 1 ? "" : "s") outside the picture:")
+        for m in l.outside.prefix(20) {
+            let message = m.message.count > 90 ? String(m.message.prefix(89)) + "…" : m.message
+            lines.append("\(m.severity.rawValue)[\(m.code)]\(m.location.isEmpty ? "" : " " + m.location): \(message)")
+        }
+        if n > 20 { lines.append("… and \(n - 20) more (wukongc check lists them all)") }
+    }
+    return (title, lines)
+}
+
 extension TopologyGraph {
     /// Graphviz DOT text. Labels are HTML-like (`<b>`, tables with a port per VM NIC).
     public func dot() -> String {
@@ -31,11 +83,26 @@ extension TopologyGraph {
         out += "  edge [arrowhead=none, color=\"#666666\"];\n"
         for (i, c) in clusters.enumerated() {
             out += "  subgraph cluster_\(i) {\n"
-            out += "    label=\(quoted(c.label)); style=\"rounded,filled\"; fillcolor=\"#f7f8fa\"; color=\"#9aa7b8\";\n"
+            if let worst = c.marks.worst {
+                out += "    label=\(quoted(c.label + " — " + c.marks.summary)); style=\"rounded,filled\"; fillcolor=\"#f7f8fa\"; "
+                out += "color=\"\(style(worst).stroke)\"; fontcolor=\"\(style(worst).stroke)\"; penwidth=2.5; tooltip=\(quoted(tooltip(c.marks)));\n"
+            } else {
+                out += "    label=\(quoted(c.label)); style=\"rounded,filled\"; fillcolor=\"#f7f8fa\"; color=\"#9aa7b8\";\n"
+            }
             for n in c.nodes { out += "    " + dotNode(n) + "\n" }
             out += "  }\n"
         }
         for n in nodes { out += "  " + dotNode(n) + "\n" }
+        if let legend {
+            let (title, lines) = legendLines(legend)
+            var label = "<b>\(html(title))</b>"
+            for l in lines { label += "<br align=\"left\"/>" + html(l) }
+            label += "<br align=\"left\"/>"
+            let color = legend.errors > 0 ? style(.error).stroke : legend.warnings > 0 ? style(.warning).stroke : "#888888"
+            out += "  \"legend\" [shape=note, style=filled, fillcolor=\"#ffffff\", color=\"\(color)\", label=<\(label)>"
+            if !legend.outside.isEmpty { out += ", tooltip=\(quoted(tooltip(legend.outside)))" }
+            out += "];\n"
+        }
         // Networks in one column between the hosts and the VMs, also those on a bare NIC (macvlan).
         let networks = nodes.filter { $0.kind == .network || $0.kind == .podNetwork }.map { quoted($0.id) }
         if networks.count > 1 { out += "  { rank=same; \(networks.joined(separator: "; ")); }\n" }
@@ -49,27 +116,37 @@ extension TopologyGraph {
     }
 
     private func dotNode(_ n: GraphNode) -> String {
-        let s = style(n.kind)
+        let worst = n.marks.worst
+        let s = worst.map(style) ?? style(n.kind)
+        let flag = markLine(n)
+        let tip = n.marks.isEmpty ? "" : ", tooltip=\(quoted(tooltip(n.marks)))"
         if n.kind == .vm || n.kind == .vmGroup {
             // A table: title, detail lines, then one cell per NIC row that edges attach to.
-            let border = n.kind == .vmGroup ? "2" : "1"
+            let border = worst != nil ? "3" : n.kind == .vmGroup ? "2" : "1"
             var t = "<table border=\"\(border)\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" bgcolor=\"\(s.fill)\" color=\"\(s.stroke)\">"
             // Graphviz measures with its own font estimates, narrower than the sans-serif an SVG
             // viewer picks: a minimum width from the longest line keeps text inside the box.
-            let chars = max(n.title.count * 7, (n.lines.map(\.count).max() ?? 0) * 6, (n.rows.map(\.text.count).max() ?? 0) * 7)
+            let rowTexts = n.rows.map { $0.marks.isEmpty ? $0.text : $0.text + "  ⚠ " + $0.marks.summary }
+            let chars = max(n.title.count * 7, ((n.lines + [flag ?? ""]).map(\.count).max() ?? 0) * 6, (rowTexts.map(\.count).max() ?? 0) * 7)
             let width = (chars * 9 + 9) / 10 + 6
             t += "<tr><td align=\"left\" width=\"\(width)\"><b>\(html(n.title))</b></td></tr>"
+            if let flag { t += "<tr><td align=\"left\"><font point-size=\"9\" color=\"\(s.stroke)\"><b>\(html(flag))</b></font></td></tr>" }
             for l in n.lines { t += "<tr><td align=\"left\"><font point-size=\"9\">\(html(l))</font></td></tr>" }
-            for r in n.rows { t += "<tr><td align=\"left\" port=\"\(html(r.port))\">\(html(r.text))</td></tr>" }
+            for (r, text) in zip(n.rows, rowTexts) {
+                let bg = r.marks.worst.map { " bgcolor=\"\(rowFill($0))\"" } ?? ""
+                t += "<tr><td align=\"left\" port=\"\(html(r.port))\"\(bg)>\(html(text))</td></tr>"
+            }
             t += "</table>"
-            return "\(quoted(n.id)) [shape=plain, label=<\(t)>];"
+            return "\(quoted(n.id)) [shape=plain, label=<\(t)>\(tip)];"
         }
         var label = "<b>\(html(n.title))</b>"
+        if let flag { label += "<br/><font point-size=\"9\" color=\"\(s.stroke)\"><b>\(html(flag))</b></font>" }
         for l in n.lines { label += "<br/><font point-size=\"9\">\(html(l))</font>" }
-        var attrs = "label=<\(label)>, fillcolor=\"\(s.fill)\", color=\"\(s.stroke)\""
+        var attrs = "label=<\(label)>, fillcolor=\"\(s.fill)\", color=\"\(s.stroke)\"\(tip)"
+        if worst != nil { attrs += ", penwidth=2.5" }
         switch n.kind {
         case .network, .podNetwork: attrs = "shape=ellipse, style=filled, " + attrs
-        case .bridge, .ovsBridge: attrs = "penwidth=1.5, " + attrs
+        case .bridge, .ovsBridge: if worst == nil { attrs = "penwidth=1.5, " + attrs }
         default: break
         }
         return "\(quoted(n.id)) [\(attrs)];"
@@ -85,11 +162,16 @@ extension TopologyGraph {
         }
         var out = "%% \(title)\n%% generated by wukongc graph\nflowchart LR\n"
         for (i, c) in clusters.enumerated() {
-            out += "  subgraph c\(i)[\"\(mermaidText(c.label))\"]\n"
+            let label = c.marks.isEmpty ? c.label : c.label + " — " + c.marks.summary
+            out += "  subgraph c\(i)[\"\(mermaidText(label))\"]\n"
             for n in c.nodes { out += "    " + mermaidNode(n, ids[n.id] ?? "") + "\n" }
             out += "  end\n"
         }
         for n in nodes { out += "  " + mermaidNode(n, ids[n.id] ?? "") + "\n" }
+        if let legend {
+            let (title, lines) = legendLines(legend)
+            out += "  legend[\"<b>\(mermaidText(title))</b>" + lines.map { "<br/>" + mermaidText($0) }.joined() + "\"]\n"
+        }
         for e in edges {
             guard let a = ids[e.from], let b = ids[e.to] else { continue }
             // No ports in Mermaid: the NIC row's text labels the edge instead.
@@ -103,18 +185,36 @@ extension TopologyGraph {
         // Colours, one class per kind that occurs.
         let kinds: [GraphNodeKind] = [.nic, .bond, .vlan, .bridge, .ovsBridge, .network, .podNetwork, .vm, .vmGroup]
         for k in kinds {
-            let members = allNodes.filter { $0.kind == k }.compactMap { ids[$0.id] }
+            // A flagged node takes its severity's class instead (one class: no cascade to rely on).
+            let members = allNodes.filter { $0.kind == k && $0.marks.isEmpty }.compactMap { ids[$0.id] }
             guard !members.isEmpty else { continue }
             let s = style(k)
             out += "  classDef \(k.rawValue) fill:\(s.fill),stroke:\(s.stroke),color:#000\n"
             out += "  class \(members.joined(separator: ",")) \(k.rawValue)\n"
+        }
+        for severity in [Severity.error, .warning] {
+            let members = allNodes.filter { $0.marks.worst == severity }.compactMap { ids[$0.id] }
+            guard !members.isEmpty else { continue }
+            let s = style(severity)
+            out += "  classDef \(severity.rawValue) fill:\(s.fill),stroke:\(s.stroke),stroke-width:3px,color:#000\n"
+            out += "  class \(members.joined(separator: ",")) \(severity.rawValue)\n"
+        }
+        for (i, c) in clusters.enumerated() {
+            if let worst = c.marks.worst { out += "  style c\(i) stroke:\(style(worst).stroke),stroke-width:3px\n" }
+        }
+        if let legend {
+            let stroke = legend.errors > 0 ? style(.error).stroke : legend.warnings > 0 ? style(.warning).stroke : "#888888"
+            out += "  classDef legend fill:#ffffff,stroke:\(stroke),color:#000,text-align:left\n"
+            out += "  class legend legend\n"
         }
         return out
     }
 
     private func mermaidNode(_ n: GraphNode, _ id: String) -> String {
         var label = "<b>\(mermaidText(n.title))</b>"
-        for l in n.lines + n.rows.map(\.text) { label += "<br/>" + mermaidText(l) }
+        if let flag = markLine(n) { label += "<br/><b>" + mermaidText("⚠ " + flag) + "</b>" }
+        let rows = n.rows.map { $0.marks.isEmpty ? $0.text : $0.text + " ⚠ " + $0.marks.summary }
+        for l in n.lines + rows { label += "<br/>" + mermaidText(l) }
         switch n.kind {
         case .network, .podNetwork: return "\(id)([\"\(label)\"])"
         case .vmGroup: return "\(id)[[\"\(label)\"]]"

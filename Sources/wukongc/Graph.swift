@@ -4,7 +4,59 @@ import WukongCompiler
 import WukongDiagnostics
 import WukongGraph
 
-enum GraphFormat: String, ExpressibleByArgument, CaseIterable { case svg, dot, mermaid }
+enum GraphFormat: String, ExpressibleByArgument, CaseIterable {
+    case svg, dot, mermaid
+
+    /// The format asked for, else what the file's extension says (.dot/.gv, .mmd/.mermaid), else SVG.
+    static func resolve(_ format: GraphFormat?, file: String?) -> GraphFormat {
+        if let format { return format }
+        switch file.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
+        case "dot", "gv": return .dot
+        case "mmd", "mermaid": return .mermaid
+        default: return .svg
+        }
+    }
+
+    /// The text of a graph in this format (SVG through Graphviz `dot` at `dot`).
+    func render(_ graph: TopologyGraph, dot: String?) throws -> String {
+        switch self {
+        case .mermaid: return graph.mermaid()
+        case .dot: return graph.dot()
+        case .svg: return try GraphCommand.svg(graph.dot(), dot: dot ?? "dot")
+        }
+    }
+}
+
+/// `wukongc check --graph FILE [--graph-format F]`: the picture with the diagnostics marked.
+struct CheckGraphOutput {
+    var file: String
+    var format: GraphFormat
+    var dot: String? = nil
+
+    init(file: String, format: GraphFormat?) {
+        self.file = file
+        self.format = GraphFormat.resolve(format, file: file)
+    }
+
+    /// Like `graph`: a missing Graphviz is said before compiling (exit 2).
+    mutating func findDot() throws {
+        guard format == .svg else { return }
+        dot = GraphCommand.findOnPath("dot")
+        if dot == nil {
+            Output.err("error: an SVG `--graph` needs Graphviz's `dot` on PATH (apt-get install graphviz); "
+                       + "use a .dot or .mmd file, or `--graph-format dot|mermaid`\n")
+            throw ExitCode(2)
+        }
+    }
+
+    func write(_ c: Compilation) throws {
+        let text = try format.render(Driver.checkGraph(c), dot: dot)
+        do { try text.write(toFile: file, atomically: true, encoding: .utf8) } catch {
+            Output.err("error: cannot write \(file): \(error)\n")
+            throw ExitCode(2)
+        }
+    }
+}
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,14 +72,7 @@ struct GraphCommand: ParsableCommand {
     var diagnosticsFormat: DiagnosticFormat = .human
 
     /// `--format`, else what `-o`'s extension says, else SVG.
-    var resolvedFormat: GraphFormat {
-        if let format { return format }
-        switch output.map({ URL(fileURLWithPath: $0).pathExtension.lowercased() }) {
-        case "dot", "gv": return .dot
-        case "mmd", "mermaid": return .mermaid
-        default: return .svg
-        }
-    }
+    var resolvedFormat: GraphFormat { GraphFormat.resolve(format, file: output) }
 
     func run() throws {
         let format = resolvedFormat
@@ -50,12 +95,7 @@ struct GraphCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let graph = TopologyGraph.build(topology)
-        let text: String
-        switch format {
-        case .mermaid: text = graph.mermaid()
-        case .dot: text = graph.dot()
-        case .svg: text = try Self.svg(graph.dot(), dot: dot ?? "dot")
-        }
+        let text = try format.render(graph, dot: dot)
         if let output {
             do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                 Output.err("error: cannot write \(output): \(error)\n")

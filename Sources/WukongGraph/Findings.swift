@@ -1,0 +1,138 @@
+import WukongDiagnostics
+import WukongSema
+
+// `wukongc check --graph`: which element of the picture each diagnostic belongs to. Derived
+// from spans only — the diagnostic's primary span against the declaration spans of the checked
+// program's hosts, node NICs, bonds, VLANs, bridges, networks, VMs and VM NICs (innermost
+// declaration wins) — never from message text. See docs/decisions.md, "check --graph".
+
+/// An element of the topology a diagnostic can be pinned on, named as the graph names it.
+public enum GraphElement: Hashable, Sendable {
+    case host(String)
+    /// A node-side interface by its graph key (`nic:ens192`, `bond:bond0`, `vlan:v100`,
+    /// `bridge:br-ext`) and the host it was declared in (nil: top level, every host).
+    case nodeInterface(key: String, host: String?)
+    case network(String)
+    case vm(String)
+    case vmNic(vm: String, nic: String)
+}
+
+/// One diagnostic as the picture shows it.
+public struct GraphMark: Sendable, Equatable {
+    public var severity: Severity
+    public var code: String
+    public var message: String
+    /// `file:line` of the diagnostic.
+    public var location: String
+    /// How many elements share the declaration it lies in (> 1: a declaration inside a `for` or
+    /// a `fn`, whose instances all carry the mark: a span cannot tell them apart).
+    public var shared: Int
+    public init(severity: Severity, code: String, message: String, location: String, shared: Int = 1) {
+        self.severity = severity; self.code = code; self.message = message; self.location = location; self.shared = shared
+    }
+}
+
+/// The diagnostics of a compilation, pinned on elements or left outside every element.
+public struct GraphFindings: Sendable, Equatable {
+    public var marks: [GraphElement: [GraphMark]]
+    /// Diagnostics whose span lies in no element (a `let`, the `topology` block, a parse error
+    /// between declarations): the picture lists them in its legend.
+    public var outside: [GraphMark]
+    /// The counts the legend shows (as `check` counts them).
+    public var errors: Int
+    public var warnings: Int
+    public init(marks: [GraphElement: [GraphMark]] = [:], outside: [GraphMark] = [], errors: Int = 0, warnings: Int = 0) {
+        self.marks = marks; self.outside = outside; self.errors = errors; self.warnings = warnings
+    }
+
+    /// Pins each diagnostic (notes count no more than help texts: only errors and warnings) on
+    /// the innermost element declaration containing its span.
+    public static func locate(_ diagnostics: [Diagnostic], in program: CheckedProgram?, sources: SourceMap) -> GraphFindings {
+        let index = program.map(SpanIndex.init) ?? SpanIndex()
+        var out = GraphFindings()
+        for d in diagnostics where d.severity != .note {
+            if d.severity == .error { out.errors += 1 } else { out.warnings += 1 }
+            var mark = GraphMark(severity: d.severity, code: d.code.rawValue, message: d.message, location: location(d.span, sources))
+            // "N more errors not shown" sits at the last shown error's span but is about none of them.
+            guard d.code != .tooManyErrors, let elements = index.innermost(d.span) else {
+                out.outside.append(mark)
+                continue
+            }
+            mark.shared = elements.count
+            for e in elements { out.marks[e, default: []].append(mark) }
+        }
+        return out
+    }
+
+    static func location(_ span: Span, _ sources: SourceMap) -> String {
+        guard !span.isNone, let f = sources[span.file] else { return "" }
+        return "\(f.path):\(f.location(of: span.startOffset).line)"
+    }
+}
+
+/// Declaration spans of the program's elements. Syntax spans are nested or disjoint, so with
+/// the distinct spans sorted by start (outer first) and each one's parent known, the innermost
+/// span containing an offset is the last span starting at or before it or one of its parents.
+/// Instances of one declaration (a `for`, a `fn` called twice) share its span: one entry.
+struct SpanIndex {
+    var spans: [Span] = []
+    var elements: [[GraphElement]] = []
+    var parent: [Int] = []
+
+    init() {}
+
+    init(_ p: CheckedProgram) {
+        var byspan: [Span: Int] = [:]
+        var found: [(Span, [GraphElement])] = []
+        func add(_ span: Span, _ e: GraphElement) {
+            guard !span.isNone, span.end >= span.start else { return }
+            if let i = byspan[span] { found[i].1.append(e) } else { byspan[span] = found.count; found.append((span, [e])) }
+        }
+        for h in p.hosts { add(h.decl.span, .host(h.decl.name)) }
+        for n in p.nics { add(n.decl.span, .nodeInterface(key: "nic:" + n.decl.name, host: n.host)) }
+        for b in p.bonds { add(b.decl.span, .nodeInterface(key: "bond:" + b.decl.name, host: nil)) }
+        for v in p.vlans { add(v.decl.span, .nodeInterface(key: "vlan:" + v.decl.name, host: nil)) }
+        for b in p.bridges { add(b.decl.span, .nodeInterface(key: "bridge:" + b.decl.name, host: nil)) }
+        for n in p.networks { add(n.decl.span, .network(n.decl.name)) }
+        for vm in p.vms {
+            add(vm.decl.span, .vm(vm.decl.name))
+            for nic in vm.nics { add(nic.decl.span, .vmNic(vm: vm.decl.name, nic: nic.decl.name)) }
+        }
+        found.sort { a, b in
+            (a.0.file.raw, a.0.start, -Int64(a.0.end)) < (b.0.file.raw, b.0.start, -Int64(b.0.end))
+        }
+        spans = found.map(\.0)
+        elements = found.map(\.1)
+        parent = [Int](repeating: -1, count: spans.count)
+        var stack: [Int] = []
+        for i in spans.indices {
+            while let top = stack.last, !Self.contains(spans[top], spans[i]) { stack.removeLast() }
+            parent[i] = stack.last ?? -1
+            stack.append(i)
+        }
+    }
+
+    static func contains(_ outer: Span, _ inner: Span) -> Bool {
+        outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
+    }
+
+    /// The elements of the innermost declaration containing `span`; nil when there is none.
+    func innermost(_ span: Span) -> [GraphElement]? {
+        guard !span.isNone, !spans.isEmpty else { return nil }
+        // Last index whose (file, start) is at or before the span's.
+        var lo = 0, hi = spans.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let s = spans[mid]
+            if (s.file.raw, s.start) <= (span.file.raw, span.start) { lo = mid + 1 } else { hi = mid }
+        }
+        var i = lo - 1
+        var steps = 0
+        while i >= 0 && steps < spans.count {
+            if Self.contains(spans[i], span) { return elements[i] }
+            i = parent[i]
+            steps += 1
+        }
+        return nil
+    }
+}
