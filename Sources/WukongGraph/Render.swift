@@ -59,6 +59,8 @@ private func legendLines(_ l: GraphLegend) -> (title: String, lines: [String]) {
     func plural(_ n: Int, _ w: String) -> String { "\(n) \(w)\(n == 1 ? "" : "s")" }
     let title = "check: \(plural(l.errors, "error")), \(plural(l.warnings, "warning"))"
     var lines = ["red: error · orange: warning"]
+    // Without a clean check there is no IR: lowering skipped what did not resolve.
+    if l.errors > 0 { lines.append("with errors, elements show what could be resolved") }
     if l.outside.isEmpty {
         lines.append("every diagnostic is on an element")
     } else {
