@@ -50,14 +50,14 @@ private struct GraphBuilder {
         everyNode = t.hosts.isEmpty
         networkByName = Dictionary(t.networks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var byVM: [String: [String]] = [:]
-        for e in findings?.marks.keys.map({ $0 }) ?? [] { if case .vmNic(let vm, let nic) = e { byVM[vm, default: []].append(nic) } }
+        for e in findings?.elements.keys.map({ $0 }) ?? [] { if case .vmNic(let vm, let nic) = e { byVM[vm, default: []].append(nic) } }
         nicMarksByVM = byVM.mapValues { $0.sorted() }
     }
 
     /// VM name → names of its NICs that carry diagnostics (sorted: from a dictionary).
     let nicMarksByVM: [String: [String]]
 
-    func marks(_ e: GraphElement) -> [GraphMark] { findings?.marks[e] ?? [] }
+    func marks(_ e: GraphElement) -> [GraphMark] { findings?.marks(e) ?? [] }
 
     func build() -> TopologyGraph {
         var graph = TopologyGraph(title: title())
@@ -103,7 +103,9 @@ private struct GraphBuilder {
     /// The counts, and every diagnostic on no element shown (each once, in diagnostic order).
     func legend(_ f: GraphFindings, _ placed: Set<GraphElement>) -> GraphLegend {
         var all = f.outside
-        for (e, ms) in f.marks where !placed.contains(e) { all += ms }
+        var lists = Set<Int>()   // each shared list once
+        for (e, ls) in f.elements where !placed.contains(e) { lists.formUnion(ls) }
+        for l in lists.sorted() { all += f.lists[l] }
         // Dictionary order is not stable: sorted by place, then code, then message.
         let outside = all.distinct().sorted { ($0.location, $0.code, $0.message) < ($1.location, $1.code, $1.message) }
         return GraphLegend(errors: f.errors, warnings: f.warnings, outside: outside)
@@ -374,25 +376,35 @@ private struct GraphBuilder {
         return networks.contains(net) ? "net:" + net : nil
     }
 
-    /// A VM's own marks and its NICs' (those of NICs the IR does not have, lowering skipped
-    /// them, count for the VM); marks `placed` every NIC declared in it.
-    func vmMarks(_ vm: VM, _ placed: inout Set<GraphElement>) -> (own: [GraphMark], nics: [String: [GraphMark]]) {
+    /// A VM's diagnostics as indices into `findings.lists`: its own and its NICs' (those of NICs
+    /// the IR does not have, lowering skipped them, count for the VM), and per NIC shown.
+    /// Marks `placed` every NIC declared in it.
+    func vmLists(_ vm: VM, _ placed: inout Set<GraphElement>) -> (all: [Int], nics: [String: [Int]]) {
         guard let findings else { return ([], [:]) }
-        var own = marks(.vm(vm.name))
-        var nics: [String: [GraphMark]] = [:]
-        let shown = Set(vm.nics.map(\.name))
+        var all = findings.elements[.vm(vm.name)] ?? []
+        var nics: [String: [Int]] = [:]
         placed.insert(.vm(vm.name))
-        for nic in nicMarksByVM[vm.name] ?? [] {
-            placed.insert(.vmNic(vm: vm.name, nic: nic))
-            let ms = findings.marks[.vmNic(vm: vm.name, nic: nic)] ?? []
-            if shown.contains(nic) { nics[nic] = ms }
-            own += ms
+        if let declared = nicMarksByVM[vm.name] {
+            let shown = Set(vm.nics.map(\.name))
+            for nic in declared {
+                placed.insert(.vmNic(vm: vm.name, nic: nic))
+                let ls = findings.elements[.vmNic(vm: vm.name, nic: nic)] ?? []
+                if shown.contains(nic) { nics[nic] = ls }
+                all += ls
+            }
         }
-        return (own.distinct(), nics)
+        return (all, nics)
+    }
+
+    /// The marks of some lists, each list once, in list order.
+    func flatten<S: Sequence>(_ lists: S) -> [GraphMark] where S.Element == Int {
+        guard let findings else { return [] }
+        var seen = Set<Int>()
+        return lists.filter { seen.insert($0).inserted }.sorted().flatMap { findings.lists[$0] }
     }
 
     func vmNode(_ vm: VM, _ networks: Set<String>, _ placed: inout Set<GraphElement>) -> (GraphNode, [GraphEdge]) {
-        let (own, nicMarks) = vmMarks(vm, &placed)
+        let (own, nicLists) = vmLists(vm, &placed)
         let id = "vm:" + vm.name
         var lines: [String] = []
         if let r = resources(vm) { lines.append(r) }
@@ -409,26 +421,28 @@ private struct GraphBuilder {
             if let a6 = nic.address6 { address += ", " + a6.description }   // dual-stack
             let route = nic.defaultRoute && vm.nics.count > 1 ? " · default route" : ""
             var row = GraphRow(port: "n\(j)", text: "\(nic.name): \(address)\(route)")
-            row.marks = nicMarks[nic.name] ?? []
+            row.marks = flatten(nicLists[nic.name] ?? [])
             rows.append(row)
             if let from = networkNode(nic, networks) { edges.append(GraphEdge(from: from, to: id, toPort: "n\(j)")) }
         }
         var node = GraphNode(id: id, kind: .vm, title: vm.name, lines: lines, rows: rows)
-        node.marks = own
+        node.marks = flatten(own)
         return (node, edges)
     }
 
     func groupNode(_ unit: VMUnit, _ networks: Set<String>, _ placed: inout Set<GraphElement>) -> (GraphNode, [GraphEdge]) {
         let vms = unit.members.map { t.vms[$0] }
-        var groupMarks: [GraphMark] = []
+        var groupLists = Set<Int>()
         var flagged = 0
-        var rowMarks: [String: [GraphMark]] = [:]   // network key → marks of member NICs on it
+        var rowLists: [String: Set<Int>] = [:]   // network key → lists of member NICs on it
         if findings != nil {
             for vm in vms {
-                let (own, nics) = vmMarks(vm, &placed)
-                if !own.isEmpty { flagged += 1 }
-                groupMarks += own
-                for nic in vm.nics { if let ms = nics[nic.name], !ms.isEmpty { rowMarks[nic.network ?? "\u{0}pod", default: []] += ms } }
+                let (all, nics) = vmLists(vm, &placed)
+                if !all.isEmpty { flagged += 1 }
+                groupLists.formUnion(all)
+                for nic in vm.nics {
+                    if let ls = nics[nic.name], !ls.isEmpty { rowLists[nic.network ?? "\u{0}pod", default: []].formUnion(ls) }
+                }
             }
         }
         let id = "vms:" + (vms.first?.name ?? "")
@@ -475,14 +489,14 @@ private struct GraphBuilder {
             let names = nicNames[k, default: []]
             let nameText = names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", …" : "")
             var row = GraphRow(port: "n\(j)", text: "\(nameText): \(parts.joined(separator: " + "))")
-            row.marks = (rowMarks[k] ?? []).distinct()
+            row.marks = flatten(rowLists[k] ?? [])
             rows.append(row)
             if let nic = sample[k], let from = networkNode(nic, networks) {
                 edges.append(GraphEdge(from: from, to: id, toPort: "n\(j)"))
             }
         }
         var node = GraphNode(id: id, kind: .vmGroup, title: title, lines: lines, rows: rows)
-        node.marks = groupMarks.distinct()
+        node.marks = flatten(groupLists)
         node.flaggedMembers = flagged
         node.memberCount = n
         return (node, edges)

@@ -1,8 +1,9 @@
-import WukongDiagnostics
+// WukongGraph: the topology as a picture (`wukongc graph`; `check --graph` marks diagnostics on it,
+// Findings.swift). Built from the IR, so it shows what `build` emits: node-side interfaces per host,
+// networks, VMs with their NICs and addresses. The graph is a plain value; `dot()` and `mermaid()`
+// render it as text. Nothing here prints.
 
-// WukongGraph: the topology as a picture (`wukongc graph`). Built from the IR only, so it shows
-// what `build` emits: node-side interfaces per host, networks, VMs with their NICs and addresses.
-// The graph is a plain value; `dot()` and `mermaid()` render it as text. Nothing here prints.
+import WukongDiagnostics
 
 /// What a node stands for; decides its shape and colour in both renderings.
 public enum GraphNodeKind: String, Sendable, Equatable {

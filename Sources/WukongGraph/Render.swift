@@ -43,15 +43,17 @@ private func markLine(_ n: GraphNode) -> String? {
     return n.marks.summary
 }
 
-/// The tooltip of a flagged element: one diagnostic a line.
+/// The tooltip of a flagged element: one diagnostic a line, at most 20.
 private func tooltip(_ marks: [GraphMark]) -> String {
-    marks.distinct().map { m in
+    let all = marks.distinct()
+    let more = all.count > 20 ? "\n… and \(all.count - 20) more (wukongc check lists them all)" : ""
+    return all.prefix(20).map { m in
         var line = "\(m.severity.rawValue)[\(m.code)]"
         if !m.location.isEmpty { line += " \(m.location)" }
         line += ": " + m.message
         if m.shared > 1 { line += " (declaration shared by \(m.shared) elements)" }
         return line
-    }.joined(separator: "\n")
+    }.joined(separator: "\n") + more
 }
 
 /// The legend's lines: counts, colours, then the diagnostics on no element (at most 20 listed).
