@@ -103,6 +103,26 @@ final class CheckGraphTests: XCTestCase {
         XCTAssertTrue(lines.contains("  class legend legend"))
     }
 
+    /// A diagnostic in a host block outside its NICs marks that host's cluster, not the other's.
+    func testHostClusterMarks() throws {
+        let source = """
+        topology h { namespace = "h" }
+        host worker-1 { colour = "blue", nic ens192 { address = 10.0.0.11/24 } }
+        host worker-2 { nic ens192 { address = 10.0.0.12/24 } }
+        """
+        let graph = Driver.checkGraph(Self.compile(source))
+        XCTAssertEqual(graph.clusters.map { $0.marks.map(\.code) }, [["E0203"], []])
+        XCTAssertTrue(graph.allNodes.allSatisfy { $0.marks.isEmpty })
+        let dot = graph.dot()
+        XCTAssertTrue(dot.contains("label=\"host worker-1 — error E0203\"; style=\"rounded,filled\"; fillcolor=\"#f7f8fa\"; color=\"#d62728\""), dot)
+        XCTAssertTrue(dot.contains("label=\"host worker-2\"; style=\"rounded,filled\"; fillcolor=\"#f7f8fa\"; color=\"#9aa7b8\""), dot)
+        let mermaid = graph.mermaid()
+        XCTAssertTrue(mermaid.contains("  subgraph c0[\"host worker-1 — error E0203\"]\n"), mermaid)
+        XCTAssertTrue(mermaid.contains("  style c0 stroke:#d62728,stroke-width:3px\n"), mermaid)
+        XCTAssertFalse(mermaid.contains("style c1"), mermaid)
+        XCTAssertTrue(mermaid.contains("every diagnostic is on an element"), mermaid)
+    }
+
     /// Six VMs collapse into one group; one of them has an error: the group says 1 of 6.
     func testGroupCountsItsFlaggedVMs() throws {
         var source = """
