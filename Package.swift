@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "WukongIR", dependencies: ["WukongSema", "WukongDiagnostics", "WukongNet", "WukongParallel"]),
         .target(name: "WukongKubernetes", dependencies: ["WukongIR", "WukongNet", "WukongParallel", "Yams"]),
         .target(name: "WukongApply", dependencies: ["WukongKubernetes", "WukongIR", "WukongNet", "WukongParallel", "CCurl", "Yams"]),
-        // `wukongc graph`: the IR as a DOT/Mermaid picture.
+        // `wukongc graph`: the IR as a DOT/Mermaid picture; `check --graph` pins diagnostics on it
+        // by the checked program's declaration spans.
         .target(name: "WukongGraph", dependencies: ["WukongIR", "WukongSema", "WukongDiagnostics", "WukongNet"]),
         // `wukongc import`: Kubernetes YAML to a `.wk` topology (docs/import.md).
         .target(name: "WukongImport", dependencies: ["WukongDiagnostics", "WukongSyntax", "WukongSema", "WukongNet", "WukongFormat", "WukongParallel", "Yams"]),
