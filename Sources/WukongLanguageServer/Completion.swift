@@ -9,7 +9,8 @@ import WukongSyntax
 // - where an item starts inside a block: the block's attributes (a VM's `nic` has its own),
 //   the declarations it may hold, `let`/`for`/`if`/`assert`;
 // - where an item starts at top level: the resource and statement keywords;
-// - after `name.`: a module's definitions, or a declared resource's attributes;
+// - after `name.`: a module's definitions, or a declared resource's attributes; after any other
+//   value whose type `Receivers.swift` names (`subnet.`, `net.subnet.`), its built-in members;
 // - after `import std.`: the standard-library modules;
 // - in an expression: the declared names, built-in functions and value keywords;
 // - nothing where a name is being declared, in a record key, a string's text or a comment.
@@ -23,11 +24,16 @@ struct CompletionContext {
     var prefix: String
     /// Nil when the cursor is in a comment, a string's text or a literal.
     var site: SyntaxSite?
+    /// The buffer and the cursor's offset in it.
+    var bytes: [UInt8]
+    var offset: Int
 
     /// A name that no file contains, inserted at the cursor so the parser sees a name there.
     static let placeholder: [UInt8] = Array("wukongCompletionCursor".utf8)
 
     init(_ bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
         var patched = bytes
         patched.insert(contentsOf: CompletionContext.placeholder, at: offset)
         let source = SourceFile(id: FileID(0), path: "", bytes: patched)
@@ -100,10 +106,11 @@ extension LanguageServer {
             } else if before == ["std"] {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
             }
-        case .member where site.memberPath.map({ $0.count == 2 }) ?? false:
+        case .member where !vmNicMembers(site.memberPath ?? [], uri: uri).isEmpty:
             // `vm.nic.|`: the members of a VM's NIC
             for m in vmNicMembers(site.memberPath!, uri: uri) { add(m.name, .property, detail: m.signature) }
-        case .member(let base?):
+        case .member(let base?) where base == "std" || declarations(uri: uri).contains(where: { $0.name == base && $0.kind != .value })
+            || vmNics(base, uri: uri) != nil:
             // a module's definitions, a VM's NICs, or a resource's members
             if base == "std" {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
@@ -121,8 +128,9 @@ extension LanguageServer {
                 add("name", .property, detail: "String")
                 for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
             }
-        case .member(nil):
-            break
+        case .member:
+            // a value's built-in members (`subnet.|`, `net.subnet.|`, `10.0.0.0/24.|`)
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.isMethod ? .method : .property, detail: m.signature) }
         case .attributeName, .itemHead:
             guard let block = site.block else {
                 for k in LanguageServer.resourceKeywords + LanguageServer.statementKeywords { add(k, .keyword) }
@@ -167,6 +175,16 @@ extension LanguageServer {
     func vmNicMembers(_ path: [String], uri: String) -> [LanguageFacts.Builtin] {
         guard path.count == 2, let nics = vmNics(path[0], uri: uri), nics.contains(where: { $0.name == path[1] }) else { return [] }
         return LanguageFacts.members(ofType: "VM NIC")
+    }
+
+    /// The built-in members of the value before the `.` at the cursor, when its type is known.
+    func typedMembers(_ ctx: CompletionContext, uri: String) -> [LanguageFacts.Builtin] {
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: ctx.bytes))
+        let wordStart = ctx.offset - ctx.prefix.utf8.count
+        guard let dot = lexed.tokens.lastIndex(where: { $0.endOffset <= wordStart && $0.kind != .endOfFile }),
+              lexed.tokens[dot].kind == .dot,
+              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri)?.typeName else { return [] }
+        return LanguageFacts.members(ofType: type)
     }
 
     /// What may follow `on`: for a VM's NIC the networks and `pod`; for a node resource the
