@@ -1,3 +1,4 @@
+import Foundation
 import WukongDiagnostics
 import WukongSema
 import WukongSyntax
@@ -20,21 +21,11 @@ indirect enum ReceiverType {
     /// A declared (or generated) resource, by name.
     case resource(ResourceKind, name: String)
 
-    /// The type name members are looked up by.
+    /// The type name built-in members are looked up by (a resource's are its attributes and
+    /// `name`, a String: completion lists them itself).
     var typeName: String? {
-        switch self {
-        case .value(let t): return t
-        case .resource(let kind, _): return ReceiverType.typeName(of: kind)
-        case .record: return nil
-        }
-    }
-
-    static func typeName(of kind: ResourceKind) -> String {
-        switch kind {
-        case .vm: return "VM"
-        case .ovsBridge: return "OvsBridge"
-        default: return kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()
-        }
+        if case .value(let t) = self { return t }
+        return nil
     }
 }
 
@@ -103,7 +94,7 @@ extension LanguageServer {
         let text = Array("let r = ".utf8) + bytes[a..<b] + [0x0A]
         let (tree, diagnostics) = Parser.parse(SourceFile(id: FileID(0), path: "", bytes: text))
         guard diagnostics.isEmpty, tree.items.count == 1, case .letDecl(_, _, let value) = tree.items[0].kind else { return nil }
-        var typer = ReceiverTyper(server: self, uri: uri)
+        var typer = ReceiverTyper(server: self, uri: uri, items: topLevelItems(uri: uri), declared: declarations(uri: uri))
         typer.enclosingFn = LanguageServer.enclosingFn(at: a, in: Parser.parse(SourceFile(id: FileID(0), path: "", bytes: bytes)).0.items)
         return typer.type(of: value)
     }
@@ -122,6 +113,9 @@ extension LanguageServer {
 struct ReceiverTyper {
     let server: LanguageServer
     let uri: String
+    /// The top-level items and names of the document's topology (parsed once per request).
+    let items: [Item]
+    let declared: [Declared]
     var enclosingFn: FnDecl? = nil
     var depth = 0
 
@@ -150,7 +144,7 @@ struct ReceiverTyper {
         case .call(let callee, _):
             switch callee.kind {
             case .name(let id):
-                if let f = server.topLevelFn(id.name, uri: uri) { return f.returnType.flatMap(type(of:)) }
+                if let f = topLevelFn(id.name) { return f.returnType.flatMap(type(of:)) }
                 return LanguageFacts.builtinFunctionFacts.first { $0.name == id.name }.flatMap { ReceiverTyper.result(of: $0) }
             case .member(let base, let m):
                 guard let name = type(of: base)?.typeName,
@@ -166,14 +160,14 @@ struct ReceiverTyper {
     /// `for` generated.
     func name(_ name: String) -> ReceiverType? {
         if let p = enclosingFn?.parameters.first(where: { $0.name.name == name }) { return type(of: p.type) }
-        if let (annotation, value) = server.topLevelLet(name, uri: uri) {
+        if let (annotation, value) = topLevelLet(name) {
             if let annotation { return type(of: annotation) }
             var inner = self
             inner.enclosingFn = nil
             inner.depth += 1
             return inner.type(of: value)
         }
-        if let d = server.declarations(uri: uri).first(where: { $0.name == name }) {
+        if let d = declared.first(where: { $0.name == name }) {
             return d.resource.map { .resource($0, name: name) }
         }
         if server.vmNics(name, uri: uri) != nil { return .resource(.vm, name: name) }
@@ -191,6 +185,7 @@ struct ReceiverTyper {
         case .resource(let kind, let resource):
             if kind == .vm, server.vmNics(resource, uri: uri)?.contains(where: { $0.name == name }) ?? false { return .value("VM NIC") }
             if let a = LanguageFacts.attributes(of: kind).first(where: { $0.name == name }) { return .value(ReceiverTyper.oneValue(a.type)) }
+            return nil
         case .value:
             break
         }
@@ -230,23 +225,25 @@ struct ReceiverTyper {
     }
 }
 
-extension LanguageServer {
+extension ReceiverTyper {
     /// The top-level `let name` of the document's topology: its annotation and value.
-    func topLevelLet(_ name: String, uri: String) -> (TypeExpr?, Expr)? {
-        for item in topLevelItems(uri: uri) {
+    func topLevelLet(_ name: String) -> (TypeExpr?, Expr)? {
+        for item in items {
             if case .letDecl(let id, let type, let value) = item.kind, id.name == name { return (type, value) }
         }
         return nil
     }
 
     /// The top-level `fn name` of the document's topology.
-    func topLevelFn(_ name: String, uri: String) -> FnDecl? {
-        for item in topLevelItems(uri: uri) {
+    func topLevelFn(_ name: String) -> FnDecl? {
+        for item in items {
             if case .fnDecl(let f) = item.kind, f.name.name == name { return f }
         }
         return nil
     }
+}
 
+extension LanguageServer {
     func topLevelItems(uri: String) -> [Item] {
         documents.topology(of: uri).files.flatMap { f in
             Parser.parse(SourceFile(id: FileID(0), path: f.path, bytes: f.bytes)).0.items
