@@ -144,6 +144,9 @@ extension LanguageServer {
         case .value where site.onOf != nil:
             // `nic x on |`: what it may sit on (a VM's NIC: networks and `pod`)
             onTargets(site, uri: uri).forEach { add($0.name, $0.kind, detail: $0.detail) }
+        case .value where LanguageServer.dotBefore(ctx) != nil:
+            // a member the recovering parser did not see as one (`f(subnet.|` in an unclosed call)
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.isMethod ? .method : .property, detail: m.signature) }
         case .value:
             for d in declarations(uri: uri) {
                 add(d.name, d.kind == .function ? .function : d.kind == .module ? .module : .variable, detail: d.detail)
@@ -179,12 +182,18 @@ extension LanguageServer {
 
     /// The built-in members of the value before the `.` at the cursor, when its type is known.
     func typedMembers(_ ctx: CompletionContext, uri: String) -> [LanguageFacts.Builtin] {
+        guard let (lexed, dot) = LanguageServer.dotBefore(ctx),
+              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri)?.typeName else { return [] }
+        return LanguageFacts.members(ofType: type)
+    }
+
+    /// The buffer's tokens and the index of the `.` right before the word at the cursor, if any.
+    static func dotBefore(_ ctx: CompletionContext) -> (LexedFile, Int)? {
         let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: ctx.bytes))
         let wordStart = ctx.offset - ctx.prefix.utf8.count
         guard let dot = lexed.tokens.lastIndex(where: { $0.endOffset <= wordStart && $0.kind != .endOfFile }),
-              lexed.tokens[dot].kind == .dot,
-              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri)?.typeName else { return [] }
-        return LanguageFacts.members(ofType: type)
+              lexed.tokens[dot].kind == .dot, lexed.tokens[dot].endOffset == wordStart else { return nil }
+        return (lexed, dot)
     }
 
     /// What may follow `on`: for a VM's NIC the networks and `pod`; for a node resource the

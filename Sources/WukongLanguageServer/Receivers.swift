@@ -108,8 +108,8 @@ extension LanguageServer {
     }
 }
 
-/// Names the type of a receiver expression; `depth` bounds the `let`s followed (a cycle
-/// between them is an error the compiler reports, not a loop here).
+/// Names the type of a receiver expression. A `let` is followed once (a cycle between them is
+/// an error the compiler reports, not a loop here), and at most `maxDepth` deep.
 struct ReceiverTyper {
     let server: LanguageServer
     let uri: String
@@ -117,10 +117,13 @@ struct ReceiverTyper {
     let items: [Item]
     let declared: [Declared]
     var enclosingFn: FnDecl? = nil
+    /// The `let`s being followed.
+    var following: Set<String> = []
     var depth = 0
+    static let maxDepth = 256
 
     func type(of e: Expr) -> ReceiverType? {
-        guard depth < 32 else { return nil }
+        guard depth < ReceiverTyper.maxDepth else { return nil }
         switch e.kind {
         case .integer: return .value("Int")
         case .quantity: return .value("Quantity")
@@ -163,6 +166,7 @@ struct ReceiverTyper {
         if let (annotation, value) = topLevelLet(name) {
             if let annotation { return type(of: annotation) }
             var inner = self
+            guard inner.following.insert(name).inserted else { return nil }
             inner.enclosingFn = nil
             inner.depth += 1
             return inner.type(of: value)

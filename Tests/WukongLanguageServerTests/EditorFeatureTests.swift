@@ -297,7 +297,7 @@ final class EditorFeatureTests: XCTestCase {
             return (result(s, "textDocument/completion", at(uri, lines, column)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
         }
         let cidr = LanguageFacts.members(ofType: "CIDR")
-        for line in ["let a = subnet.|", "let a = net.subnet.|", "let a = lan.subnet.|", "let a = 10.0.0.0/24.|"] {
+        for line in ["let a = subnet.|", "let a = net.subnet.|", "let a = lan.subnet.|", "let a = 10.0.0.0/24.|", "let a = subnet.|host(1)"] {
             let got = items(line)
             XCTAssertEqual(got.map { $0["label"] as? String }, cidr.map(\.name), line)
             let host = got.first { $0["label"] as? String == "host" }
@@ -307,6 +307,7 @@ final class EditorFeatureTests: XCTestCase {
             XCTAssertEqual((host?["textEdit"] as? [String: Any])?["newText"] as? String, "host", line)
         }
         XCTAssertEqual(items("let a = subnet.ho|").map { $0["label"] as? String }, ["host"])
+        XCTAssertEqual(items("let a = f(subnet.ho|").map { $0["label"] as? String }, ["host"], "inside an unclosed call")
         XCTAssertEqual(items("let a = db-1.eth1.address.|").map { $0["label"] as? String },
                        LanguageFacts.members(ofType: "IP").map(\.name), "a VM NIC's address is an IP")
         XCTAssertEqual(items("let a = nothing.|").count, 0)
