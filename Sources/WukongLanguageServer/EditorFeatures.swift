@@ -153,7 +153,7 @@ extension LanguageServer {
                 if depth > 0 { depth -= 1; break }
                 guard i > 0 else { return nil }
                 let callee = lexed.tokens[i - 1]
-                let isMethod = i >= 3 && lexed.tokens[i - 2].kind == .dot
+                let isMethod = i >= 2 && lexed.tokens[i - 2].kind == .dot
                 // a method's name may be a keyword (`subnet.host(`)
                 guard callee.kind == .identifier || isMethod && callee.kind.isKeyword else { return nil }
                 let name = lexed.text(of: callee)

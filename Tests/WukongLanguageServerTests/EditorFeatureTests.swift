@@ -280,6 +280,7 @@ final class EditorFeatureTests: XCTestCase {
             "let a = 1.host(|",
             "let a = f(1, 2).host(|",                   // an IP has no methods
             "let loop = loop.host(|",
+            ".f(|",                                     // a dot with no receiver is no call of `f`
         ] {
             XCTAssertTrue(signatureHelp(s, prelude: Self.methods, line) is NSNull, line)
         }
