@@ -7,8 +7,8 @@ import WukongSyntax
 // and completion of members (`subnet.|`) need. The compiler keeps no types of the buffer being
 // typed (it may not even parse), so the receiver is re-read from the tokens before the dot and
 // named here from what `LanguageFacts` says (attribute types, member and function signatures,
-// all from `LanguageTable.swift` and `Schema`): literals, `let`s (their annotation or value), a
-// `fn`'s parameters in its body, resources and their attributes, a VM's NICs, record fields,
+// all from `LanguageTable.swift` and `Schema`): literals, `let`s (their annotation or value; a
+// block's own `let`s first, then the top level), a `fn`'s parameters in its body, resources and their attributes, a VM's NICs, record fields,
 // members' and calls' results. Anything else (loop variables, operators, std modules) is
 // unknown: no help, never a guess.
 
@@ -95,7 +95,9 @@ extension LanguageServer {
         let (tree, diagnostics) = Parser.parse(SourceFile(id: FileID(0), path: "", bytes: text))
         guard diagnostics.isEmpty, tree.items.count == 1, case .letDecl(_, _, let value) = tree.items[0].kind else { return nil }
         var typer = ReceiverTyper(server: self, uri: uri, items: topLevelItems(uri: uri), declared: declarations(uri: uri))
-        typer.enclosingFn = LanguageServer.enclosingFn(at: a, in: Parser.parse(SourceFile(id: FileID(0), path: "", bytes: bytes)).0.items)
+        let buffer = Parser.parse(SourceFile(id: FileID(0), path: "", bytes: bytes)).0.items
+        typer.enclosingFn = LanguageServer.enclosingFn(at: a, in: buffer)
+        typer.scopes = LanguageServer.blocks(around: a, in: buffer)
         return typer.type(of: value)
     }
 
@@ -105,6 +107,30 @@ extension LanguageServer {
             if case .fnDecl(let f) = item.kind { return f }
         }
         return nil
+    }
+
+    /// The items of the blocks (resource bodies, `for` and `if` bodies) around `offset`,
+    /// outermost first: their `let`s are names there.
+    static func blocks(around offset: Int, in items: [Item]) -> [[Item]] {
+        func holds(_ span: Span) -> Bool { span.startOffset <= offset && offset <= span.endOffset }
+        var out: [[Item]] = []
+        var level = items
+        while let item = level.first(where: { holds($0.span) }) {
+            var inner: Block? = nil
+            switch item.kind {
+            case .resource(let r): inner = r.body
+            case .forLoop(_, _, let body): inner = body
+            case .ifStatement(_, let then, let elseBranch):
+                if holds(then.span) { inner = then }
+                else if case .block(let b)? = elseBranch { inner = b }
+                else if case .elseIf(let i)? = elseBranch { level = [i]; continue }
+            default: break
+            }
+            guard let block = inner, holds(block.span) else { break }
+            out.append(block.items)
+            level = block.items
+        }
+        return out
     }
 }
 
@@ -117,6 +143,8 @@ struct ReceiverTyper {
     let items: [Item]
     let declared: [Declared]
     var enclosingFn: FnDecl? = nil
+    /// The items of the blocks around the receiver, outermost first (`blocks(around:in:)`).
+    var scopes: [[Item]] = []
     /// The `let`s being followed.
     var following: Set<String> = []
     var depth = 0
@@ -163,10 +191,12 @@ struct ReceiverTyper {
     /// `for` generated.
     func name(_ name: String) -> ReceiverType? {
         if let p = enclosingFn?.parameters.first(where: { $0.name.name == name }) { return type(of: p.type) }
-        if let (annotation, value) = topLevelLet(name) {
+        if let (annotation, value, around) = visibleLet(name) {
             if let annotation { return type(of: annotation) }
             var inner = self
             guard inner.following.insert(name).inserted else { return nil }
+            // its value sees the blocks around it, not the ones inside
+            inner.scopes = Array(inner.scopes.prefix(around))
             inner.enclosingFn = nil
             inner.depth += 1
             return inner.type(of: value)
@@ -230,10 +260,14 @@ struct ReceiverTyper {
 }
 
 extension ReceiverTyper {
-    /// The top-level `let name` of the document's topology: its annotation and value.
-    func topLevelLet(_ name: String) -> (TypeExpr?, Expr)? {
-        for item in items {
-            if case .letDecl(let id, let type, let value) = item.kind, id.name == name { return (type, value) }
+    /// The `let name` visible here — in the innermost block around that declares it, else at
+    /// top level in the document's topology: its annotation, value and how many blocks are
+    /// around it (the scopes its value sees).
+    func visibleLet(_ name: String) -> (TypeExpr?, Expr, Int)? {
+        for (around, block) in ([items] + scopes).enumerated().reversed() {
+            for item in block {
+                if case .letDecl(let id, let type, let value) = item.kind, id.name == name { return (type, value, around) }
+            }
         }
         return nil
     }

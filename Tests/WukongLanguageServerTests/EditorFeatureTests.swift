@@ -172,10 +172,9 @@ final class EditorFeatureTests: XCTestCase {
     /// Signature help at the `|` of `line`, appended to `prelude` (opened as its own document).
     func signatureHelp(_ s: LanguageServer, prelude: String, _ line: String) -> Any? {
         let uri = "untitled:method-\(nextID)"
-        let lines = prelude.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-        let column = line.utf16.distance(from: line.utf16.startIndex, to: line.range(of: "|")!.lowerBound.samePosition(in: line.utf16)!)
+        let before = (prelude + line)[..<(prelude + line).range(of: "|")!.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
         _ = open(s, uri, prelude + line.replacingOccurrences(of: "|", with: "") + "\n")
-        return result(s, "textDocument/signatureHelp", at(uri, lines, column))
+        return result(s, "textDocument/signatureHelp", at(uri, before.count - 1, before.last!.utf16.count))
     }
 
     /// The label, parameter ranges and active parameter of a signature help answer.
@@ -232,6 +231,9 @@ final class EditorFeatureTests: XCTestCase {
             ("let a = (1..3).contains(|", "", -1),                             // an operator's result: unknown
             ("fn g(c: CIDR) -> IP = c.host(|", host.signature, 0),             // a `fn` parameter in its body
             ("let a = subnet.host(len(\"a,b)(\")|", host.signature, 0),        // `,` `(` `)` in a string
+            ("for i in 1..=2 {\n  let s = lan.subnet\n  let t = s\n  let a = t.host(|", host.signature, 0),  // `let`s in a block
+            ("vm v {\n  let s = net\n  nic n on lan { address = s.subnet.host(|", host.signature, 0),
+            ("if true {\n  let net = 1\n}\nlet a = net.subnet.host(|", host.signature, 0),  // not the block's `let`
         ]
         for (line, label, active) in cases {
             let help = signatureHelp(s, prelude: Self.methods, line)
@@ -280,6 +282,7 @@ final class EditorFeatureTests: XCTestCase {
             "let a = 1.host(|",
             "let a = f(1, 2).host(|",                   // an IP has no methods
             "let loop = loop.host(|",
+            "for i in [1] {\n  let subnet = 1\n  let a = subnet.host(|",  // the block's `let` hides the top-level one
             ".f(|",                                     // a dot with no receiver is no call of `f`
         ] {
             XCTAssertTrue(signatureHelp(s, prelude: Self.methods, line) is NSNull, line)
