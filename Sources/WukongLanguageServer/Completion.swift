@@ -121,16 +121,13 @@ extension LanguageServer {
                let m = LanguageFacts.stdlibModules.first(where: { $0.name == imported.module }) {
                 for d in m.definitions { add(d, .variable, detail: "std.\(m.name)") }
             } else if let nics = vmNics(base, uri: uri) {
-                add("name", .property, detail: "String")
-                for (nic, network) in nics { add(nic, .field, detail: "VM NIC on \(network ?? "pod")") }
-                for a in LanguageFacts.attributes(of: .vm) { add(a.name, .property, detail: a.type) }
+                for m in resourceMembers(.vm, nics: nics) { add(m.name, m.kind, detail: m.detail) }
             } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
-                add("name", .property, detail: "String")
-                for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
+                for m in resourceMembers(kind, nics: nil) { add(m.name, m.kind, detail: m.detail) }
             }
         case .member:
-            // a value's built-in members (`subnet.|`, `net.subnet.|`, `10.0.0.0/24.|`)
-            for m in typedMembers(ctx, uri: uri) { add(m.name, m.isMethod ? .method : .property, detail: m.signature) }
+            // a value's members (`subnet.|`, `net.subnet.|`, `10.0.0.0/24.|`, `n.|` of `n: Network`)
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.kind, detail: m.detail) }
         case .attributeName, .itemHead:
             guard let block = site.block else {
                 for k in LanguageServer.resourceKeywords + LanguageServer.statementKeywords { add(k, .keyword) }
@@ -146,7 +143,7 @@ extension LanguageServer {
             onTargets(site, uri: uri).forEach { add($0.name, $0.kind, detail: $0.detail) }
         case .value where LanguageServer.dotBefore(ctx) != nil:
             // a member the recovering parser did not see as one (`f(subnet.|` in an unclosed call)
-            for m in typedMembers(ctx, uri: uri) { add(m.name, m.isMethod ? .method : .property, detail: m.signature) }
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.kind, detail: m.detail) }
         case .value:
             for d in declarations(uri: uri) {
                 add(d.name, d.kind == .function ? .function : d.kind == .module ? .module : .variable, detail: d.detail)
@@ -181,10 +178,23 @@ extension LanguageServer {
     }
 
     /// The built-in members of the value before the `.` at the cursor, when its type is known.
-    func typedMembers(_ ctx: CompletionContext, uri: String) -> [LanguageFacts.Builtin] {
+    func typedMembers(_ ctx: CompletionContext, uri: String) -> [(name: String, kind: LSP.CompletionItemKind, detail: String)] {
         guard let (lexed, dot) = LanguageServer.dotBefore(ctx),
-              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri)?.typeName else { return [] }
-        return LanguageFacts.members(ofType: type)
+              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri) else { return [] }
+        switch type {
+        case .value(let name):
+            return LanguageFacts.members(ofType: name).map { ($0.name, $0.isMethod ? .method : .property, $0.signature) }
+        case .resource(let kind, let name):
+            return resourceMembers(kind, nics: kind == .vm ? vmNics(name, uri: uri) : nil)
+        case .record(let fields):
+            return fields.map { ($0.name, .field, "record field") }
+        }
+    }
+
+    /// A resource's members: `name`, a VM's NICs, the attributes of its kind.
+    func resourceMembers(_ kind: ResourceKind, nics: [(name: String, network: String?)]?) -> [(name: String, kind: LSP.CompletionItemKind, detail: String)] {
+        [("name", .property, "String")] + (nics ?? []).map { ($0.name, .field, "VM NIC on \($0.network ?? "pod")") }
+            + LanguageFacts.attributes(of: kind).map { ($0.name, .property, $0.type) }
     }
 
     /// The buffer's tokens and the index of the `.` right before the word at the cursor, if any.

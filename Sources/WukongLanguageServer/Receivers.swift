@@ -228,10 +228,17 @@ struct ReceiverTyper {
         return ReceiverTyper.result(of: rule)
     }
 
-    /// A type annotation: a named type, or a list.
+    /// A type annotation: a named type (a resource's: `Network`), or a list.
     func type(of t: TypeExpr) -> ReceiverType? {
         switch t.kind {
-        case .named(let id): return .value(id.name)
+        case .named(let id):
+            // a resource type is one whose values have the members of a resource (`name`) and
+            // whose name is a declaration keyword's (`OvsBridge`: `ovs-bridge`)
+            if let kind = ResourceKind.allCases.first(where: { $0.rawValue.replacingOccurrences(of: "-", with: "") == id.name.lowercased() }),
+               LanguageFacts.members(ofType: id.name).contains(where: { $0.name == "name" }) {
+                return .resource(kind, name: "")
+            }
+            return .value(id.name)
         case .list: return .value("[T]")
         case .record, .error: return nil
         }

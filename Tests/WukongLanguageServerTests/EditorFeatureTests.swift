@@ -230,6 +230,7 @@ final class EditorFeatureTests: XCTestCase {
             ("let a = [1, 2].contains(|", listContains.signature, 0),          // a list literal
             ("let a = (1..3).contains(|", "", -1),                             // an operator's result: unknown
             ("fn g(c: CIDR) -> IP = c.host(|", host.signature, 0),             // a `fn` parameter in its body
+            ("fn g(n: Network) -> IP = n.subnet.host(|", host.signature, 0),   // a resource-typed parameter's attribute
             ("let a = subnet.host(len(\"a,b)(\")|", host.signature, 0),        // `,` `(` `)` in a string
             ("for i in 1..=2 {\n  let s = lan.subnet\n  let t = s\n  let a = t.host(|", host.signature, 0),  // `let`s in a block
             ("vm v {\n  let s = net\n  nic n on lan { address = s.subnet.host(|", host.signature, 0),
@@ -315,6 +316,9 @@ final class EditorFeatureTests: XCTestCase {
         XCTAssertEqual(items("let a = db-1.eth1.address.|").map { $0["label"] as? String },
                        LanguageFacts.members(ofType: "IP").map(\.name), "a VM NIC's address is an IP")
         XCTAssertEqual(items("let a = nothing.|").count, 0)
+        XCTAssertEqual(items("let a = net.|").map { $0["label"] as? String }, ["subnet", "inner"], "a record's fields")
+        let network = items("fn g(n: Network) -> IP = n.|").compactMap { $0["label"] as? String }
+        XCTAssertEqual(network, ["name"] + LanguageFacts.attributes(of: .network).map(\.name), "a Network parameter's members")
     }
 
     // MARK: 4. document highlight, 7. prepareRename
