@@ -9,7 +9,8 @@ import WukongSyntax
 // - where an item starts inside a block: the block's attributes (a VM's `nic` has its own),
 //   the declarations it may hold, `let`/`for`/`if`/`assert`;
 // - where an item starts at top level: the resource and statement keywords;
-// - after `name.`: a module's definitions, or a declared resource's attributes;
+// - after `name.`: a module's definitions, or a declared resource's attributes; after any other
+//   value whose type `Receivers.swift` names (`subnet.`, `net.subnet.`), its built-in members;
 // - after `import std.`: the standard-library modules;
 // - in an expression: the declared names, built-in functions and value keywords;
 // - nothing where a name is being declared, in a record key, a string's text or a comment.
@@ -23,11 +24,16 @@ struct CompletionContext {
     var prefix: String
     /// Nil when the cursor is in a comment, a string's text or a literal.
     var site: SyntaxSite?
+    /// The buffer and the cursor's offset in it.
+    var bytes: [UInt8]
+    var offset: Int
 
     /// A name that no file contains, inserted at the cursor so the parser sees a name there.
     static let placeholder: [UInt8] = Array("wukongCompletionCursor".utf8)
 
     init(_ bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
         var patched = bytes
         patched.insert(contentsOf: CompletionContext.placeholder, at: offset)
         let source = SourceFile(id: FileID(0), path: "", bytes: patched)
@@ -100,10 +106,11 @@ extension LanguageServer {
             } else if before == ["std"] {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
             }
-        case .member where site.memberPath.map({ $0.count == 2 }) ?? false:
+        case .member where !vmNicMembers(site.memberPath ?? [], uri: uri).isEmpty:
             // `vm.nic.|`: the members of a VM's NIC
             for m in vmNicMembers(site.memberPath!, uri: uri) { add(m.name, .property, detail: m.signature) }
-        case .member(let base?):
+        case .member(let base?) where base == "std" || declarations(uri: uri).contains(where: { $0.name == base && $0.kind != .value })
+            || vmNics(base, uri: uri) != nil:
             // a module's definitions, a VM's NICs, or a resource's members
             if base == "std" {
                 for m in LanguageFacts.stdlibModules { add(m.name, .module, detail: "std.\(m.name)") }
@@ -114,15 +121,13 @@ extension LanguageServer {
                let m = LanguageFacts.stdlibModules.first(where: { $0.name == imported.module }) {
                 for d in m.definitions { add(d, .variable, detail: "std.\(m.name)") }
             } else if let nics = vmNics(base, uri: uri) {
-                add("name", .property, detail: "String")
-                for (nic, network) in nics { add(nic, .field, detail: "VM NIC on \(network ?? "pod")") }
-                for a in LanguageFacts.attributes(of: .vm) { add(a.name, .property, detail: a.type) }
+                for m in resourceMembers(.vm, nics: nics) { add(m.name, m.kind, detail: m.detail) }
             } else if let r = declared.first(where: { $0.name == base }), let kind = r.resource {
-                add("name", .property, detail: "String")
-                for a in LanguageFacts.attributes(of: kind) { add(a.name, .property, detail: a.type) }
+                for m in resourceMembers(kind, nics: nil) { add(m.name, m.kind, detail: m.detail) }
             }
-        case .member(nil):
-            break
+        case .member:
+            // a value's members (`subnet.|`, `net.subnet.|`, `10.0.0.0/24.|`, `n.|` of `n: Network`)
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.kind, detail: m.detail) }
         case .attributeName, .itemHead:
             guard let block = site.block else {
                 for k in LanguageServer.resourceKeywords + LanguageServer.statementKeywords { add(k, .keyword) }
@@ -136,6 +141,9 @@ extension LanguageServer {
         case .value where site.onOf != nil:
             // `nic x on |`: what it may sit on (a VM's NIC: networks and `pod`)
             onTargets(site, uri: uri).forEach { add($0.name, $0.kind, detail: $0.detail) }
+        case .value where LanguageServer.dotBefore(ctx) != nil:
+            // a member the recovering parser did not see as one (`f(subnet.|` in an unclosed call)
+            for m in typedMembers(ctx, uri: uri) { add(m.name, m.kind, detail: m.detail) }
         case .value:
             for d in declarations(uri: uri) {
                 add(d.name, d.kind == .function ? .function : d.kind == .module ? .module : .variable, detail: d.detail)
@@ -167,6 +175,35 @@ extension LanguageServer {
     func vmNicMembers(_ path: [String], uri: String) -> [LanguageFacts.Builtin] {
         guard path.count == 2, let nics = vmNics(path[0], uri: uri), nics.contains(where: { $0.name == path[1] }) else { return [] }
         return LanguageFacts.members(ofType: "VM NIC")
+    }
+
+    /// The built-in members of the value before the `.` at the cursor, when its type is known.
+    func typedMembers(_ ctx: CompletionContext, uri: String) -> [(name: String, kind: LSP.CompletionItemKind, detail: String)] {
+        guard let (lexed, dot) = LanguageServer.dotBefore(ctx),
+              let type = receiverType(lexed, end: dot - 1, bytes: ctx.bytes, uri: uri) else { return [] }
+        switch type {
+        case .value(let name):
+            return LanguageFacts.members(ofType: name).map { ($0.name, $0.isMethod ? .method : .property, $0.signature) }
+        case .resource(let kind, let name):
+            return resourceMembers(kind, nics: kind == .vm ? vmNics(name, uri: uri) : nil)
+        case .record(let fields):
+            return fields.map { ($0.name, .field, "record field") }
+        }
+    }
+
+    /// A resource's members: `name`, a VM's NICs, the attributes of its kind.
+    func resourceMembers(_ kind: ResourceKind, nics: [(name: String, network: String?)]?) -> [(name: String, kind: LSP.CompletionItemKind, detail: String)] {
+        [("name", .property, "String")] + (nics ?? []).map { ($0.name, .field, "VM NIC on \($0.network ?? "pod")") }
+            + LanguageFacts.attributes(of: kind).map { ($0.name, .property, $0.type) }
+    }
+
+    /// The buffer's tokens and the index of the `.` right before the word at the cursor, if any.
+    static func dotBefore(_ ctx: CompletionContext) -> (LexedFile, Int)? {
+        let lexed = Lexer.lex(SourceFile(id: FileID(0), path: "", bytes: ctx.bytes))
+        let wordStart = ctx.offset - ctx.prefix.utf8.count
+        guard let dot = lexed.tokens.lastIndex(where: { $0.endOffset <= wordStart && $0.kind != .endOfFile }),
+              lexed.tokens[dot].kind == .dot, lexed.tokens[dot].endOffset == wordStart else { return nil }
+        return (lexed, dot)
     }
 
     /// What may follow `on`: for a VM's NIC the networks and `pod`; for a node resource the

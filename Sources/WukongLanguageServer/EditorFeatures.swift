@@ -10,7 +10,8 @@ import WukongSyntax
 //   when the compilation is of the buffer's current text (stale spans would misplace them);
 // - semantic tokens (`textDocument/semanticTokens/full`): each lexer token's category
 //   (`SemanticCategory`, the legend), comments included;
-// - signature help (`textDocument/signatureHelp`) of `fn`s and built-in functions (`BuiltinTable`);
+// - signature help (`textDocument/signatureHelp`) of `fn`s, built-in functions (`BuiltinTable`) and
+//   built-in methods (`MemberTable`) on a receiver whose type `Receivers.swift` names (`subnet.host(`);
 // - document highlight: the top-level name's occurrences in the document (declaration = write);
 // - folding ranges: multi-line blocks, expressions and comments, runs of imports;
 // - workspace symbols: the declarations of the open documents' topologies;
@@ -150,9 +151,15 @@ extension LanguageServer {
             case .comma: if depth == 0 { commas += 1 }
             case .lParen:
                 if depth > 0 { depth -= 1; break }
-                guard i > 0, lexed.tokens[i - 1].kind == .identifier, i < 2 || lexed.tokens[i - 2].kind != .dot else { return nil }
-                let name = lexed.text(of: lexed.tokens[i - 1])
-                guard let (label, doc) = signature(of: name, uri: uri) else { return nil }
+                guard i > 0 else { return nil }
+                let callee = lexed.tokens[i - 1]
+                let isMethod = i >= 2 && lexed.tokens[i - 2].kind == .dot
+                // a method's name may be a keyword (`subnet.host(`)
+                guard callee.kind == .identifier || isMethod && callee.kind.isKeyword else { return nil }
+                let name = lexed.text(of: callee)
+                let found = isMethod ? methodSignature(name, receiverEnd: i - 3, lexed, bytes: bytes, uri: uri)
+                    : signature(of: name, uri: uri)
+                guard let (label, doc) = found else { return nil }
                 let parameters = LanguageServer.parameterRanges(label)
                 return LSP.SignatureHelp(signatures: [LSP.SignatureInformation(label: label, documentation: doc.map { .markdown($0) },
                                                                               parameters: parameters.map { LSP.ParameterInformation(label: $0) })],
@@ -180,6 +187,14 @@ extension LanguageServer {
         }
         if let b = LanguageFacts.builtinFunctionFacts.first(where: { $0.name == name }) { return (b.signature, b.doc) }
         return nil
+    }
+
+    /// A built-in method's signature (`MemberTable`, through `LanguageFacts`) on the receiver
+    /// ending at token `receiverEnd`; nil when the receiver's type is unknown or has no such method.
+    func methodSignature(_ name: String, receiverEnd: Int, _ lexed: LexedFile, bytes: [UInt8], uri: String) -> (String, String?)? {
+        guard let type = receiverType(lexed, end: receiverEnd, bytes: bytes, uri: uri)?.typeName,
+              let m = LanguageFacts.members(ofType: type).first(where: { $0.name == name && $0.isMethod }) else { return nil }
+        return (m.signature, m.doc)
     }
 
     /// The UTF-16 ranges of the parameters in `f(a: T, b: [U]) -> R` (top-level commas).

@@ -12,7 +12,8 @@ import WukongIR
 ///    every file of it (an empty list clears a file that became clean).
 /// 2. **Completion** (`Completion.swift`): attributes of the block around the cursor (a VM's
 ///    `nic` has its own), child declarations, top-level keywords, names in value positions,
-///    members after `.`, modules after `import std.` — read from the recovering parser's tree.
+///    members after `.` (a typed value's built-in members too), modules after `import std.` —
+///    read from the recovering parser's tree.
 /// 3. **Hover** (`Hover.swift`): an attribute's type and allowed values; a top-level name's
 ///    declaring line, and a VM's resolved NIC addresses and MACs.
 /// 4. **Go to definition** (`Definition.swift`) of top-level names, across the topology's files.
@@ -28,7 +29,9 @@ import WukongIR
 /// Underneath: `Protocol.swift` (the LSP types), `JSONRPC.swift` (envelopes, error codes),
 /// `Dispatch.swift` (method → handler), `Transport.swift` (framing), `DocumentStore.swift`
 /// (buffers and topologies), `Declarations.swift` (the top-level names), `SyntaxSite.swift`
-/// (where a name stands in the tree: its blocks and role), `Positions.swift` (UTF-16 positions).
+/// (where a name stands in the tree: its blocks and role), `Receivers.swift` (the type of the
+/// value before a `.`: method signature help, member completion), `Positions.swift` (UTF-16
+/// positions).
 ///
 /// Transport-free: `handle` takes one message body and returns the bodies to send back; the
 /// CLI frames them (`Content-Length`) on stdio.

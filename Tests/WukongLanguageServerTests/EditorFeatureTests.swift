@@ -169,6 +169,158 @@ final class EditorFeatureTests: XCTestCase {
         XCTAssertTrue(result(s, "textDocument/signatureHelp", at(uri, 2, 3)) is NSNull, "not in a call")
     }
 
+    /// Signature help at the `|` of `line`, appended to `prelude` (opened as its own document).
+    func signatureHelp(_ s: LanguageServer, prelude: String, _ line: String) -> Any? {
+        let uri = "untitled:method-\(nextID)"
+        let before = (prelude + line)[..<(prelude + line).range(of: "|")!.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+        _ = open(s, uri, prelude + line.replacingOccurrences(of: "|", with: "") + "\n")
+        return result(s, "textDocument/signatureHelp", at(uri, before.count - 1, before.last!.utf16.count))
+    }
+
+    /// The label, parameter ranges and active parameter of a signature help answer.
+    func signature(_ help: Any?, file: StaticString = #filePath, line: UInt = #line) -> (String, [[Int]], Int)? {
+        guard let help = help as? [String: Any], let sig = (help["signatures"] as? [[String: Any]])?.first else {
+            XCTFail("no signature help: \(String(describing: help))", file: file, line: line)
+            return nil
+        }
+        return (sig["label"] as? String ?? "", (sig["parameters"] as? [[String: Any]])?.map { $0["label"] as! [Int] } ?? [],
+                help["activeParameter"] as? Int ?? -1)
+    }
+
+    static let methods = EditorFeatureTests.network + """
+        for i in 1..=2 {
+          vm "db-${i}" { cpu = 1, memory = 1Gi, image = "x"
+            nic eth1 on lan { address = auto }
+          }
+        }
+        let subnet = 10.0.0.0/24
+        let typed: CIDR = "10.2.0.0/24"
+        let alias = subnet
+        let net = { subnet = 10.1.0.0/24, inner = { cidr = typed } }
+        fn f(x: IP, y: Int) -> IP = x + y
+
+        """
+
+    func testSignatureHelpForMethodsFromTheLanguageTable() throws {
+        let s = LanguageServer()
+        let host = try XCTUnwrap(LanguageFacts.members(ofType: "CIDR").first { $0.name == "host" })
+        let contains = try XCTUnwrap(LanguageFacts.members(ofType: "CIDR").first { $0.name == "contains" })
+        let listContains = try XCTUnwrap(LanguageFacts.members(ofType: "[Int]").first { $0.name == "contains" })
+        XCTAssertEqual(host.signature, ".host(n: Int) -> IP")
+        let hostHelp = try XCTUnwrap(signature(signatureHelp(s, prelude: Self.methods, "let a = subnet.host(|")))
+        XCTAssertEqual(hostHelp.0, host.signature)
+        XCTAssertEqual(hostHelp.1, [[6, 12]])
+        XCTAssertEqual(hostHelp.2, 0)
+        let doc = ((signatureHelp(s, prelude: Self.methods, "let a = subnet.host(|") as? [String: Any])?["signatures"] as? [[String: Any]])?
+            .first?["documentation"] as? [String: Any]
+        XCTAssertEqual(doc?["value"] as? String, host.doc)
+        // the one parameter stays active past a comma (too many arguments); the receiver kinds
+        let cases: [(String, String, Int)] = [
+            ("let a = subnet.host(1, |", host.signature, 0),
+            ("let a = subnet.contains(|", contains.signature, 0),
+            ("let a = alias.host(|", host.signature, 0),                       // a `let` of a `let`
+            ("let a = typed.host(|", host.signature, 0),                       // an annotated `let`
+            ("let a = net.subnet.host(|", host.signature, 0),                  // a record field
+            ("let a = net.inner.cidr.host(|", host.signature, 0),              // a nested record field
+            ("let a = lan.subnet.host(|", host.signature, 0),                  // a network's attribute
+            ("let a = 10.0.0.0/24.host(|", host.signature, 0),                 // a CIDR literal
+            ("let a = (10.0.0.0/24).host(|", host.signature, 0),               // parenthesized
+            ("let a = 10.0.0.7/24.network.contains(|", contains.signature, 0), // an IfAddr literal's member
+            ("let a = cidr(\"10.0.0.0/24\").host(|", host.signature, 0),       // a built-in's result
+            ("let a = [1, 2].contains(|", listContains.signature, 0),          // a list literal
+            ("let a = (1..3).contains(|", "", -1),                             // an operator's result: unknown
+            ("fn g(c: CIDR) -> IP = c.host(|", host.signature, 0),             // a `fn` parameter in its body
+            ("fn g(n: Network) -> IP = n.subnet.host(|", host.signature, 0),   // a resource-typed parameter's attribute
+            ("let a = subnet.host(len(\"a,b)(\")|", host.signature, 0),        // `,` `(` `)` in a string
+            ("for i in 1..=2 {\n  let s = lan.subnet\n  let t = s\n  let a = t.host(|", host.signature, 0),  // `let`s in a block
+            ("vm v {\n  let s = net\n  nic n on lan { address = s.subnet.host(|", host.signature, 0),
+            ("if true {\n  let net = 1\n}\nlet a = net.subnet.host(|", host.signature, 0),  // not the block's `let`
+        ]
+        for (line, label, active) in cases {
+            let help = signatureHelp(s, prelude: Self.methods, line)
+            if label.isEmpty { XCTAssertTrue(help is NSNull, line); continue }
+            guard let sig = signature(help) else { continue }
+            XCTAssertEqual(sig.0, label, line)
+            XCTAssertEqual(sig.1.count, 1, line)
+            XCTAssertEqual(sig.2, active, line)
+        }
+    }
+
+    func testSignatureHelpOfCallsAroundMethodCalls() throws {
+        let s = LanguageServer()
+        let fn = "f(x: IP, y: Int) -> IP"
+        let cases: [(String, String, Int)] = [
+            ("let a = f(subnet.host(1), |", fn, 1),          // nested: the outer call after the inner one closed
+            ("let a = f(subnet.host(|1), 2)", ".host(n: Int) -> IP", 0),
+            ("let a = f(subnet.host(1), len(\"(,\") + |", fn, 1),
+            ("let a = f(ip(\"10.0.0.1\"), |", fn, 1),
+            ("let a = f(\"a(b,c\", |", fn, 1),               // `(` and `,` inside a string
+            ("let a = f(|", fn, 0),
+        ]
+        for (line, label, active) in cases {
+            guard let sig = signature(signatureHelp(s, prelude: Self.methods, line)) else { continue }
+            XCTAssertEqual(sig.0, label, line)
+            XCTAssertEqual(sig.2, active, line)
+        }
+        let params = try XCTUnwrap(signature(signatureHelp(s, prelude: Self.methods, "let a = f(subnet.host(1), |")))
+        XCTAssertEqual(params.1, [[2, 7], [9, 15]])
+    }
+
+    func testNoSignatureHelpOnUnknownReceiversOrProperties() throws {
+        let s = LanguageServer()
+        for line in [
+            "let a = nothing.host(|",                   // an unknown name
+            "for n in [subnet] { let z = n.host(| }",   // a loop variable: not known statically
+            "let a = \"10.0.0.0/24\".host(|",           // a String has no `host`
+            "let a = subnet.size(|",                    // a property, not a method
+            "let a = subnet.nope(|",
+            "let a = db-1.eth1.address(|",              // a VM NIC's members take no arguments
+            "let a = db-1.eth1.name(|",
+            "let a = lan.nope.host(|",
+            "let a = net.missing.host(|",
+            "let a = .host(|",
+            "let a = ).host(|",
+            "let a = 1.host(|",
+            "let a = f(1, 2).host(|",                   // an IP has no methods
+            "let loop = loop.host(|",
+            "for i in [1] {\n  let subnet = 1\n  let a = subnet.host(|",  // the block's `let` hides the top-level one
+            ".f(|",                                     // a dot with no receiver is no call of `f`
+        ] {
+            XCTAssertTrue(signatureHelp(s, prelude: Self.methods, line) is NSNull, line)
+        }
+        // a cycle between `let`s ends (the compiler reports it)
+        XCTAssertTrue(signatureHelp(s, prelude: "let p = q\nlet q = p\n", "let a = p.host(|") is NSNull)
+    }
+
+    func testCompletionOfMembersOfTypedValues() throws {
+        let s = LanguageServer()
+        func items(_ line: String) -> [[String: Any]] {
+            let uri = "untitled:complete-\(nextID)"
+            let lines = Self.methods.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+            let column = line.utf16.distance(from: line.utf16.startIndex, to: line.range(of: "|")!.lowerBound.samePosition(in: line.utf16)!)
+            _ = open(s, uri, Self.methods + line.replacingOccurrences(of: "|", with: "") + "\n")
+            return (result(s, "textDocument/completion", at(uri, lines, column)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+        }
+        let cidr = LanguageFacts.members(ofType: "CIDR")
+        for line in ["let a = subnet.|", "let a = net.subnet.|", "let a = lan.subnet.|", "let a = 10.0.0.0/24.|", "let a = subnet.|host(1)"] {
+            let got = items(line)
+            XCTAssertEqual(got.map { $0["label"] as? String }, cidr.map(\.name), line)
+            let host = got.first { $0["label"] as? String == "host" }
+            XCTAssertEqual(host?["detail"] as? String, ".host(n: Int) -> IP", line)
+            XCTAssertEqual(host?["kind"] as? Int, LSP.CompletionItemKind.method.rawValue, line)
+            // inserted as the name alone, as built-in functions are (the signature help then opens on `(`)
+            XCTAssertEqual((host?["textEdit"] as? [String: Any])?["newText"] as? String, "host", line)
+        }
+        XCTAssertEqual(items("let a = subnet.ho|").map { $0["label"] as? String }, ["host"])
+        XCTAssertEqual(items("let a = f(subnet.ho|").map { $0["label"] as? String }, ["host"], "inside an unclosed call")
+        XCTAssertEqual(items("let a = db-1.eth1.address.|").map { $0["label"] as? String },
+                       LanguageFacts.members(ofType: "IP").map(\.name), "a VM NIC's address is an IP")
+        XCTAssertEqual(items("let a = nothing.|").count, 0)
+        XCTAssertEqual(items("let a = net.|").map { $0["label"] as? String }, ["subnet", "inner"], "a record's fields")
+        let network = items("fn g(n: Network) -> IP = n.|").compactMap { $0["label"] as? String }
+        XCTAssertEqual(network, ["name"] + LanguageFacts.attributes(of: .network).map(\.name), "a Network parameter's members")
+    }
+
     // MARK: 4. document highlight, 7. prepareRename
 
     func testDocumentHighlightAndPrepareRename() throws {
