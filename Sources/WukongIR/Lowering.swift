@@ -380,7 +380,7 @@ struct LoweringPass {
                 affinityHostnames: pinned == nil ? placement.affinity(for: vmNics) : nil,
                 running: vm.running?.value ?? true,
                 labels: vm.labels.map { KeyValue($0.key.value, $0.value.value) }, run: vm.run.map(\.value),
-                cloudConfig: vm.cloudConfig?.text, users: vm.users.map(lowerUser), nics: vmNics,
+                cloudConfig: vm.cloudConfig?.text, users: vm.users.map(Self.lowerUser), nics: vmNics,
                 secretName: name + "-cloudinit", firmwareUUID: uuids[index]))
             vms[v].networkConfig = vm.networkConfig
             if !vm.disks.isEmpty { vms[v].disks = lowerDisks(vm) }
@@ -422,7 +422,8 @@ struct LoweringPass {
         }
     }
 
-    func lowerUser(_ u: UserDecl) -> User {
+    /// Static: `map(lowerUser)` on a method captured a copy of the whole pass per VM.
+    static func lowerUser(_ u: UserDecl) -> User {
         User(name: u.decl.name, passwordHash: u.passwordHash?.value, sshKeys: u.sshKeys.map(\.value),
              sudo: u.sudo?.value, shell: u.shell?.value, groups: u.groups.map(\.value))
     }

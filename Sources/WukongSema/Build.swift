@@ -57,18 +57,9 @@ extension Engine {
         let v = force(inst, s)
         return v.value.isError ? nil : v
     }
-    func string(_ inst: Instance, _ name: String) -> Located<String>? {
-        guard let v = value(inst, name), case .string(let s) = v.value else { return nil }
-        return Located(s, v.span)
-    }
-    func int(_ inst: Instance, _ name: String) -> Located<Int>? {
-        guard let v = value(inst, name), case .int(let i) = v.value else { return nil }
-        return Located(i, v.span)
-    }
-    func bool(_ inst: Instance, _ name: String) -> Located<Bool>? {
-        guard let v = value(inst, name), case .bool(let b) = v.value else { return nil }
-        return Located(b, v.span)
-    }
+    func string(_ inst: Instance, _ name: String) -> Located<String>? { value(inst, name).flatMap(Self.string) }
+    func int(_ inst: Instance, _ name: String) -> Located<Int>? { value(inst, name).flatMap(Self.int) }
+    func bool(_ inst: Instance, _ name: String) -> Located<Bool>? { value(inst, name).flatMap(Self.bool) }
     func ip(_ inst: Instance, _ name: String) -> Located<IPAddress>? {
         guard let v = value(inst, name), case .ip(let a) = v.value else { return nil }
         return Located(a, v.span)
@@ -87,18 +78,8 @@ extension Engine {
     func ips(_ inst: Instance, _ name: String) -> [Located<IPAddress>] {
         list(inst, name).compactMap { if case .ip(let a) = $0.value { return Located(a, $0.span) }; return nil }
     }
-    func strings(_ inst: Instance, _ name: String) -> [Located<String>] {
-        list(inst, name).compactMap { if case .string(let s) = $0.value { return Located(s, $0.span) }; return nil }
-    }
-    func labels(_ inst: Instance, _ name: String) -> [LabelEntry] {
-        guard let v = value(inst, name), case .record(let r) = v.value else { return [] }
-        var out: [LabelEntry] = []
-        for (i, k) in r.keys.enumerated() {
-            guard case .string(let s) = r.values[i].value else { continue }
-            out.append(LabelEntry(key: Located(k, r.keySpans[i]), value: Located(s, r.values[i].span)))
-        }
-        return out
-    }
+    func strings(_ inst: Instance, _ name: String) -> [Located<String>] { value(inst, name).map(Self.strings) ?? [] }
+    func labels(_ inst: Instance, _ name: String) -> [LabelEntry] { value(inst, name).map(Self.labels) ?? [] }
     func links(_ inst: Instance, _ name: String) -> [LinkUse] {
         list(inst, name).compactMap { x in
             if case .ref(let r) = x.value { return linkUse(r, x.span) }
@@ -281,15 +262,38 @@ extension Engine {
         return decl
     }
 
-    func vm(_ inst: Instance) -> VMDecl {
-        var memory: Located<Quantity>? = nil
-        if let v = value(inst, "memory"), case .quantity(let q) = v.value { memory = Located(q, v.span) }
-        var host: Located<String>? = nil
-        if let v = value(inst, "host"), case .ref(let r) = v.value { host = Located(r.name, v.span) }
-        var cloud: CloudConfigSource? = nil
-        if let slot = inst.attr("cloud_config"), let v = value(inst, "cloud_config"), case .string(let text) = v.value {
-            cloud = CloudConfigSource(text: text, span: v.span, lineSpans: lineSpans(inst.attrs[slot].expr, text: text))
+    /// The attributes `vm` reads. The builder walks a VM's attributes once and looks each name
+    /// up here, instead of scanning the attributes once per attribute it could read.
+    enum VMField { case cpu, memory, image, host, running, labels, run, cloudConfig, eviction, kubevirt, instancetype,
+                   instancetypeNamespaced, preference, preferenceNamespaced, nodeSelector, runStrategy, spread,
+                   spreadGroup, tolerations, firmware }
+    static func vmField(_ name: String) -> VMField? {
+        switch name {
+        case "cpu": .cpu
+        case "memory": .memory
+        case "image": .image
+        case "host": .host
+        case "running": .running
+        case "labels": .labels
+        case "run": .run
+        case "cloud_config": .cloudConfig
+        case "eviction": .eviction
+        case "kubevirt": .kubevirt
+        case "instancetype": .instancetype
+        case "instancetype_namespaced": .instancetypeNamespaced
+        case "preference": .preference
+        case "preference_namespaced": .preferenceNamespaced
+        case "node_selector": .nodeSelector
+        case "run_strategy": .runStrategy
+        case "spread": .spread
+        case "spread_group": .spreadGroup
+        case "tolerations": .tolerations
+        case "firmware": .firmware
+        default: nil
         }
+    }
+
+    func vm(_ inst: Instance) -> VMDecl {
         var users: [UserDecl] = []
         var nics: [VMNicDecl] = []
         var userCount = 0
@@ -309,38 +313,83 @@ extension Engine {
                 nics.append(vmNic(child))
             }
         }
-        var image: Located<String>? = nil
-        var networkConfig = NetworkConfigMode.cloudInit
-        if let v = value(inst, "image") {
-            switch v.value {
-            case .string(let ref): image = Located(ref, v.span)
-            case .record(let r):
-                if case .string(let ref)? = r["ref"]?.value { image = Located(ref, v.span) }
-                if case .string(let mode)? = r["network_config"]?.value, let m = NetworkConfigMode(rawValue: mode) {
-                    networkConfig = m
+        var decl = VMDecl(decl: declInfo(inst), users: users, nics: nics, poisoned: inst.poisoned)
+        var rare = VMRareSettings()
+        var hatch: LValue? = nil
+        for s in inst.attrs.indices {
+            guard let field = Engine.vmField(inst.attrs[s].name) else { continue }
+            let v = force(inst, s)
+            if v.value.isError { continue }
+            switch field {
+            case .cpu: decl.cpu = Self.int(v)
+            case .memory: if case .quantity(let q) = v.value { decl.memory = Located(q, v.span) }
+            case .image:
+                switch v.value {
+                case .string(let ref): decl.image = Located(ref, v.span)
+                case .record(let r):
+                    if case .string(let ref)? = r["ref"]?.value { decl.image = Located(ref, v.span) }
+                    if case .string(let mode)? = r["network_config"]?.value, let m = NetworkConfigMode(rawValue: mode) {
+                        decl.networkConfig = m
+                    }
+                default: break
                 }
-            default: break
+            case .host: if case .ref(let r) = v.value { decl.host = Located(r.name, v.span) }
+            case .running: decl.running = Self.bool(v)
+            case .labels: decl.labels = Self.labels(v)
+            case .run: decl.run = Self.strings(v)
+            case .cloudConfig:
+                if case .string(let text) = v.value {
+                    decl.cloudConfig = CloudConfigSource(text: text, span: v.span, lineSpans: lineSpans(inst.attrs[s].expr, text: text))
+                }
+            case .eviction: rare.eviction = Self.string(v)
+            case .kubevirt: hatch = v
+            case .instancetype: rare.instancetype = Self.string(v)
+            case .instancetypeNamespaced: rare.instancetypeNamespaced = Self.bool(v)
+            case .preference: rare.preference = Self.string(v)
+            case .preferenceNamespaced: rare.preferenceNamespaced = Self.bool(v)
+            case .nodeSelector: rare.nodeSelector = Self.labels(v)
+            case .runStrategy: rare.runStrategy = Self.string(v).flatMap { l in RunStrategy(rawValue: l.value).map { Located($0, l.span) } }
+            case .spread: rare.spread = Self.string(v).flatMap { l in SpreadMode(rawValue: l.value).map { Located($0, l.span) } }
+            case .spreadGroup: rare.spreadGroup = Self.string(v)
+            case .tolerations: if case .list(let xs) = v.value { rare.tolerations = xs.compactMap(toleration) }
+            case .firmware: rare.firmware = Self.string(v).flatMap { l in FirmwareKind(rawValue: l.value).map { Located($0, l.span) } }
             }
         }
-        var decl = VMDecl(decl: declInfo(inst), cpu: int(inst, "cpu"), memory: memory, image: image, host: host,
-                          running: bool(inst, "running"), labels: labels(inst, "labels"), run: strings(inst, "run"),
-                          cloudConfig: cloud, users: users, nics: nics, poisoned: inst.poisoned)
-        decl.networkConfig = networkConfig
-        decl.eviction = string(inst, "eviction")
-        if let hatch = value(inst, "kubevirt") { decl.kubevirt = kubevirtSettings(hatch, of: inst) }
-        decl.disks = disks
-        decl.instancetype = string(inst, "instancetype")
-        decl.instancetypeNamespaced = bool(inst, "instancetype_namespaced")
-        decl.preference = string(inst, "preference")
-        decl.preferenceNamespaced = bool(inst, "preference_namespaced")
-        if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
-        decl.nodeSelector = labels(inst, "node_selector")
-        decl.runStrategy = string(inst, "run_strategy").flatMap { l in RunStrategy(rawValue: l.value).map { Located($0, l.span) } }
-        decl.spread = string(inst, "spread").flatMap { l in SpreadMode(rawValue: l.value).map { Located($0, l.span) } }
-        decl.spreadGroup = string(inst, "spread_group")
-        decl.tolerations = list(inst, "tolerations").compactMap(toleration)
-        decl.firmware = string(inst, "firmware").flatMap { l in FirmwareKind(rawValue: l.value).map { Located($0, l.span) } }
+        if let hatch { rare.kubevirt = kubevirtSettings(hatch, of: inst) }
+        if !disks.isEmpty {
+            if let b = bootDiskIndex(hasImage: decl.image != nil, marked: disks.map { $0.boot?.value == true }),
+               let mode = disks[b].networkConfig { decl.networkConfig = mode }
+            decl.disks = disks
+        }
+        if !rare.isEmpty { decl.rare = Boxed(rare) }
         return decl
+    }
+
+    // The conversions of one checked value (`value(_:_:)` and its kin look the attribute up first).
+    static func string(_ v: LValue) -> Located<String>? {
+        if case .string(let s) = v.value { return Located(s, v.span) }
+        return nil
+    }
+    static func int(_ v: LValue) -> Located<Int>? {
+        if case .int(let i) = v.value { return Located(i, v.span) }
+        return nil
+    }
+    static func bool(_ v: LValue) -> Located<Bool>? {
+        if case .bool(let b) = v.value { return Located(b, v.span) }
+        return nil
+    }
+    static func strings(_ v: LValue) -> [Located<String>] {
+        guard case .list(let xs) = v.value else { return [] }
+        return xs.compactMap { if case .string(let s) = $0.value { return Located(s, $0.span) }; return nil }
+    }
+    static func labels(_ v: LValue) -> [LabelEntry] {
+        guard case .record(let r) = v.value else { return [] }
+        var out: [LabelEntry] = []
+        for (i, k) in r.keys.enumerated() {
+            guard case .string(let s) = r.values[i].value else { continue }
+            out.append(LabelEntry(key: Located(k, r.keySpans[i]), value: Located(s, r.values[i].span)))
+        }
+        return out
     }
 
     func toleration(_ v: LValue) -> TolerationDecl? {
@@ -406,6 +455,21 @@ extension Engine {
         return d
     }
 
+    /// The attributes `vmNic` reads (as `vmField` for a VM).
+    enum NicField { case address, mac, ifname, metric, defaultRoute, model, binding }
+    static func nicField(_ name: String) -> NicField? {
+        switch name {
+        case "address": .address
+        case "mac": .mac
+        case "ifname": .ifname
+        case "metric": .metric
+        case "default_route": .defaultRoute
+        case "model": .model
+        case "binding": .binding
+        default: nil
+        }
+    }
+
     func vmNic(_ inst: Instance) -> VMNicDecl {
         var network: Located<NicNetworkUse>? = nil
         if let on = inst.onSlot {
@@ -425,30 +489,40 @@ extension Engine {
             default: return nil
             }
         }
-        // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family);
-        // a single value (every NIC of a fleet) takes no list
-        var address: Located<AddressSpec>? = nil
-        var specs: [Located<AddressSpec>] = []
-        if let v = value(inst, "address") {
-            if case .list = v.value { specs = perFamily(inst, "address", spec) }
-            else { address = spec(v.value).map { Located($0, v.span) } }
-        }
-        let split = splitFamilies(specs, isV6: { $0.staticAddress?.isV6 ?? false }, primaryIsV6: nil, allowSecond: true)
-        if !specs.isEmpty { address = specs.count == 1 ? specs[0] : split.primary }
-        var mac: Located<MACAddress>? = nil
-        if let v = value(inst, "mac"), case .mac(let m) = v.value { mac = Located(m, v.span) }
-        var nic = VMNicDecl(decl: declInfo(inst), network: network, address: address, mac: mac, ifname: string(inst, "ifname"),
-                            metric: int(inst, "metric"), defaultRoute: bool(inst, "default_route"),
-                            poisoned: inst.poisoned || network == nil)
-        nic.model = string(inst, "model").flatMap { l in NicModel(rawValue: l.value).map { Located($0, l.span) } }
-        nic.binding = string(inst, "binding").flatMap { b in PodBinding(rawValue: b.value).map { Located($0, b.span) } }
-        if specs.count > 1 {
-            nic.address6 = split.secondary
-            nic.addressExtras = split.extras.map { x, first in
-                FamilyExtra(attribute: "address", text: x.value.staticAddress?.description ?? "", isV6: x.value.staticAddress?.isV6 ?? false,
-                            span: x.span, first: first)
+        var nic = VMNicDecl(decl: declInfo(inst), network: network, poisoned: inst.poisoned || network == nil)
+        var rare = NicRareSettings()
+        for s in inst.attrs.indices {
+            guard let field = Engine.nicField(inst.attrs[s].name) else { continue }
+            let v = force(inst, s)
+            if v.value.isError { continue }
+            switch field {
+            case .address:
+                // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family);
+                // a single value (every NIC of a fleet) takes no list
+                guard case .list(let xs) = v.value else {
+                    nic.address = spec(v.value).map { Located($0, v.span) }
+                    continue
+                }
+                let specs = xs.compactMap { x in spec(x.value).map { Located($0, x.span) } }
+                if specs.isEmpty { continue }
+                let split = splitFamilies(specs, isV6: { $0.staticAddress?.isV6 ?? false }, primaryIsV6: nil, allowSecond: true)
+                nic.address = specs.count == 1 ? specs[0] : split.primary
+                if specs.count > 1 {
+                    rare.address6 = split.secondary
+                    rare.addressExtras = split.extras.map { x, first in
+                        FamilyExtra(attribute: "address", text: x.value.staticAddress?.description ?? "",
+                                    isV6: x.value.staticAddress?.isV6 ?? false, span: x.span, first: first)
+                    }
+                }
+            case .mac: if case .mac(let m) = v.value { nic.mac = Located(m, v.span) }
+            case .ifname: nic.ifname = Self.string(v)
+            case .metric: nic.metric = Self.int(v)
+            case .defaultRoute: nic.defaultRoute = Self.bool(v)
+            case .model: rare.model = Self.string(v).flatMap { l in NicModel(rawValue: l.value).map { Located($0, l.span) } }
+            case .binding: rare.binding = Self.string(v).flatMap { b in PodBinding(rawValue: b.value).map { Located($0, b.span) } }
             }
         }
+        if !rare.isEmpty { nic.rare = Boxed(rare) }
         return nic
     }
 

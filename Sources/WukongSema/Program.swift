@@ -325,6 +325,40 @@ public enum AddressSpec: Sendable, Equatable {
     case dhcp
 }
 
+/// A value behind one shared reference, copied on write: copying the struct that holds it costs
+/// one retain whatever the value's size, and nothing is allocated while it keeps its default.
+public struct Boxed<Value: Sendable & DefaultInitializable>: Sendable {
+    final class Storage: @unchecked Sendable {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+    var storage: Storage?
+    public init() {}
+    public init(_ value: Value) { storage = Storage(value) }
+    public var value: Value {
+        get { storage?.value ?? Value() }
+        set {
+            if storage != nil && isKnownUniquelyReferenced(&storage!) { storage!.value = newValue } else { storage = Storage(newValue) }
+        }
+    }
+}
+
+public protocol DefaultInitializable { init() }
+
+/// A VM NIC's settings that most NICs leave out (`VMNicDecl` forwards to them).
+public struct NicRareSettings: Sendable, DefaultInitializable {
+    /// `model` (virtio, e1000e), already checked against its allowed set.
+    public var model: Located<NicModel>?
+    /// `binding`, already checked against its allowed set (only the pod NIC may take it).
+    public var binding: Located<PodBinding>?
+    /// `address = [v4, v6]`: the IPv6 address (then `address` is the IPv4 one).
+    public var address6: Located<AddressSpec>?
+    /// Values of the `address` list with no place (a second address of one family).
+    public var addressExtras: [FamilyExtra] = []
+    public init() {}
+    public var isEmpty: Bool { model == nil && binding == nil && address6 == nil && addressExtras.isEmpty }
+}
+
 public struct VMNicDecl: Sendable {
     public var decl: DeclInfo
     /// nil when the network did not resolve (reported; `poisoned`).
@@ -334,15 +368,13 @@ public struct VMNicDecl: Sendable {
     public var ifname: Located<String>?
     public var metric: Located<Int>?
     public var defaultRoute: Located<Bool>?
-    /// `model` (virtio, e1000e), already checked against its allowed set.
-    public var model: Located<NicModel>? = nil
-    /// `binding`, already checked against its allowed set (only the pod NIC may take it).
-    public var binding: Located<PodBinding>?
     public var poisoned: Bool
-    /// `address = [v4, v6]`: the IPv6 address (then `address` is the IPv4 one).
-    public var address6: Located<AddressSpec>? = nil
-    /// Values of the `address` list with no place (a second address of one family).
-    public var addressExtras: [FamilyExtra] = []
+    /// The settings few NICs write, behind one reference (a NIC is copied in every check).
+    public var rare = Boxed<NicRareSettings>()
+    public var model: Located<NicModel>? { get { rare.storage?.value.model } set { rare.value.model = newValue } }
+    public var binding: Located<PodBinding>? { get { rare.storage?.value.binding } set { rare.value.binding = newValue } }
+    public var address6: Located<AddressSpec>? { get { rare.storage?.value.address6 } set { rare.value.address6 = newValue } }
+    public var addressExtras: [FamilyExtra] { get { rare.storage?.value.addressExtras ?? [] } set { rare.value.addressExtras = newValue } }
     public init(decl: DeclInfo, network: Located<NicNetworkUse>?, address: Located<AddressSpec>? = nil,
                 mac: Located<MACAddress>? = nil, ifname: Located<String>? = nil, metric: Located<Int>? = nil,
                 defaultRoute: Located<Bool>? = nil, poisoned: Bool = false) {
@@ -404,27 +436,12 @@ public struct CloudConfigSource: Sendable {
     public init(text: String, span: Span, lineSpans: [Span]?) { self.text = text; self.span = span; self.lineSpans = lineSpans }
 }
 
-public struct VMDecl: Sendable {
-    public var decl: DeclInfo
-    public var cpu: Located<Int>?
-    public var memory: Located<Quantity>?
-    /// The image reference (`image = "…"` or the record's `ref`), at the `image` value.
-    public var image: Located<String>?
-    /// The image record's `network_config`; `.cloudInit` for a plain string.
-    public var networkConfig: NetworkConfigMode = .cloudInit
+/// A VM's settings that most VMs leave out (`VMDecl` forwards to them).
+public struct VMRareSettings: Sendable, DefaultInitializable {
     /// `eviction`, already checked against its allowed set.
     public var eviction: Located<String>?
     /// `kubevirt { }` settings, checked against the KubeVirt schema (KubevirtCheck.swift).
     public var kubevirt: [KubevirtSetting] = []
-    /// `host = worker-1` (resolved host name)
-    public var host: Located<String>?
-    public var running: Located<Bool>?
-    public var labels: [LabelEntry]
-    public var run: [Located<String>]
-    public var cloudConfig: CloudConfigSource?
-    public var users: [UserDecl]
-    public var nics: [VMNicDecl]
-    public var disks: [DiskDecl] = []
     public var instancetype: Located<String>?
     public var instancetypeNamespaced: Located<Bool>?
     public var preference: Located<String>?
@@ -436,9 +453,52 @@ public struct VMDecl: Sendable {
     public var spread: Located<SpreadMode>?
     public var tolerations: [TolerationDecl] = []
     public var spreadGroup: Located<String>?
+    public init() {}
+    public var isEmpty: Bool {
+        eviction == nil && kubevirt.isEmpty && instancetype == nil && instancetypeNamespaced == nil && preference == nil
+            && preferenceNamespaced == nil && nodeSelector.isEmpty && runStrategy == nil && firmware == nil && spread == nil
+            && tolerations.isEmpty && spreadGroup == nil
+    }
+}
+
+public struct VMDecl: Sendable {
+    public var decl: DeclInfo
+    public var cpu: Located<Int>?
+    public var memory: Located<Quantity>?
+    /// The image reference (`image = "…"` or the record's `ref`), at the `image` value.
+    public var image: Located<String>?
+    /// The image record's `network_config`; `.cloudInit` for a plain string.
+    public var networkConfig: NetworkConfigMode = .cloudInit
+    /// `host = worker-1` (resolved host name)
+    public var host: Located<String>?
+    public var running: Located<Bool>?
+    public var labels: [LabelEntry]
+    public var run: [Located<String>]
+    public var cloudConfig: CloudConfigSource?
+    public var users: [UserDecl]
+    public var nics: [VMNicDecl]
+    public var disks: [DiskDecl] = []
     /// The disk the VM boots from (`bootDiskIndex`); nil when it boots from its `image`.
     public var bootDisk: Int? { bootDiskIndex(hasImage: image != nil, marked: disks.map { $0.boot?.value == true }) }
     public var poisoned: Bool
+    /// The settings few VMs write, behind one reference (a VM is copied in every check and in lowering).
+    public var rare = Boxed<VMRareSettings>()
+    public var eviction: Located<String>? { get { rare.storage?.value.eviction } set { rare.value.eviction = newValue } }
+    public var kubevirt: [KubevirtSetting] { get { rare.storage?.value.kubevirt ?? [] } set { rare.value.kubevirt = newValue } }
+    public var instancetype: Located<String>? { get { rare.storage?.value.instancetype } set { rare.value.instancetype = newValue } }
+    public var instancetypeNamespaced: Located<Bool>? {
+        get { rare.storage?.value.instancetypeNamespaced } set { rare.value.instancetypeNamespaced = newValue }
+    }
+    public var preference: Located<String>? { get { rare.storage?.value.preference } set { rare.value.preference = newValue } }
+    public var preferenceNamespaced: Located<Bool>? {
+        get { rare.storage?.value.preferenceNamespaced } set { rare.value.preferenceNamespaced = newValue }
+    }
+    public var nodeSelector: [LabelEntry] { get { rare.storage?.value.nodeSelector ?? [] } set { rare.value.nodeSelector = newValue } }
+    public var runStrategy: Located<RunStrategy>? { get { rare.storage?.value.runStrategy } set { rare.value.runStrategy = newValue } }
+    public var firmware: Located<FirmwareKind>? { get { rare.storage?.value.firmware } set { rare.value.firmware = newValue } }
+    public var spread: Located<SpreadMode>? { get { rare.storage?.value.spread } set { rare.value.spread = newValue } }
+    public var tolerations: [TolerationDecl] { get { rare.storage?.value.tolerations ?? [] } set { rare.value.tolerations = newValue } }
+    public var spreadGroup: Located<String>? { get { rare.storage?.value.spreadGroup } set { rare.value.spreadGroup = newValue } }
     public init(decl: DeclInfo, cpu: Located<Int>? = nil, memory: Located<Quantity>? = nil, image: Located<String>? = nil,
                 host: Located<String>? = nil, running: Located<Bool>? = nil, labels: [LabelEntry] = [],
                 run: [Located<String>] = [], cloudConfig: CloudConfigSource? = nil, users: [UserDecl] = [],

@@ -61,12 +61,15 @@ extension Checker {
     /// Why `ref` is not pinned; nil when it has a digest or a tag other than `latest`. Scans
     /// without allocating (fleets repeat one image thousands of times).
     static func imageTagProblem(_ ref: String) -> ImageTagProblem? {
-        // on the UTF-8 bytes: `String.contains(String)` goes through Foundation's string search
-        let bytes = ref.utf8
-        if bytes.contains(UInt8(ascii: "@")) { return nil }
-        let last = bytes[(bytes.lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex)...]
-        guard let colon = last.lastIndex(of: UInt8(ascii: ":")) else { return .untagged }
-        return last[last.index(after: colon)...].elementsEqual("latest".utf8) ? .latest : nil
+        // on the contiguous UTF-8 bytes: `String.contains(String)` goes through Foundation's
+        // string search, and the generic `UTF8View` index walk is several times slower
+        var ref = ref
+        return ref.withUTF8 { bytes in
+            if bytes.contains(UInt8(ascii: "@")) { return nil }
+            let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+            guard let colon = bytes[name...].lastIndex(of: UInt8(ascii: ":")) else { return .untagged }
+            return bytes[(colon + 1)...].elementsEqual("latest".utf8) ? .latest : nil
+        }
     }
 
     // MARK: - N-MIGRATE
