@@ -123,15 +123,20 @@ final class CheckGraphTests: XCTestCase {
         XCTAssertTrue(mermaid.contains("every diagnostic is on an element"), mermaid)
     }
 
-    /// Six VMs collapse into one group; one of them has an error: the group says 1 of 6.
-    func testGroupCountsItsFlaggedVMs() throws {
-        var source = """
-        topology fleet { namespace = "fleet" }
+    /// A topology `name` with one bridged network `lan` (10.1.0.0/24), for VMs appended to it.
+    static func lanTopology(_ name: String) -> String {
+        """
+        topology \(name) { namespace = "\(name)" }
         nic ens192
         bridge br0 { ports = [ens192] }
         network lan { bridge = br0, subnet = 10.1.0.0/24 }
 
         """
+    }
+
+    /// Six VMs collapse into one group; one of them has an error: the group says 1 of 6.
+    func testGroupCountsItsFlaggedVMs() throws {
+        var source = Self.lanTopology("fleet")
         for i in 1...6 {
             source += "vm app-\(i) { cpu = 1, memory = 1Gi, image = \"quay.io/containerdisks/fedora:40\"\n"
             source += "  nic eth0 on lan { address = \(i == 3 ? "10.7.0.3" : "10.1.0.1\(i)") }\n}\n"
@@ -148,11 +153,7 @@ final class CheckGraphTests: XCTestCase {
 
     /// Instances of one declaration in a `for` share its spans: all carry the mark, and say so.
     func testLoopInstancesShareTheirDeclarationsMark() throws {
-        let source = """
-        topology loop { namespace = "loop" }
-        nic ens192
-        bridge br0 { ports = [ens192] }
-        network lan { bridge = br0, subnet = 10.1.0.0/24 }
+        let source = Self.lanTopology("loop") + """
         for i in 1..=3 {
           vm "app-${i}" { cpu = 1, memory = 1Gi, image = "quay.io/containerdisks/fedora:40"
             nic eth0 on lan { address = 10.8.0.0 + i }
