@@ -34,6 +34,10 @@ public struct Diagnostic: Sendable, Equatable {
     public var notes: [DiagnosticNote]
     public var help: String?
     public var fixIts: [FixIt]
+    /// The name of the element (a VM) the diagnostic is about when its declaration makes several
+    /// (a `for`, a `fn` called twice): they share the span, so the span alone cannot say which.
+    /// Set with its note by `inInstance` (Catalogue/VM.swift).
+    public internal(set) var instance: String? = nil
 
     init(_ code: DiagnosticCode, _ message: String, at span: Span,
                 notes: [DiagnosticNote] = [], help: String? = nil, fixIts: [FixIt] = [],
@@ -79,7 +83,7 @@ public struct DiagnosticBag: Sendable {
         out.reserveCapacity(order.count)
         for i in order {
             let d = items[i]
-            let key = "\(d.span)|\(d.code.rawValue)|\(d.message)"
+            let key = "\(d.span)|\(d.code.rawValue)|\(d.message)|\(d.instance ?? "")"
             if seen.insert(key).inserted { out.append(d) }
         }
         return out

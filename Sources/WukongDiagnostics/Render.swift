@@ -90,6 +90,7 @@ public struct DiagnosticRenderer: Sendable {
         }
         fields.append(("notes", "[" + notes.joined(separator: ",") + "]"))
         fields.append(("help", d.help.map(Self.quote) ?? "null"))
+        if let vm = d.instance { fields.append(("instance", Self.quote(vm))) }
         if !d.fixIts.isEmpty, let f = sources[d.fixIts[0].span.file] {
             let fixes = d.fixIts.map { fx -> String in
                 let s = f.location(of: fx.span.startOffset), e = f.location(of: fx.span.endOffset)

@@ -109,6 +109,10 @@ public struct Span: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(file.raw):\(start)..<\(end)" }
     public static let none = Span(file: FileID(-1), start: 0, end: 0)
     public var isNone: Bool { file.raw < 0 }
+    /// Whether `inner` lies within this span (same file; syntax spans are nested or disjoint).
+    public func contains(_ inner: Span) -> Bool {
+        file == inner.file && start <= inner.start && inner.end <= end
+    }
 }
 
 /// All files of one compilation, indexed by `FileID`.

@@ -15,6 +15,14 @@ public enum GraphElement: Hashable, Sendable {
     case network(String)
     case vm(String)
     case vmNic(vm: String, nic: String)
+
+    /// The VM this element is or belongs to.
+    var vm: String? {
+        switch self {
+        case .vm(let name), .vmNic(vm: let name, nic: _): name
+        default: nil
+        }
+    }
 }
 
 /// One diagnostic as the picture shows it.
@@ -24,8 +32,8 @@ public struct GraphMark: Sendable, Equatable {
     public var message: String
     /// `file:line` of the diagnostic.
     public var location: String
-    /// How many elements share the declaration it lies in (> 1: a declaration inside a `for` or
-    /// a `fn`, whose instances all carry the mark: a span cannot tell them apart).
+    /// How many elements carry it (> 1: a declaration inside a `for` or a `fn`, and a diagnostic
+    /// that names no one instance — VM checks name theirs, `Diagnostic.instance`).
     public var shared: Int
     public init(severity: Severity, code: String, message: String, location: String, shared: Int = 1) {
         self.severity = severity; self.code = code; self.message = message; self.location = location; self.shared = shared
@@ -58,11 +66,13 @@ public struct GraphFindings: Sendable, Equatable {
     }
 
     /// Pins each diagnostic (notes are not diagnostics of their own: only errors and warnings)
-    /// on the innermost element declaration containing its span.
+    /// on the innermost element declaration containing its span — on the one VM it names
+    /// (`Diagnostic.instance`) when that declaration makes several.
     public static func locate(_ diagnostics: [Diagnostic], in program: CheckedProgram?, sources: SourceMap) -> GraphFindings {
         let index = program.map(SpanIndex.init) ?? SpanIndex()
         var out = GraphFindings()
         var listOfSpan: [Int: Int] = [:]   // SpanIndex entry → index in `lists`
+        var listOfInstance: [InstanceKey: Int] = [:]
         for d in diagnostics where d.severity != .note {
             if d.severity == .error { out.errors += 1 } else { out.warnings += 1 }
             var mark = GraphMark(severity: d.severity, code: d.code.rawValue, message: d.message, location: location(d.span, sources))
@@ -71,15 +81,30 @@ public struct GraphFindings: Sendable, Equatable {
                 out.outside.append(mark)
                 continue
             }
-            mark.shared = index.elements[entry].count
-            if let l = listOfSpan[entry] { out.lists[l].append(mark) } else {
+            var elements = index.elements[entry]
+            if let vm = d.instance, elements.count > 1 {
+                let named = elements.filter { $0.vm == vm }
+                if !named.isEmpty { elements = named }
+            }
+            mark.shared = elements.count
+            if elements.count < index.elements[entry].count {
+                // one instance of a shared declaration: a list of its own
+                let key = InstanceKey(entry: entry, vm: d.instance ?? "")
+                if let l = listOfInstance[key] { out.lists[l].append(mark) } else {
+                    listOfInstance[key] = out.lists.count
+                    out.lists.append([mark])
+                    for e in elements { out.elements[e, default: []].append(out.lists.count - 1) }
+                }
+            } else if let l = listOfSpan[entry] { out.lists[l].append(mark) } else {
                 listOfSpan[entry] = out.lists.count
                 out.lists.append([mark])
-                for e in index.elements[entry] { out.elements[e, default: []].append(out.lists.count - 1) }
+                for e in elements { out.elements[e, default: []].append(out.lists.count - 1) }
             }
         }
         return out
     }
+
+    struct InstanceKey: Hashable { var entry: Int; var vm: String }
 
     static func location(_ span: Span, _ sources: SourceMap) -> String {
         guard !span.isNone, let f = sources[span.file] else { return "" }
@@ -123,14 +148,10 @@ struct SpanIndex {
         parent = [Int](repeating: -1, count: spans.count)
         var stack: [Int] = []
         for i in spans.indices {
-            while let top = stack.last, !Self.contains(spans[top], spans[i]) { stack.removeLast() }
+            while let top = stack.last, !spans[top].contains(spans[i]) { stack.removeLast() }
             parent[i] = stack.last ?? -1
             stack.append(i)
         }
-    }
-
-    static func contains(_ outer: Span, _ inner: Span) -> Bool {
-        outer.file == inner.file && outer.start <= inner.start && inner.end <= outer.end
     }
 
     /// The entry of the innermost declaration containing `span`; nil when there is none.
@@ -146,7 +167,7 @@ struct SpanIndex {
         var i = lo - 1
         var steps = 0
         while i >= 0 && steps < spans.count {
-            if Self.contains(spans[i], span) { return i }
+            if spans[i].contains(span) { return i }
             i = parent[i]
             steps += 1
         }

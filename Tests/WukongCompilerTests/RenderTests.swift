@@ -71,6 +71,19 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual((obj?["notes"] as? [[String: Any]])?.first?["line"] as? Int, 3)
     }
 
+    /// A diagnostic naming the VM of a `for` it is about carries `instance`; others have none.
+    func testJSONNamesTheInstance() throws {
+        let (map, d) = sample()
+        let r = DiagnosticRenderer(sources: map)
+        let plain = try JSONSerialization.jsonObject(with: Data(r.json(d).utf8)) as? [String: Any]
+        XCTAssertNil(plain?["instance"])
+        let named = d.inInstance(vm: "a-3", of: 4, at: d.span)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.json(named).utf8)) as? [String: Any]
+        XCTAssertEqual(obj?["instance"] as? String, "a-3")
+        XCTAssertEqual((obj?["notes"] as? [[String: Any]])?.last?["message"] as? String,
+                       "in VM `a-3`, one of the 4 VMs this declaration makes")
+    }
+
     func testGNU() throws {
         let (map, d) = sample()
         try check("gnu.txt", DiagnosticRenderer(sources: map).render(d, as: .gnu))

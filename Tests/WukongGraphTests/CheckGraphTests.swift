@@ -151,19 +151,41 @@ final class CheckGraphTests: XCTestCase {
         XCTAssertTrue(graph.mermaid().contains("⚠ 1 of 6 VMs flagged: error E0402"))
     }
 
-    /// Instances of one declaration in a `for` share its spans: all carry the mark, and say so.
-    func testLoopInstancesShareTheirDeclarationsMark() throws {
+    /// Instances of one declaration in a `for` share its spans; a VM check names its instance
+    /// (`Diagnostic.instance`), so only that VM is marked.
+    func testLoopInstanceNamedByItsDiagnosticIsTheOnlyOneMarked() throws {
         let source = Self.lanTopology("loop") + """
         for i in 1..=3 {
           vm "app-${i}" { cpu = 1, memory = 1Gi, image = "quay.io/containerdisks/fedora:40"
-            nic eth0 on lan { address = 10.8.0.0 + i }
+            nic eth0 on lan { address = 10.1.0.0 + i * 100 }
           }
         }
         """
         let c = Self.compile(source)
+        XCTAssertEqual(c.diagnostics.map(\.instance), ["app-3"])
+        let f = GraphFindings.locate(c.diagnostics, in: c.program, sources: c.sources)
+        XCTAssertEqual(f.marks(.vmNic(vm: "app-3", nic: "eth0")).map(\.code), ["E0402"])
+        XCTAssertEqual(f.marks(.vmNic(vm: "app-3", nic: "eth0")).map(\.shared), [1])
+        XCTAssertEqual(f.marks(.vmNic(vm: "app-1", nic: "eth0")), [])
+        XCTAssertEqual(f.marks(.vmNic(vm: "app-2", nic: "eth0")), [])
+        XCTAssertFalse(Driver.checkGraph(c).dot().contains("declaration shared by"))
+    }
+
+    /// A diagnostic of the declaration itself (a type error, reported once) names no instance:
+    /// every copy carries it, and says so.
+    func testLoopDiagnosticWithoutInstanceMarksEveryCopy() throws {
+        let source = Self.lanTopology("loop") + """
+        for i in 1..=3 {
+          vm "app-${i}" { cpu = 1, memory = 1Gi, image = "quay.io/containerdisks/fedora:40"
+            nic eth0 on lan { address = 10.1.0.0 + i, metric = "low" }
+          }
+        }
+        """
+        let c = Self.compile(source)
+        XCTAssertEqual(c.diagnostics.map(\.code.rawValue), ["E0301"])
         let f = GraphFindings.locate(c.diagnostics, in: c.program, sources: c.sources)
         for i in 1...3 {
-            XCTAssertEqual(f.marks(.vmNic(vm: "app-\(i)", nic: "eth0")).map(\.shared), [3, 3, 3])
+            XCTAssertEqual(f.marks(.vmNic(vm: "app-\(i)", nic: "eth0")).map(\.shared), [3])
         }
         XCTAssertTrue(Driver.checkGraph(c).dot().contains("(declaration shared by 3 elements)"))
     }

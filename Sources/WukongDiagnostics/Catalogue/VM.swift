@@ -314,3 +314,13 @@ extension Diagnostic {
                           help: "use one or two hex octets whose first is unicast and locally administered (second hex digit 2, 6, a or e), e.g. `\"0e\"` or `\"0e:5a\"`")
     }
 }
+
+// A diagnostic inside a declaration that makes several VMs (a `for`, a `fn` called twice).
+extension Diagnostic {
+    /// Names the VM among the `count` ones made by the declaration at `span` (its name).
+    public func inInstance(vm: String, of count: Int, at span: Span) -> Diagnostic {
+        var d = note("in VM `\(vm)`, one of the \(count) VMs this declaration makes", at: span)
+        d.instance = vm
+        return d
+    }
+}

@@ -19,6 +19,9 @@ struct Checker {
     var hashProblems: [String: PasswordHashProblem?] = [:]
     var imageProblems: [String: String?] = [:]
     var keyProblems: [String: SSHKeyProblem?] = [:]
+    /// How many VMs each VM declaration span makes (> 1: a `for` or a `fn`); built at the first
+    /// diagnostic that needs it.
+    var vmDeclarationCounts: [Span: Int]? = nil
 
     let hostIndex: [String: Int]
     /// Node NIC name → indices into `p.nics` (one logical NIC may be declared in several hosts).
@@ -57,6 +60,22 @@ struct Checker {
     }
 
     mutating func add(_ d: Diagnostic) { out.append(d) }
+
+    /// Names VM `v` in the diagnostics found since `start` that lie in its declaration, when that
+    /// declaration makes several VMs: they share its spans, so the span alone cannot tell which.
+    mutating func nameInstance(_ v: Int, since start: Int) {
+        guard out.count > start else { return }
+        if vmDeclarationCounts == nil {
+            var counts: [Span: Int] = [:]
+            for i in p.vms.indices { counts[p.vms[i].decl.span, default: 0] += 1 }
+            vmDeclarationCounts = counts
+        }
+        let decl = p.vms[v].decl
+        guard let n = vmDeclarationCounts?[decl.span], n > 1 else { return }
+        for i in start..<out.count where out[i].instance == nil && decl.span.contains(out[i].span) {
+            out[i] = out[i].inInstance(vm: decl.name, of: n, at: decl.nameSpan)
+        }
+    }
 
     // MARK: - Lookups
 

@@ -167,6 +167,8 @@ extension Checker {
         // by index: `for vm in p.vms` copied every VMDecl (`add` mutates `self`)
         for v in p.vms.indices {
             let name = p.vms[v].decl.name
+            let start = out.count
+            defer { nameInstance(v, since: start) }
             if let problem = KubeName.subdomainProblem(name, max: 63) {
                 add(.invalidKubernetesName(name, as: .vm(suggestion: KubeName.suggestion(name)), problem, at: p.vms[v].decl.nameSpan))
                 continue

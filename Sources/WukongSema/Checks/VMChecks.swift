@@ -17,6 +17,8 @@ extension Checker {
         var dataVolumes: [String: (vm: Int, disk: Int)] = [:]
         for v in p.vms.indices {
             let vm = p.vms[v]
+            let start = out.count
+            defer { nameInstance(v, since: start) }
             checkResources(vm)
             checkDisksAndTypes(v, dataVolumes: &dataVolumes)
             for u in vm.users { checkUser(u) }
