@@ -120,6 +120,43 @@ final class GraphCLITests: XCTestCase {
         }
     }
 
+    /// The Mermaid text of every example (`graph --format mermaid`) and of `check --graph` on
+    /// every diagnostics test file (messages with backticks, quotes and `<`) parses with
+    /// mermaid.js's own parser (scripts/mermaid-check; scripts/install-deps installs it); a
+    /// broken file fails there, so the check can fail.
+    func testMermaidParsesWithMermaidsOwnParser() throws {
+        guard let bin = Self.binary else { throw XCTSkip("wukongc binary not found next to the test runner (build it: swift build)") }
+        let python = GraphRepo.root + "/.build-tools/mermaid/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw XCTSkip("the Mermaid parser is not installed (scripts/install-deps puts it in .build-tools/mermaid)")
+        }
+        let dir = try tempDir()
+        var files: [String] = []
+        let examples = try FileManager.default.contentsOfDirectory(atPath: GraphRepo.root + "/examples").filter { $0.hasSuffix(".wk") }.sorted()
+        for file in examples {
+            let out = dir.appendingPathComponent("graph-" + file + ".mmd").path
+            let r = try run(bin, ["graph", "examples/" + file, "--format", "mermaid", "-o", out])
+            XCTAssertEqual(r.status, 0, "\(file): \(r.stderr)")
+            files.append(out)
+        }
+        let diagnostics = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: GraphRepo.root + "/Tests/diagnostics"))
+            .filter { $0.hasSuffix(".wk") && !$0.contains(".dir/") }.sorted()
+        for (i, file) in diagnostics.enumerated() {
+            let out = dir.appendingPathComponent("check-\(i).mmd").path
+            let r = try run(bin, ["check", "Tests/diagnostics/" + file, "--graph", out])
+            XCTAssertNotEqual(r.status, 2, "\(file): \(r.stderr)")
+            if FileManager.default.fileExists(atPath: out) { files.append(out) }
+        }
+        XCTAssertGreaterThan(files.count, examples.count + 50)
+        let broken = dir.appendingPathComponent("broken.mmd").path
+        try "flowchart LR\n  n0[\"a\" --- n1\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let r = try run(python, ["scripts/mermaid-check"] + files + [broken])
+        let failures = r.stdout.split(separator: "\n").filter { !$0.hasPrefix("ok ") && $0.hasPrefix("/") }
+        XCTAssertEqual(failures.map { String($0.prefix { $0 != ":" }) }, [broken], r.stdout + r.stderr)
+        XCTAssertEqual(r.status, 1, "the broken file must fail: " + r.stdout + r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count, files.count, r.stdout)
+    }
+
     /// N of a label ending in "(N unit)".
     static func count(in text: String, unit: String) -> Int? {
         guard text.hasSuffix(" \(unit))"), let open = text.lastIndex(of: "(") else { return nil }
