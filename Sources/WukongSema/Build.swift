@@ -19,6 +19,7 @@ extension Engine {
         for s in namespace.topLevelLets { _ = force(s) }
         for l in namespace.localLets where l.slot.state != .done { _ = force(l.slot) }
         for a in asserts { checkAssert(a) }
+        reportLoopAssertFailures()
         typeFunctionBodies()
         typeUntakenBodies()
         typer.merge(into: &diagnostics)
@@ -44,10 +45,56 @@ extension Engine {
                     text = t
                 }
             }
-            report(.assertionFailed(message: text, at: a.span))
+            guard let iteration = loopIteration(a.env) else {
+                report(.assertionFailed(message: text, at: a.span))
+                return
+            }
+            let key = "\(a.span)|\(text ?? "")"
+            let i: Int
+            if let known = loopAssertIndex[key] { i = known } else {
+                i = loopAssertFailures.count
+                loopAssertIndex[key] = i
+                loopAssertFailures.append(LoopAssertFailure(message: text, span: a.span, valueSpan: iteration.span))
+            }
+            loopAssertFailures[i].count += 1
+            if loopAssertFailures[i].iterations.count < Engine.assertIterationsShown {
+                loopAssertFailures[i].iterations.append(iteration.text)
+            }
         default:
             report(.assertNotBool(found: c.value.type.description, at: c.span))
         }
+    }
+
+    /// How many failing iterations of one `assert` its note names.
+    static let assertIterationsShown = 3
+
+    /// An `assert` in a `for` fails once per iteration at one span: one error, whose note names
+    /// the iterations (`i = 3`, `i = 4` and 97 more), as Terraform names `web[3]`.
+    func reportLoopAssertFailures() {
+        for f in loopAssertFailures {
+            report(.assertionFailed(message: f.message, at: f.span)
+                .failing(in: f.iterations, more: f.count - f.iterations.count, at: f.valueSpan))
+        }
+        loopAssertFailures = []
+        loopAssertIndex = [:]
+    }
+
+    /// The loop variables bound around `env` (`i = 3`, outer loops first) and the span of the
+    /// innermost one's value; nil outside every loop.
+    func loopIteration(_ env: Env) -> (text: String, span: Span)? {
+        var parts: [String] = []
+        var span: Span? = nil
+        var e: Env? = env
+        while let scope = e, scope.parent != nil {
+            for (name, binding) in zip(scope.names, scope.bindings).reversed() {
+                guard case .value(let v) = binding else { continue }
+                parts.append("\(name) = " + (v.value.quotedText(limit: 40) ?? "…"))
+                if span == nil { span = v.span }
+            }
+            e = scope.parent
+        }
+        guard let span, !parts.isEmpty else { return nil }
+        return (parts.reversed().joined(separator: ", "), span)
     }
 
     // MARK: - Accessors

@@ -21,6 +21,18 @@ struct DeferredAssert {
     var span: Span
 }
 
+/// The iterations of a `for` in which one `assert` (one message) failed: reported once, naming
+/// the first few (`Engine.reportAssertFailures`).
+struct LoopAssertFailure {
+    var message: String?
+    var span: Span
+    /// `i = 3` (outer loops first, `, `-joined) of the first failing iterations.
+    var iterations: [String] = []
+    /// Where the innermost loop's value came from (the sequence), for the note.
+    var valueSpan: Span
+    var count = 0
+}
+
 final class Engine {
     let files: [FileSyntax]
     let sources: SourceMap
@@ -34,6 +46,9 @@ final class Engine {
     var typer = StaticTyperState()
     /// `assert`s, checked at the end of evaluation.
     var asserts: [DeferredAssert] = []
+    /// Failed `assert`s inside loops, by (span, message), in the order first seen.
+    var loopAssertFailures: [LoopAssertFailure] = []
+    var loopAssertIndex: [String: Int] = [:]
     /// Phase 1 runs: an `auto` address cannot be read yet.
     var expanding = true
 

@@ -54,6 +54,12 @@ final class Env {
         return [f] + moreNames
     }
 
+    /// The bindings, in the order of `names`.
+    var bindings: [Binding] {
+        guard let f = firstBinding else { return [] }
+        return [f] + moreBindings
+    }
+
     func bind(_ name: String, _ b: Binding) {
         if firstName == nil { firstName = name; firstBinding = b; return }
         moreNames.append(name); moreBindings.append(b)

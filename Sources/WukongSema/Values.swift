@@ -347,6 +347,12 @@ extension Value {
         var w = TextWriter(limit: limit)
         return w.write(self, quoted: false) ? w.out : nil
     }
+
+    /// As `text(limit:)`, strings in quotes (as written in source).
+    func quotedText(limit: Int) -> String? {
+        var w = TextWriter(limit: limit)
+        return w.write(self, quoted: true) ? w.out : nil
+    }
 }
 
 /// Writes values as `Value.text` does, up to a limit. A list's text is remembered by its

@@ -176,6 +176,18 @@ extension Diagnostic {
     public static func assertionFailed(message: String?, at span: Span) -> Diagnostic {
         Diagnostic(.assertionFailed, "assertion failed" + (message.map { ": " + $0 } ?? ""), at: span)
     }
+
+    /// The iterations of a `for` an assertion failed in (`i = 3`), the first few and a count.
+    public func failing(in iterations: [String], more: Int, at span: Span) -> Diagnostic {
+        let listed = iterations.map { "`\($0)`" }
+        let text: String
+        switch (listed.count, more) {
+        case (1, 0): text = listed[0]
+        case (_, 0): text = listed.dropLast().joined(separator: ", ") + " and " + listed.last!
+        default: text = listed.joined(separator: ", ") + " and \(DiagnosticRenderer.groupedDigits(more)) more iteration\(more == 1 ? "" : "s")"
+        }
+        return note("fails for " + text, at: span)
+    }
 }
 
 /// What a reference position takes (E0302).
