@@ -45,21 +45,22 @@ extension Engine {
                     text = t
                 }
             }
+            let key = "\(a.span)|\(text ?? "")"
+            if let i = loopAssertIndex[key] {
+                // the iteration's text only while it is among those shown (a loop may fail 10⁶ times)
+                loopAssertFailures[i].count += 1
+                if loopAssertFailures[i].iterations.count < Engine.assertIterationsShown, let it = loopIteration(a.env) {
+                    loopAssertFailures[i].iterations.append(it.text)
+                }
+                return
+            }
             guard let iteration = loopIteration(a.env) else {
                 report(.assertionFailed(message: text, at: a.span))
                 return
             }
-            let key = "\(a.span)|\(text ?? "")"
-            let i: Int
-            if let known = loopAssertIndex[key] { i = known } else {
-                i = loopAssertFailures.count
-                loopAssertIndex[key] = i
-                loopAssertFailures.append(LoopAssertFailure(message: text, span: a.span, valueSpan: iteration.span))
-            }
-            loopAssertFailures[i].count += 1
-            if loopAssertFailures[i].iterations.count < Engine.assertIterationsShown {
-                loopAssertFailures[i].iterations.append(iteration.text)
-            }
+            loopAssertIndex[key] = loopAssertFailures.count
+            loopAssertFailures.append(LoopAssertFailure(message: text, span: a.span, iterations: [iteration.text],
+                                                        valueSpan: iteration.span, count: 1))
         default:
             report(.assertNotBool(found: c.value.type.description, at: c.span))
         }
