@@ -71,8 +71,8 @@ public struct GraphFindings: Sendable, Equatable {
     public static func locate(_ diagnostics: [Diagnostic], in program: CheckedProgram?, sources: SourceMap) -> GraphFindings {
         let index = program.map(SpanIndex.init) ?? SpanIndex()
         var out = GraphFindings()
-        var listOfSpan: [Int: Int] = [:]   // SpanIndex entry → index in `lists`
-        var listOfInstance: [InstanceKey: Int] = [:]
+        // (SpanIndex entry, the instance it is narrowed to or "") → index in `lists`
+        var listOf: [ListKey: Int] = [:]
         for d in diagnostics where d.severity != .note {
             if d.severity == .error { out.errors += 1 } else { out.warnings += 1 }
             var mark = GraphMark(severity: d.severity, code: d.code.rawValue, message: d.message, location: location(d.span, sources))
@@ -82,21 +82,14 @@ public struct GraphFindings: Sendable, Equatable {
                 continue
             }
             var elements = index.elements[entry]
+            var key = ListKey(entry: entry, vm: "")
             if let vm = d.instance, elements.count > 1 {
                 let named = elements.filter { $0.vm == vm }
-                if !named.isEmpty { elements = named }
+                if !named.isEmpty && named.count < elements.count { elements = named; key.vm = vm }
             }
             mark.shared = elements.count
-            if elements.count < index.elements[entry].count {
-                // one instance of a shared declaration: a list of its own
-                let key = InstanceKey(entry: entry, vm: d.instance ?? "")
-                if let l = listOfInstance[key] { out.lists[l].append(mark) } else {
-                    listOfInstance[key] = out.lists.count
-                    out.lists.append([mark])
-                    for e in elements { out.elements[e, default: []].append(out.lists.count - 1) }
-                }
-            } else if let l = listOfSpan[entry] { out.lists[l].append(mark) } else {
-                listOfSpan[entry] = out.lists.count
+            if let l = listOf[key] { out.lists[l].append(mark) } else {
+                listOf[key] = out.lists.count
                 out.lists.append([mark])
                 for e in elements { out.elements[e, default: []].append(out.lists.count - 1) }
             }
@@ -104,7 +97,7 @@ public struct GraphFindings: Sendable, Equatable {
         return out
     }
 
-    struct InstanceKey: Hashable { var entry: Int; var vm: String }
+    struct ListKey: Hashable { var entry: Int; var vm: String }
 
     static func location(_ span: Span, _ sources: SourceMap) -> String {
         guard !span.isNone, let f = sources[span.file] else { return "" }

@@ -56,6 +56,11 @@ private func tooltip(_ marks: [GraphMark]) -> String {
     }.joined(separator: "\n") + more
 }
 
+/// The legend's border: the worst severity's colour, grey when the check is clean.
+private func legendStroke(_ l: GraphLegend) -> String {
+    l.errors > 0 ? style(.error).stroke : l.warnings > 0 ? style(.warning).stroke : "#888888"
+}
+
 /// The legend's lines: counts, colours, then the diagnostics on no element (at most 20 listed).
 private func legendLines(_ l: GraphLegend) -> (title: String, lines: [String]) {
     func plural(_ n: Int, _ w: String) -> String { "\(n) \(w)\(n == 1 ? "" : "s")" }
@@ -104,7 +109,7 @@ extension TopologyGraph {
             var label = "<b>\(html(title))</b>"
             for l in lines { label += "<br align=\"left\"/>" + html(l) }
             label += "<br align=\"left\"/>"
-            let color = legend.errors > 0 ? style(.error).stroke : legend.warnings > 0 ? style(.warning).stroke : "#888888"
+            let color = legendStroke(legend)
             out += "  \"legend\" [shape=note, style=filled, fillcolor=\"#ffffff\", color=\"\(color)\", label=<\(label)>"
             if !legend.outside.isEmpty { out += ", tooltip=\(quoted(tooltip(legend.outside)))" }
             out += "];\n"
@@ -209,7 +214,7 @@ extension TopologyGraph {
             if let worst = c.marks.worst { out += "  style c\(i) stroke:\(style(worst).stroke),stroke-width:3px\n" }
         }
         if let legend {
-            let stroke = legend.errors > 0 ? style(.error).stroke : legend.warnings > 0 ? style(.warning).stroke : "#888888"
+            let stroke = legendStroke(legend)
             out += "  classDef legend fill:#ffffff,stroke:\(stroke),color:#000\n"
             out += "  class legend legend\n"
         }

@@ -115,7 +115,10 @@ extension Engine {
     /// A per-family attribute (`subnet`, `gateway`, `pool`, a NIC's `address`): its one value or
     /// the values of its list, converted by `f` (values `f` rejects were reported by evaluation).
     func perFamily<T>(_ inst: Instance, _ name: String, _ f: (Value) -> T?) -> [Located<T>] {
-        guard let v = value(inst, name) else { return [] }
+        value(inst, name).map { Self.perFamily($0, f) } ?? []
+    }
+    /// The values of a per-family attribute (`subnet = [a, b]` or one value) that `f` converts.
+    static func perFamily<T>(_ v: LValue, _ f: (Value) -> T?) -> [Located<T>] {
         if case .list(let xs) = v.value { return xs.compactMap { x in f(x.value).map { Located($0, x.span) } } }
         return f(v.value).map { [Located($0, v.span)] } ?? []
     }
@@ -405,9 +408,8 @@ extension Engine {
         }
         if let hatch { rare.kubevirt = kubevirtSettings(hatch, of: inst) }
         if !disks.isEmpty {
-            if let b = bootDiskIndex(hasImage: decl.image != nil, marked: disks.map { $0.boot?.value == true }),
-               let mode = disks[b].networkConfig { decl.networkConfig = mode }
             decl.disks = disks
+            if let b = decl.bootDisk, let mode = disks[b].networkConfig { decl.networkConfig = mode }
         }
         if !rare.isEmpty { decl.rare = Boxed(rare) }
         return decl
@@ -547,11 +549,11 @@ extension Engine {
             case .address:
                 // `address = [v4, v6]`: `address` the IPv4 one, `address6` the IPv6 one (one per family);
                 // a single value (every NIC of a fleet) takes no list
-                guard case .list(let xs) = v.value else {
+                guard case .list = v.value else {
                     nic.address = spec(v.value).map { Located($0, v.span) }
                     continue
                 }
-                let specs = xs.compactMap { x in spec(x.value).map { Located($0, x.span) } }
+                let specs = Self.perFamily(v, spec)
                 if specs.isEmpty { continue }
                 let split = splitFamilies(specs, isV6: { $0.staticAddress?.isV6 ?? false }, primaryIsV6: nil, allowSecond: true)
                 nic.address = specs.count == 1 ? specs[0] : split.primary

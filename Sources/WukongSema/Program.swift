@@ -232,7 +232,7 @@ public struct NetworkDecl: Sendable {
 }
 
 /// A value of a per-family list (`subnet = [a, b]`, a NIC's `address = [a, b]`) that has no place.
-public struct FamilyExtra: Sendable {
+public struct FamilyExtra: Sendable, Equatable {
     /// The attribute it was written in (`subnet`, `gateway`, `pool`, `address`).
     public var attribute: String
     public var text: String
@@ -346,7 +346,7 @@ public struct Boxed<Value: Sendable & DefaultInitializable>: Sendable {
 public protocol DefaultInitializable { init() }
 
 /// A VM NIC's settings that most NICs leave out (`VMNicDecl` forwards to them).
-public struct NicRareSettings: Sendable, DefaultInitializable {
+public struct NicRareSettings: Sendable, Equatable, DefaultInitializable {
     /// `model` (virtio, e1000e), already checked against its allowed set.
     public var model: Located<NicModel>?
     /// `binding`, already checked against its allowed set (only the pod NIC may take it).
@@ -356,7 +356,8 @@ public struct NicRareSettings: Sendable, DefaultInitializable {
     /// Values of the `address` list with no place (a second address of one family).
     public var addressExtras: [FamilyExtra] = []
     public init() {}
-    public var isEmpty: Bool { model == nil && binding == nil && address6 == nil && addressExtras.isEmpty }
+    /// Derived from the fields (all of them, whatever is added later).
+    public var isEmpty: Bool { self == Self() }
 }
 
 public struct VMNicDecl: Sendable {
@@ -384,9 +385,9 @@ public struct VMNicDecl: Sendable {
 }
 
 /// One record of a VM's `tolerations`: its fields as written (checked by PlacementChecks).
-public struct TolerationDecl: Sendable {
+public struct TolerationDecl: Sendable, Equatable {
     public enum FieldValue: Sendable, Equatable { case string(String), int(Int), other(type: String) }
-    public struct Field: Sendable {
+    public struct Field: Sendable, Equatable {
         public var name: Located<String>
         public var value: Located<FieldValue>
     }
@@ -437,7 +438,7 @@ public struct CloudConfigSource: Sendable {
 }
 
 /// A VM's settings that most VMs leave out (`VMDecl` forwards to them).
-public struct VMRareSettings: Sendable, DefaultInitializable {
+public struct VMRareSettings: Sendable, Equatable, DefaultInitializable {
     /// `eviction`, already checked against its allowed set.
     public var eviction: Located<String>?
     /// `kubevirt { }` settings, checked against the KubeVirt schema (KubevirtCheck.swift).
@@ -454,11 +455,8 @@ public struct VMRareSettings: Sendable, DefaultInitializable {
     public var tolerations: [TolerationDecl] = []
     public var spreadGroup: Located<String>?
     public init() {}
-    public var isEmpty: Bool {
-        eviction == nil && kubevirt.isEmpty && instancetype == nil && instancetypeNamespaced == nil && preference == nil
-            && preferenceNamespaced == nil && nodeSelector.isEmpty && runStrategy == nil && firmware == nil && spread == nil
-            && tolerations.isEmpty && spreadGroup == nil
-    }
+    /// Derived from the fields (all of them, whatever is added later).
+    public var isEmpty: Bool { self == Self() }
 }
 
 public struct VMDecl: Sendable {
