@@ -41,7 +41,7 @@ struct Build: ParsableCommand {
         if emit == .ir {
             let json = IRJSON.encode(topology)
             if let dir = output {
-                try write(json, toFile: dir)
+                try Output.write(json, toFile: dir)
             } else { Output.out(json) }
             return
         }
@@ -76,12 +76,5 @@ struct Build: ParsableCommand {
         Output.out(JSONOutput.stream(KubernetesBackend.objects(for: topology)))
         // Done: leave without freeing the object graph piece by piece (output is unbuffered).
         Foundation.exit(0)
-    }
-
-    func write(_ text: String, toFile path: String) throws {
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            Output.err("error: cannot write \(path): \(error)\n")
-            throw ExitCode(2)
-        }
     }
 }

@@ -51,10 +51,7 @@ struct CheckGraphOutput {
 
     func write(_ c: Compilation) throws {
         let text = try format.render(Driver.checkGraph(c), dot: dot)
-        do { try text.write(toFile: file, atomically: true, encoding: .utf8) } catch {
-            Output.err("error: cannot write \(file): \(error)\n")
-            throw ExitCode(2)
-        }
+        try Output.write(text, toFile: file)
     }
 }
 
@@ -97,10 +94,7 @@ struct GraphCommand: ParsableCommand {
         let graph = TopologyGraph.build(topology)
         let text = try format.render(graph, dot: dot)
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                Output.err("error: cannot write \(output): \(error)\n")
-                throw ExitCode(2)
-            }
+            try Output.write(text, toFile: output)
         } else {
             Output.out(text)
         }

@@ -26,10 +26,7 @@ struct ImportCommand: ParsableCommand {
         let name = output.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "imported"
         let outcome = Driver.importYAML(inputs, defaultName: name, path: output ?? "<import>")
         if let output {
-            do { try outcome.text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                Output.err("error: cannot write \(output): \(error)\n")
-                throw ExitCode(2)
-            }
+            try Output.write(outcome.text, toFile: output)
         } else {
             Output.out(outcome.text)
         }

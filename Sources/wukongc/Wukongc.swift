@@ -89,6 +89,14 @@ enum Output {
     static func out(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
     static func err(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 
+    /// Writes `text` to `path` atomically; a failure is said and exits 2 (an IO error).
+    static func write(_ text: String, toFile path: String) throws {
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            err("error: cannot write \(path): \(error)\n")
+            throw ExitCode(2)
+        }
+    }
+
     /// Colour only on a terminal, never with NO_COLOR set.
     static func useColor(fd: Int32) -> Bool {
         ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(fd) == 1
